@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# install-deps: installs the Debian packages barrage builds and tests with, if any is missing.
+# As root it runs apt-get; otherwise it prints the exact command and stops.
+set -euo pipefail
+PKGS=(build-essential cmake pkg-config libzmq3-dev libcurl4-openssl-dev libmsgpack-dev
+      libyaml-dev libjansson-dev libcriterion-dev)
+missing=()
+for p in "${PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "barrage: missing Debian packages. Run as root:" >&2
+    echo "  apt-get update && $cmd" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+$cmd

@@ -1,0 +1,2 @@
+/* proto: msgpack encoding of the wire protocol (being written). */
+#include "proto/proto.h"

@@ -1,0 +1,160 @@
+/* proto: the master/worker wire protocol — message structs and their msgpack
+ * encoding. Only this module touches msgpack.
+ *
+ * Every message is one ZeroMQ frame holding a msgpack map with at least
+ * "v" (protocol version, uint) and "t" (message type, uint). Decoders ignore
+ * keys they do not know (forward compatible within a version), and refuse
+ * anything malformed: wrong types, missing required keys, truncated or
+ * trailing bytes, histogram buckets out of range. A decode never crashes and
+ * never leaks, whatever the bytes. */
+#ifndef BARRAGE_PROTO_PROTO_H
+#define BARRAGE_PROTO_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/histogram.h"
+
+#define PROTO_VERSION 1u
+
+typedef enum {
+    PROTO_HELLO = 1, /* worker -> master: I am here (identity, host, version) */
+    PROTO_WELCOME,   /* master -> worker: accepted, your index */
+    PROTO_REJECT,    /* master -> worker (or reverse): refused, with a reason */
+    PROTO_RUN,       /* master -> worker: the scenario and this worker's share */
+    PROTO_STATS,     /* worker -> master: one report interval's deltas */
+    PROTO_HEARTBEAT, /* both ways: still alive */
+    PROTO_STOP,      /* master -> worker: stop firing, send your final stats */
+    PROTO_FINAL,     /* worker -> master: last deltas of a run (same body as STATS) */
+    PROTO_QUIT,      /* master -> worker: exit the daemon */
+    PROTO_TYPE_MAX
+} proto_type_t;
+
+/* Decode/encode errors (negative return values). */
+enum {
+    PROTO_OK = 0,
+    PROTO_ERR_MALFORMED = -1, /* not a msgpack map, truncated, trailing bytes */
+    PROTO_ERR_VERSION = -2,   /* well-formed but another protocol version */
+    PROTO_ERR_TYPE = -3,      /* unknown message type */
+    PROTO_ERR_FIELD = -4,     /* a required field is missing or of the wrong type */
+    PROTO_ERR_RANGE = -5,     /* a value out of range (e.g. histogram bucket) */
+};
+
+/* Static text for an error code above. */
+const char *proto_strerror(int err);
+
+typedef struct {
+    char *worker_id; /* unique per process, e.g. "host-1234-5" */
+    char *hostname;
+    uint32_t pid;
+    uint32_t cpus;
+} proto_hello_t;
+
+typedef struct {
+    uint32_t worker_index; /* 0-based position among the run's workers */
+} proto_welcome_t;
+
+typedef struct {
+    char *reason;
+} proto_reject_t;
+
+/* A file the scenario refers to (e.g. a CSV data file), shipped by content. */
+typedef struct {
+    char *name; /* as written in the scenario */
+    char *data;
+    size_t data_bytes;
+} proto_file_t;
+
+typedef struct {
+    uint32_t run_id;
+    char *scenario_name; /* file name for diagnostics */
+    char *scenario_text; /* the whole YAML source */
+    size_t scenario_bytes;
+    char *host_override;          /* NULL or "" = use the scenario's host */
+    uint32_t worker_index;        /* this worker's index */
+    uint32_t worker_count;        /* workers in the run */
+    uint32_t n_classes;           /* entries in users_per_class */
+    uint32_t *users_per_class;    /* this worker's users of each user class */
+    double spawn_rate;            /* this worker's users started per second */
+    double arrival_rate;          /* open model: this worker's iterations/s; 0 = closed */
+    uint32_t max_users;           /* open model: this worker's concurrency cap */
+    uint64_t duration_ms;         /* run time; the master also sends STOP */
+    uint32_t report_interval_ms;  /* stats cadence */
+    uint32_t heartbeat_interval_ms;
+    uint32_t n_files;
+    proto_file_t *files;
+} proto_run_t;
+
+/* One (method, name) row of an interval: counts and the latency histogram delta. */
+typedef struct {
+    char *method;
+    char *name;
+    uint64_t requests;
+    uint64_t failures;
+    uint64_t bytes; /* response body bytes received */
+    histogram_t *latency; /* owned; NULL is encoded as an empty histogram */
+} proto_stat_t;
+
+/* One distinct failure reason with how many times it occurred in the interval. */
+typedef struct {
+    char *method;
+    char *name;
+    char *reason; /* e.g. "HTTP 503", "connect: Connection refused" */
+    uint64_t count;
+} proto_error_t;
+
+/* Body of PROTO_STATS and PROTO_FINAL. */
+typedef struct {
+    uint32_t run_id;
+    uint32_t seq;          /* per-run report sequence number, from 0 */
+    uint64_t wall_ms;      /* worker wall clock when the interval closed */
+    uint32_t users;        /* active virtual users at that moment */
+    uint64_t dropped;      /* open model: iterations not started (cap reached) */
+    uint32_t n_stats;
+    proto_stat_t *stats;
+    uint32_t n_errors;
+    proto_error_t *errors;
+} proto_stats_t;
+
+typedef struct {
+    uint32_t run_id; /* 0 = not in a run */
+    uint32_t users;
+} proto_heartbeat_t;
+
+typedef struct {
+    uint32_t run_id;
+} proto_stop_t;
+
+typedef struct {
+    proto_type_t type;
+    uint32_t version; /* set by decode (also on PROTO_ERR_VERSION); encode always writes PROTO_VERSION */
+    union {
+        proto_hello_t hello;
+        proto_welcome_t welcome;
+        proto_reject_t reject;
+        proto_run_t run;
+        proto_stats_t stats; /* PROTO_STATS and PROTO_FINAL */
+        proto_heartbeat_t heartbeat;
+        proto_stop_t stop;
+    } u;
+} proto_msg_t;
+
+/* Encodes m into a new buffer; *out (caller frees with free()) and *out_bytes.
+ * Returns 0, or PROTO_ERR_TYPE for an unknown type. */
+int proto_encode(const proto_msg_t *m, char **out, size_t *out_bytes);
+
+/* Decodes one frame into *m (zeroed first). On success m owns all its strings,
+ * arrays and histograms: release them with proto_msg_fini. On failure returns a
+ * negative PROTO_ERR_* and leaves nothing to free — except that on
+ * PROTO_ERR_VERSION m->version and m->type are set so the caller can name the
+ * peer's version. */
+int proto_decode(const void *data, size_t data_bytes, proto_msg_t *m);
+
+/* Frees everything a decoded (or hand-filled with heap members) message owns
+ * and zeroes it. Safe on a zeroed message. */
+void proto_msg_fini(proto_msg_t *m);
+
+/* Static name of a type ("hello", "stats", ...) or "unknown". */
+const char *proto_type_name(proto_type_t t);
+
+#endif

@@ -1,0 +1,2 @@
+/* scenario: YAML loader (being written). */
+#include "scenarios/scenario.h"

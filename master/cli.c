@@ -1,0 +1,145 @@
+/* cli: argument parsing for the barrage command. */
+#include "master/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/units.h"
+
+void cli_usage(FILE *out) {
+    fprintf(out,
+            "usage: barrage COMMAND [options]\n"
+            "\n"
+            "Commands:\n"
+            "  run SCENARIO        master plus local worker processes on loopback\n"
+            "  master SCENARIO     wait for --expect-workers remote workers, then run\n"
+            "  validate SCENARIO   check a scenario file and report every error\n"
+            "\n"
+            "Load options (override the scenario's load:):\n"
+            "  -u, --users N           concurrent virtual users\n"
+            "  -r, --spawn-rate R      users started per second (default: all at once)\n"
+            "  -t, --run-time D        run time: 500ms, 10s, 2m, 1h\n"
+            "  -H, --host URL          target host, e.g. http://127.0.0.1:8000\n"
+            "\n"
+            "run:\n"
+            "  -w, --workers N         local worker processes (default: one per core)\n"
+            "master:\n"
+            "      --bind ENDPOINT     where workers connect (default tcp://127.0.0.1:5557)\n"
+            "      --expect-workers N  workers to wait for before starting (default 1)\n"
+            "      --wait-workers D    how long to wait for them (default 2m)\n"
+            "\n"
+            "  -v, --verbose / -q, --quiet   more / less on stderr\n"
+            "  -h, --help / -V, --version\n"
+            "\n"
+            "Workers: barrage-worker --master tcp://HOST:5557 [--processes N|auto]\n"
+            "\n"
+            "Exit status: 0 run completed, 1 thresholds failed, 2 usage or scenario error,\n"
+            "3 runtime error (cannot bind, workers missing, all workers lost).\n");
+}
+
+__attribute__((format(printf, 1, 2))) static int s_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "barrage: error: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'barrage --help'.\n");
+    va_end(ap);
+    return -1;
+}
+
+static int s_long(const char *text, long min, long *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < min) return -1;
+    *out = v;
+    return 0;
+}
+
+static int s_command(const char *word, cli_opts_t *o) {
+    static const struct {
+        const char *name;
+        cli_command_t cmd;
+    } cmds[] = {{"run", CLI_RUN}, {"master", CLI_MASTER}, {"validate", CLI_VALIDATE},
+                {"help", CLI_HELP}, {"version", CLI_VERSION}};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        if (strcmp(word, cmds[i].name) == 0) {
+            o->command = cmds[i].cmd;
+            return 0;
+        }
+    }
+    return s_error("unknown command '%s' (expected run, master or validate)", word);
+}
+
+static int s_option(int c, const char *arg, cli_opts_t *o) {
+    char *end;
+    switch (c) {
+    case 'u':
+        return s_long(arg, 1, &o->users) == 0 ? 0 : s_error("-u/--users wants an integer >= 1 (got '%s')", arg);
+    case 'r':
+        o->spawn_rate = strtod(arg, &end);
+        return (*end || end == arg || !(o->spawn_rate > 0))
+                   ? s_error("-r/--spawn-rate wants a number > 0 (got '%s')", arg)
+                   : 0;
+    case 't':
+        return (units_parse_duration_ms(arg, &o->duration_ms) == 0 && o->duration_ms > 0)
+                   ? 0
+                   : s_error("-t/--run-time wants a duration like 30s, 2m, 1h (got '%s')", arg);
+    case 'w':
+        return s_long(arg, 1, &o->workers) == 0 ? 0 : s_error("--workers wants an integer >= 1 (got '%s')", arg);
+    case 'e':
+        return s_long(arg, 1, &o->expect_workers) == 0
+                   ? 0
+                   : s_error("--expect-workers wants an integer >= 1 (got '%s')", arg);
+    case 'W':
+        return units_parse_duration_ms(arg, &o->wait_workers_ms) == 0
+                   ? 0
+                   : s_error("--wait-workers wants a duration (got '%s')", arg);
+    case 'H': o->host = arg; return 0;
+    case 'b': o->bind = arg; return 0;
+    case 'v': o->verbosity = 1; return 0;
+    case 'q': o->verbosity = -1; return 0;
+    case 'h': o->command = CLI_HELP; return 0;
+    case 'V': o->command = CLI_VERSION; return 0;
+    default: return s_error("%s", "unknown option");
+    }
+}
+
+int cli_parse(int argc, char **argv, cli_opts_t *o) {
+    static const struct option longopts[] = {
+        {"users", required_argument, 0, 'u'},     {"spawn-rate", required_argument, 0, 'r'},
+        {"run-time", required_argument, 0, 't'},  {"host", required_argument, 0, 'H'},
+        {"workers", required_argument, 0, 'w'},   {"expect-workers", required_argument, 0, 'e'},
+        {"bind", required_argument, 0, 'b'},      {"wait-workers", required_argument, 0, 'W'},
+        {"verbose", no_argument, 0, 'v'},         {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},            {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0}};
+    *o = (cli_opts_t){.command = CLI_HELP, .users = -1, .spawn_rate = -1, .workers = -1,
+                      .expect_workers = 1, .bind = "tcp://127.0.0.1:5557",
+                      .wait_workers_ms = 120000};
+    bool have_command = false;
+    opterr = 0;
+    int c;
+    /* Leading '-' keeps options and operands in order, so flags may come anywhere. */
+    while ((c = getopt_long(argc, argv, "-u:r:t:H:w:vqhV", longopts, NULL)) != -1) {
+        if (c == 1 && !have_command) {
+            if (s_command(optarg, o) != 0) return -1;
+            have_command = true;
+        } else if (c == 1 && !o->scenario) {
+            o->scenario = optarg;
+        } else if (c == 1) {
+            return s_error("unexpected argument '%s'", optarg);
+        } else if (c == '?' || c == ':') {
+            return s_error("unknown option or missing value near '%s'", argv[optind - 1]);
+        } else if (s_option(c, optarg, o) != 0) {
+            return -1;
+        }
+    }
+    bool needs_scenario = o->command == CLI_RUN || o->command == CLI_MASTER ||
+                          o->command == CLI_VALIDATE;
+    if (needs_scenario && !o->scenario) return s_error("%s", "a SCENARIO file is required");
+    return 0;
+}

@@ -1,0 +1,40 @@
+/* cli: the barrage command line — subcommands, Locust-style flags, exit codes. */
+#ifndef BARRAGE_MASTER_CLI_H
+#define BARRAGE_MASTER_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes of the barrage command (documented in the README and --help). */
+enum {
+    BARRAGE_EXIT_OK = 0,         /* the run completed (failed requests do not change this) */
+    BARRAGE_EXIT_THRESHOLDS = 1, /* thresholds failed */
+    BARRAGE_EXIT_USAGE = 2,      /* bad command line or scenario errors */
+    BARRAGE_EXIT_RUNTIME = 3,    /* could not run: bind, workers missing, every worker lost */
+};
+
+typedef enum { CLI_HELP, CLI_VERSION, CLI_RUN, CLI_MASTER, CLI_VALIDATE } cli_command_t;
+
+typedef struct {
+    cli_command_t command;
+    const char *scenario;       /* path */
+    const char *host;           /* -H */
+    long users;                 /* -u; -1 = from the scenario */
+    double spawn_rate;          /* -r; -1 = from the scenario */
+    uint64_t duration_ms;       /* -t; 0 = from the scenario */
+    long workers;               /* --workers (run); -1 = one per core */
+    long expect_workers;        /* --expect-workers (master) */
+    const char *bind;           /* --bind (master) */
+    uint64_t wait_workers_ms;   /* --wait-workers */
+    int verbosity;              /* -1 quiet, 0 normal, 1 verbose */
+} cli_opts_t;
+
+/* Parses argv into *o. On a usage error prints "barrage: error: ..." to stderr
+ * and returns -1. --help/--version set o->command accordingly. */
+int cli_parse(int argc, char **argv, cli_opts_t *o);
+
+/* Prints the help text (general, or for o->command when one was given). */
+void cli_usage(FILE *out);
+
+#endif

@@ -1,0 +1,59 @@
+/* registry: the master's table of workers. */
+#include "master/registry.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+
+void registry_init(registry_t *reg) {
+    *reg = (registry_t){0};
+}
+
+void registry_fini(registry_t *reg) {
+    for (size_t i = 0; i < reg->n; i++) {
+        free(reg->items[i].routing_id);
+        free(reg->items[i].worker_id);
+        free(reg->items[i].hostname);
+    }
+    free(reg->items);
+    *reg = (registry_t){0};
+}
+
+worker_entry_t *registry_find(registry_t *reg, const void *routing_id, size_t bytes) {
+    for (size_t i = 0; i < reg->n; i++) {
+        worker_entry_t *w = &reg->items[i];
+        if (w->routing_id_bytes == bytes && memcmp(w->routing_id, routing_id, bytes) == 0) return w;
+    }
+    return NULL;
+}
+
+worker_entry_t *registry_add(registry_t *reg, const void *routing_id, size_t bytes,
+                             const char *worker_id, const char *hostname) {
+    if (reg->n == reg->cap) {
+        reg->cap = reg->cap ? reg->cap * 2 : 16;
+        reg->items = xrealloc(reg->items, reg->cap * sizeof *reg->items);
+    }
+    worker_entry_t *w = &reg->items[reg->n];
+    *w = (worker_entry_t){.routing_id = xmalloc(bytes),
+                          .routing_id_bytes = bytes,
+                          .worker_id = xstrdup(worker_id),
+                          .hostname = xstrdup(hostname),
+                          .index = (uint32_t)reg->n,
+                          .state = WORKER_READY};
+    memcpy(w->routing_id, routing_id, bytes);
+    reg->n++;
+    return w;
+}
+
+size_t registry_count(const registry_t *reg, worker_state_t s) {
+    size_t n = 0;
+    for (size_t i = 0; i < reg->n; i++) n += reg->items[i].state == s;
+    return n;
+}
+
+const char *registry_state_name(worker_state_t s) {
+    static const char *const names[] = {"ready", "running", "stopping", "finished", "lost",
+                                        "refused"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
+}

@@ -1,0 +1,51 @@
+/* registry: the workers a master knows — routing id, identity, state,
+ * liveness and assigned users. Entries are never removed during a run, so
+ * pointers and indexes stay valid and lost workers stay reportable. */
+#ifndef BARRAGE_MASTER_REGISTRY_H
+#define BARRAGE_MASTER_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    WORKER_READY,    /* joined, idle */
+    WORKER_RUNNING,  /* has a RUN, reporting */
+    WORKER_STOPPING, /* told to STOP, waiting for its FINAL */
+    WORKER_FINISHED, /* FINAL received */
+    WORKER_LOST,     /* silent too long */
+    WORKER_REFUSED,  /* refused the run */
+} worker_state_t;
+
+typedef struct {
+    char *routing_id;
+    size_t routing_id_bytes;
+    char *worker_id;
+    char *hostname;
+    uint32_t pid, cpus;
+    uint32_t index; /* order of joining, from 0 */
+    worker_state_t state;
+    uint64_t last_seen_us;
+    uint64_t lost_at_ms; /* wall clock, when state became WORKER_LOST */
+    uint32_t users;      /* last reported active users */
+    uint32_t assigned;   /* users given in the run */
+    uint64_t reports;    /* STATS and FINAL received in the run */
+} worker_entry_t;
+
+typedef struct {
+    worker_entry_t *items;
+    size_t n, cap;
+} registry_t;
+
+void registry_init(registry_t *reg);
+void registry_fini(registry_t *reg);
+
+/* Entry with this routing id, or NULL. */
+worker_entry_t *registry_find(registry_t *reg, const void *routing_id, size_t bytes);
+/* Adds a worker (strings copied) and returns its entry, state WORKER_READY. */
+worker_entry_t *registry_add(registry_t *reg, const void *routing_id, size_t bytes,
+                             const char *worker_id, const char *hostname);
+/* Workers currently in state s. */
+size_t registry_count(const registry_t *reg, worker_state_t s);
+const char *registry_state_name(worker_state_t s);
+
+#endif

@@ -1,0 +1,382 @@
+/* engine: virtual users of one run, driven by the loop and curl multi. */
+#include "worker/engine.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/rng.h"
+#include "common/xmalloc.h"
+#include "scenarios/scenario.h"
+#include "worker/failure.h"
+#include "worker/multi.h"
+#include "worker/plan.h"
+#include "worker/wstats.h"
+
+typedef enum { ENGINE_RUNNING, ENGINE_DRAINING, ENGINE_DONE } engine_state_t;
+
+typedef struct vuser {
+    engine_t *engine;
+    CURL *easy;
+    const plan_class_t *cls;
+    const plan_task_t *task;
+    size_t step;
+    const plan_step_t *configured; /* step whose options the easy handle holds */
+    uint64_t started_us;           /* current request */
+    uint64_t task_started_us;      /* current task, for pacing */
+    uint64_t body_bytes;
+    loop_timer_t wake;
+    bool in_flight;
+} vuser_t;
+
+struct engine {
+    loop_t *loop;
+    multi_t *multi;
+    scenario_t *scenario;
+    plan_t *plan;
+    wstats_t *stats;
+    rng_t rng;
+    engine_hooks_t hooks;
+    engine_state_t state;
+    uint32_t run_id, seq;
+    vuser_t *users;
+    uint32_t n_users, n_started;
+    uint32_t *spawn_class; /* class index of the i-th user to start */
+    double spawn_rate;
+    uint64_t start_us;
+    uint32_t report_interval_ms;
+    loop_timer_t spawn_timer, report_timer, end_timer, drain_timer;
+};
+
+static void s_fire(vuser_t *u);
+static void s_next_task(vuser_t *u);
+
+/* --- reporting --- */
+
+static void s_report(engine_t *e, proto_type_t type) {
+    proto_msg_t msg = {.type = type};
+    proto_stats_t *st = &msg.u.stats;
+    st->run_id = e->run_id;
+    st->seq = e->seq++;
+    st->wall_ms = clock_wall_ms();
+    st->users = e->state == ENGINE_RUNNING ? e->n_started : 0;
+    wstats_snapshot(e->stats, st);
+    e->hooks.report(&msg, e->hooks.arg);
+    wstats_snapshot_done(e->stats, st);
+}
+
+static void s_on_report_timer(loop_t *loop, void *arg) {
+    engine_t *e = arg;
+    s_report(e, PROTO_STATS);
+    loop_timer_start(loop, &e->report_timer,
+                     e->report_timer.when_us + (uint64_t)e->report_interval_ms * 1000u);
+}
+
+static void s_finish(engine_t *e) {
+    loop_timer_stop(e->loop, &e->drain_timer);
+    loop_timer_stop(e->loop, &e->report_timer);
+    loop_timer_stop(e->loop, &e->end_timer);
+    e->state = ENGINE_DONE;
+    s_report(e, PROTO_FINAL);
+    e->hooks.finished(e->hooks.arg);
+}
+
+/* --- one user's cycle: fire a step, record it, next step or think --- */
+
+static size_t s_on_body(char *data, size_t size, size_t nmemb, void *arg) {
+    (void)data;
+    vuser_t *u = arg;
+    u->body_bytes += size * nmemb;
+    return size * nmemb;
+}
+
+static void s_configure(vuser_t *u, const plan_step_t *st) {
+    CURL *c = u->easy;
+    const scenario_request_t *rq = st->req;
+    curl_easy_setopt(c, CURLOPT_URL, st->url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, st->headers);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, st->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+    if (strcmp(rq->method, "HEAD") == 0) {
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    } else if (rq->body || strcmp(rq->method, "POST") == 0) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_bytes);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
+    } else {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    }
+    if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "POST") != 0 &&
+        strcmp(rq->method, "HEAD") != 0) {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+    }
+    u->configured = st;
+}
+
+static void s_fire(vuser_t *u) {
+    const plan_step_t *st = &u->task->steps[u->step];
+    if (u->configured != st) s_configure(u, st);
+    u->body_bytes = 0;
+    u->started_us = clock_now_us();
+    if (multi_add(u->engine->multi, u->easy) != 0) return;
+    u->in_flight = true;
+}
+
+static void s_on_wake(loop_t *loop, void *arg) {
+    (void)loop;
+    s_next_task(arg);
+}
+
+static void s_next_task(vuser_t *u) {
+    engine_t *e = u->engine;
+    if (e->state != ENGINE_RUNNING) return;
+    u->task = plan_pick(u->cls, rng_next(&e->rng));
+    u->step = 0;
+    u->task_started_us = clock_now_us();
+    s_fire(u);
+}
+
+static uint64_t s_think_until(engine_t *e, const vuser_t *u, uint64_t now) {
+    const scenario_think_t *t = &u->cls->cls->think;
+    switch (t->kind) {
+    case SCENARIO_THINK_CONSTANT:
+        return now + t->min_ms * 1000u;
+    case SCENARIO_THINK_BETWEEN:
+        return now + rng_range(&e->rng, t->min_ms * 1000u, t->max_ms * 1000u);
+    case SCENARIO_THINK_PACING: {
+        uint64_t next = u->task_started_us + t->min_ms * 1000u;
+        return next > now ? next : now;
+    }
+    case SCENARIO_THINK_NONE:
+    default:
+        return now;
+    }
+}
+
+static void s_after_request(vuser_t *u, uint64_t now) {
+    engine_t *e = u->engine;
+    if (e->state != ENGINE_RUNNING) return;
+    if (++u->step < u->task->n_steps) {
+        s_fire(u);
+        return;
+    }
+    uint64_t until = s_think_until(e, u, now);
+    if (until <= now) {
+        s_next_task(u);
+    } else {
+        loop_timer_start(e->loop, &u->wake, until);
+    }
+}
+
+static void s_on_done(CURL *easy, CURLcode rc, void *arg) {
+    engine_t *e = arg;
+    vuser_t *u = NULL;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&u);
+    uint64_t now = clock_now_us();
+    u->in_flight = false;
+    const plan_step_t *st = &u->task->steps[u->step];
+    long status = 0;
+    if (rc == CURLE_OK) curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    wstats_reason_t why;
+    bool failed = failure_classify(rc, status, &why);
+    wstats_record(e->stats, st->slot, now - u->started_us, u->body_bytes, failed ? &why : NULL);
+    s_after_request(u, now);
+    if (e->state == ENGINE_DRAINING && multi_in_flight(e->multi) == 0) s_finish(e);
+}
+
+/* --- spawning --- */
+
+static int s_user_init(engine_t *e, vuser_t *u, uint32_t class_index) {
+    u->engine = e;
+    u->cls = &e->plan->classes[class_index];
+    loop_timer_init(&u->wake, s_on_wake, u);
+    u->easy = curl_easy_init();
+    if (!u->easy) {
+        log_error("curl_easy_init failed (%s:%d)", __FILE__, __LINE__);
+        return -1;
+    }
+    CURL *c = u->easy;
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_PRIVATE, (char *)u);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, s_on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, u);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "barrage/" BARRAGE_VERSION);
+    curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* a cookie jar per virtual user */
+    return 0;
+}
+
+static void s_start_user(engine_t *e) {
+    vuser_t *u = &e->users[e->n_started];
+    if (s_user_init(e, u, e->spawn_class[e->n_started]) != 0) return;
+    e->n_started++;
+    s_next_task(u);
+}
+
+static void s_on_spawn_timer(loop_t *loop, void *arg) {
+    engine_t *e = arg;
+    uint64_t now = clock_now_us();
+    /* Users due by now at the spawn rate, counting the first one at t = 0. */
+    double due = e->spawn_rate > 0 ? (double)(now - e->start_us) * e->spawn_rate / 1e6 + 1.0
+                                   : (double)e->n_users;
+    while (e->n_started < e->n_users && (double)e->n_started < due) s_start_user(e);
+    if (e->n_started < e->n_users) {
+        uint64_t next = e->start_us + (uint64_t)((double)e->n_started * 1e6 / e->spawn_rate);
+        loop_timer_start(loop, &e->spawn_timer, next > now ? next : now);
+    }
+}
+
+/* Interleaves classes so that any prefix of the start order keeps their mix. */
+static uint32_t *s_spawn_order(const proto_run_t *spec, uint32_t n_users) {
+    uint32_t *order = xcalloc(n_users ? n_users : 1, sizeof *order);
+    uint32_t *given = xcalloc(spec->n_classes ? spec->n_classes : 1, sizeof *given);
+    for (uint32_t i = 0; i < n_users; i++) {
+        uint32_t best = 0;
+        double best_gap = -1e300;
+        for (uint32_t c = 0; c < spec->n_classes; c++) {
+            if (given[c] >= spec->users_per_class[c]) continue;
+            double gap = (double)spec->users_per_class[c] * (i + 1) / n_users - given[c];
+            if (gap > best_gap) {
+                best_gap = gap;
+                best = c;
+            }
+        }
+        order[i] = best;
+        given[best]++;
+    }
+    free(given);
+    return order;
+}
+
+/* --- lifecycle --- */
+
+static void s_on_end_timer(loop_t *loop, void *arg) {
+    (void)loop;
+    log_warn("run %u: no stop from the master %u ms after its duration; stopping",
+             ((engine_t *)arg)->run_id, ENGINE_SELF_STOP_GRACE_MS);
+    engine_stop(arg);
+}
+
+static void s_on_drain_timer(loop_t *loop, void *arg) {
+    (void)loop;
+    engine_t *e = arg;
+    uint32_t aborted = 0;
+    for (uint32_t i = 0; i < e->n_started; i++) {
+        if (e->users[i].in_flight && multi_remove(e->multi, e->users[i].easy) == 0) {
+            e->users[i].in_flight = false;
+            aborted++;
+        }
+    }
+    log_warn("run %u: %u requests still in flight after %u ms; aborted (not counted)", e->run_id,
+             aborted, ENGINE_DRAIN_MS);
+    s_finish(e);
+}
+
+static int s_check_spec(const proto_run_t *spec, const scenario_t *sc, char **err) {
+    if (spec->n_classes != sc->n_classes) {
+        *err = xasprintf("run names %u user classes, the scenario has %zu", spec->n_classes,
+                         sc->n_classes);
+        return -1;
+    }
+    return 0;
+}
+
+static scenario_t *s_load(const proto_run_t *spec, char **err) {
+    scenario_errors_t errs = {0};
+    scenario_t *sc = scenario_load(spec->scenario_name ? spec->scenario_name : "scenario",
+                                   spec->scenario_text, spec->scenario_bytes, &errs);
+    if (!sc) *err = xstrdup(errs.n ? errs.lines[0] : "scenario does not load");
+    scenario_errors_fini(&errs);
+    if (sc && s_check_spec(spec, sc, err) != 0) scenario_destroy(&sc);
+    return sc;
+}
+
+static void s_init_timers(engine_t *e, const proto_run_t *spec) {
+    loop_timer_init(&e->spawn_timer, s_on_spawn_timer, e);
+    loop_timer_init(&e->report_timer, s_on_report_timer, e);
+    loop_timer_init(&e->end_timer, s_on_end_timer, e);
+    loop_timer_init(&e->drain_timer, s_on_drain_timer, e);
+    e->start_us = clock_now_us();
+    loop_timer_start(e->loop, &e->spawn_timer, e->start_us);
+    loop_timer_start(e->loop, &e->report_timer,
+                     e->start_us + (uint64_t)e->report_interval_ms * 1000u);
+    if (spec->duration_ms) {
+        loop_timer_start(e->loop, &e->end_timer,
+                         e->start_us + (spec->duration_ms + ENGINE_SELF_STOP_GRACE_MS) * 1000u);
+    }
+}
+
+engine_t *engine_new(loop_t *loop, const proto_run_t *spec, uint64_t seed, engine_hooks_t hooks,
+                     char **err) {
+    scenario_t *sc = s_load(spec, err);
+    if (!sc) return NULL;
+    engine_t *e = xcalloc(1, sizeof *e);
+    e->loop = loop;
+    e->scenario = sc;
+    e->stats = wstats_new();
+    e->plan = plan_new(sc, spec->host_override, e->stats, err);
+    e->multi = e->plan ? multi_new(loop, s_on_done, e) : NULL;
+    if (!e->multi) {
+        if (!*err) *err = xstrdup("cannot create the curl multi handle");
+        engine_destroy(&e);
+        return NULL;
+    }
+    e->hooks = hooks;
+    e->run_id = spec->run_id;
+    e->report_interval_ms = spec->report_interval_ms ? spec->report_interval_ms : 1000;
+    e->spawn_rate = spec->spawn_rate;
+    rng_seed(&e->rng, seed);
+    for (uint32_t c = 0; c < spec->n_classes; c++) e->n_users += spec->users_per_class[c];
+    e->users = xcalloc(e->n_users ? e->n_users : 1, sizeof *e->users);
+    e->spawn_class = s_spawn_order(spec, e->n_users);
+    s_init_timers(e, spec);
+    return e;
+}
+
+void engine_stop(engine_t *e) {
+    if (e->state != ENGINE_RUNNING) return;
+    e->state = ENGINE_DRAINING;
+    loop_timer_stop(e->loop, &e->spawn_timer);
+    loop_timer_stop(e->loop, &e->end_timer);
+    for (uint32_t i = 0; i < e->n_started; i++) loop_timer_stop(e->loop, &e->users[i].wake);
+    if (multi_in_flight(e->multi) == 0) {
+        s_finish(e);
+    } else {
+        loop_timer_start(e->loop, &e->drain_timer, clock_now_us() + ENGINE_DRAIN_MS * 1000u);
+    }
+}
+
+void engine_destroy(engine_t **ep) {
+    if (!ep || !*ep) return;
+    engine_t *e = *ep;
+    for (uint32_t i = 0; i < e->n_started; i++) {
+        vuser_t *u = &e->users[i];
+        loop_timer_stop(e->loop, &u->wake);
+        if (u->in_flight) multi_remove(e->multi, u->easy);
+        curl_easy_cleanup(u->easy);
+    }
+    loop_timer_stop(e->loop, &e->spawn_timer);
+    loop_timer_stop(e->loop, &e->report_timer);
+    loop_timer_stop(e->loop, &e->end_timer);
+    loop_timer_stop(e->loop, &e->drain_timer);
+    multi_destroy(&e->multi);
+    plan_destroy(&e->plan);
+    wstats_destroy(&e->stats);
+    scenario_destroy(&e->scenario);
+    free(e->users);
+    free(e->spawn_class);
+    free(e);
+    *ep = NULL;
+}
+
+uint32_t engine_run_id(const engine_t *e) {
+    return e->run_id;
+}
+
+uint32_t engine_users(const engine_t *e) {
+    return e->state == ENGINE_RUNNING ? e->n_started : 0;
+}
+
+bool engine_done(const engine_t *e) {
+    return e->state == ENGINE_DONE;
+}

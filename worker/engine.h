@@ -1,0 +1,49 @@
+/* engine: one run on one worker process — its virtual users, spawned at the
+ * spawn rate, each looping over weighted tasks with think time; stats
+ * reported every interval; a draining stop that lets in-flight requests
+ * finish (bounded) so no answered request goes uncounted.
+ *
+ * The engine lives on the worker's loop and talks to the outside only
+ * through its hooks: report() for STATS/FINAL messages, finished() once the
+ * final report is out. Hooks must not destroy the engine from inside. */
+#ifndef BARRAGE_WORKER_ENGINE_H
+#define BARRAGE_WORKER_ENGINE_H
+
+#include <stdint.h>
+
+#include "proto/proto.h"
+#include "worker/loop.h"
+
+/* How long a stop waits for in-flight requests before aborting them. */
+#define ENGINE_DRAIN_MS 5000u
+/* A run the master never stops ends on its own this long after its duration. */
+#define ENGINE_SELF_STOP_GRACE_MS 10000u
+
+typedef struct engine engine_t;
+
+typedef struct {
+    /* msg is a PROTO_STATS or PROTO_FINAL owned by the engine: encode it, do not keep it. */
+    void (*report)(const proto_msg_t *msg, void *arg);
+    void (*finished)(void *arg);
+    void *arg;
+} engine_hooks_t;
+
+/* Starts the run described by spec (its scenario text is parsed here).
+ * Returns NULL with *err set (caller frees) if the scenario does not load or
+ * has no host. */
+engine_t *engine_new(loop_t *loop, const proto_run_t *spec, uint64_t seed, engine_hooks_t hooks,
+                     char **err);
+/* Frees *e (NULL allowed), aborting anything in flight; sets *e = NULL. */
+void engine_destroy(engine_t **e);
+
+/* Stops starting requests; reports FINAL once in-flight requests finish (at
+ * most ENGINE_DRAIN_MS), then calls finished. Idempotent. */
+void engine_stop(engine_t *e);
+
+uint32_t engine_run_id(const engine_t *e);
+/* Virtual users started and not stopped. */
+uint32_t engine_users(const engine_t *e);
+/* True once the final report has been handed to the report hook. */
+bool engine_done(const engine_t *e);
+
+#endif

@@ -1,0 +1,224 @@
+/* loop: epoll + timerfd event loop with an embedded-timer min-heap. */
+#include "worker/loop.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/xmalloc.h"
+
+typedef struct {
+    loop_fd_cb cb;
+    void *arg;
+    bool used;
+} fd_slot_t;
+
+struct loop {
+    int epfd;
+    int tfd;
+    uint64_t armed_us; /* deadline the timerfd is set to; 0 = disarmed */
+    fd_slot_t *fds;    /* indexed by fd */
+    size_t fds_len;
+    loop_timer_t **heap;
+    size_t heap_len, heap_cap;
+    bool stop;
+};
+
+loop_t *loop_new(void) {
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (epfd < 0) {
+        log_error("epoll_create1: %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
+        return NULL;
+    }
+    int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (tfd < 0) {
+        log_error("timerfd_create: %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
+        close(epfd);
+        return NULL;
+    }
+    loop_t *l = xcalloc(1, sizeof *l);
+    l->epfd = epfd;
+    l->tfd = tfd;
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = tfd};
+    if (epoll_ctl(epfd, EPOLL_CTL_ADD, tfd, &ev) != 0) {
+        log_error("epoll_ctl(timerfd): %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
+        loop_destroy(&l);
+        return NULL;
+    }
+    return l;
+}
+
+void loop_destroy(loop_t **loop) {
+    if (!loop || !*loop) return;
+    loop_t *l = *loop;
+    close(l->tfd);
+    close(l->epfd);
+    free(l->fds);
+    free(l->heap);
+    free(l);
+    *loop = NULL;
+}
+
+int loop_watch(loop_t *l, int fd, uint32_t events, loop_fd_cb cb, void *arg) {
+    if (fd < 0) return -1;
+    if ((size_t)fd >= l->fds_len) {
+        size_t n = l->fds_len ? l->fds_len : 64;
+        while (n <= (size_t)fd) n *= 2;
+        l->fds = xrealloc(l->fds, n * sizeof *l->fds);
+        memset(l->fds + l->fds_len, 0, (n - l->fds_len) * sizeof *l->fds);
+        l->fds_len = n;
+    }
+    struct epoll_event ev = {.events = events, .data.fd = fd};
+    int op = l->fds[fd].used ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    if (epoll_ctl(l->epfd, op, fd, &ev) != 0) {
+        log_error("epoll_ctl(fd %d): %s (%s:%d)", fd, strerror(errno), __FILE__, __LINE__);
+        return -1;
+    }
+    l->fds[fd] = (fd_slot_t){.cb = cb, .arg = arg, .used = true};
+    return 0;
+}
+
+int loop_unwatch(loop_t *l, int fd) {
+    if (fd < 0 || (size_t)fd >= l->fds_len || !l->fds[fd].used) return -1;
+    l->fds[fd].used = false;
+    /* The fd may already be closed (curl closes before telling us): ignore errors. */
+    epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
+    return 0;
+}
+
+/* --- timer heap (1-based heap_index stored in each timer) --- */
+
+static void s_heap_set(loop_t *l, size_t i, loop_timer_t *t) {
+    l->heap[i] = t;
+    t->heap_index = i + 1;
+}
+
+static void s_sift_up(loop_t *l, size_t i) {
+    loop_timer_t *t = l->heap[i];
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (l->heap[parent]->when_us <= t->when_us) break;
+        s_heap_set(l, i, l->heap[parent]);
+        i = parent;
+    }
+    s_heap_set(l, i, t);
+}
+
+static void s_sift_down(loop_t *l, size_t i) {
+    loop_timer_t *t = l->heap[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= l->heap_len) break;
+        if (c + 1 < l->heap_len && l->heap[c + 1]->when_us < l->heap[c]->when_us) c++;
+        if (l->heap[c]->when_us >= t->when_us) break;
+        s_heap_set(l, i, l->heap[c]);
+        i = c;
+    }
+    s_heap_set(l, i, t);
+}
+
+void loop_timer_init(loop_timer_t *t, loop_timer_cb cb, void *arg) {
+    *t = (loop_timer_t){.cb = cb, .arg = arg};
+}
+
+bool loop_timer_armed(const loop_timer_t *t) {
+    return t->heap_index != 0;
+}
+
+void loop_timer_stop(loop_t *l, loop_timer_t *t) {
+    if (!t->heap_index) return;
+    size_t i = t->heap_index - 1;
+    t->heap_index = 0;
+    loop_timer_t *last = l->heap[--l->heap_len];
+    if (i == l->heap_len) return;
+    s_heap_set(l, i, last);
+    s_sift_up(l, i);
+    s_sift_down(l, last->heap_index - 1);
+}
+
+void loop_timer_start(loop_t *l, loop_timer_t *t, uint64_t when_us) {
+    loop_timer_stop(l, t);
+    if (l->heap_len == l->heap_cap) {
+        l->heap_cap = l->heap_cap ? l->heap_cap * 2 : 64;
+        l->heap = xrealloc(l->heap, l->heap_cap * sizeof *l->heap);
+    }
+    t->when_us = when_us;
+    l->heap[l->heap_len++] = t;
+    s_sift_up(l, l->heap_len - 1);
+}
+
+/* Points the timerfd at the earliest timer, touching it only when that changed. */
+static void s_arm(loop_t *l) {
+    uint64_t want = l->heap_len ? l->heap[0]->when_us : 0;
+    if (want == l->armed_us) return;
+    struct itimerspec its = {0};
+    if (want) {
+        its.it_value.tv_sec = (time_t)(want / 1000000u);
+        its.it_value.tv_nsec = (long)(want % 1000000u) * 1000;
+    }
+    if (timerfd_settime(l->tfd, TFD_TIMER_ABSTIME, &its, NULL) != 0) {
+        log_error("timerfd_settime: %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
+    }
+    l->armed_us = want;
+}
+
+static void s_fire_due(loop_t *l, bool tfd_fired) {
+    if (tfd_fired) {
+        uint64_t drained;
+        if (read(l->tfd, &drained, sizeof drained) < 0 && errno != EAGAIN) {
+            log_warn("timerfd read: %s", strerror(errno));
+        }
+        l->armed_us = 0; /* a one-shot timerfd is disarmed once it fires */
+    }
+    uint64_t now = clock_now_us();
+    /* A timer started by a callback for "now" runs on the next round, not in this one. */
+    size_t budget = l->heap_len;
+    while (l->heap_len && l->heap[0]->when_us <= now && budget--) {
+        loop_timer_t *t = l->heap[0];
+        loop_timer_stop(l, t);
+        t->cb(l, t->arg);
+    }
+}
+
+int loop_run_once(loop_t *l) {
+    s_arm(l);
+    struct epoll_event evs[256];
+    /* A timer already due makes the wait non-blocking. */
+    int wait_ms = (l->heap_len && l->heap[0]->when_us <= clock_now_us()) ? 0 : -1;
+    int n = epoll_wait(l->epfd, evs, 256, wait_ms);
+    if (n < 0) {
+        if (errno == EINTR) return 0;
+        log_error("epoll_wait: %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
+        return -1;
+    }
+    bool tfd_fired = false;
+    for (int i = 0; i < n; i++) {
+        int fd = evs[i].data.fd;
+        if (fd == l->tfd) {
+            tfd_fired = true;
+            continue;
+        }
+        if ((size_t)fd < l->fds_len && l->fds[fd].used) {
+            l->fds[fd].cb(l, fd, evs[i].events, l->fds[fd].arg);
+        }
+    }
+    s_fire_due(l, tfd_fired);
+    return 0;
+}
+
+int loop_run(loop_t *l) {
+    l->stop = false;
+    while (!l->stop) {
+        if (loop_run_once(l) != 0) return -1;
+    }
+    return 0;
+}
+
+void loop_stop(loop_t *l) {
+    l->stop = true;
+}

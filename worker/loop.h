@@ -1,0 +1,52 @@
+/* loop: the worker's event loop — epoll for file descriptors, one timerfd for
+ * a min-heap of timers. One loop per process; not thread safe.
+ *
+ * Timers are embedded in their owner (loop_timer_t), so arming one never
+ * allocates. File descriptors are registered with one callback each. */
+#ifndef BARRAGE_WORKER_LOOP_H
+#define BARRAGE_WORKER_LOOP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct loop loop_t;
+
+/* events are EPOLLIN / EPOLLOUT / EPOLLERR / EPOLLHUP bits as epoll reports them. */
+typedef void (*loop_fd_cb)(loop_t *loop, int fd, uint32_t events, void *arg);
+typedef void (*loop_timer_cb)(loop_t *loop, void *arg);
+
+typedef struct loop_timer {
+    uint64_t when_us;   /* CLOCK_MONOTONIC deadline (see common/clock.h) */
+    size_t heap_index;  /* position in the heap + 1; 0 when not armed */
+    loop_timer_cb cb;
+    void *arg;
+} loop_timer_t;
+
+/* Creates a loop; NULL (logged) if epoll or timerfd cannot be created. */
+loop_t *loop_new(void);
+/* Frees *loop (NULL allowed); fds it watches are not closed. Sets *loop = NULL. */
+void loop_destroy(loop_t **loop);
+
+/* Watches fd for events (EPOLLIN|EPOLLOUT, optionally EPOLLET), replacing any
+ * earlier registration of fd. Returns 0, or -1 (logged). */
+int loop_watch(loop_t *loop, int fd, uint32_t events, loop_fd_cb cb, void *arg);
+/* Stops watching fd. Returns 0, or -1 if it was not watched. */
+int loop_unwatch(loop_t *loop, int fd);
+
+/* Sets cb/arg of a timer (not armed). */
+void loop_timer_init(loop_timer_t *t, loop_timer_cb cb, void *arg);
+/* Arms t to fire once at when_us (re-arms if already armed). */
+void loop_timer_start(loop_t *loop, loop_timer_t *t, uint64_t when_us);
+/* Disarms t; no effect if not armed. */
+void loop_timer_stop(loop_t *loop, loop_timer_t *t);
+bool loop_timer_armed(const loop_timer_t *t);
+
+/* Waits for and dispatches one batch of events and due timers. Returns 0, or
+ * -1 on an epoll failure other than EINTR. */
+int loop_run_once(loop_t *loop);
+/* Runs until loop_stop is called. Returns 0, or -1 on failure. */
+int loop_run(loop_t *loop);
+void loop_stop(loop_t *loop);
+
+#endif

@@ -1,0 +1,132 @@
+/* barrage-worker: the worker daemon's command line; forks --processes peers. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "worker/agent.h"
+
+static void s_usage(FILE *out) {
+    fprintf(out,
+            "usage: barrage-worker --master tcp://HOST:PORT [options]\n"
+            "\n"
+            "Serves load-test runs for a barrage master until it says quit.\n"
+            "\n"
+            "  -m, --master ENDPOINT   master's ZeroMQ endpoint (required)\n"
+            "  -p, --processes N|auto  worker processes on this machine (default 1; auto = one per core)\n"
+            "      --id ID             worker id (default HOSTNAME-PID; with -p, ID-i)\n"
+            "      --heartbeat MS      heartbeat interval in ms (default 1000)\n"
+            "  -v, --verbose           debug logging\n"
+            "  -q, --quiet             errors only\n"
+            "  -h, --help              this text\n"
+            "  -V, --version           print the version\n"
+            "\n"
+            "Exit status: 0 ok, 2 usage error, 3 runtime error.\n");
+}
+
+static int s_parse_processes(const char *text, long *out) {
+    if (strcmp(text, "auto") == 0) {
+        *out = sysconf(_SC_NPROCESSORS_ONLN);
+        return *out > 0 ? 0 : -1;
+    }
+    char *end;
+    errno = 0;
+    *out = strtol(text, &end, 10);
+    return (errno || *end || *out < 1 || *out > 1024) ? -1 : 0;
+}
+
+static int s_run_one(const agent_opts_t *opts) {
+    signal(SIGPIPE, SIG_IGN);
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        log_error("curl_global_init failed");
+        return AGENT_EXIT_RUNTIME;
+    }
+    int rc = agent_run(opts);
+    curl_global_cleanup();
+    return rc;
+}
+
+/* Forks n agents; the children die with the parent. Returns the worst exit code. */
+static int s_run_many(const agent_opts_t *opts, long n) {
+    pid_t *pids = calloc((size_t)n, sizeof *pids);
+    if (!pids) return AGENT_EXIT_RUNTIME;
+    for (long i = 0; i < n; i++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            log_error("fork: %s", strerror(errno));
+            break;
+        }
+        if (pid == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            agent_opts_t mine = *opts;
+            char id[256];
+            if (opts->id) {
+                snprintf(id, sizeof id, "%s-%ld", opts->id, i);
+                mine.id = id;
+            }
+            free(pids);
+            _exit(s_run_one(&mine));
+        }
+        pids[i] = pid;
+    }
+    /* Forward SIGINT/SIGTERM to the children, which stop their runs cleanly. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    int worst = 0;
+    for (long i = 0; i < n; i++) {
+        int status;
+        if (pids[i] > 0 && waitpid(pids[i], &status, 0) == pids[i]) {
+            int code = WIFEXITED(status) ? WEXITSTATUS(status) : AGENT_EXIT_RUNTIME;
+            if (code > worst) worst = code;
+        }
+    }
+    free(pids);
+    return worst;
+}
+
+int main(int argc, char **argv) {
+    static const struct option longopts[] = {
+        {"master", required_argument, 0, 'm'}, {"processes", required_argument, 0, 'p'},
+        {"id", required_argument, 0, 'i'},     {"heartbeat", required_argument, 0, 'b'},
+        {"verbose", no_argument, 0, 'v'},      {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0}};
+    agent_opts_t opts = {0};
+    long processes = 1;
+    log_level_t level = LOG_LEVEL_INFO;
+    int c;
+    while ((c = getopt_long(argc, argv, "m:p:vqhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'm': opts.master = optarg; break;
+        case 'i': opts.id = optarg; break;
+        case 'b': opts.heartbeat_ms = (uint32_t)strtoul(optarg, NULL, 10); break;
+        case 'v': level = LOG_LEVEL_DEBUG; break;
+        case 'q': level = LOG_LEVEL_ERROR; break;
+        case 'h': s_usage(stdout); return AGENT_EXIT_OK;
+        case 'V': printf("barrage-worker %s\n", BARRAGE_VERSION); return AGENT_EXIT_OK;
+        case 'p':
+            if (s_parse_processes(optarg, &processes) != 0) {
+                fprintf(stderr, "barrage-worker: error: --processes wants a number 1..1024 or "
+                                "'auto' (got '%s')\n", optarg);
+                return AGENT_EXIT_USAGE;
+            }
+            break;
+        default: s_usage(stderr); return AGENT_EXIT_USAGE;
+        }
+    }
+    if (!opts.master || optind < argc) {
+        fprintf(stderr, "barrage-worker: error: %s\n",
+                optind < argc ? "unexpected argument" : "--master ENDPOINT is required");
+        s_usage(stderr);
+        return AGENT_EXIT_USAGE;
+    }
+    log_init("worker", level);
+    return processes == 1 ? s_run_one(&opts) : s_run_many(&opts, processes);
+}

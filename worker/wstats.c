@@ -1,0 +1,159 @@
+/* wstats: interval statistics of one worker, snapshotted into proto stats rows. */
+#include "worker/wstats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+
+typedef struct {
+    char *method;
+    char *name;
+    uint64_t requests, failures, bytes;
+    histogram_t *latency;
+} slot_t;
+
+typedef struct {
+    int slot;
+    wstats_reason_t reason;
+    uint64_t count;
+    char text[160]; /* formatted at snapshot time */
+} reason_row_t;
+
+struct wstats {
+    slot_t *slots;
+    size_t n_slots, cap_slots;
+    reason_row_t reasons[WSTATS_MAX_REASONS + 1]; /* the extra one is "other" */
+    size_t n_reasons;
+    uint64_t pending;
+    proto_stat_t *rows;    /* snapshot arrays, sized to n_slots */
+    proto_error_t *errors; /* sized to WSTATS_MAX_REASONS + 1 */
+};
+
+wstats_t *wstats_new(void) {
+    wstats_t *ws = xcalloc(1, sizeof *ws);
+    ws->errors = xcalloc(WSTATS_MAX_REASONS + 1, sizeof *ws->errors);
+    return ws;
+}
+
+void wstats_destroy(wstats_t **ws) {
+    if (!ws || !*ws) return;
+    wstats_t *w = *ws;
+    for (size_t i = 0; i < w->n_slots; i++) {
+        free(w->slots[i].method);
+        free(w->slots[i].name);
+        histogram_destroy(&w->slots[i].latency);
+    }
+    free(w->slots);
+    free(w->rows);
+    free(w->errors);
+    free(w);
+    *ws = NULL;
+}
+
+int wstats_slot(wstats_t *ws, const char *method, const char *name) {
+    for (size_t i = 0; i < ws->n_slots; i++) {
+        if (strcmp(ws->slots[i].method, method) == 0 && strcmp(ws->slots[i].name, name) == 0) {
+            return (int)i;
+        }
+    }
+    if (ws->n_slots == ws->cap_slots) {
+        ws->cap_slots = ws->cap_slots ? ws->cap_slots * 2 : 8;
+        ws->slots = xrealloc(ws->slots, ws->cap_slots * sizeof *ws->slots);
+        ws->rows = xrealloc(ws->rows, ws->cap_slots * sizeof *ws->rows);
+    }
+    ws->slots[ws->n_slots] = (slot_t){
+        .method = xstrdup(method), .name = xstrdup(name), .latency = histogram_new()};
+    return (int)ws->n_slots++;
+}
+
+static bool s_same_reason(const reason_row_t *r, int slot, const wstats_reason_t *why) {
+    return r->slot == slot && r->reason.status == why->status &&
+           r->reason.category == why->category && r->reason.detail == why->detail;
+}
+
+static void s_count_reason(wstats_t *ws, int slot, const wstats_reason_t *why) {
+    for (size_t i = 0; i < ws->n_reasons; i++) {
+        if (s_same_reason(&ws->reasons[i], slot, why)) {
+            ws->reasons[i].count++;
+            return;
+        }
+    }
+    if (ws->n_reasons < WSTATS_MAX_REASONS) {
+        ws->reasons[ws->n_reasons++] = (reason_row_t){.slot = slot, .reason = *why, .count = 1};
+        return;
+    }
+    /* Table full: fold into the catch-all row kept just past the end. */
+    reason_row_t *other = &ws->reasons[WSTATS_MAX_REASONS];
+    other->slot = slot;
+    other->reason = (wstats_reason_t){"other", "more distinct failure reasons than tracked", 0};
+    other->count++;
+}
+
+void wstats_record(wstats_t *ws, int slot, uint64_t latency_us, uint64_t body_bytes,
+                   const wstats_reason_t *reason) {
+    slot_t *s = &ws->slots[slot];
+    s->requests++;
+    s->bytes += body_bytes;
+    histogram_record(s->latency, latency_us);
+    ws->pending++;
+    if (reason) {
+        s->failures++;
+        s_count_reason(ws, slot, reason);
+    }
+}
+
+static void s_format_reason(reason_row_t *r) {
+    if (r->reason.status) {
+        snprintf(r->text, sizeof r->text, "HTTP %d", r->reason.status);
+    } else {
+        snprintf(r->text, sizeof r->text, "%s: %s", r->reason.category, r->reason.detail);
+    }
+}
+
+static void s_add_error(wstats_t *ws, proto_stats_t *out, reason_row_t *r) {
+    s_format_reason(r);
+    ws->errors[out->n_errors++] = (proto_error_t){.method = ws->slots[r->slot].method,
+                                                  .name = ws->slots[r->slot].name,
+                                                  .reason = r->text,
+                                                  .count = r->count};
+}
+
+void wstats_snapshot(wstats_t *ws, proto_stats_t *out) {
+    out->n_stats = 0;
+    for (size_t i = 0; i < ws->n_slots; i++) {
+        slot_t *s = &ws->slots[i];
+        if (s->requests == 0) continue;
+        ws->rows[out->n_stats++] = (proto_stat_t){.method = s->method,
+                                                  .name = s->name,
+                                                  .requests = s->requests,
+                                                  .failures = s->failures,
+                                                  .bytes = s->bytes,
+                                                  .latency = s->latency};
+    }
+    out->stats = ws->rows;
+    out->n_errors = 0;
+    for (size_t i = 0; i < ws->n_reasons; i++) s_add_error(ws, out, &ws->reasons[i]);
+    if (ws->reasons[WSTATS_MAX_REASONS].count) s_add_error(ws, out, &ws->reasons[WSTATS_MAX_REASONS]);
+    out->errors = ws->errors;
+}
+
+void wstats_snapshot_done(wstats_t *ws, proto_stats_t *out) {
+    out->stats = NULL;
+    out->n_stats = 0;
+    out->errors = NULL;
+    out->n_errors = 0;
+    for (size_t i = 0; i < ws->n_slots; i++) {
+        slot_t *s = &ws->slots[i];
+        s->requests = s->failures = s->bytes = 0;
+        histogram_reset(s->latency);
+    }
+    ws->n_reasons = 0;
+    ws->reasons[WSTATS_MAX_REASONS].count = 0;
+    ws->pending = 0;
+}
+
+uint64_t wstats_pending(const wstats_t *ws) {
+    return ws->pending;
+}

@@ -16,11 +16,10 @@ typedef struct {
  * plain "barrage-worker" (looked up in PATH) if there is none. */
 char *local_worker_path(void);
 
-/* Starts n workers connecting to endpoint, passing log_flag ("-q", "-v" or
- * NULL). Returns 0, or -1 (logged) if a fork or exec failed; those started
+/* Starts n workers connecting to endpoint with --log-level log_level. Returns 0, or -1 (logged) if a fork or exec failed; those started
  * are in lw either way. */
 int local_spawn(local_workers_t *lw, size_t n, const char *worker_path, const char *endpoint,
-                const char *log_flag);
+                const char *log_level);
 
 /* Waits up to timeout_ms for every worker to exit, then SIGTERMs the rest,
  * then SIGKILLs after another second. Frees lw's array. Returns the number

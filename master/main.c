@@ -120,9 +120,13 @@ static int s_conduct(const cli_opts_t *o, bool local) {
         goto out;
     }
     local_workers_t lw = {0};
+    if (!local && o->verbosity >= 0) {
+        fprintf(stderr, "barrage: master listening on %s, waiting for %u worker%s\n",
+                conductor_endpoint(c), co.expect_workers, co.expect_workers == 1 ? "" : "s");
+    }
     if (local) {
         char *path = local_worker_path();
-        const char *flag = o->verbosity < 0 ? "-q" : o->verbosity > 0 ? "-v" : NULL;
+        const char *flag = o->verbosity < 0 ? "error" : o->verbosity > 0 ? "debug" : "warn";
         local_spawn(&lw, co.expect_workers, path, conductor_endpoint(c), flag);
         free(path);
     }

@@ -23,6 +23,7 @@ static void s_usage(FILE *out) {
             "  -p, --processes N|auto  worker processes on this machine (default 1; auto = one per core)\n"
             "      --id ID             worker id (default HOSTNAME-PID; with -p, ID-i)\n"
             "      --heartbeat MS      heartbeat interval in ms (default 1000)\n"
+            "      --log-level L       error, warn, info (default) or debug\n"
             "  -v, --verbose           debug logging\n"
             "  -q, --quiet             errors only\n"
             "  -h, --help              this text\n"
@@ -40,6 +41,17 @@ static int s_parse_processes(const char *text, long *out) {
     errno = 0;
     *out = strtol(text, &end, 10);
     return (errno || *end || *out < 1 || *out > 1024) ? -1 : 0;
+}
+
+static int s_parse_level(const char *text, log_level_t *out) {
+    static const char *const names[] = {"error", "warn", "info", "debug"};
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(text, names[i]) == 0) {
+            *out = (log_level_t)i;
+            return 0;
+        }
+    }
+    return -1;
 }
 
 static int s_run_one(const agent_opts_t *opts) {
@@ -97,7 +109,7 @@ int main(int argc, char **argv) {
         {"id", required_argument, 0, 'i'},     {"heartbeat", required_argument, 0, 'b'},
         {"verbose", no_argument, 0, 'v'},      {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0}};
+        {"log-level", required_argument, 0, 'L'}, {0, 0, 0, 0}};
     agent_opts_t opts = {0};
     long processes = 1;
     log_level_t level = LOG_LEVEL_INFO;
@@ -108,6 +120,13 @@ int main(int argc, char **argv) {
         case 'i': opts.id = optarg; break;
         case 'b': opts.heartbeat_ms = (uint32_t)strtoul(optarg, NULL, 10); break;
         case 'v': level = LOG_LEVEL_DEBUG; break;
+        case 'L':
+            if (s_parse_level(optarg, &level) != 0) {
+                fprintf(stderr, "barrage-worker: error: --log-level wants error, warn, info or "
+                                "debug (got '%s')\n", optarg);
+                return AGENT_EXIT_USAGE;
+            }
+            break;
         case 'q': level = LOG_LEVEL_ERROR; break;
         case 'h': s_usage(stdout); return AGENT_EXIT_OK;
         case 'V': printf("barrage-worker %s\n", BARRAGE_VERSION); return AGENT_EXIT_OK;

@@ -1,0 +1,73 @@
+# lib.sh: shared helpers for end-to-end tests (sourced). Starts real processes on
+# loopback, remembers their PIDs and stops exactly those on exit.
+set -u
+BUILD=${BARRAGE_BUILD_DIR:-build}
+SRC=${BARRAGE_SOURCE_DIR:-.}
+E2E_TMP=$(mktemp -d /tmp/barrage-e2e.XXXXXX)
+E2E_PIDS=()
+E2E_PASSED=0
+E2E_FAILED=0
+
+e2e_cleanup() {
+    local pid
+    for pid in "${E2E_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+    for pid in "${E2E_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+    rm -rf "$E2E_TMP"
+}
+trap e2e_cleanup EXIT
+
+# start_target: starts barrage-target on a free port; sets TARGET_PID and TARGET_URL.
+start_target() {
+    local out="$E2E_TMP/target.out" i
+    "$BUILD/barrage-target" --port 0 "$@" >"$out" 2>"$E2E_TMP/target.err" &
+    TARGET_PID=$!
+    E2E_PIDS+=("$TARGET_PID")
+    for i in $(seq 1 100); do
+        TARGET_URL=$(sed -n 's/^barrage-target listening on \(http:[^ ]*\)$/\1/p' "$out")
+        [ -n "$TARGET_URL" ] && return 0
+        sleep 0.05
+    done
+    echo "start_target: no 'listening' line from barrage-target" >&2
+    cat "$E2E_TMP/target.err" >&2
+    exit 1
+}
+
+# target_count "GET /path": requests the target served for that method and path.
+target_count() {
+    local n
+    n=$(curl -s --max-time 5 "$TARGET_URL/__stats" | grep -o "\"$1\": [0-9]*" | grep -o '[0-9]*$')
+    echo "${n:-0}"
+}
+
+# target_total: all requests the target served.
+target_total() {
+    curl -s --max-time 5 "$TARGET_URL/__stats" | grep -o '"total": [0-9]*' | grep -o '[0-9]*$'
+}
+
+# summary_counts FILE: prints "METHOD NAME REQS FAILS" for each row of the request table.
+summary_counts() {
+    awk '/^Type +Name +# reqs/ {on=1; next} /^Response time percentiles/ {on=0}
+         on && $1 ~ /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/ {print $1, $2, $3, $4}' "$1"
+}
+
+# aggregated_count FILE: the Aggregated row's request count of the request table.
+aggregated_count() {
+    awk '/^Response time percentiles/ {exit} $1 == "Aggregated" {print $2}' "$1"
+}
+
+check() {
+    local what=$1
+    shift
+    if "$@"; then
+        E2E_PASSED=$((E2E_PASSED + 1))
+        echo "ok   - $what"
+    else
+        E2E_FAILED=$((E2E_FAILED + 1))
+        echo "FAIL - $what"
+    fi
+}
+
+e2e_finish() {
+    echo "$(basename "$0" .sh): $E2E_PASSED passed, $E2E_FAILED failed"
+    [ "$E2E_FAILED" -eq 0 ]
+}

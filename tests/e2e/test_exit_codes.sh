@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# test_exit_codes: the documented exit codes — 0 ok, 2 usage or scenario error,
+# 3 runtime error — and that an error names what went wrong.
+. "$(dirname "$0")/lib.sh"
+
+expect_exit() {
+    local want=$1 pattern=$2
+    shift 2
+    timeout 30 "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err"
+    local rc=$?
+    check "exit $want from: ${*#$BUILD/} (got $rc)" test "$rc" -eq "$want"
+    check "message matches '$pattern'" grep -qE -- "$pattern" "$E2E_TMP/out" "$E2E_TMP/err"
+}
+
+cat >"$E2E_TMP/ok.yaml" <<YAML
+host: http://127.0.0.1:1
+load: {users: 1, duration: 1s}
+users:
+  - name: U
+    tasks: [{get: /}]
+YAML
+printf 'host: http://127.0.0.1:1\nload: {users: 0, duration: 1s}\nusers: []\n' >"$E2E_TMP/bad.yaml"
+
+expect_exit 0 'usage: barrage' "$BUILD/barrage" --help
+expect_exit 0 '^barrage [0-9]' "$BUILD/barrage" --version
+expect_exit 0 '^barrage-worker [0-9]' "$BUILD/barrage-worker" --version
+expect_exit 2 'unknown command' "$BUILD/barrage" frobnicate x.yaml
+expect_exit 2 'users wants an integer' "$BUILD/barrage" run "$E2E_TMP/ok.yaml" -u many
+expect_exit 2 'SCENARIO file is required' "$BUILD/barrage" run
+expect_exit 2 'bad.yaml:2:[0-9]+: error' "$BUILD/barrage" run "$E2E_TMP/bad.yaml"
+expect_exit 2 'cannot read' "$BUILD/barrage" validate "$E2E_TMP/missing.yaml"
+expect_exit 0 'ok' "$BUILD/barrage" validate "$E2E_TMP/ok.yaml"
+expect_exit 2 'master ENDPOINT is required' "$BUILD/barrage-worker"
+# No worker ever joins: a runtime error naming the shortfall.
+expect_exit 3 'only 0 of 1 workers joined' "$BUILD/barrage" master "$E2E_TMP/ok.yaml" \
+    --bind tcp://127.0.0.1:0 --expect-workers 1 --wait-workers 1s
+# Connection refused is a counted failure with a readable reason, not a crash.
+expect_exit 0 'connect: (Couldn.t connect to server|Could not connect)' \
+    "$BUILD/barrage" run "$E2E_TMP/ok.yaml" --workers 1 -q
+e2e_finish

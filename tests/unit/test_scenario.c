@@ -1,0 +1,518 @@
+/* test_scenario: the scenario loader: examples, the model's defaults, json: bodies, errors. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scenarios/scenario.h"
+
+/* Loads text as file name `file`; fails the test, showing the errors, if it is invalid. */
+static scenario_t *s_load_ok(const char *file, const char *text) {
+    scenario_errors_t errs = {0};
+    scenario_t *s = scenario_load(file, text, strlen(text), &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        cr_log_error("%s", errs.lines[i]);
+    cr_assert_not_null(s, "%s did not load", file);
+    cr_assert_eq(errs.n, 0);
+    scenario_errors_fini(&errs);
+    return s;
+}
+
+/* Loads text expecting failure; returns the error lines joined by newlines (caller frees). */
+static char *s_load_errors(const char *text) {
+    scenario_errors_t errs = {0};
+    scenario_t *s = scenario_load("t.yaml", text, strlen(text), &errs);
+    cr_assert_null(s, "expected errors for:\n%s", text);
+    char *out = NULL;
+    size_t out_bytes = 0;
+    FILE *f = open_memstream(&out, &out_bytes);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(f, "%s\n", errs.lines[i]);
+    fclose(f);
+    scenario_errors_fini(&errs);
+    return out;
+}
+
+/* The source tree, where the examples and golden files live. */
+static const char *s_source_dir(void) {
+    const char *dir = getenv("BARRAGE_SOURCE_DIR");
+    cr_assert_not_null(dir, "BARRAGE_SOURCE_DIR is not set (run through ctest)");
+    return dir;
+}
+
+static scenario_t *s_load_example(const char *name) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/scenarios/examples/%s", s_source_dir(), name);
+    scenario_errors_t errs = {0};
+    scenario_t *s = scenario_load_file(path, &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        cr_log_error("%s", errs.lines[i]);
+    cr_assert_not_null(s, "%s did not load", path);
+    scenario_errors_fini(&errs);
+    return s;
+}
+
+/* The body of the only request of the first task of the first class. */
+static const char *s_first_body(const scenario_t *s) {
+    return s->classes[0].tasks[0].steps[0].body;
+}
+
+static void s_expect_request(const scenario_request_t *r, const char *method, const char *path,
+                             const char *name) {
+    cr_expect_str_eq(r->method, method);
+    cr_expect_str_eq(r->path, path);
+    cr_expect_str_eq(r->name, name);
+}
+
+Test(scenario, quickstart_example_loads) {
+    scenario_t *s = s_load_example("quickstart.yaml");
+    cr_expect_str_eq(s->name, "quickstart");
+    cr_expect_str_eq(s->host, "http://127.0.0.1:8089");
+    cr_expect_eq(s->load.users, 20);
+    cr_expect_float_eq(s->load.spawn_rate, 10.0, 1e-9);
+    cr_expect_eq(s->load.duration_ms, 10000);
+    cr_expect_float_eq(s->load.rate, 0.0, 1e-9);
+    cr_expect_eq(s->default_timeout_ms, 5000);
+    cr_assert_eq(s->n_classes, 1);
+    const scenario_class_t *c = &s->classes[0];
+    cr_expect_str_eq(c->name, "Visitor");
+    cr_expect_eq(c->think.kind, SCENARIO_THINK_BETWEEN);
+    cr_expect_eq(c->think.min_ms, 100);
+    cr_expect_eq(c->think.max_ms, 500);
+    cr_assert_eq(c->n_tasks, 3);
+    const uint32_t weights[] = {5, 2, 1};
+    for (size_t i = 0; i < 3; i++) {
+        cr_expect_eq(c->tasks[i].weight, weights[i]);
+        cr_expect_null(c->tasks[i].name);
+        cr_expect_eq(c->tasks[i].n_steps, 1);
+    }
+    s_expect_request(&c->tasks[0].steps[0], "GET", "/", "/");
+    s_expect_request(&c->tasks[1].steps[0], "GET", "/json?bytes=512", "/json");
+    s_expect_request(&c->tasks[2].steps[0], "GET", "/delay?ms=20", "/delay");
+    cr_expect_eq(c->tasks[0].steps[0].pos.line, 23);
+    cr_expect_eq(c->tasks[0].steps[0].pos.col, 9);
+    scenario_destroy(&s);
+    cr_expect_null(s);
+}
+
+Test(scenario, tour_example_fills_every_field) {
+    scenario_t *s = s_load_example("tour.yaml");
+    cr_expect_float_eq(s->load.spawn_rate, 2.5, 1e-9);
+    cr_expect_eq(s->load.duration_ms, 90000);
+    cr_expect_eq(s->default_timeout_ms, 2000);
+    cr_assert_eq(s->default_headers.n, 2);
+    cr_expect_str_eq(s->default_headers.items[1].name, "User-Agent");
+    cr_expect_str_eq(s->default_headers.items[1].value, "barrage-tour");
+    cr_assert_eq(s->n_thresholds, 2);
+    cr_expect_str_eq(s->thresholds[0].text, "p95 < 300ms");
+    cr_expect_null(s->thresholds[0].name);
+    cr_expect_str_eq(s->thresholds[1].text, "p99 < 1s");
+    cr_expect_str_eq(s->thresholds[1].name, "/delay");
+    cr_expect_eq(s->thresholds[1].pos.line, 18);
+    cr_expect_eq(s->thresholds[1].pos.col, 5);
+
+    cr_assert_eq(s->n_classes, 2);
+    const scenario_class_t *m = &s->classes[0];
+    cr_expect_eq(m->weight, 3);
+    cr_expect_eq(m->think.kind, SCENARIO_THINK_CONSTANT);
+    cr_expect_eq(m->think.min_ms, 1000);
+    cr_expect_str_eq(m->headers.items[0].value, "member");
+    const scenario_request_t *login = &m->tasks[1].steps[0];
+    cr_expect_str_eq(login->content_type, "application/json");
+    cr_expect_str_eq(login->body, "{\"user\":\"member1\",\"password\":\"secret\",\"remember\":true,"
+                                  "\"tags\":[\"a\",\"b\"]}");
+    cr_expect_eq(login->body_bytes, strlen(login->body));
+    cr_expect_eq(login->timeout_ms, 500);
+
+    const scenario_task_t *flow = &m->tasks[2];
+    cr_expect_str_eq(flow->name, "login-then-private");
+    cr_assert_eq(flow->n_steps, 2);
+    s_expect_request(&flow->steps[0], "POST", "/login", "/login");
+    cr_expect_str_eq(flow->steps[0].body, "user=member1&password=secret");
+    cr_expect_null(flow->steps[0].content_type);
+    cr_expect_str_eq(flow->steps[0].headers.items[0].name, "Content-Type");
+    s_expect_request(&flow->steps[1], "GET", "/private", "/private");
+
+    const scenario_class_t *p = &s->classes[1];
+    cr_expect_eq(p->think.kind, SCENARIO_THINK_PACING);
+    cr_expect_eq(p->think.min_ms, 3000);
+    s_expect_request(&p->tasks[1].steps[0], "HEAD", "/", "/");
+    scenario_destroy(&s);
+}
+
+Test(scenario, open_model_example_sets_rate) {
+    scenario_t *s = s_load_example("open_model.yaml");
+    cr_expect_str_eq(s->name, "arrivals");
+    cr_expect_eq(s->load.users, 0);
+    cr_expect_float_eq(s->load.rate, 200.0, 1e-9);
+    cr_expect_eq(s->load.max_users, 50);
+    cr_expect_eq(s->load.duration_ms, 30000);
+    cr_expect_eq(s->classes[0].think.kind, SCENARIO_THINK_NONE);
+    scenario_destroy(&s);
+}
+
+Test(scenario, every_example_loads) {
+    char dir_path[4096];
+    snprintf(dir_path, sizeof dir_path, "%s/scenarios/examples", s_source_dir());
+    DIR *dir = opendir(dir_path);
+    cr_assert_not_null(dir);
+    size_t loaded = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0) continue;
+        scenario_t *s = s_load_example(e->d_name);
+        cr_expect_gt(s->n_classes, 0);
+        scenario_destroy(&s);
+        loaded++;
+    }
+    closedir(dir);
+    cr_expect_geq(loaded, 3);
+}
+
+Test(scenario, defaults_when_keys_are_left_out) {
+    scenario_t *s = s_load_ok("some/dir/minimal.yaml", "users:\n  - name: U\n    tasks:\n"
+                                                       "      - get: /x\n");
+    cr_expect_str_eq(s->file, "some/dir/minimal.yaml");
+    cr_expect_str_eq(s->name, "minimal");
+    cr_expect_null(s->host);
+    cr_expect_eq(s->load.users, 0);
+    cr_expect_float_eq(s->load.spawn_rate, 0.0, 1e-9);
+    cr_expect_eq(s->load.duration_ms, 0);
+    cr_expect_float_eq(s->load.rate, 0.0, 1e-9);
+    cr_expect_eq(s->load.max_users, 0);
+    cr_expect_eq(s->default_timeout_ms, 10000);
+    cr_expect_eq(s->default_headers.n, 0);
+    cr_expect_eq(s->n_thresholds, 0);
+    const scenario_class_t *c = &s->classes[0];
+    cr_expect_eq(c->weight, 1);
+    cr_expect_eq(c->think.kind, SCENARIO_THINK_NONE);
+    cr_expect_eq(c->headers.n, 0);
+    const scenario_task_t *t = &c->tasks[0];
+    cr_expect_eq(t->weight, 1);
+    cr_expect_null(t->name);
+    const scenario_request_t *r = &t->steps[0];
+    cr_expect_str_eq(r->name, "/x");
+    cr_expect_neq(r->name, r->path, "name must be its own copy of the path");
+    cr_expect_null(r->body);
+    cr_expect_eq(r->body_bytes, 0);
+    cr_expect_null(r->content_type);
+    cr_expect_eq(r->timeout_ms, 0);
+    cr_expect_eq(r->headers.n, 0);
+    cr_expect_eq(r->pos.line, 4);
+    cr_expect_eq(r->pos.col, 9);
+    scenario_destroy(&s);
+}
+
+Test(scenario, default_name_strips_extension) {
+    const char *text = "users: [{name: U, tasks: [{get: /}]}]\n";
+    scenario_t *a = s_load_ok("b.yml", text);
+    scenario_t *b = s_load_ok("noext", text);
+    scenario_t *c = s_load_ok("x/.yaml", text);
+    cr_expect_str_eq(a->name, "b");
+    cr_expect_str_eq(b->name, "noext");
+    cr_expect_str_eq(c->name, "scenario");
+    scenario_destroy(&a);
+    scenario_destroy(&b);
+    scenario_destroy(&c);
+}
+
+Test(scenario, empty_sections_are_allowed) {
+    scenario_t *s = s_load_ok("e.yaml", "load:\ndefaults:\nthresholds:\n"
+                                        "users: [{name: U, headers: , tasks: [{get: /}]}]\n");
+    cr_expect_eq(s->load.users, 0);
+    cr_expect_eq(s->n_thresholds, 0);
+    cr_expect_eq(s->classes[0].headers.n, 0);
+    scenario_destroy(&s);
+}
+
+Test(scenario, methods_are_upper_case) {
+    scenario_t *s = s_load_ok("m.yaml", "users:\n  - name: U\n    tasks:\n"
+                                        "      - get: /a\n      - post: /a\n      - put: /a\n"
+                                        "      - patch: /a\n      - delete: /a\n"
+                                        "      - head: /a\n      - options: https://h.example/a\n");
+    const char *want[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
+    cr_assert_eq(s->classes[0].n_tasks, 7);
+    for (size_t i = 0; i < 7; i++)
+        cr_expect_str_eq(s->classes[0].tasks[i].steps[0].method, want[i]);
+    cr_expect_str_eq(s->classes[0].tasks[6].steps[0].path, "https://h.example/a");
+    scenario_destroy(&s);
+}
+
+Test(scenario, think_forms) {
+    scenario_t *s = s_load_ok("k.yaml", "users:\n"
+                                        "  - {name: A, think: none, tasks: [{get: /}]}\n"
+                                        "  - {name: B, think: constant 250ms, tasks: [{get: /}]}\n"
+                                        "  - {name: C, think: between 1s 1m, tasks: [{get: /}]}\n"
+                                        "  - {name: D, think: pacing 1.5, tasks: [{get: /}]}\n"
+                                        "  - {name: E, think: between 2s 2s, tasks: [{get: /}]}\n");
+    const scenario_class_t *c = s->classes;
+    cr_expect_eq(c[0].think.kind, SCENARIO_THINK_NONE);
+    cr_expect_eq(c[1].think.kind, SCENARIO_THINK_CONSTANT);
+    cr_expect_eq(c[1].think.min_ms, 250);
+    cr_expect_eq(c[1].think.max_ms, 250);
+    cr_expect_eq(c[2].think.kind, SCENARIO_THINK_BETWEEN);
+    cr_expect_eq(c[2].think.min_ms, 1000);
+    cr_expect_eq(c[2].think.max_ms, 60000);
+    cr_expect_eq(c[3].think.kind, SCENARIO_THINK_PACING);
+    cr_expect_eq(c[3].think.min_ms, 1500);
+    cr_expect_eq(c[4].think.min_ms, c[4].think.max_ms);
+    scenario_destroy(&s);
+}
+
+Test(scenario, durations_accept_bare_seconds) {
+    scenario_t *s = s_load_ok("d.yaml", "load: {duration: 90}\ndefaults: {timeout: 0.5}\n"
+                                        "users: [{name: U, tasks: [{get: /, timeout: 1m30s}]}]\n");
+    cr_expect_eq(s->load.duration_ms, 90000);
+    cr_expect_eq(s->default_timeout_ms, 500);
+    cr_expect_eq(s->classes[0].tasks[0].steps[0].timeout_ms, 90000);
+    scenario_destroy(&s);
+}
+
+Test(scenario, header_values_are_text) {
+    scenario_t *s = s_load_ok("h.yaml", "defaults:\n  headers: {X-Num: 42, X-Float: 1.50, "
+                                        "X-Bool: true, X-Empty: }\n"
+                                        "users: [{name: U, tasks: [{get: /}]}]\n");
+    const scenario_headers_t *h = &s->default_headers;
+    cr_assert_eq(h->n, 4);
+    cr_expect_str_eq(h->items[0].name, "X-Num");
+    cr_expect_str_eq(h->items[0].value, "42");
+    cr_expect_str_eq(h->items[1].value, "1.50");
+    cr_expect_str_eq(h->items[2].value, "true");
+    cr_expect_str_eq(h->items[3].value, "");
+    scenario_destroy(&s);
+}
+
+Test(scenario, json_nested_values_keep_yaml_types_and_order) {
+    scenario_t *s = s_load_ok(
+        "j.yaml", "users:\n  - name: U\n    tasks:\n      - post: /\n"
+                  "        json: {z: 1, a: [true, null, \"s\", ~, False], n: {m: {k: -2.5e3}},"
+                  " q: \"1\", e: [], o: {}, 7: x, t: 'yes', u: yes}\n");
+    cr_expect_str_eq(s_first_body(s), "{\"z\":1,\"a\":[true,null,\"s\",null,false],"
+                                      "\"n\":{\"m\":{\"k\":-2.5e3}},\"q\":\"1\",\"e\":[],\"o\":{},"
+                                      "\"7\":\"x\",\"t\":\"yes\",\"u\":\"yes\"}");
+    cr_expect_str_eq(s->classes[0].tasks[0].steps[0].content_type, "application/json");
+    scenario_destroy(&s);
+}
+
+Test(scenario, json_numbers_follow_json_grammar) {
+    scenario_t *s = s_load_ok("n.yaml", "users:\n  - name: U\n    tasks:\n      - post: /\n"
+                                        "        json: [+1, 007, .5, -1., 0x1F, 0o17, 1E+3, -0, "
+                                        "123456789012345678901234567890, 1_000, 12:30]\n");
+    cr_expect_str_eq(s_first_body(s), "[1,7,0.5,-1.0,31,15,1E+3,-0,"
+                                      "123456789012345678901234567890,\"1_000\",\"12:30\"]");
+    scenario_destroy(&s);
+}
+
+Test(scenario, json_strings_are_escaped) {
+    scenario_t *s =
+        s_load_ok("s.yaml", "users:\n  - name: U\n    tasks:\n      - post: /\n"
+                            "        json: {\"k\\\"q\": \"a\\\"b\\\\c\\n\\t\\x01\\u00e9\","
+                            " nul: \"x\\0y\"}\n");
+    const scenario_request_t *r = &s->classes[0].tasks[0].steps[0];
+    const char *want = "{\"k\\\"q\":\"a\\\"b\\\\c\\n\\t\\u0001\xc3\xa9\",\"nul\":\"x\\u0000y\"}";
+    cr_expect_str_eq(r->body, want);
+    cr_expect_eq(r->body_bytes, strlen(want));
+    scenario_destroy(&s);
+}
+
+Test(scenario, json_scalar_and_alias_bodies) {
+    scenario_t *s = s_load_ok("a.yaml", "users:\n  - name: U\n    tasks:\n"
+                                        "      - {post: /a, json: [&x {y: 2}, *x]}\n"
+                                        "      - {post: /b, json: just text}\n"
+                                        "      - {post: /c, json: 42}\n"
+                                        "      - post: /d\n        json: |\n"
+                                        "          two\n          lines\n");
+    const scenario_task_t *t = s->classes[0].tasks;
+    cr_expect_str_eq(t[0].steps[0].body, "[{\"y\":2},{\"y\":2}]");
+    cr_expect_str_eq(t[1].steps[0].body, "\"just text\"");
+    cr_expect_str_eq(t[2].steps[0].body, "42");
+    cr_expect_str_eq(t[3].steps[0].body, "\"two\\nlines\\n\"");
+    scenario_destroy(&s);
+}
+
+Test(scenario, raw_body_keeps_its_bytes) {
+    scenario_t *s = s_load_ok("b.yaml", "users:\n  - name: U\n    tasks:\n      - post: /\n"
+                                        "        body: \"a\\0b\"\n");
+    const scenario_request_t *r = &s->classes[0].tasks[0].steps[0];
+    cr_expect_eq(r->body_bytes, 3);
+    cr_expect_eq(memcmp(r->body, "a\0b", 4), 0);
+    cr_expect_null(r->content_type);
+    scenario_destroy(&s);
+}
+
+Test(scenario, recursive_and_exploding_aliases_are_errors) {
+    char *deep = s_load_errors("users:\n  - name: U\n    tasks:\n      - post: /\n"
+                               "        json: &r {a: [*r]}\n");
+    cr_expect(strstr(deep, "json nests deeper than 64 levels"), "%s", deep);
+    free(deep);
+    /* Nine levels of nine aliases: 9^9 copies unless the emitter stops early. */
+    char text[4096] = "users:\n  - name: U\n    tasks:\n      - post: /\n        json:\n"
+                      "          a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (int k = 'b'; k <= 'j'; k++) {
+        char line[128];
+        snprintf(line, sizeof line,
+                 "          %c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n", k, k, k - 1,
+                 k - 1, k - 1, k - 1, k - 1, k - 1, k - 1, k - 1, k - 1);
+        strcat(text, line);
+    }
+    char *big = s_load_errors(text);
+    cr_expect_str_eq(big, "t.yaml:6:11: error: json body is larger than 4 MiB (aliases "
+                          "repeating a large value?)\n");
+    free(big);
+}
+
+Test(scenario, errors_come_in_file_order) {
+    char *out = s_load_errors("users:\n  - name: U\n    weight: -1\n    tasks: []\n"
+                              "load: {users: x}\n");
+    cr_expect_str_eq(out, "t.yaml:3:13: error: weight must be an integer >= 0 (got -1)\n"
+                          "t.yaml:4:12: error: tasks must list at least one task\n"
+                          "t.yaml:5:15: error: users must be an integer >= 1 (got 'x')\n");
+    free(out);
+}
+
+Test(scenario, empty_text_is_an_error) {
+    scenario_errors_t errs = {0};
+    cr_expect_null(scenario_load("e.yaml", "", 0, &errs));
+    cr_assert_eq(errs.n, 1);
+    cr_expect_str_eq(errs.lines[0],
+                     "e.yaml:1:1: error: empty file (expected a mapping with at least users:)");
+    scenario_errors_fini(&errs);
+    cr_expect_null(scenario_load("n.yaml", NULL, 0, &errs));
+    cr_expect_eq(errs.n, 1);
+    scenario_errors_fini(&errs);
+}
+
+Test(scenario, too_many_errors_are_counted) {
+    char text[2048] = "load:\n";
+    for (int i = 0; i < 30; i++) {
+        char line[32];
+        snprintf(line, sizeof line, "  k%d: 1\n", i);
+        strcat(text, line);
+    }
+    scenario_errors_t errs = {0};
+    cr_expect_null(scenario_load("many.yaml", text, strlen(text), &errs));
+    /* 30 unknown keys plus the missing users: */
+    cr_expect_eq(errs.n, SCENARIO_MAX_ERRORS);
+    cr_expect_eq(errs.dropped, 31 - SCENARIO_MAX_ERRORS);
+    cr_expect_str_eq(errs.lines[0], "many.yaml:1:1: error: missing key 'users' (expected a list "
+                                    "of user classes)");
+    scenario_errors_fini(&errs);
+    cr_expect_eq(errs.n, 0);
+    cr_expect_eq(errs.dropped, 0);
+}
+
+Test(scenario, errors_append_to_existing_lines) {
+    scenario_errors_t errs = {0};
+    scenario_errors_add(&errs, "first: error: %s", "earlier");
+    cr_expect_null(scenario_load("x.yaml", "[]", 2, &errs));
+    cr_assert_eq(errs.n, 2);
+    cr_expect_str_eq(errs.lines[0], "first: error: earlier");
+    cr_expect_str_eq(errs.lines[1], "x.yaml:1:1: error: the top level must be a mapping (got a "
+                                    "sequence)");
+    scenario_errors_fini(&errs);
+}
+
+Test(scenario, errors_add_counts_overflow) {
+    scenario_errors_t errs = {0};
+    for (int i = 0; i < SCENARIO_MAX_ERRORS + 5; i++)
+        scenario_errors_add(&errs, "line %d", i);
+    cr_expect_eq(errs.n, SCENARIO_MAX_ERRORS);
+    cr_expect_eq(errs.dropped, 5);
+    cr_expect_str_eq(errs.lines[SCENARIO_MAX_ERRORS - 1], "line 19");
+    scenario_errors_fini(&errs);
+    scenario_errors_add(&errs, "again");
+    cr_expect_eq(errs.n, 1);
+    scenario_errors_fini(&errs);
+}
+
+Test(scenario, unreadable_file_is_one_error) {
+    scenario_errors_t errs = {0};
+    cr_expect_null(scenario_load_file("/nonexistent/x.yaml", &errs));
+    cr_assert_eq(errs.n, 1);
+    cr_expect_str_eq(errs.lines[0],
+                     "/nonexistent/x.yaml: error: cannot read: No such file or directory");
+    scenario_errors_fini(&errs);
+    cr_expect_null(scenario_load_file("/", &errs));
+    cr_assert_eq(errs.n, 1);
+    cr_expect_str_eq(errs.lines[0], "/: error: cannot read: Is a directory");
+    scenario_errors_fini(&errs);
+}
+
+Test(scenario, destroy_accepts_null) {
+    scenario_t *s = NULL;
+    scenario_destroy(&s);
+    scenario_destroy(NULL);
+    cr_expect_null(s);
+}
+
+/* Reads a whole file into a new string (caller frees), or NULL. */
+static char *s_read(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *out = NULL;
+    size_t out_bytes = 0;
+    FILE *m = open_memstream(&out, &out_bytes);
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;)
+        fwrite(buf, 1, n, m);
+    fclose(m);
+    fclose(f);
+    return out;
+}
+
+static int s_name_cmp(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Checks one tests/scenarios/bad_X.yaml against bad_X.expected; returns true if equal. */
+static bool s_golden(const char *yaml_rel) {
+    char expected_rel[512];
+    snprintf(expected_rel, sizeof expected_rel, "%.*s.expected",
+             (int)(strlen(yaml_rel) - strlen(".yaml")), yaml_rel);
+    char *want = s_read(expected_rel);
+    cr_assert_not_null(want, "missing %s", expected_rel);
+    scenario_errors_t errs = {0};
+    scenario_t *s = scenario_load_file(yaml_rel, &errs);
+    char *got = NULL;
+    size_t got_bytes = 0;
+    FILE *m = open_memstream(&got, &got_bytes);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(m, "%s\n", errs.lines[i]);
+    fclose(m);
+    bool same = s == NULL && errs.dropped == 0 && strcmp(got, want) == 0;
+    cr_expect(same, "%s:\n--- expected\n%s--- got\n%s", yaml_rel, want, got);
+    scenario_destroy(&s);
+    scenario_errors_fini(&errs);
+    free(got);
+    free(want);
+    return same;
+}
+
+Test(scenario, bad_files_match_golden_errors) {
+    /* Relative names, so the expected lines read "tests/scenarios/bad_X.yaml:L:C: ...". */
+    cr_assert_eq(chdir(s_source_dir()), 0);
+    DIR *dir = opendir("tests/scenarios");
+    cr_assert_not_null(dir);
+    char *names[256];
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(dir)) && n < 256;) {
+        size_t len = strlen(e->d_name);
+        if (strncmp(e->d_name, "bad_", 4) != 0 || len < 6 ||
+            strcmp(e->d_name + len - 5, ".yaml") != 0)
+            continue;
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(dir);
+    qsort(names, n, sizeof names[0], s_name_cmp);
+    size_t passed = 0;
+    for (size_t i = 0; i < n; i++) {
+        char rel[512];
+        snprintf(rel, sizeof rel, "tests/scenarios/%s", names[i]);
+        passed += s_golden(rel);
+        free(names[i]);
+    }
+    cr_expect_geq(n, 12, "only %zu bad_*.yaml files", n);
+    cr_expect_eq(passed, n, "%zu of %zu golden files differ", n - passed, n);
+}

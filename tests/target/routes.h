@@ -1,0 +1,36 @@
+/* routes: the demo target's endpoints, from a parsed request to a response. */
+#ifndef BARRAGE_TARGET_ROUTES_H
+#define BARRAGE_TARGET_ROUTES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tests/target/counters.h"
+#include "tests/target/http.h"
+
+/* Limits of the query parameters (larger values get 400). */
+#define ROUTES_MAX_JSON_BYTES ((uint64_t)10 * 1024 * 1024)
+#define ROUTES_MAX_DELAY_MS 60000u
+
+typedef struct routes routes_t;
+
+typedef struct {
+    http_response_t resp; /* borrowed from the routes object: valid until the next call */
+    uint32_t defer_ms;    /* > 0: answer later: call routes_handle again with resumed set */
+    bool counted;         /* false for /__stats and /__reset, which are not counted */
+} routes_result_t;
+
+/* Returns the endpoint table. counters is borrowed (read by /__stats, zeroed by /__reset) and
+ * must outlive the routes. */
+routes_t *routes_new(counters_t *counters);
+/* Frees the routes; accepts NULL and nulls *p. */
+void routes_destroy(routes_t **p);
+
+/* True for the control endpoints (/__stats, /__reset): the caller flushes earlier responses
+ * first so the counts they report include them. */
+bool routes_is_control(const http_request_t *req);
+/* Answers req (parsed completely). resumed is true when the same request is handled again after
+ * its defer_ms elapsed. HEAD is treated as GET; the caller omits the body. */
+void routes_handle(routes_t *r, const http_request_t *req, bool resumed, routes_result_t *out);
+
+#endif

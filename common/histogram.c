@@ -113,7 +113,7 @@ double histogram_mean(const histogram_t *h) {
 
 uint64_t histogram_percentile(const histogram_t *h, double p) {
     if (h->total == 0) return 0;
-    if (p <= 0) return h->min_us;
+    if (!(p > 0)) return h->min_us; /* also NaN, whose conversion to an integer is undefined */
     if (p >= 100) return h->max_us;
     /* Rank of the sample at percentile p (1-based), as in a sorted array. */
     double exact = p / 100.0 * (double)h->total;

@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static int s_unit_us(const char *u, size_t len, double *mult_us) {
@@ -21,16 +20,33 @@ static int s_unit_us(const char *u, size_t len, double *mult_us) {
     return -1;
 }
 
+/* Scans <digits>[.<digits>] at *p and advances *p. Done by hand rather than
+ * with strtod, which would also take signs, exponents, hex ("0x10s") and
+ * inf, and whose decimal point depends on the locale. */
+static int s_number(const char **p, double *out) {
+    const char *s = *p;
+    double v = 0;
+    if (!isdigit((unsigned char)*s)) return -1;
+    while (isdigit((unsigned char)*s))
+        v = v * 10 + (*s++ - '0');
+    if (*s == '.') {
+        s++;
+        if (!isdigit((unsigned char)*s)) return -1;
+        for (double scale = 0.1; isdigit((unsigned char)*s); scale /= 10)
+            v += (*s++ - '0') * scale;
+    }
+    *p = s;
+    *out = v;
+    return 0;
+}
+
 int units_parse_duration_ms(const char *text, uint64_t *out_ms) {
     const char *p = text;
     double total_us = 0;
     int groups = 0;
     while (*p) {
-        if (!isdigit((unsigned char)*p) && *p != '.') return -1;
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p || v < 0 || !isfinite(v)) return -1;
-        p = end;
+        double v;
+        if (s_number(&p, &v) != 0) return -1;
         const char *u = p;
         while (isalpha((unsigned char)*p)) p++;
         double mult = 1e6;
@@ -39,20 +55,22 @@ int units_parse_duration_ms(const char *text, uint64_t *out_ms) {
         total_us += v * mult;
         groups++;
     }
-    if (groups == 0 || total_us > 1e15) return -1;
+    if (groups == 0 || !(total_us <= 1e15)) return -1;
     *out_ms = (uint64_t)llround(total_us / 1000.0);
     return 0;
 }
 
 char *units_format_us(uint64_t us, char *buf, size_t buf_bytes) {
+    /* Each unit ends where rounding would carry into the next one, so
+     * 999999 us is "1.00s", not "1000.0ms", and 59.999 s is "1m00s". */
     if (us < 1000) {
         snprintf(buf, buf_bytes, "%lluus", (unsigned long long)us);
-    } else if (us < 1000000) {
+    } else if (us < 999950) {
         snprintf(buf, buf_bytes, "%.1fms", (double)us / 1e3);
-    } else if (us < 60000000) {
+    } else if (us < 59995000) {
         snprintf(buf, buf_bytes, "%.2fs", (double)us / 1e6);
     } else {
-        unsigned long long s = us / 1000000;
+        unsigned long long s = us / 1000000 + (us % 1000000 >= 500000);
         snprintf(buf, buf_bytes, "%llum%02llus", s / 60, s % 60);
     }
     return buf;

@@ -16,6 +16,11 @@
 #include "common/histogram.h"
 
 #define PROTO_VERSION 1u
+/* Limits a decoder enforces against hostile peers (proto_encode refuses to
+ * produce a message beyond them). A decoded stats row owns a ~190 KB histogram,
+ * hence the row cap. */
+#define PROTO_MAX_FRAME_BYTES ((size_t)64 << 20)
+#define PROTO_MAX_STATS 1024u
 
 typedef enum {
     PROTO_HELLO = 1, /* worker -> master: I am here (identity, host, version) */
@@ -140,7 +145,9 @@ typedef struct {
 } proto_msg_t;
 
 /* Encodes m into a new buffer; *out (caller frees with free()) and *out_bytes.
- * Returns 0, or PROTO_ERR_TYPE for an unknown type. */
+ * NULL strings are sent as "" (host_override: as absent). Returns 0, or
+ * PROTO_ERR_TYPE for an unknown type, or PROTO_ERR_RANGE (nothing allocated)
+ * beyond PROTO_MAX_STATS rows or PROTO_MAX_FRAME_BYTES. */
 int proto_encode(const proto_msg_t *m, char **out, size_t *out_bytes);
 
 /* Decodes one frame into *m (zeroed first). On success m owns all its strings,

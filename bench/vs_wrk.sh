@@ -22,6 +22,7 @@ GEN_CPU=${GEN_CPU:-1}
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 SCENARIO=$BENCH_DIR/scenarios/static.yaml
+TEMPLATED=$BENCH_DIR/scenarios/templated.yaml
 
 # ---- arguments and prerequisites ----------------------------------------------------------
 BUILD=${1:-build}
@@ -123,6 +124,7 @@ http {
         listen $HOST:$PORT;
         root $TMP/www;
         location = / { index index.html; }
+        location /items/ { try_files /index.html =404; }
         location = /nginx_status { stub_status; }
     }
 }
@@ -186,7 +188,7 @@ run_gen() {
         cat "$TMP/$name.out" "$TMP/$name.err" >&2 2>/dev/null || true
         [[ $rc -eq 124 || $rc -eq 137 ]] && die "$name overran its ${LIMIT_S}s limit"
         # barrage exits 1 when thresholds fail, with a full summary; anything else is fatal.
-        [[ $rc -eq 1 && $name == barrage ]] || die "$name failed (exit status $rc)"
+        [[ $rc -eq 1 && $name == barrage* ]] || die "$name failed (exit status $rc)"
     fi
     # The /usr/bin/time line is the file's last; earlier lines would be its complaints.
     read -r R_WALL R_USR R_SYS < <(tail -n 1 "$TMP/$name.time")
@@ -211,26 +213,36 @@ read -r BAR_REQS BAR_FAILS < <(awk '/# fails/ { t = 1 } t && $1 == "Aggregated" 
 [[ ${BAR_FAILS:-0} == 0 ]] || note "barrage reported $BAR_FAILS failed requests"
 BAR=("$BAR_REQS" "$R_WALL" "$R_USR" "$R_SYS" "$R_NGINX" "$R_CORE")
 
+# The same load with templates: a random path segment and a bearer header per request.
+note "running barrage with a templated scenario ..."
+run_gen barrage-tpl "$BARRAGE" run "$TEMPLATED" --workers 1 -u "$CONNS" -t "$DURATION" -q -H "http://$HOST:$PORT"
+read -r TPL_REQS TPL_FAILS < <(awk '/# fails/ { t = 1 } t && $1 == "Aggregated" { print $2, $3; exit }' \
+    "$TMP/barrage-tpl.out") || true
+[[ -n $TPL_REQS ]] || { cat "$TMP/barrage-tpl.out" "$TMP/barrage-tpl.err" >&2; die "cannot parse barrage's summary"; }
+[[ ${TPL_FAILS:-0} == 0 ]] || note "templated barrage reported $TPL_FAILS failed requests"
+TPL=("$TPL_REQS" "$R_WALL" "$R_USR" "$R_SYS" "$R_NGINX" "$R_CORE")
+
 # ---- report ---------------------------------------------------------------------------------
 {
     printf 'vs_wrk: %s conns, %s, nginx %s on cpu %s, generator on cpu %s, 100-byte %s\n' \
         "$CONNS" "$DURATION" "$(nginx -v 2>&1 | sed 's/.*nginx\///')" "$NGINX_CPU" "$GEN_CPU" "$URL"
-    printf '%s\n' "${WRK[*]}" "${BAR[*]}" | awk -v names="wrk barrage" '
+    printf '%s\n' "${WRK[*]}" "${BAR[*]}" "${TPL[*]}" | awk -v names="wrk barrage barrage-tpl" '
         BEGIN {
             split(names, n, " ")
-            printf "%-8s %10s %10s %7s %7s %7s %10s %12s %8s\n", "tool", "requests", "nginx", \
+            printf "%-11s %10s %10s %7s %7s %7s %10s %12s %8s\n", "tool", "requests", "nginx", \
                 "wall s", "CPU s", "core s", "req/s", "req/CPU-s", "usr/sys"
         }
         {
             cpu = $3 + $4
             rate[NR] = (cpu > 0 ? $1 / cpu : 0)
-            printf "%-8s %10d %10d %7.2f %7.2f %7.2f %10.0f %12.0f %3.0f/%-3.0f\n", n[NR], $1, $5, \
+            printf "%-11s %10d %10d %7.2f %7.2f %7.2f %10.0f %12.0f %3.0f/%-3.0f\n", n[NR], $1, $5, \
                 $2, cpu, $6, ($2 > 0 ? $1 / $2 : 0), rate[NR], \
                 (cpu > 0 ? 100 * $3 / cpu : 0), (cpu > 0 ? 100 * $4 / cpu : 0)
             if ($6 > 1.25 * cpu + 0.5) busy = busy " " n[NR]
         }
         END {
             if (rate[1] > 0) printf "ratio barrage/wrk (req per CPU-s): %.2f\n", rate[2] / rate[1]
+            if (rate[2] > 0) printf "ratio templated/static barrage (req per CPU-s): %.2f\n", rate[3] / rate[2]
             if (busy != "") printf "warning: other processes used the generator CPU during:%s; " \
                 "req/s is depressed, req/CPU-s less so; rerun on a quiet machine\n", busy
         }'

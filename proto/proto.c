@@ -7,7 +7,7 @@
  *   reject     r reason
  *   run        r run_id, sn scenario_name, sx scenario_text (str, sized: any
  *              bytes), ho host_override (str or nil), wi worker_index,
- *              wc worker_count, u users_per_class [uint], sr spawn_rate (float),
+ *              wc worker_count, fu first_user_id, u users_per_class [uint], sr spawn_rate (float),
  *              ar arrival_rate (float), mu max_users, d duration_ms,
  *              ri report_interval_ms, hb heartbeat_interval_ms,
  *              f files [{n name, d data (bin)}]
@@ -86,6 +86,20 @@ static void s_head(msgpack_packer *pk, proto_type_t type, size_t n_body) {
     s_put_u64(pk, "t", (uint64_t)type);
 }
 
+static void s_enc_histogram(msgpack_packer *pk, const histogram_t *h);
+
+/* Row key "x": [{n name, h histogram}, ...]; absent when the row has none. */
+static void s_enc_metrics(msgpack_packer *pk, const proto_stat_t *s) {
+    s_key(pk, "x");
+    msgpack_pack_array(pk, s->n_metrics);
+    for (uint32_t k = 0; k < s->n_metrics; k++) {
+        msgpack_pack_map(pk, 2);
+        s_put_str(pk, "n", s->metrics[k].name);
+        s_key(pk, "h");
+        s_enc_histogram(pk, s->metrics[k].values);
+    }
+}
+
 static void s_enc_histogram(msgpack_packer *pk, const histogram_t *h) {
     size_t n = 0;
     int32_t idx = -1, prev = -1;
@@ -118,7 +132,7 @@ static void s_enc_stats(msgpack_packer *pk, proto_type_t type, const proto_stats
     msgpack_pack_array(pk, b->n_stats);
     for (uint32_t i = 0; i < b->n_stats; i++) {
         const proto_stat_t *s = &b->stats[i];
-        msgpack_pack_map(pk, 6);
+        msgpack_pack_map(pk, s->n_metrics ? 7 : 6);
         s_put_str(pk, "m", s->method);
         s_put_str(pk, "n", s->name);
         s_put_u64(pk, "q", s->requests);
@@ -126,6 +140,7 @@ static void s_enc_stats(msgpack_packer *pk, proto_type_t type, const proto_stats
         s_put_u64(pk, "b", s->bytes);
         s_key(pk, "h");
         s_enc_histogram(pk, s->latency);
+        if (s->n_metrics) s_enc_metrics(pk, s);
     }
     s_key(pk, "e");
     msgpack_pack_array(pk, b->n_errors);
@@ -157,7 +172,7 @@ static void s_enc_run_arrays(msgpack_packer *pk, const proto_run_t *b) {
 }
 
 static void s_enc_run(msgpack_packer *pk, const proto_run_t *b) {
-    s_head(pk, PROTO_RUN, 14);
+    s_head(pk, PROTO_RUN, 15);
     s_put_u64(pk, "r", b->run_id);
     s_put_str(pk, "sn", b->scenario_name);
     s_key(pk, "sx");
@@ -170,6 +185,7 @@ static void s_enc_run(msgpack_packer *pk, const proto_run_t *b) {
     }
     s_put_u64(pk, "wi", b->worker_index);
     s_put_u64(pk, "wc", b->worker_count);
+    s_put_u64(pk, "fu", b->first_user_id);
     s_put_f64(pk, "sr", b->spawn_rate);
     s_put_f64(pk, "ar", b->arrival_rate);
     s_put_u64(pk, "mu", b->max_users);
@@ -224,6 +240,11 @@ int proto_encode(const proto_msg_t *m, char **out, size_t *out_bytes) {
     if (m->type < PROTO_HELLO || m->type >= PROTO_TYPE_MAX) return PROTO_ERR_TYPE;
     bool stats = m->type == PROTO_STATS || m->type == PROTO_FINAL;
     if (stats && m->u.stats.n_stats > PROTO_MAX_STATS) return PROTO_ERR_RANGE;
+    uint64_t metrics = 0;
+    for (uint32_t i = 0; stats && i < m->u.stats.n_stats; i++) {
+        metrics += m->u.stats.stats[i].n_metrics;
+    }
+    if (metrics > PROTO_MAX_METRICS) return PROTO_ERR_RANGE;
     s_buf_t buf = {0};
     msgpack_packer pk;
     msgpack_packer_init(&pk, &buf, s_write);
@@ -438,7 +459,30 @@ static int s_dec_histogram(const msgpack_object *o, histogram_t *h) {
     return PROTO_OK;
 }
 
-static int s_dec_stat(const msgpack_object *o, proto_stat_t *s) {
+static int s_dec_metrics(const msgpack_object *o, proto_stat_t *s, uint32_t *budget) {
+    const msgpack_object *x = s_get(o, "x");
+    if (!x) return PROTO_OK;
+    if (x->type != MSGPACK_OBJECT_ARRAY) return PROTO_ERR_FIELD;
+    if (x->via.array.size > *budget) return PROTO_ERR_RANGE;
+    *budget -= x->via.array.size;
+    /* Count set with the array so proto_msg_fini frees a partial decode. */
+    s->n_metrics = x->via.array.size;
+    s->metrics = s->n_metrics ? xcalloc(s->n_metrics, sizeof *s->metrics) : NULL;
+    for (uint32_t k = 0; k < s->n_metrics; k++) {
+        const msgpack_object *e = &x->via.array.ptr[k];
+        if (e->type != MSGPACK_OBJECT_MAP) return PROTO_ERR_FIELD;
+        int rc = s_get_str(e, "n", &s->metrics[k].name);
+        const msgpack_object *h = rc ? NULL : s_get(e, "h");
+        if (!rc && !h) rc = PROTO_ERR_FIELD;
+        if (rc) return rc;
+        s->metrics[k].values = histogram_new();
+        rc = s_dec_histogram(h, s->metrics[k].values);
+        if (rc) return rc;
+    }
+    return PROTO_OK;
+}
+
+static int s_dec_stat(const msgpack_object *o, proto_stat_t *s, uint32_t *metric_budget) {
     if (o->type != MSGPACK_OBJECT_MAP) return PROTO_ERR_FIELD;
     int rc = s_get_str(o, "m", &s->method);
     if (!rc) rc = s_get_str(o, "n", &s->name);
@@ -450,7 +494,8 @@ static int s_dec_stat(const msgpack_object *o, proto_stat_t *s) {
     if (rc) return rc;
     /* Allocated last: it is the expensive part (~190 KB). */
     s->latency = histogram_new();
-    return s_dec_histogram(h, s->latency);
+    rc = s_dec_histogram(h, s->latency);
+    return rc ? rc : s_dec_metrics(o, s, metric_budget);
 }
 
 static int s_dec_error(const msgpack_object *o, proto_error_t *e) {
@@ -474,10 +519,11 @@ static int s_dec_stats(const msgpack_object *o, proto_stats_t *b) {
     if (rc) return rc;
     if (rows->size > PROTO_MAX_STATS) return PROTO_ERR_RANGE;
     /* Counts are set with the arrays so proto_msg_fini frees a partial decode. */
+    uint32_t metric_budget = PROTO_MAX_METRICS;
     b->n_stats = rows->size;
     b->stats = rows->size ? xcalloc(rows->size, sizeof *b->stats) : NULL;
     for (uint32_t i = 0; !rc && i < rows->size; i++)
-        rc = s_dec_stat(&rows->ptr[i], &b->stats[i]);
+        rc = s_dec_stat(&rows->ptr[i], &b->stats[i], &metric_budget);
     if (rc) return rc;
     b->n_errors = errs->size;
     b->errors = errs->size ? xcalloc(errs->size, sizeof *b->errors) : NULL;
@@ -520,6 +566,7 @@ static int s_dec_run(const msgpack_object *o, proto_run_t *b) {
     if (!rc && ho && ho->type != MSGPACK_OBJECT_NIL) rc = s_get_str(o, "ho", &b->host_override);
     if (!rc) rc = s_get_u32(o, "wi", &b->worker_index);
     if (!rc) rc = s_get_u32(o, "wc", &b->worker_count);
+    if (!rc) rc = s_get_u64(o, "fu", &b->first_user_id);
     if (!rc) rc = s_get_rate(o, "sr", &b->spawn_rate);
     if (!rc) rc = s_get_rate(o, "ar", &b->arrival_rate);
     if (!rc) rc = s_get_u32(o, "mu", &b->max_users);
@@ -613,6 +660,11 @@ static void s_fini_stats(proto_stats_t *b) {
         free(b->stats[i].method);
         free(b->stats[i].name);
         histogram_destroy(&b->stats[i].latency);
+        for (uint32_t k = 0; b->stats[i].metrics && k < b->stats[i].n_metrics; k++) {
+            free(b->stats[i].metrics[k].name);
+            histogram_destroy(&b->stats[i].metrics[k].values);
+        }
+        free(b->stats[i].metrics);
     }
     free(b->stats);
     for (uint32_t i = 0; b->errors && i < b->n_errors; i++) {

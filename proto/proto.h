@@ -21,6 +21,8 @@
  * hence the row cap. */
 #define PROTO_MAX_FRAME_BYTES ((size_t)64 << 20)
 #define PROTO_MAX_STATS 1024u
+/* Metric histograms in one STATS/FINAL message, all rows together. */
+#define PROTO_MAX_METRICS 1024u
 
 typedef enum {
     PROTO_HELLO = 1, /* worker -> master: I am here (identity, host, version) */
@@ -78,6 +80,8 @@ typedef struct {
     char *host_override;          /* NULL or "" = use the scenario's host */
     uint32_t worker_index;        /* this worker's index */
     uint32_t worker_count;        /* workers in the run */
+    uint64_t first_user_id;       /* user_id() of this worker's first user; ids are 1-based
+                                     and unique across the run's workers */
     uint32_t n_classes;           /* entries in users_per_class */
     uint32_t *users_per_class;    /* this worker's users of each user class */
     double spawn_rate;            /* this worker's users started per second */
@@ -90,6 +94,13 @@ typedef struct {
     proto_file_t *files;
 } proto_run_t;
 
+/* A server-side metric of a row (Server-Timing "db;dur=12.3" or X-Query-Count),
+ * its values recorded x1000: a dur in ms as us, a count as milli-counts. */
+typedef struct {
+    char *name; /* "db", "total", "queries" */
+    histogram_t *values; /* owned; NULL is encoded as an empty histogram */
+} proto_metric_t;
+
 /* One (method, name) row of an interval: counts and the latency histogram delta. */
 typedef struct {
     char *method;
@@ -98,6 +109,8 @@ typedef struct {
     uint64_t failures;
     uint64_t bytes; /* response body bytes received */
     histogram_t *latency; /* owned; NULL is encoded as an empty histogram */
+    uint32_t n_metrics;   /* at most PROTO_MAX_METRICS in a whole message */
+    proto_metric_t *metrics;
 } proto_stat_t;
 
 /* One distinct failure reason with how many times it occurred in the interval. */

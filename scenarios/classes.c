@@ -8,129 +8,21 @@
 
 #include "common/units.h"
 #include "common/xmalloc.h"
-#include "scenarios/json_emit.h"
+#include "scenarios/requests.h"
 
-/* Indexes into s_task_keys; a step's keys are its first S_N_STEP_KEYS. */
-#define S_N_METHODS 7
-enum {
-    S_NAME,
-    S_METHOD, /* the methods: S_METHOD .. S_METHOD + S_N_METHODS - 1 */
-    S_HEADERS = S_METHOD + S_N_METHODS,
-    S_JSON,
-    S_BODY,
-    S_TIMEOUT,
-    S_N_STEP_KEYS,
-    S_WEIGHT = S_N_STEP_KEYS,
-    S_STEPS,
-    S_N_TASK_KEYS,
-};
-#define S_METHOD_LIST "get, post, put, patch, delete, head or options"
+/* A task's keys: a request's, then its own. */
+enum { S_WEIGHT = SCENARIO_RQ_N_KEYS, S_STEPS, S_N_TASK_KEYS };
 #define S_THINK_FORMS "none, constant 1s, between 2s 5s, pacing 3s"
 
 static const char *const s_task_keys[] = {
-    "name",    "get",  "post", "put",     "patch",  "delete", "head", "options",
-    "headers", "json", "body", "timeout", "weight", "steps",  NULL,
-};
-static const char *const s_step_keys[] = {
-    "name",    "get",     "post", "put",  "patch",   "delete", "head",
-    "options", "headers", "json", "body", "timeout", NULL,
+    "name",  "get",  "post", "put",  "patch",   "delete",           "head",    "options", "headers",
+    "query", "json", "form", "body", "timeout", "follow_redirects", "capture", "expect",  "weight",
+    "steps", NULL,
 };
 _Static_assert(sizeof s_task_keys / sizeof s_task_keys[0] == S_N_TASK_KEYS + 1, "task keys");
-_Static_assert(sizeof s_step_keys / sizeof s_step_keys[0] == S_N_STEP_KEYS + 1, "step keys");
 
-static void s_request_free(scenario_request_t *r) {
-    free(r->method);
-    free(r->path);
-    free(r->name);
-    scenario_doc_headers_fini(&r->headers);
-    free(r->body);
-    free(r->content_type);
-}
-
-/* The method key of a request: reports none or several; returns its index or -1. */
-static int s_method(scenario_doc_t *d, const yaml_node_t *m, const scenario_field_t *f,
-                    const char *what) {
-    int first = -1;
-    for (int i = S_METHOD; i < S_METHOD + S_N_METHODS; i++) {
-        if (f[i].key && (first < 0 || scenario_doc_before(f[i].key, f[first].key))) first = i;
-    }
-    if (first < 0) {
-        scenario_doc_error(d, m, "%s has no method (expected one of " S_METHOD_LIST ")", what);
-        return -1;
-    }
-    bool several = false;
-    for (int i = S_METHOD; i < S_METHOD + S_N_METHODS; i++) {
-        if (i == first || !f[i].key) continue;
-        scenario_doc_error(d, f[i].key, "%s has both '%s' and '%s' (expected exactly one method)",
-                           what, s_task_keys[first], s_task_keys[i]);
-        several = true;
-    }
-    return several ? -1 : first;
-}
-
-/* The value of a method key: a path or an absolute http(s) URL. */
-static bool s_path(scenario_doc_t *d, const yaml_node_t *n, const char *method, char **out) {
-    if (!scenario_doc_string(d, n, method, out)) return false;
-    if ((*out)[0] == '/' || !strncmp(*out, "http://", 7) || !strncmp(*out, "https://", 8))
-        return true;
-    char got[96];
-    scenario_doc_error(d, n, "%s must be a path starting with / or an http(s):// URL (got %s)",
-                       method, scenario_doc_describe(n, got, sizeof got));
-    free(*out);
-    *out = NULL;
-    return false;
-}
-
-static void s_body(scenario_doc_t *d, const scenario_field_t *f, scenario_request_t *r) {
-    char got[96];
-    const yaml_node_t *json = f[S_JSON].value, *body = f[S_BODY].value;
-    if (json && body) {
-        const scenario_field_t *later =
-            scenario_doc_before(f[S_JSON].key, f[S_BODY].key) ? &f[S_BODY] : &f[S_JSON];
-        scenario_doc_error(d, later->key,
-                           "json and body cannot be combined (a request has one body)");
-        return;
-    }
-    if (json) {
-        r->body = scenario_json_emit(d, json, &r->body_bytes);
-        if (r->body) r->content_type = xstrdup("application/json");
-    } else if (body) {
-        const char *t = scenario_doc_text(body);
-        if (!t || (scenario_doc_is_null(body) && !*t)) {
-            scenario_doc_error(d, body,
-                               "body must be a string (got %s; use json: for a "
-                               "structured body)",
-                               scenario_doc_describe(body, got, sizeof got));
-            return;
-        }
-        /* Block and quoted scalars may hold NULs ("\0"): copy by length. */
-        r->body_bytes = body->data.scalar.length;
-        r->body = xmalloc(r->body_bytes + 1);
-        memcpy(r->body, t, r->body_bytes);
-        r->body[r->body_bytes] = '\0';
-    }
-}
-
-/* Fills r from the step keys of mapping m (a single-request task or a step). */
-static void s_request(scenario_doc_t *d, const yaml_node_t *m, const scenario_field_t *f,
-                      const char *what, scenario_request_t *r) {
-    r->pos = scenario_doc_pos(m);
-    int method = s_method(d, m, f, what);
-    if (method >= 0 && s_path(d, f[method].value, s_task_keys[method], &r->path)) {
-        r->method = xstrdup(s_task_keys[method]);
-        for (char *c = r->method; *c; c++)
-            *c = (char)toupper((unsigned char)*c);
-    }
-    if (f[S_NAME].value)
-        scenario_doc_string(d, f[S_NAME].value, "name", &r->name);
-    else if (r->path)
-        r->name = xstrdup(r->path);
-    if (f[S_HEADERS].value) scenario_doc_headers(d, f[S_HEADERS].value, &r->headers);
-    s_body(d, f, r);
-    if (f[S_TIMEOUT].value) scenario_doc_duration(d, f[S_TIMEOUT].value, "timeout", &r->timeout_ms);
-}
-
-static void s_steps(scenario_doc_t *d, const yaml_node_t *n, scenario_task_t *t) {
+static void s_steps(scenario_doc_t *d, const yaml_node_t *n, const template_names_t *names,
+                    scenario_task_t *t) {
     char got[96];
     if (n->type != YAML_SEQUENCE_NODE) {
         scenario_doc_error(d, n, "steps must be a list of requests (got %s)",
@@ -145,14 +37,15 @@ static void s_steps(scenario_doc_t *d, const yaml_node_t *n, scenario_task_t *t)
     t->steps = xcalloc(t->n_steps, sizeof t->steps[0]);
     for (size_t i = 0; i < t->n_steps; i++) {
         yaml_node_t *m = scenario_doc_item(d, n, i);
-        scenario_field_t f[S_N_STEP_KEYS];
-        if (scenario_doc_fields(d, m, "step", "in step", s_step_keys, f))
-            s_request(d, m, f, "step", &t->steps[i]);
+        scenario_field_t f[SCENARIO_RQ_N_KEYS];
+        if (scenario_doc_fields(d, m, "step", "in step", scenario_request_keys, f))
+            scenario_request_read(d, m, f, "step", names, &t->steps[i]);
     }
 }
 
 /* Reads one task; returns false if its weight is unusable (then the sum is not checked). */
-static bool s_task(scenario_doc_t *d, yaml_node_t *m, scenario_task_t *t) {
+static bool s_task(scenario_doc_t *d, yaml_node_t *m, const template_names_t *names,
+                   scenario_task_t *t) {
     scenario_field_t f[S_N_TASK_KEYS];
     t->weight = 1;
     if (!scenario_doc_fields(d, m, "task", "in task", s_task_keys, f)) return true;
@@ -161,23 +54,24 @@ static bool s_task(scenario_doc_t *d, yaml_node_t *m, scenario_task_t *t) {
     if (!f[S_STEPS].value) {
         t->n_steps = 1;
         t->steps = xcalloc(1, sizeof t->steps[0]);
-        s_request(d, m, f, "task", &t->steps[0]);
+        scenario_request_read(d, m, f, "task", names, &t->steps[0]);
         return weight_ok;
     }
-    for (int i = S_METHOD; i < S_N_STEP_KEYS; i++) {
+    for (int i = SCENARIO_RQ_METHOD; i < SCENARIO_RQ_N_KEYS; i++) {
         if (f[i].key)
             scenario_doc_error(d, f[i].key, "'%s' cannot be used with steps (move it into a step)",
                                s_task_keys[i]);
     }
-    if (f[S_NAME].value)
-        scenario_doc_string(d, f[S_NAME].value, "name", &t->name);
+    if (f[SCENARIO_RQ_NAME].value)
+        scenario_doc_string(d, f[SCENARIO_RQ_NAME].value, "name", &t->name);
     else
         scenario_doc_error(d, m, "a task with steps needs a name (its stats group)");
-    s_steps(d, f[S_STEPS].value, t);
+    s_steps(d, f[S_STEPS].value, names, t);
     return weight_ok;
 }
 
-static void s_tasks(scenario_doc_t *d, yaml_node_t *n, scenario_class_t *c) {
+static void s_tasks(scenario_doc_t *d, yaml_node_t *n, const template_names_t *names,
+                    scenario_class_t *c) {
     char got[96];
     if (n->type != YAML_SEQUENCE_NODE) {
         scenario_doc_error(d, n, "tasks must be a list (got %s)",
@@ -193,7 +87,7 @@ static void s_tasks(scenario_doc_t *d, yaml_node_t *n, scenario_class_t *c) {
     bool weights_ok = true;
     uint64_t sum = 0;
     for (size_t i = 0; i < c->n_tasks; i++) {
-        weights_ok &= s_task(d, scenario_doc_item(d, n, i), &c->tasks[i]);
+        weights_ok &= s_task(d, scenario_doc_item(d, n, i), names, &c->tasks[i]);
         sum += c->tasks[i].weight;
     }
     if (weights_ok && sum == 0)
@@ -240,12 +134,114 @@ static void s_think(scenario_doc_t *d, const yaml_node_t *n, scenario_think_t *t
     *th = out;
 }
 
+/* on_start: a list of requests run once per user before its tasks. */
+static void s_on_start(scenario_doc_t *d, const yaml_node_t *n, const template_names_t *names,
+                       scenario_class_t *c) {
+    char got[96];
+    if (scenario_doc_is_null(n)) return;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        scenario_doc_error(d, n, "on_start must be a list of requests (got %s)",
+                           scenario_doc_describe(n, got, sizeof got));
+        return;
+    }
+    c->n_on_start = scenario_doc_len(n);
+    c->on_start = xcalloc(c->n_on_start ? c->n_on_start : 1, sizeof c->on_start[0]);
+    for (size_t i = 0; i < c->n_on_start; i++) {
+        yaml_node_t *m = scenario_doc_item(d, n, i);
+        scenario_field_t f[SCENARIO_RQ_N_KEYS];
+        if (scenario_doc_fields(d, m, "on_start request", "in on_start request",
+                                scenario_request_keys, f))
+            scenario_request_read(d, m, f, "on_start request", names, &c->on_start[i]);
+    }
+}
+
+/* vars: {name: template}: names checked, in order, into c->var_names. Returns
+ * the value nodes (caller frees), one per name, for compiling later. */
+static const yaml_node_t **s_var_names(scenario_doc_t *d, const yaml_node_t *n,
+                                       scenario_class_t *c) {
+    char got[96];
+    if (scenario_doc_is_null(n)) return NULL;
+    if (n->type != YAML_MAPPING_NODE) {
+        scenario_doc_error(d, n, "vars must be a mapping of name: value (got %s)",
+                           scenario_doc_describe(n, got, sizeof got));
+        return NULL;
+    }
+    size_t total = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+    const yaml_node_t **values = xcalloc(total ? total : 1, sizeof *values);
+    c->var_names = xcalloc(total ? total : 1, sizeof c->var_names[0]);
+    for (size_t i = 0; i < total; i++) {
+        const yaml_node_pair_t *pair = &n->data.mapping.pairs.start[i];
+        const yaml_node_t *key = scenario_doc_node(d, pair->key);
+        const char *name = scenario_doc_text(key);
+        if (!scenario_is_var_name(name)) {
+            scenario_doc_error(d, key,
+                               "bad variable name %s (expected letters, digits and _, not "
+                               "row, seq, user_id or worker_id)",
+                               scenario_doc_describe(key, got, sizeof got));
+            continue;
+        }
+        if (scenario_doc_duplicate(d, n, i)) continue;
+        values[c->n_vars] = scenario_doc_node(d, pair->value);
+        c->var_names[c->n_vars++] = xstrdup(name);
+    }
+    c->n_var_defs = c->n_vars;
+    return values;
+}
+
+/* Compiles each var's value with the names defined before it. */
+static void s_var_defs(scenario_doc_t *d, const yaml_node_t **values, const scenario_t *s,
+                       scenario_class_t *c) {
+    char got[96];
+    c->var_defs = xcalloc(c->n_var_defs ? c->n_var_defs : 1, sizeof c->var_defs[0]);
+    for (size_t i = 0; i < c->n_var_defs; i++) {
+        const yaml_node_t *v = values[i];
+        template_names_t before = {(const char *const *)c->var_names, i, NULL, 0};
+        if (s->data) {
+            before.columns = (const char *const *)s->data->columns;
+            before.n_columns = s->data->n_columns;
+        }
+        if (v->type != YAML_SCALAR_NODE) {
+            scenario_doc_error(d, v, "variable '%s' must be a string (got %s)", c->var_names[i],
+                               scenario_doc_describe(v, got, sizeof got));
+            continue;
+        }
+        const char *t = scenario_doc_is_null(v) ? "" : scenario_doc_text(v);
+        scenario_doc_template(d, v, 0, t, strlen(t), TEMPLATE_ESCAPE_NONE, &before,
+                              &c->var_defs[i]);
+    }
+}
+
+/* Adds the capture targets of on_start and tasks (and their steps) to var_names. */
+static void s_capture_names(const scenario_doc_t *d, const yaml_node_t *on_start,
+                            const yaml_node_t *tasks, scenario_class_t *c) {
+    const yaml_node_t *lists[2] = {on_start, tasks};
+    for (size_t l = 0; l < 2; l++) {
+        if (!lists[l] || lists[l]->type != YAML_SEQUENCE_NODE) continue;
+        for (size_t i = 0; i < scenario_doc_len(lists[l]); i++) {
+            const yaml_node_t *m = scenario_doc_item(d, lists[l], i);
+            scenario_request_capture_names(d, m, &c->var_names, &c->n_vars);
+            if (m->type != YAML_MAPPING_NODE) continue;
+            const yaml_node_pair_t *pairs = m->data.mapping.pairs.start;
+            for (; pairs < m->data.mapping.pairs.top; pairs++) {
+                const char *key = scenario_doc_text(scenario_doc_node(d, pairs->key));
+                const yaml_node_t *steps = scenario_doc_node(d, pairs->value);
+                if (!key || strcmp(key, "steps") != 0 || steps->type != YAML_SEQUENCE_NODE)
+                    continue;
+                for (size_t k = 0; k < scenario_doc_len(steps); k++)
+                    scenario_request_capture_names(d, scenario_doc_item(d, steps, k), &c->var_names,
+                                                   &c->n_vars);
+            }
+        }
+    }
+}
+
 /* Reads one class; returns false if its weight is unusable (then the sum is not checked). */
-static bool s_class(scenario_doc_t *d, yaml_node_t *m, scenario_class_t *c,
+static bool s_class(scenario_doc_t *d, yaml_node_t *m, const scenario_t *s, scenario_class_t *c,
                     const yaml_node_t **name_node) {
-    static const char *const keys[] = {"name", "weight", "think", "headers", "tasks", NULL};
-    enum { NAME, WEIGHT, THINK, HEADERS, TASKS };
-    scenario_field_t f[5];
+    static const char *const keys[] = {"name", "weight",   "think", "headers",
+                                       "vars", "on_start", "tasks", NULL};
+    enum { NAME, WEIGHT, THINK, HEADERS, VARS, ON_START, TASKS };
+    scenario_field_t f[7];
     c->weight = 1;
     if (!scenario_doc_fields(d, m, "user class", "in user class", keys, f)) return true;
     *name_node = f[NAME].value;
@@ -256,9 +252,19 @@ static bool s_class(scenario_doc_t *d, yaml_node_t *m, scenario_class_t *c,
     bool weight_ok =
         !f[WEIGHT].value || scenario_doc_uint(d, f[WEIGHT].value, "weight", 0, &c->weight);
     if (f[THINK].value) s_think(d, f[THINK].value, &c->think);
-    if (f[HEADERS].value) scenario_doc_headers(d, f[HEADERS].value, &c->headers);
+    const yaml_node_t **values = f[VARS].value ? s_var_names(d, f[VARS].value, c) : NULL;
+    s_capture_names(d, f[ON_START].value, f[TASKS].value, c);
+    s_var_defs(d, values, s, c);
+    free(values);
+    template_names_t names = {(const char *const *)c->var_names, c->n_vars, NULL, 0};
+    if (s->data) {
+        names.columns = (const char *const *)s->data->columns;
+        names.n_columns = s->data->n_columns;
+    }
+    if (f[HEADERS].value) scenario_doc_headers(d, f[HEADERS].value, &names, &c->headers);
+    if (f[ON_START].value) s_on_start(d, f[ON_START].value, &names, c);
     if (f[TASKS].value)
-        s_tasks(d, f[TASKS].value, c);
+        s_tasks(d, f[TASKS].value, &names, c);
     else
         scenario_doc_error(d, m, "user class has no tasks (expected tasks: a list of requests)");
     return weight_ok;
@@ -295,7 +301,7 @@ void scenario_classes_read(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
     bool weights_ok = true;
     uint64_t sum = 0;
     for (size_t i = 0; i < s->n_classes; i++) {
-        weights_ok &= s_class(d, scenario_doc_item(d, n, i), &s->classes[i], &name_nodes[i]);
+        weights_ok &= s_class(d, scenario_doc_item(d, n, i), s, &s->classes[i], &name_nodes[i]);
         sum += s->classes[i].weight;
     }
     s_unique_names(d, name_nodes, s);
@@ -311,11 +317,20 @@ void scenario_classes_free(scenario_t *s) {
         for (size_t j = 0; j < c->n_tasks; j++) {
             scenario_task_t *t = &c->tasks[j];
             for (size_t k = 0; k < t->n_steps; k++)
-                s_request_free(&t->steps[k]);
+                scenario_request_fini(&t->steps[k]);
             free(t->steps);
             free(t->name);
         }
         free(c->tasks);
+        for (size_t j = 0; j < c->n_on_start; j++)
+            scenario_request_fini(&c->on_start[j]);
+        free(c->on_start);
+        for (size_t j = 0; j < c->n_vars; j++)
+            free(c->var_names[j]);
+        free(c->var_names);
+        for (size_t j = 0; j < c->n_var_defs && c->var_defs; j++)
+            template_destroy(&c->var_defs[j]);
+        free(c->var_defs);
         free(c->name);
         scenario_doc_headers_fini(&c->headers);
     }

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/strbuf.h"
 #include "common/xmalloc.h"
+#include "scenarios/encode.h"
 
 #define S_MAX_DEPTH 64
 #define S_MAX_BYTES (4u << 20)
@@ -15,6 +17,7 @@
 typedef struct {
     scenario_doc_t *d;
     const yaml_node_t *root; /* where a too-large body is reported */
+    const template_names_t *names;
     char *p;
     size_t len;
     size_t cap;
@@ -38,31 +41,25 @@ static void s_puts(s_out_t *o, const char *s) {
     s_put(o, s, strlen(s));
 }
 
-/* Writes s (n bytes, may hold NULs) as a JSON string literal. */
-static void s_put_string(s_out_t *o, const char *s, size_t n) {
-    s_put(o, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        const char *esc = c == '"'    ? "\\\""
-                          : c == '\\' ? "\\\\"
-                          : c == '\n' ? "\\n"
-                          : c == '\r' ? "\\r"
-                          : c == '\t' ? "\\t"
-                          : c == '\b' ? "\\b"
-                          : c == '\f' ? "\\f"
-                                      : NULL;
-        char hex[8];
-        if (!esc && c < 0x20) {
-            snprintf(hex, sizeof hex, "\\u%04x", c);
-            esc = hex;
-        }
-        if (esc) {
-            s_puts(o, esc);
-        } else {
-            s_put(o, (const char *)&s[i], 1);
-        }
+/* Writes string scalar n as a JSON string literal, its {{ }} parts as written
+ * (the template engine JSON-escapes what they render). Each such part is
+ * compiled here once, so an error points into the scalar. */
+static void s_put_string(s_out_t *o, const yaml_node_t *n) {
+    const char *t = scenario_doc_text(n);
+    size_t len = n->data.scalar.length;
+    if (scenario_has_template(t, len)) {
+        template_t *check = NULL;
+        if (!scenario_doc_template(o->d, n, 0, t, len, TEMPLATE_ESCAPE_JSON, o->names, &check))
+            o->failed = true;
+        template_destroy(&check);
     }
-    s_put(o, "\"", 1);
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_append_char(&b, '"');
+    scenario_encode_json(&b, t, len);
+    strbuf_append_char(&b, '"');
+    s_put(o, b.data, b.len);
+    strbuf_fini(&b);
 }
 
 static size_t s_digits(const char *t) {
@@ -168,7 +165,7 @@ static bool s_plain_typed(s_out_t *o, const yaml_node_t *n) {
 
 static void s_scalar(s_out_t *o, const yaml_node_t *n) {
     if (scenario_doc_is_plain(n) && s_plain_typed(o, n)) return;
-    s_put_string(o, scenario_doc_text(n), n->data.scalar.length);
+    s_put_string(o, n);
 }
 
 static void s_value(s_out_t *o, const yaml_node_t *n, int depth);
@@ -191,7 +188,7 @@ static void s_mapping(s_out_t *o, const yaml_node_t *n, int depth) {
             continue;
         }
         if (i > 0) s_put(o, ",", 1);
-        s_put_string(o, scenario_doc_text(key), key->data.scalar.length);
+        s_put_string(o, key);
         s_put(o, ":", 1);
         s_value(o, scenario_doc_node(o->d, pairs[i].value), depth + 1);
     }
@@ -232,8 +229,9 @@ static void s_value(s_out_t *o, const yaml_node_t *n, int depth) {
     }
 }
 
-char *scenario_json_emit(scenario_doc_t *d, const yaml_node_t *n, size_t *out_bytes) {
-    s_out_t o = {.d = d, .root = n};
+char *scenario_json_emit(scenario_doc_t *d, const yaml_node_t *n, const template_names_t *names,
+                         size_t *out_bytes) {
+    s_out_t o = {.d = d, .root = n, .names = names};
     s_value(&o, n, 0);
     if (o.failed) {
         free(o.p);

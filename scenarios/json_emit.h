@@ -11,10 +11,14 @@
  * null/~/empty -> null, true/false -> bools, integers (also 0x.. and 0o..) and floats
  * -> numbers (normalized to JSON's grammar: "+1" -> 1, ".5" -> 0.5, "007" -> 7);
  * any other plain scalar, and every quoted or block scalar, is a string. Mapping
- * keys are always strings; mappings keep their order.
+ * keys are always strings; mappings keep their order. String scalars may hold
+ * {{ }} templates (checked against names, errors reported inside the scalar):
+ * they are copied into the text as written, for compiling the whole text with
+ * TEMPLATE_ESCAPE_JSON.
  * Returns a new NUL-terminated string (the caller frees it) and its length in
  * *out_bytes, or NULL after reporting the problems to d: .inf/.nan, non-string or
  * duplicate keys, nesting deeper than 64 (e.g. a recursive alias) or text over 4 MiB. */
-char *scenario_json_emit(scenario_doc_t *d, const yaml_node_t *n, size_t *out_bytes);
+char *scenario_json_emit(scenario_doc_t *d, const yaml_node_t *n, const template_names_t *names,
+                         size_t *out_bytes);
 
 #endif

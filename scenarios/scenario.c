@@ -13,11 +13,14 @@
 
 #include "common/xmalloc.h"
 #include "scenarios/classes.h"
+#include "scenarios/csv.h"
 #include "scenarios/yaml_doc.h"
 
 #define S_DEFAULT_TIMEOUT_MS 10000
 /* Scenario files are hand-written; anything bigger is a mistake. */
 #define S_MAX_FILE_BYTES (16u << 20)
+/* Data files may be larger: one row per virtual user. */
+#define S_MAX_DATA_BYTES (256u << 20)
 
 void scenario_errors_add(scenario_errors_t *errs, const char *fmt, ...) {
     if (errs->n == SCENARIO_MAX_ERRORS) {
@@ -40,6 +43,20 @@ void scenario_errors_fini(scenario_errors_t *errs) {
     errs->dropped = 0;
 }
 
+static void s_data_free(scenario_data_t **dp) {
+    scenario_data_t *data = *dp;
+    if (!data) return;
+    for (size_t i = 0; i < data->n_columns; i++)
+        free(data->columns[i]);
+    for (size_t i = 0; i < data->n_columns * data->n_rows; i++)
+        free(data->fields[i]);
+    free(data->columns);
+    free(data->fields);
+    free(data->file);
+    free(data);
+    *dp = NULL;
+}
+
 void scenario_destroy(scenario_t **sp) {
     if (!sp || !*sp) return;
     scenario_t *s = *sp;
@@ -48,6 +65,7 @@ void scenario_destroy(scenario_t **sp) {
     free(s->host);
     scenario_doc_headers_fini(&s->default_headers);
     scenario_classes_free(s);
+    s_data_free(&s->data);
     for (size_t i = 0; i < s->n_thresholds; i++) {
         free(s->thresholds[i].text);
         free(s->thresholds[i].name);
@@ -109,13 +127,84 @@ static void s_load(scenario_doc_t *d, yaml_node_t *n, scenario_load_t *load) {
                            "max_users needs rate (it caps the open model's concurrent users)");
 }
 
+/* defaults: apply to every class, so their headers may use functions and
+ * row.X but no variables (a variable's slot depends on the class). */
 static void s_defaults(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
-    static const char *const keys[] = {"timeout", "headers", NULL};
-    scenario_field_t f[2];
+    static const char *const keys[] = {"timeout", "headers", "follow_redirects", NULL};
+    enum { TIMEOUT, HEADERS, FOLLOW_REDIRECTS };
+    scenario_field_t f[3];
     if (scenario_doc_is_null(n) || !scenario_doc_fields(d, n, "defaults", "in defaults", keys, f))
         return;
-    if (f[0].value) scenario_doc_duration(d, f[0].value, "timeout", &s->default_timeout_ms);
-    if (f[1].value) scenario_doc_headers(d, f[1].value, &s->default_headers);
+    if (f[TIMEOUT].value)
+        scenario_doc_duration(d, f[TIMEOUT].value, "timeout", &s->default_timeout_ms);
+    template_names_t names = {0};
+    if (s->data) {
+        names.columns = (const char *const *)s->data->columns;
+        names.n_columns = s->data->n_columns;
+    }
+    if (f[HEADERS].value) scenario_doc_headers(d, f[HEADERS].value, &names, &s->default_headers);
+    if (f[FOLLOW_REDIRECTS].value)
+        scenario_doc_bool(d, f[FOLLOW_REDIRECTS].value, "follow_redirects",
+                          &s->default_follow_redirects);
+}
+
+/* Reads and parses the data file named by node n into data. */
+static bool s_data_file(scenario_doc_t *d, const yaml_node_t *n, const scenario_files_t *files,
+                        scenario_data_t *data) {
+    size_t len = 0, line = 0;
+    errno = 0;
+    char *text = files->read(files->ctx, data->file, &len);
+    if (!text) {
+        scenario_doc_error(d, n, "cannot read data file '%s': %s", data->file,
+                           strerror(errno ? errno : EIO));
+        return false;
+    }
+    char msg[200];
+    int rc = scenario_csv_parse(text, len, data, &line, msg, sizeof msg);
+    free(text);
+    if (rc != 0) scenario_doc_error(d, n, "%s:%zu: %s", data->file, line, msg);
+    return rc == 0;
+}
+
+/* data: {file: users.csv, order: sequential|random|unique}. */
+static void s_data(scenario_doc_t *d, yaml_node_t *n, const scenario_files_t *files,
+                   scenario_t *s) {
+    static const char *const keys[] = {"file", "order", NULL};
+    static const char *const orders[] = {"sequential", "random", "unique"};
+    enum { FILE_, ORDER };
+    scenario_field_t f[2];
+    d->mute_row_errors = true; /* until the file is read */
+    if (!scenario_doc_fields(d, n, "data", "in data", keys, f)) return;
+    scenario_data_t *data = xcalloc(1, sizeof *data);
+    data->pos = scenario_doc_pos(n);
+    bool ok = true;
+    if (f[ORDER].value) {
+        const char *t = scenario_doc_text(f[ORDER].value);
+        int k = -1;
+        for (int i = 0; i < 3 && t; i++)
+            if (!strcmp(t, orders[i])) k = i;
+        char got[96];
+        if (k < 0)
+            scenario_doc_error(d, f[ORDER].value,
+                               "order must be sequential, random or unique (got %s)",
+                               scenario_doc_describe(f[ORDER].value, got, sizeof got));
+        else
+            data->order = (scenario_data_order_t)k;
+        ok &= k >= 0;
+    }
+    if (!f[FILE_].value) {
+        scenario_doc_error(d, n, "data has no file (expected file: users.csv)");
+        ok = false;
+    } else if (!scenario_doc_string(d, f[FILE_].value, "file", &data->file) ||
+               !s_data_file(d, f[FILE_].value, files, data)) {
+        ok = false;
+    }
+    if (ok) {
+        s->data = data;
+        d->mute_row_errors = false;
+    } else {
+        s_data_free(&data);
+    }
 }
 
 static void s_threshold(scenario_doc_t *d, yaml_node_t *n, scenario_threshold_t *t) {
@@ -157,15 +246,18 @@ static void s_thresholds(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
 }
 
 /* Fills s from the document's root node. */
-static void s_top(scenario_doc_t *d, yaml_node_t *root, scenario_t *s) {
-    static const char *const keys[] = {"name",       "host",  "load", "defaults",
-                                       "thresholds", "users", NULL};
-    enum { NAME, HOST, LOAD, DEFAULTS, THRESHOLDS, USERS };
-    scenario_field_t f[6];
+static void s_top(scenario_doc_t *d, yaml_node_t *root, const scenario_files_t *files,
+                  scenario_t *s) {
+    static const char *const keys[] = {"name",     "host",       "load",  "data",
+                                       "defaults", "thresholds", "users", NULL};
+    enum { NAME, HOST, LOAD, DATA, DEFAULTS, THRESHOLDS, USERS };
+    scenario_field_t f[7];
     if (!scenario_doc_fields(d, root, "the top level", "at top level", keys, f)) return;
     if (f[NAME].value) scenario_doc_string(d, f[NAME].value, "name", &s->name);
     if (f[HOST].value) s_host(d, f[HOST].value, s);
     if (f[LOAD].value) s_load(d, f[LOAD].value, &s->load);
+    /* Before anything with templates: row.X needs the columns. */
+    if (f[DATA].value) s_data(d, f[DATA].value, files, s);
     if (f[DEFAULTS].value) s_defaults(d, f[DEFAULTS].value, s);
     if (f[THRESHOLDS].value) s_thresholds(d, f[THRESHOLDS].value, s);
     if (f[USERS].value)
@@ -235,12 +327,14 @@ static yaml_node_t *s_parse(scenario_doc_t *d, yaml_parser_t *p, yaml_document_t
     return root;
 }
 
-scenario_t *scenario_load(const char *file, const char *text, size_t text_bytes,
-                          scenario_errors_t *errs) {
+scenario_t *scenario_load_with(const char *file, const char *text, size_t text_bytes,
+                               const scenario_files_t *files, scenario_errors_t *errs) {
     scenario_doc_t d;
     yaml_document_t doc;
     yaml_parser_t parser;
     scenario_doc_init(&d, file, NULL);
+    d.text = text;
+    d.text_bytes = text ? text_bytes : 0;
     if (!yaml_parser_initialize(&parser)) {
         fprintf(stderr, "barrage: fatal: yaml_parser_initialize failed at %s:%d\n", __FILE__,
                 __LINE__);
@@ -251,10 +345,11 @@ scenario_t *scenario_load(const char *file, const char *text, size_t text_bytes,
     scenario_t *s = xcalloc(1, sizeof *s);
     s->file = xstrdup(file);
     s->default_timeout_ms = S_DEFAULT_TIMEOUT_MS;
+    s->default_follow_redirects = true;
     yaml_node_t *root = s_parse(&d, &parser, &doc, text, text_bytes);
     if (root) {
         d.doc = &doc;
-        s_top(&d, root, s);
+        s_top(&d, root, files, s);
         yaml_document_delete(&doc);
     }
     yaml_parser_delete(&parser);
@@ -263,19 +358,17 @@ scenario_t *scenario_load(const char *file, const char *text, size_t text_bytes,
     return s;
 }
 
-scenario_t *scenario_load_file(const char *path, scenario_errors_t *errs) {
+/* Reads path whole into a new buffer; NULL with errno set (EFBIG past max_bytes). */
+static char *s_read_path(const char *path, size_t max_bytes, size_t *out_len) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        scenario_errors_add(errs, "%s: error: cannot read: %s", path, strerror(errno));
-        return NULL;
-    }
+    if (fd < 0) return NULL;
     size_t len = 0, cap = 4096;
     char *buf = xmalloc(cap);
-    const char *why = NULL;
+    int err = 0;
     for (;;) {
         if (len == cap) {
-            if (cap >= S_MAX_FILE_BYTES) {
-                why = "larger than 16 MiB";
+            if (cap >= max_bytes) {
+                err = EFBIG;
                 break;
             }
             cap *= 2;
@@ -283,16 +376,50 @@ scenario_t *scenario_load_file(const char *path, scenario_errors_t *errs) {
         }
         ssize_t n = read(fd, buf + len, cap - len);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) why = strerror(errno);
+        if (n < 0) err = errno;
         if (n <= 0) break;
         len += (size_t)n;
     }
     close(fd);
-    scenario_t *s = NULL;
-    if (why)
-        scenario_errors_add(errs, "%s: error: cannot read: %s", path, why);
-    else
-        s = scenario_load(path, buf, len, errs);
+    if (err) {
+        free(buf);
+        errno = err;
+        return NULL;
+    }
+    *out_len = len;
+    return buf;
+}
+
+/* The default reader: ctx is the scenario file's directory ("" = current). */
+static char *s_read_beside(void *ctx, const char *name, size_t *len) {
+    const char *dir = ctx;
+    char *path = name[0] == '/' || !*dir ? xstrdup(name) : xasprintf("%s/%s", dir, name);
+    char *text = s_read_path(path, S_MAX_DATA_BYTES, len);
+    int err = errno;
+    free(path);
+    errno = err;
+    return text;
+}
+
+scenario_t *scenario_load(const char *file, const char *text, size_t text_bytes,
+                          scenario_errors_t *errs) {
+    const char *slash = strrchr(file, '/');
+    char *dir = slash ? xstrndup(file, (size_t)(slash - file) + (slash == file)) : xstrdup("");
+    scenario_files_t files = {.read = s_read_beside, .ctx = dir};
+    scenario_t *s = scenario_load_with(file, text, text_bytes, &files, errs);
+    free(dir);
+    return s;
+}
+
+scenario_t *scenario_load_file(const char *path, scenario_errors_t *errs) {
+    size_t len = 0;
+    char *buf = s_read_path(path, S_MAX_FILE_BYTES, &len);
+    if (!buf) {
+        scenario_errors_add(errs, "%s: error: cannot read: %s", path,
+                            errno == EFBIG ? "larger than 16 MiB" : strerror(errno));
+        return NULL;
+    }
+    scenario_t *s = scenario_load(path, buf, len, errs);
     free(buf);
     return s;
 }

@@ -9,8 +9,13 @@
 #ifndef BARRAGE_SCENARIOS_SCENARIO_H
 #define BARRAGE_SCENARIOS_SCENARIO_H
 
+#include <regex.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "common/jsonpath.h"
+#include "common/template.h"
 
 #define SCENARIO_MAX_ERRORS 20
 
@@ -22,8 +27,51 @@ typedef struct {
 
 typedef struct {
     char *name;
-    char *value;
+    char *value;       /* as written */
+    template_t *tvalue; /* compiled value (escape none) */
 } scenario_header_t;
+
+/* A query parameter or form field: name literal, value a template (form-escaped).
+ * tvalue renders the value fully encoded: its literal text was form-encoded at
+ * load and its {{ }} parts are escaped by the engine; the name is as written
+ * (the sender form-encodes it). */
+typedef struct {
+    char *name;
+    char *value;        /* as written */
+    template_t *tvalue; /* compiled with TEMPLATE_ESCAPE_FORM */
+} scenario_param_t;
+
+typedef enum {
+    SCENARIO_CAPTURE_JSON,   /* "json:$.a.b" */
+    SCENARIO_CAPTURE_HEADER, /* "header:X-Name" (case-insensitive) */
+    SCENARIO_CAPTURE_REGEX,  /* "regex:token=(\w+)" — group 1, or the whole match without groups */
+} scenario_capture_kind_t;
+
+typedef struct {
+    char *var;   /* the user variable it sets */
+    size_t slot; /* that variable's slot in its class's var_names */
+    scenario_capture_kind_t kind;
+    char *expr;       /* the text after the "kind:" prefix */
+    jsonpath_t *json; /* SCENARIO_CAPTURE_JSON */
+    regex_t *regex;   /* SCENARIO_CAPTURE_REGEX: POSIX extended, compiled */
+    scenario_pos_t pos;
+} scenario_capture_t;
+
+/* expect: {json: {"$.path": value}} — the extracted value's text equals value's text. */
+typedef struct {
+    char *path_text;
+    jsonpath_t *path;
+    char *equals; /* scalar as text: "ok", "3", "true", "null" */
+} scenario_expect_json_t;
+
+typedef struct {
+    int *statuses; /* expect.status: one or a list; none = any status below 400 */
+    size_t n_statuses;
+    char *body_contains; /* NULL = not checked */
+    scenario_expect_json_t *json;
+    size_t n_json;
+    uint64_t max_duration_ms; /* expect.max_duration; 0 = not checked */
+} scenario_expect_t;
 
 typedef struct {
     size_t n;
@@ -34,12 +82,23 @@ typedef struct {
 typedef struct {
     char *method;               /* upper case: GET POST PUT PATCH DELETE HEAD OPTIONS */
     char *path;                 /* as written: "/x?y=1" or an absolute URL */
-    char *name;                 /* stats group; defaults to path */
+    template_t *tpath;          /* compiled path */
+    char *name;                 /* stats group; defaults to path (as written) */
     scenario_headers_t headers; /* request-level headers */
-    char *body;                 /* NULL, or the body (json: is serialized to JSON text) */
+    size_t n_query;             /* query: {k: v}, appended with ? or & */
+    scenario_param_t *query;
+    char *body;                 /* NULL, or the body as written (json: serialized to JSON text,
+                                   form: as k=v&... text) */
     size_t body_bytes;
-    char *content_type;         /* NULL, or "application/json" for json: */
+    template_t *tbody;          /* compiled body (JSON escape for json:, form escape per field
+                                   for form:); NULL when there is no body */
+    char *content_type;         /* NULL, "application/json" (json:) or
+                                   "application/x-www-form-urlencoded" (form:) */
     uint64_t timeout_ms;        /* 0 = the defaults' timeout */
+    int follow_redirects;       /* -1 = the defaults' (which default to true), 0 no, 1 yes */
+    size_t n_captures;
+    scenario_capture_t *captures;
+    scenario_expect_t expect;
     scenario_pos_t pos;         /* where the request's mapping starts */
 } scenario_request_t;
 
@@ -68,6 +127,16 @@ typedef struct {
     uint32_t weight;
     scenario_think_t think;
     scenario_headers_t headers; /* class-level headers */
+    /* The class's variables: var_names[0 .. n_var_defs-1] are the vars: keys
+     * (var_defs[i] their compiled value, rendered once per user in order, so
+     * a var may use earlier ones); the rest are capture targets not defined
+     * by vars:, in first-seen order. A template's slot indexes var_names. */
+    char **var_names;
+    size_t n_vars;
+    template_t **var_defs;
+    size_t n_var_defs;
+    size_t n_on_start; /* requests run once per user before its tasks */
+    scenario_request_t *on_start;
     size_t n_tasks;
     scenario_task_t *tasks;
 } scenario_class_t;
@@ -79,6 +148,23 @@ typedef struct {
     double rate;          /* open model iterations per second; 0 = closed model */
     uint32_t max_users;   /* open model cap; 0 = not set */
 } scenario_load_t;
+
+typedef enum {
+    SCENARIO_DATA_SEQUENTIAL, /* user n gets row (n-1) mod rows */
+    SCENARIO_DATA_RANDOM,     /* each user a uniformly random row */
+    SCENARIO_DATA_UNIQUE,     /* user n gets row n-1; more users than rows is an error */
+} scenario_data_order_t;
+
+/* data: {file: users.csv, order: ...} — a CSV file with a header row. */
+typedef struct {
+    char *file; /* as written (relative to the scenario file) */
+    scenario_data_order_t order;
+    char **columns; /* header row */
+    size_t n_columns;
+    char **fields; /* row-major: fields[r * n_columns + c] */
+    size_t n_rows;
+    scenario_pos_t pos;
+} scenario_data_t;
 
 typedef struct {
     char *text;         /* as written, e.g. "p95 < 300ms" */
@@ -92,7 +178,9 @@ typedef struct scenario {
     char *host;           /* NULL if not set (then -H is required) */
     scenario_load_t load;
     uint64_t default_timeout_ms; /* defaults.timeout, 10000 when not set */
+    bool default_follow_redirects; /* defaults.follow_redirects, true when not set */
     scenario_headers_t default_headers;
+    scenario_data_t *data; /* NULL without data: */
     size_t n_classes;
     scenario_class_t *classes;
     size_t n_thresholds;
@@ -106,11 +194,23 @@ typedef struct {
     size_t dropped; /* errors beyond SCENARIO_MAX_ERRORS */
 } scenario_errors_t;
 
+/* How the loader reads files a scenario names (data files). */
+typedef struct {
+    /* Returns a new buffer (caller frees) with the content of name, or NULL
+     * with errno set. *len gets its size. */
+    char *(*read)(void *ctx, const char *name, size_t *len);
+    void *ctx;
+} scenario_files_t;
+
 /* Parses text (len bytes) as a scenario; file is used in diagnostics.
+ * Data files are read from disk relative to file's directory.
  * Returns a new scenario, or NULL with errs filled (errs may already hold
  * lines; they are appended to). */
 scenario_t *scenario_load(const char *file, const char *text, size_t text_bytes,
                           scenario_errors_t *errs);
+/* The same, reading data files through files (e.g. from a RUN message). */
+scenario_t *scenario_load_with(const char *file, const char *text, size_t text_bytes,
+                               const scenario_files_t *files, scenario_errors_t *errs);
 /* Reads path and calls scenario_load; an unreadable file is one error line
  * "path: error: cannot read: <strerror>". */
 scenario_t *scenario_load_file(const char *path, scenario_errors_t *errs);

@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/suggest.h"
 #include "common/units.h"
 #include "common/xmalloc.h"
 
@@ -88,6 +90,89 @@ scenario_pos_t scenario_doc_pos(const yaml_node_t *n) {
                             .col = (int)n->start_mark.column + 1};
 }
 
+/* Length of the UTF-8 encoding of code point cp. */
+static size_t s_utf8_len(unsigned long cp) {
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+/* Source bytes and value bytes of the backslash escape at src[i] (double-quoted). */
+static void s_escape_size(const char *src, size_t i, size_t end, size_t *n_src, size_t *n_val) {
+    char e = i + 1 < end ? src[i + 1] : '\0';
+    size_t hex = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+    *n_src = 2 + hex;
+    *n_val = 1;
+    if (hex && i + 2 + hex <= end) {
+        char digits[9] = {0};
+        memcpy(digits, src + i + 2, hex);
+        *n_val = e == 'x' ? 1 : s_utf8_len(strtoul(digits, NULL, 16));
+    }
+    if (e == '\n' || e == '\r') *n_val = 0; /* an escaped line break joins the lines */
+}
+
+scenario_pos_t scenario_doc_pos_in(const scenario_doc_t *d, const yaml_node_t *n, size_t offset) {
+    scenario_pos_t pos = scenario_doc_pos(n);
+    const char *v = scenario_doc_text(n);
+    if (!v || !d->text) return pos;
+    const char *src = d->text;
+    size_t end = n->end_mark.index < d->text_bytes ? n->end_mark.index : d->text_bytes;
+    size_t i = n->start_mark.index, k = 0, indent = 0;
+    yaml_scalar_style_t style = n->data.scalar.style;
+    bool block = style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE;
+    if (offset > n->data.scalar.length) offset = n->data.scalar.length;
+    if (style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
+        i++, pos.col++;
+    } else if (block) {
+        /* Content starts on the line after the | or > indicator. */
+        while (i < end && src[i] != '\n')
+            i++;
+        i++, pos.line++, pos.col = 1;
+        while (i < end && src[i] == ' ')
+            i++, indent++, pos.col++;
+    }
+    while (k < offset && i < end) {
+        char c = src[i];
+        if (style == YAML_SINGLE_QUOTED_SCALAR_STYLE && c == '\'' && i + 1 < end &&
+            src[i + 1] == '\'') {
+            i += 2, k++, pos.col += 2;
+        } else if (style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && c == '\\') {
+            size_t n_src, n_val;
+            s_escape_size(src, i, end, &n_src, &n_val);
+            i += n_src, k += n_val, pos.col += (int)n_src;
+            if (n_val == 0) { /* "\<newline>": the text goes on after the next indentation */
+                pos.line++, pos.col = 1;
+                while (i < end && (src[i] == ' ' || src[i] == '\t'))
+                    i++, pos.col++;
+            }
+        } else if (c == '\n') {
+            /* A line break: kept, or folded into a space, in the value. */
+            pos.line++, pos.col = 1, i++;
+            if (v[k] == '\n' || v[k] == ' ') k++;
+            for (size_t sp = 0;
+                 i < end && (src[i] == ' ' || src[i] == '\t') && (!block || sp < indent); sp++)
+                i++, pos.col++;
+        } else if (c == v[k]) {
+            i++, k++;
+            if (((unsigned char)c & 0xC0) != 0x80) pos.col++;
+        } else if (c == ' ' || c == '\t' || c == '\r') {
+            i++, pos.col++; /* whitespace the value dropped around a line break */
+        } else {
+            break; /* lost track: stop at the best guess so far */
+        }
+    }
+    return pos;
+}
+
+bool scenario_doc_template(scenario_doc_t *d, const yaml_node_t *n, size_t base, const char *text,
+                           size_t len, template_escape_t escape, const template_names_t *names,
+                           template_t **out) {
+    template_error_t err = {0};
+    *out = template_compile(text, len, escape, names, &err);
+    if (*out) return true;
+    if (d->mute_row_errors && strstr(err.message, "row")) return false;
+    scenario_doc_error_at(d, scenario_doc_pos_in(d, n, base + err.offset), "%s", err.message);
+    return false;
+}
+
 bool scenario_doc_before(const yaml_node_t *a, const yaml_node_t *b) {
     return a->start_mark.index < b->start_mark.index;
 }
@@ -163,41 +248,13 @@ const char *scenario_doc_describe(const yaml_node_t *n, char *buf, size_t buf_by
     return buf;
 }
 
-/* Optimal string alignment distance (edits, counting a swap of neighbours as one). */
-static size_t s_edit_distance(const char *a, const char *b) {
-    enum { MAX = 32 };
-    size_t la = strlen(a), lb = strlen(b);
-    if (la >= MAX || lb >= MAX) return SIZE_MAX;
-    size_t dist[MAX + 1][MAX + 1];
-    for (size_t i = 0; i <= la; i++)
-        dist[i][0] = i;
-    for (size_t j = 0; j <= lb; j++)
-        dist[0][j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = dist[i - 1][j] + 1;
-            if (dist[i][j - 1] + 1 < best) best = dist[i][j - 1] + 1;
-            if (dist[i - 1][j - 1] + cost < best) best = dist[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                dist[i - 2][j - 2] + 1 < best)
-                best = dist[i - 2][j - 2] + 1;
-            dist[i][j] = best;
-        }
-    }
-    return dist[la][lb];
-}
-
 /* The known key closest to an unknown one, if it is close enough to be a typo. */
 static const char *s_suggest(const char *unknown, const char *const *keys) {
     /* Short words are one or two edits from almost anything: demand a closer match. */
     size_t limit = strlen(unknown) <= 4 ? 1 : 2;
     const char *best = NULL;
     size_t best_dist = SIZE_MAX;
-    for (size_t i = 0; keys[i]; i++) {
-        size_t dist = s_edit_distance(unknown, keys[i]);
-        if (dist < best_dist) best_dist = dist, best = keys[i];
-    }
+    suggest_closest(unknown, strlen(unknown), keys, SIZE_MAX, &best, &best_dist);
     return best_dist <= limit ? best : NULL;
 }
 
@@ -335,6 +392,22 @@ bool scenario_doc_positive(scenario_doc_t *d, const yaml_node_t *n, const char *
     return true;
 }
 
+bool scenario_doc_bool(scenario_doc_t *d, const yaml_node_t *n, const char *what, bool *out) {
+    char got[96];
+    const char *t = scenario_doc_is_plain(n) ? scenario_doc_text(n) : NULL;
+    if (t && (!strcmp(t, "true") || !strcmp(t, "True") || !strcmp(t, "TRUE"))) {
+        *out = true;
+        return true;
+    }
+    if (t && (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "FALSE"))) {
+        *out = false;
+        return true;
+    }
+    scenario_doc_error(d, n, "%s must be true or false (got %s)", what,
+                       scenario_doc_describe(n, got, sizeof got));
+    return false;
+}
+
 bool scenario_doc_duration(scenario_doc_t *d, const yaml_node_t *n, const char *what,
                            uint64_t *out_ms) {
     char got[96];
@@ -366,7 +439,7 @@ static bool s_is_token(const char *t) {
 
 /* Reads one "name: value" pair into h; false (reported) if it is not a valid header. */
 static bool s_header(scenario_doc_t *d, const yaml_node_t *key, const yaml_node_t *value,
-                     scenario_header_t *h) {
+                     const template_names_t *names, scenario_header_t *h) {
     char got[96];
     const char *name = scenario_doc_text(key);
     const char *text = scenario_doc_text(value);
@@ -385,12 +458,18 @@ static bool s_header(scenario_doc_t *d, const yaml_node_t *key, const yaml_node_
         scenario_doc_error(d, value, "header '%s' must not contain a line break", name);
         return false;
     }
+    template_t *t = NULL;
+    if (!scenario_doc_template(d, value, 0, text, value->data.scalar.length, TEMPLATE_ESCAPE_NONE,
+                               names, &t))
+        return false;
     h->name = xstrdup(name);
     h->value = xstrdup(text); /* `X-Empty:` is an empty value */
+    h->tvalue = t;
     return true;
 }
 
-bool scenario_doc_headers(scenario_doc_t *d, yaml_node_t *n, scenario_headers_t *out) {
+bool scenario_doc_headers(scenario_doc_t *d, yaml_node_t *n, const template_names_t *names,
+                          scenario_headers_t *out) {
     char got[96];
     out->n = 0;
     out->items = NULL;
@@ -413,7 +492,7 @@ bool scenario_doc_headers(scenario_doc_t *d, yaml_node_t *n, scenario_headers_t 
             continue;
         }
         if (!scenario_doc_duplicate(d, n, i) &&
-            s_header(d, key, scenario_doc_node(d, pair->value), &out->items[out->n]))
+            s_header(d, key, scenario_doc_node(d, pair->value), names, &out->items[out->n]))
             out->n++;
         else
             ok = false;
@@ -425,6 +504,7 @@ void scenario_doc_headers_fini(scenario_headers_t *h) {
     for (size_t i = 0; i < h->n; i++) {
         free(h->items[i].name);
         free(h->items[i].value);
+        template_destroy(&h->items[i].tvalue);
     }
     free(h->items);
     h->items = NULL;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <yaml.h>
 
+#include "common/template.h"
 #include "scenarios/scenario.h"
 
 typedef struct scenario_diag scenario_diag_t;
@@ -23,7 +24,10 @@ typedef struct {
     scenario_diag_t *diags;
     size_t n_diags;
     size_t cap_diags;
-    size_t overflow; /* diagnostics beyond the kept ones */
+    size_t overflow;  /* diagnostics beyond the kept ones */
+    const char *text; /* the source, for positions inside scalars; NULL = unknown */
+    size_t text_bytes;
+    bool mute_row_errors; /* data: was given but failed: row.X errors would only repeat it */
 } scenario_doc_t;
 
 /* A known key of a mapping, as found by scenario_doc_fields. */
@@ -45,6 +49,13 @@ void scenario_doc_error(scenario_doc_t *d, const yaml_node_t *n, const char *fmt
 bool scenario_doc_has_errors(const scenario_doc_t *d);
 
 scenario_pos_t scenario_doc_pos(const yaml_node_t *n);
+/* Position of byte offset of scalar n's value (as libyaml decoded it) in the
+ * source. Exact for scalars on one line, also across '' and backslash escapes
+ * (columns count characters, like libyaml's); for multi-line scalars,
+ * folded line breaks and indentation are matched heuristically, so the
+ * position may be a column or so off. Falls back to n's start without source
+ * text. */
+scenario_pos_t scenario_doc_pos_in(const scenario_doc_t *d, const yaml_node_t *n, size_t offset);
 /* True if a precedes b in the file. */
 bool scenario_doc_before(const yaml_node_t *a, const yaml_node_t *b);
 /* The node at a document index (from a sequence item or a mapping pair). */
@@ -78,11 +89,21 @@ bool scenario_doc_string(scenario_doc_t *d, const yaml_node_t *n, const char *wh
 bool scenario_doc_uint(scenario_doc_t *d, const yaml_node_t *n, const char *what, uint32_t min,
                        uint32_t *out);
 bool scenario_doc_positive(scenario_doc_t *d, const yaml_node_t *n, const char *what, double *out);
+/* true/True/TRUE or false/False/FALSE, unquoted. */
+bool scenario_doc_bool(scenario_doc_t *d, const yaml_node_t *n, const char *what, bool *out);
 /* A duration > 0: "500ms", "1m30s", or a bare number of seconds. */
 bool scenario_doc_duration(scenario_doc_t *d, const yaml_node_t *n, const char *what,
                            uint64_t *out_ms);
-/* A mapping of header names to scalar values; null means no headers. */
-bool scenario_doc_headers(scenario_doc_t *d, yaml_node_t *n, scenario_headers_t *out);
+/* Compiles text (len bytes) as a template. On failure reports the engine's
+ * message at scalar n's byte offset base + the error's offset and returns false
+ * (*out NULL). */
+bool scenario_doc_template(scenario_doc_t *d, const yaml_node_t *n, size_t base, const char *text,
+                           size_t len, template_escape_t escape, const template_names_t *names,
+                           template_t **out);
+/* A mapping of header names to scalar values, each compiled as a template
+ * with names; null means no headers. */
+bool scenario_doc_headers(scenario_doc_t *d, yaml_node_t *n, const template_names_t *names,
+                          scenario_headers_t *out);
 void scenario_doc_headers_fini(scenario_headers_t *h);
 
 #endif

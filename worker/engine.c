@@ -2,6 +2,7 @@
 #include "worker/engine.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,26 +11,19 @@
 #include "common/rng.h"
 #include "common/xmalloc.h"
 #include "scenarios/scenario.h"
-#include "worker/failure.h"
+#include "worker/check.h"
 #include "worker/multi.h"
 #include "worker/plan.h"
+#include "worker/render.h"
+#include "worker/servertiming.h"
+#include "worker/vuser.h"
 #include "worker/wstats.h"
 
 typedef enum { ENGINE_RUNNING, ENGINE_DRAINING, ENGINE_DONE } engine_state_t;
 
-typedef struct vuser {
-    engine_t *engine;
-    CURL *easy;
-    const plan_class_t *cls;
-    const plan_task_t *task;
-    size_t step;
-    const plan_step_t *configured; /* step whose options the easy handle holds */
-    uint64_t started_us;           /* current request */
-    uint64_t task_started_us;      /* current task, for pacing */
-    uint64_t body_bytes;
-    loop_timer_t wake;
-    bool in_flight;
-} vuser_t;
+/* A user whose on_start failed and who thinks "none" still waits this long
+ * before retrying, so a broken login does not spin. */
+#define ENGINE_ON_START_RETRY_MIN_US 1000000u
 
 struct engine {
     loop_t *loop;
@@ -41,6 +35,8 @@ struct engine {
     engine_hooks_t hooks;
     engine_state_t state;
     uint32_t run_id, seq;
+    uint32_t worker_index;
+    uint64_t first_user_id;
     vuser_t *users;
     uint32_t n_users, n_started;
     uint32_t *spawn_class; /* class index of the i-th user to start */
@@ -83,58 +79,44 @@ static void s_finish(engine_t *e) {
     e->hooks.finished(e->hooks.arg);
 }
 
-/* --- one user's cycle: fire a step, record it, next step or think --- */
+/* --- one user's cycle: fire a step, check it, next step or think --- */
 
 static size_t s_on_body(char *data, size_t size, size_t nmemb, void *arg) {
-    (void)data;
     vuser_t *u = arg;
-    u->body_bytes += size * nmemb;
-    return size * nmemb;
-}
-
-static void s_configure(vuser_t *u, const plan_step_t *st) {
-    CURL *c = u->easy;
-    const scenario_request_t *rq = st->req;
-    curl_easy_setopt(c, CURLOPT_URL, st->url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, st->headers);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, st->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
-    if (strcmp(rq->method, "HEAD") == 0) {
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    } else if (rq->body || strcmp(rq->method, "POST") == 0) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_bytes);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
-    } else {
-        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    size_t n = size * nmemb;
+    u->body_bytes += n;
+    if (u->keep_body && u->response.len + n <= CHECK_MAX_BODY_BYTES) {
+        strbuf_append(&u->response, data, n);
     }
-    if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "POST") != 0 &&
-        strcmp(rq->method, "HEAD") != 0) {
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
-    }
-    u->configured = st;
+    return n;
 }
 
 static void s_fire(vuser_t *u) {
+    engine_t *e = u->engine;
     const plan_step_t *st = &u->task->steps[u->step];
-    if (u->configured != st) s_configure(u, st);
+    render_step(u, st, &e->rng);
     u->body_bytes = 0;
+    u->keep_body = st->keep_body;
+    strbuf_reset(&u->response);
     u->started_us = clock_now_us();
-    if (multi_add(u->engine->multi, u->easy) != 0) return;
+    if (multi_add(e->multi, u->easy) != 0) return;
     u->in_flight = true;
+}
+
+/* Starts on_start (until it has succeeded) or a task picked by weight. */
+static void s_next_task(vuser_t *u) {
+    engine_t *e = u->engine;
+    if (e->state != ENGINE_RUNNING) return;
+    u->task = u->started ? plan_pick(u->cls, rng_next(&e->rng)) : &u->cls->on_start;
+    u->step = 0;
+    u->task_failed = false;
+    u->task_started_us = clock_now_us();
+    s_fire(u);
 }
 
 static void s_on_wake(loop_t *loop, void *arg) {
     (void)loop;
     s_next_task(arg);
-}
-
-static void s_next_task(vuser_t *u) {
-    engine_t *e = u->engine;
-    if (e->state != ENGINE_RUNNING) return;
-    u->task = plan_pick(u->cls, rng_next(&e->rng));
-    u->step = 0;
-    u->task_started_us = clock_now_us();
-    s_fire(u);
 }
 
 static uint64_t s_think_until(engine_t *e, const vuser_t *u, uint64_t now) {
@@ -157,15 +139,48 @@ static uint64_t s_think_until(engine_t *e, const vuser_t *u, uint64_t now) {
 static void s_after_request(vuser_t *u, uint64_t now) {
     engine_t *e = u->engine;
     if (e->state != ENGINE_RUNNING) return;
-    if (++u->step < u->task->n_steps) {
+    bool on_start = !u->started;
+    /* A failed on_start step ends the attempt: no tasks without its token. */
+    if (++u->step < u->task->n_steps && !(on_start && u->task_failed)) {
         s_fire(u);
         return;
     }
     uint64_t until = s_think_until(e, u, now);
+    if (on_start && u->task_failed) {
+        if (until < now + ENGINE_ON_START_RETRY_MIN_US) until = now + ENGINE_ON_START_RETRY_MIN_US;
+    } else if (on_start) {
+        u->started = true;
+        until = now; /* tasks begin right after on_start */
+    }
     if (until <= now) {
         s_next_task(u);
     } else {
         loop_timer_start(e->loop, &u->wake, until);
+    }
+}
+
+static void s_on_metric(const char *name, size_t len, double dur_ms, void *arg) {
+    const vuser_t *u = arg;
+    const plan_step_t *st = &u->task->steps[u->step];
+    wstats_record_metric(u->engine->stats, st->slot, name, len, (uint64_t)(dur_ms * 1000.0 + 0.5));
+}
+
+/* Server-Timing metrics and X-Query-Count, recorded per stats name. */
+static void s_server_metrics(vuser_t *u) {
+    struct curl_header *h = NULL;
+    for (size_t i = 0; curl_easy_header(u->easy, "Server-Timing", i, CURLH_HEADER, -1, &h) ==
+                       CURLHE_OK;
+         i++) {
+        servertiming_parse(h->value, strlen(h->value), s_on_metric, u);
+        if (i + 1 >= h->amount) break;
+    }
+    if (curl_easy_header(u->easy, "X-Query-Count", 0, CURLH_HEADER, -1, &h) == CURLHE_OK) {
+        char *end;
+        unsigned long long n = strtoull(h->value, &end, 10);
+        if (end != h->value && *end == '\0') {
+            const plan_step_t *st = &u->task->steps[u->step];
+            wstats_record_metric(u->engine->stats, st->slot, "queries", 7, n * 1000u);
+        }
     }
 }
 
@@ -176,39 +191,64 @@ static void s_on_done(CURL *easy, CURLcode rc, void *arg) {
     uint64_t now = clock_now_us();
     u->in_flight = false;
     const plan_step_t *st = &u->task->steps[u->step];
-    long status = 0;
-    if (rc == CURLE_OK) curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    uint64_t latency_us = now - u->started_us;
     wstats_reason_t why;
-    bool failed = failure_classify(rc, status, &why);
-    wstats_record(e->stats, st->slot, now - u->started_us, u->body_bytes, failed ? &why : NULL);
+    bool failed = check_response(u, st, rc, latency_us, &why);
+    if (rc == CURLE_OK) s_server_metrics(u);
+    u->task_failed |= failed;
+    wstats_record(e->stats, st->slot, latency_us, u->body_bytes, failed ? &why : NULL);
     s_after_request(u, now);
     if (e->state == ENGINE_DRAINING && multi_in_flight(e->multi) == 0) s_finish(e);
 }
 
 /* --- spawning --- */
 
-static int s_user_init(engine_t *e, vuser_t *u, uint32_t class_index) {
+static const char *const *s_data_row(engine_t *e, uint64_t user_id) {
+    const scenario_data_t *d = e->scenario->data;
+    if (!d || d->n_rows == 0) return NULL;
+    uint64_t r;
+    switch (d->order) {
+    case SCENARIO_DATA_RANDOM:
+        r = rng_range(&e->rng, 0, d->n_rows - 1);
+        break;
+    case SCENARIO_DATA_UNIQUE: /* the master checked users <= rows */
+    case SCENARIO_DATA_SEQUENTIAL:
+    default:
+        r = (user_id - 1) % d->n_rows;
+    }
+    return (const char *const *)&d->fields[r * d->n_columns];
+}
+
+static int s_user_init(engine_t *e, vuser_t *u, uint32_t index, uint32_t class_index) {
     u->engine = e;
     u->cls = &e->plan->classes[class_index];
+    u->host = e->plan->host;
+    u->user_id = e->first_user_id + index;
+    u->worker_id = e->worker_index;
+    u->started = u->cls->on_start.n_steps == 0;
     loop_timer_init(&u->wake, s_on_wake, u);
     u->easy = curl_easy_init();
     if (!u->easy) {
         log_error("curl_easy_init failed (%s:%d)", __FILE__, __LINE__);
         return -1;
     }
+    render_user_init(u);
+    u->row = s_data_row(e, u->user_id);
+    render_vars(u, &e->rng);
     CURL *c = u->easy;
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_PRIVATE, (char *)u);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, s_on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, u);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "barrage/" BARRAGE_VERSION);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
     curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* a cookie jar per virtual user */
     return 0;
 }
 
 static void s_start_user(engine_t *e) {
     vuser_t *u = &e->users[e->n_started];
-    if (s_user_init(e, u, e->spawn_class[e->n_started]) != 0) return;
+    if (s_user_init(e, u, e->n_started, e->spawn_class[e->n_started]) != 0) return;
     e->n_started++;
     s_next_task(u);
 }
@@ -281,10 +321,24 @@ static int s_check_spec(const proto_run_t *spec, const scenario_t *sc, char **er
     return 0;
 }
 
+/* Serves the data files the master shipped in the RUN message. */
+static char *s_read_shipped(void *ctx, const char *name, size_t *len) {
+    const proto_run_t *spec = ctx;
+    for (uint32_t i = 0; i < spec->n_files; i++) {
+        if (strcmp(spec->files[i].name, name) == 0) {
+            *len = spec->files[i].data_bytes;
+            return xstrndup(spec->files[i].data, spec->files[i].data_bytes);
+        }
+    }
+    errno = ENOENT;
+    return NULL;
+}
+
 static scenario_t *s_load(const proto_run_t *spec, char **err) {
     scenario_errors_t errs = {0};
-    scenario_t *sc = scenario_load(spec->scenario_name ? spec->scenario_name : "scenario",
-                                   spec->scenario_text, spec->scenario_bytes, &errs);
+    scenario_files_t files = {.read = s_read_shipped, .ctx = (void *)spec};
+    scenario_t *sc = scenario_load_with(spec->scenario_name ? spec->scenario_name : "scenario",
+                                        spec->scenario_text, spec->scenario_bytes, &files, &errs);
     if (!sc) *err = xstrdup(errs.n ? errs.lines[0] : "scenario does not load");
     scenario_errors_fini(&errs);
     if (sc && s_check_spec(spec, sc, err) != 0) scenario_destroy(&sc);
@@ -323,6 +377,8 @@ engine_t *engine_new(loop_t *loop, const proto_run_t *spec, uint64_t seed, engin
     }
     e->hooks = hooks;
     e->run_id = spec->run_id;
+    e->worker_index = spec->worker_index;
+    e->first_user_id = spec->first_user_id ? spec->first_user_id : 1;
     e->report_interval_ms = spec->report_interval_ms ? spec->report_interval_ms : 1000;
     e->spawn_rate = spec->spawn_rate;
     rng_seed(&e->rng, seed);
@@ -354,6 +410,7 @@ void engine_destroy(engine_t **ep) {
         loop_timer_stop(e->loop, &u->wake);
         if (u->in_flight) multi_remove(e->multi, u->easy);
         curl_easy_cleanup(u->easy);
+        render_user_fini(u);
     }
     loop_timer_stop(e->loop, &e->spawn_timer);
     loop_timer_stop(e->loop, &e->report_timer);

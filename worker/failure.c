@@ -38,7 +38,7 @@ bool failure_classify(CURLcode rc, long status, wstats_reason_t *why) {
         return true;
     }
     if (status >= 400) {
-        *why = (wstats_reason_t){"status", NULL, (int)status};
+        *why = (wstats_reason_t){"status", "", (int)status};
         return true;
     }
     return false;

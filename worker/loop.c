@@ -15,7 +15,8 @@
 typedef struct {
     loop_fd_cb cb;
     void *arg;
-    bool used;
+    bool used;   /* in the epoll set (as far as we know) */
+    bool parked; /* in the set, but nobody wants its events */
 } fd_slot_t;
 
 struct loop {
@@ -75,17 +76,28 @@ int loop_watch(loop_t *l, int fd, uint32_t events, loop_fd_cb cb, void *arg) {
     }
     struct epoll_event ev = {.events = events, .data.fd = fd};
     int op = l->fds[fd].used ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-    if (epoll_ctl(l->epfd, op, fd, &ev) != 0) {
+    int rc = epoll_ctl(l->epfd, op, fd, &ev);
+    /* A parked fd that was closed and whose number came back is no longer in the set. */
+    if (rc != 0 && op == EPOLL_CTL_MOD && errno == ENOENT) {
+        rc = epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev);
+    }
+    if (rc != 0) {
         log_error("epoll_ctl(fd %d): %s (%s:%d)", fd, strerror(errno), __FILE__, __LINE__);
+        l->fds[fd].used = false;
         return -1;
     }
     l->fds[fd] = (fd_slot_t){.cb = cb, .arg = arg, .used = true};
     return 0;
 }
 
+void loop_park(loop_t *l, int fd) {
+    if (fd >= 0 && (size_t)fd < l->fds_len && l->fds[fd].used) l->fds[fd].parked = true;
+}
+
 int loop_unwatch(loop_t *l, int fd) {
     if (fd < 0 || (size_t)fd >= l->fds_len || !l->fds[fd].used) return -1;
     l->fds[fd].used = false;
+    l->fds[fd].parked = false;
     /* The fd may already be closed (curl closes before telling us): ignore errors. */
     epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
     return 0;
@@ -203,7 +215,10 @@ int loop_run_once(loop_t *l) {
             tfd_fired = true;
             continue;
         }
-        if ((size_t)fd < l->fds_len && l->fds[fd].used) {
+        if ((size_t)fd >= l->fds_len || !l->fds[fd].used) continue;
+        if (l->fds[fd].parked) {
+            loop_unwatch(l, fd); /* an idle parked socket stirred: drop it for real */
+        } else {
             l->fds[fd].cb(l, fd, evs[i].events, l->fds[fd].arg);
         }
     }

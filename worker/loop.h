@@ -34,6 +34,14 @@ int loop_watch(loop_t *loop, int fd, uint32_t events, loop_fd_cb cb, void *arg);
 /* Stops watching fd. Returns 0, or -1 if it was not watched. */
 int loop_unwatch(loop_t *loop, int fd);
 
+/* Stops delivering fd's events but leaves it in the epoll set, betting that
+ * it will be watched again soon (curl parks each keep-alive socket between
+ * requests): a later loop_watch is then one EPOLL_CTL_MOD instead of a DEL
+ * and an ADD. If an event arrives while parked, the fd is removed for real
+ * and its callback is not called. A parked fd that gets closed simply leaves
+ * the set; loop_watch copes with that. */
+void loop_park(loop_t *loop, int fd);
+
 /* Sets cb/arg of a timer (not armed). */
 void loop_timer_init(loop_timer_t *t, loop_timer_cb cb, void *arg);
 /* Arms t to fire once at when_us (re-arms if already armed). */

@@ -59,7 +59,8 @@ static int s_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void
     (void)socketp;
     multi_t *m = userp;
     if (what == CURL_POLL_REMOVE) {
-        loop_unwatch(m->loop, fd);
+        /* Usually a keep-alive socket going idle until the next request. */
+        loop_park(m->loop, fd);
         return 0;
     }
     uint32_t events = 0;

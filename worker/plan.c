@@ -5,78 +5,162 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/strbuf.h"
 #include "common/xmalloc.h"
 
 static bool s_is_absolute(const char *path) {
     return strncmp(path, "http://", 7) == 0 || strncmp(path, "https://", 8) == 0;
 }
 
-static char *s_url(const char *host, const char *path) {
-    if (s_is_absolute(path)) return xstrdup(path);
-    size_t hl = strlen(host);
-    while (hl > 0 && host[hl - 1] == '/') hl--;
-    return xasprintf("%.*s%s%s", (int)hl, host, path[0] == '/' ? "" : "/", path);
+/* The merged header list, most specific value of a name winning. */
+static void s_merge_headers(plan_step_t *st, const scenario_headers_t *lists[3]) {
+    size_t cap = lists[0]->n + lists[1]->n + lists[2]->n;
+    st->headers = xcalloc(cap ? cap : 1, sizeof *st->headers);
+    for (size_t l = 0; l < 3; l++) {
+        for (size_t i = 0; i < lists[l]->n; i++) {
+            const scenario_header_t *h = &lists[l]->items[i];
+            size_t k = 0;
+            while (k < st->n_headers && strcasecmp(st->headers[k].name, h->name) != 0) k++;
+            st->headers[k] = (plan_header_t){h->name, h->tvalue};
+            if (k == st->n_headers) st->n_headers++;
+        }
+    }
 }
 
-/* True if a header of this name appears in a higher-precedence list. */
-static bool s_overridden(const char *name, const scenario_headers_t *const *above, size_t n) {
-    for (size_t l = 0; l < n; l++) {
-        for (size_t i = 0; i < above[l]->n; i++) {
-            if (strcasecmp(above[l]->items[i].name, name) == 0) return true;
-        }
+static bool s_has_header(const plan_step_t *st, const char *name) {
+    for (size_t i = 0; i < st->n_headers; i++) {
+        if (strcasecmp(st->headers[i].name, name) == 0) return true;
     }
     return false;
 }
 
-static struct curl_slist *s_append(struct curl_slist *list, const char *name, const char *value) {
-    char *line = xasprintf("%s: %s", name, value);
-    struct curl_slist *next = curl_slist_append(list, line);
-    free(line);
-    if (!next) abort(); /* curl_slist_append fails only on OOM */
-    return next;
-}
-
-/* Merges defaults < class < request: the most specific value of a name wins.
- * A json: body adds its Content-Type unless a header already sets one. */
-static struct curl_slist *s_headers(const scenario_headers_t *lists[3], const char *content_type) {
+static struct curl_slist *s_static_headers(const plan_step_t *st, const char *content_type) {
     struct curl_slist *out = NULL;
-    if (content_type && !s_overridden("Content-Type", lists, 3)) {
-        out = s_append(out, "Content-Type", content_type);
-    }
-    for (size_t l = 0; l < 3; l++) {
-        for (size_t i = 0; i < lists[l]->n; i++) {
-            const scenario_header_t *h = &lists[l]->items[i];
-            if (s_overridden(h->name, lists + l + 1, 2 - l)) continue;
-            out = s_append(out, h->name, h->value);
+    strbuf_t line;
+    strbuf_init(&line);
+    for (size_t i = 0; i <= st->n_headers; i++) {
+        strbuf_reset(&line);
+        if (i == st->n_headers) {
+            if (!content_type || s_has_header(st, "Content-Type")) break;
+            strbuf_appendf(&line, "Content-Type: %s", content_type);
+        } else {
+            strbuf_appendf(&line, "%s: %s", st->headers[i].name,
+                           template_constant(st->headers[i].value));
         }
+        struct curl_slist *next = curl_slist_append(out, strbuf_str(&line));
+        if (!next) abort(); /* curl_slist_append fails only on OOM */
+        out = next;
     }
+    strbuf_fini(&line);
     return out;
 }
 
+static void s_compile_headers(plan_step_t *st, const scenario_t *sc, const scenario_class_t *cls) {
+    const scenario_request_t *rq = st->req;
+    const scenario_headers_t *lists[3] = {&sc->default_headers, &cls->headers, &rq->headers};
+    s_merge_headers(st, lists);
+    for (size_t i = 0; i < st->n_headers; i++) {
+        st->dynamic_headers |= !template_is_constant(st->headers[i].value);
+    }
+    if (!st->dynamic_headers) st->static_headers = s_static_headers(st, rq->content_type);
+}
+
+static void s_compile_url(plan_step_t *st, const char *host) {
+    const scenario_request_t *rq = st->req;
+    if (rq->n_query || !template_is_constant(rq->tpath)) return;
+    const char *path = template_constant(rq->tpath);
+    st->static_url = s_is_absolute(path) ? xstrdup(path) : xasprintf("%s%s", host, path);
+}
+
+static void s_compile_body(plan_step_t *st) {
+    const template_t *tb = st->req->tbody;
+    if (!tb) return;
+    if (template_is_constant(tb)) {
+        st->static_body = st->req->body;
+        st->static_body_bytes = st->req->body_bytes;
+    } else {
+        st->dynamic_body = true;
+    }
+}
+
+static char *s_status_list(const scenario_expect_t *e) {
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_append_str(&b, "status ");
+    for (size_t i = 0; i < e->n_statuses; i++) {
+        strbuf_appendf(&b, "%s%d", i == 0 ? "" : i + 1 == e->n_statuses ? " or " : ", ",
+                       e->statuses[i]);
+    }
+    strbuf_append_str(&b, " expected");
+    char *out = xstrdup(strbuf_str(&b));
+    strbuf_fini(&b);
+    return out;
+}
+
+static const char *const s_capture_kinds[] = {"json", "header", "regex"};
+
+static void s_compile_reasons(plan_step_t *st) {
+    const scenario_request_t *rq = st->req;
+    const scenario_expect_t *e = &rq->expect;
+    if (e->n_statuses) st->why_status = s_status_list(e);
+    if (e->body_contains) st->why_body = xasprintf("body lacks \"%s\"", e->body_contains);
+    st->why_json = xcalloc(e->n_json ? e->n_json : 1, sizeof *st->why_json);
+    for (size_t i = 0; i < e->n_json; i++) {
+        st->why_json[i] = xasprintf("%s is not %s", e->json[i].path_text, e->json[i].equals);
+    }
+    if (e->max_duration_ms) st->why_duration = xasprintf("slower than %llu ms",
+                                                         (unsigned long long)e->max_duration_ms);
+    st->why_capture = xcalloc(rq->n_captures ? rq->n_captures : 1, sizeof *st->why_capture);
+    for (size_t i = 0; i < rq->n_captures; i++) {
+        const scenario_capture_t *c = &rq->captures[i];
+        st->why_capture[i] = xasprintf("%s from %s:%s: not found", c->var,
+                                       s_capture_kinds[c->kind], c->expr);
+        st->keep_body |= c->kind != SCENARIO_CAPTURE_HEADER;
+    }
+    st->keep_body |= e->body_contains != NULL || e->n_json > 0;
+}
+
 static void s_compile_step(plan_step_t *st, const scenario_t *sc, const scenario_class_t *cls,
-                           const scenario_request_t *req, const char *host, wstats_t *stats) {
-    const scenario_headers_t *lists[3] = {&sc->default_headers, &cls->headers, &req->headers};
-    st->req = req;
-    st->url = s_url(host, req->path);
-    st->headers = s_headers(lists, req->content_type);
-    st->slot = wstats_slot(stats, req->method, req->name ? req->name : req->path);
-    st->timeout_ms = (long)(req->timeout_ms ? req->timeout_ms : sc->default_timeout_ms);
+                           const scenario_request_t *rq, const char *host, wstats_t *stats) {
+    st->req = rq;
+    st->slot = wstats_slot(stats, rq->method, rq->name ? rq->name : rq->path);
+    st->timeout_ms = (long)(rq->timeout_ms ? rq->timeout_ms : sc->default_timeout_ms);
+    st->follow_redirects = rq->follow_redirects >= 0 ? rq->follow_redirects
+                                                     : (long)sc->default_follow_redirects;
+    s_compile_url(st, host);
+    s_compile_headers(st, sc, cls);
+    s_compile_body(st);
+    s_compile_reasons(st);
+}
+
+static void s_compile_task(plan_task_t *pt, const scenario_request_t *reqs, size_t n,
+                           const scenario_t *sc, const scenario_class_t *cls, const char *host,
+                           wstats_t *stats) {
+    pt->n_steps = n;
+    pt->steps = xcalloc(n ? n : 1, sizeof *pt->steps);
+    for (size_t s = 0; s < n; s++) s_compile_step(&pt->steps[s], sc, cls, &reqs[s], host, stats);
+}
+
+static void s_note_headers(plan_class_t *pc, const plan_task_t *pt) {
+    for (size_t s = 0; s < pt->n_steps; s++) {
+        /* +1 for a Content-Type added for json:/form: bodies. */
+        size_t n = pt->steps[s].n_headers + 1;
+        if (n > pc->max_headers) pc->max_headers = n;
+    }
 }
 
 static void s_compile_class(plan_class_t *pc, const scenario_t *sc, const scenario_class_t *cls,
                             const char *host, wstats_t *stats) {
     pc->cls = cls;
+    s_compile_task(&pc->on_start, cls->on_start, cls->n_on_start, sc, cls, host, stats);
+    s_note_headers(pc, &pc->on_start);
     pc->n_tasks = cls->n_tasks;
     pc->tasks = xcalloc(cls->n_tasks, sizeof *pc->tasks);
     pc->cum_weight = xcalloc(cls->n_tasks, sizeof *pc->cum_weight);
     for (size_t t = 0; t < cls->n_tasks; t++) {
         const scenario_task_t *task = &cls->tasks[t];
-        plan_task_t *pt = &pc->tasks[t];
-        pt->n_steps = task->n_steps;
-        pt->steps = xcalloc(task->n_steps, sizeof *pt->steps);
-        for (size_t s = 0; s < task->n_steps; s++) {
-            s_compile_step(&pt->steps[s], sc, cls, &task->steps[s], host, stats);
-        }
+        s_compile_task(&pc->tasks[t], task->steps, task->n_steps, sc, cls, host, stats);
+        s_note_headers(pc, &pc->tasks[t]);
         pc->total_weight += task->weight;
         pc->cum_weight[t] = pc->total_weight;
     }
@@ -89,12 +173,34 @@ plan_t *plan_new(const scenario_t *sc, const char *host, wstats_t *stats, char *
         return NULL;
     }
     plan_t *p = xcalloc(1, sizeof *p);
+    p->scenario = sc;
+    size_t hl = strlen(host);
+    while (hl > 0 && host[hl - 1] == '/') hl--;
+    p->host = xstrndup(host, hl);
     p->n_classes = sc->n_classes;
     p->classes = xcalloc(sc->n_classes, sizeof *p->classes);
     for (size_t c = 0; c < sc->n_classes; c++) {
-        s_compile_class(&p->classes[c], sc, &sc->classes[c], host, stats);
+        s_compile_class(&p->classes[c], sc, &sc->classes[c], p->host, stats);
     }
     return p;
+}
+
+static void s_free_step(plan_step_t *st) {
+    free(st->static_url);
+    curl_slist_free_all(st->static_headers);
+    free(st->headers);
+    free(st->why_status);
+    free(st->why_body);
+    free(st->why_duration);
+    for (size_t i = 0; i < st->req->expect.n_json; i++) free(st->why_json[i]);
+    free(st->why_json);
+    for (size_t i = 0; i < st->req->n_captures; i++) free(st->why_capture[i]);
+    free(st->why_capture);
+}
+
+static void s_free_task(plan_task_t *pt) {
+    for (size_t s = 0; s < pt->n_steps; s++) s_free_step(&pt->steps[s]);
+    free(pt->steps);
 }
 
 void plan_destroy(plan_t **plan) {
@@ -102,17 +208,13 @@ void plan_destroy(plan_t **plan) {
     plan_t *p = *plan;
     for (size_t c = 0; c < p->n_classes; c++) {
         plan_class_t *pc = &p->classes[c];
-        for (size_t t = 0; t < pc->n_tasks; t++) {
-            for (size_t s = 0; s < pc->tasks[t].n_steps; s++) {
-                free(pc->tasks[t].steps[s].url);
-                curl_slist_free_all(pc->tasks[t].steps[s].headers);
-            }
-            free(pc->tasks[t].steps);
-        }
+        s_free_task(&pc->on_start);
+        for (size_t t = 0; t < pc->n_tasks; t++) s_free_task(&pc->tasks[t]);
         free(pc->tasks);
         free(pc->cum_weight);
     }
     free(p->classes);
+    free(p->host);
     free(p);
     *plan = NULL;
 }

@@ -12,6 +12,11 @@ typedef struct {
     char *name;
     uint64_t requests, failures, bytes;
     histogram_t *latency;
+    /* Server-side metrics: names are kept for the run, values per interval. */
+    char metric_names[WSTATS_MAX_METRICS][WSTATS_METRIC_NAME_BYTES];
+    histogram_t *metric_values[WSTATS_MAX_METRICS];
+    size_t n_metrics;
+    proto_metric_t rows[WSTATS_MAX_METRICS]; /* snapshot view */
 } slot_t;
 
 typedef struct {
@@ -44,6 +49,9 @@ void wstats_destroy(wstats_t **ws) {
         free(w->slots[i].method);
         free(w->slots[i].name);
         histogram_destroy(&w->slots[i].latency);
+        for (size_t k = 0; k < w->slots[i].n_metrics; k++) {
+            histogram_destroy(&w->slots[i].metric_values[k]);
+        }
     }
     free(w->slots);
     free(w->rows);
@@ -66,6 +74,25 @@ int wstats_slot(wstats_t *ws, const char *method, const char *name) {
     ws->slots[ws->n_slots] = (slot_t){
         .method = xstrdup(method), .name = xstrdup(name), .latency = histogram_new()};
     return (int)ws->n_slots++;
+}
+
+void wstats_record_metric(wstats_t *ws, int slot, const char *name, size_t name_len,
+                          uint64_t value_x1000) {
+    slot_t *s = &ws->slots[slot];
+    if (name_len >= WSTATS_METRIC_NAME_BYTES) name_len = WSTATS_METRIC_NAME_BYTES - 1;
+    size_t k = 0;
+    while (k < s->n_metrics && (strncmp(s->metric_names[k], name, name_len) != 0 ||
+                                s->metric_names[k][name_len] != '\0')) {
+        k++;
+    }
+    if (k == s->n_metrics) {
+        if (k == WSTATS_MAX_METRICS) return;
+        memcpy(s->metric_names[k], name, name_len);
+        s->metric_names[k][name_len] = '\0';
+        s->metric_values[k] = histogram_new();
+        s->n_metrics++;
+    }
+    histogram_record(s->metric_values[k], value_x1000);
 }
 
 static bool s_same_reason(const reason_row_t *r, int slot, const wstats_reason_t *why) {
@@ -105,8 +132,11 @@ void wstats_record(wstats_t *ws, int slot, uint64_t latency_us, uint64_t body_by
 }
 
 static void s_format_reason(reason_row_t *r) {
-    if (r->reason.status) {
+    if (strcmp(r->reason.category, "status") == 0) {
         snprintf(r->text, sizeof r->text, "HTTP %d", r->reason.status);
+    } else if (r->reason.status) {
+        snprintf(r->text, sizeof r->text, "%s: %s (got HTTP %d)", r->reason.category,
+                 r->reason.detail, r->reason.status);
     } else {
         snprintf(r->text, sizeof r->text, "%s: %s", r->reason.category, r->reason.detail);
     }
@@ -125,12 +155,19 @@ void wstats_snapshot(wstats_t *ws, proto_stats_t *out) {
     for (size_t i = 0; i < ws->n_slots; i++) {
         slot_t *s = &ws->slots[i];
         if (s->requests == 0) continue;
+        uint32_t n_metrics = 0;
+        for (size_t k = 0; k < s->n_metrics; k++) {
+            if (histogram_count(s->metric_values[k]) == 0) continue;
+            s->rows[n_metrics++] = (proto_metric_t){s->metric_names[k], s->metric_values[k]};
+        }
         ws->rows[out->n_stats++] = (proto_stat_t){.method = s->method,
                                                   .name = s->name,
                                                   .requests = s->requests,
                                                   .failures = s->failures,
                                                   .bytes = s->bytes,
-                                                  .latency = s->latency};
+                                                  .latency = s->latency,
+                                                  .n_metrics = n_metrics,
+                                                  .metrics = n_metrics ? s->rows : NULL};
     }
     out->stats = ws->rows;
     out->n_errors = 0;
@@ -148,6 +185,7 @@ void wstats_snapshot_done(wstats_t *ws, proto_stats_t *out) {
         slot_t *s = &ws->slots[i];
         s->requests = s->failures = s->bytes = 0;
         histogram_reset(s->latency);
+        for (size_t k = 0; k < s->n_metrics; k++) histogram_reset(s->metric_values[k]);
     }
     ws->n_reasons = 0;
     ws->reasons[WSTATS_MAX_REASONS].count = 0;

@@ -9,13 +9,21 @@
 
 #include "proto/proto.h"
 
+/* Server-side metrics kept per slot (Server-Timing names plus "queries"); more are dropped. */
+#define WSTATS_MAX_METRICS 8
+/* Longest metric name kept (longer ones are cut). */
+#define WSTATS_METRIC_NAME_BYTES 32
+
 /* Distinct failure reasons kept per interval; the rest fold into one "other" row. */
 #define WSTATS_MAX_REASONS 256
 
 typedef struct wstats wstats_t;
 
-/* A failure reason: either an HTTP status (status != 0) or a category with a
- * static detail text, e.g. {"connect", "Couldn't connect to server", 0}. */
+/* A failure reason: a category with a detail text that stays valid for the
+ * run, and the HTTP status when it matters. Shown as "HTTP 503" for category
+ * "status", "expect: status 200 expected (got HTTP 404)" with a status, and
+ * "connect: Couldn't connect to server" without. Rows are told apart by the
+ * category and detail pointers and the status. */
 typedef struct {
     const char *category;
     const char *detail;
@@ -33,6 +41,12 @@ int wstats_slot(wstats_t *ws, const char *method, const char *name);
  * latency histogram too, as in Locust. */
 void wstats_record(wstats_t *ws, int slot, uint64_t latency_us, uint64_t body_bytes,
                    const wstats_reason_t *reason);
+
+/* Records a server-side metric of a request in slot, its value x1000 (a dur
+ * in ms as us, a count as milli-counts). Allocates only the first time a
+ * metric name is seen in the slot. */
+void wstats_record_metric(wstats_t *ws, int slot, const char *name, size_t name_len,
+                          uint64_t value_x1000);
 
 /* Fills out->stats and out->errors with this interval's non-empty rows.
  * The arrays belong to ws; strings and histograms in them are borrowed.

@@ -49,5 +49,11 @@ total=$(target_total)
 check "Aggregated $(aggregated_count "$out") equals target total $total" \
     test "$(aggregated_count "$out")" -eq "$total"
 check "failure reason HTTP 503 in the error report" grep -q "GET /broken: HTTP 503" "$out"
+# Server-Timing from the target: /delay?ms=30 spends ~30 ms in the app, per the server.
+app_p50=$(awk '/^Server-side metrics/ {on = 1} on && $2 == "/delay" && $3 == "app" {print $6}' "$out")
+check "Server-Timing app p50 for /delay is about 30 ms (${app_p50:-none})" \
+    awk -v v="${app_p50:-0}" 'BEGIN {exit !(v >= 29 && v <= 45)}'
+queries=$(awk '/^Server-side metrics/ {on = 1} on && $2 == "/json" && $3 == "queries" {print $6}' "$out")
+check "X-Query-Count for /json recorded (${queries:-none})" test "${queries:-0}" = "1.0"
 check "both workers finished" test "$(grep -c ' finished$' "$out")" -eq 2
 e2e_finish

@@ -166,9 +166,15 @@ static void s_fill_stats(proto_msg_t *m, proto_type_t type) {
     b->dropped = 5000000000ull;
     b->n_stats = 3;
     b->stats = calloc(3, sizeof *b->stats);
-    b->stats[0] = (proto_stat_t){strdup("GET"), strdup("/"), 1000, 3, 123456789, s_hist(1, 1000)};
-    b->stats[1] = (proto_stat_t){strdup("POST"), strdup("/login é"), 1, 1, 0, s_hist(2, 1)};
-    b->stats[2] = (proto_stat_t){strdup("GET"), strdup("/empty"), 0, 0, 0, NULL};
+    b->stats[0] = (proto_stat_t){strdup("GET"), strdup("/"), 1000, 3, 123456789, s_hist(1, 1000),
+                                 0, NULL};
+    b->stats[1] = (proto_stat_t){strdup("POST"), strdup("/login é"), 1, 1, 0, s_hist(2, 1), 0, NULL};
+    b->stats[2] = (proto_stat_t){strdup("GET"), strdup("/empty"), 0, 0, 0, NULL, 0, NULL};
+    /* Server-Timing metrics on the first row. */
+    b->stats[0].n_metrics = 2;
+    b->stats[0].metrics = calloc(2, sizeof *b->stats[0].metrics);
+    b->stats[0].metrics[0] = (proto_metric_t){strdup("db"), s_hist(3, 500)};
+    b->stats[0].metrics[1] = (proto_metric_t){strdup("queries"), s_hist(4, 20)};
     histogram_record(b->stats[1].latency, HISTOGRAM_HIGHEST_US);
     b->n_errors = 2;
     b->errors = calloc(2, sizeof *b->errors);
@@ -190,6 +196,7 @@ static void s_fill_run(proto_msg_t *m, bool with_host) {
     b->host_override = with_host ? strdup("http://127.0.0.1:8080") : NULL;
     b->worker_index = 1;
     b->worker_count = 4;
+    b->first_user_id = 1234567890123ull;
     b->n_classes = 3;
     b->users_per_class = calloc(3, sizeof *b->users_per_class);
     b->users_per_class[0] = 10;
@@ -289,6 +296,11 @@ static void s_assert_stats_eq(const proto_stats_t *want, const proto_stats_t *go
         cr_assert_eq(g->failures, w->failures);
         cr_assert_eq(g->bytes, w->bytes);
         s_assert_hist_eq(w->latency, g->latency);
+        cr_assert_eq(g->n_metrics, w->n_metrics);
+        for (uint32_t k = 0; k < w->n_metrics; k++) {
+            cr_assert_str_eq(g->metrics[k].name, w->metrics[k].name);
+            s_assert_hist_eq(w->metrics[k].values, g->metrics[k].values);
+        }
     }
     cr_assert_eq(got->n_errors, want->n_errors);
     for (uint32_t i = 0; i < want->n_errors; i++) {
@@ -311,6 +323,7 @@ static void s_assert_run_eq(const proto_run_t *want, const proto_run_t *got) {
         cr_assert_null(got->host_override);
     cr_assert_eq(got->worker_index, want->worker_index);
     cr_assert_eq(got->worker_count, want->worker_count);
+    cr_assert_eq(got->first_user_id, want->first_user_id);
     cr_assert_eq(got->n_classes, want->n_classes);
     cr_assert_arr_eq(got->users_per_class, want->users_per_class,
                      want->n_classes * sizeof *want->users_per_class);
@@ -968,9 +981,9 @@ static int s_run_with(const char *key, void (*put)(wbuf_t *)) {
     cr_assert_eq(proto_decode(buf, len, &out), PROTO_OK);
     /* Prepend the replacement: the first occurrence of a key wins. */
     wbuf_t w = {0};
-    static const uint8_t map16_of_16[] = {0xde, 0x00, 0x10};
-    cr_assert_arr_eq(buf, map16_of_16, 3, "run is a map of 16 entries");
-    w_map(&w, 17);
+    static const uint8_t map16_of_17[] = {0xde, 0x00, 0x11};
+    cr_assert_arr_eq(buf, map16_of_17, 3, "run is a map of 17 entries");
+    w_map(&w, 18);
     w_str(&w, key);
     put(&w);
     w_raw(&w, buf + 3, len - 3);

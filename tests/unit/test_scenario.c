@@ -1,6 +1,7 @@
 /* test_scenario: the scenario loader: examples, the model's defaults, json: bodies, errors. */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,8 +122,8 @@ Test(scenario, tour_example_fills_every_field) {
     cr_expect_str_eq(m->headers.items[0].value, "member");
     const scenario_request_t *login = &m->tasks[1].steps[0];
     cr_expect_str_eq(login->content_type, "application/json");
-    cr_expect_str_eq(login->body, "{\"user\":\"member1\",\"password\":\"secret\",\"remember\":true,"
-                                  "\"tags\":[\"a\",\"b\"]}");
+    cr_expect_str_eq(login->body, "{\"email\":\"member1@example.com\",\"password\":\"secret\","
+                                  "\"remember\":true,\"tags\":[\"a\",\"b\"]}");
     cr_expect_eq(login->body_bytes, strlen(login->body));
     cr_expect_eq(login->timeout_ms, 500);
 
@@ -130,10 +131,14 @@ Test(scenario, tour_example_fills_every_field) {
     cr_expect_str_eq(flow->name, "login-then-private");
     cr_assert_eq(flow->n_steps, 2);
     s_expect_request(&flow->steps[0], "POST", "/login", "/login");
-    cr_expect_str_eq(flow->steps[0].body, "user=member1&password=secret");
+    cr_expect_str_eq(flow->steps[0].body,
+                     "{\"email\": \"member2@example.com\", \"password\": \"secret\"}");
+    cr_expect_eq(flow->steps[0].n_captures, 1);
+    cr_expect_str_eq(flow->steps[0].captures[0].var, "token");
     cr_expect_null(flow->steps[0].content_type);
     cr_expect_str_eq(flow->steps[0].headers.items[0].name, "Content-Type");
     s_expect_request(&flow->steps[1], "GET", "/private", "/private");
+    cr_expect_str_eq(flow->steps[1].headers.items[0].value, "Bearer {{ token }}");
 
     const scenario_class_t *p = &s->classes[1];
     cr_expect_eq(p->think.kind, SCENARIO_THINK_PACING);
@@ -515,4 +520,246 @@ Test(scenario, bad_files_match_golden_errors) {
     }
     cr_expect_geq(n, 12, "only %zu bad_*.yaml files", n);
     cr_expect_eq(passed, n, "%zu of %zu golden files differ", n - passed, n);
+}
+
+/* ---- the full language: templates, vars, captures, expects, query, form, data ---- */
+
+/* Renders t with no variables and seq starting at 0. Returns a new string (caller frees). */
+static char *s_render(const template_t *t) {
+    uint64_t seq = 0;
+    template_ctx_t ctx = {.seq = &seq, .user_id = 7};
+    strbuf_t b;
+    strbuf_init(&b);
+    template_render(t, &ctx, &b);
+    char *out = strdup(strbuf_str(&b));
+    strbuf_fini(&b);
+    return out;
+}
+
+Test(scenario, variables_are_vars_then_captures_in_order) {
+    scenario_t *s = s_load_ok(
+        "v.yaml", "users:\n"
+                  "  - name: A\n"
+                  "    vars: {org: \"{{ choice(1, 2) }}\", slug: \"o-{{ org }}\"}\n"
+                  "    headers: {Authorization: \"Bearer {{ token }}\"}\n"
+                  "    on_start:\n"
+                  "      - post: /login\n"
+                  "        capture: {token: \"json:$.access_token\"}\n"
+                  "    tasks:\n"
+                  "      - name: flow\n"
+                  "        steps:\n"
+                  "          - get: \"/o/{{ slug }}/{{ id }}\"\n"
+                  "            capture: {id: \"regex:id=([0-9]+)\", org: \"header:X-Org\"}\n");
+    const scenario_class_t *c = &s->classes[0];
+    cr_assert_eq(c->n_vars, 4);
+    cr_expect_eq(c->n_var_defs, 2);
+    const char *names[] = {"org", "slug", "token", "id"};
+    for (size_t i = 0; i < 4; i++)
+        cr_expect_str_eq(c->var_names[i], names[i]);
+    cr_expect_not_null(c->var_defs[0]);
+    cr_expect_not(template_is_constant(c->var_defs[1]));
+    cr_expect_not(template_is_constant(c->headers.items[0].tvalue));
+    cr_assert_eq(c->n_on_start, 1);
+    const scenario_capture_t *tok = &c->on_start[0].captures[0];
+    cr_expect_eq(tok->kind, SCENARIO_CAPTURE_JSON);
+    cr_expect_str_eq(tok->expr, "$.access_token");
+    cr_expect_eq(tok->slot, 2);
+    cr_expect_not_null(tok->json);
+    const scenario_request_t *r = &c->tasks[0].steps[0];
+    cr_assert_eq(r->n_captures, 2);
+    cr_expect_eq(r->captures[0].kind, SCENARIO_CAPTURE_REGEX);
+    cr_expect_not_null(r->captures[0].regex);
+    cr_expect_eq(r->captures[0].slot, 3);
+    cr_expect_eq(r->captures[1].kind, SCENARIO_CAPTURE_HEADER);
+    cr_expect_str_eq(r->captures[1].expr, "X-Org");
+    cr_expect_eq(r->captures[1].slot, 0); /* a capture may overwrite a var */
+    cr_expect_eq(r->captures[0].pos.line, 12);
+    cr_expect_not(template_is_constant(r->tpath));
+    scenario_destroy(&s);
+}
+
+Test(scenario, constant_templates_render_as_written) {
+    scenario_t *s = s_load_ok("c.yaml", "defaults: {headers: {X-A: plain}}\n"
+                                        "users: [{name: A, tasks: [{get: /a?b=1, body: raw}]}]\n");
+    const scenario_request_t *r = &s->classes[0].tasks[0].steps[0];
+    cr_expect_str_eq(template_constant(r->tpath), "/a?b=1");
+    cr_expect_str_eq(template_constant(r->tbody), "raw");
+    cr_expect_str_eq(template_constant(s->default_headers.items[0].tvalue), "plain");
+    cr_expect_null(r->content_type);
+    cr_expect_eq(r->follow_redirects, -1);
+    cr_expect(s->default_follow_redirects);
+    scenario_destroy(&s);
+}
+
+Test(scenario, form_bodies_encode_names_and_literal_text) {
+    scenario_t *s =
+        s_load_ok("f.yaml", "users: [{name: A, tasks: [{post: /echo, form: "
+                            "{\"user name\": \"a b&c\", id: \"x {{ seq }}&\", n: 3}}]}]\n");
+    const scenario_request_t *r = &s->classes[0].tasks[0].steps[0];
+    cr_expect_str_eq(r->content_type, "application/x-www-form-urlencoded");
+    cr_expect_str_eq(r->body, "user+name=a+b%26c&id=x+{{ seq }}%26&n=3");
+    cr_expect_eq(r->body_bytes, strlen(r->body));
+    char *out = s_render(r->tbody);
+    cr_expect_str_eq(out, "user+name=a+b%26c&id=x+1%26&n=3");
+    free(out);
+    scenario_destroy(&s);
+}
+
+Test(scenario, query_values_are_form_encoded_templates) {
+    scenario_t *s = s_load_ok("q.yaml", "users: [{name: A, tasks: [{get: /s, query: "
+                                        "{q: \"a b&c\", id: \"{{ user_id }}\", empty: }}]}]\n");
+    const scenario_request_t *r = &s->classes[0].tasks[0].steps[0];
+    cr_assert_eq(r->n_query, 3);
+    cr_expect_str_eq(r->query[0].name, "q");
+    cr_expect_str_eq(r->query[0].value, "a b&c");
+    char *out = s_render(r->query[0].tvalue);
+    cr_expect_str_eq(out, "a+b%26c");
+    free(out);
+    out = s_render(r->query[1].tvalue);
+    cr_expect_str_eq(out, "7");
+    free(out);
+    cr_expect_str_eq(r->query[2].value, "");
+    scenario_destroy(&s);
+}
+
+Test(scenario, json_bodies_keep_expressions_as_written) {
+    scenario_t *s = s_load_ok("j.yaml", "users: [{name: A, tasks: [{post: /echo, json: "
+                                        "{a: \"q\\\"{{ choice(\\\"x y\\\") }}\", n: 1}}]}]\n");
+    const scenario_request_t *r = &s->classes[0].tasks[0].steps[0];
+    cr_expect_str_eq(r->body, "{\"a\":\"q\\\"{{ choice(\"x y\") }}\",\"n\":1}");
+    cr_expect_str_eq(r->content_type, "application/json");
+    char *out = s_render(r->tbody);
+    cr_expect_str_eq(out, "{\"a\":\"q\\\"x y\",\"n\":1}");
+    free(out);
+    scenario_destroy(&s);
+}
+
+Test(scenario, expects_and_redirects) {
+    scenario_t *s =
+        s_load_ok("e.yaml", "defaults: {follow_redirects: false}\n"
+                            "users: [{name: A, tasks: [{get: /, follow_redirects: true,\n"
+                            "  expect: {status: [200, 201], body_contains: ok,\n"
+                            "           json: {\"$.a\": 3, \"$.b\": ~, \"$.c\": 'x y'},\n"
+                            "           max_duration: 1.5s}}]}]\n");
+    cr_expect_not(s->default_follow_redirects);
+    const scenario_request_t *r = &s->classes[0].tasks[0].steps[0];
+    cr_expect_eq(r->follow_redirects, 1);
+    const scenario_expect_t *e = &r->expect;
+    cr_assert_eq(e->n_statuses, 2);
+    cr_expect_eq(e->statuses[1], 201);
+    cr_expect_str_eq(e->body_contains, "ok");
+    cr_assert_eq(e->n_json, 3);
+    cr_expect_str_eq(e->json[0].path_text, "$.a");
+    cr_expect_str_eq(e->json[0].equals, "3");
+    cr_expect_str_eq(e->json[1].equals, "null");
+    cr_expect_str_eq(e->json[2].equals, "x y");
+    cr_expect_not_null(e->json[2].path);
+    cr_expect_eq(e->max_duration_ms, 1500);
+    scenario_destroy(&s);
+}
+
+/* An in-memory file system for scenario_load_with: ctx is a "name\0content\0..." list. */
+static char *s_mem_read(void *ctx, const char *name, size_t *len) {
+    for (const char *p = ctx; *p; p += strlen(p) + 1) {
+        const char *content = p + strlen(p) + 1;
+        if (!strcmp(p, name)) {
+            *len = strlen(content);
+            return strdup(content);
+        }
+        p = content;
+    }
+    errno = ENOENT;
+    return NULL;
+}
+
+static scenario_t *s_load_data(const char *csv, scenario_errors_t *errs) {
+    static char fs[4096];
+    size_t n = (size_t)snprintf(fs, sizeof fs, "u.csv%c%s", '\0', csv);
+    fs[n + 1] = '\0';
+    fs[n + 2] = '\0';
+    scenario_files_t files = {.read = s_mem_read, .ctx = fs};
+    const char *text = "data: {file: u.csv, order: random}\n"
+                       "users: [{name: A, tasks: [{get: \"/u/{{ row.email }}\"}]}]\n";
+    return scenario_load_with("d.yaml", text, strlen(text), &files, errs);
+}
+
+Test(scenario, data_files_are_rfc4180_csv) {
+    scenario_errors_t errs = {0};
+    scenario_t *s =
+        s_load_data("email,\"pass word\"\r\na@x.com,\"p,1\"\r\n\"b\"\"q\",\"two\nlines\"", &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        cr_log_error("%s", errs.lines[i]);
+    cr_assert_not_null(s);
+    const scenario_data_t *d = s->data;
+    cr_expect_str_eq(d->file, "u.csv");
+    cr_expect_eq(d->order, SCENARIO_DATA_RANDOM);
+    cr_assert_eq(d->n_columns, 2);
+    cr_expect_str_eq(d->columns[1], "pass word");
+    cr_assert_eq(d->n_rows, 2);
+    cr_expect_str_eq(d->fields[1], "p,1");
+    cr_expect_str_eq(d->fields[2], "b\"q");
+    cr_expect_str_eq(d->fields[3], "two\nlines");
+    cr_expect(template_uses_row(s->classes[0].tasks[0].steps[0].tpath));
+    cr_expect_eq(d->pos.line, 1);
+    scenario_destroy(&s);
+    scenario_errors_fini(&errs);
+}
+
+Test(scenario, bad_data_files_name_the_csv_line) {
+    const char *cases[][2] = {
+        {"", "d.yaml:1:14: error: u.csv:1: the file is empty (expected a header row)"},
+        {"a,b\n", "d.yaml:1:14: error: u.csv:1: no rows after the header row"},
+        {"a,b\n1,2\n3\n", "d.yaml:1:14: error: u.csv:3: row has 1 field, the header has 2"},
+        {"a,b\n1,\"2\n\n", "d.yaml:1:14: error: u.csv:2: quoted field is never closed"},
+        {"a,a\n1,2\n", "d.yaml:1:14: error: u.csv:1: column 'a' appears twice in the header"},
+        {"a,b\n\"1\"x,2\n",
+         "d.yaml:1:14: error: u.csv:2: text after a quoted field (expected , or a line end)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        scenario_errors_t errs = {0};
+        scenario_t *s = s_load_data(cases[i][0], &errs);
+        cr_expect_null(s);
+        cr_assert_eq(errs.n, 1, "case %zu", i);
+        cr_expect_str_eq(errs.lines[0], cases[i][1]);
+        scenario_errors_fini(&errs);
+    }
+}
+
+Test(scenario, missing_data_file_is_reported_at_its_name) {
+    scenario_files_t files = {.read = s_mem_read, .ctx = (void *)"\0"};
+    const char *text = "host: http://127.0.0.1:8089\n"
+                       "data:\n"
+                       "  file:   users.csv\n"
+                       "users: [{name: A, tasks: [{get: \"/{{ row.x }}\"}]}]\n";
+    scenario_errors_t errs = {0};
+    cr_expect_null(scenario_load_with("x.yaml", text, strlen(text), &files, &errs));
+    cr_assert_eq(errs.n, 1);
+    cr_expect_str_eq(
+        errs.lines[0],
+        "x.yaml:3:11: error: cannot read data file 'users.csv': No such file or directory");
+    scenario_errors_fini(&errs);
+}
+
+Test(scenario, data_login_example_reads_its_csv) {
+    scenario_t *s = s_load_example("data_login.yaml");
+    cr_assert_not_null(s->data);
+    cr_expect_eq(s->data->order, SCENARIO_DATA_UNIQUE);
+    cr_expect_eq(s->data->n_rows, 50);
+    cr_expect_eq(s->data->n_columns, 3);
+    cr_expect_str_eq(s->data->fields[0], "user1@example.com");
+    scenario_destroy(&s);
+}
+
+Test(scenario, template_errors_point_into_quoted_and_block_scalars) {
+    char *got = s_load_errors("users:\n"
+                              "  - name: A\n"
+                              "    tasks:\n"
+                              "      - get: \"/a\\u00e9b/{{ nope }}\"\n"
+                              "      - post: /x\n"
+                              "        body: >\n"
+                              "          one\n"
+                              "          two {{ nope2 }}\n");
+    cr_expect_str_eq(got, "t.yaml:4:28: error: unknown variable 'nope'\n"
+                          "t.yaml:8:18: error: unknown variable 'nope2'\n");
+    free(got);
 }

@@ -1,0 +1,94 @@
+/* encode: form and JSON string encodings that leave {{ }} parts as written. */
+#include "scenarios/encode.h"
+
+#include <stdio.h>
+#include <string.h>
+
+size_t scenario_template_end(const char *s, size_t len, size_t open) {
+    size_t i = open + 2;
+    while (i < len) {
+        char c = s[i];
+        if (c == '\'' || c == '"') {
+            const char *close = memchr(s + i + 1, c, len - i - 1);
+            if (!close) return len;
+            i = (size_t)(close - s) + 1;
+        } else if (c == '}' && i + 1 < len && s[i + 1] == '}') {
+            return i + 2;
+        } else {
+            i++;
+        }
+    }
+    return len;
+}
+
+/* Index of the next "{{" at or after from, or len. */
+static size_t s_next_open(const char *s, size_t len, size_t from) {
+    for (size_t i = from; i + 1 < len; i++)
+        if (s[i] == '{' && s[i + 1] == '{') return i;
+    return len;
+}
+
+bool scenario_has_template(const char *s, size_t len) {
+    return s_next_open(s, len, 0) < len;
+}
+
+static void s_form_literal(strbuf_t *out, const char *s, size_t len) {
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ') {
+            strbuf_append_char(out, '+');
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '-' || c == '.' || c == '_' || c == '*') {
+            strbuf_append_char(out, (char)c);
+        } else {
+            char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+            strbuf_append(out, esc, 3);
+        }
+    }
+}
+
+static void s_json_literal(strbuf_t *out, const char *s, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = c == '"'    ? "\\\""
+                          : c == '\\' ? "\\\\"
+                          : c == '\n' ? "\\n"
+                          : c == '\r' ? "\\r"
+                          : c == '\t' ? "\\t"
+                          : c == '\b' ? "\\b"
+                          : c == '\f' ? "\\f"
+                                      : NULL;
+        char hex[8];
+        if (!esc && c < 0x20) {
+            snprintf(hex, sizeof hex, "\\u%04x", c);
+            esc = hex;
+        }
+        if (esc)
+            strbuf_append_str(out, esc);
+        else
+            strbuf_append_char(out, (char)c);
+    }
+}
+
+/* Splits s into literal runs (passed to literal) and {{ }} parts (copied). */
+static void s_split(strbuf_t *out, const char *s, size_t len, bool keep_templates,
+                    void (*literal)(strbuf_t *, const char *, size_t)) {
+    size_t i = 0;
+    while (i < len) {
+        size_t open = keep_templates ? s_next_open(s, len, i) : len;
+        literal(out, s + i, open - i);
+        if (open == len) break;
+        size_t end = scenario_template_end(s, len, open);
+        strbuf_append(out, s + open, end - open);
+        i = end;
+    }
+}
+
+void scenario_encode_form(strbuf_t *out, const char *s, size_t len, bool keep_templates) {
+    s_split(out, s, len, keep_templates, s_form_literal);
+}
+
+void scenario_encode_json(strbuf_t *out, const char *s, size_t len) {
+    s_split(out, s, len, true, s_json_literal);
+}

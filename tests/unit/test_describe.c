@@ -1,0 +1,104 @@
+/* test_describe: the plan `barrage validate` prints for the examples. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "master/describe.h"
+
+static scenario_t *s_example(const char *name) {
+    const char *dir = getenv("BARRAGE_SOURCE_DIR");
+    cr_assert_not_null(dir, "BARRAGE_SOURCE_DIR is not set (run through ctest)");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/scenarios/examples/%s", dir, name);
+    scenario_errors_t errs = {0};
+    scenario_t *s = scenario_load_file(path, &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        cr_log_error("%s", errs.lines[i]);
+    cr_assert_not_null(s, "%s did not load", path);
+    scenario_errors_fini(&errs);
+    return s;
+}
+
+/* Renders the plan of example name for users into a new string (caller frees). */
+static char *s_describe(const char *name, uint32_t users) {
+    scenario_t *s = s_example(name);
+    char *text = NULL;
+    size_t text_bytes = 0;
+    FILE *out = open_memstream(&text, &text_bytes);
+    describe_scenario(out, s, users);
+    fclose(out);
+    scenario_destroy(&s);
+    return text;
+}
+
+static void s_has(const char *text, const char *line) {
+    cr_expect_not_null(strstr(text, line), "missing \"%s\" in:\n%s", line, text);
+}
+
+Test(describe, saas_splits_classes_by_weight) {
+    char *t = s_describe("saas.yaml", 20);
+    s_has(t, "scenario:  saas-dashboard");
+    s_has(t, "host:      http://127.0.0.1:8089\n");
+    s_has(t, "load:      closed model, 20 users, 10 started/s, for 30s\n");
+    s_has(t, "\nclass Member  weight 8  -> 16 of 20 users\n");
+    s_has(t, "\nclass Admin  weight 2  -> 4 of 20 users\n");
+    s_has(t, "  think:   between 200ms and 1s after each task\n");
+    s_has(t, "  variables: org_id (vars), email (vars), token (capture)\n");
+    s_has(t, "  on_start (once per user):\n    POST /login  (/login)\n");
+    s_has(t, "        capture token <- json:$.access_token\n");
+    s_has(t, "        expect status 200\n");
+    s_has(t, "        expect $.token_type == bearer\n");
+    /* Member's tasks weigh 5, 3 and 1 of 9. */
+    s_has(t, "     55.6%  GET /private  (/private)\n");
+    s_has(t, "     33.3%  GET /json?org={{ org_id }}&project={{ randint(1, 10) }}  "
+             "(/orgs/{id}/projects)\n");
+    s_has(t, "     11.1%  PATCH /echo  (/tasks/{id})\n");
+    /* Admin's tasks weigh 2 and 1. */
+    s_has(t, "     66.7%  GET /private  (/private)\n");
+    s_has(t, "thresholds: p95 < 300ms\n");
+    free(t);
+}
+
+Test(describe, tour_uses_the_scenario_users_by_default) {
+    char *t = s_describe("tour.yaml", 0);
+    s_has(t, "load:      closed model, 10 users, 2.5 started/s, for 1m30s\n");
+    s_has(t, "defaults:  timeout 2s, redirects followed\n");
+    s_has(t, "\nclass Member  weight 3  -> 8 of 10 users\n");
+    s_has(t, "\nclass Prober  weight 1  -> 2 of 10 users\n");
+    s_has(t, "  think:   pacing: a task every 3s\n");
+    s_has(t, "     66.7%  GET /json?bytes=2048  (/json)\n");
+    s_has(t, "     16.7%  login-then-private: 2 steps in order\n");
+    s_has(t, "              1. POST /login  (/login)\n");
+    s_has(t, "            p99 < 1s  (for /delay)\n");
+    free(t);
+}
+
+Test(describe, tour_with_20_users) {
+    char *t = s_describe("tour.yaml", 20);
+    s_has(t, "\nclass Member  weight 3  -> 15 of 20 users\n");
+    s_has(t, "\nclass Prober  weight 1  -> 5 of 20 users\n");
+    free(t);
+}
+
+Test(describe, data_file_and_steps_with_expects) {
+    char *t = s_describe("data_login.yaml", 0);
+    s_has(t, "data:      users.csv: 50 rows, order unique, columns email, password, name\n");
+    s_has(t, "  variables: token (capture)\n");
+    free(t);
+    t = s_describe("checkout.yaml", 0);
+    s_has(t, "checkout-flow: 4 steps in order\n");
+    s_has(t, "expect status 200 or 201\n");
+    s_has(t, "expect body contains \"order_id\"\n");
+    s_has(t, "expect $.paid == true\n");
+    s_has(t, "expect faster than 500ms\n");
+    s_has(t, "body application/x-www-form-urlencoded");
+    free(t);
+}
+
+Test(describe, open_model_shows_rate) {
+    char *t = s_describe("open_model.yaml", 0);
+    s_has(t, "load:      open model, 200 iterations/s, at most 50 at once, for 30s\n");
+    s_has(t, "\nclass Api  weight 1\n");
+    free(t);
+}

@@ -1,0 +1,22 @@
+/* check: judges a finished response — transport errors, the HTTP status
+ * (expect.status, or below 400 when none is given), expect.body_contains,
+ * expect.json and expect.max_duration — and then runs the step's captures
+ * into the user's variables. The first problem is the request's failure. */
+#ifndef BARRAGE_WORKER_CHECK_H
+#define BARRAGE_WORKER_CHECK_H
+
+#include <curl/curl.h>
+#include <stdbool.h>
+
+#include "worker/vuser.h"
+#include "worker/wstats.h"
+
+/* Largest response body kept for captures and expects; the rest is counted, not kept. */
+#define CHECK_MAX_BODY_BYTES (8u << 20)
+
+/* Returns true when the request failed, with *why filled. u->response holds
+ * the body when st->keep_body. */
+bool check_response(vuser_t *u, const plan_step_t *st, CURLcode rc, uint64_t latency_us,
+                    wstats_reason_t *why);
+
+#endif

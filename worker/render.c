@@ -1,0 +1,177 @@
+/* render: per-request rendering of templated URLs, headers and bodies. */
+#include "worker/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/xmalloc.h"
+
+void render_user_init(vuser_t *u) {
+    const scenario_class_t *cls = u->cls->cls;
+    u->n_values = cls->n_vars;
+    u->values = xcalloc(u->n_values ? u->n_values : 1, sizeof *u->values);
+    u->value_ptrs = xcalloc(u->n_values ? u->n_values : 1, sizeof *u->value_ptrs);
+    u->value_lens = xcalloc(u->n_values ? u->n_values : 1, sizeof *u->value_lens);
+    for (size_t i = 0; i < u->n_values; i++) strbuf_init(&u->values[i]);
+    strbuf_init(&u->url);
+    strbuf_init(&u->body);
+    strbuf_init(&u->header_text);
+    strbuf_init(&u->response);
+    strbuf_init(&u->scratch);
+    u->header_nodes = xcalloc(u->cls->max_headers + 1, sizeof *u->header_nodes);
+}
+
+void render_user_fini(vuser_t *u) {
+    for (size_t i = 0; i < u->n_values; i++) strbuf_fini(&u->values[i]);
+    free(u->values);
+    free(u->value_ptrs);
+    free(u->value_lens);
+    strbuf_fini(&u->url);
+    strbuf_fini(&u->body);
+    strbuf_fini(&u->header_text);
+    strbuf_fini(&u->response);
+    strbuf_fini(&u->scratch);
+    free(u->header_nodes);
+}
+
+void render_set_var(vuser_t *u, size_t slot, const char *value, size_t len) {
+    if (slot >= u->n_values) return;
+    strbuf_t *v = &u->values[slot];
+    strbuf_reset(v);
+    strbuf_append(v, value, len);
+    u->value_ptrs[slot] = v->data;
+    u->value_lens[slot] = v->len;
+}
+
+static template_ctx_t s_ctx(vuser_t *u, rng_t *rng) {
+    return (template_ctx_t){.values = u->value_ptrs,
+                            .value_lens = u->value_lens,
+                            .row = u->row,
+                            .user_id = u->user_id,
+                            .worker_id = u->worker_id,
+                            .seq = &u->seq,
+                            .rng = rng};
+}
+
+void render_vars(vuser_t *u, rng_t *rng) {
+    const scenario_class_t *cls = u->cls->cls;
+    strbuf_t tmp;
+    strbuf_init(&tmp);
+    for (size_t i = 0; i < cls->n_var_defs; i++) {
+        template_ctx_t ctx = s_ctx(u, rng);
+        strbuf_reset(&tmp);
+        template_render(cls->var_defs[i], &ctx, &tmp);
+        render_set_var(u, i, strbuf_str(&tmp), tmp.len);
+    }
+    strbuf_fini(&tmp);
+}
+
+/* Appends s form-encoded (unreserved bytes kept, space as '+', the rest %XX). */
+static void s_append_form(strbuf_t *b, const char *s) {
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            strbuf_append_char(b, (char)*p);
+        } else if (*p == ' ') {
+            strbuf_append_char(b, '+');
+        } else {
+            char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+            strbuf_append(b, esc, 3);
+        }
+    }
+}
+
+static void s_render_url(vuser_t *u, const plan_step_t *st, const template_ctx_t *ctx) {
+    const scenario_request_t *rq = st->req;
+    strbuf_t *b = &u->url;
+    strbuf_reset(b);
+    /* The loader guarantees a path starts with '/' or is an absolute URL. */
+    if (rq->path[0] == '/') strbuf_append_str(b, u->host);
+    template_render(rq->tpath, ctx, b);
+    char sep = strchr(strbuf_str(b), '?') ? '&' : '?';
+    for (size_t i = 0; i < rq->n_query; i++) {
+        strbuf_append_char(b, sep);
+        sep = '&';
+        s_append_form(b, rq->query[i].name);
+        strbuf_append_char(b, '=');
+        template_render(rq->query[i].tvalue, ctx, b);
+    }
+}
+
+/* Renders every header line into one buffer, then points the user's
+ * preallocated list nodes at them (the buffer may move while it grows). */
+static struct curl_slist *s_render_headers(vuser_t *u, const plan_step_t *st,
+                                           const template_ctx_t *ctx) {
+    strbuf_t *b = &u->header_text;
+    strbuf_reset(b);
+    size_t offsets[st->n_headers + 1];
+    size_t n = 0;
+    bool has_type = false;
+    for (size_t i = 0; i < st->n_headers; i++) {
+        offsets[n++] = b->len;
+        strbuf_append_str(b, st->headers[i].name);
+        strbuf_append(b, ": ", 2);
+        template_render(st->headers[i].value, ctx, b);
+        strbuf_append_char(b, '\0');
+        has_type |= strcasecmp(st->headers[i].name, "Content-Type") == 0;
+    }
+    if (st->req->content_type && !has_type) {
+        offsets[n++] = b->len;
+        strbuf_appendf(b, "Content-Type: %s", st->req->content_type);
+        strbuf_append_char(b, '\0');
+    }
+    for (size_t i = 0; i < n; i++) {
+        u->header_nodes[i].data = b->data + offsets[i];
+        u->header_nodes[i].next = i + 1 < n ? &u->header_nodes[i + 1] : NULL;
+    }
+    return n ? u->header_nodes : NULL;
+}
+
+/* Options that depend only on the step, set when the step changes. */
+static void s_configure_constant(vuser_t *u, const plan_step_t *st) {
+    CURL *c = u->easy;
+    const scenario_request_t *rq = st->req;
+    if (st->static_url) curl_easy_setopt(c, CURLOPT_URL, st->static_url);
+    if (!st->dynamic_headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, st->static_headers);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, st->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, st->follow_redirects);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+    bool has_body = rq->tbody != NULL;
+    if (strcmp(rq->method, "HEAD") == 0) {
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    } else if (has_body || strcmp(rq->method, "POST") == 0) {
+        curl_easy_setopt(c, CURLOPT_NOBODY, 0L);
+        if (!st->dynamic_body) {
+            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)st->static_body_bytes);
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, st->static_body ? st->static_body : "");
+        }
+    } else {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    }
+    if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "POST") != 0 &&
+        strcmp(rq->method, "HEAD") != 0) {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+    }
+    u->configured = st;
+}
+
+void render_step(vuser_t *u, const plan_step_t *st, rng_t *rng) {
+    if (u->configured != st) s_configure_constant(u, st);
+    bool dynamic_url = !st->static_url;
+    if (!dynamic_url && !st->dynamic_headers && !st->dynamic_body) return;
+    template_ctx_t ctx = s_ctx(u, rng);
+    CURL *c = u->easy;
+    if (dynamic_url) {
+        s_render_url(u, st, &ctx);
+        curl_easy_setopt(c, CURLOPT_URL, u->url.data);
+    }
+    if (st->dynamic_headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, s_render_headers(u, st, &ctx));
+    if (st->dynamic_body) {
+        strbuf_reset(&u->body);
+        template_render(st->req->tbody, &ctx, &u->body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)u->body.len);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, strbuf_str(&u->body));
+    }
+}

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,9 @@ void cli_usage(FILE *out) {
             "Commands:\n"
             "  run SCENARIO        master plus local worker processes on loopback\n"
             "  master SCENARIO     wait for --expect-workers remote workers, then run\n"
-            "  validate SCENARIO   check a scenario file and report every error\n"
+            "  validate SCENARIO   check a scenario file, report every error, print the plan\n"
+            "  report RESULT.json  regenerate --html/--csv/--junit outputs from a --json result\n"
+            "  compare BEFORE.json AFTER.json   before/after table per name with verdicts\n"
             "\n"
             "Load options (override the scenario's load:):\n"
             "  -u, --users N           concurrent virtual users\n"
@@ -30,6 +33,17 @@ void cli_usage(FILE *out) {
             "      --bind ENDPOINT     where workers connect (default tcp://127.0.0.1:5557)\n"
             "      --expect-workers N  workers to wait for before starting (default 1)\n"
             "      --wait-workers D    how long to wait for them (default 2m)\n"
+            "\n"
+            "Outputs (run, master, report):\n"
+            "      --csv PREFIX        PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv\n"
+            "      --json FILE         the complete result (input of report and compare)\n"
+            "      --html FILE         a self-contained page with charts\n"
+            "      --junit FILE        thresholds as JUnit XML\n"
+            "      --threshold EXPR    e.g. 'p95<300ms', 'failure_rate<1%%', '/login:p99<1s'\n"
+            "                          (repeatable; adds to the scenario's thresholds)\n"
+            "compare:\n"
+            "      --format text|md    md: a markdown table for a write-up\n"
+            "      --fail-on-regression N%%  exit 1 if a p95 or failure rate got worse by more\n"
             "\n"
             "  -v, --verbose / -q, --quiet   more / less on stderr\n"
             "  -h, --help / -V, --version\n"
@@ -63,15 +77,17 @@ static int s_command(const char *word, cli_opts_t *o) {
     static const struct {
         const char *name;
         cli_command_t cmd;
-    } cmds[] = {{"run", CLI_RUN}, {"master", CLI_MASTER}, {"validate", CLI_VALIDATE},
-                {"help", CLI_HELP}, {"version", CLI_VERSION}};
+    } cmds[] = {{"run", CLI_RUN},         {"master", CLI_MASTER},   {"validate", CLI_VALIDATE},
+                {"report", CLI_REPORT},   {"compare", CLI_COMPARE}, {"help", CLI_HELP},
+                {"version", CLI_VERSION}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(word, cmds[i].name) == 0) {
             o->command = cmds[i].cmd;
             return 0;
         }
     }
-    return s_error("unknown command '%s' (expected run, master or validate)", word);
+    return s_error("unknown command '%s' (expected run, master, validate, report or compare)",
+                   word);
 }
 
 static int s_option(int c, const char *arg, cli_opts_t *o) {
@@ -81,7 +97,7 @@ static int s_option(int c, const char *arg, cli_opts_t *o) {
         return s_long(arg, 1, &o->users) == 0 ? 0 : s_error("-u/--users wants an integer >= 1 (got '%s')", arg);
     case 'r':
         o->spawn_rate = strtod(arg, &end);
-        return (*end || end == arg || !(o->spawn_rate > 0))
+        return (*end || end == arg || !(o->spawn_rate > 0) || !isfinite(o->spawn_rate))
                    ? s_error("-r/--spawn-rate wants a number > 0 (got '%s')", arg)
                    : 0;
     case 't':
@@ -99,6 +115,26 @@ static int s_option(int c, const char *arg, cli_opts_t *o) {
                    ? 0
                    : s_error("--wait-workers wants a duration (got '%s')", arg);
     case 'H': o->host = arg; return 0;
+    case 'C': o->csv_prefix = arg; return 0;
+    case 'J': o->json_path = arg; return 0;
+    case 'M': o->html_path = arg; return 0;
+    case 'X': o->junit_path = arg; return 0;
+    case 'T':
+        if (o->n_thresholds == CLI_MAX_THRESHOLDS) return s_error("%s", "too many --threshold");
+        o->thresholds[o->n_thresholds++] = arg;
+        return 0;
+    case 'F':
+        if (strcmp(arg, "md") != 0 && strcmp(arg, "text") != 0) {
+            return s_error("--format wants text or md (got '%s')", arg);
+        }
+        o->markdown = strcmp(arg, "md") == 0;
+        return 0;
+    case 'R':
+        o->fail_on_regression_pct = strtod(arg, &end);
+        if (*end == '%') end++;
+        return (*end || end == arg || o->fail_on_regression_pct < 0)
+                   ? s_error("--fail-on-regression wants a percentage like 10%% (got '%s')", arg)
+                   : 0;
     case 'b': o->bind = arg; return 0;
     case 'v': o->verbosity = 1; return 0;
     case 'q': o->verbosity = -1; return 0;
@@ -114,14 +150,19 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
         {"run-time", required_argument, 0, 't'},  {"host", required_argument, 0, 'H'},
         {"workers", required_argument, 0, 'w'},   {"expect-workers", required_argument, 0, 'e'},
         {"bind", required_argument, 0, 'b'},      {"wait-workers", required_argument, 0, 'W'},
+        {"csv", required_argument, 0, 'C'},       {"json", required_argument, 0, 'J'},
+        {"html", required_argument, 0, 'M'},      {"junit", required_argument, 0, 'X'},
+        {"threshold", required_argument, 0, 'T'}, {"format", required_argument, 0, 'F'},
+        {"fail-on-regression", required_argument, 0, 'R'},
         {"verbose", no_argument, 0, 'v'},         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},            {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     *o = (cli_opts_t){.command = CLI_HELP, .users = -1, .spawn_rate = -1, .workers = -1,
                       .expect_workers = 1, .bind = "tcp://127.0.0.1:5557",
-                      .wait_workers_ms = 120000};
+                      .wait_workers_ms = 120000, .fail_on_regression_pct = -1};
     bool have_command = false;
     opterr = 0;
+    optind = 0; /* glibc: 0 fully re-initializes getopt, so cli_parse may be called again */
     int c;
     /* Leading '-' keeps options and operands in order, so flags may come anywhere. */
     while ((c = getopt_long(argc, argv, "-u:r:t:H:w:vqhV", longopts, NULL)) != -1) {
@@ -130,6 +171,8 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
             have_command = true;
         } else if (c == 1 && !o->scenario) {
             o->scenario = optarg;
+        } else if (c == 1 && o->command == CLI_COMPARE && !o->second) {
+            o->second = optarg;
         } else if (c == 1) {
             return s_error("unexpected argument '%s'", optarg);
         } else if (c == '?' || c == ':') {
@@ -141,5 +184,11 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
     bool needs_scenario = o->command == CLI_RUN || o->command == CLI_MASTER ||
                           o->command == CLI_VALIDATE;
     if (needs_scenario && !o->scenario) return s_error("%s", "a SCENARIO file is required");
+    if (o->command == CLI_REPORT && !o->scenario) {
+        return s_error("%s", "report needs a RESULT.json (written by --json)");
+    }
+    if (o->command == CLI_COMPARE && !o->second) {
+        return s_error("%s", "compare needs two result files: BEFORE.json AFTER.json");
+    }
     return 0;
 }

@@ -14,11 +14,22 @@ enum {
     BARRAGE_EXIT_RUNTIME = 3,    /* could not run: bind, workers missing, every worker lost */
 };
 
-typedef enum { CLI_HELP, CLI_VERSION, CLI_RUN, CLI_MASTER, CLI_VALIDATE } cli_command_t;
+typedef enum {
+    CLI_HELP,
+    CLI_VERSION,
+    CLI_RUN,
+    CLI_MASTER,
+    CLI_VALIDATE,
+    CLI_REPORT,  /* report RESULT.json --html F --csv P --junit F */
+    CLI_COMPARE, /* compare BEFORE.json AFTER.json */
+} cli_command_t;
+
+#define CLI_MAX_THRESHOLDS 64
 
 typedef struct {
     cli_command_t command;
-    const char *scenario;       /* path */
+    const char *scenario;       /* path (report: the result JSON; compare: BEFORE) */
+    const char *second;         /* compare: AFTER */
     const char *host;           /* -H */
     long users;                 /* -u; -1 = from the scenario */
     double spawn_rate;          /* -r; -1 = from the scenario */
@@ -28,6 +39,14 @@ typedef struct {
     const char *bind;           /* --bind (master) */
     uint64_t wait_workers_ms;   /* --wait-workers */
     int verbosity;              /* -1 quiet, 0 normal, 1 verbose */
+    const char *csv_prefix;     /* --csv PREFIX */
+    const char *json_path;      /* --json FILE */
+    const char *html_path;      /* --html FILE */
+    const char *junit_path;     /* --junit FILE */
+    const char *thresholds[CLI_MAX_THRESHOLDS]; /* --threshold EXPR, repeatable */
+    size_t n_thresholds;
+    bool markdown;              /* compare --format md */
+    double fail_on_regression_pct; /* compare --fail-on-regression N%; < 0 = off */
 } cli_opts_t;
 
 /* Parses argv into *o. On a usage error prints "barrage: error: ..." to stderr

@@ -6,12 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "master/live.h"
 #include "master/split.h"
+#include "master/timeline.h"
 #include "master/summary.h"
 #include "proto/wire.h"
 
@@ -26,12 +29,15 @@ struct conductor {
     char endpoint[256];
     registry_t reg;
     results_t *results;
+    timeline_t *timeline;
+    live_t *live;
     phase_t phase;
     uint32_t run_id;
     int outcome;
     bool interrupted;
     uint64_t phase_deadline_us; /* WAITING: give up; RUNNING: stop; STOPPING: stop waiting */
     uint64_t run_start_us, run_stop_us;
+    uint64_t run_start_wall_ms, run_stop_wall_ms;
     uint64_t next_heartbeat_us, next_live_us, last_live_us;
 };
 
@@ -74,6 +80,8 @@ conductor_t *conductor_new(const conductor_opts_t *opts, char **err) {
     c->o = opts;
     registry_init(&c->reg);
     c->results = results_new();
+    c->timeline = timeline_new();
+    if (opts->live) c->live = live_new(stderr, isatty(STDERR_FILENO));
     if (s_bind(c, err) != 0) {
         conductor_destroy(&c);
         return NULL;
@@ -88,6 +96,8 @@ void conductor_destroy(conductor_t **cp) {
     if (c->zctx) zmq_ctx_term(c->zctx);
     registry_fini(&c->reg);
     results_destroy(&c->results);
+    timeline_destroy(&c->timeline);
+    live_destroy(&c->live);
     free(c);
     *cp = NULL;
 }
@@ -110,7 +120,7 @@ static bool s_in_run(const worker_entry_t *w) {
 /* --- starting and stopping the run --- */
 
 static void s_send_run(conductor_t *c, worker_entry_t *w, uint32_t n_workers, uint32_t pos,
-                       uint32_t *per_class) {
+                       uint32_t *per_class, uint64_t first_user_id) {
     const scenario_t *sc = c->o->scenario;
     proto_msg_t m = {.type = PROTO_RUN};
     proto_run_t *r = &m.u.run;
@@ -123,12 +133,15 @@ static void s_send_run(conductor_t *c, worker_entry_t *w, uint32_t n_workers, ui
                        .host_override = (char *)c->o->host,
                        .worker_index = pos,
                        .worker_count = n_workers,
+                       .first_user_id = first_user_id,
                        .n_classes = (uint32_t)sc->n_classes,
                        .users_per_class = per_class,
                        .spawn_rate = c->o->users ? c->o->spawn_rate * users / c->o->users : 0,
                        .duration_ms = c->o->duration_ms,
                        .report_interval_ms = c->o->report_ms,
-                       .heartbeat_interval_ms = c->o->heartbeat_ms};
+                       .heartbeat_interval_ms = c->o->heartbeat_ms,
+                       .n_files = c->o->n_files,
+                       .files = (proto_file_t *)c->o->files};
     w->assigned = users;
     w->state = WORKER_RUNNING;
     w->reports = 0;
@@ -146,10 +159,12 @@ static void s_start_run(conductor_t *c) {
     split_workers(per_class, sc->n_classes, n_workers, table);
     c->run_id = (uint32_t)(clock_wall_ms() % 2000000000u) + 1;
     uint32_t pos = 0;
+    uint64_t next_user_id = 1; /* user ids are consecutive per worker, unique in the run */
     for (size_t i = 0; i < c->reg.n; i++) {
         worker_entry_t *w = &c->reg.items[i];
         if (w->state != WORKER_READY) continue;
-        s_send_run(c, w, n_workers, pos, &table[(size_t)pos * sc->n_classes]);
+        s_send_run(c, w, n_workers, pos, &table[(size_t)pos * sc->n_classes], next_user_id);
+        next_user_id += w->assigned;
         pos++;
     }
     free(weights);
@@ -157,6 +172,7 @@ static void s_start_run(conductor_t *c) {
     free(table);
     c->phase = PHASE_RUNNING;
     c->run_start_us = clock_now_us();
+    c->run_start_wall_ms = clock_wall_ms();
     c->phase_deadline_us = c->run_start_us + c->o->duration_ms * 1000u;
     c->last_live_us = c->run_start_us;
     c->next_live_us = c->run_start_us + (uint64_t)c->o->live_ms * 1000u;
@@ -167,6 +183,7 @@ static void s_start_run(conductor_t *c) {
 static void s_stop_run(conductor_t *c) {
     c->phase = PHASE_STOPPING;
     c->run_stop_us = clock_now_us();
+    c->run_stop_wall_ms = clock_wall_ms();
     c->phase_deadline_us = c->run_stop_us + CONDUCTOR_FINAL_WAIT_MS * 1000u;
     proto_msg_t m = {.type = PROTO_STOP};
     m.u.stop.run_id = c->run_id;
@@ -200,6 +217,15 @@ static void s_on_hello(conductor_t *c, const void *rid, size_t rid_bytes, const 
     s_send(c, w, &m);
 }
 
+static uint32_t s_users(const conductor_t *c) {
+    uint32_t users = 0;
+    for (size_t i = 0; i < c->reg.n; i++) {
+        const worker_entry_t *w = &c->reg.items[i];
+        if (w->state == WORKER_RUNNING) users += w->users;
+    }
+    return users;
+}
+
 static void s_on_stats(conductor_t *c, worker_entry_t *w, const proto_msg_t *m) {
     const proto_stats_t *st = &m->u.stats;
     if (st->run_id != c->run_id || !s_in_run(w)) {
@@ -208,6 +234,10 @@ static void s_on_stats(conductor_t *c, worker_entry_t *w, const proto_msg_t *m) 
         return;
     }
     results_add(c->results, st);
+    uint64_t now = clock_now_us();
+    uint32_t second = (uint32_t)((now - c->run_start_us) / 1000000u);
+    timeline_close_until(c->timeline, second, s_users(c), clock_wall_ms());
+    timeline_add(c->timeline, second, st);
     w->reports++;
     w->users = st->users;
     if (m->type == PROTO_FINAL) w->state = WORKER_FINISHED;
@@ -336,8 +366,11 @@ static void s_live(conductor_t *c, uint64_t now) {
         l.users += c->reg.items[i].users;
         l.workers++;
     }
-    if (c->o->live) summary_print_live(stderr, c->results, &l);
-    results_window_reset(c->results);
+    if (c->live) {
+        live_tick(c->live, c->results, &l);
+    } else {
+        results_window_reset(c->results);
+    }
     c->last_live_us = now;
     c->next_live_us = now + (uint64_t)c->o->live_ms * 1000u;
 }
@@ -437,6 +470,11 @@ int conductor_run(conductor_t *c) {
         s_live(c, now);
         s_advance(c, now);
     }
+    if (c->run_start_us) {
+        /* Close the last, partial second too. */
+        uint64_t secs = (clock_now_us() - c->run_start_us + 999999u) / 1000000u;
+        timeline_close_until(c->timeline, (uint32_t)secs, s_users(c), clock_wall_ms());
+    }
     bool reported = false;
     for (size_t i = 0; i < c->reg.n; i++) reported |= c->reg.items[i].reports > 0;
     if (c->outcome == CONDUCTOR_OK && !reported) c->outcome = CONDUCTOR_FAILED;
@@ -448,6 +486,30 @@ int conductor_run(conductor_t *c) {
 
 const results_t *conductor_results(const conductor_t *c) {
     return c->results;
+}
+
+void conductor_fill_report(conductor_t *c, report_t *r) {
+    results_destroy(&r->results);
+    timeline_destroy(&r->timeline);
+    r->results = c->results;
+    r->timeline = c->timeline;
+    c->results = results_new();
+    c->timeline = timeline_new();
+    for (size_t i = 0; i < c->reg.n; i++) {
+        const worker_entry_t *w = &c->reg.items[i];
+        report_worker_t rw = {.id = w->worker_id,
+                              .hostname = w->hostname,
+                              .pid = w->pid,
+                              .users = w->assigned,
+                              .reports = w->reports,
+                              .state = (char *)registry_state_name(w->state),
+                              .lost_at_ms = w->lost_at_ms};
+        report_add_worker(r, &rw);
+    }
+    r->run_seconds = conductor_run_seconds(c);
+    r->interrupted = c->interrupted;
+    r->started_ms = c->run_start_wall_ms;
+    r->ended_ms = c->run_stop_wall_ms;
 }
 
 const registry_t *conductor_registry(const conductor_t *c) {

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "master/registry.h"
+#include "master/report.h"
+#include "proto/proto.h"
 #include "master/results.h"
 #include "scenarios/scenario.h"
 
@@ -24,6 +26,8 @@ typedef struct {
     const char *scenario_name;  /* file name, for the workers' diagnostics */
     const char *scenario_text;  /* the YAML source sent to the workers */
     size_t scenario_bytes;
+    const proto_file_t *files;  /* data files the scenario names, shipped in RUN */
+    uint32_t n_files;
     const char *bind;           /* e.g. "tcp://127.0.0.1:0" (port 0 = any free port) */
     const char *host;           /* -H override, or NULL */
     uint32_t expect_workers;
@@ -57,6 +61,10 @@ const char *conductor_endpoint(const conductor_t *c);
 int conductor_run(conductor_t *c);
 
 const results_t *conductor_results(const conductor_t *c);
+/* Moves the merged results and the timeline into r (replacing r's empty
+ * ones) and adds the workers, run time and start/end; the conductor keeps
+ * empty results afterwards. Call once, after conductor_run. */
+void conductor_fill_report(conductor_t *c, report_t *r);
 const registry_t *conductor_registry(const conductor_t *c);
 /* Seconds from the RUN to the STOP (the measured run time). */
 double conductor_run_seconds(const conductor_t *c);

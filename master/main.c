@@ -1,15 +1,23 @@
 /* barrage: the master command line — run, master, validate. */
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/sha256.h"
 #include "common/xmalloc.h"
 #include "master/cli.h"
 #include "master/conductor.h"
+#include "master/compare.h"
+#include "master/describe.h"
 #include "master/local.h"
+#include "master/outputs.h"
+#include "master/report.h"
+#include "master/report_json.h"
+#include "master/thresholds.h"
 #include "master/summary.h"
 #include "scenarios/scenario.h"
 
@@ -43,8 +51,9 @@ static int s_validate(const cli_opts_t *o) {
     if (!sc) return BARRAGE_EXIT_USAGE;
     size_t tasks = 0;
     for (size_t i = 0; i < sc->n_classes; i++) tasks += sc->classes[i].n_tasks;
-    printf("%s: ok: scenario '%s', %zu user classes, %zu tasks\n", o->scenario, sc->name,
+    printf("%s: ok: scenario '%s', %zu user classes, %zu tasks\n\n", o->scenario, sc->name,
            sc->n_classes, tasks);
+    describe_scenario(stdout, sc, o->users > 0 ? (uint32_t)o->users : 0);
     scenario_destroy(&sc);
     return BARRAGE_EXIT_OK;
 }
@@ -64,6 +73,13 @@ static int s_resolve_load(const cli_opts_t *o, const scenario_t *sc, conductor_o
                         "pass -t/--run-time\n", o->scenario);
         return -1;
     }
+    const scenario_data_t *d = sc->data;
+    if (d && d->order == SCENARIO_DATA_UNIQUE && co->users > d->n_rows) {
+        fprintf(stderr, "barrage: error: %s:%d:%d: data file '%s' has %zu rows for %u users: "
+                        "order unique gives each user its own row\n",
+                o->scenario, d->pos.line, d->pos.col, d->file, d->n_rows, co->users);
+        return -1;
+    }
     co->host = o->host;
     if (!o->host && !sc->host) {
         fprintf(stderr, "barrage: error: %s: no host: set 'host' in the scenario or pass "
@@ -73,27 +89,126 @@ static int s_resolve_load(const cli_opts_t *o, const scenario_t *sc, conductor_o
     return 0;
 }
 
-static void s_print_workers(const registry_t *reg) {
-    size_t lost = registry_count(reg, WORKER_LOST);
-    printf("\nWorkers: %zu", reg->n);
+/* Reads the scenario's data file (relative to the scenario) for shipping. */
+static int s_data_file(const char *scenario_path, const scenario_t *sc, proto_file_t *f) {
+    if (!sc->data) return 0;
+    const char *slash = strrchr(scenario_path, '/');
+    char *path = (sc->data->file[0] == '/' || !slash)
+                     ? xstrdup(sc->data->file)
+                     : xasprintf("%.*s/%s", (int)(slash - scenario_path), scenario_path,
+                                 sc->data->file);
+    f->name = sc->data->file;
+    f->data = s_read_file(path, &f->data_bytes);
+    if (!f->data) fprintf(stderr, "barrage: error: cannot read %s: %s\n", path, strerror(errno));
+    free(path);
+    return f->data ? 1 : -1;
+}
+
+static void s_print_workers(const report_t *r) {
+    size_t lost = 0;
+    for (size_t i = 0; i < r->n_workers; i++) lost += strcmp(r->workers[i].state, "lost") == 0;
+    printf("\nWorkers: %zu", r->n_workers);
     if (lost) printf(" (%zu lost)", lost);
     printf("\n");
-    for (size_t i = 0; i < reg->n; i++) {
-        const worker_entry_t *w = &reg->items[i];
-        printf("  %-28s %-20s users %-6u reports %-5llu %s\n", w->worker_id, w->hostname,
-               w->assigned, (unsigned long long)w->reports, registry_state_name(w->state));
+    for (size_t i = 0; i < r->n_workers; i++) {
+        const report_worker_t *w = &r->workers[i];
+        printf("  %-28s %-20s users %-6u reports %-5llu %s\n", w->id, w->hostname, w->users,
+               (unsigned long long)w->reports, w->state);
     }
 }
 
-static int s_report(const conductor_t *c, int outcome) {
+/* The text a person reads at the end: tables, workers, threshold verdicts. */
+static void s_print_report(const report_t *r) {
+    summary_print_final(stdout, r->results, r->run_seconds);
+    s_print_workers(r);
+    if (r->n_thresholds) {
+        printf("\nThresholds\n");
+        thresholds_print(stdout, r);
+    }
+    fflush(stdout);
+}
+
+static outputs_t s_outputs(const cli_opts_t *o) {
+    return (outputs_t){.csv_prefix = o->csv_prefix,
+                       .json_path = o->json_path,
+                       .html_path = o->html_path,
+                       .junit_path = o->junit_path};
+}
+
+/* Thresholds of the scenario, then of the command line, parsed before the
+ * run so that a bad one stops everything with its position. */
+typedef struct {
+    thresholds_check_t *items;
+    size_t n;
+} checks_t;
+
+static void s_checks_fini(checks_t *c) {
+    for (size_t i = 0; i < c->n; i++) thresholds_check_fini(&c->items[i]);
+    free(c->items);
+    *c = (checks_t){0};
+}
+
+static int s_parse_checks(const cli_opts_t *o, const scenario_t *sc, checks_t *out) {
+    size_t cap = sc->n_thresholds + o->n_thresholds;
+    out->items = xcalloc(cap ? cap : 1, sizeof *out->items);
+    int bad = 0;
+    char err[200];
+    size_t at = 0;
+    for (size_t i = 0; i < sc->n_thresholds; i++) {
+        const scenario_threshold_t *t = &sc->thresholds[i];
+        if (thresholds_parse_named(t->name, t->text, &out->items[out->n], err, sizeof err, &at)) {
+            fprintf(stderr, "%s:%d:%d: error: threshold '%s': %s\n", o->scenario, t->pos.line,
+                    t->pos.col, t->text, err);
+            bad = 1;
+        } else {
+            out->n++;
+        }
+    }
+    for (size_t i = 0; i < o->n_thresholds; i++) {
+        if (thresholds_parse(o->thresholds[i], &out->items[out->n], err, sizeof err, &at)) {
+            fprintf(stderr, "barrage: error: --threshold '%s': %s (at character %zu)\n",
+                    o->thresholds[i], err, at + 1);
+            bad = 1;
+        } else {
+            out->n++;
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+static void s_fill_meta(report_t *r, const cli_opts_t *o, const scenario_t *sc,
+                        const conductor_opts_t *co) {
+    r->barrage_version = xstrdup(BARRAGE_VERSION);
+    r->scenario_name = xstrdup(sc->name);
+    r->scenario_file = xstrdup(o->scenario);
+    r->scenario_sha256 = sha256_hex(co->scenario_text, co->scenario_bytes);
+    r->host = xstrdup(co->host ? co->host : sc->host);
+    r->mode = xstrdup("closed");
+    r->users = co->users;
+    r->spawn_rate = co->spawn_rate;
+    r->duration_ms = co->duration_ms;
+}
+
+/* After the run: report, verdicts, files; returns the exit code. */
+static int s_finish(conductor_t *c, int outcome, const cli_opts_t *o, const scenario_t *sc,
+                    const conductor_opts_t *co, const checks_t *checks) {
     if (outcome == CONDUCTOR_NO_WORKERS) return BARRAGE_EXIT_RUNTIME;
-    summary_print_final(stdout, conductor_results(c), conductor_run_seconds(c));
-    s_print_workers(conductor_registry(c));
+    report_t *r = report_new();
+    s_fill_meta(r, o, sc, co);
+    conductor_fill_report(c, r);
+    thresholds_evaluate(r, checks->items, checks->n);
+    s_print_report(r);
+    outputs_t out = s_outputs(o);
+    int rc = BARRAGE_EXIT_OK;
+    if (outputs_write(r, &out) != 0) rc = BARRAGE_EXIT_RUNTIME;
     if (outcome == CONDUCTOR_FAILED) {
         fprintf(stderr, "barrage: error: no worker completed the run\n");
-        return BARRAGE_EXIT_RUNTIME;
+        rc = BARRAGE_EXIT_RUNTIME;
+    } else if (rc == BARRAGE_EXIT_OK && !report_thresholds_passed(r)) {
+        rc = BARRAGE_EXIT_THRESHOLDS;
     }
-    return BARRAGE_EXIT_OK;
+    report_destroy(&r);
+    return rc;
 }
 
 static int s_conduct(const cli_opts_t *o, bool local) {
@@ -105,7 +220,13 @@ static int s_conduct(const cli_opts_t *o, bool local) {
                            .scenario_bytes = text_len, .report_ms = 1000, .heartbeat_ms = 1000,
                            .live_ms = 2000, .live = o->verbosity >= 0};
     int rc = BARRAGE_EXIT_USAGE;
-    if (!text || s_resolve_load(o, sc, &co) != 0) goto out;
+    proto_file_t data = {0};
+    checks_t checks = {0};
+    int n_files = s_data_file(o->scenario, sc, &data);
+    if (!text || n_files < 0 || s_resolve_load(o, sc, &co) != 0) goto out;
+    if (s_parse_checks(o, sc, &checks) != 0) goto out;
+    co.files = &data;
+    co.n_files = (uint32_t)n_files;
     long n = o->workers > 0 ? o->workers : sysconf(_SC_NPROCESSORS_ONLN);
     co.bind = local ? "tcp://127.0.0.1:0" : o->bind;
     co.expect_workers = local ? (uint32_t)(n > 0 ? n : 1) : (uint32_t)o->expect_workers;
@@ -130,13 +251,59 @@ static int s_conduct(const cli_opts_t *o, bool local) {
         local_spawn(&lw, co.expect_workers, path, conductor_endpoint(c), flag);
         free(path);
     }
-    rc = s_report(c, conductor_run(c));
+    rc = s_finish(c, conductor_run(c), o, sc, &co, &checks);
     conductor_destroy(&c);
     if (local) local_reap(&lw, 5000);
 out:
+    s_checks_fini(&checks);
+    free(data.data);
     free(text);
     scenario_destroy(&sc);
     return rc;
+}
+
+/* barrage report RESULT.json: the summary again, and any file output. */
+static int s_report_cmd(const cli_opts_t *o) {
+    char *err = NULL;
+    report_t *r = report_json_read(o->scenario, &err);
+    if (!r) {
+        fprintf(stderr, "barrage: error: %s: %s\n", o->scenario, err ? err : "cannot read");
+        free(err);
+        return BARRAGE_EXIT_USAGE;
+    }
+    s_print_report(r);
+    outputs_t out = s_outputs(o);
+    int rc = outputs_write(r, &out) != 0 ? BARRAGE_EXIT_RUNTIME : BARRAGE_EXIT_OK;
+    if (rc == BARRAGE_EXIT_OK && !report_thresholds_passed(r)) rc = BARRAGE_EXIT_THRESHOLDS;
+    report_destroy(&r);
+    return rc;
+}
+
+/* barrage compare BEFORE.json AFTER.json */
+static int s_compare_cmd(const cli_opts_t *o) {
+    char *err = NULL;
+    report_t *before = report_json_read(o->scenario, &err);
+    if (!before) {
+        fprintf(stderr, "barrage: error: %s: %s\n", o->scenario, err ? err : "cannot read");
+        free(err);
+        return BARRAGE_EXIT_USAGE;
+    }
+    report_t *after = report_json_read(o->second, &err);
+    if (!after) {
+        fprintf(stderr, "barrage: error: %s: %s\n", o->second, err ? err : "cannot read");
+        free(err);
+        report_destroy(&before);
+        return BARRAGE_EXIT_USAGE;
+    }
+    compare_opts_t co = COMPARE_OPTS_DEFAULT;
+    co.format = o->markdown ? COMPARE_MD : COMPARE_TEXT;
+    co.fail_on_regression_pct = o->fail_on_regression_pct > 0 ? o->fail_on_regression_pct : 0;
+    co.before_label = o->scenario;
+    co.after_label = o->second;
+    int rc = compare_reports(stdout, before, after, &co);
+    report_destroy(&before);
+    report_destroy(&after);
+    return rc < 0 ? BARRAGE_EXIT_RUNTIME : rc == 1 ? BARRAGE_EXIT_THRESHOLDS : BARRAGE_EXIT_OK;
 }
 
 int main(int argc, char **argv) {
@@ -151,6 +318,8 @@ int main(int argc, char **argv) {
     case CLI_VALIDATE: return s_validate(&o);
     case CLI_RUN: return s_conduct(&o, true);
     case CLI_MASTER: return s_conduct(&o, false);
+    case CLI_REPORT: return s_report_cmd(&o);
+    case CLI_COMPARE: return s_compare_cmd(&o);
     }
     return BARRAGE_EXIT_USAGE;
 }

@@ -22,6 +22,11 @@ static void s_row_init(results_row_t *row, const char *method, const char *name)
 }
 
 static void s_row_fini(results_row_t *row) {
+    for (size_t i = 0; i < row->n_metrics; i++) {
+        free(row->metrics[i].name);
+        histogram_destroy(&row->metrics[i].values);
+    }
+    free(row->metrics);
     free(row->method);
     free(row->name);
     histogram_destroy(&row->latency);
@@ -64,7 +69,19 @@ static results_row_t *s_row(results_t *r, const char *method, const char *name) 
     return &r->rows[r->n_rows++];
 }
 
+static void s_merge_metric(results_row_t *row, const proto_metric_t *m) {
+    size_t k = 0;
+    while (k < row->n_metrics && strcmp(row->metrics[k].name, m->name) != 0) k++;
+    if (k == row->n_metrics) {
+        row->metrics = xrealloc(row->metrics, (k + 1) * sizeof *row->metrics);
+        row->metrics[k] = (results_metric_t){xstrdup(m->name), histogram_new()};
+        row->n_metrics++;
+    }
+    if (m->values) histogram_merge(row->metrics[k].values, m->values);
+}
+
 static void s_merge_into(results_row_t *row, const proto_stat_t *s) {
+    for (uint32_t i = 0; i < s->n_metrics; i++) s_merge_metric(row, &s->metrics[i]);
     row->requests += s->requests;
     row->failures += s->failures;
     row->bytes += s->bytes;

@@ -11,11 +11,19 @@
 #include "common/histogram.h"
 #include "proto/proto.h"
 
+/* A server-side metric of a row, values x1000 (see proto_metric_t). */
+typedef struct {
+    char *name;
+    histogram_t *values;
+} results_metric_t;
+
 typedef struct {
     char *method;
     char *name;
     uint64_t requests, failures, bytes;
     histogram_t *latency;
+    results_metric_t *metrics; /* Server-Timing / X-Query-Count, first-seen order */
+    size_t n_metrics;
     uint64_t win_requests, win_failures; /* since the last window reset */
     histogram_t *win_latency;
 } results_row_t;

@@ -1,17 +1,19 @@
 /* summary: live line and final tables. */
 #include "master/summary.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 const double SUMMARY_PERCENTILES[11] = {50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100};
 
 char *summary_format_ms(uint64_t us, char *buf, size_t buf_bytes) {
     double ms = (double)us / 1000.0;
-    if (ms < 1) {
+    /* Thresholds on the rounded value: 9.996 ms prints "10.0", not "10.00". */
+    if (us < 1000) {
         snprintf(buf, buf_bytes, "%.3f", ms);
-    } else if (ms < 10) {
+    } else if (us < 9995) {
         snprintf(buf, buf_bytes, "%.2f", ms);
-    } else if (ms < 100) {
+    } else if (us < 99950) {
         snprintf(buf, buf_bytes, "%.1f", ms);
     } else {
         snprintf(buf, buf_bytes, "%.0f", ms);
@@ -114,11 +116,47 @@ static void s_print_errors(FILE *out, const results_t *r) {
     }
 }
 
+/* A metric value recorded x1000, shown in its unit (ms, or a plain count). */
+static char *s_metric_value(const char *metric, uint64_t v_x1000, char *buf, size_t n) {
+    if (strcmp(metric, "queries") == 0) {
+        snprintf(buf, n, "%.1f", (double)v_x1000 / 1000.0);
+        return buf;
+    }
+    return summary_format_ms(v_x1000, buf, n);
+}
+
+static void s_metric_row(FILE *out, const results_row_t *row, const results_metric_t *m, int w) {
+    const histogram_t *h = m->values;
+    char avg[16], p50[16], p95[16], p99[16], mx[16];
+    fprintf(out, "%-8s %-*.*s %-10.10s %8llu %8s %8s %8s %8s %8s\n", row->method, w, w, row->name,
+            m->name, (unsigned long long)histogram_count(h),
+            s_metric_value(m->name, (uint64_t)(histogram_mean(h) + 0.5), avg, sizeof avg),
+            s_metric_value(m->name, histogram_percentile(h, 50), p50, sizeof p50),
+            s_metric_value(m->name, histogram_percentile(h, 95), p95, sizeof p95),
+            s_metric_value(m->name, histogram_percentile(h, 99), p99, sizeof p99),
+            s_metric_value(m->name, histogram_max(h), mx, sizeof mx));
+}
+
+/* Server-Timing / X-Query-Count: where the time went, per name, under load. */
+static void s_print_metrics(FILE *out, const results_t *r, int w) {
+    bool any = false;
+    for (size_t i = 0; i < results_count(r); i++) any |= results_row(r, i)->n_metrics > 0;
+    if (!any) return;
+    fprintf(out, "\nServer-side metrics (Server-Timing in ms, X-Query-Count as queries)\n");
+    fprintf(out, "%-8s %-*s %-10s %8s %8s %8s %8s %8s %8s\n", "Type", w, "Name", "Metric", "count",
+            "avg", "p50", "p95", "p99", "max");
+    for (size_t i = 0; i < results_count(r); i++) {
+        const results_row_t *row = results_row(r, i);
+        for (size_t k = 0; k < row->n_metrics; k++) s_metric_row(out, row, &row->metrics[k], w);
+    }
+}
+
 void summary_print_final(FILE *out, const results_t *r, double run_s) {
     int w = s_name_width(r);
     fputc('\n', out);
     s_print_requests(out, r, w, run_s);
     s_print_percentiles(out, r, w);
+    s_print_metrics(out, r, w);
     s_print_errors(out, r);
     fflush(out);
 }

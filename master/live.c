@@ -1,0 +1,130 @@
+/* live: the live table (terminal) or live lines (pipe). */
+#include "master/live.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+
+typedef struct {
+    uint64_t requests[LIVE_WINDOW_SLOTS], failures[LIVE_WINDOW_SLOTS];
+    double seconds[LIVE_WINDOW_SLOTS];
+    histogram_t *latency[LIVE_WINDOW_SLOTS];
+} ring_t;
+
+struct live {
+    FILE *out;
+    bool tty;
+    ring_t *rings; /* one per results row (same index), then the aggregate last */
+    size_t n_rings;
+    size_t head; /* slot being written this tick */
+    histogram_t *scratch;
+};
+
+live_t *live_new(FILE *out, bool tty) {
+    live_t *l = xcalloc(1, sizeof *l);
+    l->out = out;
+    l->tty = tty;
+    l->scratch = histogram_new();
+    return l;
+}
+
+static void s_ring_fini(ring_t *g) {
+    for (int i = 0; i < LIVE_WINDOW_SLOTS; i++) histogram_destroy(&g->latency[i]);
+}
+
+void live_destroy(live_t **lp) {
+    if (!lp || !*lp) return;
+    live_t *l = *lp;
+    for (size_t i = 0; i < l->n_rings; i++) s_ring_fini(&l->rings[i]);
+    free(l->rings);
+    histogram_destroy(&l->scratch);
+    free(l);
+    *lp = NULL;
+}
+
+static void s_absorb(ring_t *g, size_t slot, const results_row_t *row, double seconds) {
+    if (!g->latency[slot]) g->latency[slot] = histogram_new();
+    histogram_reset(g->latency[slot]);
+    histogram_merge(g->latency[slot], row->win_latency);
+    g->requests[slot] = row->win_requests;
+    g->failures[slot] = row->win_failures;
+    g->seconds[slot] = seconds;
+}
+
+/* Window totals of a ring; merges its latency into l->scratch. */
+static void s_window(live_t *l, const ring_t *g, uint64_t *reqs, double *seconds) {
+    histogram_reset(l->scratch);
+    *reqs = 0;
+    *seconds = 0;
+    for (int i = 0; i < LIVE_WINDOW_SLOTS; i++) {
+        if (!g->latency[i]) continue;
+        histogram_merge(l->scratch, g->latency[i]);
+        *reqs += g->requests[i];
+        *seconds += g->seconds[i];
+    }
+}
+
+static void s_bar(FILE *out, double done) {
+    int width = 30, full = (int)(done * width + 0.5);
+    if (full > width) full = width;
+    fputc('[', out);
+    for (int i = 0; i < width; i++) fputc(i < full ? '#' : '.', out);
+    fputc(']', out);
+}
+
+static void s_table_row(live_t *l, const char *method, const char *name, const ring_t *g,
+                        const results_row_t *row) {
+    uint64_t reqs;
+    double secs;
+    s_window(l, g, &reqs, &secs);
+    char p50[16], p95[16], p99[16];
+    fprintf(l->out, "%-7s %-32.32s %10llu %8llu %9.1f %9s %9s %9s\n", method, name,
+            (unsigned long long)row->requests, (unsigned long long)row->failures,
+            secs > 0 ? (double)reqs / secs : 0,
+            summary_format_ms(histogram_percentile(l->scratch, 50), p50, sizeof p50),
+            summary_format_ms(histogram_percentile(l->scratch, 95), p95, sizeof p95),
+            summary_format_ms(histogram_percentile(l->scratch, 99), p99, sizeof p99));
+}
+
+static void s_draw_table(live_t *l, const results_t *r, const summary_live_t *info) {
+    FILE *o = l->out;
+    fputs("\033[H\033[2J", o); /* home and clear: redraw in place */
+    double remaining = info->duration_s - info->elapsed_s;
+    fprintf(o, "barrage  users %u/%u  workers %u  elapsed %.0fs  remaining %.0fs  ", info->users,
+            info->users_target, info->workers, info->elapsed_s, remaining > 0 ? remaining : 0);
+    s_bar(o, info->duration_s > 0 ? info->elapsed_s / info->duration_s : 1);
+    fprintf(o, "\n\n%-7s %-32s %10s %8s %9s %9s %9s %9s\n", "Type", "Name", "# reqs", "# fails",
+            "rps", "p50 ms", "p95 ms", "p99 ms");
+    fprintf(o, "(rps and percentiles over the last %d s)\n", LIVE_WINDOW_SLOTS * 2);
+    for (size_t i = 0; i < results_count(r); i++) {
+        const results_row_t *row = results_row(r, i);
+        s_table_row(l, row->method, row->name, &l->rings[i], row);
+    }
+    s_table_row(l, "", "Aggregated", &l->rings[l->n_rings - 1], results_total(r));
+    fflush(o);
+}
+
+void live_tick(live_t *l, results_t *r, const summary_live_t *info) {
+    size_t need = results_count(r) + 1;
+    if (need > l->n_rings) {
+        l->rings = xrealloc(l->rings, need * sizeof *l->rings);
+        /* The aggregate lives last: move it to the new end. */
+        if (l->n_rings) l->rings[need - 1] = l->rings[l->n_rings - 1];
+        size_t first_new = l->n_rings ? l->n_rings - 1 : 0;
+        memset(&l->rings[first_new], 0, (need - 1 - first_new) * sizeof *l->rings);
+        if (!l->n_rings) memset(&l->rings[need - 1], 0, sizeof *l->rings);
+        l->n_rings = need;
+    }
+    for (size_t i = 0; i < results_count(r); i++) {
+        s_absorb(&l->rings[i], l->head, results_row(r, i), info->window_s);
+    }
+    s_absorb(&l->rings[need - 1], l->head, results_total(r), info->window_s);
+    if (l->tty) {
+        s_draw_table(l, r, info);
+    } else {
+        summary_print_live(l->out, r, info);
+    }
+    results_window_reset(r);
+    l->head = (l->head + 1) % LIVE_WINDOW_SLOTS;
+}

@@ -1,0 +1,104 @@
+/* html_fixture: writes the HTML report of a hand-built, realistic run to argv[1]
+ * (argv[2] "empty" for a run without requests), to look at the page without a
+ * real run. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "master/report_html.h"
+
+/* A log-normal-ish spread of n latencies around median_us. */
+static histogram_t *s_latencies(uint64_t median_us, uint64_t n, unsigned seed) {
+    histogram_t *h = histogram_new();
+    srand(seed);
+    for (uint64_t i = 0; i < n; i++) {
+        double u1 = (rand() + 1.0) / (RAND_MAX + 2.0), u2 = (rand() + 1.0) / (RAND_MAX + 2.0);
+        double z = sqrt(-2 * log(u1)) * cos(6.283185307 * u2);
+        histogram_record(h, (uint64_t)((double)median_us * exp(0.5 * z)));
+    }
+    return h;
+}
+
+static void s_results(report_t *r) {
+    proto_stat_t st[4] = {
+        {.method = "GET", .name = "/events?user={id}", .requests = 5200, .failures = 0},
+        {.method = "POST", .name = "/checkout", .requests = 1300, .failures = 41},
+        {.method = "GET", .name = "/my-events?user={id}", .requests = 2600, .failures = 0},
+        {.method = "POST", .name = "/auth/login <script>alert(1)</script>", .requests = 50,
+         .failures = 2},
+    };
+    st[0].latency = s_latencies(6000, st[0].requests, 1);
+    st[1].latency = s_latencies(250000, st[1].requests, 2);
+    st[2].latency = s_latencies(45000, st[2].requests, 3);
+    st[3].latency = s_latencies(1200, st[3].requests, 4);
+    proto_error_t errors[3] = {
+        {.method = "POST", .name = "/checkout", .reason = "HTTP 503", .count = 30},
+        {.method = "POST", .name = "/checkout", .reason = "timeout after 10s", .count = 11},
+        {.method = "POST", .name = "/auth/login <script>alert(1)</script>",
+         .reason = "expect: status 200, got 401 <b>unauthorized</b>", .count = 2},
+    };
+    proto_stats_t s = {.n_stats = 4, .stats = st, .n_errors = 3, .errors = errors};
+    results_add(r->results, &s);
+    for (int i = 0; i < 4; i++) histogram_destroy(&st[i].latency);
+}
+
+static void s_timeline(report_t *r) {
+    for (uint32_t s = 0; s < 60; s++) {
+        uint32_t users = s < 10 ? 5 * (s + 1) : 50;
+        timeline_point_t p = {.second = s, .wall_ms = r->started_ms + (s + 1) * 1000ull,
+                              .users = users};
+        p.requests = s == 33 ? 0 : (uint64_t)(users * 3.1 + 6 * sin(s / 3.0));
+        p.failures = s > 40 ? (s % 3) : 0;
+        double base = 9000 + 150.0 * users + (s > 40 ? 4000.0 * (s - 40) : 0);
+        static const double spread[TIMELINE_N_PERCENTILES] = {1,   1.4, 1.8, 2.2,  3.5, 6,
+                                                              8.5, 11,  17,  22.0, 25};
+        for (int i = 0; i < TIMELINE_N_PERCENTILES; i++) {
+            p.pct_us[i] = p.requests ? (uint64_t)(base * spread[i]) : 0;
+        }
+        timeline_append(r->timeline, &p);
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: html_fixture FILE [empty]\n");
+        return 2;
+    }
+    report_t *r = report_new();
+    r->barrage_version = xstrdup("0.1.0");
+    r->scenario_name = xstrdup("fest-checkout");
+    r->scenario_file = xstrdup("scenarios/examples/checkout.yaml");
+    r->scenario_sha256 = xstrdup("9f2c1e0b7d4a55e3c1f0a8b6d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d8e0");
+    r->host = xstrdup("http://127.0.0.1:8000");
+    r->mode = xstrdup("closed");
+    r->users = 50;
+    r->spawn_rate = 5;
+    r->duration_ms = 60000;
+    r->run_seconds = 60.04;
+    r->started_ms = 1754035200000ull;
+    r->ended_ms = r->started_ms + 60040;
+    if (argc < 3 || strcmp(argv[2], "empty") != 0) {
+        s_results(r);
+        s_timeline(r);
+        report_add_worker(r, &(report_worker_t){.id = "worker-1", .hostname = "loadgen-a",
+                                                .pid = 4242, .users = 25, .reports = 61,
+                                                .state = "finished"});
+        report_add_worker(r, &(report_worker_t){.id = "worker-2", .hostname = "loadgen-b",
+                                                .pid = 977, .users = 25, .reports = 23,
+                                                .state = "lost",
+                                                .lost_at_ms = r->started_ms + 23500});
+        report_add_threshold(r, &(report_threshold_t){.text = "p95 < 300ms", .passed = true,
+                                                      .measured = "212ms"});
+        report_add_threshold(r, &(report_threshold_t){.text = "failure_rate < 1%",
+                                                      .name = "/checkout", .passed = false,
+                                                      .measured = "3.15%"});
+    }
+    char *err = NULL;
+    int rc = report_html_write(r, argv[1], &err);
+    if (rc != 0) fprintf(stderr, "html_fixture: %s\n", err);
+    free(err);
+    report_destroy(&r);
+    return rc ? 1 : 0;
+}

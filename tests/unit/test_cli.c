@@ -1,0 +1,261 @@
+/* test_cli: the barrage command line — subcommands, load flags, defaults and
+ * usage errors (master/cli.h). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "master/cli.h"
+
+#define MAX_ARGS 32
+
+/* Runs cli_parse on the words after "barrage"; stderr is captured into err
+ * (when non-NULL, caller frees). */
+static int s_parse_err(cli_opts_t *o, char **err, const char *const *words) {
+    char *argv[MAX_ARGS + 2];
+    int argc = 0;
+    argv[argc++] = (char *)"barrage";
+    for (; words[argc - 1] && argc <= MAX_ARGS; argc++) argv[argc] = (char *)words[argc - 1];
+    argv[argc] = NULL;
+
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    FILE *tmp = tmpfile();
+    cr_assert_not_null(tmp);
+    dup2(fileno(tmp), STDERR_FILENO);
+    int rc = cli_parse(argc, argv, o);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+
+    long n = ftell(tmp);
+    rewind(tmp);
+    char *text = calloc(1, (size_t)n + 1);
+    if (n > 0) cr_assert_eq(fread(text, 1, (size_t)n, tmp), (size_t)n);
+    fclose(tmp);
+    if (err) {
+        *err = text;
+    } else {
+        free(text);
+    }
+    return rc;
+}
+
+#define PARSE(o, ...) s_parse_err((o), NULL, (const char *const[]){__VA_ARGS__, NULL})
+#define PARSE_ERR(o, err, ...) s_parse_err((o), (err), (const char *const[]){__VA_ARGS__, NULL})
+
+/* Asserts the words are a usage error with a "barrage: error:" message mentioning `about`. */
+#define EXPECT_USAGE_ERROR(about, ...)                                                            \
+    do {                                                                                          \
+        cli_opts_t o_;                                                                            \
+        char *err_ = NULL;                                                                        \
+        int rc_ = PARSE_ERR(&o_, &err_, __VA_ARGS__);                                             \
+        cr_expect_eq(rc_, -1, "accepted: %s", #__VA_ARGS__);                                      \
+        cr_expect_eq(strncmp(err_, "barrage: error: ", 16), 0, "message: '%s'", err_);           \
+        cr_expect_not_null(strstr(err_, (about)), "'%s' not in '%s'", (about), err_);            \
+        free(err_);                                                                               \
+    } while (0)
+
+Test(cli, no_arguments_means_help) {
+    cli_opts_t o;
+    char *argv[] = {(char *)"barrage", NULL};
+    cr_assert_eq(cli_parse(1, argv, &o), 0);
+    cr_expect_eq(o.command, CLI_HELP);
+}
+
+Test(cli, run_with_defaults) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "run", "load.yaml"), 0);
+    cr_expect_eq(o.command, CLI_RUN);
+    cr_expect_str_eq(o.scenario, "load.yaml");
+    cr_expect_null(o.host);
+    cr_expect_eq(o.users, -1);
+    cr_expect_float_eq(o.spawn_rate, -1.0, 1e-12);
+    cr_expect_eq(o.duration_ms, 0);
+    cr_expect_eq(o.workers, -1);
+    cr_expect_eq(o.expect_workers, 1);
+    cr_expect_str_eq(o.bind, "tcp://127.0.0.1:5557");
+    cr_expect_eq(o.wait_workers_ms, 120000);
+    cr_expect_eq(o.verbosity, 0);
+}
+
+Test(cli, run_with_short_load_flags) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "run", "load.yaml", "-u", "50", "-r", "2.5", "-t", "1m30s", "-H",
+                       "http://127.0.0.1:8089", "--workers", "4"),
+                 0);
+    cr_expect_eq(o.command, CLI_RUN);
+    cr_expect_eq(o.users, 50);
+    cr_expect_float_eq(o.spawn_rate, 2.5, 1e-12);
+    cr_expect_eq(o.duration_ms, 90000);
+    cr_expect_str_eq(o.host, "http://127.0.0.1:8089");
+    cr_expect_eq(o.workers, 4);
+}
+
+Test(cli, run_with_long_flags_and_equals) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "run", "--users=7", "--spawn-rate", "3", "--run-time=500ms",
+                       "--host=http://h", "-w", "2", "s.yaml", "-v"),
+                 0);
+    cr_expect_str_eq(o.scenario, "s.yaml");
+    cr_expect_eq(o.users, 7);
+    cr_expect_float_eq(o.spawn_rate, 3.0, 1e-12);
+    cr_expect_eq(o.duration_ms, 500);
+    cr_expect_str_eq(o.host, "http://h");
+    cr_expect_eq(o.workers, 2);
+    cr_expect_eq(o.verbosity, 1);
+}
+
+Test(cli, options_may_come_before_the_command) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "-q", "-u", "3", "run", "x.yaml"), 0);
+    cr_expect_eq(o.command, CLI_RUN);
+    cr_expect_eq(o.users, 3);
+    cr_expect_eq(o.verbosity, -1);
+    cr_expect_str_eq(o.scenario, "x.yaml");
+}
+
+Test(cli, master_options) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "master", "load.yaml", "--bind", "tcp://0.0.0.0:6000",
+                       "--expect-workers", "3", "--wait-workers", "30s", "-t", "10s"),
+                 0);
+    cr_expect_eq(o.command, CLI_MASTER);
+    cr_expect_str_eq(o.scenario, "load.yaml");
+    cr_expect_str_eq(o.bind, "tcp://0.0.0.0:6000");
+    cr_expect_eq(o.expect_workers, 3);
+    cr_expect_eq(o.wait_workers_ms, 30000);
+    cr_expect_eq(o.duration_ms, 10000);
+}
+
+Test(cli, validate) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "validate", "scenarios/examples/tour.yaml"), 0);
+    cr_expect_eq(o.command, CLI_VALIDATE);
+    cr_expect_str_eq(o.scenario, "scenarios/examples/tour.yaml");
+}
+
+Test(cli, help_and_version) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "--help"), 0);
+    cr_expect_eq(o.command, CLI_HELP);
+    cr_assert_eq(PARSE(&o, "-h"), 0);
+    cr_expect_eq(o.command, CLI_HELP);
+    cr_assert_eq(PARSE(&o, "help"), 0);
+    cr_expect_eq(o.command, CLI_HELP);
+    cr_assert_eq(PARSE(&o, "--version"), 0);
+    cr_expect_eq(o.command, CLI_VERSION);
+    cr_assert_eq(PARSE(&o, "-V"), 0);
+    cr_expect_eq(o.command, CLI_VERSION);
+    cr_assert_eq(PARSE(&o, "version"), 0);
+    cr_expect_eq(o.command, CLI_VERSION);
+}
+
+Test(cli, can_parse_more_than_once_per_process) {
+    /* getopt keeps global state: a second parse must start from argv[1] again. */
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "run", "a.yaml", "-u", "5"), 0);
+    cr_assert_eq(PARSE(&o, "master", "b.yaml", "-u", "9"), 0);
+    cr_expect_eq(o.command, CLI_MASTER);
+    cr_expect_str_eq(o.scenario, "b.yaml");
+    cr_expect_eq(o.users, 9);
+    /* Also after a parse that stopped early on an error. */
+    cr_assert_eq(PARSE(&o, "run", "a.yaml", "-u", "0", "-t", "5s"), -1);
+    cr_assert_eq(PARSE(&o, "validate", "c.yaml"), 0);
+    cr_expect_eq(o.command, CLI_VALIDATE);
+    cr_expect_str_eq(o.scenario, "c.yaml");
+}
+
+Test(cli, bad_numbers_are_usage_errors) {
+    EXPECT_USAGE_ERROR("--users", "run", "s.yaml", "-u", "0");
+    EXPECT_USAGE_ERROR("--users", "run", "s.yaml", "-u", "-3");
+    EXPECT_USAGE_ERROR("--users", "run", "s.yaml", "-u", "ten");
+    EXPECT_USAGE_ERROR("--users", "run", "s.yaml", "-u", "5x");
+    EXPECT_USAGE_ERROR("--users", "run", "s.yaml", "-u", "");
+    EXPECT_USAGE_ERROR("--spawn-rate", "run", "s.yaml", "-r", "0");
+    EXPECT_USAGE_ERROR("--spawn-rate", "run", "s.yaml", "-r", "-1");
+    EXPECT_USAGE_ERROR("--spawn-rate", "run", "s.yaml", "-r", "fast");
+    EXPECT_USAGE_ERROR("--spawn-rate", "run", "s.yaml", "-r", "inf");
+    EXPECT_USAGE_ERROR("--spawn-rate", "run", "s.yaml", "-r", "nan");
+    EXPECT_USAGE_ERROR("--spawn-rate", "run", "s.yaml", "-r", "2/s");
+    EXPECT_USAGE_ERROR("--spawn-rate", "run", "s.yaml", "-r", "nan");
+    EXPECT_USAGE_ERROR("--run-time", "run", "s.yaml", "-t", "0s");
+    EXPECT_USAGE_ERROR("--run-time", "run", "s.yaml", "-t", "soon");
+    EXPECT_USAGE_ERROR("--run-time", "run", "s.yaml", "-t", "10parsecs");
+    EXPECT_USAGE_ERROR("--workers", "run", "s.yaml", "--workers", "0");
+    EXPECT_USAGE_ERROR("--expect-workers", "master", "s.yaml", "--expect-workers", "0");
+    EXPECT_USAGE_ERROR("--wait-workers", "master", "s.yaml", "--wait-workers", "later");
+}
+
+Test(cli, structural_usage_errors) {
+    EXPECT_USAGE_ERROR("unknown command 'fire'", "fire", "s.yaml");
+    EXPECT_USAGE_ERROR("SCENARIO", "run");
+    EXPECT_USAGE_ERROR("SCENARIO", "master", "-u", "3");
+    EXPECT_USAGE_ERROR("unexpected argument 'b.yaml'", "run", "a.yaml", "b.yaml");
+    EXPECT_USAGE_ERROR("--nope", "run", "a.yaml", "--nope");
+    EXPECT_USAGE_ERROR("-u", "run", "a.yaml", "-u");
+}
+
+Test(cli, usage_text_names_commands_options_and_exit_codes) {
+    char *text = NULL;
+    size_t bytes = 0;
+    FILE *f = open_memstream(&text, &bytes);
+    cli_usage(f);
+    fclose(f);
+    const char *want[] = {"usage: barrage", "run SCENARIO", "master SCENARIO",
+                          "validate SCENARIO", "--users", "--spawn-rate", "--run-time",
+                          "--host", "--workers", "--bind", "--expect-workers", "--wait-workers",
+                          "Exit status"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        cr_expect_not_null(strstr(text, want[i]), "usage lacks '%s'", want[i]);
+    free(text);
+}
+
+Test(cli, exit_codes_are_distinct) {
+    cr_expect_eq(BARRAGE_EXIT_OK, 0);
+    cr_expect_eq(BARRAGE_EXIT_THRESHOLDS, 1);
+    cr_expect_eq(BARRAGE_EXIT_USAGE, 2);
+    cr_expect_eq(BARRAGE_EXIT_RUNTIME, 3);
+}
+
+Test(cli, run_with_outputs_and_thresholds) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "run", "s.yaml", "--csv", "out/run", "--json", "r.json", "--html",
+                       "r.html", "--junit", "j.xml", "--threshold", "p95<300ms", "--threshold",
+                       "/login:p99 < 1s"),
+                 0);
+    cr_expect_str_eq(o.csv_prefix, "out/run");
+    cr_expect_str_eq(o.json_path, "r.json");
+    cr_expect_str_eq(o.html_path, "r.html");
+    cr_expect_str_eq(o.junit_path, "j.xml");
+    cr_assert_eq(o.n_thresholds, 2);
+    cr_expect_str_eq(o.thresholds[1], "/login:p99 < 1s");
+}
+
+Test(cli, report_and_compare_commands) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "report", "r.json", "--html", "r.html"), 0);
+    cr_expect_eq(o.command, CLI_REPORT);
+    cr_expect_str_eq(o.scenario, "r.json");
+    cr_assert_eq(PARSE(&o, "compare", "before.json", "after.json", "--format", "md",
+                       "--fail-on-regression", "10%"),
+                 0);
+    cr_expect_eq(o.command, CLI_COMPARE);
+    cr_expect_str_eq(o.scenario, "before.json");
+    cr_expect_str_eq(o.second, "after.json");
+    cr_expect(o.markdown);
+    cr_expect_float_eq(o.fail_on_regression_pct, 10.0, 1e-12);
+    cr_assert_eq(PARSE(&o, "compare", "a.json", "b.json"), 0);
+    cr_expect(!o.markdown);
+    cr_expect(o.fail_on_regression_pct < 0, "off unless asked for");
+}
+
+Test(cli, report_and_compare_errors) {
+    EXPECT_USAGE_ERROR("report needs a RESULT.json", "report");
+    EXPECT_USAGE_ERROR("compare needs two result files", "compare", "a.json");
+    EXPECT_USAGE_ERROR("--format wants text or md", "compare", "a.json", "b.json", "--format", "x");
+    EXPECT_USAGE_ERROR("--fail-on-regression wants", "compare", "a", "b", "--fail-on-regression",
+                       "lots");
+    EXPECT_USAGE_ERROR("unexpected argument", "compare", "a", "b", "c");
+}

@@ -1,0 +1,375 @@
+/* test_compare: before/after tables in text and markdown, verdict rules,
+ * added/removed names and the regression gate (master/compare.h). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "master/compare.h"
+
+/* Adds n requests of latency_us (failures of them failed) to r under method/name. */
+static void s_add(report_t *r, const char *method, const char *name, uint64_t latency_us,
+                  uint64_t n, uint64_t failures) {
+    proto_stat_t row = {.method = strdup(method),
+                        .name = strdup(name),
+                        .latency = histogram_new(),
+                        .requests = n,
+                        .failures = failures};
+    histogram_record_n(row.latency, latency_us, n);
+    proto_stats_t st = {.run_id = 1, .n_stats = 1, .stats = &row};
+    results_add(r->results, &st);
+    free(row.method);
+    free(row.name);
+    histogram_destroy(&row.latency);
+}
+
+static report_t *s_report(double run_seconds) {
+    report_t *r = report_new();
+    r->scenario_name = xstrdup("demo");
+    r->run_seconds = run_seconds;
+    return r;
+}
+
+/* Runs compare_reports into a string; *rc gets its return value. */
+static char *s_compare(const report_t *b, const report_t *a, const compare_opts_t *o, int *rc) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_not_null(f);
+    *rc = compare_reports(f, b, a, o);
+    fclose(f);
+    return buf;
+}
+
+/* /delay 50 ms before, 5 ms after and ten times the requests; /old only
+ * before; /new only after, with one failure in ten. */
+static void s_delay_pair(report_t **b, report_t **a) {
+    *b = s_report(10);
+    *a = s_report(10);
+    s_add(*b, "GET", "/delay", 50000, 100, 0);
+    s_add(*b, "GET", "/old", 5000, 10, 0);
+    s_add(*a, "GET", "/delay", 5000, 1000, 0);
+    s_add(*a, "GET", "/new", 5000, 10, 1);
+}
+
+static const char s_text_golden[] =
+    "barrage compare: before.json -> after.json\n"
+    "before: demo, 10.0 s run; after: demo, 10.0 s run\n"
+    "\n"
+    "Name        Metric           Before      After      Delta   Delta %  Verdict\n"
+    "GET /delay  requests            100       1000       +900   +900.0%  better\n"
+    "            failure rate      0.00%      0.00%    +0.00pt     +0.0%\n"
+    "            rps                10.0      100.0      +90.0   +900.0%\n"
+    "            p50 (ms)           50.0       5.00      -45.0    -90.0%\n"
+    "            p95 (ms)           50.0       5.00      -45.0    -90.0%\n"
+    "            p99 (ms)           50.0       5.00      -45.0    -90.0%\n"
+    "GET /old    requests             10          -          -         -  removed\n"
+    "            failure rate      0.00%          -          -         -\n"
+    "            rps                 1.0          -          -         -\n"
+    "            p50 (ms)           5.00          -          -         -\n"
+    "            p95 (ms)           5.00          -          -         -\n"
+    "            p99 (ms)           5.00          -          -         -\n"
+    "GET /new    requests              -         10          -         -  added\n"
+    "            failure rate          -     10.00%          -         -\n"
+    "            rps                   -        1.0          -         -\n"
+    "            p50 (ms)              -       5.00          -         -\n"
+    "            p95 (ms)              -       5.00          -         -\n"
+    "            p99 (ms)              -       5.00          -         -\n"
+    "Aggregated  requests            110       1010       +900   +818.2%  better\n"
+    "            failure rate      0.00%      0.10%    +0.10pt     +inf%\n"
+    "            rps                11.0      101.0      +90.0   +818.2%\n"
+    "            p50 (ms)           50.0       5.00      -45.0    -90.0%\n"
+    "            p95 (ms)           50.0       5.00      -45.0    -90.0%\n"
+    "            p99 (ms)           50.0       5.00      -45.0    -90.0%\n"
+    "\n"
+    "A latency change counts when p95 or p99 moves by more than 5% and more than 1 ms; a "
+    "failure-rate change when it moves by more than 0.1 points.\n"
+    "\n"
+    "Regressions beyond 10%:\n"
+    "  Aggregated: failure rate 0.00% -> 0.10%\n";
+
+static const char s_md_golden[] =
+    "### barrage compare: before.json → after.json\n"
+    "\n"
+    "Before: demo, 10.0 s run. After: demo, 10.0 s run.\n"
+    "\n"
+    "| Name | Metric | Before | After | Delta | Delta % | Verdict |\n"
+    "| --- | --- | ---: | ---: | ---: | ---: | --- |\n"
+    "| `GET /delay` | requests | 100 | 1000 | +900 | +900.0% | **better** |\n"
+    "|  | failure rate | 0.00% | 0.00% | +0.00pt | +0.0% |  |\n"
+    "|  | rps | 10.0 | 100.0 | +90.0 | +900.0% |  |\n"
+    "|  | p50 (ms) | 50.0 | 5.00 | -45.0 | -90.0% |  |\n"
+    "|  | p95 (ms) | 50.0 | 5.00 | -45.0 | -90.0% |  |\n"
+    "|  | p99 (ms) | 50.0 | 5.00 | -45.0 | -90.0% |  |\n"
+    "| `GET /old` | requests | 10 | - | - | - | **removed** |\n"
+    "|  | failure rate | 0.00% | - | - | - |  |\n"
+    "|  | rps | 1.0 | - | - | - |  |\n"
+    "|  | p50 (ms) | 5.00 | - | - | - |  |\n"
+    "|  | p95 (ms) | 5.00 | - | - | - |  |\n"
+    "|  | p99 (ms) | 5.00 | - | - | - |  |\n"
+    "| `GET /new` | requests | - | 10 | - | - | **added** |\n"
+    "|  | failure rate | - | 10.00% | - | - |  |\n"
+    "|  | rps | - | 1.0 | - | - |  |\n"
+    "|  | p50 (ms) | - | 5.00 | - | - |  |\n"
+    "|  | p95 (ms) | - | 5.00 | - | - |  |\n"
+    "|  | p99 (ms) | - | 5.00 | - | - |  |\n"
+    "| `Aggregated` | requests | 110 | 1010 | +900 | +818.2% | **better** |\n"
+    "|  | failure rate | 0.00% | 0.10% | +0.10pt | +inf% |  |\n"
+    "|  | rps | 11.0 | 101.0 | +90.0 | +818.2% |  |\n"
+    "|  | p50 (ms) | 50.0 | 5.00 | -45.0 | -90.0% |  |\n"
+    "|  | p95 (ms) | 50.0 | 5.00 | -45.0 | -90.0% |  |\n"
+    "|  | p99 (ms) | 50.0 | 5.00 | -45.0 | -90.0% |  |\n"
+    "\n"
+    "_A latency change counts when p95 or p99 moves by more than 5% and more than 1 ms; a "
+    "failure-rate change when it moves by more than 0.1 points._\n"
+    "\n"
+    "**Regressions beyond 10%:**\n"
+    "- `Aggregated`: failure rate 0.00% -> 0.10%\n";
+
+Test(compare, text_table_with_verdicts_added_removed_and_gate) {
+    report_t *b, *a;
+    s_delay_pair(&b, &a);
+    compare_opts_t o = COMPARE_OPTS_DEFAULT;
+    o.before_label = "before.json";
+    o.after_label = "after.json";
+    o.fail_on_regression_pct = 10;
+    int rc;
+    char *got = s_compare(b, a, &o, &rc);
+    cr_expect_str_eq(got, s_text_golden);
+    /* The aggregate's failure rate went from 0 to 0.1%: infinitely worse. */
+    cr_expect_eq(rc, 1);
+    free(got);
+    report_destroy(&b);
+    report_destroy(&a);
+}
+
+Test(compare, markdown_table_ready_to_paste) {
+    report_t *b, *a;
+    s_delay_pair(&b, &a);
+    compare_opts_t o = COMPARE_OPTS_DEFAULT;
+    o.format = COMPARE_MD;
+    o.before_label = "before.json";
+    o.after_label = "after.json";
+    o.fail_on_regression_pct = 10;
+    int rc;
+    char *got = s_compare(b, a, &o, &rc);
+    cr_expect_str_eq(got, s_md_golden);
+    cr_expect_eq(rc, 1);
+    free(got);
+    report_destroy(&b);
+    report_destroy(&a);
+}
+
+Test(compare, without_gate_returns_zero_and_lists_no_regressions) {
+    report_t *b, *a;
+    s_delay_pair(&b, &a);
+    int rc;
+    char *got = s_compare(b, a, NULL, &rc);
+    cr_expect_eq(rc, 0);
+    cr_expect_not_null(strstr(got, "barrage compare: before -> after\n"), "%s", got);
+    cr_expect_null(strstr(got, "Regressions"), "%s", got);
+    cr_expect_eq(strcmp(got + strlen(got) - strlen("0.1 points.\n"), "0.1 points.\n"), 0, "%s",
+                 got);
+    free(got);
+    report_destroy(&b);
+    report_destroy(&a);
+}
+
+Test(compare, fix_from_250ms_to_6ms_is_better_by_97_6_percent) {
+    report_t *b = s_report(60), *a = s_report(60);
+    s_add(b, "GET", "/checkout", 250000, 600, 0);
+    s_add(a, "GET", "/checkout", 6000, 600, 0);
+    int rc;
+    char *got = s_compare(b, a, NULL, &rc);
+    cr_expect_not_null(
+        strstr(got,
+               "GET /checkout  requests            600        600         +0     +0.0%  better\n"),
+        "%s", got);
+    cr_expect_not_null(
+        strstr(got, "               p50 (ms)            250       6.00       -244    -97.6%\n"),
+        "%s", got);
+    cr_expect_eq(rc, 0);
+    free(got);
+    report_destroy(&b);
+    report_destroy(&a);
+}
+
+/* The verdict of GET /x when its latency goes from b_us to a_us and its
+ * failures from bf to af in 1000 requests. */
+static char *s_verdict_of(uint64_t b_us, uint64_t a_us, uint64_t bf, uint64_t af) {
+    report_t *b = s_report(10), *a = s_report(10);
+    s_add(b, "GET", "/x", b_us, 1000, bf);
+    s_add(a, "GET", "/x", a_us, 1000, af);
+    int rc;
+    char *got = s_compare(b, a, NULL, &rc);
+    cr_assert_eq(rc, 0);
+    char *line = strstr(got, "GET /x ");
+    cr_assert_not_null(line, "%s", got);
+    char *eol = strchr(line, '\n');
+    char *word = eol;
+    while (word > line && word[-1] != ' ')
+        word--;
+    char *verdict = xstrndup(word, (size_t)(eol - word));
+    free(got);
+    report_destroy(&b);
+    report_destroy(&a);
+    return verdict;
+}
+
+Test(compare, verdict_needs_both_the_relative_and_the_absolute_bar) {
+    static const struct {
+        uint64_t b_us, a_us, bf, af;
+        const char *verdict;
+    } cases[] = {
+        {50000, 5000, 0, 0, "better"},  /* -90%, -45 ms */
+        {5000, 5500, 0, 0, "same"},     /* +10% but only 0.5 ms */
+        {100000, 104000, 0, 0, "same"}, /* 4 ms but only +4% */
+        {100000, 110000, 0, 0, "worse"},
+        {100000, 90000, 0, 0, "better"},
+        {100000, 100000, 0, 0, "same"},
+        {10000, 10000, 0, 2, "worse"},  /* failure rate +0.2 points */
+        {10000, 10000, 0, 1, "same"},   /* +0.1 points is not more than 0.1 */
+        {10000, 10000, 5, 2, "better"}, /* -0.3 points */
+        {50000, 5000, 0, 5, "worse"},   /* faster, but failing: a regression wins */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *v = s_verdict_of(cases[i].b_us, cases[i].a_us, cases[i].bf, cases[i].af);
+        cr_expect_str_eq(v, cases[i].verdict, "case %zu: %llu us -> %llu us, %llu -> %llu failures",
+                         i, (unsigned long long)cases[i].b_us, (unsigned long long)cases[i].a_us,
+                         (unsigned long long)cases[i].bf, (unsigned long long)cases[i].af);
+        free(v);
+    }
+}
+
+static int s_gate(uint64_t b_us, uint64_t a_us, uint64_t bf, uint64_t af, double pct, char **out) {
+    report_t *b = s_report(10), *a = s_report(10);
+    s_add(b, "GET", "/x", b_us, 1000, bf);
+    s_add(a, "GET", "/x", a_us, 1000, af);
+    compare_opts_t o = COMPARE_OPTS_DEFAULT;
+    o.fail_on_regression_pct = pct;
+    int rc;
+    *out = s_compare(b, a, &o, &rc);
+    report_destroy(&b);
+    report_destroy(&a);
+    return rc;
+}
+
+Test(compare, regression_gate_on_p95_and_failure_rate) {
+    char *out;
+    cr_expect_eq(s_gate(5000, 6000, 0, 0, 10, &out), 1, "p95 +20%% > 10%%");
+    cr_expect_not_null(strstr(out, "\nRegressions beyond 10%:\n  GET /x: p95 +20.0%\n"
+                                   "  Aggregated: p95 +20.0%\n"),
+                       "%s", out);
+    free(out);
+    cr_expect_eq(s_gate(5000, 6000, 0, 0, 25, &out), 0, "p95 +20%% <= 25%%");
+    cr_expect_not_null(strstr(out, "\nNo regressions beyond 25%.\n"), "%s", out);
+    free(out);
+    cr_expect_eq(s_gate(5000, 6000, 0, 0, 0, &out), 0, "gate off");
+    free(out);
+    cr_expect_eq(s_gate(5000, 4000, 0, 0, 10, &out), 0, "faster is no regression");
+    free(out);
+    cr_expect_eq(s_gate(5000, 5000, 0, 1, 1000, &out), 1, "0 -> 1 failure is infinitely worse");
+    cr_expect_not_null(strstr(out, "  GET /x: failure rate 0.00% -> 0.10%\n"), "%s", out);
+    free(out);
+    cr_expect_eq(s_gate(5000, 5000, 10, 11, 10, &out), 0, "failure rate +10%% is not > 10%%");
+    free(out);
+    cr_expect_eq(s_gate(5000, 5000, 10, 12, 10, &out), 1, "failure rate +20%%");
+    free(out);
+    cr_expect_eq(s_gate(5000, 6000, 0, 2, 10, &out), 1);
+    cr_expect_not_null(strstr(out, "  GET /x: p95 +20.0%, failure rate 0.00% -> 0.20%\n"), "%s",
+                       out);
+    free(out);
+}
+
+Test(compare, added_and_removed_rows_never_regress) {
+    report_t *b = s_report(10), *a = s_report(10);
+    s_add(b, "GET", "/x", 5000, 100, 0);
+    s_add(b, "GET", "/gone", 5000, 100, 0);
+    s_add(a, "GET", "/x", 5000, 100, 0);
+    s_add(a, "POST", "/x", 900000, 100, 100); /* same name, new method: added */
+    compare_opts_t o = COMPARE_OPTS_DEFAULT;
+    o.fail_on_regression_pct = 10;
+    o.rel_pct = 1e9; /* keep the aggregate's latency out of this */
+    int rc;
+    char *got = s_compare(b, a, &o, &rc);
+    cr_expect_not_null(strstr(got, "GET /gone"), "%s", got);
+    cr_expect_not_null(strstr(got, "  removed\n"), "%s", got);
+    cr_expect_not_null(strstr(got, "POST /x"), "%s", got);
+    cr_expect_not_null(strstr(got, "  added\n"), "%s", got);
+    /* Only the aggregate (its failures went 0 -> 50%, p95 too) regressed. */
+    cr_expect_eq(rc, 1);
+    cr_expect_null(strstr(got, "  POST /x: "), "%s", got);
+    cr_expect_not_null(strstr(got, "  Aggregated: p95"), "%s", got);
+    free(got);
+    report_destroy(&b);
+    report_destroy(&a);
+}
+
+Test(compare, empty_after_run_is_worse_and_regresses) {
+    report_t *b = s_report(10), *a = s_report(10);
+    s_add(b, "GET", "/x", 5000, 100, 0);
+    compare_opts_t o = COMPARE_OPTS_DEFAULT;
+    o.fail_on_regression_pct = 50;
+    int rc;
+    char *got = s_compare(b, a, &o, &rc);
+    cr_expect_eq(rc, 1);
+    cr_expect_not_null(strstr(got, "Aggregated  requests            100          0       -100   "
+                                   "-100.0%  worse\n"),
+                       "%s", got);
+    cr_expect_not_null(strstr(got, "            p95 (ms)           5.00          -          -"),
+                       "%s", got);
+    cr_expect_not_null(strstr(got, "  Aggregated: no requests after\n"), "%s", got);
+    free(got);
+    /* Both empty: nothing to judge. */
+    report_t *e = s_report(0);
+    got = s_compare(e, e, &o, &rc);
+    cr_expect_eq(rc, 0);
+    cr_expect_not_null(strstr(got, "Aggregated  requests              0          0         +0     "
+                                   "+0.0%  n/a\n"),
+                       "%s", got);
+    free(got);
+    report_destroy(&e);
+    report_destroy(&b);
+    report_destroy(&a);
+}
+
+Test(compare, markdown_escapes_pipes_in_names) {
+    report_t *b = s_report(10), *a = s_report(10);
+    s_add(b, "GET", "/a|b", 5000, 100, 0);
+    s_add(a, "GET", "/a|b", 5000, 100, 0);
+    compare_opts_t o = COMPARE_OPTS_DEFAULT;
+    o.format = COMPARE_MD;
+    int rc;
+    char *got = s_compare(b, a, &o, &rc);
+    cr_expect_not_null(
+        strstr(got, "| `GET /a\\|b` | requests | 100 | 100 | +0 | +0.0% | **same** |\n"), "%s",
+        got);
+    free(got);
+    report_destroy(&b);
+    report_destroy(&a);
+}
+
+Test(compare, format_parse) {
+    compare_format_t f = COMPARE_MD;
+    cr_expect_eq(compare_format_parse("text", &f), 0);
+    cr_expect_eq(f, COMPARE_TEXT);
+    cr_expect_eq(compare_format_parse("md", &f), 0);
+    cr_expect_eq(f, COMPARE_MD);
+    f = COMPARE_TEXT;
+    cr_expect_eq(compare_format_parse("markdown", &f), 0);
+    cr_expect_eq(f, COMPARE_MD);
+    cr_expect_eq(compare_format_parse("html", &f), -1);
+    cr_expect_eq(compare_format_parse(NULL, &f), -1);
+}
+
+Test(compare, write_error_returns_minus_one) {
+    FILE *full = fopen("/dev/full", "w");
+    if (!full) cr_skip_test("no /dev/full");
+    report_t *b, *a;
+    s_delay_pair(&b, &a);
+    cr_expect_eq(compare_reports(full, b, a, NULL), -1);
+    fclose(full);
+    report_destroy(&b);
+    report_destroy(&a);
+}

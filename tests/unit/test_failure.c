@@ -1,0 +1,92 @@
+/* test_failure: curl results and HTTP statuses to failure reasons (worker/failure.h). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "worker/failure.h"
+
+/* Asserts rc classifies as a failure of category cat with curl's own message as detail. */
+static void s_expect_category(CURLcode rc, const char *cat) {
+    wstats_reason_t why = {0};
+    cr_assert(failure_classify(rc, 0, &why), "curl code %d should fail", (int)rc);
+    cr_expect_str_eq(why.category, cat, "curl code %d", (int)rc);
+    cr_expect_str_eq(why.detail, curl_easy_strerror(rc));
+    cr_expect_eq(why.status, 0);
+}
+
+Test(failure, success_statuses_are_not_failures) {
+    long statuses[] = {200, 201, 204, 299, 301, 302, 304, 399};
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+        wstats_reason_t why = {"untouched", "untouched", -1};
+        cr_expect_not(failure_classify(CURLE_OK, statuses[i], &why), "status %ld", statuses[i]);
+    }
+}
+
+Test(failure, status_400_and_above_fail_with_the_status) {
+    long statuses[] = {400, 401, 404, 429, 499, 500, 503, 599};
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+        wstats_reason_t why = {0};
+        cr_assert(failure_classify(CURLE_OK, statuses[i], &why), "status %ld", statuses[i]);
+        cr_expect_eq(why.status, (int)statuses[i]);
+        cr_expect_str_eq(why.category, "status");
+    }
+}
+
+Test(failure, connect_errors) {
+    s_expect_category(CURLE_COULDNT_CONNECT, "connect");
+    s_expect_category(CURLE_COULDNT_RESOLVE_HOST, "connect");
+    s_expect_category(CURLE_COULDNT_RESOLVE_PROXY, "connect");
+}
+
+Test(failure, timeout) {
+    s_expect_category(CURLE_OPERATION_TIMEDOUT, "timeout");
+}
+
+Test(failure, read_errors) {
+    s_expect_category(CURLE_RECV_ERROR, "read");
+    s_expect_category(CURLE_GOT_NOTHING, "read");
+    s_expect_category(CURLE_PARTIAL_FILE, "read");
+}
+
+Test(failure, send_error) {
+    s_expect_category(CURLE_SEND_ERROR, "send");
+}
+
+Test(failure, protocol_errors) {
+    s_expect_category(CURLE_WEIRD_SERVER_REPLY, "protocol");
+    s_expect_category(CURLE_HTTP2, "protocol");
+    s_expect_category(CURLE_HTTP2_STREAM, "protocol");
+    s_expect_category(CURLE_TOO_MANY_REDIRECTS, "protocol");
+    s_expect_category(CURLE_BAD_CONTENT_ENCODING, "protocol");
+}
+
+Test(failure, tls_errors) {
+    s_expect_category(CURLE_SSL_CONNECT_ERROR, "tls");
+    s_expect_category(CURLE_PEER_FAILED_VERIFICATION, "tls");
+    s_expect_category(CURLE_SSL_CERTPROBLEM, "tls");
+    s_expect_category(CURLE_SSL_CIPHER, "tls");
+    s_expect_category(CURLE_SSL_CACERT_BADFILE, "tls");
+}
+
+Test(failure, other_curl_errors_are_generic) {
+    s_expect_category(CURLE_OUT_OF_MEMORY, "error");
+    s_expect_category(CURLE_URL_MALFORMAT, "error");
+    s_expect_category(CURLE_ABORTED_BY_CALLBACK, "error");
+}
+
+Test(failure, curl_error_wins_over_status) {
+    /* A transfer cut off after a 200 header is still a read failure, not a success. */
+    wstats_reason_t why = {0};
+    cr_assert(failure_classify(CURLE_PARTIAL_FILE, 200, &why));
+    cr_expect_str_eq(why.category, "read");
+    cr_expect_eq(why.status, 0);
+    cr_assert(failure_classify(CURLE_OPERATION_TIMEDOUT, 503, &why));
+    cr_expect_str_eq(why.category, "timeout");
+}
+
+Test(failure, reasons_are_static_so_wstats_can_compare_pointers) {
+    wstats_reason_t a = {0}, b = {0};
+    failure_classify(CURLE_COULDNT_CONNECT, 0, &a);
+    failure_classify(CURLE_COULDNT_CONNECT, 0, &b);
+    cr_expect_eq(a.category, b.category);
+    cr_expect_eq(a.detail, b.detail);
+}

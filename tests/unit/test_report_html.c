@@ -1,0 +1,334 @@
+/* Unit tests for report_html (the self-contained HTML page) and svg (its charts). */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/xmalloc.h"
+#include "master/report_html.h"
+#include "master/svg.h"
+
+#define HOSTILE "<script>alert(1)</script>"
+
+static char *s_slurp(const char *path) {
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = xmalloc((size_t)n + 1);
+    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static size_t s_count(const char *hay, const char *needle) {
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) n++;
+    return n;
+}
+
+static histogram_t *s_hist(uint64_t base_us, uint64_t n) {
+    histogram_t *h = histogram_new();
+    for (uint64_t i = 0; i < n; i++) histogram_record(h, base_us + (i * 7919) % (base_us * 20));
+    return h;
+}
+
+static void s_add_results(report_t *r) {
+    proto_stat_t stats[3] = {
+        {.method = "GET", .name = "/orgs/{id}/tasks", .requests = 900, .failures = 0},
+        {.method = "POST", .name = HOSTILE, .requests = 300, .failures = 12},
+        {.method = "GET", .name = "/checkout?a=1&b=\"2\"", .requests = 200, .failures = 3},
+    };
+    stats[0].latency = s_hist(2000, 900);
+    stats[1].latency = s_hist(40000, 300);
+    stats[2].latency = s_hist(250, 200);
+    proto_error_t errors[2] = {
+        {.method = "POST", .name = HOSTILE, .reason = "HTTP 503 <img src=x onerror=alert(1)>",
+         .count = 12},
+        {.method = "GET", .name = "/checkout?a=1&b=\"2\"", .reason = "timeout", .count = 3},
+    };
+    proto_stats_t st = {.n_stats = 3, .stats = stats, .n_errors = 2, .errors = errors};
+    results_add(r->results, &st);
+    for (int i = 0; i < 3; i++) histogram_destroy(&stats[i].latency);
+}
+
+static void s_add_timeline(report_t *r) {
+    for (uint32_t s = 0; s < 60; s++) {
+        timeline_point_t p = {.second = s, .wall_ms = 1700000001000ull + s * 1000, .users = s < 10 ? s + 1 : 10};
+        p.requests = s == 30 ? 0 : 20 + s; /* one quiet second: the latency line breaks */
+        p.failures = s % 7 == 0 ? 1 : 0;
+        for (int i = 0; i < TIMELINE_N_PERCENTILES; i++) p.pct_us[i] = p.requests ? 1000u * (i + 1) + s * 10 : 0;
+        p.total_requests = 20 * (s + 1);
+        timeline_append(r->timeline, &p);
+    }
+}
+
+static report_t *s_full_report(void) {
+    report_t *r = report_new();
+    r->barrage_version = xstrdup("0.1.0-test");
+    r->scenario_name = xstrdup("fest " HOSTILE);
+    r->scenario_file = xstrdup("fest.yaml");
+    r->scenario_sha256 = xstrdup("ab12");
+    r->host = xstrdup("http://127.0.0.1:8000");
+    r->mode = xstrdup("closed");
+    r->users = 10;
+    r->spawn_rate = 2;
+    r->duration_ms = 60000;
+    r->run_seconds = 60.2;
+    r->started_ms = 1700000000000ull;
+    r->ended_ms = 1700000060200ull;
+    s_add_results(r);
+    s_add_timeline(r);
+    report_add_worker(r, &(report_worker_t){.id = "w-1", .hostname = "loadgen-a", .pid = 4242,
+                                            .users = 5, .reports = 61, .state = "finished"});
+    report_add_worker(r, &(report_worker_t){.id = "w-2", .hostname = "loadgen-" HOSTILE,
+                                            .pid = 4343, .users = 5, .reports = 20,
+                                            .state = "lost", .lost_at_ms = 1700000020000ull});
+    report_add_threshold(r, &(report_threshold_t){.text = "p95 < 300ms", .passed = true,
+                                                  .value = 212, .measured = "212ms"});
+    report_add_threshold(r, &(report_threshold_t){.text = "failure_rate < 1%", .name = HOSTILE,
+                                                  .passed = false, .value = 4,
+                                                  .measured = "4%"});
+    return r;
+}
+
+/* A fresh directory for one test; the caller frees the path. */
+static char *s_tmpdir(void) {
+    char *dir = xstrdup("/tmp/test_report_html.XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    return dir;
+}
+
+static char *s_write(const report_t *r, const char *dir) {
+    char *path = xasprintf("%s/report.html", dir);
+    char *err = NULL;
+    cr_assert_eq(report_html_write(r, path, &err), 0, "write failed: %s", err ? err : "?");
+    cr_assert_null(err);
+    char *html = s_slurp(path);
+    free(path);
+    return html;
+}
+
+static void s_cleanup(const char *dir) {
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(cmd);
+}
+
+Test(report_html, page_has_four_svg_charts) {
+    report_t *r = s_full_report();
+    char *dir = s_tmpdir();
+    char *html = s_write(r, dir);
+    cr_expect(strncmp(html, "<!DOCTYPE html>", 15) == 0);
+    cr_expect_eq(s_count(html, "<svg"), 4, "charts: %zu", s_count(html, "<svg"));
+    cr_expect_eq(s_count(html, "</svg>"), 4);
+    cr_expect(strstr(html, "Requests and failures per second"));
+    cr_expect(strstr(html, "Response time percentiles per second"));
+    cr_expect(strstr(html, "Active users"));
+    cr_expect(strstr(html, "Response time distribution"));
+    cr_expect(strstr(html, ">requests/s<") && strstr(html, ">failures/s<"), "legend");
+    cr_expect(strstr(html, ">p95<") && strstr(html, ">p99<"), "latency legend");
+    cr_expect(strstr(html, "60s</text>"), "x ticks carry seconds");
+    cr_expect(strstr(html, " ms</text>"), "y ticks carry ms");
+    cr_expect_eq(s_count(html, "<path "), 2 + 3 + 1, "one path per series");
+    cr_expect_eq(s_count(html, "no data"), 0);
+    free(html);
+    report_destroy(&r);
+    s_cleanup(dir);
+    free(dir);
+}
+
+Test(report_html, header_shows_run_and_verdict) {
+    report_t *r = s_full_report();
+    strbuf_t b;
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    const char *html = strbuf_str(&b);
+    cr_expect(strstr(html, "http://127.0.0.1:8000"));
+    cr_expect(strstr(html, "closed (virtual users)"));
+    cr_expect(strstr(html, "10 users, spawn rate 2/s"));
+    cr_expect(strstr(html, "1m 00s planned, 1m 00s measured"));
+    cr_expect(strstr(html, "0.1.0-test"));
+    cr_expect(strstr(html, "thresholds failed: 1 of 2"));
+    cr_expect(strstr(html, ">1400<"), "total requests");
+    cr_expect(strstr(html, "1.07%"), "failure percentage 15/1400");
+    strbuf_fini(&b);
+    report_destroy(&r);
+}
+
+Test(report_html, tables_have_every_row) {
+    report_t *r = s_full_report();
+    strbuf_t b;
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    const char *html = strbuf_str(&b);
+    /* 3 names + Aggregated; 2 errors; 2 thresholds; 2 workers; 4 header rows. */
+    cr_expect_eq(s_count(html, "<tr"), 4 + 2 + 2 + 2 + 4, "rows: %zu", s_count(html, "<tr"));
+    cr_expect(strstr(html, "/orgs/{id}/tasks"));
+    cr_expect(strstr(html, "<tr class=\"total\">"));
+    cr_expect(strstr(html, ">Aggregated<"));
+    cr_expect(strstr(html, ">p99.99<") && strstr(html, ">p100<") && strstr(html, ">p66<"));
+    cr_expect(strstr(html, ">lost<") && strstr(html, ">finished<"));
+    cr_expect(strstr(html, "class=\"bad\">FAIL<") && strstr(html, "class=\"ok\">pass<"));
+    cr_expect(strstr(html, ">timeout<"));
+    cr_expect(strstr(html, "Slowest at p95"), "the hint names what to fix");
+    strbuf_fini(&b);
+    report_destroy(&r);
+}
+
+Test(report_html, hostile_strings_are_escaped) {
+    report_t *r = s_full_report();
+    strbuf_t b;
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    const char *html = strbuf_str(&b);
+    cr_expect_null(strstr(html, "<script"), "no raw script tag");
+    cr_expect_null(strstr(html, "<img"), "no raw img tag from a reason");
+    cr_expect(s_count(html, "&lt;script&gt;alert(1)&lt;/script&gt;") >= 6,
+              "name in title, h1, table, hint, error, threshold, worker");
+    cr_expect(strstr(html, "/checkout?a=1&amp;b=&quot;2&quot;"));
+    cr_expect(strstr(html, "HTTP 503 &lt;img src=x onerror=alert(1)&gt;"));
+    strbuf_fini(&b);
+    report_destroy(&r);
+}
+
+Test(report_html, nothing_external) {
+    report_t *r = s_full_report();
+    strbuf_t b;
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    const char *html = strbuf_str(&b);
+    /* The hostile reason contains "src=" escaped as text, not as an attribute. */
+    cr_expect_null(strstr(html, " src=\""));
+    cr_expect_null(strstr(html, "href="));
+    cr_expect_null(strstr(html, "@import"));
+    cr_expect_null(strstr(html, "url("));
+    cr_expect_null(strstr(html, "<link"));
+    cr_expect_null(strstr(html, "<iframe"));
+    cr_expect_null(strstr(html, "xmlns"));
+    cr_expect(strstr(html, "default-src 'none'"), "a CSP forbids any request");
+    strbuf_fini(&b);
+    report_destroy(&r);
+}
+
+Test(report_html, empty_report_still_renders) {
+    report_t *r = report_new();
+    char *dir = s_tmpdir();
+    char *html = s_write(r, dir);
+    cr_expect_eq(s_count(html, "<svg"), 4);
+    cr_expect_eq(s_count(html, "no data"), 4);
+    cr_expect(strstr(html, ">Aggregated<"));
+    cr_expect(strstr(html, "no thresholds"));
+    cr_expect(strstr(html, "No failures."));
+    cr_expect(strstr(html, "No workers recorded."));
+    cr_expect(strstr(html, "</html>"));
+    free(html);
+    report_destroy(&r);
+    s_cleanup(dir);
+    free(dir);
+}
+
+Test(report_html, replaces_atomically_and_leaves_no_temp_file) {
+    report_t *r = s_full_report();
+    char *dir = s_tmpdir();
+    char *path = xasprintf("%s/report.html", dir);
+    FILE *f = fopen(path, "w");
+    fputs("old content", f);
+    fclose(f);
+    char *err = NULL;
+    cr_assert_eq(report_html_write(r, path, &err), 0);
+    char *html = s_slurp(path);
+    cr_expect_null(strstr(html, "old content"));
+    DIR *d = opendir(dir);
+    size_t entries = 0;
+    for (struct dirent *e = readdir(d); e; e = readdir(d)) {
+        if (e->d_name[0] == '.') continue;
+        entries++;
+        cr_expect_null(strstr(e->d_name, ".tmp-"), "left behind: %s", e->d_name);
+    }
+    closedir(d);
+    cr_expect_eq(entries, 1);
+    free(html);
+    free(path);
+    report_destroy(&r);
+    s_cleanup(dir);
+    free(dir);
+}
+
+Test(report_html, unwritable_path_is_named_in_the_error) {
+    report_t *r = report_new();
+    char *dir = s_tmpdir();
+    char *path = xasprintf("%s/missing/report.html", dir);
+    char *err = NULL;
+    cr_assert_eq(report_html_write(r, path, &err), -1);
+    cr_assert_not_null(err);
+    cr_expect(strstr(err, path), "error names the path: %s", err);
+    cr_expect(strstr(err, "No such file"), "and the reason: %s", err);
+    struct stat st;
+    cr_expect_neq(stat(path, &st), 0);
+    free(err);
+    free(path);
+    report_destroy(&r);
+    s_cleanup(dir);
+    free(dir);
+}
+
+Test(svg, escape_and_format) {
+    strbuf_t b;
+    strbuf_init(&b);
+    svg_escape(&b, "a<b>&\"c'\x01");
+    svg_escape(&b, NULL);
+    cr_expect_str_eq(strbuf_str(&b), "a&lt;b&gt;&amp;&quot;c&#39;\xef\xbf\xbd");
+    strbuf_fini(&b);
+    char buf[32];
+    cr_expect_str_eq(svg_format_us(500, buf, sizeof buf), "500\xc2\xb5s");
+    cr_expect_str_eq(svg_format_us(2500, buf, sizeof buf), "2.5ms");
+    cr_expect_str_eq(svg_format_us(1200000, buf, sizeof buf), "1.2s");
+}
+
+Test(svg, line_chart_breaks_on_nan_and_has_nice_ticks) {
+    double x[] = {1, 2, 3, 4}, y[] = {10, NAN, 30, 37};
+    svg_series_t s = {"lat", "#000", y};
+    svg_line_chart_t c = {.title = "T<1>", .x_unit = "s", .y_unit = " ms", .x = x, .n = 4,
+                          .series = &s, .n_series = 1};
+    strbuf_t b;
+    strbuf_init(&b);
+    svg_line_chart(&b, &c);
+    const char *svg = strbuf_str(&b);
+    cr_expect(strstr(svg, "<title>T&lt;1&gt;</title>"));
+    cr_expect_eq(s_count(svg, "M"), 2, "the NaN starts a new subpath: %s", svg);
+    cr_expect(strstr(svg, "h0"), "the isolated first point is drawn as a dot");
+    cr_expect(strstr(svg, ">40 ms</text>"), "top tick rounds 37 up to 40");
+    cr_expect(strstr(svg, ">4s</text>"));
+    strbuf_fini(&b);
+}
+
+Test(svg, log_bars_label_ticks_and_markers) {
+    double edges[] = {100, 1000, 10000, 100000}, values[] = {10, 60, 30};
+    const char *tips[] = {"a", "b<", "c"};
+    svg_marker_t m = {"p95 20ms", 20000};
+    svg_log_bars_t c = {.title = "D", .y_unit = "%", .edges = edges, .values = values,
+                        .tips = tips, .n = 3, .color = "#123", .markers = &m, .n_markers = 1};
+    strbuf_t b;
+    strbuf_init(&b);
+    svg_log_bars(&b, &c);
+    const char *svg = strbuf_str(&b);
+    cr_expect_eq(s_count(svg, "<rect x="), 3);
+    cr_expect(strstr(svg, "<title>b&lt;</title>"));
+    cr_expect(strstr(svg, ">1ms</text>") && strstr(svg, ">100ms</text>"));
+    cr_expect(strstr(svg, ">100\xc2\xb5s</text>"));
+    cr_expect(strstr(svg, ">p95 20ms</text>"));
+    cr_expect(strstr(svg, ">60%</text>"));
+    strbuf_fini(&b);
+    strbuf_init(&b);
+    c.n = 0;
+    svg_log_bars(&b, &c);
+    cr_expect(strstr(strbuf_str(&b), "no data"));
+    strbuf_fini(&b);
+}

@@ -1,0 +1,262 @@
+/* test_results: the master's exact merge of worker reports, the aggregate row,
+ * error counts and the live window (master/results.h). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/rng.h"
+#include "master/results.h"
+
+static const double s_percentiles[] = {0, 1, 25, 50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100};
+
+/* A stats row owning its histogram; free with proto_msg_fini-like s_report_fini. */
+static proto_stat_t s_row(const char *method, const char *name) {
+    return (proto_stat_t){.method = strdup(method), .name = strdup(name),
+                          .latency = histogram_new()};
+}
+
+static void s_record(proto_stat_t *row, uint64_t latency_us, uint64_t bytes, bool failed) {
+    row->requests++;
+    row->failures += failed;
+    row->bytes += bytes;
+    histogram_record(row->latency, latency_us);
+}
+
+static void s_report_fini(proto_stats_t *st) {
+    proto_msg_t m = {.type = PROTO_STATS, .u.stats = *st};
+    proto_msg_fini(&m);
+    *st = (proto_stats_t){0};
+}
+
+/* Asserts two histograms agree on everything the summary prints. */
+static void s_expect_same(const histogram_t *got, const histogram_t *want, const char *what) {
+    cr_assert_eq(histogram_count(got), histogram_count(want), "%s count", what);
+    cr_expect_eq(histogram_min(got), histogram_min(want), "%s min", what);
+    cr_expect_eq(histogram_max(got), histogram_max(want), "%s max", what);
+    cr_expect_eq(histogram_sum(got), histogram_sum(want), "%s sum", what);
+    for (size_t i = 0; i < sizeof s_percentiles / sizeof s_percentiles[0]; i++) {
+        cr_expect_eq(histogram_percentile(got, s_percentiles[i]),
+                     histogram_percentile(want, s_percentiles[i]), "%s p%g", what,
+                     s_percentiles[i]);
+    }
+}
+
+Test(results, new_is_empty) {
+    results_t *r = results_new();
+    cr_assert_not_null(r);
+    cr_expect_eq(results_count(r), 0);
+    cr_expect_eq(results_error_count(r), 0);
+    cr_expect_null(results_row(r, 0));
+    cr_expect_null(results_error(r, 0));
+    cr_expect_null(results_find(r, "GET", "/"));
+    const results_row_t *t = results_total(r);
+    cr_assert_not_null(t);
+    cr_expect_str_eq(t->method, "");
+    cr_expect_str_eq(t->name, "");
+    cr_expect_eq(t->requests, 0);
+    cr_expect_eq(histogram_count(t->latency), 0);
+    results_destroy(&r);
+    cr_expect_null(r);
+    results_destroy(&r);
+    results_destroy(NULL);
+}
+
+Test(results, merge_of_reports_equals_histogram_of_all_samples) {
+    enum { WORKERS = 4, INTERVALS = 5, PER_ROW = 2000 };
+    const char *names[] = {"/a", "/b", "/c"};
+    const char *methods[] = {"GET", "POST", "GET"};
+    histogram_t *all[3], *everything = histogram_new();
+    uint64_t reqs[3] = {0}, fails[3] = {0}, bytes[3] = {0};
+    for (int n = 0; n < 3; n++) all[n] = histogram_new();
+    results_t *r = results_new();
+    rng_t rng;
+    rng_seed(&rng, 31337);
+    for (int w = 0; w < WORKERS; w++) {
+        for (int iv = 0; iv < INTERVALS; iv++) {
+            proto_stat_t rows[3];
+            proto_stats_t st = {.run_id = 1, .seq = (uint32_t)iv, .n_stats = 3, .stats = rows};
+            for (int n = 0; n < 3; n++) {
+                rows[n] = s_row(methods[n], names[n]);
+                for (int k = 0; k < PER_ROW; k++) {
+                    /* Spread over five decades; slower rows for higher n. */
+                    uint64_t us = rng_range(&rng, 1, 10u * (n + 1)) * rng_range(&rng, 1, 10000);
+                    uint64_t b = rng_range(&rng, 0, 4096);
+                    bool failed = rng_range(&rng, 0, 19) == 0;
+                    s_record(&rows[n], us, b, failed);
+                    histogram_record(all[n], us);
+                    histogram_record(everything, us);
+                    reqs[n]++;
+                    fails[n] += failed;
+                    bytes[n] += b;
+                }
+            }
+            /* Workers report rows in different orders; row order stays first-seen. */
+            if (w % 2) {
+                proto_stat_t tmp = rows[0];
+                rows[0] = rows[2];
+                rows[2] = tmp;
+            }
+            results_add(r, &st);
+            st.stats = malloc(sizeof rows);
+            memcpy(st.stats, rows, sizeof rows);
+            s_report_fini(&st);
+        }
+    }
+    cr_assert_eq(results_count(r), 3);
+    for (int n = 0; n < 3; n++) {
+        const results_row_t *row = results_row(r, (size_t)n);
+        cr_expect_str_eq(row->name, names[n], "first-seen order");
+        cr_expect_str_eq(row->method, methods[n]);
+        cr_expect_eq(row, results_find(r, methods[n], names[n]));
+        cr_expect_eq(row->requests, reqs[n]);
+        cr_expect_eq(row->failures, fails[n]);
+        cr_expect_eq(row->bytes, bytes[n]);
+        s_expect_same(row->latency, all[n], names[n]);
+        s_expect_same(row->win_latency, all[n], names[n]);
+        histogram_destroy(&all[n]);
+    }
+    const results_row_t *t = results_total(r);
+    cr_expect_eq(t->requests, reqs[0] + reqs[1] + reqs[2]);
+    cr_expect_eq(t->failures, fails[0] + fails[1] + fails[2]);
+    cr_expect_eq(t->bytes, bytes[0] + bytes[1] + bytes[2]);
+    cr_expect_eq(t->win_requests, t->requests);
+    s_expect_same(t->latency, everything, "Aggregated");
+    histogram_destroy(&everything);
+    results_destroy(&r);
+}
+
+Test(results, find_distinguishes_method_and_name) {
+    results_t *r = results_new();
+    proto_stat_t rows[] = {s_row("GET", "/x"), s_row("POST", "/x")};
+    s_record(&rows[0], 10, 1, false);
+    s_record(&rows[1], 20, 2, true);
+    proto_stats_t st = {.n_stats = 2, .stats = rows};
+    results_add(r, &st);
+    cr_expect_eq(results_count(r), 2);
+    const results_row_t *get = results_find(r, "GET", "/x");
+    const results_row_t *post = results_find(r, "POST", "/x");
+    cr_assert_not_null(get);
+    cr_assert_not_null(post);
+    cr_expect_eq(get->requests, 1);
+    cr_expect_eq(post->failures, 1);
+    cr_expect_null(results_find(r, "PUT", "/x"));
+    cr_expect_null(results_find(r, "GET", "/y"));
+    cr_expect_null(results_row(r, 2));
+    histogram_destroy(&rows[0].latency);
+    histogram_destroy(&rows[1].latency);
+    free(rows[0].method), free(rows[0].name), free(rows[1].method), free(rows[1].name);
+    results_destroy(&r);
+}
+
+Test(results, row_without_histogram_counts_requests) {
+    results_t *r = results_new();
+    proto_stat_t row = {.method = "GET", .name = "/", .requests = 5, .failures = 1, .bytes = 9};
+    proto_stats_t st = {.n_stats = 1, .stats = &row};
+    results_add(r, &st);
+    const results_row_t *got = results_find(r, "GET", "/");
+    cr_assert_not_null(got);
+    cr_expect_eq(got->requests, 5);
+    cr_expect_eq(got->failures, 1);
+    cr_expect_eq(got->bytes, 9);
+    cr_expect_eq(histogram_count(got->latency), 0);
+    results_destroy(&r);
+}
+
+Test(results, errors_are_summed_by_method_name_reason) {
+    results_t *r = results_new();
+    proto_error_t e1[] = {
+        {.method = "GET", .name = "/a", .reason = "HTTP 503", .count = 3},
+        {.method = "GET", .name = "/a", .reason = "connect: refused", .count = 1},
+        {.method = "POST", .name = "/a", .reason = "HTTP 503", .count = 2},
+    };
+    proto_error_t e2[] = {
+        {.method = "GET", .name = "/a", .reason = "HTTP 503", .count = 4},
+        {.method = "GET", .name = "/b", .reason = "HTTP 503", .count = 1},
+    };
+    proto_stats_t st1 = {.n_errors = 3, .errors = e1}, st2 = {.n_errors = 2, .errors = e2};
+    results_add(r, &st1);
+    results_add(r, &st2);
+    cr_assert_eq(results_error_count(r), 4);
+    const results_error_t *e = results_error(r, 0);
+    cr_expect_str_eq(e->method, "GET");
+    cr_expect_str_eq(e->name, "/a");
+    cr_expect_str_eq(e->reason, "HTTP 503");
+    cr_expect_eq(e->count, 7);
+    cr_expect_str_eq(results_error(r, 1)->reason, "connect: refused");
+    cr_expect_eq(results_error(r, 1)->count, 1);
+    cr_expect_str_eq(results_error(r, 2)->method, "POST");
+    cr_expect_eq(results_error(r, 2)->count, 2);
+    cr_expect_str_eq(results_error(r, 3)->name, "/b");
+    cr_expect_eq(results_error(r, 3)->count, 1);
+    cr_expect_null(results_error(r, 4));
+    /* The strings were copied: the reports may go away. */
+    e1[0].reason = "changed";
+    cr_expect_str_eq(results_error(r, 0)->reason, "HTTP 503");
+    results_destroy(&r);
+}
+
+Test(results, many_rows_and_errors_grow) {
+    results_t *r = results_new();
+    char names[200][16];
+    proto_stat_t rows[200];
+    proto_error_t errs[200];
+    for (int i = 0; i < 200; i++) {
+        snprintf(names[i], sizeof names[i], "/n%d", i);
+        rows[i] = (proto_stat_t){.method = "GET", .name = names[i], .requests = (uint64_t)i + 1};
+        errs[i] = (proto_error_t){.method = "GET", .name = names[i], .reason = "x", .count = 1};
+    }
+    proto_stats_t st = {.n_stats = 200, .stats = rows, .n_errors = 200, .errors = errs};
+    results_add(r, &st);
+    results_add(r, &st);
+    cr_assert_eq(results_count(r), 200);
+    cr_assert_eq(results_error_count(r), 200);
+    for (size_t i = 0; i < 200; i++) {
+        cr_assert_str_eq(results_row(r, i)->name, names[i]);
+        cr_assert_eq(results_row(r, i)->requests, 2 * (i + 1));
+        cr_assert_eq(results_error(r, i)->count, 2);
+    }
+    cr_expect_eq(results_total(r)->requests, 200 * 201);
+    results_destroy(&r);
+}
+
+Test(results, window_reset_clears_only_the_window) {
+    results_t *r = results_new();
+    proto_stat_t row = s_row("GET", "/");
+    for (int i = 0; i < 10; i++) s_record(&row, 1000, 1, i < 2);
+    proto_stats_t st = {.n_stats = 1, .stats = &row};
+    results_add(r, &st);
+    const results_row_t *got = results_find(r, "GET", "/");
+    cr_expect_eq(got->win_requests, 10);
+    cr_expect_eq(got->win_failures, 2);
+
+    results_window_reset(r);
+    got = results_find(r, "GET", "/");
+    const results_row_t *t = results_total(r);
+    cr_expect_eq(got->win_requests, 0);
+    cr_expect_eq(got->win_failures, 0);
+    cr_expect_eq(histogram_count(got->win_latency), 0);
+    cr_expect_eq(t->win_requests, 0);
+    cr_expect_eq(histogram_count(t->win_latency), 0);
+    cr_expect_eq(got->requests, 10, "totals survive a window reset");
+    cr_expect_eq(histogram_count(got->latency), 10);
+    cr_expect_eq(t->requests, 10);
+
+    /* The next window sees only what arrives after the reset. */
+    histogram_reset(row.latency);
+    row.requests = row.failures = row.bytes = 0;
+    s_record(&row, 5000, 1, true);
+    results_add(r, &st);
+    got = results_find(r, "GET", "/");
+    cr_expect_eq(got->win_requests, 1);
+    cr_expect_eq(got->win_failures, 1);
+    cr_expect_eq(histogram_min(got->win_latency), 5000);
+    cr_expect_eq(got->requests, 11);
+    cr_expect_eq(got->failures, 3);
+    cr_expect_eq(histogram_min(got->latency), 1000);
+    cr_expect_eq(results_total(r)->win_requests, 1);
+    histogram_destroy(&row.latency);
+    free(row.method);
+    free(row.name);
+    results_destroy(&r);
+}

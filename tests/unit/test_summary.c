@@ -1,0 +1,245 @@
+/* test_summary: millisecond formatting, the final tables and the live line (master/summary.h). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "master/summary.h"
+
+static char *s_fmt(uint64_t us) {
+    static char buf[32];
+    return summary_format_ms(us, buf, sizeof buf);
+}
+
+/* Renders summary_print_final into a string (caller frees). */
+static char *s_final(const results_t *r, double run_s) {
+    char *text = NULL;
+    size_t bytes = 0;
+    FILE *f = open_memstream(&text, &bytes);
+    cr_assert_not_null(f);
+    summary_print_final(f, r, run_s);
+    fclose(f);
+    return text;
+}
+
+/* Fills r with GET /fast (100 samples 1..100 ms, 10 failed) and POST /slow
+ * (4 samples 200..800 ms), plus one error reason. */
+static results_t *s_results(void) {
+    results_t *r = results_new();
+    proto_stat_t rows[2] = {
+        {.method = "GET", .name = "/fast", .latency = histogram_new()},
+        {.method = "POST", .name = "/slow", .latency = histogram_new()},
+    };
+    for (uint64_t i = 1; i <= 100; i++) histogram_record(rows[0].latency, i * 1000);
+    rows[0].requests = 100;
+    rows[0].failures = 10;
+    for (uint64_t i = 1; i <= 4; i++) histogram_record(rows[1].latency, i * 200000);
+    rows[1].requests = 4;
+    proto_error_t err = {.method = "GET", .name = "/fast", .reason = "HTTP 503", .count = 10};
+    proto_stats_t st = {.n_stats = 2, .stats = rows, .n_errors = 1, .errors = &err};
+    results_add(r, &st);
+    histogram_destroy(&rows[0].latency);
+    histogram_destroy(&rows[1].latency);
+    return r;
+}
+
+/* The line of text starting at the first occurrence of needle after `from`, copied. */
+static char *s_line_with(const char *text, const char *from, const char *needle) {
+    const char *start = from ? strstr(text, from) : text;
+    cr_assert_not_null(start, "no '%s' in:\n%s", from, text);
+    const char *hit = strstr(start, needle);
+    cr_assert_not_null(hit, "no '%s' in:\n%s", needle, text);
+    while (hit > text && hit[-1] != '\n') hit--;
+    const char *end = strchr(hit, '\n');
+    return strndup(hit, end ? (size_t)(end - hit) : strlen(hit));
+}
+
+/* Splits a table line into whitespace-separated words; returns how many. */
+static int s_words(char *line, char **words, int max) {
+    int n = 0;
+    for (char *w = strtok(line, " "); w && n < max; w = strtok(NULL, " ")) words[n++] = w;
+    return n;
+}
+
+Test(summary, format_ms_keeps_three_significant_digits) {
+    cr_expect_str_eq(s_fmt(0), "0.000");
+    cr_expect_str_eq(s_fmt(1), "0.001");
+    cr_expect_str_eq(s_fmt(215), "0.215");
+    cr_expect_str_eq(s_fmt(999), "0.999");
+    cr_expect_str_eq(s_fmt(1000), "1.00");
+    cr_expect_str_eq(s_fmt(1500), "1.50");
+    cr_expect_str_eq(s_fmt(9990), "9.99");
+    cr_expect_str_eq(s_fmt(12300), "12.3");
+    cr_expect_str_eq(s_fmt(99900), "99.9");
+    cr_expect_str_eq(s_fmt(250000), "250");
+    cr_expect_str_eq(s_fmt(1234567), "1235");
+}
+
+Test(summary, format_ms_rounding_up_does_not_add_a_digit) {
+    /* 9.999 ms rounds to 10: printed like any other value in [10, 100). */
+    cr_expect_str_eq(s_fmt(9999), "10.0");
+    cr_expect_str_eq(s_fmt(99960), "100");
+    cr_expect_str_eq(s_fmt(9996), "10.0");
+    cr_expect_str_eq(s_fmt(9994), "9.99");
+    cr_expect_str_eq(s_fmt(99949), "99.9");
+}
+
+Test(summary, format_ms_returns_buf_and_truncates_safely) {
+    char buf[4];
+    cr_expect_eq(summary_format_ms(250000, buf, sizeof buf), buf);
+    cr_expect_str_eq(buf, "250");
+    char small[3] = "xx";
+    summary_format_ms(12345678, small, sizeof small);
+    cr_expect_eq(small[2], '\0');
+}
+
+Test(summary, percentile_list_is_locusts) {
+    const double want[] = {50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100};
+    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++)
+        cr_expect_float_eq(SUMMARY_PERCENTILES[i], want[i], 1e-12);
+}
+
+Test(summary, final_shows_rows_aggregate_and_percentile_labels) {
+    results_t *r = s_results();
+    char *text = s_final(r, 10.0);
+    cr_expect_not_null(strstr(text, "/fast"));
+    cr_expect_not_null(strstr(text, "/slow"));
+    cr_expect_not_null(strstr(text, "POST"));
+    cr_expect_not_null(strstr(text, "Aggregated"));
+    cr_expect_not_null(strstr(text, "# reqs"));
+    cr_expect_not_null(strstr(text, "# fails"));
+    char *header = s_line_with(text, "Response time percentiles", "Type");
+    const char *labels[] = {"50%", "66%", "75%", "80%", "90%", "95%",
+                            "98%", "99%", "99.9%", "99.99%", "100%"};
+    char *words[32];
+    int n = s_words(header, words, 32);
+    cr_assert_eq(n, 2 + 11 + 2, "header: %d words", n); /* Type Name <11> # reqs */
+    for (int i = 0; i < 11; i++) cr_expect_str_eq(words[2 + i], labels[i]);
+    free(header);
+    free(text);
+    results_destroy(&r);
+}
+
+Test(summary, final_request_row_has_counts_and_rates) {
+    results_t *r = s_results();
+    char *text = s_final(r, 10.0);
+    char *line = s_line_with(text, NULL, "/fast");
+    char *w[16];
+    int n = s_words(line, w, 16);
+    /* Type Name reqs fails Avg Min Max Med req/s fails/s */
+    cr_assert_eq(n, 10, "got %d words", n);
+    cr_expect_str_eq(w[0], "GET");
+    cr_expect_str_eq(w[2], "100");
+    cr_expect_str_eq(w[3], "10");
+    cr_expect_str_eq(w[4], "50.5");  /* mean of 1..100 ms */
+    cr_expect_str_eq(w[5], "1.00");  /* min */
+    cr_expect_str_eq(w[6], "100");   /* max */
+    cr_expect_str_eq(w[8], "10.00"); /* 100 requests in 10 s */
+    cr_expect_str_eq(w[9], "1.00");
+    free(line);
+    line = s_line_with(text, NULL, "Aggregated");
+    n = s_words(line, w, 16);
+    cr_assert_eq(n, 9, "Aggregated has no Type: got %d words", n);
+    cr_expect_str_eq(w[1], "104");
+    cr_expect_str_eq(w[2], "10");
+    cr_expect_str_eq(w[5], "800"); /* max over all rows */
+    free(line);
+    free(text);
+    results_destroy(&r);
+}
+
+Test(summary, p100_column_equals_max) {
+    results_t *r = s_results();
+    char *text = s_final(r, 10.0);
+    char want[16];
+    const char *rows[] = {"/fast", "/slow", "Aggregated"};
+    for (int i = 0; i < 3; i++) {
+        const results_row_t *row =
+            i < 2 ? results_row(r, (size_t)i) : results_total(r);
+        char *line = s_line_with(text, "Response time percentiles", rows[i]);
+        char *w[32];
+        int n = s_words(line, w, 32);
+        /* ... <11 percentiles> <# reqs> */
+        cr_assert_geq(n, 12);
+        summary_format_ms(histogram_max(row->latency), want, sizeof want);
+        cr_expect_str_eq(w[n - 2], want, "%s: p100 %s, max %s", rows[i], w[n - 2], want);
+        char reqs[32];
+        snprintf(reqs, sizeof reqs, "%llu", (unsigned long long)row->requests);
+        cr_expect_str_eq(w[n - 1], reqs);
+        summary_format_ms(histogram_percentile(row->latency, 50), want, sizeof want);
+        cr_expect_str_eq(w[n - 12], want, "%s p50", rows[i]);
+        free(line);
+    }
+    free(text);
+    results_destroy(&r);
+}
+
+Test(summary, final_error_report_only_when_there_are_errors) {
+    results_t *r = s_results();
+    char *text = s_final(r, 10.0);
+    cr_expect_not_null(strstr(text, "Error report"));
+    char *line = s_line_with(text, "Error report", "HTTP 503");
+    cr_expect_not_null(strstr(line, "10"));
+    cr_expect_not_null(strstr(line, "/fast"));
+    free(line);
+    free(text);
+    results_destroy(&r);
+
+    r = results_new();
+    text = s_final(r, 0);
+    cr_expect_null(strstr(text, "Error report"));
+    cr_expect_not_null(strstr(text, "Aggregated"), "an empty run still prints the tables");
+    free(text);
+    results_destroy(&r);
+}
+
+Test(summary, long_names_are_cut_to_sixty_columns) {
+    char name[101];
+    memset(name, 'n', 100);
+    name[100] = '\0';
+    results_t *r = results_new();
+    proto_stat_t row = {.method = "GET", .name = name, .requests = 1};
+    proto_stats_t st = {.n_stats = 1, .stats = &row};
+    results_add(r, &st);
+    char *text = s_final(r, 1.0);
+    cr_expect_null(strstr(text, name));
+    cr_expect_not_null(strstr(text, name + 40), "the first 60 characters are printed");
+    free(text);
+    results_destroy(&r);
+}
+
+Test(summary, live_line_shows_progress_and_window_rate) {
+    results_t *r = s_results();
+    summary_live_t live = {.elapsed_s = 12.5, .duration_s = 60, .window_s = 2,
+                           .users = 5, .users_target = 10, .workers = 2};
+    char *text = NULL;
+    size_t bytes = 0;
+    FILE *f = open_memstream(&text, &bytes);
+    summary_print_live(f, r, &live);
+    fclose(f);
+    cr_expect_not_null(strstr(text, "12.5s/60s"), "%s", text);
+    cr_expect_not_null(strstr(text, "users 5/10"), "%s", text);
+    cr_expect_not_null(strstr(text, "workers 2"), "%s", text);
+    cr_expect_not_null(strstr(text, "reqs 104"), "%s", text);
+    cr_expect_not_null(strstr(text, "fails 10 (9.62%)"), "%s", text);
+    cr_expect_not_null(strstr(text, "rps 52.0"), "104 requests in a 2 s window: %s", text);
+    cr_expect_eq(text[bytes - 1], '\n');
+    cr_expect_eq(strchr(text, '\n'), text + bytes - 1, "one line");
+    free(text);
+    results_destroy(&r);
+}
+
+Test(summary, live_line_with_empty_window) {
+    results_t *r = s_results();
+    results_window_reset(r);
+    summary_live_t live = {.elapsed_s = 1, .duration_s = 10, .window_s = 0};
+    char *text = NULL;
+    size_t bytes = 0;
+    FILE *f = open_memstream(&text, &bytes);
+    summary_print_live(f, r, &live);
+    fclose(f);
+    cr_expect_not_null(strstr(text, "rps 0.0"), "%s", text);
+    cr_expect_not_null(strstr(text, "p50 0.000ms"), "%s", text);
+    free(text);
+    results_destroy(&r);
+}

@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps demo test test-asan bench clean
+.PHONY: all build deps test-deps demo test test-asan bench clean
 
 all: build
 
@@ -18,10 +18,13 @@ build: deps
 demo: build
 	@bash deploy/demo.sh $(BUILD)
 
-test: build
+test-deps:
+	@bash deploy/install-deps.sh --test
+
+test: test-deps build
 	cd $(BUILD) && ctest --output-on-failure -j 1
 
-test-asan: deps
+test-asan: test-deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBARRAGE_SANITIZE=ON $(CMAKE_FLAGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # install-deps: installs the Debian packages barrage builds and tests with, if any is missing.
 # As root it runs apt-get; otherwise it prints the exact command and stops.
+# --test adds what the whole test suite uses: Chromium (the HTML report is opened
+# headless), Debian's Locust (its CSV headers are compared byte for byte),
+# iproute2 (multi-host tests in network namespaces), clang (fuzz targets),
+# valgrind and Node.js (drives Chromium over the DevTools protocol).
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libzmq3-dev libcurl4-openssl-dev libmsgpack-dev
       libyaml-dev libjansson-dev libcriterion-dev curl)
+if [ "${1:-}" = "--test" ]; then
+    PKGS+=(chromium python3-locust iproute2 clang valgrind)
+    command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
+fi
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -226,6 +226,14 @@ static uint32_t s_users(const conductor_t *c) {
     return users;
 }
 
+/* The timeline second a report received now counts in. A report covers the
+ * interval before it was sent: it is binned by that interval's middle, half
+ * an interval before its arrival. */
+static uint32_t s_timeline_second(const conductor_t *c, uint64_t now) {
+    uint64_t elapsed = now - c->run_start_us, half = (uint64_t)c->o->report_ms * 500u;
+    return (uint32_t)((elapsed > half ? elapsed - half : 0) / 1000000u);
+}
+
 static void s_on_stats(conductor_t *c, worker_entry_t *w, const proto_msg_t *m) {
     const proto_stats_t *st = &m->u.stats;
     if (st->run_id != c->run_id || !s_in_run(w)) {
@@ -235,8 +243,8 @@ static void s_on_stats(conductor_t *c, worker_entry_t *w, const proto_msg_t *m) 
     }
     results_add(c->results, st);
     uint64_t now = clock_now_us();
-    uint32_t second = (uint32_t)((now - c->run_start_us) / 1000000u);
-    timeline_close_until(c->timeline, second, s_users(c), clock_wall_ms());
+    uint32_t second = s_timeline_second(c, now);
+    timeline_close_until(c->timeline, second, s_users(c), c->run_start_wall_ms);
     timeline_add(c->timeline, second, st);
     w->reports++;
     w->users = st->users;
@@ -466,14 +474,19 @@ int conductor_run(conductor_t *c) {
         }
         now = clock_now_us();
         s_heartbeat(c, now);
-        if (c->phase == PHASE_RUNNING || c->phase == PHASE_STOPPING) s_check_lost(c, now);
+        if (c->phase == PHASE_RUNNING || c->phase == PHASE_STOPPING) {
+            s_check_lost(c, now);
+            /* Seconds close on time, stamped with the users of that moment. */
+            timeline_close_until(c->timeline, s_timeline_second(c, now), s_users(c),
+                                 c->run_start_wall_ms);
+        }
         s_live(c, now);
         s_advance(c, now);
     }
     if (c->run_start_us) {
         /* Close the last, partial second too. */
-        uint64_t secs = (clock_now_us() - c->run_start_us + 999999u) / 1000000u;
-        timeline_close_until(c->timeline, (uint32_t)secs, s_users(c), clock_wall_ms());
+        timeline_close_until(c->timeline, s_timeline_second(c, clock_now_us()) + 1, s_users(c),
+                             c->run_start_wall_ms);
     }
     bool reported = false;
     for (size_t i = 0; i < c->reg.n; i++) reported |= c->reg.items[i].reports > 0;

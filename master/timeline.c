@@ -43,9 +43,9 @@ void timeline_append(timeline_t *t, const timeline_point_t *p) {
     t->points[t->n++] = *p;
 }
 
-static void s_close_current(timeline_t *t, uint32_t users, uint64_t wall_ms) {
+static void s_close_current(timeline_t *t, uint32_t users, uint64_t start_wall_ms) {
     timeline_point_t p = {.second = t->current,
-                          .wall_ms = wall_ms,
+                          .wall_ms = start_wall_ms + ((uint64_t)t->current + 1) * 1000u,
                           .users = users,
                           .requests = t->requests,
                           .failures = t->failures,
@@ -66,8 +66,8 @@ static void s_close_current(timeline_t *t, uint32_t users, uint64_t wall_ms) {
     t->current++;
 }
 
-void timeline_close_until(timeline_t *t, uint32_t second, uint32_t users, uint64_t wall_ms) {
-    while (t->current < second) s_close_current(t, users, wall_ms);
+void timeline_close_until(timeline_t *t, uint32_t second, uint32_t users, uint64_t start_wall_ms) {
+    while (t->current < second) s_close_current(t, users, start_wall_ms);
 }
 
 void timeline_add(timeline_t *t, uint32_t second, const proto_stats_t *st) {

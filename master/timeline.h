@@ -35,9 +35,10 @@ void timeline_destroy(timeline_t **t);
 /* Adds a report received at `second` (since the start). Seconds never go
  * back; a report for an earlier second counts in the current one. */
 void timeline_add(timeline_t *t, uint32_t second, const proto_stats_t *st);
-/* Closes every second before `second`, stamping users and wall_ms. Points
- * for seconds without reports are emitted with zero counts. */
-void timeline_close_until(timeline_t *t, uint32_t second, uint32_t users, uint64_t wall_ms);
+/* Closes every second before `second`, stamping users, and wall_ms as the
+ * end of that second: start_wall_ms (the run's start, wall clock) plus
+ * (second + 1) s. Points for seconds without reports have zero counts. */
+void timeline_close_until(timeline_t *t, uint32_t second, uint32_t users, uint64_t start_wall_ms);
 
 size_t timeline_count(const timeline_t *t);
 const timeline_point_t *timeline_point(const timeline_t *t, size_t i);

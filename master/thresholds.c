@@ -389,11 +389,20 @@ void thresholds_evaluate(report_t *r, const thresholds_check_t *checks, size_t n
         report_threshold_t t = {.text = c->text, .name = c->name, .measured = measured};
         if (s_measure(c, &s, r->run_seconds, &value, &why)) {
             char num[48];
+            thresholds_unit_t shown = c->unit;
+            double v = value;
+            bool latency = c->metric == THRESHOLDS_PERCENTILE || c->metric == THRESHOLDS_AVG ||
+                           c->metric == THRESHOLDS_MIN || c->metric == THRESHOLDS_MAX;
+            if (latency && (shown == THRESHOLDS_UNIT_S || shown == THRESHOLDS_UNIT_MIN) && v < 1) {
+                /* "32.9ms" reads better than "0.0329s". */
+                v = value * s_unit_us(c->unit) / 1000.0;
+                shown = THRESHOLDS_UNIT_MS;
+            }
             if (c->metric == THRESHOLDS_RPS)
-                snprintf(num, sizeof num, "%.1f", value);
+                snprintf(num, sizeof num, "%.1f", v);
             else
-                s_format_number(value, num, sizeof num);
-            snprintf(measured, sizeof measured, "%s%s", num, s_unit_suffix(c->unit));
+                s_format_number(v, num, sizeof num);
+            snprintf(measured, sizeof measured, "%s%s", num, s_unit_suffix(shown));
             t.value = value;
             t.passed = s_holds(value, c->op, c->limit);
         } else {

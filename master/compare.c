@@ -100,8 +100,13 @@ static void s_judge(s_row_t *r, const compare_opts_t *o) {
     double gf = s_growth_pct(r->b.fail_pct, r->a.fail_pct);
     strbuf_t why;
     strbuf_init(&why);
-    if (s_beyond(g95, o->fail_on_regression_pct)) strbuf_appendf(&why, "p95 %+.1f%%", g95);
-    if (s_beyond(gf, o->fail_on_regression_pct))
+    /* The noise bars apply to the gate too: a sub-millisecond route whose p95
+     * goes from 0.3 to 0.4 ms did not regress by 33 %. */
+    bool p95_moved = fabs((double)r->a.p95_us - (double)r->b.p95_us) > o->abs_ms * 1000.0;
+    bool fail_moved = s_beyond(fabs(dfail), o->fail_rate_points);
+    if (p95_moved && s_beyond(g95, o->fail_on_regression_pct))
+        strbuf_appendf(&why, "p95 %+.1f%%", g95);
+    if (fail_moved && s_beyond(gf, o->fail_on_regression_pct))
         strbuf_appendf(&why, "%sfailure rate %.2f%% -> %.2f%%", why.len ? ", " : "", r->b.fail_pct,
                        r->a.fail_pct);
     if (why.len) r->regression = xstrdup(strbuf_str(&why));

@@ -19,8 +19,9 @@
  * Regression gate (fail_on_regression_pct > 0): a row present on both sides
  * regressed when its p95 or its failure rate grew by more than that many
  * percent of the BEFORE value (from 0 to anything > 0 counts as infinitely
- * worse), or when BEFORE had requests and AFTER none. No absolute bar applies
- * here: choose the percentage with your noise in mind. */
+ * worse) and also beyond the noise bar above (abs_ms for p95,
+ * fail_rate_points for the failure rate), or when BEFORE had requests and
+ * AFTER none. */
 #ifndef BARRAGE_MASTER_COMPARE_H
 #define BARRAGE_MASTER_COMPARE_H
 

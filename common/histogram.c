@@ -14,12 +14,23 @@
 #define BUCKET_COUNT 22
 #define COUNTS_LEN ((BUCKET_COUNT + 1) * SUB_HALF_COUNT)
 
+/* A histogram starts sparse — sorted (index, count) pairs, a few hundred
+ * bytes — and turns dense (one count per bucket, about 190 KB) once it holds
+ * more than SPARSE_MAX distinct buckets. Decoded report deltas hold a few
+ * dozen buckets, so the master merges them without touching 190 KB each;
+ * a worker's recording histogram turns dense within its first requests and
+ * stays so (reset keeps the array). */
+#define SPARSE_MAX 128
+
 struct histogram {
     uint64_t total;
     uint64_t min_us;
     uint64_t max_us;
     uint64_t sum_us;
-    uint64_t counts[COUNTS_LEN];
+    uint64_t *counts; /* dense form; NULL while sparse */
+    int32_t *sp_idx;  /* sparse form: increasing bucket indexes */
+    uint64_t *sp_count;
+    uint32_t sp_n, sp_cap;
 };
 
 static int32_t s_index_of(uint64_t v) {
@@ -48,29 +59,87 @@ static uint64_t s_clamp(uint64_t v) {
 }
 
 histogram_t *histogram_new(void) {
-    histogram_t *h = xcalloc(1, sizeof *h);
-    return h;
+    return xcalloc(1, sizeof(histogram_t));
 }
 
 void histogram_destroy(histogram_t **h) {
     if (!h || !*h) return;
+    free((*h)->counts);
+    free((*h)->sp_idx);
+    free((*h)->sp_count);
     free(*h);
     *h = NULL;
 }
 
 void histogram_reset(histogram_t *h) {
-    if (h->total) {
+    if (h->total && h->counts) {
         /* Only the span between min and max can hold counts. */
         int32_t lo = s_index_of(h->min_us), hi = s_index_of(h->max_us);
         memset(&h->counts[lo], 0, (size_t)(hi - lo + 1) * sizeof h->counts[0]);
     }
+    h->sp_n = 0;
     h->total = h->min_us = h->max_us = h->sum_us = 0;
+}
+
+static void s_densify(histogram_t *h) {
+    h->counts = xcalloc(COUNTS_LEN, sizeof h->counts[0]);
+    for (uint32_t i = 0; i < h->sp_n; i++) h->counts[h->sp_idx[i]] = h->sp_count[i];
+    free(h->sp_idx);
+    free(h->sp_count);
+    h->sp_idx = NULL;
+    h->sp_count = NULL;
+    h->sp_n = h->sp_cap = 0;
+}
+
+/* Adds n to bucket idx's count, in whichever form h is. */
+static void s_add(histogram_t *h, int32_t idx, uint64_t n) {
+    if (h->counts) {
+        h->counts[idx] += n;
+        return;
+    }
+    /* Binary search for idx among the sorted pairs. */
+    uint32_t lo = 0, hi = h->sp_n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (h->sp_idx[mid] < idx)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < h->sp_n && h->sp_idx[lo] == idx) {
+        h->sp_count[lo] += n;
+        return;
+    }
+    if (h->sp_n == SPARSE_MAX) {
+        s_densify(h);
+        h->counts[idx] += n;
+        return;
+    }
+    if (h->sp_n == h->sp_cap) {
+        h->sp_cap = h->sp_cap ? h->sp_cap * 2 : 16;
+        h->sp_idx = xrealloc(h->sp_idx, h->sp_cap * sizeof *h->sp_idx);
+        h->sp_count = xrealloc(h->sp_count, h->sp_cap * sizeof *h->sp_count);
+    }
+    memmove(&h->sp_idx[lo + 1], &h->sp_idx[lo], (h->sp_n - lo) * sizeof *h->sp_idx);
+    memmove(&h->sp_count[lo + 1], &h->sp_count[lo], (h->sp_n - lo) * sizeof *h->sp_count);
+    h->sp_idx[lo] = idx;
+    h->sp_count[lo] = n;
+    h->sp_n++;
+}
+
+/* The count of bucket idx (0 when empty). */
+static uint64_t s_count_at(const histogram_t *h, int32_t idx) {
+    if (h->counts) return h->counts[idx];
+    for (uint32_t i = 0; i < h->sp_n && h->sp_idx[i] <= idx; i++) {
+        if (h->sp_idx[i] == idx) return h->sp_count[i];
+    }
+    return 0;
 }
 
 void histogram_record_n(histogram_t *h, uint64_t value_us, uint64_t n) {
     if (n == 0) return;
     uint64_t v = s_clamp(value_us);
-    h->counts[s_index_of(v)] += n;
+    s_add(h, s_index_of(v), n);
     if (h->total == 0 || v < h->min_us) h->min_us = v;
     if (v > h->max_us) h->max_us = v;
     h->total += n;
@@ -83,8 +152,15 @@ void histogram_record(histogram_t *h, uint64_t value_us) {
 
 void histogram_merge(histogram_t *dst, const histogram_t *src) {
     if (src->total == 0) return;
-    int32_t lo = s_index_of(src->min_us), hi = s_index_of(src->max_us);
-    for (int32_t i = lo; i <= hi; i++) dst->counts[i] += src->counts[i];
+    if (src->counts) {
+        int32_t lo = s_index_of(src->min_us), hi = s_index_of(src->max_us);
+        if (!dst->counts && dst->sp_n + (uint32_t)(hi - lo + 1) > SPARSE_MAX) s_densify(dst);
+        for (int32_t i = lo; i <= hi; i++) {
+            if (src->counts[i]) s_add(dst, i, src->counts[i]);
+        }
+    } else {
+        for (uint32_t i = 0; i < src->sp_n; i++) s_add(dst, src->sp_idx[i], src->sp_count[i]);
+    }
     if (dst->total == 0 || src->min_us < dst->min_us) dst->min_us = src->min_us;
     if (src->max_us > dst->max_us) dst->max_us = src->max_us;
     dst->total += src->total;
@@ -120,10 +196,9 @@ uint64_t histogram_percentile(const histogram_t *h, double p) {
     uint64_t rank = (uint64_t)exact;
     if ((double)rank < exact) rank++;
     if (rank == 0) rank = 1;
-    uint64_t seen = 0;
-    int32_t lo = s_index_of(h->min_us), hi = s_index_of(h->max_us);
-    for (int32_t i = lo; i <= hi; i++) {
-        seen += h->counts[i];
+    uint64_t seen = 0, count;
+    for (int32_t i = -1; histogram_next_bucket(h, &i, &count);) {
+        seen += count;
         if (seen >= rank) {
             uint64_t low, width;
             s_bucket_range(i, &low, &width);
@@ -138,6 +213,21 @@ uint64_t histogram_percentile(const histogram_t *h, double p) {
 
 bool histogram_next_bucket(const histogram_t *h, int32_t *idx, uint64_t *count) {
     if (h->total == 0) return false;
+    if (!h->counts) {
+        /* Binary search for the first pair after *idx. */
+        uint32_t lo = 0, hi = h->sp_n;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (h->sp_idx[mid] <= *idx)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == h->sp_n) return false;
+        *idx = h->sp_idx[lo];
+        *count = h->sp_count[lo];
+        return true;
+    }
     int32_t i = *idx + 1, lo = s_index_of(h->min_us), hi = s_index_of(h->max_us);
     if (i < lo) i = lo;
     for (; i <= hi; i++) {
@@ -164,8 +254,8 @@ int histogram_add_bucket(histogram_t *h, int32_t idx, uint64_t count) {
     /* Only buckets that a clamped value can land in: 1 us .. HISTOGRAM_HIGHEST_US. */
     if (idx < s_index_of(HISTOGRAM_LOWEST_US) || idx > s_index_of(HISTOGRAM_HIGHEST_US)) return -1;
     if (count == 0) return 0;
-    if (h->counts[idx] + count < count || h->total + count < count) return -1;
-    h->counts[idx] += count;
+    if (s_count_at(h, idx) + count < count || h->total + count < count) return -1;
+    s_add(h, idx, count);
     h->total += count;
     /* Provisional bounds so the iteration range covers every bucket until
      * histogram_set_stats installs the exact values. */
@@ -184,11 +274,10 @@ int histogram_set_stats(histogram_t *h, uint64_t min_us, uint64_t max_us, uint64
     if (min_us < HISTOGRAM_LOWEST_US || max_us > HISTOGRAM_HIGHEST_US || min_us > max_us) return -1;
     /* The lowest and highest non-zero buckets must be exactly min's and max's. */
     int32_t first = -1, last = -1;
-    for (int32_t i = s_index_of(h->min_us); i <= s_index_of(h->max_us); i++) {
-        if (h->counts[i]) {
-            if (first < 0) first = i;
-            last = i;
-        }
+    uint64_t count;
+    for (int32_t i = -1; histogram_next_bucket(h, &i, &count);) {
+        if (first < 0) first = i;
+        last = i;
     }
     if (first != s_index_of(min_us) || last != s_index_of(max_us)) return -1;
     /* sum within [count*min, count*max], guarding the multiplications. */

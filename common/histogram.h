@@ -17,7 +17,9 @@
 
 typedef struct histogram histogram_t;
 
-/* Allocates an empty histogram (about 190 KB). Never NULL (aborts on OOM). */
+/* Allocates an empty histogram. It is kept sparse (a few hundred bytes) while
+ * it holds few distinct buckets, and dense (about 190 KB) beyond; the form
+ * is invisible to callers. Never NULL (aborts on OOM). */
 histogram_t *histogram_new(void);
 /* Frees *h (NULL allowed) and sets *h = NULL. */
 void histogram_destroy(histogram_t **h);

@@ -366,3 +366,73 @@ Test(histogram, set_stats_refuses_inconsistent) {
     cr_assert_eq(histogram_percentile(h, 100), 5003);
     histogram_destroy(&h);
 }
+
+/* Histograms start sparse and turn dense past a few hundred buckets; every
+ * path (record, merge sparse into sparse, sparse into dense, dense into
+ * sparse, add_bucket, reset) must give the same buckets and percentiles as
+ * recording every sample into one histogram. */
+static bool s_same_buckets(const histogram_t *a, const histogram_t *b) {
+    int32_t ia = -1, ib = -1;
+    uint64_t ca = 0, cb = 0;
+    for (;;) {
+        bool ma = histogram_next_bucket(a, &ia, &ca), mb = histogram_next_bucket(b, &ib, &cb);
+        if (ma != mb) return false;
+        if (!ma) return true;
+        if (ia != ib || ca != cb) return false;
+    }
+}
+
+Test(histogram, sparse_and_dense_forms_agree) {
+    histogram_t *all = histogram_new(), *merged = histogram_new();
+    histogram_t *parts[20];
+    uint64_t x = 12345;
+    for (int p = 0; p < 20; p++) {
+        parts[p] = histogram_new();
+        /* Part p holds 30 distinct values around its own decade: sparse. */
+        for (int i = 0; i < 30; i++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            uint64_t v = 100 + (uint64_t)p * 997 + (x >> 33) % 200;
+            histogram_record(parts[p], v);
+            histogram_record(all, v);
+        }
+        histogram_merge(merged, parts[p]); /* turns dense after ~4 parts */
+    }
+    cr_expect(s_same_buckets(all, merged));
+    cr_expect_eq(histogram_count(merged), 600);
+    cr_expect_eq(histogram_min(merged), histogram_min(all));
+    cr_expect_eq(histogram_max(merged), histogram_max(all));
+    cr_expect_eq(histogram_sum(merged), histogram_sum(all));
+    for (double p = 0; p <= 100; p += 0.5) {
+        cr_expect_eq(histogram_percentile(merged, p), histogram_percentile(all, p), "p%g", p);
+    }
+    /* A dense histogram merged into an empty (sparse) one. */
+    histogram_t *copy = histogram_new();
+    histogram_merge(copy, merged);
+    cr_expect(s_same_buckets(copy, all));
+    /* Rebuilt bucket by bucket, as the decoder does. */
+    histogram_t *rebuilt = histogram_new();
+    int32_t idx = -1;
+    uint64_t count;
+    while (histogram_next_bucket(all, &idx, &count)) {
+        cr_assert_eq(histogram_add_bucket(rebuilt, idx, count), 0);
+    }
+    cr_expect_eq(histogram_set_stats(rebuilt, histogram_min(all), histogram_max(all),
+                                     histogram_sum(all)),
+                 0);
+    cr_expect(s_same_buckets(rebuilt, all));
+    cr_expect_eq(histogram_percentile(rebuilt, 99), histogram_percentile(all, 99));
+    /* Reset empties either form; both record again from scratch. */
+    histogram_reset(merged);
+    histogram_reset(parts[0]);
+    cr_expect_eq(histogram_count(merged), 0);
+    cr_expect_not(histogram_next_bucket(merged, &(int32_t){-1}, &count));
+    histogram_record(merged, 5000);
+    histogram_record(parts[0], 5000);
+    cr_expect(s_same_buckets(merged, parts[0]));
+    cr_expect_eq(histogram_percentile(parts[0], 50), 5000);
+    for (int p = 0; p < 20; p++) histogram_destroy(&parts[p]);
+    histogram_destroy(&all);
+    histogram_destroy(&merged);
+    histogram_destroy(&copy);
+    histogram_destroy(&rebuilt);
+}

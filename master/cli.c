@@ -5,10 +5,13 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/units.h"
+#include "scenarios/scenario.h"
 
 void cli_usage(FILE *out) {
     fprintf(out,
@@ -20,12 +23,19 @@ void cli_usage(FILE *out) {
             "  validate SCENARIO   check a scenario file, report every error, print the plan\n"
             "  report RESULT.json  regenerate --html/--csv/--junit outputs from a --json result\n"
             "  compare BEFORE.json AFTER.json   before/after table per name with verdicts\n"
+            "  keygen PATH         write a CURVE key pair to PATH (mode 0600) and its public key\n"
+            "                      to PATH.pub; prints the public key (--force replaces them)\n"
             "\n"
             "Load options (override the scenario's load:):\n"
             "  -u, --users N           concurrent virtual users\n"
             "  -r, --spawn-rate R      users started per second (default: all at once)\n"
             "  -t, --run-time D        run time: 500ms, 10s, 2m, 1h\n"
             "  -H, --host URL          target host, e.g. http://127.0.0.1:8000\n"
+            "      --rate R            open model: start R iterations per second, whatever\n"
+            "                          the latency (instead of -u)\n"
+            "      --max-users N       open model: cap on iterations in flight (default 2 x rate)\n"
+            "      --stages LIST       ramp, e.g. 30s:100,1m:500: to each target linearly over\n"
+            "                          its duration (iterations/s with a rate, else users)\n"
             "\n"
             "run:\n"
             "  -w, --workers N         local worker processes (default: one per core)\n"
@@ -33,6 +43,12 @@ void cli_usage(FILE *out) {
             "      --bind ENDPOINT     where workers connect (default tcp://127.0.0.1:5557)\n"
             "      --expect-workers N  workers to wait for before starting (default 1)\n"
             "      --wait-workers D    how long to wait for them (default 2m)\n"
+            "      --key FILE          the master's key pair (barrage keygen): workers must\n"
+            "                          authenticate with CURVE (run and master)\n"
+            "      --allow PATH        a worker's .pub file, or a directory of .pub files, whose\n"
+            "                          keys may join (repeatable; required with --key)\n"
+            "      --insecure          allow a --bind beyond loopback without keys: any worker\n"
+            "                          that can connect joins, unauthenticated and unencrypted\n"
             "\n"
             "Outputs (run, master, report):\n"
             "      --csv PREFIX        PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv\n"
@@ -49,6 +65,7 @@ void cli_usage(FILE *out) {
             "  -h, --help / -V, --version\n"
             "\n"
             "Workers: barrage-worker --master tcp://HOST:5557 [--processes N|auto]\n"
+            "                        [--master-key MASTER.pub --key WORKER.key]\n"
             "\n"
             "Exit status: 0 run completed, 1 thresholds failed, 2 usage or scenario error,\n"
             "3 runtime error (cannot bind, workers missing, all workers lost).\n");
@@ -79,19 +96,47 @@ static int s_command(const char *word, cli_opts_t *o) {
         cli_command_t cmd;
     } cmds[] = {{"run", CLI_RUN},         {"master", CLI_MASTER},   {"validate", CLI_VALIDATE},
                 {"report", CLI_REPORT},   {"compare", CLI_COMPARE}, {"help", CLI_HELP},
-                {"version", CLI_VERSION}};
+                {"version", CLI_VERSION}, {"keygen", CLI_KEYGEN}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(word, cmds[i].name) == 0) {
             o->command = cmds[i].cmd;
             return 0;
         }
     }
-    return s_error("unknown command '%s' (expected run, master, validate, report or compare)",
+    return s_error("unknown command '%s' (expected run, master, validate, report, compare or "
+                   "keygen)",
                    word);
+}
+
+/* Long-only load options (the open model and ramps). */
+enum { S_OPT_RATE = 0x100, S_OPT_MAX_USERS, S_OPT_STAGES };
+
+static int s_load_option(int c, const char *arg, cli_opts_t *o) {
+    char *end, err[200];
+    scenario_stage_t *stages = NULL;
+    size_t n = 0;
+    switch (c) {
+    case S_OPT_RATE:
+        o->rate = strtod(arg, &end);
+        return (*end || end == arg || !(o->rate > 0) || !isfinite(o->rate))
+                   ? s_error("--rate wants a number > 0 (got '%s')", arg)
+                   : 0;
+    case S_OPT_MAX_USERS:
+        return s_long(arg, 1, &o->max_users) == 0 && o->max_users <= (long)UINT32_MAX
+                   ? 0
+                   : s_error("--max-users wants an integer >= 1 (got '%s')", arg);
+    default: /* S_OPT_STAGES */
+        if (scenario_stages_parse(arg, &stages, &n, err, sizeof err) != 0)
+            return s_error("--stages '%s': %s", arg, err);
+        free(stages);
+        o->stages = arg;
+        return 0;
+    }
 }
 
 static int s_option(int c, const char *arg, cli_opts_t *o) {
     char *end;
+    if (c >= S_OPT_RATE && c <= S_OPT_STAGES) return s_load_option(c, arg, o);
     switch (c) {
     case 'u':
         return s_long(arg, 1, &o->users) == 0 ? 0 : s_error("-u/--users wants an integer >= 1 (got '%s')", arg);
@@ -136,12 +181,70 @@ static int s_option(int c, const char *arg, cli_opts_t *o) {
                    ? s_error("--fail-on-regression wants a percentage like 10%% (got '%s')", arg)
                    : 0;
     case 'b': o->bind = arg; return 0;
+    case 'k': o->key_path = arg; return 0;
+    case 'a':
+        if (o->n_allow == CLI_MAX_ALLOW) return s_error("%s", "too many --allow (use a directory)");
+        o->allow[o->n_allow++] = arg;
+        return 0;
+    case 'I': o->insecure = true; return 0;
+    case 'f': o->force = true; return 0;
     case 'v': o->verbosity = 1; return 0;
     case 'q': o->verbosity = -1; return 0;
     case 'h': o->command = CLI_HELP; return 0;
     case 'V': o->command = CLI_VERSION; return 0;
     default: return s_error("%s", "unknown option");
     }
+}
+
+bool cli_endpoint_is_loopback(const char *endpoint) {
+    if (strncmp(endpoint, "ipc://", 6) == 0 || strncmp(endpoint, "inproc://", 9) == 0) return true;
+    if (strncmp(endpoint, "tcp://", 6) != 0) return false;
+    const char *host = endpoint + 6, *colon = strrchr(host, ':');
+    char buf[INET6_ADDRSTRLEN + 2];
+    size_t len = colon ? (size_t)(colon - host) : 0;
+    if (len == 0 || len >= sizeof buf) return false;
+    memcpy(buf, host, len);
+    buf[len] = '\0';
+    char *h = buf;
+    if (h[0] == '[') {
+        if (len < 3 || h[len - 1] != ']') return false;
+        h[len - 1] = '\0';
+        h++;
+    }
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (strcasecmp(h, "localhost") == 0) return true;
+    if (inet_pton(AF_INET, h, &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, h, &a6) != 1) return false; /* names, interfaces, '*' */
+    return IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+}
+
+/* The master's keys: all or nothing, and none beyond loopback only when asked. */
+static int s_check_security(const cli_opts_t *o) {
+    if (o->command != CLI_RUN && o->command != CLI_MASTER) return 0;
+    if (o->key_path && o->insecure) {
+        return s_error("%s", "--key turns authentication on and --insecure turns it off: "
+                             "pass only one of them");
+    }
+    if (o->key_path && !o->n_allow) {
+        return s_error("%s", "--key needs --allow PATH: a master with keys lets in only the "
+                             "workers whose public keys it is given (a worker's .pub file, or "
+                             "a directory of them)");
+    }
+    if (o->n_allow && !o->key_path) {
+        return s_error("%s", "--allow needs --key FILE, the master's key pair (make one with "
+                             "'barrage keygen master.key')");
+    }
+    if (o->command == CLI_MASTER && !o->key_path && !o->insecure &&
+        !cli_endpoint_is_loopback(o->bind)) {
+        return s_error("--bind %s lets other machines connect, so the master needs keys: "
+                       "'barrage keygen master.key' and one 'barrage keygen' per worker, then "
+                       "--key master.key --allow WORKER.pub here and --master-key master.key.pub "
+                       "--key WORKER.key on each worker; or pass --insecure to let any worker "
+                       "in without authentication",
+                       o->bind);
+    }
+    return 0;
 }
 
 int cli_parse(int argc, char **argv, cli_opts_t *o) {
@@ -154,10 +257,16 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
         {"html", required_argument, 0, 'M'},      {"junit", required_argument, 0, 'X'},
         {"threshold", required_argument, 0, 'T'}, {"format", required_argument, 0, 'F'},
         {"fail-on-regression", required_argument, 0, 'R'},
+        {"rate", required_argument, 0, S_OPT_RATE},
+        {"max-users", required_argument, 0, S_OPT_MAX_USERS},
+        {"stages", required_argument, 0, S_OPT_STAGES},
+        {"key", required_argument, 0, 'k'},       {"allow", required_argument, 0, 'a'},
+        {"insecure", no_argument, 0, 'I'},        {"force", no_argument, 0, 'f'},
         {"verbose", no_argument, 0, 'v'},         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},            {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     *o = (cli_opts_t){.command = CLI_HELP, .users = -1, .spawn_rate = -1, .workers = -1,
+                      .rate = -1, .max_users = -1,
                       .expect_workers = 1, .bind = "tcp://127.0.0.1:5557",
                       .wait_workers_ms = 120000, .fail_on_regression_pct = -1};
     bool have_command = false;
@@ -187,8 +296,16 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
     if (o->command == CLI_REPORT && !o->scenario) {
         return s_error("%s", "report needs a RESULT.json (written by --json)");
     }
+    if (o->users > 0 && o->rate > 0) {
+        return s_error("%s", "-u/--users and --rate exclude each other (users is the closed "
+                             "model, rate the open one)");
+    }
     if (o->command == CLI_COMPARE && !o->second) {
         return s_error("%s", "compare needs two result files: BEFORE.json AFTER.json");
     }
-    return 0;
+    if (o->command == CLI_KEYGEN && !o->scenario) {
+        return s_error("%s", "keygen needs a PATH for the key pair (its public key goes to "
+                             "PATH.pub)");
+    }
+    return s_check_security(o);
 }

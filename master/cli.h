@@ -22,18 +22,23 @@ typedef enum {
     CLI_VALIDATE,
     CLI_REPORT,  /* report RESULT.json --html F --csv P --junit F */
     CLI_COMPARE, /* compare BEFORE.json AFTER.json */
+    CLI_KEYGEN,  /* keygen PATH [--force] */
 } cli_command_t;
 
 #define CLI_MAX_THRESHOLDS 64
+#define CLI_MAX_ALLOW 64
 
 typedef struct {
     cli_command_t command;
-    const char *scenario;       /* path (report: the result JSON; compare: BEFORE) */
+    const char *scenario;       /* path (report: the result JSON; compare: BEFORE; keygen: the key file) */
     const char *second;         /* compare: AFTER */
     const char *host;           /* -H */
     long users;                 /* -u; -1 = from the scenario */
     double spawn_rate;          /* -r; -1 = from the scenario */
     uint64_t duration_ms;       /* -t; 0 = from the scenario */
+    double rate;                /* --rate (open model); -1 = from the scenario */
+    long max_users;             /* --max-users (open model); -1 = from the scenario */
+    const char *stages;         /* --stages "30s:100,1m:500"; NULL = from the scenario */
     long workers;               /* --workers (run); -1 = one per core */
     long expect_workers;        /* --expect-workers (master) */
     const char *bind;           /* --bind (master) */
@@ -47,11 +52,20 @@ typedef struct {
     size_t n_thresholds;
     bool markdown;              /* compare --format md */
     double fail_on_regression_pct; /* compare --fail-on-regression N%; < 0 = off */
+    const char *key_path;       /* --key FILE: the master's key pair (run, master) */
+    const char *allow[CLI_MAX_ALLOW]; /* --allow PATH, repeatable: .pub files or directories */
+    size_t n_allow;
+    bool insecure;              /* --insecure: bind beyond loopback without keys */
+    bool force;                 /* keygen --force: replace existing key files */
 } cli_opts_t;
 
 /* Parses argv into *o. On a usage error prints "barrage: error: ..." to stderr
  * and returns -1. --help/--version set o->command accordingly. */
 int cli_parse(int argc, char **argv, cli_opts_t *o);
+
+/* True if endpoint is reachable only from this machine: tcp:// on
+ * 127.0.0.0/8, ::1 or localhost, and any ipc:// or inproc://. */
+bool cli_endpoint_is_loopback(const char *endpoint);
 
 /* Prints the help text (general, or for o->command when one was given). */
 void cli_usage(FILE *out);

@@ -32,7 +32,7 @@ char *local_worker_path(void) {
 }
 
 int local_spawn(local_workers_t *lw, size_t n, const char *worker_path, const char *endpoint,
-                const char *log_level) {
+                const char *log_level, const char *key_path) {
     lw->pids = xcalloc(n ? n : 1, sizeof *lw->pids);
     lw->n = 0;
     pid_t parent = getpid();
@@ -48,8 +48,11 @@ int local_spawn(local_workers_t *lw, size_t n, const char *worker_path, const ch
             if (getppid() != parent) _exit(3);
             char id[64];
             snprintf(id, sizeof id, "local-%ld-%zu", (long)parent, i);
-            execlp(worker_path, worker_path, "--master", endpoint, "--id", id, "--log-level",
-                   log_level, (char *)NULL);
+            const char *argv[] = {worker_path, "--master",   endpoint, "--id",   id,
+                                  "--log-level", log_level,  "--master-key", key_path,
+                                  "--key",     key_path,   NULL};
+            if (!key_path) argv[7] = NULL;
+            execvp(worker_path, (char *const *)argv);
             fprintf(stderr, "barrage: error: cannot start %s: %s\n", worker_path, strerror(errno));
             _exit(127);
         }

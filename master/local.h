@@ -16,10 +16,13 @@ typedef struct {
  * plain "barrage-worker" (looked up in PATH) if there is none. */
 char *local_worker_path(void);
 
-/* Starts n workers connecting to endpoint with --log-level log_level. Returns 0, or -1 (logged) if a fork or exec failed; those started
- * are in lw either way. */
+/* Starts n workers connecting to endpoint with --log-level log_level. With
+ * key_path (the master's key pair; NULL = none) each worker authenticates
+ * with that pair and checks the master's public key read from it. Returns
+ * 0, or -1 (logged) if a fork or exec failed; those started are in lw
+ * either way. */
 int local_spawn(local_workers_t *lw, size_t n, const char *worker_path, const char *endpoint,
-                const char *log_level);
+                const char *log_level, const char *key_path);
 
 /* Waits up to timeout_ms for every worker to exit, then SIGTERMs the rest,
  * then SIGKILLs after another second. Frees lw's array. Returns the number

@@ -16,7 +16,9 @@
 #include "common/xmalloc.h"
 #include "proto/wire.h"
 #include "worker/engine.h"
+#include "worker/fdlimit.h"
 #include "worker/loop.h"
+#include "worker/watch.h"
 
 typedef struct {
     loop_t *loop;
@@ -30,7 +32,15 @@ typedef struct {
     uint64_t last_master_us;
     uint32_t heartbeat_ms, master_timeout_ms;
     loop_timer_t tick, check, reap;
+    loop_timer_t silence; /* fires when the master has been silent for master_timeout_ms */
     int exit_code;
+    /* The link itself: where, with which keys, and what no answer means. */
+    const agent_opts_t *o;
+    watch_t *watch;
+    uint64_t waiting_since_us, next_warn_us; /* since when no master answered */
+    uint32_t warn_gap_ms;
+    bool gave_up_logged;
+    loop_timer_t retry; /* connect again after libzmq gave up (key refused, keys on one side) */
 } agent_t;
 
 static void s_send(agent_t *a, const proto_msg_t *m) {
@@ -99,10 +109,31 @@ static void s_on_run(agent_t *a, const proto_run_t *run) {
     for (uint32_t c = 0; c < run->n_classes; c++) users += run->users_per_class[c];
     log_info("run %u: %u users at %.2f/s for %llu ms", run->run_id, users, run->spawn_rate,
              (unsigned long long)run->duration_ms);
+    char *fds = fdlimit_check(users);
+    if (fds) log_warn("run %u: %s", run->run_id, fds);
+    free(fds);
+}
+
+/* A new share of the running run: the master lost or gained a worker. */
+static void s_on_users(agent_t *a, const proto_users_t *u) {
+    if (!a->engine || engine_run_id(a->engine) != u->run_id) {
+        log_debug("users for run %u, which is not running here: dropped", u->run_id);
+        return;
+    }
+    uint32_t users = 0;
+    for (uint32_t c = 0; c < u->n_classes; c++) users += u->users_per_class[c];
+    if (engine_set_users(a->engine, u) != 0) {
+        log_warn("users for run %u name %u user classes: dropped", u->run_id, u->n_classes);
+        return;
+    }
+    log_info("run %u rebalanced: now %u users (from %u) at %.2f/s", u->run_id, users,
+             engine_users(a->engine), u->spawn_rate);
 }
 
 static void s_on_welcome(agent_t *a, const proto_welcome_t *w) {
     a->welcomed = true;
+    a->gave_up_logged = false;
+    watch_reset(a->watch);
     a->index = w->worker_index;
     char ident[32];
     snprintf(ident, sizeof ident, "worker-%u", w->worker_index);
@@ -127,6 +158,9 @@ static void s_handle(agent_t *a, proto_msg_t *m) {
         break;
     case PROTO_STOP:
         if (a->engine && engine_run_id(a->engine) == m->u.stop.run_id) engine_stop(a->engine);
+        break;
+    case PROTO_USERS:
+        s_on_users(a, &m->u.users);
         break;
     case PROTO_QUIT:
         log_info("the master says quit");
@@ -192,19 +226,134 @@ static void s_on_check(loop_t *loop, void *arg) {
     s_drain_socket(arg);
 }
 
+/* --- the link: refusals, and no answer at all --- */
+
+static void s_on_retry(loop_t *loop, void *arg) {
+    (void)loop;
+    agent_t *a = arg;
+    /* libzmq gave up on the refused connection: make a new one. */
+    zmq_disconnect(a->sock, a->o->master);
+    if (zmq_connect(a->sock, a->o->master) != 0) {
+        log_error("cannot connect to master %s: %s", a->o->master, zmq_strerror(errno));
+    }
+}
+
+static void s_explain_broken(const agent_t *a, uint32_t protocol_error) {
+    if (protocol_error == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC ||
+        protocol_error == ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE) {
+        log_error("the CURVE handshake with the master at %s failed: check that --master-key "
+                  "is this master's public key (the .pub file beside its --key); trying again "
+                  "every %u s",
+                  a->o->master, AGENT_REFUSED_RETRY_MS / 1000u);
+    } else if (protocol_error != ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
+        log_error("the handshake with the master at %s failed (ZeroMQ protocol error 0x%x): is "
+                  "it a barrage master? trying again every %u s",
+                  a->o->master, protocol_error, AGENT_REFUSED_RETRY_MS / 1000u);
+    } else if (a->o->master_key) {
+        log_error("the master at %s has no CURVE keys but this worker has: start the master "
+                  "with --key and --allow, or this worker without --master-key and --key; "
+                  "trying again every %u s",
+                  a->o->master, AGENT_REFUSED_RETRY_MS / 1000u);
+    } else {
+        log_error("the master at %s requires CURVE keys: start this worker with --master-key "
+                  "MASTER.pub --key WORKER.key (and WORKER.key.pub in the master's --allow); "
+                  "trying again every %u s",
+                  a->o->master, AGENT_REFUSED_RETRY_MS / 1000u);
+    }
+}
+
+/* libzmq gave up on the connection: say why (once until the next welcome)
+ * and connect again a little later. */
+static void s_on_gave_up(agent_t *a, watch_event_t why) {
+    const watch_stats_t *st = watch_stats(a->watch);
+    if (a->gave_up_logged) {
+        log_debug("the master refused this worker again (%u times, %u failed handshakes)",
+                  st->refusals, st->handshake_failures);
+    } else if (why == WATCH_REFUSED) {
+        log_error("the master at %s refused this worker's key %s (status %u): the master "
+                  "must list this worker's .pub file with --allow; trying again every %u s",
+                  a->o->master, a->o->public_key ? a->o->public_key : "(none)",
+                  st->refusal_status, AGENT_REFUSED_RETRY_MS / 1000u);
+    } else {
+        s_explain_broken(a, st->protocol_error);
+    }
+    a->gave_up_logged = true;
+    loop_timer_start(a->loop, &a->retry, clock_now_us() + AGENT_REFUSED_RETRY_MS * 1000ull);
+}
+
+static void s_on_watch_fd(loop_t *loop, int fd, uint32_t events, void *arg) {
+    (void)loop, (void)fd, (void)events;
+    agent_t *a = arg;
+    watch_event_t why = watch_drain(a->watch);
+    if (why != WATCH_NOTHING) s_on_gave_up(a, why);
+}
+
+/* Why no master answered, as far as this side can tell. */
+static const char *s_unanswered_hint(const agent_t *a) {
+    const watch_stats_t *st = watch_stats(a->watch);
+    if (st->refusals || st->protocol_error) return "see the error above";
+    if (a->o->master_key && st->handshake_failures) {
+        return "connections were made but the CURVE handshake failed: check that --master-key "
+               "is this master's public key (the .pub file beside its --key)";
+    }
+    if (a->o->master_key) {
+        return "is the master running and reachable? check also that --master-key is its "
+               "public key (the .pub file beside its --key)";
+    }
+    if (st->handshake_failures) {
+        return "connections were made but the handshake failed: if the master has keys, give "
+               "this worker --master-key MASTER.pub and --key WORKER.key";
+    }
+    return "is the master running and reachable?";
+}
+
+static void s_warn_unanswered(agent_t *a, uint64_t now) {
+    if (a->welcomed || now < a->next_warn_us) return;
+    log_warn("no master answered at %s within %.0f s (still trying): %s", a->o->master,
+             (double)(now - a->waiting_since_us) / 1e6, s_unanswered_hint(a));
+    a->next_warn_us = now + (uint64_t)a->warn_gap_ms * 1000u;
+    a->warn_gap_ms = a->warn_gap_ms * 2 > AGENT_NO_MASTER_MAX_GAP_MS ? AGENT_NO_MASTER_MAX_GAP_MS
+                                                                     : a->warn_gap_ms * 2;
+}
+
+static void s_start_waiting(agent_t *a, uint64_t now) {
+    a->waiting_since_us = now;
+    a->next_warn_us = now + AGENT_NO_MASTER_WARN_MS * 1000ull;
+    a->warn_gap_ms = AGENT_NO_MASTER_WARN_MS * 2;
+}
+
 /* --- timers and signals --- */
+
+/* A master silent for master_timeout_ms is gone: stop all traffic at once
+ * (never keep firing on our own) and wait for a master again. Otherwise
+ * look again exactly when the timeout would run out. */
+static void s_check_master(agent_t *a, uint64_t now) {
+    if (!a->welcomed) return;
+    uint64_t deadline = a->last_master_us + (uint64_t)a->master_timeout_ms * 1000u;
+    if (now < deadline) {
+        loop_timer_start(a->loop, &a->silence, deadline);
+        return;
+    }
+    log_warn("master silent for %u ms: %s and waiting for a master", a->master_timeout_ms,
+             a->engine ? "stopping all traffic of the run" : "idle");
+    engine_destroy(&a->engine);
+    a->welcomed = false;
+    s_start_waiting(a, now);
+}
+
+static void s_on_silence(loop_t *loop, void *arg) {
+    (void)loop;
+    s_check_master(arg, clock_now_us());
+}
 
 static void s_on_tick(loop_t *loop, void *arg) {
     agent_t *a = arg;
     uint64_t now = clock_now_us();
-    if (a->welcomed && now - a->last_master_us > (uint64_t)a->master_timeout_ms * 1000u) {
-        log_warn("master silent for %u ms: stopping all traffic and waiting for a master",
-                 a->master_timeout_ms);
-        engine_destroy(&a->engine);
-        a->welcomed = false;
-    }
+    s_check_master(a, now);
     if (!a->welcomed) {
-        s_hello(a);
+        s_warn_unanswered(a, now);
+        /* Refused: no connection to say hello on until s_on_retry makes one. */
+        if (!loop_timer_armed(&a->retry)) s_hello(a);
     } else {
         proto_msg_t m = {.type = PROTO_HEARTBEAT};
         m.u.heartbeat.run_id = a->engine ? engine_run_id(a->engine) : 0;
@@ -245,6 +394,35 @@ static int s_setup_signals(agent_t *a) {
 
 /* --- setup --- */
 
+/* CURVE client: the master must prove it holds the secret of master_key. */
+static int s_curve(agent_t *a) {
+    const agent_opts_t *o = a->o;
+    if (!o->master_key) return 0;
+    if (zmq_setsockopt(a->sock, ZMQ_CURVE_SERVERKEY, o->master_key, strlen(o->master_key) + 1) ||
+        zmq_setsockopt(a->sock, ZMQ_CURVE_PUBLICKEY, o->public_key, strlen(o->public_key) + 1) ||
+        zmq_setsockopt(a->sock, ZMQ_CURVE_SECRETKEY, o->secret_key, strlen(o->secret_key) + 1)) {
+        log_error("cannot set the CURVE keys: %s (%s:%d)", zmq_strerror(errno), __FILE__,
+                  __LINE__);
+        return -1;
+    }
+    return 0;
+}
+
+static int s_watch(agent_t *a) {
+    char *err = NULL;
+    a->watch = watch_new(a->zctx, a->sock, &err);
+    if (!a->watch) {
+        log_error("%s (%s:%d)", err, __FILE__, __LINE__);
+        free(err);
+        return -1;
+    }
+    int fd = watch_fd(a->watch);
+    if (fd < 0 || loop_watch(a->loop, fd, EPOLLIN | EPOLLET, s_on_watch_fd, a) != 0) return -1;
+    /* An edge comes only once the PAIR has been found empty: look once now. */
+    watch_drain(a->watch);
+    return 0;
+}
+
 static int s_connect(agent_t *a, const char *endpoint) {
     a->zctx = zmq_ctx_new();
     a->sock = a->zctx ? zmq_socket(a->zctx, ZMQ_DEALER) : NULL;
@@ -257,6 +435,7 @@ static int s_connect(agent_t *a, const char *endpoint) {
     zmq_setsockopt(a->sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
     zmq_setsockopt(a->sock, ZMQ_RECONNECT_IVL, &ivl_ms, sizeof ivl_ms);
     zmq_setsockopt(a->sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max_ms, sizeof ivl_max_ms);
+    if (s_curve(a) != 0 || s_watch(a) != 0) return -1;
     if (zmq_connect(a->sock, endpoint) != 0) {
         log_error("cannot connect to master %s: %s", endpoint, zmq_strerror(errno));
         return -1;
@@ -272,6 +451,7 @@ static int s_connect(agent_t *a, const char *endpoint) {
 
 static void s_teardown(agent_t *a) {
     engine_destroy(&a->engine);
+    watch_destroy(&a->watch);
     if (a->sock) zmq_close(a->sock);
     if (a->zctx) zmq_ctx_term(a->zctx);
     if (a->sigfd > 0) close(a->sigfd);
@@ -280,7 +460,7 @@ static void s_teardown(agent_t *a) {
 }
 
 int agent_run(const agent_opts_t *opts) {
-    agent_t a = {.sigfd = -1, .exit_code = AGENT_EXIT_OK};
+    agent_t a = {.sigfd = -1, .exit_code = AGENT_EXIT_OK, .o = opts};
     a.heartbeat_ms = opts->heartbeat_ms ? opts->heartbeat_ms : 1000;
     a.master_timeout_ms = opts->master_timeout_ms ? opts->master_timeout_ms
                                                   : AGENT_MASTER_TIMEOUT_MS;
@@ -290,17 +470,23 @@ int agent_run(const agent_opts_t *opts) {
     loop_timer_init(&a.tick, s_on_tick, &a);
     loop_timer_init(&a.check, s_on_check, &a);
     loop_timer_init(&a.reap, s_on_reap, &a);
+    loop_timer_init(&a.silence, s_on_silence, &a);
+    loop_timer_init(&a.retry, s_on_retry, &a);
     if (!a.loop || s_setup_signals(&a) != 0 || s_connect(&a, opts->master) != 0) {
         s_teardown(&a);
         return AGENT_EXIT_RUNTIME;
     }
-    log_info("worker %s connecting to %s", a.id, opts->master);
+    log_info("worker %s connecting to %s%s", a.id, opts->master,
+             opts->master_key ? " with CURVE keys" : "");
+    s_start_waiting(&a, clock_now_us());
     loop_timer_start(a.loop, &a.tick, clock_now_us());
     if (loop_run(a.loop) != 0) a.exit_code = AGENT_EXIT_RUNTIME;
     /* Timers must be disarmed before the loop that holds them goes away. */
     loop_timer_stop(a.loop, &a.tick);
     loop_timer_stop(a.loop, &a.check);
     loop_timer_stop(a.loop, &a.reap);
+    loop_timer_stop(a.loop, &a.silence);
+    loop_timer_stop(a.loop, &a.retry);
     s_teardown(&a);
     return a.exit_code;
 }

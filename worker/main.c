@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/keys.h"
 #include "common/log.h"
 #include "worker/agent.h"
 
@@ -22,6 +23,10 @@ static void s_usage(FILE *out) {
             "  -m, --master ENDPOINT   master's ZeroMQ endpoint (required)\n"
             "  -p, --processes N|auto  worker processes on this machine (default 1; auto = one per core)\n"
             "      --id ID             worker id (default HOSTNAME-PID; with -p, ID-i)\n"
+            "      --master-key FILE   the master's public key (its .pub file): talk only to\n"
+            "                          that master, over CURVE (needs --key)\n"
+            "      --key FILE          this worker's key pair (barrage keygen), which the\n"
+            "                          master must --allow (needs --master-key; -p shares it)\n"
             "      --heartbeat MS      heartbeat interval in ms (default 1000)\n"
             "      --log-level L       error, warn, info (default) or debug\n"
             "  -v, --verbose           debug logging\n"
@@ -54,6 +59,35 @@ static int s_parse_level(const char *text, log_level_t *out) {
     return -1;
 }
 
+/* Reads --master-key and --key into the keys the agents use. Returns 0, or
+ * -1 after printing the error (which names the file). */
+static int s_load_keys(const char *master_key_path, const char *key_path, keys_z85_t master_key,
+                       keys_pair_t *pair, agent_opts_t *opts) {
+    if (!master_key_path && !key_path) return 0;
+    if (!master_key_path || !key_path) {
+        fprintf(stderr, "barrage-worker: error: --master-key and --key go together: "
+                        "--master-key is the master's public key (its .pub file), --key this "
+                        "worker's key pair (make one with 'barrage keygen worker.key')\n");
+        return -1;
+    }
+    if (!keys_available()) {
+        fprintf(stderr, "barrage-worker: error: this libzmq has no CURVE support (it must be "
+                        "built with libsodium)\n");
+        return -1;
+    }
+    char *err = NULL;
+    if (keys_read_public(master_key_path, master_key, &err) != 0 ||
+        keys_read_pair(key_path, pair, &err) != 0) {
+        fprintf(stderr, "barrage-worker: error: %s\n", err);
+        free(err);
+        return -1;
+    }
+    opts->master_key = master_key;
+    opts->public_key = pair->public_z85;
+    opts->secret_key = pair->secret_z85;
+    return 0;
+}
+
 static int s_run_one(const agent_opts_t *opts) {
     signal(SIGPIPE, SIG_IGN);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -63,6 +97,18 @@ static int s_run_one(const agent_opts_t *opts) {
     int rc = agent_run(opts);
     curl_global_cleanup();
     return rc;
+}
+
+/* The children of s_run_many, for the signal handler that forwards to them. */
+static pid_t *s_children;
+static long s_n_children;
+
+static void s_forward(int sig) {
+    int saved = errno;
+    for (long i = 0; i < s_n_children; i++) {
+        if (s_children[i] > 0) kill(s_children[i], sig);
+    }
+    errno = saved;
 }
 
 /* Forks n agents; the children die with the parent. Returns the worst exit code. */
@@ -89,16 +135,28 @@ static int s_run_many(const agent_opts_t *opts, long n) {
         pids[i] = pid;
     }
     /* Forward SIGINT/SIGTERM to the children, which stop their runs cleanly. */
-    signal(SIGINT, SIG_IGN);
-    signal(SIGTERM, SIG_IGN);
+    s_children = pids;
+    s_n_children = n;
+    struct sigaction sa = {.sa_handler = s_forward};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     int worst = 0;
     for (long i = 0; i < n; i++) {
         int status;
-        if (pids[i] > 0 && waitpid(pids[i], &status, 0) == pids[i]) {
+        pid_t got;
+        if (pids[i] <= 0) continue;
+        while ((got = waitpid(pids[i], &status, 0)) < 0 && errno == EINTR) {
+        }
+        if (got == pids[i]) {
             int code = WIFEXITED(status) ? WEXITSTATUS(status) : AGENT_EXIT_RUNTIME;
             if (code > worst) worst = code;
         }
     }
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    s_n_children = 0;
+    s_children = NULL;
     free(pids);
     return worst;
 }
@@ -109,8 +167,10 @@ int main(int argc, char **argv) {
         {"id", required_argument, 0, 'i'},     {"heartbeat", required_argument, 0, 'b'},
         {"verbose", no_argument, 0, 'v'},      {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
-        {"log-level", required_argument, 0, 'L'}, {0, 0, 0, 0}};
+        {"log-level", required_argument, 0, 'L'}, {"master-key", required_argument, 0, 'M'},
+        {"key", required_argument, 0, 'k'},       {0, 0, 0, 0}};
     agent_opts_t opts = {0};
+    const char *master_key_path = NULL, *key_path = NULL;
     long processes = 1;
     log_level_t level = LOG_LEVEL_INFO;
     int c;
@@ -118,6 +178,8 @@ int main(int argc, char **argv) {
         switch (c) {
         case 'm': opts.master = optarg; break;
         case 'i': opts.id = optarg; break;
+        case 'M': master_key_path = optarg; break;
+        case 'k': key_path = optarg; break;
         case 'b': opts.heartbeat_ms = (uint32_t)strtoul(optarg, NULL, 10); break;
         case 'v': level = LOG_LEVEL_DEBUG; break;
         case 'L':
@@ -146,6 +208,13 @@ int main(int argc, char **argv) {
         s_usage(stderr);
         return AGENT_EXIT_USAGE;
     }
+    keys_z85_t master_key;
+    keys_pair_t pair;
+    if (s_load_keys(master_key_path, key_path, master_key, &pair, &opts) != 0) {
+        return AGENT_EXIT_USAGE;
+    }
     log_init("worker", level);
-    return processes == 1 ? s_run_one(&opts) : s_run_many(&opts, processes);
+    int rc = processes == 1 ? s_run_one(&opts) : s_run_many(&opts, processes);
+    explicit_bzero(&pair, sizeof pair);
+    return rc;
 }

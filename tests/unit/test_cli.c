@@ -119,7 +119,8 @@ Test(cli, options_may_come_before_the_command) {
 Test(cli, master_options) {
     cli_opts_t o;
     cr_assert_eq(PARSE(&o, "master", "load.yaml", "--bind", "tcp://0.0.0.0:6000",
-                       "--expect-workers", "3", "--wait-workers", "30s", "-t", "10s"),
+                       "--expect-workers", "3", "--wait-workers", "30s", "-t", "10s",
+                       "--insecure"),
                  0);
     cr_expect_eq(o.command, CLI_MASTER);
     cr_expect_str_eq(o.scenario, "load.yaml");
@@ -206,7 +207,8 @@ Test(cli, usage_text_names_commands_options_and_exit_codes) {
     const char *want[] = {"usage: barrage", "run SCENARIO", "master SCENARIO",
                           "validate SCENARIO", "--users", "--spawn-rate", "--run-time",
                           "--host", "--workers", "--bind", "--expect-workers", "--wait-workers",
-                          "Exit status"};
+                          "keygen PATH", "--key FILE", "--allow PATH", "--insecure",
+                          "--master-key", "Exit status"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         cr_expect_not_null(strstr(text, want[i]), "usage lacks '%s'", want[i]);
     free(text);
@@ -258,4 +260,66 @@ Test(cli, report_and_compare_errors) {
     EXPECT_USAGE_ERROR("--fail-on-regression wants", "compare", "a", "b", "--fail-on-regression",
                        "lots");
     EXPECT_USAGE_ERROR("unexpected argument", "compare", "a", "b", "c");
+}
+
+Test(cli, keygen_command) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "keygen", "master.key"), 0);
+    cr_expect_eq(o.command, CLI_KEYGEN);
+    cr_expect_str_eq(o.scenario, "master.key");
+    cr_expect(!o.force);
+    cr_assert_eq(PARSE(&o, "keygen", "--force", "w.key"), 0);
+    cr_expect(o.force);
+    EXPECT_USAGE_ERROR("keygen needs a PATH", "keygen");
+}
+
+Test(cli, master_keys_and_allow) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "master", "s.yaml", "--bind", "tcp://0.0.0.0:5557", "--key", "m.key",
+                       "--allow", "workers/", "--allow", "extra.pub"),
+                 0);
+    cr_expect_str_eq(o.key_path, "m.key");
+    cr_assert_eq(o.n_allow, 2);
+    cr_expect_str_eq(o.allow[0], "workers/");
+    cr_expect_str_eq(o.allow[1], "extra.pub");
+    cr_expect(!o.insecure);
+    cr_assert_eq(PARSE(&o, "run", "s.yaml", "--key", "m.key", "--allow", "w.pub"), 0);
+    cr_expect_str_eq(o.key_path, "m.key");
+}
+
+Test(cli, keys_come_together) {
+    EXPECT_USAGE_ERROR("--key needs --allow", "master", "s.yaml", "--key", "m.key");
+    EXPECT_USAGE_ERROR("--key needs --allow", "run", "s.yaml", "--key", "m.key");
+    EXPECT_USAGE_ERROR("--allow needs --key", "master", "s.yaml", "--allow", "w.pub");
+    EXPECT_USAGE_ERROR("pass only one of them", "master", "s.yaml", "--key", "m.key", "--allow",
+                       "w.pub", "--insecure");
+}
+
+Test(cli, beyond_loopback_needs_keys_or_insecure) {
+    EXPECT_USAGE_ERROR("--bind tcp://0.0.0.0:5557 lets other machines connect", "master",
+                       "s.yaml", "--bind", "tcp://0.0.0.0:5557");
+    EXPECT_USAGE_ERROR("--insecure", "master", "s.yaml", "--bind", "tcp://*:5557");
+    EXPECT_USAGE_ERROR("barrage keygen master.key", "master", "s.yaml", "--bind",
+                       "tcp://10.0.0.2:5557");
+    cli_opts_t o;
+    cr_expect_eq(PARSE(&o, "master", "s.yaml", "--bind", "tcp://0.0.0.0:5557", "--insecure"), 0);
+    cr_expect(o.insecure);
+    cr_expect_eq(PARSE(&o, "master", "s.yaml", "--bind", "tcp://127.0.0.1:0"), 0);
+    cr_expect_eq(PARSE(&o, "master", "s.yaml"), 0, "the default bind is loopback");
+}
+
+Test(cli, endpoint_is_loopback) {
+    const char *local[] = {"tcp://127.0.0.1:5557", "tcp://127.1.2.3:0",   "tcp://localhost:5557",
+                           "tcp://LocalHost:1",    "tcp://[::1]:5557",    "ipc:///tmp/barrage",
+                           "inproc://x",           "tcp://[::ffff:127.0.0.1]:1"};
+    const char *remote[] = {"tcp://0.0.0.0:5557", "tcp://*:5557",         "tcp://10.0.0.2:5557",
+                            "tcp://[::]:5557",    "tcp://eth0:5557",      "tcp://example.com:1",
+                            "tcp://128.0.0.1:1",  "tcp://127.0.0.1",      "udp://127.0.0.1:1",
+                            "tcp://[::1:5557",    "tcp://:5557",          "tcp://[::2]:1"};
+    for (size_t i = 0; i < sizeof local / sizeof local[0]; i++) {
+        cr_expect(cli_endpoint_is_loopback(local[i]), "%s", local[i]);
+    }
+    for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++) {
+        cr_expect(!cli_endpoint_is_loopback(remote[i]), "%s", remote[i]);
+    }
 }

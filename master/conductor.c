@@ -13,8 +13,10 @@
 #include "common/log.h"
 #include "common/xmalloc.h"
 #include "master/live.h"
+#include "master/rebalance.h"
 #include "master/split.h"
 #include "master/timeline.h"
+#include "master/zap.h"
 #include "master/summary.h"
 #include "proto/wire.h"
 
@@ -26,6 +28,7 @@ static volatile sig_atomic_t s_signalled;
 struct conductor {
     const conductor_opts_t *o;
     void *zctx, *sock;
+    zap_t *zap; /* the CURVE authenticator, when the master has keys */
     char endpoint[256];
     registry_t reg;
     results_t *results;
@@ -39,6 +42,12 @@ struct conductor {
     uint64_t run_start_us, run_stop_us;
     uint64_t run_start_wall_ms, run_stop_wall_ms;
     uint64_t next_heartbeat_us, next_live_us, last_live_us;
+    /* Rebalancing: the run's users per class, the next user id never given
+     * out, the next worker position; set when a worker is lost or joins. */
+    uint32_t *per_class;
+    uint64_t next_user_id;
+    uint32_t next_position;
+    bool rebalance_due;
 };
 
 static void s_on_signal(int sig) {
@@ -57,6 +66,11 @@ static int s_bind(conductor_t *c, char **err) {
     zmq_setsockopt(c->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
     zmq_setsockopt(c->sock, ZMQ_ROUTER_HANDOVER, &one, sizeof one);
     zmq_setsockopt(c->sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
+    /* The ZAP handler must be in place before the first handshake. */
+    if (c->o->curve_secret) {
+        c->zap = zap_new(c->zctx, c->o->allowed, err);
+        if (!c->zap || zap_curve_server(c->sock, c->o->curve_secret, err) != 0) return -1;
+    }
     /* "tcp://host:0" asks the OS for a free port; libzmq spells that "*". */
     char *bind = xstrdup(c->o->bind);
     size_t len = strlen(bind);
@@ -93,8 +107,10 @@ void conductor_destroy(conductor_t **cp) {
     if (!cp || !*cp) return;
     conductor_t *c = *cp;
     if (c->sock) zmq_close(c->sock);
+    zap_destroy(&c->zap);
     if (c->zctx) zmq_ctx_term(c->zctx);
     registry_fini(&c->reg);
+    free(c->per_class);
     results_destroy(&c->results);
     timeline_destroy(&c->timeline);
     live_destroy(&c->live);
@@ -119,13 +135,21 @@ static bool s_in_run(const worker_entry_t *w) {
 
 /* --- starting and stopping the run --- */
 
+/* A RUN with this worker's share: per_class users, ids from first_user_id,
+ * started at spawn_rate, for duration_ms (less for a worker joining late). */
 static void s_send_run(conductor_t *c, worker_entry_t *w, uint32_t n_workers, uint32_t pos,
-                       uint32_t *per_class, uint64_t first_user_id) {
+                       uint32_t *per_class, uint64_t first_user_id, double spawn_rate,
+                       uint64_t duration_ms) {
     const scenario_t *sc = c->o->scenario;
     proto_msg_t m = {.type = PROTO_RUN};
     proto_run_t *r = &m.u.run;
     uint32_t users = 0;
     for (size_t k = 0; k < sc->n_classes; k++) users += per_class[k];
+    bool open = c->o->rate > 0;
+    uint32_t slot = pos % n_workers; /* shares and phase among the run's workers */
+    proto_stage_t *stages = xcalloc(c->o->n_stages + 1, sizeof *stages);
+    split_stages(c->o->stages, c->o->n_stages, open, n_workers, slot, stages);
+    uint32_t max_users = split_count_share(c->o->max_users, n_workers, slot);
     *r = (proto_run_t){.run_id = c->run_id,
                        .scenario_name = (char *)c->o->scenario_name,
                        .scenario_text = (char *)c->o->scenario_text,
@@ -136,15 +160,36 @@ static void s_send_run(conductor_t *c, worker_entry_t *w, uint32_t n_workers, ui
                        .first_user_id = first_user_id,
                        .n_classes = (uint32_t)sc->n_classes,
                        .users_per_class = per_class,
-                       .spawn_rate = c->o->users ? c->o->spawn_rate * users / c->o->users : 0,
-                       .duration_ms = c->o->duration_ms,
+                       .spawn_rate = spawn_rate,
+                       .arrival_rate = open ? split_rate_share(c->o->rate, n_workers, slot) : 0,
+                       .max_users = open ? (max_users ? max_users : 1) : 0,
+                       .n_stages = (uint32_t)c->o->n_stages,
+                       .stages = stages,
+                       .duration_ms = duration_ms,
                        .report_interval_ms = c->o->report_ms,
                        .heartbeat_interval_ms = c->o->heartbeat_ms,
                        .n_files = c->o->n_files,
                        .files = (proto_file_t *)c->o->files};
-    w->assigned = users;
+    registry_set_share(w, per_class, sc->n_classes);
+    if (open) w->assigned = r->max_users; /* its slots: the user ids it may use */
     w->state = WORKER_RUNNING;
     w->reports = 0;
+    s_send(c, w, &m);
+    free(stages);
+}
+
+/* A new share of the running run for a worker already in it. */
+static void s_send_users(conductor_t *c, worker_entry_t *w, const uint32_t *per_class,
+                         uint64_t first_user_id, uint32_t n_user_ids, double spawn_rate) {
+    size_t n_classes = c->o->scenario->n_classes;
+    proto_msg_t m = {.type = PROTO_USERS};
+    m.u.users = (proto_users_t){.run_id = c->run_id,
+                                .n_classes = (uint32_t)n_classes,
+                                .users_per_class = (uint32_t *)per_class,
+                                .spawn_rate = spawn_rate,
+                                .first_user_id = first_user_id,
+                                .n_user_ids = n_user_ids};
+    registry_set_share(w, per_class, n_classes);
     s_send(c, w, &m);
 }
 
@@ -152,7 +197,7 @@ static void s_start_run(conductor_t *c) {
     const scenario_t *sc = c->o->scenario;
     uint32_t n_workers = (uint32_t)registry_count(&c->reg, WORKER_READY);
     uint32_t *weights = xcalloc(sc->n_classes, sizeof *weights);
-    uint32_t *per_class = xcalloc(sc->n_classes, sizeof *per_class);
+    uint32_t *per_class = xcalloc(sc->n_classes ? sc->n_classes : 1, sizeof *per_class);
     uint32_t *table = xcalloc((size_t)n_workers * sc->n_classes, sizeof *table);
     for (size_t k = 0; k < sc->n_classes; k++) weights[k] = sc->classes[k].weight;
     split_classes(c->o->users, weights, sc->n_classes, per_class);
@@ -163,12 +208,20 @@ static void s_start_run(conductor_t *c) {
     for (size_t i = 0; i < c->reg.n; i++) {
         worker_entry_t *w = &c->reg.items[i];
         if (w->state != WORKER_READY) continue;
-        s_send_run(c, w, n_workers, pos, &table[(size_t)pos * sc->n_classes], next_user_id);
+        uint32_t *row = &table[(size_t)pos * sc->n_classes];
+        uint32_t users = 0;
+        for (size_t k = 0; k < sc->n_classes; k++) users += row[k];
+        double rate = c->o->users ? c->o->spawn_rate * users / c->o->users : 0;
+        s_send_run(c, w, n_workers, pos, row, next_user_id, rate, c->o->duration_ms);
         next_user_id += w->assigned;
         pos++;
     }
     free(weights);
-    free(per_class);
+    free(c->per_class);
+    c->per_class = per_class; /* kept: rebalancing hands out these totals */
+    c->next_user_id = next_user_id;
+    c->next_position = n_workers;
+    c->rebalance_due = false;
     free(table);
     c->phase = PHASE_RUNNING;
     c->run_start_us = clock_now_us();
@@ -195,19 +248,142 @@ static void s_stop_run(conductor_t *c) {
     }
 }
 
+/* --- lost and joining workers --- */
+
+/* Marks a worker of the run lost: its stats up to its last report stay in
+ * the results, and while the run goes on its users go to the others. */
+static void s_mark_lost(conductor_t *c, worker_entry_t *w, const char *why) {
+    w->state = WORKER_LOST;
+    w->lost_at_ms = clock_wall_ms();
+    log_warn("worker %s on %s lost: %s; its stats up to its last report are kept (%llu "
+             "reports)%s",
+             w->worker_id, w->hostname, why, (unsigned long long)w->reports,
+             c->phase == PHASE_RUNNING ? "; its users go to the other workers" : "");
+    if (c->phase == PHASE_RUNNING) c->rebalance_due = true;
+}
+
+/* The open model's rebalance: the n workers in ws (running, or joining:
+ * READY) share the arrival rate and max_users exactly again, worker j taking
+ * share j, so the total rate stays what was asked whoever was lost or joined.
+ * A running worker rescales its schedule (stages included) to its new share
+ * and gets a fresh block of user ids for its slots. */
+static void s_rebalance_open(conductor_t *c, worker_entry_t **ws, uint32_t n) {
+    uint64_t now = clock_now_us();
+    uint64_t left_ms = c->phase_deadline_us > now ? (c->phase_deadline_us - now) / 1000u : 1;
+    uint32_t *none = xcalloc(c->o->scenario->n_classes + 1, sizeof *none);
+    for (uint32_t j = 0; j < n; j++) {
+        uint64_t first = c->next_user_id;
+        if (ws[j]->state == WORKER_READY) {
+            s_send_run(c, ws[j], n, j, none, first, 0, left_ms ? left_ms : 1);
+            c->next_user_id += ws[j]->assigned;
+            continue;
+        }
+        uint32_t max_users = split_count_share(c->o->max_users, n, j);
+        proto_msg_t m = {.type = PROTO_USERS};
+        m.u.users = (proto_users_t){.run_id = c->run_id,
+                                    .n_classes = (uint32_t)c->o->scenario->n_classes,
+                                    .users_per_class = none,
+                                    .first_user_id = first,
+                                    .n_user_ids = max_users ? max_users : 1,
+                                    .arrival_rate = split_rate_share(c->o->rate, n, j),
+                                    .max_users = max_users ? max_users : 1};
+        c->next_user_id += m.u.users.n_user_ids;
+        ws[j]->assigned = m.u.users.max_users;
+        s_send(c, ws[j], &m);
+    }
+    log_info("rebalanced: %u workers share %g iterations/s", n, c->o->rate);
+    free(none);
+}
+
+/* Gives the users of lost or refused workers to the workers still running,
+ * and workers that joined mid-run their share, moving as few users as
+ * possible, at the run's spawn rate (see master/rebalance.h). */
+static void s_rebalance(conductor_t *c) {
+    c->rebalance_due = false;
+    size_t k = c->o->scenario->n_classes;
+    worker_entry_t **ws = xcalloc(c->reg.n ? c->reg.n : 1, sizeof *ws);
+    uint32_t n = 0;
+    for (size_t i = 0; i < c->reg.n; i++) {
+        worker_entry_t *w = &c->reg.items[i];
+        if (w->state == WORKER_RUNNING || w->state == WORKER_READY) ws[n++] = w;
+    }
+    if (c->o->rate > 0) {
+        if (n > 0) s_rebalance_open(c, ws, n);
+        free(ws);
+        return;
+    }
+    uint32_t *cur = xcalloc((size_t)n * k + 1, sizeof *cur);
+    uint32_t *out = xcalloc((size_t)n * k + 1, sizeof *out);
+    for (uint32_t j = 0; j < n; j++) {
+        if (ws[j]->state == WORKER_RUNNING && ws[j]->class_users) {
+            memcpy(&cur[j * k], ws[j]->class_users, k * sizeof *cur);
+        }
+    }
+    if (n > 0 && rebalance_plan(c->per_class, k, cur, n, out) == 0) {
+        uint32_t total_moves = 0, moved = 0;
+        for (uint32_t j = 0; j < n; j++) {
+            total_moves += rebalance_moves(&cur[j * k], &out[j * k], k);
+        }
+        uint64_t now = clock_now_us();
+        uint64_t left_ms = c->phase_deadline_us > now ? (c->phase_deadline_us - now) / 1000u : 1;
+        for (uint32_t j = 0; j < n; j++) {
+            uint32_t moves = rebalance_moves(&cur[j * k], &out[j * k], k);
+            uint32_t starts = rebalance_starts(&cur[j * k], &out[j * k], k);
+            double rate = rebalance_rate(c->o->spawn_rate, moves, total_moves);
+            uint64_t first = c->next_user_id;
+            c->next_user_id += starts;
+            moved += moves;
+            if (ws[j]->state == WORKER_READY) {
+                s_send_run(c, ws[j], n, c->next_position++, &out[j * k], first, rate,
+                           left_ms ? left_ms : 1);
+            } else if (moves) {
+                s_send_users(c, ws[j], &out[j * k], first, starts, rate);
+            }
+        }
+        if (moved) {
+            log_info("rebalanced: %u users started or retired so that %u workers share %u users",
+                     moved, n, c->o->users);
+        }
+    }
+    free(cur);
+    free(out);
+    free(ws);
+}
+
+/* A worker counted as lost speaks again (a network hiccup longer than the
+ * loss timeout): its users run elsewhere now, so it must stop firing. What
+ * it reports from now on is not counted. */
+static void s_on_lost_message(conductor_t *c, worker_entry_t *w, const proto_msg_t *m) {
+    uint32_t run_id = 0;
+    if (m->type == PROTO_HEARTBEAT) run_id = m->u.heartbeat.run_id;
+    if (m->type == PROTO_STATS) run_id = m->u.stats.run_id;
+    if (run_id == 0 || run_id != c->run_id) return;
+    log_debug("worker %s, counted as lost, still runs run %u: told to stop", w->worker_id, run_id);
+    proto_msg_t stop = {.type = PROTO_STOP};
+    stop.u.stop.run_id = run_id;
+    s_send(c, w, &stop);
+}
+
 /* --- messages from workers --- */
 
 static void s_on_hello(conductor_t *c, const void *rid, size_t rid_bytes, const proto_hello_t *h) {
     worker_entry_t *w = registry_find(&c->reg, rid, rid_bytes);
+    if (w && (s_in_run(w) || w->state == WORKER_LOST)) {
+        /* It restarted or lost us: whatever it ran is gone. The old entry
+         * stays (lost, for the report); the worker comes in anew. */
+        if (s_in_run(w)) s_mark_lost(c, w, "it said hello again (restarted, or lost the master)");
+        registry_detach(w);
+        w = NULL;
+    }
     if (!w) {
         w = registry_add(&c->reg, rid, rid_bytes, h->worker_id, h->hostname);
+        bool joins = c->phase == PHASE_RUNNING;
         log_info("worker %s joined from %s (pid %u, %u cpus)%s", h->worker_id, h->hostname,
-                 h->pid, h->cpus, c->phase == PHASE_WAITING ? "" : "; idle until the next run");
-    } else if (s_in_run(w)) {
-        /* It restarted or lost us: whatever it was running is gone. */
-        log_warn("worker %s said hello again mid-run: counting it as lost", w->worker_id);
-        w->state = WORKER_LOST;
-        w->lost_at_ms = clock_wall_ms();
+                 h->pid, h->cpus,
+                 c->phase == PHASE_WAITING ? ""
+                 : joins                   ? "; it gets a share of the running run"
+                                           : "; idle until the next run");
+        if (joins) c->rebalance_due = true;
     }
     w->pid = h->pid;
     w->cpus = h->cpus;
@@ -253,6 +429,10 @@ static void s_on_stats(conductor_t *c, worker_entry_t *w, const proto_msg_t *m) 
 
 static void s_on_message(conductor_t *c, worker_entry_t *w, const proto_msg_t *m) {
     w->last_seen_us = clock_now_us();
+    if (w->state == WORKER_LOST) {
+        s_on_lost_message(c, w, m);
+        return;
+    }
     switch (m->type) {
     case PROTO_STATS:
     case PROTO_FINAL:
@@ -263,7 +443,10 @@ static void s_on_message(conductor_t *c, worker_entry_t *w, const proto_msg_t *m
         break;
     case PROTO_REJECT:
         log_error("worker %s refused the run: %s", w->worker_id, m->u.reject.reason);
-        if (s_in_run(w)) w->state = WORKER_REFUSED;
+        if (s_in_run(w)) {
+            w->state = WORKER_REFUSED;
+            if (c->phase == PHASE_RUNNING) c->rebalance_due = true; /* its users go elsewhere */
+        }
         break;
     default:
         log_warn("unexpected %s message from worker %s: dropped", proto_type_name(m->type),
@@ -354,21 +537,25 @@ static void s_check_lost(conductor_t *c, uint64_t now) {
     for (size_t i = 0; i < c->reg.n; i++) {
         worker_entry_t *w = &c->reg.items[i];
         if (!s_in_run(w) || now - w->last_seen_us < CONDUCTOR_WORKER_TIMEOUT_MS * 1000u) continue;
-        w->state = WORKER_LOST;
-        w->lost_at_ms = clock_wall_ms();
-        log_warn("worker %s on %s lost: silent for %u ms; its stats up to its last report are "
-                 "kept (%llu reports)",
-                 w->worker_id, w->hostname, CONDUCTOR_WORKER_TIMEOUT_MS,
-                 (unsigned long long)w->reports);
+        char why[64];
+        snprintf(why, sizeof why, "silent for %u ms", CONDUCTOR_WORKER_TIMEOUT_MS);
+        s_mark_lost(c, w, why);
     }
 }
 
 static void s_live(conductor_t *c, uint64_t now) {
     if (c->phase != PHASE_RUNNING || now < c->next_live_us) return;
+    bool open = c->o->rate > 0;
+    ramp_t ramp = {.start = c->o->n_stages ? 0 : open ? c->o->rate : c->o->users,
+                   .stages = c->o->stages,
+                   .n_stages = c->o->n_stages};
+    double target = ramp_value_at(&ramp, now - c->run_start_us);
     summary_live_t l = {.elapsed_s = (double)(now - c->run_start_us) / 1e6,
                         .duration_s = (double)c->o->duration_ms / 1000.0,
                         .window_s = (double)(now - c->last_live_us) / 1e6,
-                        .users_target = c->o->users};
+                        .users_target = open ? c->o->max_users : (uint32_t)(target + 0.5),
+                        .rate = open ? target : 0,
+                        .dropped = results_dropped(c->results)};
     for (size_t i = 0; i < c->reg.n; i++) {
         if (!s_in_run(&c->reg.items[i])) continue;
         l.users += c->reg.items[i].users;
@@ -470,12 +657,18 @@ int conductor_run(conductor_t *c) {
             c->outcome = CONDUCTOR_FAILED;
             break;
         }
-        while (s_receive_one(c)) {
+        /* Bounded, so heartbeats, STOP and the live view go out on time even
+         * when reports arrive faster than they are merged; the rest wait in
+         * ZeroMQ's queue for the next round (zmq_poll returns at once). */
+        uint64_t round_end = clock_now_us() + 50000u;
+        for (int n = 0; n < 2000 && s_receive_one(c); n++) {
+            if ((n & 63) == 63 && clock_now_us() > round_end) break;
         }
         now = clock_now_us();
         s_heartbeat(c, now);
         if (c->phase == PHASE_RUNNING || c->phase == PHASE_STOPPING) {
             s_check_lost(c, now);
+            if (c->rebalance_due && c->phase == PHASE_RUNNING) s_rebalance(c);
             /* Seconds close on time, stamped with the users of that moment. */
             timeline_close_until(c->timeline, s_timeline_second(c, now), s_users(c),
                                  c->run_start_wall_ms);

@@ -1,7 +1,10 @@
 /* conductor: the master's side of a run — binds the ROUTER socket, admits
  * workers (refusing other protocol versions), waits for the expected number,
  * splits the users and sends each worker its RUN, merges their reports, sends
- * heartbeats, notices lost workers, stops the run at its duration (or on
+ * heartbeats, notices lost workers (silent for CONDUCTOR_WORKER_TIMEOUT_MS:
+ * their stats up to their last report are kept, their users handed to the
+ * others at the spawn rate) and gives workers joining mid-run their share
+ * (PROTO_USERS, master/rebalance.h), stops the run at its duration (or on
  * SIGINT/SIGTERM) and waits, bounded, for every live worker's FINAL report. */
 #ifndef BARRAGE_MASTER_CONDUCTOR_H
 #define BARRAGE_MASTER_CONDUCTOR_H
@@ -10,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/keys.h"
+#include "common/ramp.h"
 #include "master/registry.h"
 #include "master/report.h"
 #include "proto/proto.h"
@@ -34,12 +39,20 @@ typedef struct {
     uint32_t users;
     double spawn_rate;          /* users/s over the whole run; 0 = all at once */
     uint64_t duration_ms;
+    double rate;                /* open model: peak iterations/s over all workers (the rate
+                                   without stages); 0 = closed model */
+    uint32_t max_users;         /* open model: cap on iterations in flight over all workers */
+    const ramp_stage_t *stages; /* ramp of the rate (open) or the users (closed; users is the
+                                   peak) from 0, over the whole run; NULL = constant */
+    size_t n_stages;
     uint32_t report_ms;         /* worker report interval (default 1000) */
     uint32_t heartbeat_ms;      /* default 1000 */
     uint32_t live_ms;           /* live line interval (default 2000) */
     uint64_t wait_workers_ms;   /* how long to wait for expect_workers */
     bool quit_workers;          /* send QUIT at the end (local workers) */
     bool live;                  /* print live lines on stderr */
+    const char *curve_secret;   /* the master's secret key (Z85): CURVE on; NULL: off */
+    const keys_list_t *allowed; /* with curve_secret: the worker public keys let in */
 } conductor_opts_t;
 
 /* Results of conductor_run. */

@@ -15,6 +15,7 @@ void registry_fini(registry_t *reg) {
         free(reg->items[i].routing_id);
         free(reg->items[i].worker_id);
         free(reg->items[i].hostname);
+        free(reg->items[i].class_users);
     }
     free(reg->items);
     *reg = (registry_t){0};
@@ -44,6 +45,20 @@ worker_entry_t *registry_add(registry_t *reg, const void *routing_id, size_t byt
     memcpy(w->routing_id, routing_id, bytes);
     reg->n++;
     return w;
+}
+
+void registry_set_share(worker_entry_t *w, const uint32_t *class_users, size_t n) {
+    w->class_users = xrealloc(w->class_users, (n ? n : 1) * sizeof *w->class_users);
+    w->assigned = 0;
+    for (size_t c = 0; c < n; c++) {
+        w->class_users[c] = class_users[c];
+        w->assigned += class_users[c];
+    }
+}
+
+void registry_detach(worker_entry_t *w) {
+    /* A zero-length id never matches: ZeroMQ routing ids have at least one byte. */
+    w->routing_id_bytes = 0;
 }
 
 size_t registry_count(const registry_t *reg, worker_state_t s) {

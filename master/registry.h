@@ -27,8 +27,9 @@ typedef struct {
     uint64_t last_seen_us;
     uint64_t lost_at_ms; /* wall clock, when state became WORKER_LOST */
     uint32_t users;      /* last reported active users */
-    uint32_t assigned;   /* users given in the run */
+    uint32_t assigned;   /* users given in the run (its latest share) */
     uint64_t reports;    /* STATS and FINAL received in the run */
+    uint32_t *class_users; /* its latest share per user class (owned; NULL before a run) */
 } worker_entry_t;
 
 typedef struct {
@@ -44,6 +45,12 @@ worker_entry_t *registry_find(registry_t *reg, const void *routing_id, size_t by
 /* Adds a worker (strings copied) and returns its entry, state WORKER_READY. */
 worker_entry_t *registry_add(registry_t *reg, const void *routing_id, size_t bytes,
                              const char *worker_id, const char *hostname);
+/* Copies a worker's share per class (n entries) into w->class_users and
+ * sets w->assigned to their sum. */
+void registry_set_share(worker_entry_t *w, const uint32_t *class_users, size_t n);
+/* Forgets w's routing id, so that a worker coming back under the same id
+ * gets a new entry while this one stays in the table (e.g. as lost). */
+void registry_detach(worker_entry_t *w);
 /* Workers currently in state s. */
 size_t registry_count(const registry_t *reg, worker_state_t s);
 const char *registry_state_name(worker_state_t s);

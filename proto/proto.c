@@ -10,13 +10,16 @@
  *              wc worker_count, fu first_user_id, u users_per_class [uint], sr spawn_rate (float),
  *              ar arrival_rate (float), mu max_users, d duration_ms,
  *              ri report_interval_ms, hb heartbeat_interval_ms,
- *              f files [{n name, d data (bin)}]
+ *              f files [{n name, d data (bin)}], sg stages [[duration_us, target (float)]]
+ *              (sg only when there are stages)
  *   stats/final r run_id, s seq, w wall_ms, u users, dr dropped,
  *              st [{m method, n name, q requests, f failures, b bytes, h hist}],
  *              e [{m method, n name, r reason, c count}]
  *   heartbeat  r run_id, u users
  *   stop       r run_id
  *   quit       (nothing)
+ *   users      r run_id, u users_per_class [uint], sr spawn_rate (float),
+ *              fu first_user_id, fn n_user_ids, ar arrival_rate (float), mu max_users
  * A histogram is {c count, lo min, hi max, s sum, b [delta, count, ...]}: the
  * non-zero buckets in increasing order, each index given as the distance from
  * the previous one (the first from -1), so every delta and count is >= 1.
@@ -154,11 +157,15 @@ static void s_enc_stats(msgpack_packer *pk, proto_type_t type, const proto_stats
     }
 }
 
+static void s_enc_u32_array(msgpack_packer *pk, const char *key, const uint32_t *v, uint32_t n) {
+    s_key(pk, key);
+    msgpack_pack_array(pk, n);
+    for (uint32_t i = 0; i < n; i++)
+        msgpack_pack_uint64(pk, v[i]);
+}
+
 static void s_enc_run_arrays(msgpack_packer *pk, const proto_run_t *b) {
-    s_key(pk, "u");
-    msgpack_pack_array(pk, b->n_classes);
-    for (uint32_t i = 0; i < b->n_classes; i++)
-        msgpack_pack_uint64(pk, b->users_per_class[i]);
+    s_enc_u32_array(pk, "u", b->users_per_class, b->n_classes);
     s_key(pk, "f");
     msgpack_pack_array(pk, b->n_files);
     for (uint32_t i = 0; i < b->n_files; i++) {
@@ -171,8 +178,19 @@ static void s_enc_run_arrays(msgpack_packer *pk, const proto_run_t *b) {
     }
 }
 
+static void s_enc_stages(msgpack_packer *pk, const proto_run_t *b) {
+    s_key(pk, "sg");
+    msgpack_pack_array(pk, b->n_stages);
+    for (uint32_t i = 0; i < b->n_stages; i++) {
+        msgpack_pack_array(pk, 2);
+        msgpack_pack_uint64(pk, b->stages[i].duration_us);
+        msgpack_pack_double(pk, b->stages[i].target);
+    }
+}
+
 static void s_enc_run(msgpack_packer *pk, const proto_run_t *b) {
-    s_head(pk, PROTO_RUN, 15);
+    s_head(pk, PROTO_RUN, 15 + (b->n_stages > 0));
+    if (b->n_stages > 0) s_enc_stages(pk, b);
     s_put_u64(pk, "r", b->run_id);
     s_put_str(pk, "sn", b->scenario_name);
     s_key(pk, "sx");
@@ -193,6 +211,17 @@ static void s_enc_run(msgpack_packer *pk, const proto_run_t *b) {
     s_put_u64(pk, "ri", b->report_interval_ms);
     s_put_u64(pk, "hb", b->heartbeat_interval_ms);
     s_enc_run_arrays(pk, b);
+}
+
+static void s_enc_users(msgpack_packer *pk, const proto_users_t *b) {
+    s_head(pk, PROTO_USERS, 7);
+    s_put_u64(pk, "r", b->run_id);
+    s_enc_u32_array(pk, "u", b->users_per_class, b->n_classes);
+    s_put_f64(pk, "sr", b->spawn_rate);
+    s_put_u64(pk, "fu", b->first_user_id);
+    s_put_u64(pk, "fn", b->n_user_ids);
+    s_put_f64(pk, "ar", b->arrival_rate);
+    s_put_u64(pk, "mu", b->max_users);
 }
 
 static void s_enc_body(msgpack_packer *pk, const proto_msg_t *m) {
@@ -227,6 +256,9 @@ static void s_enc_body(msgpack_packer *pk, const proto_msg_t *m) {
     case PROTO_STOP:
         s_head(pk, m->type, 1);
         s_put_u64(pk, "r", m->u.stop.run_id);
+        break;
+    case PROTO_USERS:
+        s_enc_users(pk, &m->u.users);
         break;
     default:
         s_head(pk, m->type, 0);
@@ -492,7 +524,7 @@ static int s_dec_stat(const msgpack_object *o, proto_stat_t *s, uint32_t *metric
     const msgpack_object *h = rc ? NULL : s_get(o, "h");
     if (!rc && !h) rc = PROTO_ERR_FIELD;
     if (rc) return rc;
-    /* Allocated last: it is the expensive part (~190 KB). */
+    /* Allocated last, after the cheap checks. */
     s->latency = histogram_new();
     rc = s_dec_histogram(h, s->latency);
     return rc ? rc : s_dec_metrics(o, s, metric_budget);
@@ -532,19 +564,29 @@ static int s_dec_stats(const msgpack_object *o, proto_stats_t *b) {
     return rc;
 }
 
-static int s_dec_run_arrays(const msgpack_object *o, proto_run_t *b) {
-    const msgpack_object_array *users = NULL, *files = NULL;
-    int rc = s_get_array(o, "u", &users);
-    if (!rc) rc = s_get_array(o, "f", &files);
+/* An array of uint32 under key; *n is set with the array so that
+ * proto_msg_fini frees a partial decode. */
+static int s_get_u32_array(const msgpack_object *map, const char *key, uint32_t **out,
+                           uint32_t *n) {
+    const msgpack_object_array *a = NULL;
+    int rc = s_get_array(map, key, &a);
     if (rc) return rc;
-    b->n_classes = users->size;
-    b->users_per_class = users->size ? xcalloc(users->size, sizeof *b->users_per_class) : NULL;
-    for (uint32_t i = 0; i < users->size; i++) {
-        const msgpack_object *u = &users->ptr[i];
+    *n = a->size;
+    *out = a->size ? xcalloc(a->size, sizeof **out) : NULL;
+    for (uint32_t i = 0; i < a->size; i++) {
+        const msgpack_object *u = &a->ptr[i];
         if (u->type != MSGPACK_OBJECT_POSITIVE_INTEGER) return PROTO_ERR_FIELD;
         if (u->via.u64 > UINT32_MAX) return PROTO_ERR_RANGE;
-        b->users_per_class[i] = (uint32_t)u->via.u64;
+        (*out)[i] = (uint32_t)u->via.u64;
     }
+    return PROTO_OK;
+}
+
+static int s_dec_run_arrays(const msgpack_object *o, proto_run_t *b) {
+    const msgpack_object_array *files = NULL;
+    int rc = s_get_u32_array(o, "u", &b->users_per_class, &b->n_classes);
+    if (!rc) rc = s_get_array(o, "f", &files);
+    if (rc) return rc;
     b->n_files = files->size;
     b->files = files->size ? xcalloc(files->size, sizeof *b->files) : NULL;
     for (uint32_t i = 0; !rc && i < files->size; i++) {
@@ -556,6 +598,27 @@ static int s_dec_run_arrays(const msgpack_object *o, proto_run_t *b) {
                 s_get_bytes(f, "d", MSGPACK_OBJECT_BIN, &b->files[i].data, &b->files[i].data_bytes);
     }
     return rc;
+}
+
+/* Optional "sg": [[duration_us, target], ...]. */
+static int s_dec_stages(const msgpack_object *o, proto_run_t *b) {
+    const msgpack_object *v = s_get(o, "sg");
+    if (!v) return PROTO_OK;
+    if (v->type != MSGPACK_OBJECT_ARRAY) return PROTO_ERR_FIELD;
+    if (v->via.array.size > PROTO_MAX_STAGES) return PROTO_ERR_RANGE;
+    b->n_stages = v->via.array.size;
+    b->stages = b->n_stages ? xcalloc(b->n_stages, sizeof *b->stages) : NULL;
+    for (uint32_t i = 0; i < b->n_stages; i++) {
+        const msgpack_object *st = &v->via.array.ptr[i];
+        if (st->type != MSGPACK_OBJECT_ARRAY || st->via.array.size != 2) return PROTO_ERR_FIELD;
+        const msgpack_object *d = &st->via.array.ptr[0], *t = &st->via.array.ptr[1];
+        if (d->type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+            (t->type != MSGPACK_OBJECT_FLOAT64 && t->type != MSGPACK_OBJECT_FLOAT32))
+            return PROTO_ERR_FIELD;
+        if (!isfinite(t->via.f64) || t->via.f64 < 0) return PROTO_ERR_RANGE;
+        b->stages[i] = (proto_stage_t){.duration_us = d->via.u64, .target = t->via.f64};
+    }
+    return PROTO_OK;
 }
 
 static int s_dec_run(const msgpack_object *o, proto_run_t *b) {
@@ -574,6 +637,18 @@ static int s_dec_run(const msgpack_object *o, proto_run_t *b) {
     if (!rc) rc = s_get_u32(o, "ri", &b->report_interval_ms);
     if (!rc) rc = s_get_u32(o, "hb", &b->heartbeat_interval_ms);
     if (!rc) rc = s_dec_run_arrays(o, b);
+    if (!rc) rc = s_dec_stages(o, b);
+    return rc;
+}
+
+static int s_dec_users(const msgpack_object *o, proto_users_t *b) {
+    int rc = s_get_u32(o, "r", &b->run_id);
+    if (!rc) rc = s_get_rate(o, "sr", &b->spawn_rate);
+    if (!rc) rc = s_get_u64(o, "fu", &b->first_user_id);
+    if (!rc) rc = s_get_u32(o, "fn", &b->n_user_ids);
+    if (!rc) rc = s_get_rate(o, "ar", &b->arrival_rate);
+    if (!rc) rc = s_get_u32(o, "mu", &b->max_users);
+    if (!rc) rc = s_get_u32_array(o, "u", &b->users_per_class, &b->n_classes);
     return rc;
 }
 
@@ -601,6 +676,8 @@ static int s_dec_body(const msgpack_object *o, proto_msg_t *m) {
         return rc;
     case PROTO_STOP:
         return s_get_u32(o, "r", &m->u.stop.run_id);
+    case PROTO_USERS:
+        return s_dec_users(o, &m->u.users);
     default:
         return PROTO_OK; /* PROTO_QUIT has no body */
     }
@@ -653,6 +730,7 @@ static void s_fini_run(proto_run_t *b) {
         free(b->files[i].data);
     }
     free(b->files);
+    free(b->stages);
 }
 
 static void s_fini_stats(proto_stats_t *b) {
@@ -692,6 +770,9 @@ void proto_msg_fini(proto_msg_t *m) {
     case PROTO_FINAL:
         s_fini_stats(&m->u.stats);
         break;
+    case PROTO_USERS:
+        free(m->u.users.users_per_class);
+        break;
     default:
         break;
     }
@@ -722,6 +803,7 @@ const char *proto_type_name(proto_type_t t) {
         [PROTO_HELLO] = "hello", [PROTO_WELCOME] = "welcome", [PROTO_REJECT] = "reject",
         [PROTO_RUN] = "run",     [PROTO_STATS] = "stats",     [PROTO_HEARTBEAT] = "heartbeat",
         [PROTO_STOP] = "stop",   [PROTO_FINAL] = "final",     [PROTO_QUIT] = "quit",
+        [PROTO_USERS] = "users",
     };
     if (t < PROTO_HELLO || t >= PROTO_TYPE_MAX) return "unknown";
     return names[t];

@@ -34,6 +34,7 @@ typedef enum {
     PROTO_STOP,      /* master -> worker: stop firing, send your final stats */
     PROTO_FINAL,     /* worker -> master: last deltas of a run (same body as STATS) */
     PROTO_QUIT,      /* master -> worker: exit the daemon */
+    PROTO_USERS,     /* master -> worker: a new share of the running run (rebalance) */
     PROTO_TYPE_MAX
 } proto_type_t;
 
@@ -65,6 +66,16 @@ typedef struct {
     char *reason;
 } proto_reject_t;
 
+/* Ramps carry at most this many stages. */
+#define PROTO_MAX_STAGES 1024u
+
+/* One stage of a worker's ramp (see common/ramp.h): from the previous target
+ * (0 before the first) linearly to target over duration_us; 0 us = a step. */
+typedef struct {
+    uint64_t duration_us;
+    double target; /* this worker's share: iterations/s (open) or users (closed) */
+} proto_stage_t;
+
 /* A file the scenario refers to (e.g. a CSV data file), shipped by content. */
 typedef struct {
     char *name; /* as written in the scenario */
@@ -85,8 +96,12 @@ typedef struct {
     uint32_t n_classes;           /* entries in users_per_class */
     uint32_t *users_per_class;    /* this worker's users of each user class */
     double spawn_rate;            /* this worker's users started per second */
-    double arrival_rate;          /* open model: this worker's iterations/s; 0 = closed */
+    double arrival_rate;          /* open model: this worker's iterations/s (its peak when
+                                     there are stages); 0 = closed */
     uint32_t max_users;           /* open model: this worker's concurrency cap */
+    uint32_t n_stages;            /* 0 = a constant load */
+    proto_stage_t *stages;        /* this worker's ramp of iterations/s (open) or of its
+                                     users (closed; users_per_class is then the peak) */
     uint64_t duration_ms;         /* run time; the master also sends STOP */
     uint32_t report_interval_ms;  /* stats cadence */
     uint32_t heartbeat_interval_ms;
@@ -143,6 +158,21 @@ typedef struct {
     uint32_t run_id;
 } proto_stop_t;
 
+/* Body of PROTO_USERS: a worker's new share of a running run, after a worker
+ * was lost or joined. The worker starts or retires users, at spawn_rate, until
+ * it has users_per_class; the users it starts take their ids from the block
+ * first_user_id .. first_user_id + n_user_ids - 1 (never used before in the run). */
+typedef struct {
+    uint32_t run_id;
+    uint32_t n_classes;        /* entries in users_per_class */
+    uint32_t *users_per_class; /* this worker's users of each class from now on */
+    double spawn_rate;         /* users started or retired per second; 0 = at once */
+    uint64_t first_user_id;
+    uint32_t n_user_ids;
+    double arrival_rate; /* open model: this worker's iterations/s from now on; 0 = closed */
+    uint32_t max_users;  /* open model: this worker's concurrency cap */
+} proto_users_t;
+
 typedef struct {
     proto_type_t type;
     uint32_t version; /* set by decode (also on PROTO_ERR_VERSION); encode always writes PROTO_VERSION */
@@ -154,6 +184,7 @@ typedef struct {
         proto_stats_t stats; /* PROTO_STATS and PROTO_FINAL */
         proto_heartbeat_t heartbeat;
         proto_stop_t stop;
+        proto_users_t users;
     } u;
 } proto_msg_t;
 

@@ -40,6 +40,14 @@ void engine_destroy(engine_t **e);
  * most ENGINE_DRAIN_MS), then calls finished. Idempotent. */
 void engine_stop(engine_t *e);
 
+/* Moves the run to a new share (PROTO_USERS, after the master lost or
+ * gained a worker): starts users of classes below their new count and
+ * retires users of classes above it, at spec->spawn_rate, from now on (a
+ * retiring user in flight finishes its request first, so it is counted).
+ * New users take their ids from spec's block. Returns 0 (nothing to do once
+ * stopping), or -1 if spec names another number of classes. */
+int engine_set_users(engine_t *e, const proto_users_t *spec);
+
 uint32_t engine_run_id(const engine_t *e);
 /* Virtual users started and not stopped. */
 uint32_t engine_users(const engine_t *e);

@@ -19,7 +19,9 @@ struct engine;
 typedef struct vuser {
     struct engine *engine;
     CURL *easy;
+    CURLSH *pool; /* its own connection pool (worker/multi.h), or NULL */
     const plan_class_t *cls;
+    uint32_t class_index; /* cls's position in the plan */
     const char *host; /* the plan's host, for relative paths */
     uint64_t user_id;   /* 1-based, unique across workers */
     uint32_t worker_id; /* the worker's index */
@@ -29,10 +31,14 @@ typedef struct vuser {
     bool started; /* on_start has succeeded (or there is none) */
     bool task_failed; /* a request of the current task (or on_start) failed */
     const plan_step_t *configured; /* step whose constant options the handle holds */
+    uint8_t conn_state; /* 0: no request yet, 1: the first opens its own connection, 2: reuse */
     uint64_t started_us;           /* current request */
+    uint64_t intended_us;          /* open model: the iteration's scheduled start; 0 = none */
     uint64_t task_started_us;      /* current task, for pacing */
     loop_timer_t wake;
     bool in_flight;
+    bool retiring; /* leaves once its request in flight is done (a rebalance) */
+    bool retired;  /* gone: its slot holds nothing and may be reused */
     /* Template state: the class's variables, the data row, seq(). */
     strbuf_t *values;
     const char **value_ptrs;

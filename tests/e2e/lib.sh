@@ -9,6 +9,7 @@ E2E_PASSED=0
 E2E_FAILED=0
 
 e2e_cleanup() {
+    [ -n "${BARRAGE_E2E_KEEP:-}" ] && cp -r "$E2E_TMP" "$BARRAGE_E2E_KEEP" 2>/dev/null
     local pid
     for pid in "${E2E_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
     for pid in "${E2E_PIDS[@]}"; do wait "$pid" 2>/dev/null; done

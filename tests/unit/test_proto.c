@@ -217,6 +217,22 @@ static void s_fill_run(proto_msg_t *m, bool with_host) {
     b->files[1].name = strdup("empty.csv");
 }
 
+static void s_fill_users(proto_msg_t *m) {
+    memset(m, 0, sizeof *m);
+    m->type = PROTO_USERS;
+    proto_users_t *b = &m->u.users;
+    b->run_id = 11;
+    b->n_classes = 3;
+    b->users_per_class = calloc(3, sizeof *b->users_per_class);
+    b->users_per_class[0] = 7;
+    b->users_per_class[2] = UINT32_MAX;
+    b->spawn_rate = 1.5;
+    b->first_user_id = 10000000000ull;
+    b->n_user_ids = 12;
+    b->arrival_rate = 0.25;
+    b->max_users = 40;
+}
+
 /* One sample of each type; the caller finis it. */
 static void s_fill(proto_msg_t *m, proto_type_t type) {
     memset(m, 0, sizeof *m);
@@ -243,6 +259,9 @@ static void s_fill(proto_msg_t *m, proto_type_t type) {
         break;
     case PROTO_STOP:
         m->u.stop.run_id = 9;
+        break;
+    case PROTO_USERS:
+        s_fill_users(m);
         break;
     default:
         break;
@@ -344,6 +363,18 @@ static void s_assert_run_eq(const proto_run_t *want, const proto_run_t *got) {
     }
 }
 
+static void s_assert_users_eq(const proto_users_t *want, const proto_users_t *got) {
+    cr_assert_eq(got->run_id, want->run_id);
+    cr_assert_eq(got->n_classes, want->n_classes);
+    cr_assert_arr_eq(got->users_per_class, want->users_per_class,
+                     want->n_classes * sizeof *want->users_per_class);
+    cr_assert_eq(got->spawn_rate, want->spawn_rate);
+    cr_assert_eq(got->first_user_id, want->first_user_id);
+    cr_assert_eq(got->n_user_ids, want->n_user_ids);
+    cr_assert_eq(got->arrival_rate, want->arrival_rate);
+    cr_assert_eq(got->max_users, want->max_users);
+}
+
 static void s_assert_msg_eq(const proto_msg_t *want, const proto_msg_t *got) {
     cr_assert_eq(got->type, want->type);
     cr_assert_eq(got->version, PROTO_VERSION);
@@ -373,6 +404,9 @@ static void s_assert_msg_eq(const proto_msg_t *want, const proto_msg_t *got) {
         break;
     case PROTO_STOP:
         cr_assert_eq(got->u.stop.run_id, want->u.stop.run_id);
+        break;
+    case PROTO_USERS:
+        s_assert_users_eq(&want->u.users, &got->u.users);
         break;
     default:
         break;
@@ -766,7 +800,7 @@ Test(proto, random_structured_messages_never_crash) {
     for (int i = 0; i < 20000; i++) {
         wbuf_t w = {0};
         uint32_t extra = (uint32_t)(s_rand(&state) % 16);
-        w_msg(&w, (i % 50) ? PROTO_VERSION : 2, 1 + s_rand(&state) % 9, extra);
+        w_msg(&w, (i % 50) ? PROTO_VERSION : 2, 1 + s_rand(&state) % (PROTO_TYPE_MAX - 1), extra);
         for (uint32_t k = 0; k < extra; k++) {
             w_str(&w, s_keys[2 + s_rand(&state) % (sizeof s_keys / sizeof s_keys[0] - 2)]);
             s_random_value(&w, &state, 0);
@@ -1296,6 +1330,85 @@ Test(proto, too_many_rows_are_refused) {
     s_no_leaks();
 }
 
+/* A USERS frame, as the encoder writes it, with one field replaced. */
+static int s_users_with(const char *key, void (*put)(wbuf_t *)) {
+    proto_msg_t m, out;
+    char *buf;
+    size_t len;
+    s_fill_users(&m);
+    s_encode(&m, &buf, &len);
+    proto_msg_fini(&m);
+    wbuf_t w = {0};
+    cr_assert_eq((uint8_t)buf[0], 0x89, "users is a fixmap of 9 entries");
+    w_map(&w, 10);
+    w_str(&w, key);
+    put(&w);
+    w_raw(&w, buf + 1, len - 1);
+    free(buf);
+    int rc = w_decode(&w, &out);
+    cr_assert(rc == PROTO_OK || s_is_zero(&out), "a refused decode owns nothing");
+    proto_msg_fini(&out);
+    return rc;
+}
+
+static void s_put_classes_empty(wbuf_t *w) {
+    w_array(w, 0);
+}
+
+Test(proto, users_fields_are_checked) {
+    cr_assert_eq(s_users_with("zz", s_put_uint), PROTO_OK);
+    cr_assert_eq(s_users_with("sr", s_put_neg_rate), PROTO_ERR_RANGE);
+    cr_assert_eq(s_users_with("sr", s_put_nan), PROTO_ERR_RANGE);
+    cr_assert_eq(s_users_with("ar", s_put_inf), PROTO_ERR_RANGE);
+    cr_assert_eq(s_users_with("sr", s_put_uint), PROTO_ERR_FIELD);
+    cr_assert_eq(s_users_with("u", s_put_classes_bad), PROTO_ERR_FIELD);
+    cr_assert_eq(s_users_with("u", s_put_classes_big), PROTO_ERR_RANGE);
+    cr_assert_eq(s_users_with("u", s_put_uint), PROTO_ERR_FIELD);
+    cr_assert_eq(s_users_with("u", s_put_classes_empty), PROTO_OK);
+    cr_assert_eq(s_users_with("fn", s_put_big), PROTO_ERR_RANGE);
+    cr_assert_eq(s_users_with("fu", s_put_str), PROTO_ERR_FIELD);
+    cr_assert_eq(s_users_with("mu", s_put_neg), PROTO_ERR_FIELD);
+    s_no_leaks();
+}
+
+Test(proto, users_truncations_and_missing_fields_are_refused) {
+    proto_msg_t m, out;
+    char *buf;
+    size_t len;
+    s_fill_users(&m);
+    s_encode(&m, &buf, &len);
+    proto_msg_fini(&m);
+    for (size_t cut = 0; cut < len; cut++) {
+        int rc = proto_decode(buf, cut, &out);
+        cr_assert_neq(rc, PROTO_OK, "a frame cut at %zu of %zu bytes", cut, len);
+        cr_assert(s_is_zero(&out));
+    }
+    free(buf);
+    /* Without any one of its fields, the message is refused whole. */
+    static const char *const keys[] = {"r", "u", "sr", "fu", "fn", "ar", "mu"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        wbuf_t w = {0};
+        w_msg(&w, PROTO_VERSION, PROTO_USERS, 6);
+        for (size_t j = 0; j < sizeof keys / sizeof keys[0]; j++) {
+            if (j == k) continue;
+            if (strcmp(keys[j], "u") == 0) {
+                w_str(&w, "u");
+                w_array(&w, 2);
+                w_uint(&w, 1);
+                w_uint(&w, 2);
+            } else if (keys[j][1] == 'r') {
+                w_str(&w, keys[j]);
+                w_f64(&w, 1.0);
+            } else {
+                w_kv(&w, keys[j], 1);
+            }
+        }
+        cr_assert_eq(w_decode(&w, &out), PROTO_ERR_FIELD, "without %s", keys[k]);
+        cr_assert(s_is_zero(&out));
+    }
+    s_no_leaks();
+}
+
 /* ---- ownership and names ---------------------------------------------------- */
 
 Test(proto, fini_is_safe_on_zeroed_and_hand_filled) {
@@ -1311,6 +1424,9 @@ Test(proto, fini_is_safe_on_zeroed_and_hand_filled) {
     proto_msg_fini(&m); /* ASan reports anything left */
     cr_assert(s_is_zero(&m));
     s_fill_run(&m, true);
+    proto_msg_fini(&m);
+    cr_assert(s_is_zero(&m));
+    s_fill_users(&m);
     proto_msg_fini(&m);
     cr_assert(s_is_zero(&m));
     s_no_leaks();
@@ -1335,8 +1451,8 @@ Test(proto, strerror_covers_every_code) {
 }
 
 Test(proto, type_name_covers_every_type) {
-    static const char *const want[] = {"hello",     "welcome", "reject", "run", "stats",
-                                       "heartbeat", "stop",    "final",  "quit"};
+    static const char *const want[] = {"hello",     "welcome", "reject", "run",  "stats",
+                                       "heartbeat", "stop",    "final",  "quit", "users"};
     cr_assert_eq(sizeof want / sizeof want[0], PROTO_TYPE_MAX - 1);
     for (int t = PROTO_HELLO; t < PROTO_TYPE_MAX; t++)
         cr_assert_str_eq(proto_type_name((proto_type_t)t), want[t - 1]);
@@ -1344,5 +1460,39 @@ Test(proto, type_name_covers_every_type) {
     cr_assert_str_eq(proto_type_name(PROTO_TYPE_MAX), "unknown");
     cr_assert_str_eq(proto_type_name((proto_type_t)1000), "unknown");
     cr_assert_str_eq(proto_type_name((proto_type_t)-1), "unknown");
+    s_no_leaks();
+}
+
+Test(proto, roundtrip_run_stages) {
+    proto_msg_t m, got;
+    s_fill_run(&m, false);
+    m.u.run.n_stages = 3;
+    m.u.run.stages = calloc(3, sizeof *m.u.run.stages);
+    m.u.run.stages[0] = (proto_stage_t){.duration_us = 0, .target = 50};
+    m.u.run.stages[1] = (proto_stage_t){.duration_us = 30000000, .target = 333.333334};
+    m.u.run.stages[2] = (proto_stage_t){.duration_us = 60000000, .target = 0};
+    char *buf;
+    size_t len;
+    s_encode(&m, &buf, &len);
+    cr_assert_eq(proto_decode(buf, len, &got), PROTO_OK);
+    s_assert_run_eq(&m.u.run, &got.u.run);
+    cr_assert_eq(got.u.run.n_stages, 3);
+    for (uint32_t i = 0; i < 3; i++) {
+        cr_expect_eq(got.u.run.stages[i].duration_us, m.u.run.stages[i].duration_us);
+        cr_expect_eq(got.u.run.stages[i].target, m.u.run.stages[i].target);
+    }
+    proto_msg_fini(&got);
+    free(buf);
+    /* Without stages the key is left out, and a decoder sees none. */
+    free(m.u.run.stages);
+    m.u.run.stages = NULL;
+    m.u.run.n_stages = 0;
+    s_encode(&m, &buf, &len);
+    cr_assert_eq(proto_decode(buf, len, &got), PROTO_OK);
+    cr_expect_eq(got.u.run.n_stages, 0);
+    cr_expect_null(got.u.run.stages);
+    proto_msg_fini(&got);
+    free(buf);
+    proto_msg_fini(&m);
     s_no_leaks();
 }

@@ -100,3 +100,35 @@ Test(registry, state_names) {
     cr_expect_str_eq(registry_state_name(WORKER_REFUSED), "refused");
     cr_expect_str_eq(registry_state_name((worker_state_t)42), "unknown");
 }
+
+Test(registry, share_is_copied_and_summed) {
+    registry_t reg;
+    registry_init(&reg);
+    worker_entry_t *w = registry_add(&reg, "a", 1, "a", "h");
+    cr_expect_null(w->class_users);
+    uint32_t share[] = {5, 0, 2};
+    registry_set_share(w, share, 3);
+    share[0] = 99;
+    cr_expect_eq(w->class_users[0], 5);
+    cr_expect_eq(w->class_users[2], 2);
+    cr_expect_eq(w->assigned, 7);
+    uint32_t smaller[] = {1, 1, 1};
+    registry_set_share(w, smaller, 3);
+    cr_expect_eq(w->assigned, 3);
+    registry_fini(&reg); /* frees the share (ASan build checks) */
+}
+
+Test(registry, detached_entry_stays_but_is_no_longer_found) {
+    registry_t reg;
+    registry_init(&reg);
+    worker_entry_t *w = registry_add(&reg, "w1", 2, "w1", "h");
+    w->state = WORKER_LOST;
+    registry_detach(w);
+    cr_expect_null(registry_find(&reg, "w1", 2));
+    worker_entry_t *again = registry_add(&reg, "w1", 2, "w1", "h");
+    cr_expect_eq(registry_find(&reg, "w1", 2), again, "the worker comes back as a new entry");
+    cr_expect_eq(again->index, 1);
+    cr_expect_eq(reg.items[0].state, WORKER_LOST, "the lost entry is kept for the report");
+    cr_expect_eq(registry_count(&reg, WORKER_LOST), 1);
+    registry_fini(&reg);
+}

@@ -29,9 +29,13 @@ static const char *s_ms(uint64_t ms, char *buf, size_t buf_bytes) {
 static void s_load(FILE *out, const scenario_t *sc, uint32_t users) {
     char a[32], b[32];
     const scenario_load_t *l = &sc->load;
-    if (l->rate > 0) {
+    if (l->rate > 0 || l->stages_kind == SCENARIO_STAGES_RATE) {
         fprintf(out, "load:      open model, %g iterations/s", l->rate);
+        if (l->n_stages) fprintf(out, " at the start, then %zu stages", l->n_stages);
         if (l->max_users) fprintf(out, ", at most %" PRIu32 " at once", l->max_users);
+    } else if (l->n_stages) {
+        fprintf(out, "load:      closed model, %" PRIu32 " users at the start, then %zu stages",
+                l->users, l->n_stages);
     } else {
         if (users)
             fprintf(out, "load:      closed model, %" PRIu32 " users", users);
@@ -40,6 +44,10 @@ static void s_load(FILE *out, const scenario_t *sc, uint32_t users) {
         if (l->spawn_rate > 0) fprintf(out, ", %g started/s", l->spawn_rate);
     }
     if (l->duration_ms) fprintf(out, ", for %s", s_ms(l->duration_ms, a, sizeof a));
+    for (size_t i = 0; i < l->n_stages; i++)
+        fprintf(out, "\n           stage %zu: to %g %s over %s", i + 1, l->stages[i].target,
+                l->stages_kind == SCENARIO_STAGES_RATE ? "iterations/s" : "users",
+                s_ms(l->stages[i].duration_ms, a, sizeof a));
     fprintf(out, "\ndefaults:  timeout %s, redirects %s\n",
             s_ms(sc->default_timeout_ms, b, sizeof b),
             sc->default_follow_redirects ? "followed" : "not followed");

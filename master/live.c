@@ -91,8 +91,14 @@ static void s_draw_table(live_t *l, const results_t *r, const summary_live_t *in
     FILE *o = l->out;
     fputs("\033[H\033[2J", o); /* home and clear: redraw in place */
     double remaining = info->duration_s - info->elapsed_s;
-    fprintf(o, "barrage  users %u/%u  workers %u  elapsed %.0fs  remaining %.0fs  ", info->users,
-            info->users_target, info->workers, info->elapsed_s, remaining > 0 ? remaining : 0);
+    if (info->rate > 0) {
+        fprintf(o, "barrage  rate %.1f/s  in flight %u/%u  dropped %llu", info->rate, info->users,
+                info->users_target, (unsigned long long)info->dropped);
+    } else {
+        fprintf(o, "barrage  users %u/%u", info->users, info->users_target);
+    }
+    fprintf(o, "  workers %u  elapsed %.0fs  remaining %.0fs  ", info->workers, info->elapsed_s,
+            remaining > 0 ? remaining : 0);
     s_bar(o, info->duration_s > 0 ? info->elapsed_s / info->duration_s : 1);
     fprintf(o, "\n\n%-7s %-32s %10s %8s %9s %9s %9s %9s\n", "Type", "Name", "# reqs", "# fails",
             "rps", "p50 ms", "p95 ms", "p99 ms");

@@ -13,10 +13,12 @@
 #include "master/conductor.h"
 #include "master/compare.h"
 #include "master/describe.h"
+#include "master/loadplan.h"
 #include "master/local.h"
 #include "master/outputs.h"
 #include "master/report.h"
 #include "master/report_json.h"
+#include "master/secure.h"
 #include "master/thresholds.h"
 #include "master/summary.h"
 #include "scenarios/scenario.h"
@@ -58,34 +60,20 @@ static int s_validate(const cli_opts_t *o) {
     return BARRAGE_EXIT_OK;
 }
 
-/* Resolves CLI overrides against the scenario's load; prints what is missing. */
-static int s_resolve_load(const cli_opts_t *o, const scenario_t *sc, conductor_opts_t *co) {
-    if (sc->load.rate > 0) {
-        fprintf(stderr, "barrage: error: %s: the open model (load.rate) is not supported by this "
-                        "version; use load.users\n", o->scenario);
-        return -1;
-    }
-    co->users = o->users > 0 ? (uint32_t)o->users : (sc->load.users ? sc->load.users : 1);
-    co->spawn_rate = o->spawn_rate > 0 ? o->spawn_rate : sc->load.spawn_rate;
-    co->duration_ms = o->duration_ms ? o->duration_ms : sc->load.duration_ms;
-    if (!co->duration_ms) {
-        fprintf(stderr, "barrage: error: %s: no run time: set load.duration in the scenario or "
-                        "pass -t/--run-time\n", o->scenario);
-        return -1;
-    }
-    const scenario_data_t *d = sc->data;
-    if (d && d->order == SCENARIO_DATA_UNIQUE && co->users > d->n_rows) {
-        fprintf(stderr, "barrage: error: %s:%d:%d: data file '%s' has %zu rows for %u users: "
-                        "order unique gives each user its own row\n",
-                o->scenario, d->pos.line, d->pos.col, d->file, d->n_rows, co->users);
-        return -1;
-    }
+/* Resolves CLI overrides against the scenario's load (see loadplan.h); prints what is wrong. */
+static int s_resolve_load(const cli_opts_t *o, const scenario_t *sc, conductor_opts_t *co,
+                          loadplan_t *lp) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long n = o->command == CLI_RUN ? (o->workers > 0 ? o->workers : cpus) : o->expect_workers;
+    if (loadplan_resolve(o, sc, (uint32_t)(n > 0 ? n : 1), lp) != 0) return -1;
+    co->users = lp->open ? 0 : lp->users;
+    co->spawn_rate = lp->spawn_rate;
+    co->duration_ms = lp->duration_ms;
+    co->rate = lp->open ? lp->rate : 0;
+    co->max_users = lp->max_users;
+    co->stages = lp->stages;
+    co->n_stages = lp->n_stages;
     co->host = o->host;
-    if (!o->host && !sc->host) {
-        fprintf(stderr, "barrage: error: %s: no host: set 'host' in the scenario or pass "
-                        "-H/--host\n", o->scenario);
-        return -1;
-    }
     return 0;
 }
 
@@ -112,13 +100,18 @@ static void s_print_workers(const report_t *r) {
     printf("\n");
     for (size_t i = 0; i < r->n_workers; i++) {
         const report_worker_t *w = &r->workers[i];
-        printf("  %-28s %-20s users %-6u reports %-5llu %s\n", w->id, w->hostname, w->users,
+        printf("  %-28s %-20s users %-6u reports %-5llu %s", w->id, w->hostname, w->users,
                (unsigned long long)w->reports, w->state);
+        if (w->lost_at_ms && r->started_ms && w->lost_at_ms >= r->started_ms) {
+            printf(" at %.1f s into the run", (double)(w->lost_at_ms - r->started_ms) / 1000.0);
+        }
+        printf("\n");
     }
 }
 
 /* The text a person reads at the end: tables, workers, threshold verdicts. */
 static void s_print_report(const report_t *r) {
+    summary_print_load(stdout, r);
     summary_print_final(stdout, r->results, r->run_seconds);
     s_print_workers(r);
     if (r->n_thresholds) {
@@ -183,10 +176,13 @@ static void s_fill_meta(report_t *r, const cli_opts_t *o, const scenario_t *sc,
     r->scenario_file = xstrdup(o->scenario);
     r->scenario_sha256 = sha256_hex(co->scenario_text, co->scenario_bytes);
     r->host = xstrdup(co->host ? co->host : sc->host);
-    r->mode = xstrdup("closed");
+    r->mode = xstrdup(co->rate > 0 ? "open" : "closed");
     r->users = co->users;
     r->spawn_rate = co->spawn_rate;
     r->duration_ms = co->duration_ms;
+    r->rate = co->rate;
+    r->max_users = co->max_users;
+    r->stages = loadplan_stages_text(co->stages, co->n_stages);
 }
 
 /* After the run: report, verdicts, files; returns the exit code. */
@@ -222,9 +218,14 @@ static int s_conduct(const cli_opts_t *o, bool local) {
     int rc = BARRAGE_EXIT_USAGE;
     proto_file_t data = {0};
     checks_t checks = {0};
+    loadplan_t lp = {0};
+    secure_t sec;
     int n_files = s_data_file(o->scenario, sc, &data);
-    if (!text || n_files < 0 || s_resolve_load(o, sc, &co) != 0) goto out;
+    if (secure_load(&sec, o, local) != 0) goto out;
+    if (!text || n_files < 0 || s_resolve_load(o, sc, &co, &lp) != 0) goto out;
     if (s_parse_checks(o, sc, &checks) != 0) goto out;
+    co.curve_secret = sec.on ? sec.pair.secret_z85 : NULL;
+    co.allowed = &sec.allowed;
     co.files = &data;
     co.n_files = (uint32_t)n_files;
     long n = o->workers > 0 ? o->workers : sysconf(_SC_NPROCESSORS_ONLN);
@@ -241,6 +242,7 @@ static int s_conduct(const cli_opts_t *o, bool local) {
         goto out;
     }
     local_workers_t lw = {0};
+    secure_announce(&sec, o, conductor_endpoint(c));
     if (!local && o->verbosity >= 0) {
         fprintf(stderr, "barrage: master listening on %s, waiting for %u worker%s\n",
                 conductor_endpoint(c), co.expect_workers, co.expect_workers == 1 ? "" : "s");
@@ -248,13 +250,16 @@ static int s_conduct(const cli_opts_t *o, bool local) {
     if (local) {
         char *path = local_worker_path();
         const char *flag = o->verbosity < 0 ? "error" : o->verbosity > 0 ? "debug" : "warn";
-        local_spawn(&lw, co.expect_workers, path, conductor_endpoint(c), flag);
+        local_spawn(&lw, co.expect_workers, path, conductor_endpoint(c), flag,
+                    sec.on ? o->key_path : NULL);
         free(path);
     }
     rc = s_finish(c, conductor_run(c), o, sc, &co, &checks);
     conductor_destroy(&c);
     if (local) local_reap(&lw, 5000);
 out:
+    loadplan_fini(&lp);
+    secure_fini(&sec);
     s_checks_fini(&checks);
     free(data.data);
     free(text);
@@ -262,13 +267,21 @@ out:
     return rc;
 }
 
+/* A result file that could not be read; err (freed here) names the file. */
+static void s_read_error(const char *path, char *err) {
+    if (err)
+        fprintf(stderr, "barrage: error: %s\n", err);
+    else
+        fprintf(stderr, "barrage: error: %s: cannot read\n", path);
+    free(err);
+}
+
 /* barrage report RESULT.json: the summary again, and any file output. */
 static int s_report_cmd(const cli_opts_t *o) {
     char *err = NULL;
     report_t *r = report_json_read(o->scenario, &err);
     if (!r) {
-        fprintf(stderr, "barrage: error: %s: %s\n", o->scenario, err ? err : "cannot read");
-        free(err);
+        s_read_error(o->scenario, err);
         return BARRAGE_EXIT_USAGE;
     }
     s_print_report(r);
@@ -284,14 +297,12 @@ static int s_compare_cmd(const cli_opts_t *o) {
     char *err = NULL;
     report_t *before = report_json_read(o->scenario, &err);
     if (!before) {
-        fprintf(stderr, "barrage: error: %s: %s\n", o->scenario, err ? err : "cannot read");
-        free(err);
+        s_read_error(o->scenario, err);
         return BARRAGE_EXIT_USAGE;
     }
     report_t *after = report_json_read(o->second, &err);
     if (!after) {
-        fprintf(stderr, "barrage: error: %s: %s\n", o->second, err ? err : "cannot read");
-        free(err);
+        s_read_error(o->second, err);
         report_destroy(&before);
         return BARRAGE_EXIT_USAGE;
     }
@@ -320,6 +331,7 @@ int main(int argc, char **argv) {
     case CLI_MASTER: return s_conduct(&o, false);
     case CLI_REPORT: return s_report_cmd(&o);
     case CLI_COMPARE: return s_compare_cmd(&o);
+    case CLI_KEYGEN: return secure_keygen(&o);
     }
     return BARRAGE_EXIT_USAGE;
 }

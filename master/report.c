@@ -21,6 +21,7 @@ void report_destroy(report_t **rp) {
     free(r->scenario_sha256);
     free(r->host);
     free(r->mode);
+    free(r->stages);
     for (size_t i = 0; i < r->n_workers; i++) {
         free(r->workers[i].id);
         free(r->workers[i].hostname);

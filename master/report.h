@@ -41,6 +41,9 @@ typedef struct report {
     char *mode; /* "closed" (users) or "open" (arrival rate) */
     uint32_t users;
     double spawn_rate;
+    double rate;          /* open model: peak iterations/s requested; 0 = closed */
+    uint32_t max_users;   /* open model: cap on iterations in flight */
+    char *stages;         /* the ramp, "30s:100,1m:500" (rate or users); "" or NULL = none */
     uint64_t duration_ms; /* planned */
     double run_seconds;   /* measured, RUN to STOP */
     uint64_t started_ms, ended_ms; /* wall clock */

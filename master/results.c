@@ -12,6 +12,7 @@ struct results {
     results_row_t total;
     results_error_t *errors;
     size_t n_errors, cap_errors;
+    uint64_t dropped; /* open model: iterations not started (max_users reached) */
 };
 
 static void s_row_init(results_row_t *row, const char *method, const char *name) {
@@ -119,6 +120,15 @@ void results_add(results_t *r, const proto_stats_t *st) {
         s_merge_into(&r->total, s);
     }
     for (uint32_t i = 0; i < st->n_errors; i++) s_add_error(r, &st->errors[i]);
+    r->dropped += st->dropped;
+}
+
+uint64_t results_dropped(const results_t *r) {
+    return r->dropped;
+}
+
+void results_add_dropped(results_t *r, uint64_t n) {
+    r->dropped += n;
 }
 
 size_t results_count(const results_t *r) {

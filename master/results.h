@@ -54,6 +54,11 @@ const results_row_t *results_find(const results_t *r, const char *method, const 
 size_t results_error_count(const results_t *r);
 const results_error_t *results_error(const results_t *r, size_t i);
 
+/* Open model: iterations dropped because max_users was reached (the sum of
+ * the reports' dropped counts); results_add_dropped adds n (a JSON read). */
+uint64_t results_dropped(const results_t *r);
+void results_add_dropped(results_t *r, uint64_t n);
+
 /* Starts a new live-view window (window counters and histograms emptied). */
 void results_window_reset(results_t *r);
 

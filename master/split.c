@@ -3,6 +3,7 @@
 
 #include "common/xmalloc.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 int split_classes(uint32_t users, const uint32_t *weights, size_t n_classes, uint32_t *per_class) {
@@ -42,5 +43,29 @@ void split_workers(const uint32_t *per_class, size_t n_classes, uint32_t n_worke
             out[(size_t)cursor * n_classes + c]++;
             cursor = (cursor + 1) % n_workers;
         }
+    }
+}
+
+double split_rate_share(double rate, uint32_t n_workers, uint32_t pos) {
+    if (n_workers == 0 || !(rate > 0)) return 0;
+    if (rate > 1e12) return rate / n_workers; /* beyond micro-units in 64 bits; absurd anyway */
+    uint64_t units = (uint64_t)llround(rate * 1e6);
+    uint64_t share = units / n_workers + (pos < units % n_workers ? 1 : 0);
+    return (double)share / 1e6;
+}
+
+uint32_t split_count_share(uint32_t total, uint32_t n_workers, uint32_t pos) {
+    if (n_workers == 0) return 0;
+    return total / n_workers + (pos < total % n_workers ? 1 : 0);
+}
+
+void split_stages(const ramp_stage_t *stages, size_t n_stages, bool rate, uint32_t n_workers,
+                  uint32_t pos, proto_stage_t *out) {
+    for (size_t i = 0; i < n_stages; i++) {
+        double t = stages[i].target;
+        out[i].duration_us = stages[i].duration_us;
+        out[i].target = rate ? split_rate_share(t, n_workers, pos)
+                             : (double)split_count_share(t < UINT32_MAX ? (uint32_t)t : UINT32_MAX,
+                                                         n_workers, pos);
     }
 }

@@ -26,10 +26,17 @@ void summary_print_live(FILE *out, const results_t *r, const summary_live_t *l) 
     char p50[16], p95[16], p99[16];
     double rps = l->window_s > 0 ? (double)t->win_requests / l->window_s : 0;
     double fail_pct = t->requests ? 100.0 * (double)t->failures / (double)t->requests : 0;
+    fprintf(out, "[%6.1fs/%.0fs] ", l->elapsed_s, l->duration_s);
+    if (l->rate > 0) {
+        fprintf(out, "rate %.1f/s  in flight %u/%u  dropped %llu  ", l->rate, l->users,
+                l->users_target, (unsigned long long)l->dropped);
+    } else {
+        fprintf(out, "users %u/%u  ", l->users, l->users_target);
+    }
     fprintf(out,
-            "[%6.1fs/%.0fs] users %u/%u  workers %u  reqs %llu  fails %llu (%.2f%%)  rps %.1f  "
+            "workers %u  reqs %llu  fails %llu (%.2f%%)  rps %.1f  "
             "p50 %sms p95 %sms p99 %sms\n",
-            l->elapsed_s, l->duration_s, l->users, l->users_target, l->workers,
+            l->workers,
             (unsigned long long)t->requests, (unsigned long long)t->failures, fail_pct, rps,
             summary_format_ms(histogram_percentile(t->win_latency, 50), p50, sizeof p50),
             summary_format_ms(histogram_percentile(t->win_latency, 95), p95, sizeof p95),
@@ -159,4 +166,19 @@ void summary_print_final(FILE *out, const results_t *r, double run_s) {
     s_print_metrics(out, r, w);
     s_print_errors(out, r);
     fflush(out);
+}
+
+void summary_print_load(FILE *out, const report_t *r) {
+    bool open = r->mode && strcmp(r->mode, "open") == 0;
+    if (open) {
+        uint64_t dropped = results_dropped(r->results);
+        fprintf(out, "Load: open model (arrival rate), %g/s, max_users %u", r->rate, r->max_users);
+        if (r->stages && *r->stages) fprintf(out, ", stages %s", r->stages);
+        fprintf(out, ": %llu iterations dropped%s\n", (unsigned long long)dropped,
+                dropped ? " (max_users reached: raise it or lower the rate)" : "");
+    } else {
+        fprintf(out, "Load: closed model (virtual users), %u users", r->users);
+        if (r->stages && *r->stages) fprintf(out, ", stages %s", r->stages);
+        fputc('\n', out);
+    }
 }

@@ -14,6 +14,7 @@
 #include "common/xmalloc.h"
 #include "scenarios/classes.h"
 #include "scenarios/csv.h"
+#include "scenarios/stages.h"
 #include "scenarios/yaml_doc.h"
 
 #define S_DEFAULT_TIMEOUT_MS 10000
@@ -66,6 +67,7 @@ void scenario_destroy(scenario_t **sp) {
     scenario_doc_headers_fini(&s->default_headers);
     scenario_classes_free(s);
     s_data_free(&s->data);
+    free(s->load.stages);
     for (size_t i = 0; i < s->n_thresholds; i++) {
         free(s->thresholds[i].text);
         free(s->thresholds[i].name);
@@ -102,11 +104,49 @@ static void s_host(scenario_doc_t *d, const yaml_node_t *n, scenario_t *s) {
     }
 }
 
+/* The model's exclusions: rate (open) vs users (closed), and stages vs the
+ * keys they replace. f is indexed like s_load's keys. */
+static void s_load_conflicts(scenario_doc_t *d, const scenario_field_t *f, scenario_load_t *load) {
+    enum { USERS, SPAWN_RATE, DURATION, RATE, MAX_USERS, STAGES };
+    scenario_stages_kind_t kind = load->stages_kind;
+    if (f[RATE].key && f[USERS].key) {
+        bool rate_later = scenario_doc_before(f[USERS].key, f[RATE].key);
+        scenario_doc_error(d, rate_later ? f[RATE].key : f[USERS].key,
+                           "rate cannot be combined with users (rate is the open model, users "
+                           "the closed one)");
+    } else if (f[USERS].key && kind == SCENARIO_STAGES_RATE) {
+        scenario_doc_error(d, f[USERS].key,
+                           "users cannot be combined with rate stages (rate is the open model, "
+                           "users the closed one)");
+    } else if (f[RATE].key && kind == SCENARIO_STAGES_USERS) {
+        scenario_doc_error(d, f[RATE].key,
+                           "rate cannot be combined with users stages (rate is the open model, "
+                           "users the closed one)");
+    }
+    if (f[MAX_USERS].key && !f[RATE].key && kind != SCENARIO_STAGES_RATE)
+        scenario_doc_error(d, f[MAX_USERS].key,
+                           "max_users needs rate (it caps the open model's concurrent users)");
+    if (!f[STAGES].key) return;
+    if (f[DURATION].key)
+        scenario_doc_error(d, f[DURATION].key,
+                           "duration cannot be combined with stages (the run lasts as long as "
+                           "its stages)");
+    if (f[SPAWN_RATE].key)
+        scenario_doc_error(d, f[SPAWN_RATE].key,
+                           "spawn_rate cannot be combined with stages (the stages set the ramp)");
+    double peak = kind == SCENARIO_STAGES_RATE ? load->rate : load->users;
+    for (size_t i = 0; i < load->n_stages; i++)
+        if (load->stages[i].target > peak) peak = load->stages[i].target;
+    if (kind != SCENARIO_STAGES_NONE && peak <= 0)
+        scenario_doc_error(d, f[STAGES].key, "stages never go above 0 %s (nothing would run)",
+                           kind == SCENARIO_STAGES_RATE ? "iterations/s" : "users");
+}
+
 static void s_load(scenario_doc_t *d, yaml_node_t *n, scenario_load_t *load) {
-    static const char *const keys[] = {"users", "spawn_rate", "duration",
-                                       "rate",  "max_users",  NULL};
-    enum { USERS, SPAWN_RATE, DURATION, RATE, MAX_USERS };
-    scenario_field_t f[5];
+    static const char *const keys[] = {"users",     "spawn_rate", "duration", "rate",
+                                       "max_users", "stages",     NULL};
+    enum { USERS, SPAWN_RATE, DURATION, RATE, MAX_USERS, STAGES };
+    scenario_field_t f[6];
     if (scenario_doc_is_null(n) || !scenario_doc_fields(d, n, "load", "in load", keys, f)) return;
     if (f[USERS].value) scenario_doc_uint(d, f[USERS].value, "users", 1, &load->users);
     if (f[SPAWN_RATE].value)
@@ -116,15 +156,8 @@ static void s_load(scenario_doc_t *d, yaml_node_t *n, scenario_load_t *load) {
     if (f[RATE].value) scenario_doc_positive(d, f[RATE].value, "rate", &load->rate);
     if (f[MAX_USERS].value)
         scenario_doc_uint(d, f[MAX_USERS].value, "max_users", 1, &load->max_users);
-    if (f[RATE].key && f[USERS].key) {
-        bool rate_later = scenario_doc_before(f[USERS].key, f[RATE].key);
-        scenario_doc_error(d, rate_later ? f[RATE].key : f[USERS].key,
-                           "rate cannot be combined with users (rate is the open model, users "
-                           "the closed one)");
-    }
-    if (f[MAX_USERS].key && !f[RATE].key)
-        scenario_doc_error(d, f[MAX_USERS].key,
-                           "max_users needs rate (it caps the open model's concurrent users)");
+    if (f[STAGES].value) scenario_stages_read(d, f[STAGES].value, load);
+    s_load_conflicts(d, f, load);
 }
 
 /* defaults: apply to every class, so their headers may use functions and

@@ -141,12 +141,30 @@ typedef struct {
     scenario_task_t *tasks;
 } scenario_class_t;
 
+/* What load.stages ramp: the arrival rate (open model) or the users (closed). */
+typedef enum {
+    SCENARIO_STAGES_NONE = 0,
+    SCENARIO_STAGES_RATE,
+    SCENARIO_STAGES_USERS,
+} scenario_stages_kind_t;
+
+/* One step of a ramp: from the previous target (load.rate or load.users, else
+ * 0, for the first) linearly to target over duration_ms. */
+typedef struct {
+    uint64_t duration_ms; /* > 0 */
+    double target;        /* >= 0; a whole number for users */
+    scenario_pos_t pos;   /* the stage's mapping ({0, 0} when from the command line) */
+} scenario_stage_t;
+
 typedef struct {
     uint32_t users;       /* closed model; 0 = not set */
     double spawn_rate;    /* users per second; 0 = not set */
-    uint64_t duration_ms; /* 0 = not set */
+    uint64_t duration_ms; /* 0 = not set (with stages: their sum) */
     double rate;          /* open model iterations per second; 0 = closed model */
     uint32_t max_users;   /* open model cap; 0 = not set */
+    scenario_stages_kind_t stages_kind;
+    scenario_stage_t *stages; /* owned; n_stages >= 1 unless kind is NONE */
+    size_t n_stages;
 } scenario_load_t;
 
 typedef enum {
@@ -215,6 +233,13 @@ scenario_t *scenario_load_with(const char *file, const char *text, size_t text_b
  * "path: error: cannot read: <strerror>". */
 scenario_t *scenario_load_file(const char *path, scenario_errors_t *errs);
 void scenario_destroy(scenario_t **s);
+
+/* Parses stages as written on the command line, "30s:100,1m:500" (duration:
+ * target, comma-separated; targets >= 0). On success returns 0 with *out a new
+ * array (caller frees) of *n_out stages (pos {0, 0}); on error returns -1 with
+ * a message in err, e.g. "stage 2: bad duration '1x'". */
+int scenario_stages_parse(const char *text, scenario_stage_t **out, size_t *n_out, char *err,
+                          size_t err_bytes);
 
 /* Appends a formatted diagnostic line to errs (counts it in dropped when full). */
 void scenario_errors_add(scenario_errors_t *errs, const char *fmt, ...)

@@ -102,3 +102,12 @@ Test(describe, open_model_shows_rate) {
     s_has(t, "\nclass Api  weight 1\n");
     free(t);
 }
+
+Test(describe, ramp_lists_its_stages) {
+    char *t = s_describe("ramp.yaml", 0);
+    s_has(t, "load:      open model, 10 iterations/s at the start, then 4 stages, at most 400 at "
+             "once\n");
+    s_has(t, "           stage 1: to 100 iterations/s over 30s\n");
+    s_has(t, "           stage 4: to 0 iterations/s over 30s\n");
+    free(t);
+}

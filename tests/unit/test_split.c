@@ -1,5 +1,6 @@
 /* test_split: users across classes by weight and across workers (master/split.h). */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -157,4 +158,58 @@ Test(split, workers_random_inputs_are_exact_and_level) {
                       (unsigned long long)lo, (unsigned long long)hi);
         free(out);
     }
+}
+
+Test(split, rate_shares_add_up_exactly) {
+    /* Dealt in micro-units: 1000/s over 3 is 333.333334 + 333.333333 + 333.333333. */
+    double rates[] = {1000, 1, 0.5, 7.25, 123456.789, 1e-6};
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        for (uint32_t n = 1; n <= 7; n++) {
+            long long units = 0;
+            double lo = 1e300, hi = 0;
+            for (uint32_t w = 0; w < n; w++) {
+                double s = split_rate_share(rates[i], n, w);
+                units += llround(s * 1e6);
+                if (s < lo) lo = s;
+                if (s > hi) hi = s;
+            }
+            cr_expect_eq(units, llround(rates[i] * 1e6), "rate %g over %u", rates[i], n);
+            cr_expect(hi - lo <= 1.5e-6, "rate %g over %u: shares %g..%g", rates[i], n, lo,
+                      hi);
+        }
+    }
+    cr_expect_float_eq(split_rate_share(1000, 3, 0), 333.333334, 1e-9);
+    cr_expect_float_eq(split_rate_share(1000, 3, 2), 333.333333, 1e-9);
+    cr_expect_float_eq(split_rate_share(1000, 2, 1), 500, 1e-9);
+    cr_expect_float_eq(split_rate_share(0, 2, 1), 0, 1e-9);
+}
+
+Test(split, count_shares_add_up) {
+    uint32_t sum = 0;
+    for (uint32_t w = 0; w < 4; w++) sum += split_count_share(10, 4, w);
+    cr_expect_eq(sum, 10);
+    cr_expect_eq(split_count_share(10, 4, 0), 3);
+    cr_expect_eq(split_count_share(10, 4, 1), 3);
+    cr_expect_eq(split_count_share(10, 4, 2), 2);
+    cr_expect_eq(split_count_share(1, 3, 2), 0);
+}
+
+Test(split, stages_split_per_worker) {
+    ramp_stage_t st[] = {{0, 50}, {30000000, 1000}, {60000000, 5}};
+    proto_stage_t a[3], b[3], c[3];
+    split_stages(st, 3, true, 3, 0, a);
+    split_stages(st, 3, true, 3, 1, b);
+    split_stages(st, 3, true, 3, 2, c);
+    for (int i = 0; i < 3; i++) {
+        cr_expect_eq(a[i].duration_us, st[i].duration_us);
+        cr_expect_eq(llround(a[i].target * 1e6) + llround(b[i].target * 1e6) +
+                         llround(c[i].target * 1e6),
+                     llround(st[i].target * 1e6));
+    }
+    split_stages(st, 3, false, 3, 0, a);
+    split_stages(st, 3, false, 3, 2, c);
+    cr_expect_float_eq(a[1].target, 334, 1e-9);
+    cr_expect_float_eq(c[1].target, 333, 1e-9);
+    cr_expect_float_eq(a[2].target, 2, 1e-9);
+    cr_expect_float_eq(c[2].target, 1, 1e-9);
 }

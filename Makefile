@@ -3,8 +3,10 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 
-.PHONY: all build deps test-deps demo test test-asan bench clean
+.PHONY: all build deps test-deps demo test test-asan bench fuzz valgrind clean
 
 all: build
 
@@ -31,7 +33,14 @@ test-asan: test-deps
 		ctest --output-on-failure -j 1
 
 bench: build
-	bash bench/vs_wrk.sh $(BUILD)
+	bash bench/peers.sh $(BUILD)
+
+# libFuzzer targets (clang): each runs FUZZ_SECONDS; crashes land in $(FUZZ_BUILD)/fuzz/artifacts.
+fuzz:
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BUILD)
+
+valgrind: build
+	bash tests/valgrind.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -15,8 +15,10 @@
 typedef struct {
     loop_fd_cb cb;
     void *arg;
-    bool used;   /* in the epoll set (as far as we know) */
-    bool parked; /* in the set, but nobody wants its events */
+    uint32_t events; /* what the epoll set holds for it, when used */
+    bool used;       /* in the epoll set (as far as we know) */
+    bool parked;     /* in the set, but nobody wants its events */
+    bool adopted;    /* its owner calls loop_forget before closing it */
 } fd_slot_t;
 
 struct loop {
@@ -65,8 +67,7 @@ void loop_destroy(loop_t **loop) {
     *loop = NULL;
 }
 
-int loop_watch(loop_t *l, int fd, uint32_t events, loop_fd_cb cb, void *arg) {
-    if (fd < 0) return -1;
+static void s_grow(loop_t *l, int fd) {
     if ((size_t)fd >= l->fds_len) {
         size_t n = l->fds_len ? l->fds_len : 64;
         while (n <= (size_t)fd) n *= 2;
@@ -74,8 +75,23 @@ int loop_watch(loop_t *l, int fd, uint32_t events, loop_fd_cb cb, void *arg) {
         memset(l->fds + l->fds_len, 0, (n - l->fds_len) * sizeof *l->fds);
         l->fds_len = n;
     }
+}
+
+int loop_watch(loop_t *l, int fd, uint32_t events, loop_fd_cb cb, void *arg) {
+    if (fd < 0) return -1;
+    s_grow(l, fd);
+    fd_slot_t *slot = &l->fds[fd];
+    /* The common case — curl resuming a parked keep-alive socket for the same
+     * events — needs no system call. Only for adopted fds: one closed behind
+     * our back could have come back as a new fd that is not in the set. */
+    if (slot->used && slot->adopted && slot->events == events) {
+        slot->cb = cb;
+        slot->arg = arg;
+        slot->parked = false;
+        return 0;
+    }
     struct epoll_event ev = {.events = events, .data.fd = fd};
-    int op = l->fds[fd].used ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    int op = slot->used ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
     int rc = epoll_ctl(l->epfd, op, fd, &ev);
     /* A parked fd that was closed and whose number came back is no longer in the set. */
     if (rc != 0 && op == EPOLL_CTL_MOD && errno == ENOENT) {
@@ -83,11 +99,24 @@ int loop_watch(loop_t *l, int fd, uint32_t events, loop_fd_cb cb, void *arg) {
     }
     if (rc != 0) {
         log_error("epoll_ctl(fd %d): %s (%s:%d)", fd, strerror(errno), __FILE__, __LINE__);
-        l->fds[fd].used = false;
+        slot->used = false;
         return -1;
     }
-    l->fds[fd] = (fd_slot_t){.cb = cb, .arg = arg, .used = true};
+    bool adopted = slot->adopted;
+    *slot = (fd_slot_t){.cb = cb, .arg = arg, .events = events, .used = true, .adopted = adopted};
     return 0;
+}
+
+void loop_adopt(loop_t *l, int fd) {
+    if (fd < 0) return;
+    s_grow(l, fd);
+    /* Whatever an earlier fd of this number left behind is stale now. */
+    l->fds[fd] = (fd_slot_t){.adopted = true};
+}
+
+void loop_forget(loop_t *l, int fd) {
+    /* Closing the fd takes it out of the epoll set: no system call needed. */
+    if (fd >= 0 && (size_t)fd < l->fds_len) l->fds[fd] = (fd_slot_t){0};
 }
 
 void loop_park(loop_t *l, int fd) {
@@ -97,7 +126,7 @@ void loop_park(loop_t *l, int fd) {
 int loop_unwatch(loop_t *l, int fd) {
     if (fd < 0 || (size_t)fd >= l->fds_len || !l->fds[fd].used) return -1;
     l->fds[fd].used = false;
-    l->fds[fd].parked = false;
+    l->fds[fd].parked = false; /* still adopted, if it was: its owner will forget it */
     /* The fd may already be closed (curl closes before telling us): ignore errors. */
     epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
     return 0;

@@ -29,18 +29,28 @@ loop_t *loop_new(void);
 void loop_destroy(loop_t **loop);
 
 /* Watches fd for events (EPOLLIN|EPOLLOUT, optionally EPOLLET), replacing any
- * earlier registration of fd. Returns 0, or -1 (logged). */
+ * earlier registration of fd. For an adopted fd already in the set for the
+ * same events (parked, typically) this makes no system call. Returns 0, or
+ * -1 (logged). */
 int loop_watch(loop_t *loop, int fd, uint32_t events, loop_fd_cb cb, void *arg);
 /* Stops watching fd. Returns 0, or -1 if it was not watched. */
 int loop_unwatch(loop_t *loop, int fd);
 
 /* Stops delivering fd's events but leaves it in the epoll set, betting that
  * it will be watched again soon (curl parks each keep-alive socket between
- * requests): a later loop_watch is then one EPOLL_CTL_MOD instead of a DEL
- * and an ADD. If an event arrives while parked, the fd is removed for real
- * and its callback is not called. A parked fd that gets closed simply leaves
- * the set; loop_watch copes with that. */
+ * requests): a later loop_watch for the same events then costs nothing. If
+ * an event arrives while parked, the fd is removed for real and its
+ * callback is not called. */
 void loop_park(loop_t *loop, int fd);
+/* Adopts a freshly opened fd: whatever a closed fd of the same number left
+ * in the loop is dropped, and the caller promises to call loop_forget (or
+ * loop_unwatch) before closing it. In return, watching it again after a
+ * park costs no system call. fds that are not adopted may be closed behind
+ * the loop's back (a parked one then simply leaves the set). */
+void loop_adopt(loop_t *loop, int fd);
+/* Forgets fd, which the caller is about to close (closing takes it out of
+ * the epoll set; no system call). Unknown fds are ignored. */
+void loop_forget(loop_t *loop, int fd);
 
 /* Sets cb/arg of a timer (not armed). */
 void loop_timer_init(loop_timer_t *t, loop_timer_cb cb, void *arg);

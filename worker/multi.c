@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "common/clock.h"
 #include "common/log.h"
@@ -81,6 +83,61 @@ static int s_timer_cb(CURLM *cm, long timeout_ms, void *userp) {
     return 0;
 }
 
+/* Curl's own sockets go through these two, so the loop knows each one from
+ * birth to close and can keep it in the epoll set between requests. */
+static curl_socket_t s_open_socket(void *clientp, curlsocktype purpose,
+                                   struct curl_sockaddr *addr) {
+    (void)purpose;
+    multi_t *m = clientp;
+    int fd = socket(addr->family, addr->socktype, addr->protocol);
+    if (fd >= 0) loop_adopt(m->loop, fd);
+    return fd >= 0 ? fd : CURL_SOCKET_BAD;
+}
+
+static int s_close_socket(void *clientp, curl_socket_t fd) {
+    multi_t *m = clientp;
+    loop_forget(m->loop, fd);
+    return close(fd);
+}
+
+void multi_prepare(multi_t *m, CURL *easy) {
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, s_open_socket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, m);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, s_close_socket);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, m);
+    /* No signals (see STYLE.md), and no proxy from the environment: a load
+     * generator talks to its target directly, and the lookups cost five
+     * getenv() scans per request. */
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_PROXY, "");
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, "*");
+}
+
+CURLSH *multi_pool_new(multi_t *m, CURL *easy) {
+    (void)m;
+    CURLSH *sh = curl_share_init();
+    CURLSHcode rc =
+        sh ? curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) : CURLSHE_NOMEM;
+    if (rc != CURLSHE_OK) {
+        log_warn("curl share for a connection pool: %s; using the common pool (%s:%d)",
+                 curl_share_strerror(rc), __FILE__, __LINE__);
+        if (sh) curl_share_cleanup(sh);
+        return NULL;
+    }
+    curl_easy_setopt(easy, CURLOPT_SHARE, sh);
+    return sh;
+}
+
+void multi_pool_destroy(CURLSH **pool) {
+    if (!pool || !*pool) return;
+    /* Closes the pool's connections, through the close hook of multi_prepare. */
+    CURLSHcode rc = curl_share_cleanup(*pool);
+    if (rc != CURLSHE_OK) {
+        log_warn("curl_share_cleanup: %s (%s:%d)", curl_share_strerror(rc), __FILE__, __LINE__);
+    }
+    *pool = NULL;
+}
+
 multi_t *multi_new(loop_t *loop, multi_done_cb done, void *arg) {
     CURLM *cm = curl_multi_init();
     if (!cm) {
@@ -97,6 +154,10 @@ multi_t *multi_new(loop_t *loop, multi_done_cb done, void *arg) {
     curl_multi_setopt(cm, CURLMOPT_SOCKETDATA, m);
     curl_multi_setopt(cm, CURLMOPT_TIMERFUNCTION, s_timer_cb);
     curl_multi_setopt(cm, CURLMOPT_TIMERDATA, m);
+    /* By default curl caches 4 connections per easy handle *added*; users
+     * thinking between requests are not added, so their keep-alive
+     * connections would be closed and reopened. Keep them all. */
+    curl_multi_setopt(cm, CURLMOPT_MAXCONNECTS, MULTI_MAX_CACHED_CONNECTIONS);
     return m;
 }
 

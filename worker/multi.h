@@ -11,6 +11,9 @@
 
 typedef struct multi multi_t;
 
+/* Idle keep-alive connections kept for reuse (curl closes the oldest beyond). */
+#define MULTI_MAX_CACHED_CONNECTIONS 1000000L
+
 /* Called once per finished transfer, after it was removed from the multi
  * handle; the callback may add the same easy handle again. */
 typedef void (*multi_done_cb)(CURL *easy, CURLcode result, void *arg);
@@ -20,6 +23,24 @@ multi_t *multi_new(loop_t *loop, multi_done_cb done, void *arg);
 /* Frees *m (NULL allowed) and sets *m = NULL. Remove every transfer first:
  * easy handles are the caller's. */
 void multi_destroy(multi_t **m);
+
+/* Sets, once per easy handle, what every transfer of m needs: socket
+ * open/close hooks that keep the loop's view of curl's sockets exact (so
+ * idle keep-alive sockets stay in epoll at no cost), CURLOPT_NOSIGNAL, and
+ * no proxy from the environment. */
+void multi_prepare(multi_t *m, CURL *easy);
+
+/* Gives easy a connection pool of its own (a curl share of
+ * CURL_LOCK_DATA_CONNECT): a virtual user keeps its own keep-alive
+ * connection, as a Locust user does, and finishing a transfer no longer
+ * walks every connection of the worker (curl 7.88 does, in
+ * curl_multi_remove_handle, which made thousands of users quadratic).
+ * Returns the pool, to free with multi_pool_destroy after
+ * curl_easy_cleanup(easy); NULL (logged) leaves easy on the common pool. */
+CURLSH *multi_pool_new(multi_t *m, CURL *easy);
+/* Closes the pool's connections and frees it (NULL allowed); sets *pool = NULL.
+ * The multi it was made for must still exist. */
+void multi_pool_destroy(CURLSH **pool);
 
 /* Starts a transfer. Returns 0, or -1 (logged). */
 int multi_add(multi_t *m, CURL *easy);

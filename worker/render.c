@@ -157,7 +157,18 @@ static void s_configure_constant(vuser_t *u, const plan_step_t *st) {
     u->configured = st;
 }
 
+/* A new user opens its own connection, as a new Locust user does: asking
+ * curl's pool instead means a walk over every connection in use, and a
+ * quadratic stall when thousands of users start at once. Later requests
+ * reuse whatever idle connection the pool has. */
+static void s_connection_policy(vuser_t *u) {
+    if (u->conn_state == 2) return;
+    curl_easy_setopt(u->easy, CURLOPT_FRESH_CONNECT, u->conn_state == 0 ? 1L : 0L);
+    u->conn_state++;
+}
+
 void render_step(vuser_t *u, const plan_step_t *st, rng_t *rng) {
+    s_connection_policy(u);
     if (u->configured != st) s_configure_constant(u, st);
     bool dynamic_url = !st->static_url;
     if (!dynamic_url && !st->dynamic_headers && !st->dynamic_body) return;

@@ -560,3 +560,83 @@ Test(loop, parked_fd_closed_and_reused_is_watched_again) {
     close(fds[0]);
     close(fds[1]);
 }
+
+Test(loop, adopted_fd_parked_and_watched_again_delivers) {
+    loop_t *loop = loop_new();
+    int fds[2];
+    cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+    loop_adopt(loop, fds[0]);
+    fd_probe_t fp = {0};
+    cr_assert_eq(loop_watch(loop, fds[0], EPOLLIN, s_on_readable, &fp), 0);
+    loop_park(loop, fds[0]);
+    /* Same events: no system call, but the new callback and a live watch. */
+    cr_assert_eq(loop_watch(loop, fds[0], EPOLLIN, s_on_readable_stop, &fp), 0);
+    cr_assert_eq(write(fds[1], "a", 1), 1);
+    loop_timer_t guard;
+    s_guard(loop, &guard, 1000);
+    cr_assert_eq(loop_run(loop), 0);
+    cr_expect_eq(fp.calls, 1);
+    cr_expect_eq(fp.byte, 'a');
+    loop_forget(loop, fds[0]);
+    loop_destroy(&loop);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+Test(loop, adopted_fd_forgotten_closed_and_reused_is_watched_again) {
+    loop_t *loop = loop_new();
+    int fds[2];
+    cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+    loop_adopt(loop, fds[0]);
+    fd_probe_t fp = {0};
+    cr_assert_eq(loop_watch(loop, fds[0], EPOLLIN, s_on_readable, &fp), 0);
+    loop_park(loop, fds[0]);
+    int old = fds[0];
+    loop_forget(loop, fds[0]);
+    close(fds[0]);
+    close(fds[1]);
+    cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+    cr_assert_eq(fds[0], old, "the lowest free number comes back");
+    /* Not adopted (like curl's resolver socketpair): only loop_forget above
+     * keeps the old slot from passing for this fd. */
+    cr_assert_eq(loop_watch(loop, fds[0], EPOLLIN, s_on_readable_stop, &fp), 0);
+    cr_assert_eq(write(fds[1], "b", 1), 1);
+    loop_timer_t guard;
+    s_guard(loop, &guard, 1000);
+    cr_assert_eq(loop_run(loop), 0);
+    cr_expect_eq(fp.calls, 1, "the new fd is in the epoll set");
+    cr_expect_eq(fp.byte, 'b');
+    loop_destroy(&loop);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+Test(loop, adopt_drops_what_a_closed_fd_left_behind) {
+    /* An fd closed behind the loop's back (never adopted) leaves a stale
+     * slot; adopting the new fd of that number must not trust it. */
+    loop_t *loop = loop_new();
+    int fds[2];
+    cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+    fd_probe_t fp = {0};
+    cr_assert_eq(loop_watch(loop, fds[0], EPOLLIN, s_on_readable, &fp), 0);
+    loop_park(loop, fds[0]);
+    int old = fds[0];
+    close(fds[0]);
+    close(fds[1]);
+    cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+    cr_assert_eq(fds[0], old);
+    loop_adopt(loop, fds[0]);
+    cr_assert_eq(loop_watch(loop, fds[0], EPOLLIN, s_on_readable_stop, &fp), 0);
+    cr_assert_eq(write(fds[1], "c", 1), 1);
+    loop_timer_t guard;
+    s_guard(loop, &guard, 1000);
+    cr_assert_eq(loop_run(loop), 0);
+    cr_expect_eq(fp.calls, 1);
+    loop_forget(loop, fds[0]);
+    loop_forget(loop, -1);     /* ignored */
+    loop_forget(loop, 100000); /* ignored */
+    loop_adopt(loop, -1);      /* ignored */
+    loop_destroy(&loop);
+    close(fds[0]);
+    close(fds[1]);
+}

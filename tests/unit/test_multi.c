@@ -43,6 +43,7 @@ struct server {
     uint16_t port;
     bool silent;          /* read requests but never answer */
     bool stop_on_request; /* loop_stop when a request has been read */
+    bool close_after;     /* close the connection after each response (no warning header) */
     int accepted, requests;
     conn_t *conns[MAX_CONNS];
 };
@@ -77,6 +78,10 @@ static void s_on_conn(loop_t *loop, int fd, uint32_t events, void *arg) {
             const char *resp = strncmp(c->buf, "GET /missing", 12) == 0 ? s_404 : s_ok;
             size_t resp_len = strlen(resp);
             cr_assert_eq(send(fd, resp, resp_len, MSG_NOSIGNAL), (ssize_t)resp_len);
+            if (c->srv->close_after) {
+                s_conn_close(c);
+                return;
+            }
         }
         size_t used = (size_t)(end + 4 - c->buf);
         memmove(c->buf, c->buf + used, c->len - used + 1);
@@ -435,5 +440,105 @@ Test(multi, destroy_leaves_the_loop_usable) {
     cr_assert_eq(loop_run(ctx.loop), 0);
     cr_expect_eq(t.done_calls, 0);
     curl_easy_cleanup(t.easy);
+    s_ctx_fini(&ctx);
+}
+
+Test(multi, prepared_handles_survive_the_server_closing_every_connection) {
+    /* Each new socket tends to get the number of the one just closed: the
+     * open/close hooks must keep the loop from taking it for the old one. */
+    test_ctx_t ctx;
+    s_ctx_init(&ctx);
+    server_t srv;
+    s_server_start(&srv, ctx.loop);
+    srv.close_after = true;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/closing", srv.port);
+    transfer_t t;
+    s_transfer_init(&t, &ctx, url, 5000);
+    multi_prepare(ctx.multi, t.easy);
+    t.repeats = 9;
+    cr_assert_eq(multi_add(ctx.multi, t.easy), 0);
+    s_run(&ctx, 1, 8000);
+    cr_expect_eq(t.done_calls, 10, "a transfer hung (guard fired)");
+    cr_expect_eq(t.result, CURLE_OK, "%s", curl_easy_strerror(t.result));
+    cr_expect_str_eq(t.body, "ok");
+    cr_expect_eq(srv.accepted, 10, "one connection per request");
+    curl_easy_cleanup(t.easy);
+    s_server_stop(&srv);
+    s_ctx_fini(&ctx);
+}
+
+Test(multi, idle_connections_are_kept_while_no_transfer_is_added) {
+    /* Users thinking between requests have no transfer added; their
+     * keep-alive connections must still be there when they come back. */
+    enum { N = 20 };
+    test_ctx_t ctx;
+    s_ctx_init(&ctx);
+    server_t srv;
+    s_server_start(&srv, ctx.loop);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/idle", srv.port);
+    transfer_t t[N];
+    for (int i = 0; i < N; i++) {
+        s_transfer_init(&t[i], &ctx, url, 5000);
+        multi_prepare(ctx.multi, t[i].easy);
+        cr_assert_eq(multi_add(ctx.multi, t[i].easy), 0);
+    }
+    s_run(&ctx, N, 10000);
+    cr_assert_eq(ctx.done, N);
+    cr_expect_eq(srv.accepted, N);
+    ctx.done = 0;
+    for (int i = 0; i < N; i++) cr_assert_eq(multi_add(ctx.multi, t[i].easy), 0);
+    s_run(&ctx, N, 10000);
+    cr_expect_eq(ctx.done, N);
+    cr_expect_eq(srv.requests, 2 * N);
+    cr_expect_eq(srv.accepted, N, "the second round reuses every connection");
+    for (int i = 0; i < N; i++) {
+        cr_expect_eq(t[i].result, CURLE_OK);
+        curl_easy_cleanup(t[i].easy);
+    }
+    s_server_stop(&srv);
+    s_ctx_fini(&ctx);
+}
+
+Test(multi, a_pool_per_handle_keeps_its_own_connection) {
+    /* Two handles with pools of their own, run one after the other: each
+     * opens its connection and reuses it; neither takes the other's. */
+    test_ctx_t ctx;
+    s_ctx_init(&ctx);
+    server_t srv;
+    s_server_start(&srv, ctx.loop);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/pool", srv.port);
+    transfer_t t[2];
+    CURLSH *pool[2];
+    for (int i = 0; i < 2; i++) {
+        s_transfer_init(&t[i], &ctx, url, 5000);
+        multi_prepare(ctx.multi, t[i].easy);
+        pool[i] = multi_pool_new(ctx.multi, t[i].easy);
+        cr_assert_not_null(pool[i]);
+        t[i].repeats = 2;
+        cr_assert_eq(multi_add(ctx.multi, t[i].easy), 0);
+        ctx.done = 0;
+        s_run(&ctx, 1, 5000);
+        cr_expect_eq(t[i].done_calls, 3);
+        cr_expect_eq(t[i].result, CURLE_OK, "%s", curl_easy_strerror(t[i].result));
+    }
+    cr_expect_eq(srv.requests, 6);
+    cr_expect_eq(srv.accepted, 2, "one connection per pool, each reused");
+    for (int i = 0; i < 2; i++) {
+        curl_easy_cleanup(t[i].easy);
+        multi_pool_destroy(&pool[i]); /* closes the connection through the close hook */
+        cr_expect_null(pool[i]);
+    }
+    multi_pool_destroy(&pool[0]); /* NULL is fine */
+    multi_pool_destroy(NULL);
+    /* The server notices both closes. */
+    loop_timer_start(ctx.loop, &ctx.guard, clock_now_us() + 200000);
+    cr_assert_eq(loop_run(ctx.loop), 0);
+    int open = 0;
+    for (int i = 0; i < MAX_CONNS; i++) open += srv.conns[i] != NULL;
+    cr_expect_eq(open, 0, "destroying a pool closes its connection");
+    s_server_stop(&srv);
     s_ctx_fini(&ctx);
 }

@@ -1,0 +1,105 @@
+/* curl_loop: the plainest libcurl multi loop (epoll + curl_multi_socket_action), the
+ * reference row of bench/peers.sh: what libcurl itself costs per request, with nothing of
+ * barrage's around it. Keeps N easy handles busy on one URL for D seconds and prints
+ * "requests: R failed: F".
+ *
+ * usage: curl_loop URL CONNS SECONDS      (built by peers.sh: cc -O2 curl_loop.c -lcurl) */
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <time.h>
+
+static int s_epfd;
+static long s_timeout_ms = -1;
+
+static size_t s_discard(char *data, size_t size, size_t nmemb, void *arg) {
+    (void)data, (void)arg;
+    return size * nmemb;
+}
+
+static int s_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp) {
+    (void)easy, (void)userp, (void)socketp;
+    if (what == CURL_POLL_REMOVE) {
+        epoll_ctl(s_epfd, EPOLL_CTL_DEL, fd, NULL);
+        return 0;
+    }
+    struct epoll_event ev = {.data.fd = fd};
+    if (what & CURL_POLL_IN) ev.events |= EPOLLIN;
+    if (what & CURL_POLL_OUT) ev.events |= EPOLLOUT;
+    if (epoll_ctl(s_epfd, EPOLL_CTL_MOD, fd, &ev) != 0) epoll_ctl(s_epfd, EPOLL_CTL_ADD, fd, &ev);
+    return 0;
+}
+
+static int s_timer_cb(CURLM *cm, long timeout_ms, void *userp) {
+    (void)cm, (void)userp;
+    s_timeout_ms = timeout_ms;
+    return 0;
+}
+
+static double s_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 4) {
+        fprintf(stderr, "usage: curl_loop URL CONNS SECONDS\n");
+        return 2;
+    }
+    int conns = atoi(argv[2]);
+    double end = s_now() + atof(argv[3]);
+    signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    s_epfd = epoll_create1(0);
+    CURLM *cm = curl_multi_init();
+    curl_multi_setopt(cm, CURLMOPT_SOCKETFUNCTION, s_socket_cb);
+    curl_multi_setopt(cm, CURLMOPT_TIMERFUNCTION, s_timer_cb);
+    for (int i = 0; i < conns; i++) {
+        CURL *e = curl_easy_init();
+        curl_easy_setopt(e, CURLOPT_URL, argv[1]);
+        curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, s_discard);
+        curl_multi_add_handle(cm, e);
+    }
+    long done = 0, failed = 0;
+    int running = 1;
+    bool stopping = false;
+    while (!stopping || running > 0) {
+        struct epoll_event evs[256];
+        int n = epoll_wait(s_epfd, evs, 256, (int)s_timeout_ms);
+        if (n == 0 || s_timeout_ms == 0) {
+            curl_multi_socket_action(cm, CURL_SOCKET_TIMEOUT, 0, &running);
+        }
+        for (int i = 0; i < n; i++) {
+            int mask = 0;
+            if (evs[i].events & EPOLLIN) mask |= CURL_CSELECT_IN;
+            if (evs[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
+            if (evs[i].events & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
+            curl_multi_socket_action(cm, evs[i].data.fd, mask, &running);
+        }
+        stopping = stopping || s_now() >= end;
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(cm, &left))) {
+            if (msg->msg != CURLMSG_DONE) continue;
+            CURL *e = msg->easy_handle;
+            done++;
+            if (msg->data.result != CURLE_OK) failed++;
+            curl_multi_remove_handle(cm, e);
+            if (stopping) {
+                curl_easy_cleanup(e);
+            } else {
+                curl_multi_add_handle(cm, e);
+                running++;
+            }
+        }
+    }
+    printf("requests: %ld failed: %ld\n", done, failed);
+    curl_multi_cleanup(cm);
+    curl_global_cleanup();
+    return failed ? 1 : 0;
+}

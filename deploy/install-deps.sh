@@ -9,7 +9,7 @@ set -euo pipefail
 PKGS=(build-essential cmake pkg-config libzmq3-dev libcurl4-openssl-dev libmsgpack-dev
       libyaml-dev libjansson-dev libcriterion-dev curl)
 if [ "${1:-}" = "--test" ]; then
-    PKGS+=(chromium python3-locust iproute2 clang valgrind)
+    PKGS+=(chromium python3-locust iproute2 clang valgrind shellcheck python3-yaml)
     command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
 fi
 missing=()

@@ -31,8 +31,9 @@ static const char s_style[] =
     ".none{background:#eceff1;color:#455a64}.warn{background:#fff3e0;color:#e65100}"
     ".meta{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:4px 24px;"
     "background:#fff;border:1px solid #e1e4e8;border-radius:8px;padding:12px 16px;margin:0}"
-    ".meta div{display:flex;gap:8px}.meta dt{color:#666;min-width:120px}.meta dd{margin:0;"
-    "word-break:break-all}"
+    ".meta div{display:flex;gap:8px}.meta dt{color:#666;min-width:120px;flex:none}"
+    /* Break a long path or URL only where it must, never a short word. */
+    ".meta dd{margin:0;min-width:0;overflow-wrap:break-word}"
     ".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:12px;"
     "margin:16px 0}"
     ".card{background:#fff;border:1px solid #e1e4e8;border-radius:8px;padding:10px 14px}"
@@ -43,12 +44,15 @@ static const char s_style[] =
     ".chart{display:block;width:100%;height:auto;background:#fff;"
     "border:1px solid #e1e4e8;border-radius:8px;margin:0 0 14px}"
     ".hint{margin:0 0 10px;color:#444}"
+    ".note{margin:0 0 10px;color:#555;max-width:900px}"
+    "code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#eceff3;"
+    "padding:1px 4px;border-radius:3px}"
     ".scroll{overflow-x:auto;background:#fff;border:1px solid #e1e4e8;border-radius:8px}"
     "table{border-collapse:collapse;width:100%;font-size:12.5px;font-variant-numeric:tabular-nums}"
     "th,td{padding:4px 6px;border-bottom:1px solid #eceef1;text-align:left;white-space:nowrap}"
     "th{background:#f0f2f5;font-weight:600;position:sticky;top:0}"
     "td.num,th.num{text-align:right}"
-    "td.name{white-space:normal;word-break:break-all;min-width:120px;max-width:260px}"
+    "td.name{white-space:normal;overflow-wrap:anywhere;min-width:120px;max-width:260px}"
     "td.reason{white-space:normal;word-break:break-word;max-width:520px}"
     "tr:nth-child(even) td{background:#fafbfc}"
     "tr.total td{font-weight:600;background:#eef1f5;border-top:2px solid #cfd5dd}"
@@ -69,6 +73,21 @@ enum { PCT_50 = 0, PCT_95 = 5, PCT_99 = 7 };
 
 static void s_esc(strbuf_t *b, const char *s) {
     svg_escape(b, s);
+}
+
+/* A path escaped, with a line-break opportunity after each '/'. */
+static void s_esc_path(strbuf_t *b, const char *path) {
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, "/");
+        char *part = xstrndup(p, n);
+        s_esc(b, part);
+        free(part);
+        p += n;
+        if (*p == '/') {
+            strbuf_append_str(b, "/<wbr>");
+            p++;
+        }
+    }
 }
 
 static double s_pct(uint64_t part, uint64_t whole) {
@@ -157,8 +176,16 @@ static void s_metadata(strbuf_t *b, const report_t *r) {
     if (r->mode && strcmp(r->mode, "open") == 0) strbuf_append_str(b, " (arrival rate)");
     if (r->mode && strcmp(r->mode, "closed") == 0) strbuf_append_str(b, " (virtual users)");
     strbuf_append_str(b, "</dd></div>");
-    s_meta_open(b, "Users");
-    strbuf_appendf(b, "%" PRIu32 " users, spawn rate %g/s</dd></div>", r->users, r->spawn_rate);
+    if (r->mode && strcmp(r->mode, "open") == 0) {
+        s_meta_open(b, "Arrivals");
+        strbuf_appendf(b, "%g/s, max_users %" PRIu32 ", %" PRIu64 " dropped</dd></div>", r->rate,
+                       r->max_users, results_dropped(r->results));
+    } else {
+        s_meta_open(b, "Users");
+        strbuf_appendf(b, "%" PRIu32 " users, spawn rate %g/s</dd></div>", r->users,
+                       r->spawn_rate);
+    }
+    if (r->stages && *r->stages) s_meta(b, "Stages", r->stages);
     s_meta_open(b, "Duration");
     s_duration(b, (double)r->duration_ms / 1000.0);
     strbuf_append_str(b, " planned, ");
@@ -170,7 +197,9 @@ static void s_metadata(strbuf_t *b, const report_t *r) {
     s_meta_open(b, "Ended");
     s_wall(b, r->ended_ms, false);
     strbuf_append_str(b, "</dd></div>");
-    s_meta(b, "Scenario file", r->scenario_file);
+    s_meta_open(b, "Scenario file");
+    s_esc_path(b, r->scenario_file && *r->scenario_file ? r->scenario_file : "-");
+    strbuf_append_str(b, "</dd></div>");
     s_meta_open(b, "Scenario sha256");
     /* The prefix identifies the scenario; the whole hash is in the tooltip. */
     const char *sha = r->scenario_sha256 && *r->scenario_sha256 ? r->scenario_sha256 : "-";
@@ -206,6 +235,11 @@ static void s_cards(strbuf_t *b, const report_t *r) {
     } cards[] = {{"p50", 50}, {"p95", 95}, {"p99", 99}};
     for (size_t i = 0; i < sizeof cards / sizeof cards[0]; i++) {
         s_card_open(b, cards[i].key, false);
+        /* No response, no latency: a dash rather than a misleading 0.000 ms. */
+        if (histogram_count(t->latency) == 0) {
+            strbuf_append_str(b, "&#8212;</div></div>");
+            continue;
+        }
         s_ms(b, histogram_percentile(t->latency, cards[i].p));
         strbuf_append_str(b, " <small>ms</small></div></div>");
     }
@@ -222,27 +256,34 @@ static void s_header(strbuf_t *b, const report_t *r) {
     s_metadata(b, r);
 }
 
-/* Timeline series, in the units the charts show. */
+/* Timeline series, in the units the charts show. A point's counts and
+ * percentiles cover [second, second + 1): they are drawn at its middle; its
+ * users are stamped when the second closes: they are drawn at its end. */
 typedef struct {
     size_t n;
-    double *x, *rps, *fps, *users, *p50, *p95, *p99;
+    double x_end; /* every chart spans [0, x_end] so the charts line up */
+    double *x_mid, *x_close, *rps, *fps, *users, *p50, *p95, *p99;
     const char *x_unit;
 } s_series_t;
 
 static void s_series_build(s_series_t *s, const timeline_t *tl) {
+    enum { COLS = 8 };
     s->n = timeline_count(tl);
-    double *all = xcalloc(7 * (s->n ? s->n : 1), sizeof *all);
-    double *cols[7];
-    for (size_t c = 0; c < 7; c++) cols[c] = all + c * (s->n ? s->n : 1);
-    s->x = cols[0], s->rps = cols[1], s->fps = cols[2], s->users = cols[3];
-    s->p50 = cols[4], s->p95 = cols[5], s->p99 = cols[6];
+    size_t rows = s->n ? s->n : 1;
+    double *all = xcalloc(COLS * rows, sizeof *all);
+    double *cols[COLS];
+    for (size_t c = 0; c < COLS; c++) cols[c] = all + c * rows;
+    s->x_mid = cols[0], s->x_close = cols[1], s->rps = cols[2], s->fps = cols[3];
+    s->users = cols[4], s->p50 = cols[5], s->p95 = cols[6], s->p99 = cols[7];
     const timeline_point_t *last = s->n ? timeline_point(tl, s->n - 1) : NULL;
     /* Long runs read better in minutes. */
     double scale = last && last->second + 1 > 600 ? 60.0 : 1.0;
     s->x_unit = scale > 1 ? "min" : "s";
+    s->x_end = last ? (last->second + 1) / scale : 0;
     for (size_t i = 0; i < s->n; i++) {
         const timeline_point_t *p = timeline_point(tl, i);
-        s->x[i] = (p->second + 1) / scale; /* a point covers the second before it */
+        s->x_mid[i] = (p->second + 0.5) / scale;
+        s->x_close[i] = (p->second + 1) / scale;
         s->rps[i] = (double)p->requests;
         s->fps[i] = (double)p->failures;
         s->users[i] = p->users;
@@ -260,7 +301,8 @@ static void s_timeline_charts(strbuf_t *b, const report_t *r) {
     svg_line_chart_t c = {.title = "Requests and failures per second",
                           .x_unit = s.x_unit,
                           .y_unit = "/s",
-                          .x = s.x,
+                          .x = s.x_mid,
+                          .x_max = s.x_end,
                           .n = s.n,
                           .series = load,
                           .n_series = 2};
@@ -275,10 +317,11 @@ static void s_timeline_charts(strbuf_t *b, const report_t *r) {
     svg_series_t users[] = {{"active users", COLOR_USERS, s.users}};
     c.title = "Active users";
     c.y_unit = "";
+    c.x = s.x_close;
     c.series = users;
     c.n_series = 1;
     svg_line_chart(b, &c);
-    free(s.x);
+    free(s.x_mid);
 }
 
 /* Log-spaced bins over whole decades; finer when the range is narrow. */
@@ -289,8 +332,8 @@ static void s_distribution(strbuf_t *b, const histogram_t *h) {
         lo = (int)floor(log10((double)(histogram_min(h) ? histogram_min(h) : 1)));
         hi = (int)ceil(log10((double)histogram_max(h) + 1));
         if (hi <= lo) hi = lo + 1;
-        per_decade = 60 / (hi - lo);
-        per_decade = per_decade < 10 ? 10 : per_decade > 40 ? 40 : per_decade;
+        per_decade = 100 / (hi - lo);
+        per_decade = per_decade < 10 ? 10 : per_decade > 50 ? 50 : per_decade;
     }
     size_t n = total ? (size_t)((hi - lo) * per_decade) : 0;
     double *edges = xcalloc(n + 1, sizeof *edges);
@@ -436,6 +479,83 @@ static void s_stats_table(strbuf_t *b, const report_t *r) {
     strbuf_append_str(b, "</tbody></table></div>\n");
 }
 
+/* X-Query-Count is recorded as "queries"; every other metric is a Server-Timing dur. */
+static bool s_is_count(const results_metric_t *m) {
+    return strcmp(m->name, "queries") == 0;
+}
+
+/* A metric value recorded x1000, in its unit: ms like the other tables, or a
+ * count — whole unless it is an average or fell in a bucket between two counts. */
+static void s_metric_value(strbuf_t *b, const results_metric_t *m, double v_x1000, bool avg) {
+    if (!s_is_count(m)) {
+        s_ms(b, (uint64_t)llround(v_x1000));
+        return;
+    }
+    double v = v_x1000 / 1000.0;
+    strbuf_appendf(b, !avg && v == floor(v) ? "%.0f" : "%.1f", v);
+}
+
+/* How much of the response time barrage measured the server accounts for. */
+static void s_metric_share(strbuf_t *b, const results_row_t *row, const results_metric_t *m) {
+    double latency_us = histogram_mean(row->latency);
+    double pct = latency_us > 0 ? 100.0 * histogram_mean(m->values) / latency_us : 0;
+    if (s_is_count(m) || histogram_count(m->values) == 0 || !(latency_us > 0))
+        strbuf_append_str(b, "&#8212;");
+    else if (pct < 0.5)
+        strbuf_append_str(b, "&lt;1%");
+    else
+        strbuf_appendf(b, "%.0f%%", pct);
+}
+
+static void s_metric_row(strbuf_t *b, const results_row_t *row, const results_metric_t *m) {
+    const histogram_t *h = m->values;
+    strbuf_append_str(b, "<tr><td>");
+    s_esc(b, row->method);
+    strbuf_append_str(b, "</td><td class=\"name\">");
+    s_esc(b, row->name);
+    strbuf_append_str(b, "</td><td>");
+    s_esc(b, m->name);
+    strbuf_appendf(b, "</td><td>%s</td><td>%s</td><td class=\"num\">%" PRIu64 "</td>",
+                   s_is_count(m) ? "X-Query-Count" : "Server-Timing",
+                   s_is_count(m) ? "queries" : "ms", histogram_count(h));
+    double values[] = {histogram_mean(h), (double)histogram_percentile(h, 50),
+                       (double)histogram_percentile(h, 95), (double)histogram_percentile(h, 99),
+                       (double)histogram_max(h)};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        strbuf_append_str(b, "<td class=\"num\">");
+        s_metric_value(b, m, values[i], i == 0);
+        strbuf_append_str(b, "</td>");
+    }
+    strbuf_append_str(b, "<td class=\"num\">");
+    s_metric_share(b, row, m);
+    strbuf_append_str(b, "</td></tr>\n");
+}
+
+/* Server-Timing / X-Query-Count per name: where the time went, under load. */
+static void s_metrics_table(strbuf_t *b, const report_t *r) {
+    bool any = false;
+    for (size_t i = 0; i < results_count(r->results); i++)
+        any |= results_row(r->results, i)->n_metrics > 0;
+    if (!any) return;
+    strbuf_append_str(
+        b, "<h2>Server-side metrics</h2>\n<p class=\"note\">Reported by the server in its "
+           "responses, not measured by barrage: durations from the <code>Server-Timing</code> "
+           "header (<code>name;dur=</code> in ms), <code>queries</code> from the "
+           "<code>X-Query-Count</code> header, per response that carried them. "
+           "&#8220;Of response&#8221; is the metric&#8217;s average as a share of the average "
+           "response time barrage measured for the same name.</p>\n"
+           "<div class=\"scroll\"><table class=\"metrics\">\n<thead><tr><th>Method</th>"
+           "<th>Name</th><th>Metric</th><th>Source</th><th>Unit</th>");
+    static const char *const cols[] = {"Count", "Avg", "p50", "p95", "p99", "Max", "Of response"};
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) s_num_header(b, cols[i]);
+    strbuf_append_str(b, "</tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < results_count(r->results); i++) {
+        const results_row_t *row = results_row(r->results, i);
+        for (size_t k = 0; k < row->n_metrics; k++) s_metric_row(b, row, &row->metrics[k]);
+    }
+    strbuf_append_str(b, "</tbody></table></div>\n");
+}
+
 static int s_error_cmp(const void *a, const void *b) {
     uint64_t x = (*(const results_error_t *const *)a)->count;
     uint64_t y = (*(const results_error_t *const *)b)->count;
@@ -529,6 +649,7 @@ void report_html_render(const report_t *r, strbuf_t *b) {
     s_header(b, r);
     s_charts(b, r);
     s_stats_table(b, r);
+    s_metrics_table(b, r);
     s_errors_table(b, r);
     s_thresholds_table(b, r);
     s_workers_table(b, r);

@@ -1,8 +1,9 @@
 /* report_html: the report as one self-contained HTML page — header with the
  * verdict and totals, inline SVG charts (RPS and failures, users, latency
- * percentiles over time, latency distribution) and the per-name, error,
- * worker and threshold tables. Readable offline: no script, no external
- * request of any kind. */
+ * percentiles over time, latency distribution), the per-name table, the
+ * server-side metrics (Server-Timing / X-Query-Count per name; only when some
+ * row has them), and the error, threshold and worker tables. Readable
+ * offline: no script, no external request of any kind. */
 #ifndef BARRAGE_MASTER_REPORT_HTML_H
 #define BARRAGE_MASTER_REPORT_HTML_H
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -93,7 +94,8 @@ static void s_string(jw_t *w, const char *str) {
     while (*s) {
         size_t n = s_utf8_len(s);
         if (n == 0) {
-            strbuf_append_str(&w->b, "\\ufffd");
+            /* Raw, not escaped: the reader's string then writes back the same bytes. */
+            strbuf_append_str(&w->b, "\xef\xbf\xbd");
             s++;
         } else if (n > 1) {
             strbuf_append(&w->b, s, n);
@@ -145,10 +147,15 @@ static void s_kv_double(jw_t *w, const char *key, double v) {
         return;
     }
     char buf[40];
-    for (int prec = 1; prec <= 17; prec++) {
+    int prec = 1;
+    for (; prec <= 17; prec++) {
         snprintf(buf, sizeof buf, "%.*g", prec, v);
         if (strtod(buf, NULL) == v) break;
     }
+    /* %g turns 10 into "1e+01"; an integral value below 1e15 is exact and
+     * plainer as an integer (larger ones keep the exponent: a reader may
+     * not take integers beyond 2^63). */
+    if (strchr(buf, 'e') && fabs(v) < 1e15 && v == trunc(v)) snprintf(buf, sizeof buf, "%.0f", v);
     strbuf_append_str(&w->b, buf);
 }
 
@@ -192,6 +199,9 @@ static void s_write_meta(jw_t *w, const report_t *r) {
     s_kv_str(w, "mode", r->mode);
     s_kv_u64(w, "users", r->users);
     s_kv_double(w, "spawn_rate", r->spawn_rate);
+    s_kv_double(w, "rate", r->rate);
+    s_kv_u64(w, "max_users", r->max_users);
+    s_kv_str(w, "stages", r->stages);
     s_kv_u64(w, "duration_ms", r->duration_ms);
     s_kv_double(w, "run_seconds", r->run_seconds);
     s_kv_str(w, "started", s_iso8601(r->started_ms, iso, sizeof iso));
@@ -241,14 +251,14 @@ static void s_write_histogram(jw_t *w, const histogram_t *h) {
     s_close(w, '}');
 }
 
-/* A row's server-side metrics (Server-Timing, X-Query-Count): values are
- * recorded in thousandths of the metric's unit (ms, or queries), so the
- * summary numbers are written in the unit and the histogram raw. */
-static void s_write_metrics(jw_t *w, const results_row_t *row) {
+/* Server-side metrics (Server-Timing, X-Query-Count): values are recorded in
+ * thousandths of the metric's unit (ms, or queries), so the summary numbers
+ * are written in the unit and the histogram raw. */
+static void s_write_metrics(jw_t *w, const results_metric_t *const *ms, size_t n) {
     s_key(w, "metrics");
     s_open(w, '[', false);
-    for (size_t i = 0; i < row->n_metrics; i++) {
-        const results_metric_t *m = &row->metrics[i];
+    for (size_t i = 0; i < n; i++) {
+        const results_metric_t *m = ms[i];
         s_item(w);
         s_open(w, '{', false);
         s_kv_str(w, "name", m->name);
@@ -263,8 +273,46 @@ static void s_write_metrics(jw_t *w, const results_row_t *row) {
     s_close(w, ']');
 }
 
-/* One stats row as an object; the caller has written its key or separator. */
-static void s_write_row(jw_t *w, const results_row_t *row, const char *method, const char *name) {
+static const results_metric_t *s_metric_named(const results_row_t *row, const char *name) {
+    for (size_t k = 0; k < row->n_metrics; k++) {
+        if (strcmp(row->metrics[k].name, name) == 0) return &row->metrics[k];
+    }
+    return NULL;
+}
+
+static bool s_listed(const results_metric_t *const *ms, size_t n, const results_metric_t *m) {
+    for (size_t i = 0; i < n; i++) {
+        if (ms[i] == m) return true;
+    }
+    return false;
+}
+
+/* The metrics of one row in their order; for the aggregate (rows != NULL),
+ * in the order a reader rebuilds them — the rows in order, each row's
+ * metrics in order — since the live merge may have met them in another and
+ * a rewrite of a read result must be byte-identical. *out: caller frees. */
+static size_t s_metric_order(const results_row_t *row, const results_t *rows,
+                             const results_metric_t ***out) {
+    const results_metric_t **ms = xcalloc(row->n_metrics ? row->n_metrics : 1, sizeof *ms);
+    size_t n = 0;
+    for (size_t i = 0; rows && i < results_count(rows); i++) {
+        const results_row_t *x = results_row(rows, i);
+        for (size_t k = 0; k < x->n_metrics; k++) {
+            const results_metric_t *m = s_metric_named(row, x->metrics[k].name);
+            if (m && !s_listed(ms, n, m)) ms[n++] = m;
+        }
+    }
+    for (size_t k = 0; k < row->n_metrics; k++) {
+        if (!s_listed(ms, n, &row->metrics[k])) ms[n++] = &row->metrics[k];
+    }
+    *out = ms;
+    return n;
+}
+
+/* One stats row as an object; the caller has written its key or separator.
+ * rows: all the stats rows when row is their aggregate, else NULL. */
+static void s_write_row(jw_t *w, const results_row_t *row, const char *method, const char *name,
+                        const results_t *rows) {
     const histogram_t *h = row->latency;
     s_open(w, '{', false);
     s_kv_str(w, "method", method);
@@ -284,7 +332,10 @@ static void s_write_row(jw_t *w, const results_row_t *row, const char *method, c
     }
     s_close(w, '}');
     s_write_histogram(w, h);
-    s_write_metrics(w, row);
+    const results_metric_t **ms;
+    size_t n = s_metric_order(row, rows, &ms);
+    s_write_metrics(w, ms, n);
+    free(ms);
     s_close(w, '}');
 }
 
@@ -294,11 +345,12 @@ static void s_write_stats(jw_t *w, const report_t *r) {
     for (size_t i = 0; i < results_count(r->results); i++) {
         const results_row_t *row = results_row(r->results, i);
         s_item(w);
-        s_write_row(w, row, row->method, row->name);
+        s_write_row(w, row, row->method, row->name, NULL);
     }
     s_close(w, ']');
     s_key(w, "aggregated");
-    s_write_row(w, results_total(r->results), "", "Aggregated");
+    s_write_row(w, results_total(r->results), "", "Aggregated", r->results);
+    s_kv_u64(w, "dropped", results_dropped(r->results));
 }
 
 static void s_write_errors(jw_t *w, const report_t *r) {
@@ -533,6 +585,12 @@ static bool s_str(rd_t *rd, json_t *obj, const char *at, const char *key, bool n
     return true;
 }
 
+/* Keys added to format_version 1 after its first files (the open model's
+ * rate, max_users, stages and dropped): absent means the default. */
+static bool s_added(json_t *obj, const char *key) {
+    return json_object_get(obj, key) != NULL;
+}
+
 static void s_read_meta(rd_t *rd, json_t *root, report_t *r) {
     const char *s = NULL, *name = NULL, *file = NULL, *sha = NULL, *host = NULL, *mode = NULL;
     uint64_t version = 0;
@@ -554,6 +612,10 @@ static void s_read_meta(rd_t *rd, json_t *root, report_t *r) {
     s_str(rd, root, "", "mode", true, &mode);
     s_u32(rd, root, "", "users", &r->users);
     s_double(rd, root, "", "spawn_rate", &r->spawn_rate);
+    const char *stages = NULL;
+    if (s_added(root, "rate")) s_double(rd, root, "", "rate", &r->rate);
+    if (s_added(root, "max_users")) s_u32(rd, root, "", "max_users", &r->max_users);
+    if (s_added(root, "stages")) s_str(rd, root, "", "stages", true, &stages);
     s_u64(rd, root, "", "duration_ms", &r->duration_ms);
     s_double(rd, root, "", "run_seconds", &r->run_seconds);
     s_u64(rd, root, "", "started_ms", &r->started_ms);
@@ -565,6 +627,7 @@ static void s_read_meta(rd_t *rd, json_t *root, report_t *r) {
     r->scenario_sha256 = s_dup(sha);
     r->host = s_dup(host);
     r->mode = s_dup(mode);
+    r->stages = s_dup(stages);
 }
 
 static void s_read_workers(rd_t *rd, json_t *root, report_t *r) {
@@ -675,6 +738,13 @@ static void s_read_metrics(rd_t *rd, json_t *v, const char *at, proto_stat_t *ro
             break;
         }
         if (!s_str(rd, m, mat, "name", false, &name)) break;
+        for (uint32_t k = 0; k < row->n_metrics; k++) {
+            /* results_add would merge the two: a rewrite would differ. */
+            if (strcmp(row->metrics[k].name, name) == 0) {
+                s_fail(rd, mat, "a second metric \"%s\"", name);
+            }
+        }
+        if (rd->err) break;
         histogram_t *h = s_read_histogram(rd, m, mat);
         if (!h) break;
         row->metrics[row->n_metrics++] = (proto_metric_t){.name = (char *)name, .values = h};
@@ -728,6 +798,46 @@ static bool s_same_histogram(const histogram_t *a, const histogram_t *b) {
     }
 }
 
+/* The optional metrics of the aggregated row must be the merge of the rows'
+ * metrics: the same names, each histogram equal. */
+static void s_check_aggregated_metrics(rd_t *rd, json_t *agg, const results_row_t *t) {
+    char at[PATH_BYTES], p[PATH_BYTES];
+    json_t *arr = json_object_get(agg, "metrics");
+    if (!arr) return;
+    if (!json_is_array(arr)) {
+        s_fail(rd, "aggregated.metrics", "expected an array");
+        return;
+    }
+    for (size_t i = 0; !rd->err && i < json_array_size(arr); i++) {
+        json_t *m = json_array_get(arr, i);
+        const char *name = NULL;
+        s_index(at, "aggregated", "metrics", i);
+        if (!json_is_object(m)) {
+            s_fail(rd, at, "expected an object");
+            return;
+        }
+        if (!s_str(rd, m, at, "name", false, &name)) return;
+        for (size_t k = 0; k < i; k++) {
+            const char *before = json_string_value(json_object_get(json_array_get(arr, k), "name"));
+            if (before && strcmp(before, name) == 0) s_fail(rd, at, "a second metric \"%s\"", name);
+        }
+        const results_metric_t *want = NULL;
+        for (size_t k = 0; k < t->n_metrics; k++) {
+            if (strcmp(t->metrics[k].name, name) == 0) want = &t->metrics[k];
+        }
+        if (!want) s_fail(rd, s_path(p, at, "name"), "no stats row has a metric \"%s\"", name);
+        histogram_t *h = rd->err ? NULL : s_read_histogram(rd, m, at);
+        if (h && !s_same_histogram(h, want->values)) {
+            s_fail(rd, s_path(p, at, "histogram"), "differs from the merge of the stats rows");
+        }
+        histogram_destroy(&h);
+    }
+    if (!rd->err && json_array_size(arr) != t->n_metrics) {
+        s_fail(rd, "aggregated.metrics", "%zu metrics but the stats rows have %zu",
+               json_array_size(arr), t->n_metrics);
+    }
+}
+
 /* The file's aggregated row must equal the merge of its stats rows. */
 static void s_check_aggregated(rd_t *rd, json_t *root, const results_t *res) {
     static const char *const keys[] = {"requests", "failures", "bytes"};
@@ -750,6 +860,7 @@ static void s_check_aggregated(rd_t *rd, json_t *root, const results_t *res) {
         s_fail(rd, "aggregated.histogram", "differs from the merge of the stats rows");
     }
     histogram_destroy(&h);
+    if (!rd->err) s_check_aggregated_metrics(rd, agg, t);
 }
 
 static void s_read_errors(rd_t *rd, json_t *root, results_t *res) {
@@ -791,6 +902,10 @@ static void s_read_stats(rd_t *rd, json_t *root, report_t *r) {
     }
     if (!rd->err) s_check_aggregated(rd, root, r->results);
     if (!rd->err) s_read_errors(rd, root, r->results);
+    uint64_t dropped = 0;
+    if (!rd->err && s_added(root, "dropped") && s_u64(rd, root, "", "dropped", &dropped)) {
+        results_add_dropped(r->results, dropped);
+    }
 }
 
 static void s_read_point(rd_t *rd, json_t *v, const char *at, timeline_point_t *p) {
@@ -862,13 +977,22 @@ static void s_read_thresholds(rd_t *rd, json_t *root, report_t *r) {
 }
 
 report_t *report_json_read(const char *path, char **err) {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* jansson opens a directory and reports an empty document. */
+        *err = xasprintf("unable to open %s: %s", path, strerror(EISDIR));
+        return NULL;
+    }
     json_error_t je;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
         if (json_error_code(&je) == json_error_cannot_open_file || je.line < 1) {
             *err = xasprintf("%s", je.text); /* "unable to open PATH: <strerror>" */
         } else {
-            *err = xasprintf("%s:%d:%d: %s", path, je.line, je.column, je.text);
+            /* jansson's column is that of the last character read, 0 when
+             * the error is at the start of a line (an end of file after a
+             * newline): that place is column 1. */
+            *err = xasprintf("%s:%d:%d: %s", path, je.line, je.column > 0 ? je.column : 1, je.text);
         }
         return NULL;
     }

@@ -20,6 +20,8 @@
 #define AXIS_COLOR "#555"
 #define GRID_COLOR "#e3e3e3"
 #define TEXT_COLOR "#333"
+/* A white outline under text: a line or bar behind a label cannot cross it. */
+#define HALO "stroke=\"#fff\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\""
 
 void svg_escape(strbuf_t *b, const char *s) {
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
@@ -143,7 +145,7 @@ static void s_legend(strbuf_t *b, const char *const *labels, const char *const *
 
 static bool s_line_range(const svg_line_chart_t *c, double *xmax, double *ymax) {
     bool any = false;
-    *xmax = 0;
+    *xmax = c->x_max > 0 ? c->x_max : 0;
     *ymax = 0;
     for (size_t i = 0; i < c->n; i++) {
         if (c->x[i] > *xmax) *xmax = c->x[i];
@@ -236,20 +238,34 @@ static void s_log_ticks(strbuf_t *b, double lo, double hi) {
     }
 }
 
+static double s_marker_x(const svg_log_bars_t *c, size_t i, double llo, double lhi) {
+    double x = X0 + (log10(c->markers[i].x) - llo) / (lhi - llo) * (X1 - X0);
+    return x < X0 ? X0 : x > X1 ? X1 : x;
+}
+
+/* Every line first, then every label: a label's halo then hides the lines of
+ * the markers next to it, so close markers stay legible. */
 static void s_markers(strbuf_t *b, const svg_log_bars_t *c, double llo, double lhi) {
     for (size_t i = 0; i < c->n_markers; i++) {
-        double v = c->markers[i].x;
-        if (!(v > 0)) continue;
-        double x = X0 + (log10(v) - llo) / (lhi - llo) * (X1 - X0);
-        if (x < X0) x = X0;
-        if (x > X1) x = X1;
-        double ty = Y0 + 12 + 14.0 * (double)i; /* staggered so close markers stay legible */
-        bool left = x > X1 - 90;
+        if (!(c->markers[i].x > 0)) continue;
+        double x = s_marker_x(c, i, llo, lhi);
         strbuf_appendf(b,
                        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c62828\" "
-                       "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%.1f\" fill=\"#c62828\" "
-                       "text-anchor=\"%s\">",
-                       x, Y0, x, Y1, left ? x - 4 : x + 4, ty, left ? "end" : "start");
+                       "stroke-dasharray=\"4 3\"/>",
+                       x, Y0, x, Y1);
+    }
+    /* All labels on one side of their lines: right, unless one would run off the plot. */
+    bool left = false;
+    for (size_t i = 0; i < c->n_markers; i++) {
+        if (c->markers[i].x > 0 && s_marker_x(c, i, llo, lhi) > X1 - 90) left = true;
+    }
+    for (size_t i = 0; i < c->n_markers; i++) {
+        if (!(c->markers[i].x > 0)) continue;
+        double x = s_marker_x(c, i, llo, lhi);
+        double ty = Y0 + 12 + 14.0 * (double)i; /* one row each */
+        strbuf_appendf(b,
+                       "<text x=\"%.1f\" y=\"%.1f\" fill=\"#c62828\" text-anchor=\"%s\" " HALO ">",
+                       left ? x - 4 : x + 4, ty, left ? "end" : "start");
         svg_escape(b, c->markers[i].label);
         strbuf_append_str(b, "</text>");
     }

@@ -19,7 +19,8 @@ typedef struct {
     const char *title;
     const char *x_unit; /* appended to x tick labels: "s" */
     const char *y_unit; /* appended to y tick labels: "/s", " ms", "" */
-    const double *x;    /* n increasing x values */
+    const double *x;    /* n increasing x values, >= 0 */
+    double x_max;       /* right end of the x axis; 0 = the largest x */
     size_t n;
     const svg_series_t *series;
     size_t n_series;

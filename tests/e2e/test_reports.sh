@@ -98,9 +98,11 @@ check "the other way round is an improvement, exit 0 (got $rc)" test "$rc" -eq 0
 check "...markdown table with a better verdict" grep -qE '^\|.*/delay.*\*\*better\*\*' "$E2E_TMP/cmp.md"
 
 # An output that cannot be written is an error; the others are still written.
-run unwritable "$E2E_TMP/fast.yaml" --json /nonexistent/dir/r.json --csv "$E2E_TMP/still"
+run unwritable "$E2E_TMP/fast.yaml" --json /nonexistent/dir/r.json --csv "$E2E_TMP/still" \
+    --html "$E2E_TMP/still.html"
 check "an unwritable output exits 3 (got $rc)" test "$rc" -eq 3
 check "...with a clear error" grep -q "/nonexistent/dir/r.json" "$E2E_TMP/unwritable.err"
 check "...and the CSV was still written" test -s "$E2E_TMP/still_stats.csv"
+check "...and the HTML too" test -s "$E2E_TMP/still.html"
 check "no temporary files left behind" test -z "$(ls "$E2E_TMP" | grep -i tmp)"
 e2e_finish

@@ -33,6 +33,19 @@ static void s_results(report_t *r) {
     st[1].latency = s_latencies(250000, st[1].requests, 2);
     st[2].latency = s_latencies(45000, st[2].requests, 3);
     st[3].latency = s_latencies(1200, st[3].requests, 4);
+    /* What the server said: Server-Timing durations (ms x1000) and X-Query-Count. */
+    proto_metric_t m0[2] = {{"app", s_latencies(4200, st[0].requests, 5)},
+                            {"queries", histogram_new()}};
+    for (uint64_t i = 0; i < st[0].requests; i++)
+        histogram_record(m0[1].values, 1000 * (1 + i % 3));
+    proto_metric_t m1[3] = {{"app", s_latencies(240000, st[1].requests, 6)},
+                            {"db", s_latencies(180000, st[1].requests, 7)},
+                            {"queries", histogram_new()}};
+    histogram_record_n(m1[2].values, 12000, st[1].requests);
+    proto_metric_t m3[1] = {{"auth <b>hash</b>", s_latencies(900, st[3].requests, 8)}};
+    st[0].metrics = m0, st[0].n_metrics = 2;
+    st[1].metrics = m1, st[1].n_metrics = 3;
+    st[3].metrics = m3, st[3].n_metrics = 1;
     proto_error_t errors[3] = {
         {.method = "POST", .name = "/checkout", .reason = "HTTP 503", .count = 30},
         {.method = "POST", .name = "/checkout", .reason = "timeout after 10s", .count = 11},
@@ -42,6 +55,9 @@ static void s_results(report_t *r) {
     proto_stats_t s = {.n_stats = 4, .stats = st, .n_errors = 3, .errors = errors};
     results_add(r->results, &s);
     for (int i = 0; i < 4; i++) histogram_destroy(&st[i].latency);
+    for (int i = 0; i < 4; i++) {
+        for (uint32_t k = 0; k < st[i].n_metrics; k++) histogram_destroy(&st[i].metrics[k].values);
+    }
 }
 
 static void s_timeline(report_t *r) {
@@ -70,7 +86,8 @@ int main(int argc, char **argv) {
     r->barrage_version = xstrdup("0.1.0");
     r->scenario_name = xstrdup("fest-checkout");
     r->scenario_file = xstrdup("scenarios/examples/checkout.yaml");
-    r->scenario_sha256 = xstrdup("9f2c1e0b7d4a55e3c1f0a8b6d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d8e0");
+    r->scenario_sha256 =
+        xstrdup("9f2c1e0b7d4a55e3c1f0a8b6d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d8e0");
     r->host = xstrdup("http://127.0.0.1:8000");
     r->mode = xstrdup("closed");
     r->users = 50;

@@ -60,10 +60,12 @@ static void s_add_results(report_t *r) {
 
 static void s_add_timeline(report_t *r) {
     for (uint32_t s = 0; s < 60; s++) {
-        timeline_point_t p = {.second = s, .wall_ms = 1700000001000ull + s * 1000, .users = s < 10 ? s + 1 : 10};
+        timeline_point_t p = {
+            .second = s, .wall_ms = 1700000001000ull + s * 1000, .users = s < 10 ? s + 1 : 10};
         p.requests = s == 30 ? 0 : 20 + s; /* one quiet second: the latency line breaks */
         p.failures = s % 7 == 0 ? 1 : 0;
-        for (int i = 0; i < TIMELINE_N_PERCENTILES; i++) p.pct_us[i] = p.requests ? 1000u * (i + 1) + s * 10 : 0;
+        for (int i = 0; i < TIMELINE_N_PERCENTILES; i++)
+            p.pct_us[i] = p.requests ? 1000u * (i + 1) + s * 10 : 0;
         p.total_requests = 20 * (s + 1);
         timeline_append(r->timeline, &p);
     }
@@ -223,6 +225,8 @@ Test(report_html, empty_report_still_renders) {
     char *html = s_write(r, dir);
     cr_expect_eq(s_count(html, "<svg"), 4);
     cr_expect_eq(s_count(html, "no data"), 4);
+    cr_expect_eq(s_count(html, "<div class=\"v\">&#8212;</div>"), 3, "p50/p95/p99 cards: a dash");
+    cr_expect_null(strstr(html, "Server-side metrics"));
     cr_expect(strstr(html, ">Aggregated<"));
     cr_expect(strstr(html, "no thresholds"));
     cr_expect(strstr(html, "No failures."));
@@ -330,5 +334,152 @@ Test(svg, log_bars_label_ticks_and_markers) {
     c.n = 0;
     svg_log_bars(&b, &c);
     cr_expect(strstr(strbuf_str(&b), "no data"));
+    strbuf_fini(&b);
+}
+
+/* A row with Server-Timing "app" (30 ms each) and X-Query-Count 3, behind 40 ms responses. */
+static void s_add_metrics(report_t *r) {
+    proto_metric_t m[4] = {{"app", histogram_new()},
+                           {"queries", histogram_new()},
+                           {"db <i>", histogram_new()},
+                           {"cache", histogram_new()}};
+    histogram_record_n(m[0].values, 30000, 10); /* x1000: 30 ms */
+    histogram_record_n(m[1].values, 3000, 10);  /* x1000: 3 queries */
+    histogram_record_n(m[2].values, 2500, 10);
+    histogram_record_n(m[3].values, 100, 10); /* 0.1 of 40 ms */
+    proto_stat_t st = {.method = "GET",
+                       .name = "/delay",
+                       .requests = 10,
+                       .latency = histogram_new(),
+                       .n_metrics = 4,
+                       .metrics = m};
+    histogram_record_n(st.latency, 40000, 10);
+    results_add(r->results, &(proto_stats_t){.n_stats = 1, .stats = &st});
+    histogram_destroy(&st.latency);
+    for (int i = 0; i < 4; i++) histogram_destroy(&m[i].values);
+}
+
+/* The text of the metrics row for metric `name`, from "<td>name</td>" to "</tr>". */
+static char *s_metric_row(const char *html, const char *name) {
+    char *cell = xasprintf("<td>%s</td>", name);
+    const char *p = strstr(strstr(html, "<table class=\"metrics\">"), cell);
+    free(cell);
+    cr_assert_not_null(p, "no metrics row for %s", name);
+    return xstrndup(p, (size_t)(strstr(p, "</tr>") - p));
+}
+
+Test(report_html, metrics_section_shows_server_timing_and_query_count) {
+    report_t *r = s_full_report();
+    s_add_metrics(r);
+    strbuf_t b;
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    const char *html = strbuf_str(&b);
+    const char *section = strstr(html, "<h2>Server-side metrics</h2>");
+    cr_assert_not_null(section);
+    cr_expect(section > strstr(html, "<h2>Requests") && section < strstr(html, "<h2>Failures"),
+              "between the request table and the failures");
+    cr_expect(strstr(section, "<code>Server-Timing</code>") &&
+                  strstr(section, "<code>X-Query-Count</code>"),
+              "the note says where the numbers come from");
+    cr_expect_eq(s_count(html, "<table class=\"metrics\">"), 1);
+    /* Method, name, metric, source, unit, count, avg, p50, p95, p99, max, share. */
+    char *app = s_metric_row(html, "app");
+    cr_expect(strstr(app, "<td>Server-Timing</td><td>ms</td><td class=\"num\">10</td>"
+                          "<td class=\"num\">30.0</td><td class=\"num\">30.0</td>"
+                          "<td class=\"num\">30.0</td><td class=\"num\">30.0</td>"
+                          "<td class=\"num\">30.0</td><td class=\"num\">75%</td>"),
+              "app in ms, 30 of 40 ms: %s", app);
+    char *queries = s_metric_row(html, "queries");
+    cr_expect(strstr(queries, "<td>X-Query-Count</td><td>queries</td><td class=\"num\">10</td>"
+                              "<td class=\"num\">3.0</td><td class=\"num\">3</td>"
+                              "<td class=\"num\">3</td><td class=\"num\">3</td>"
+                              "<td class=\"num\">3</td><td class=\"num\">&#8212;</td>"),
+              "queries as a count, no share: %s", queries);
+    char *db = s_metric_row(html, "db &lt;i&gt;");
+    cr_expect(strstr(db, "<td class=\"num\">2.50</td>"), "a metric name from a header is escaped");
+    cr_expect(strstr(db, "<td class=\"num\">6%</td>"), "2.5 of 40 ms: %s", db);
+    cr_expect_null(strstr(html, "db <i>"));
+    char *cache = s_metric_row(html, "cache");
+    cr_expect(strstr(cache, "<td class=\"num\">&lt;1%</td>"), "a sliver is <1%%, not 0%%");
+    free(cache);
+    free(app);
+    free(queries);
+    free(db);
+    strbuf_fini(&b);
+    report_destroy(&r);
+}
+
+Test(report_html, metrics_section_omitted_without_metrics) {
+    report_t *r = s_full_report();
+    strbuf_t b;
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    cr_expect_null(strstr(strbuf_str(&b), "Server-side metrics"));
+    cr_expect_null(strstr(strbuf_str(&b), "class=\"metrics\""));
+    strbuf_fini(&b);
+    report_destroy(&r);
+}
+
+Test(report_html, timeline_points_sit_inside_their_second) {
+    report_t *r = report_new();
+    for (uint32_t s = 0; s < 4; s++) {
+        timeline_point_t p = {.second = s, .users = 8, .requests = 100, .pct_us = {30000}};
+        timeline_append(r->timeline, &p);
+    }
+    strbuf_t b;
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    const char *html = strbuf_str(&b);
+    /* The plot spans x 72..876 for 0..4 s: counts at 0.5 s (172.5), users at 1 s (273). */
+    cr_expect(strstr(html, "d=\"M172.5 "), "requests/s start mid-second");
+    cr_expect(strstr(html, "d=\"M273.0 "), "users start when the second closes");
+    cr_expect(strstr(html, ">4s</text>") && !strstr(html, ">4.5s</text>"), "the axis ends at 4 s");
+    strbuf_fini(&b);
+    report_destroy(&r);
+}
+
+Test(report_html, scenario_path_breaks_at_slashes) {
+    report_t *r = s_full_report();
+    free(r->scenario_file);
+    r->scenario_file = xstrdup("scenarios/examples/<b>.yaml");
+    strbuf_t b;
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    cr_expect(strstr(strbuf_str(&b), "scenarios/<wbr>examples/<wbr>&lt;b&gt;.yaml"));
+    strbuf_fini(&b);
+    report_destroy(&r);
+}
+
+Test(svg, line_chart_x_max_extends_the_axis) {
+    double x[] = {1, 2}, y[] = {5, 10};
+    svg_series_t s = {"a", "#000", y};
+    svg_line_chart_t c = {.title = "T", .x_unit = "s", .y_unit = "", .x = x, .x_max = 4, .n = 2,
+                          .series = &s, .n_series = 1};
+    strbuf_t b;
+    strbuf_init(&b);
+    svg_line_chart(&b, &c);
+    cr_expect(strstr(strbuf_str(&b), ">4s</text>"));
+    cr_expect(strstr(strbuf_str(&b), "L474.0 "), "x = 2 of 4 is half way: %s", strbuf_str(&b));
+    strbuf_fini(&b);
+}
+
+Test(svg, marker_labels_above_every_marker_line) {
+    double edges[] = {1000, 10000, 100000}, values[] = {50, 50};
+    svg_marker_t m[] = {{"p50 30ms", 30000}, {"p95 90ms", 90000}, {"p99 95ms", 95000}};
+    svg_log_bars_t c = {.title = "D", .y_unit = "%", .edges = edges, .values = values, .n = 2,
+                        .color = "#123", .markers = m, .n_markers = 3};
+    strbuf_t b;
+    strbuf_init(&b);
+    svg_log_bars(&b, &c);
+    const char *svg = strbuf_str(&b);
+    const char *last_line = NULL;
+    for (const char *p = strstr(svg, "stroke-dasharray"); p; p = strstr(p + 1, "stroke-dasharray"))
+        last_line = p;
+    cr_assert_not_null(last_line);
+    cr_expect(strstr(svg, ">p50 30ms<") > last_line, "labels drawn after every line");
+    cr_expect_eq(s_count(svg, "paint-order=\"stroke\""), 3, "each label has a halo");
+    /* p95 and p99 sit near the right edge: every label goes left of its line. */
+    cr_expect_eq(s_count(svg, "text-anchor=\"end\" stroke=\"#fff\""), 3);
     strbuf_fini(&b);
 }

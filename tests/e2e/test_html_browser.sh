@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# test_html_browser: the HTML report of a real run, opened in Debian's headless
+# Chromium and inspected over the DevTools protocol (tests/tools/html_check.mjs):
+# the charts are in the DOM and painted, the server-side metrics table shows the
+# target's Server-Timing and X-Query-Count in their units, the console stays
+# clean and the page requests nothing but itself, even with its CSP bypassed.
+. "$(dirname "$0")/lib.sh"
+
+CHROMIUM=${BARRAGE_CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$CHROMIUM" ]; then
+    echo "skip - $CHROMIUM not found (apt-get install chromium): the HTML report is not" \
+        "checked in a browser"
+    exit 0
+fi
+if ! node --experimental-websocket -e 'process.exit(typeof WebSocket == "function" ? 0 : 1)' \
+    2>/dev/null; then
+    echo "skip - node >= 20 with --experimental-websocket not found: the HTML report is not" \
+        "checked in a browser"
+    exit 0
+fi
+
+CHROMIUM_PID=
+# Stops the Chromium this test started: its process group (renderers, GPU and
+# zygote processes), then the browser itself if it is somehow not the leader.
+stop_chromium() {
+    [ -n "$CHROMIUM_PID" ] || return 0
+    if [ "$(ps -o pgid= -p "$CHROMIUM_PID" 2>/dev/null | tr -d ' ')" = "$CHROMIUM_PID" ]; then
+        kill -TERM -- "-$CHROMIUM_PID" 2>/dev/null
+    else
+        kill -TERM "$CHROMIUM_PID" 2>/dev/null
+    fi
+    local i
+    for i in $(seq 1 50); do
+        kill -0 -- "-$CHROMIUM_PID" 2>/dev/null || kill -0 "$CHROMIUM_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL -- "-$CHROMIUM_PID" 2>/dev/null
+    kill -KILL "$CHROMIUM_PID" 2>/dev/null
+    wait "$CHROMIUM_PID" 2>/dev/null
+    CHROMIUM_PID=
+}
+trap 'stop_chromium; e2e_cleanup' EXIT
+
+start_target
+cat >"$E2E_TMP/metrics.yaml" <<YAML
+name: html-browser
+host: http://127.0.0.1:1
+load: {users: 6, spawn_rate: 100, duration: 3s}
+thresholds:
+  - "failure_rate < 1%"
+users:
+  - name: U
+    think: constant 20ms
+    tasks:
+      - {weight: 2, get: "/delay?ms=30", name: /delay}
+      - {weight: 1, get: "/json?queries=3", name: /json}
+YAML
+timeout 60 "$BUILD/barrage" run "$E2E_TMP/metrics.yaml" --workers 2 -H "$TARGET_URL" -q \
+    --html "$E2E_TMP/report.html" >"$E2E_TMP/run.out" 2>"$E2E_TMP/run.err"
+rc=$?
+check "run exits 0 (got $rc)" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || cat "$E2E_TMP/run.err"
+check "report.html written" test -s "$E2E_TMP/report.html"
+
+# setsid: Chromium leads its own process group, so exactly its processes are stopped.
+profile="$E2E_TMP/chromium-profile"
+mkdir -p "$profile"
+setsid "$CHROMIUM" --headless --no-sandbox --user-data-dir="$profile" \
+    --remote-debugging-address=127.0.0.1 --remote-debugging-port=0 --hide-scrollbars \
+    --no-first-run --no-default-browser-check --disable-background-networking \
+    --disable-component-update --disable-sync --disable-extensions --disable-gpu \
+    --mute-audio --password-store=basic about:blank \
+    >"$E2E_TMP/chromium.out" 2>"$E2E_TMP/chromium.err" &
+CHROMIUM_PID=$!
+for _ in $(seq 1 150); do
+    [ -s "$profile/DevToolsActivePort" ] && break
+    kill -0 "$CHROMIUM_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if [ ! -s "$profile/DevToolsActivePort" ]; then
+    check "chromium starts with a DevTools port" false
+    tail -20 "$E2E_TMP/chromium.err"
+    e2e_finish
+    exit
+fi
+
+facts="$E2E_TMP/facts.txt"
+timeout 30 node --experimental-websocket "$SRC/tests/tools/html_check.mjs" \
+    "$profile/DevToolsActivePort" "$E2E_TMP/report.html" "$E2E_TMP/report.png" 25 \
+    >"$facts" 2>"$E2E_TMP/check.err"
+rc=$?
+stop_chromium
+check "html_check talks to chromium over CDP (rc $rc)" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || cat "$E2E_TMP/check.err"
+# BARRAGE_HTML_KEEP=DIR keeps the page, its screenshot and the facts to look at.
+if [ -n "${BARRAGE_HTML_KEEP:-}" ]; then
+    mkdir -p "$BARRAGE_HTML_KEEP"
+    cp "$facts" "$E2E_TMP/report.html" "$E2E_TMP/report.png" "$BARRAGE_HTML_KEEP/"
+fi
+
+page_url="file://$E2E_TMP/report.html"
+check "the only request is the page itself" \
+    test "$(grep '^request ' "$facts")" = "request $page_url"
+check "with its CSP bypassed the page still requests nothing else" \
+    test "$(grep '^bypass_request ' "$facts")" = "bypass_request $page_url"
+check "no console message, error or exception" \
+    test -z "$(grep -E '^(bypass_)?console ' "$facts")"
+grep -E '^(bypass_)?console ' "$facts" | head -5
+
+read -r _ n_svg n_rendered < <(grep '^svg ' "$facts")
+check "4 SVG charts in the rendered DOM, all with a box (${n_svg:-0}, ${n_rendered:-0})" \
+    test "${n_svg:-0}" -eq 4 -a "${n_rendered:-0}" -eq 4
+# Each chart's pixels: more than axes and text, and every data colour painted in its plot.
+while read -r _ i size colours drawn title; do
+    n=${colours#colours=}
+    d=${drawn#drawn=}
+    check "chart $i ($size) is painted: $colours, $drawn data colours, $title" \
+        test "$n" -gt 40 -a "${d%/*}" = "${d#*/}" -a "${d#*/}" -gt 0
+done < <(grep '^chart ' "$facts")
+read -r _ size colours ink < <(grep '^page ' "$facts")
+n=${colours#colours=}
+ink=${ink#ink=}
+check "screenshot is not blank ($size, $colours, ${ink}% ink)" \
+    test "${n:-0}" -gt 200 -a "${ink%.*}" -ge 10
+check "screenshot saved as a PNG" \
+    test "$(head -c 8 "$E2E_TMP/report.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a
+
+check "a 'Server-side metrics' section" grep -qx 'section Server-side metrics' "$facts"
+# metrics METHOD|NAME|METRIC|SOURCE|UNIT|COUNT|AVG|P50|P95|P99|MAX|OF RESPONSE
+row() { grep "^metrics GET|$1|$2|" "$facts" | head -1 | cut -d' ' -f2-; }
+IFS='|' read -r _ _ _ src unit count avg p50 _ _ max _ <<<"$(row /delay app)"
+check "/delay app: Server-Timing in ms ($src, $unit)" test "$src $unit" = "Server-Timing ms"
+check "/delay app: the target held each response >= 30 ms (avg $avg, p50 $p50)" \
+    awk -v a="${avg:-0}" -v p="${p50:-0}" 'BEGIN { exit !(a >= 30 && p >= 29.9) }'
+delay_reqs=$(awk '$1 == "GET" && $2 == "/delay" {print $3; exit}' "$E2E_TMP/run.out")
+check "/delay app: one value per response (${count:-0} of ${delay_reqs:-?})" \
+    test "${count:-0}" -gt 0 -a "${count:-0}" = "${delay_reqs:-x}"
+IFS='|' read -r _ _ _ src unit count avg p50 p95 p99 max share <<<"$(row /json queries)"
+check "/json queries: X-Query-Count as whole queries ($src, $unit: $avg $p50 $p95 $p99 $max)" \
+    test "$src|$unit|$avg|$p50|$p95|$p99|$max|$share" = "X-Query-Count|queries|3.0|3|3|3|3|—"
+check "/json app: Server-Timing row too" test -n "$(row /json app)"
+
+e2e_finish

@@ -72,3 +72,21 @@ e2e_finish() {
     echo "$(basename "$0" .sh): $E2E_PASSED passed, $E2E_FAILED failed"
     [ "$E2E_FAILED" -eq 0 ]
 }
+
+# start_master NAME ARGS...: starts `barrage master ARGS...` in the background, its
+# stdout and stderr in $E2E_TMP/NAME.out and NAME.err; sets MASTER_PID and endpoint
+# (the tcp:// endpoint it announced) and checks that it announced one.
+start_master() {
+    local name=$1 i
+    shift
+    "$BUILD/barrage" master "$@" >"$E2E_TMP/$name.out" 2>"$E2E_TMP/$name.err" &
+    MASTER_PID=$!
+    E2E_PIDS+=("$MASTER_PID")
+    endpoint=""
+    for i in $(seq 1 100); do
+        endpoint=$(sed -n 's/^barrage: master listening on \(tcp:[^,]*\),.*/\1/p' "$E2E_TMP/$name.err")
+        [ -n "$endpoint" ] && break
+        sleep 0.05
+    done
+    check "master announced its endpoint ($endpoint)" test -n "$endpoint"
+}

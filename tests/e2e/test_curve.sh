@@ -26,23 +26,6 @@ users:
       - {get: /, name: home}
 YAML
 
-# start_master NAME ARGS...: `barrage master` in the background; sets MASTER_PID and
-# endpoint (from its "listening on" line).
-start_master() {
-    local name=$1
-    shift
-    "$BUILD/barrage" master "$E2E_TMP/m.yaml" "$@" >"$E2E_TMP/$name.out" 2>"$E2E_TMP/$name.err" &
-    MASTER_PID=$!
-    E2E_PIDS+=("$MASTER_PID")
-    endpoint=""
-    for _ in $(seq 1 100); do
-        endpoint=$(sed -n 's/^barrage: master listening on \(tcp:[^,]*\),.*/\1/p' \
-            "$E2E_TMP/$name.err")
-        [ -n "$endpoint" ] && break
-        sleep 0.05
-    done
-}
-
 # wait_master SECONDS: waits, bounded, for MASTER_PID; sets rc to its exit code.
 wait_master() {
     timeout "$1" tail --pid="$MASTER_PID" -f /dev/null
@@ -51,7 +34,7 @@ wait_master() {
 }
 
 # (1) keyed master, keyed allowed worker (--allow on a directory of .pub files).
-start_master m1 --bind tcp://127.0.0.1:0 --expect-workers 1 --wait-workers 15s \
+start_master m1 "$E2E_TMP/m.yaml" --bind tcp://127.0.0.1:0 --expect-workers 1 --wait-workers 15s \
     --key "$K/master.key" --allow "$K/workers"
 check "keyed master announced its endpoint ($endpoint)" test -n "$endpoint"
 check "...and its public key" grep -qF "master public key $(cat "$E2E_TMP/master.pubkey")" \
@@ -74,7 +57,7 @@ wait "$W1_PID" 2>/dev/null
 # (2) a key pair not in --allow is refused, (3) a wrong --master-key never joins:
 # the run does not start with either of them.
 before=$(target_total)
-start_master m2 --bind tcp://127.0.0.1:0 --expect-workers 1 --wait-workers 7s \
+start_master m2 "$E2E_TMP/m.yaml" --bind tcp://127.0.0.1:0 --expect-workers 1 --wait-workers 7s \
     --key "$K/master.key" --allow "$K/workers/w1.key.pub"
 check "second keyed master listening ($endpoint)" test -n "$endpoint"
 "$BUILD/barrage-worker" --master "$endpoint" --id stranger --log-level warn \
@@ -110,7 +93,7 @@ timeout 10 "$BUILD/barrage" master "$E2E_TMP/m.yaml" --bind tcp://0.0.0.0:0 \
 rc=$?
 check "--bind 0.0.0.0 without keys is a usage error (exit $rc)" test "$rc" -eq 2
 check "...that says what to do" grep -q -- "--key master.key --allow .*--insecure" "$E2E_TMP/m3.err"
-start_master m4 --bind tcp://0.0.0.0:0 --insecure --expect-workers 1 --wait-workers 1s
+start_master m4 "$E2E_TMP/m.yaml" --bind tcp://0.0.0.0:0 --insecure --expect-workers 1 --wait-workers 1s
 check "with --insecure it starts ($endpoint)" test -n "$endpoint"
 wait_master 15
 check "...warns" grep -q 'warning: --insecure' "$E2E_TMP/m4.err"

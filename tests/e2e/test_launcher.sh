@@ -107,18 +107,8 @@ users:
     think: constant 20ms
     tasks: [{get: /, name: home}]
 YAML
-"$BUILD/barrage" master "$E2E_TMP/s.yaml" --bind tcp://127.0.0.1:0 --expect-workers 2 \
-    --wait-workers 20s --key "$KEYS/master.key" --allow "$KEYS/workers" \
-    >"$E2E_TMP/master.out" 2>"$E2E_TMP/master.err" &
-MASTER_PID=$!
-E2E_PIDS+=("$MASTER_PID")
-endpoint=""
-for _ in $(seq 1 100); do
-    endpoint=$(sed -n 's/^barrage: master listening on \(tcp:[^,]*\),.*/\1/p' "$E2E_TMP/master.err")
-    [ -n "$endpoint" ] && break
-    sleep 0.05
-done
-check "master announced its endpoint ($endpoint)" test -n "$endpoint"
+start_master master "$E2E_TMP/s.yaml" --bind tcp://127.0.0.1:0 --expect-workers 2 \
+    --wait-workers 20s --key "$KEYS/master.key" --allow "$KEYS/workers"
 
 # A barrage-worker the launcher did not start: stop must leave it alone.
 "$BUILD/barrage-worker" --master tcp://127.0.0.1:9 -q &

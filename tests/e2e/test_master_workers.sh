@@ -16,17 +16,8 @@ users:
       - {post: /echo, json: {a: 1}, name: echo}
 YAML
 
-"$BUILD/barrage" master "$E2E_TMP/m.yaml" --bind tcp://127.0.0.1:0 --expect-workers 2 \
-    --wait-workers 20s >"$E2E_TMP/master.out" 2>"$E2E_TMP/master.err" &
-MASTER_PID=$!
-E2E_PIDS+=("$MASTER_PID")
-endpoint=""
-for _ in $(seq 1 100); do
-    endpoint=$(sed -n 's/^barrage: master listening on \(tcp:[^,]*\),.*/\1/p' "$E2E_TMP/master.err")
-    [ -n "$endpoint" ] && break
-    sleep 0.05
-done
-check "master announced its endpoint ($endpoint)" test -n "$endpoint"
+start_master master "$E2E_TMP/m.yaml" --bind tcp://127.0.0.1:0 --expect-workers 2 \
+    --wait-workers 20s
 
 for i in 1 2; do
     "$BUILD/barrage-worker" --master "$endpoint" --id "w$i" --log-level warn \

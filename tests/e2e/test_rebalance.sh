@@ -25,18 +25,8 @@ users:
       - {post: /echo, json: {a: 1}, name: echo}
 YAML
 
-"$BUILD/barrage" master "$E2E_TMP/r.yaml" --bind tcp://127.0.0.1:0 --expect-workers 2 \
-    --wait-workers 20s --json "$E2E_TMP/r.json" --csv "$E2E_TMP/r" \
-    >"$E2E_TMP/master.out" 2>"$E2E_TMP/master.err" &
-MASTER_PID=$!
-E2E_PIDS+=("$MASTER_PID")
-endpoint=""
-for _ in $(seq 1 100); do
-    endpoint=$(sed -n 's/^barrage: master listening on \(tcp:[^,]*\),.*/\1/p' "$E2E_TMP/master.err")
-    [ -n "$endpoint" ] && break
-    sleep 0.05
-done
-check "master announced its endpoint ($endpoint)" test -n "$endpoint"
+start_master master "$E2E_TMP/r.yaml" --bind tcp://127.0.0.1:0 --expect-workers 2 \
+    --wait-workers 20s --json "$E2E_TMP/r.json" --csv "$E2E_TMP/r"
 
 worker() {
     "$BUILD/barrage-worker" --master "$endpoint" --id "$1" 2>"$E2E_TMP/$1.err" &
@@ -100,16 +90,8 @@ users:
     tasks:
       - {get: /, name: home}
 YAML
-"$BUILD/barrage" master "$E2E_TMP/o.yaml" --bind tcp://127.0.0.1:0 --expect-workers 2 \
-    --wait-workers 20s >"$E2E_TMP/omaster.out" 2>"$E2E_TMP/omaster.err" &
-MASTER_PID=$!
-E2E_PIDS+=("$MASTER_PID")
-endpoint=""
-for _ in $(seq 1 100); do
-    endpoint=$(sed -n 's/^barrage: master listening on \(tcp:[^,]*\),.*/\1/p' "$E2E_TMP/omaster.err")
-    [ -n "$endpoint" ] && break
-    sleep 0.05
-done
+start_master omaster "$E2E_TMP/o.yaml" --bind tcp://127.0.0.1:0 --expect-workers 2 \
+    --wait-workers 20s
 worker o1
 worker o2
 O2=$PID

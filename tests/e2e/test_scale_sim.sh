@@ -6,17 +6,8 @@
 
 [ -x "$BUILD/barrage-scale-sim" ] || { echo "FAIL - no $BUILD/barrage-scale-sim"; exit 1; }
 N=50
-"$BUILD/barrage" master "$SRC/bench/master_scale.yaml" --bind tcp://127.0.0.1:0 --expect-workers $N \
-    --wait-workers 20s -u $N -t 2s --json "$E2E_TMP/r.json" >"$E2E_TMP/master.out" 2>"$E2E_TMP/master.err" &
-MASTER_PID=$!
-E2E_PIDS+=("$MASTER_PID")
-endpoint=""
-for _ in $(seq 1 100); do
-    endpoint=$(sed -n 's/^barrage: master listening on \(tcp:[^,]*\),.*/\1/p' "$E2E_TMP/master.err")
-    [ -n "$endpoint" ] && break
-    sleep 0.05
-done
-check "master announced its endpoint ($endpoint)" test -n "$endpoint"
+start_master master "$SRC/bench/master_scale.yaml" --bind tcp://127.0.0.1:0 --expect-workers $N \
+    --wait-workers 20s -u $N -t 2s --json "$E2E_TMP/r.json"
 
 timeout 60 "$BUILD/barrage-scale-sim" --master "$endpoint" --workers $N --names 5 --buckets 20 \
     --master-pid "$MASTER_PID" >"$E2E_TMP/sim.out" 2>"$E2E_TMP/sim.err"

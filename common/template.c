@@ -267,7 +267,8 @@ static int s_call_choice(s_parser_t *p, size_t name_at) {
     if (p->n_args == 0) return s_fail(p, name_at, "choice needs at least one argument");
     size_t first = p->t->n_strs;
     for (size_t i = 0; i < p->n_args; i++) {
-        s_add_option(p, p->scratch.data + p->args[i].off, p->args[i].len);
+        /* strbuf_str: scratch has no storage yet when every argument is '' */
+        s_add_option(p, strbuf_str(&p->scratch) + p->args[i].off, p->args[i].len);
     }
     s_seg_t *seg = s_add_seg(p, S_CHOICE);
     seg->a = first;
@@ -283,7 +284,8 @@ static int s_call_env(s_parser_t *p, size_t name_at) {
     }
     const s_arg_t *arg = &p->args[0];
     if (arg->is_int) return s_fail(p, arg->at, "env needs a quoted variable name (got an integer)");
-    char *name = xstrndup(p->scratch.data + arg->off, arg->len);
+    if (arg->len == 0) return s_fail(p, arg->at, "env needs a variable name (got '')");
+    char *name = xstrndup(strbuf_str(&p->scratch) + arg->off, arg->len);
     const char *value = getenv(name);
     if (!value) {
         s_fail(p, arg->at, "env: %s is not set", name);

@@ -11,6 +11,7 @@
 #include "common/xmalloc.h"
 #include "scenarios/encode.h"
 #include "scenarios/json_emit.h"
+#include "scenarios/regex_cost.h"
 
 #define S_METHOD_LIST "get, post, put, patch, delete, head or options"
 #define S_CAPTURE_FORMS "\"json:$.access_token\", \"header:X-Token\" or \"regex:id=(\\d+)\""
@@ -314,6 +315,13 @@ static bool s_capture_expr(scenario_doc_t *d, const yaml_node_t *value, size_t p
             return false;
         }
         return true;
+    }
+    uint64_t cost;
+    const char *why;
+    if (!regex_cost_ok(c->expr, &cost, &why)) { /* regcomp could take gigabytes */
+        scenario_doc_error_at(d, scenario_doc_pos_in(d, value, prefix),
+                              "bad regex in capture '%s': too costly to compile (%s)", name, why);
+        return false;
     }
     c->regex = xmalloc(sizeof *c->regex);
     int rc = regcomp(c->regex, c->expr, REG_EXTENDED);

@@ -1,8 +1,11 @@
 /* check: expects and captures on a finished response. */
 #include "worker/check.h"
 
+#include <errno.h>
 #include <regex.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "common/jsonpath.h"
 #include "worker/failure.h"
@@ -27,6 +30,11 @@ static bool s_expects_fail(vuser_t *u, const plan_step_t *st, long status, uint6
     if (!s_status_ok(e, status)) {
         if (!e->n_statuses) return failure_classify(CURLE_OK, status, why);
         return s_fail(why, "expect", st->why_status, (int)status);
+    }
+    /* Only the first CHECK_MAX_BODY_BYTES were kept: judging the rest would be a guess. */
+    if (u->keep_body && u->body_bytes > CHECK_MAX_BODY_BYTES) {
+        return s_fail(why, "body too large",
+                      "over 8 MiB: expect and capture read at most the first 8 MiB", 0);
     }
     if (e->body_contains &&
         !memmem(strbuf_str(&u->response), u->response.len, e->body_contains,
@@ -73,11 +81,25 @@ static bool s_extract(vuser_t *u, const scenario_capture_t *c) {
     return false;
 }
 
+/* curl keeps no errno when socket() itself fails (EMFILE: out of descriptors, the
+ * usual cause): ask the same question again. 0 when a socket can be made now. */
+static long s_socket_errno(void) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return errno;
+    close(fd);
+    return 0;
+}
+
 bool check_response(vuser_t *u, const plan_step_t *st, CURLcode rc, uint64_t latency_us,
                     wstats_reason_t *why) {
-    if (rc != CURLE_OK) return failure_classify(rc, 0, why);
     long status = 0;
     curl_easy_getinfo(u->easy, CURLINFO_RESPONSE_CODE, &status);
+    if (rc != CURLE_OK) {
+        long os_errno = 0;
+        curl_easy_getinfo(u->easy, CURLINFO_OS_ERRNO, &os_errno);
+        if (rc == CURLE_COULDNT_CONNECT && os_errno == 0) os_errno = s_socket_errno();
+        return failure_classify_os(rc, status, os_errno, why);
+    }
     if (s_expects_fail(u, st, status, latency_us, why)) return true;
     const scenario_request_t *rq = st->req;
     for (size_t i = 0; i < rq->n_captures; i++) {

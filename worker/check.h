@@ -11,7 +11,8 @@
 #include "worker/vuser.h"
 #include "worker/wstats.h"
 
-/* Largest response body kept for captures and expects; the rest is counted, not kept. */
+/* Largest response body kept for captures and expects; the rest is counted, not kept,
+ * and such a response fails as "body too large" when a capture or expect needed it. */
 #define CHECK_MAX_BODY_BYTES (8u << 20)
 
 /* Returns true when the request failed, with *why filled. u->response holds

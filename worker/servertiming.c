@@ -42,7 +42,7 @@ static bool s_quoted(cursor_t *c) {
     return false;
 }
 
-/* dur's value as a finite number >= 0, or -1. */
+/* dur's value as a number in [0, SERVERTIMING_MAX_DUR_MS], or -1. */
 static double s_number(const char *s, size_t len) {
     char buf[32];
     if (len == 0 || len >= sizeof buf) return -1;
@@ -50,7 +50,7 @@ static double s_number(const char *s, size_t len) {
     buf[len] = '\0';
     char *endp;
     double v = strtod(buf, &endp);
-    if (*endp || !isfinite(v) || v < 0) return -1;
+    if (*endp || !isfinite(v) || v < 0 || v > SERVERTIMING_MAX_DUR_MS) return -1;
     return v;
 }
 

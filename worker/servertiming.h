@@ -8,7 +8,13 @@
 
 #include <stddef.h>
 
-/* Called for each metric that has a dur parameter (milliseconds, >= 0). */
+/* Largest dur accepted (about 11.6 days): beyond it a dur is ignored like a
+ * malformed one, so a hostile value such as 1e308 never reaches the
+ * recorder's integer conversion. */
+#define SERVERTIMING_MAX_DUR_MS 1e9
+
+/* Called for each metric that has a dur parameter (milliseconds, 0 to
+ * SERVERTIMING_MAX_DUR_MS). */
 typedef void (*servertiming_cb)(const char *name, size_t name_len, double dur_ms, void *arg);
 
 /* Parses value (len bytes). Returns the number of metrics reported, or -1 if

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "tests/target/faults.h"
 #include "tests/target/http.h"
 
 /* Read at least this much per recv; also the input kept buffered while answers are blocked. */
@@ -48,6 +49,7 @@ struct conn {
     bool peer_eof;       /* the client shut down its sending side */
     bool closing;        /* close once out is drained: no more requests are read */
     bool dead;           /* socket error: close now */
+    fault_t fault;       /* a /fault/ being played (tests/target/faults.h): no more requests */
     conn_t *prev, *next; /* env->live */
 };
 
@@ -161,7 +163,9 @@ static void s_queue(conn_t *c, const http_response_t *resp, const http_request_t
     bool keep_alive = req && req->keep_alive;
     bool head_only = req && http_slice_eq(req->method, "HEAD");
     size_t before = buf_pending(&c->out);
-    http_format_response(&c->out, resp, keep_alive, head_only, clock_now_us() - c->started_us);
+    uint64_t service_us = clock_now_us() - c->started_us;
+    http_format_response(&c->out, resp, keep_alive, head_only, service_us);
+    if (req) routes_served(c->env->routes, req, service_us);
     c->queued_bytes += buf_pending(&c->out) - before;
     if (counter_id != UINT32_MAX) s_pending_push(c, c->queued_bytes, counter_id);
     if (!keep_alive) c->closing = true;
@@ -186,6 +190,12 @@ static void s_handle(conn_t *c, const http_request_t *req, bool resumed) {
     if (routes_is_control(req) && !s_flush(c)) return;
     routes_result_t res;
     routes_handle(c->env->routes, req, resumed, &res);
+    if (res.fault.kind != FAULT_NONE) {
+        buf_consume(&c->in, req->head_bytes + req->body_bytes);
+        c->fault = res.fault;
+        c->waiting = true; /* stops request processing; a client hang-up closes the conn */
+        return;
+    }
     if (res.defer_ms > 0) {
         c->waiting = true;
         timers_add(c->env->timers, &c->timer, clock_now_us() + (uint64_t)res.defer_ms * 1000u);
@@ -271,8 +281,40 @@ static void s_update_interest(conn_t *c) {
     c->events = events;
 }
 
+/* Plays c's fault as far as it goes without blocking: send what it queued, wait for the
+ * timer it asked for, close or reset as it says. */
+static void s_fault_step(conn_t *c) {
+    for (;;) {
+        if (c->dead || !s_flush(c)) {
+            s_close(c);
+            return;
+        }
+        if (buf_pending(&c->out) > 0 || timer_node_armed(&c->timer)) break;
+        uint32_t wake_ms = 0;
+        fault_step_t step = faults_next(&c->fault, &c->out, &wake_ms);
+        if (step == FAULT_STEP_IDLE) break;
+        if (step == FAULT_STEP_WAIT)
+            timers_add(c->env->timers, &c->timer, clock_now_us() + (uint64_t)wake_ms * 1000u);
+        if (step == FAULT_STEP_CLOSE) {
+            s_finish(c);
+            return;
+        }
+        if (step == FAULT_STEP_RESET) {
+            faults_reset_socket(c->fd);
+            s_close(c);
+            return;
+        }
+    }
+    s_update_interest(c);
+    if (c->dead) s_close(c);
+}
+
 /* Makes all the progress possible without blocking, then decides what to wait for next. */
 static void s_step(conn_t *c) {
+    if (c->fault.kind != FAULT_NONE) {
+        s_fault_step(c);
+        return;
+    }
     bool more;
     do {
         more = s_process(c);
@@ -281,6 +323,10 @@ static void s_step(conn_t *c) {
             return;
         }
     } while (more && buf_pending(&c->out) < S_OUT_HIGH_WATER_BYTES);
+    if (c->fault.kind != FAULT_NONE) { /* a request just started one */
+        s_fault_step(c);
+        return;
+    }
     if (buf_pending(&c->out) == 0 && (c->closing || c->peer_eof)) {
         s_finish(c);
         return;
@@ -303,6 +349,10 @@ void conn_on_events(conn_t *c, uint32_t events) {
 
 void conn_on_timer(timer_node_t *timer) {
     conn_t *c = s_from_timer(timer);
+    if (c->fault.kind != FAULT_NONE) {
+        s_step(c);
+        return;
+    }
     c->waiting = false;
     http_request_t req;
     /* The deferred request is still first in the buffer (only appended to since). */

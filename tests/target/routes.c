@@ -1,4 +1,4 @@
-/* routes: /, /json, /delay, /status/N, /login, /private, /echo, /__stats, /__reset. */
+/* routes: /, /json, /delay, /status/N, /login, /private, /echo, /__stats, /__reset, /fault/NAME. */
 #include "tests/target/routes.h"
 
 #include <jansson.h>
@@ -9,11 +9,14 @@
 #include <strings.h>
 
 #include "common/xmalloc.h"
+#include "tests/target/dist.h"
+#include "tests/target/faults.h"
 #include "tests/target/tokens.h"
 
 struct routes {
     counters_t *counters; /* borrowed */
     tokens_t *tokens;
+    dist_t *dist;           /* /mix, /dist, /__stall */
     buf_t body;             /* generated bodies, reused */
     char content_type[256]; /* /echo's Content-Type, NUL-terminated */
 };
@@ -26,6 +29,7 @@ routes_t *routes_new(counters_t *counters) {
     routes_t *r = xcalloc(1, sizeof *r);
     r->counters = counters;
     r->tokens = tokens_new();
+    r->dist = dist_new();
     buf_init(&r->body);
     return r;
 }
@@ -33,6 +37,7 @@ routes_t *routes_new(counters_t *counters) {
 void routes_destroy(routes_t **p) {
     if (!p || !*p) return;
     tokens_destroy(&(*p)->tokens);
+    dist_destroy(&(*p)->dist);
     buf_fini(&(*p)->body);
     free(*p);
     *p = NULL;
@@ -190,6 +195,10 @@ static void s_stats(routes_t *r, routes_result_t *out) {
     s_set(out, 200, S_JSON, r->body.data, buf_pending(&r->body));
 }
 
+void routes_served(routes_t *r, const http_request_t *req, uint64_t service_us) {
+    dist_served(r->dist, req, service_us);
+}
+
 bool routes_is_control(const http_request_t *req) {
     return http_slice_eq(req->path, "/__stats") || http_slice_eq(req->path, "/__reset");
 }
@@ -211,6 +220,7 @@ void routes_handle(routes_t *r, const http_request_t *req, bool resumed, routes_
     memset(out, 0, sizeof *out);
     out->resp.query_count = -1;
     out->counted = !routes_is_control(req);
+    if (dist_hold(r->dist, req, out)) return;
     http_slice_t path = req->path;
     bool get = s_is_get(req);
     if (s_any_method(r, req, out)) return;
@@ -232,7 +242,9 @@ void routes_handle(routes_t *r, const http_request_t *req, bool resumed, routes_
             counters_reset(r->counters);
             s_json(out, 200, "{\"reset\": true}");
         }
-    } else {
+    } else if (faults_route(req, &out->fault, &out->resp)) {
+        out->counted = false; /* the connection plays the fault (tests/target/faults.h) */
+    } else if (!dist_route(r->dist, req, resumed, out)) {
         s_json(out, 404, "{\"error\": \"not found\"}");
     }
 }

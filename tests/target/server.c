@@ -221,11 +221,25 @@ static bool s_signalled(server_t *s) {
     return stop;
 }
 
+/* epoll_wait with the timers' exact timeout (epoll_pwait2, Linux 5.11), or in whole
+ * milliseconds rounded up where the kernel lacks it. */
+static int s_wait(server_t *s, struct epoll_event *events, bool *precise) {
+    uint64_t now_us = clock_now_us();
+    if (*precise) {
+        int64_t us = timers_timeout_us(s->timers, now_us);
+        struct timespec ts = {.tv_sec = us / 1000000, .tv_nsec = (long)(us % 1000000) * 1000};
+        int n = epoll_pwait2(s->env.epoll_fd, events, S_MAX_EVENTS, us < 0 ? NULL : &ts, NULL);
+        if (n >= 0 || errno != ENOSYS) return n;
+        *precise = false;
+    }
+    return epoll_wait(s->env.epoll_fd, events, S_MAX_EVENTS, timers_timeout_ms(s->timers, now_us));
+}
+
 int server_run(server_t *s) {
     struct epoll_event events[S_MAX_EVENTS];
+    bool precise = true;
     for (;;) {
-        int timeout_ms = timers_timeout_ms(s->timers, clock_now_us());
-        int n = epoll_wait(s->env.epoll_fd, events, S_MAX_EVENTS, timeout_ms);
+        int n = s_wait(s, events, &precise);
         if (n < 0 && errno != EINTR) {
             log_error("epoll_wait at %s:%d: %s", __FILE__, __LINE__, strerror(errno));
             return -1;

@@ -100,3 +100,11 @@ int timers_timeout_ms(const timers_t *t, uint64_t now_us) {
     uint64_t wait_ms = (deadline_us - now_us + 999) / 1000;
     return wait_ms > 60000 ? 60000 : (int)wait_ms;
 }
+
+int64_t timers_timeout_us(const timers_t *t, uint64_t now_us) {
+    if (t->count == 0) return -1;
+    uint64_t deadline_us = t->nodes[0]->deadline_us;
+    if (deadline_us <= now_us) return 0;
+    uint64_t wait_us = deadline_us - now_us;
+    return wait_us > 60000000u ? 60000000 : (int64_t)wait_us;
+}

@@ -34,5 +34,8 @@ timer_node_t *timers_pop_expired(timers_t *t, uint64_t now_us);
 /* Milliseconds (rounded up) until the earliest deadline, 0 if due, -1 if the heap is empty:
  * the value epoll_wait takes as its timeout. */
 int timers_timeout_ms(const timers_t *t, uint64_t now_us);
+/* The same in microseconds (not rounded; at most 60 s), -1 if the heap is empty: for
+ * epoll_pwait2, so a 10 ms delay is not served up to a millisecond late. */
+int64_t timers_timeout_us(const timers_t *t, uint64_t now_us);
 
 #endif

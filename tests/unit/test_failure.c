@@ -1,5 +1,6 @@
 /* test_failure: curl results and HTTP statuses to failure reasons (worker/failure.h). */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <string.h>
 
 #include "worker/failure.h"
@@ -37,22 +38,63 @@ Test(failure, connect_errors) {
     s_expect_category(CURLE_COULDNT_RESOLVE_PROXY, "connect");
 }
 
-Test(failure, timeout) {
-    s_expect_category(CURLE_OPERATION_TIMEDOUT, "timeout");
+/* Asserts (rc, status, os_errno) classifies as category with exactly detail. */
+static void s_expect_named(CURLcode rc, long status, long os_errno, const char *cat,
+                           const char *detail) {
+    wstats_reason_t why = {0};
+    cr_assert(failure_classify_os(rc, status, os_errno, &why), "curl code %d should fail", (int)rc);
+    cr_expect_str_eq(why.category, cat, "curl code %d", (int)rc);
+    cr_expect_str_eq(why.detail, detail, "curl code %d", (int)rc);
+    cr_expect_eq(why.status, 0);
 }
 
-Test(failure, read_errors) {
+Test(failure, timeout_tells_no_response_from_a_slow_one) {
+    s_expect_named(CURLE_OPERATION_TIMEDOUT, 0, 0, "timeout",
+                   "no response before the request timed out");
+    s_expect_named(CURLE_OPERATION_TIMEDOUT, 200, 0, "timeout",
+                   "response incomplete when the request timed out");
+}
+
+Test(failure, connection_reset_by_errno) {
+    s_expect_named(CURLE_RECV_ERROR, 200, ECONNRESET, "connection reset",
+                   "reset by the server during the response");
+    s_expect_named(CURLE_RECV_ERROR, 0, ECONNRESET, "connection reset",
+                   "reset by the server before a response");
+    s_expect_named(CURLE_SEND_ERROR, 0, ECONNRESET, "connection reset",
+                   "reset by the server before a response");
+}
+
+Test(failure, empty_reply_and_incomplete_body) {
+    s_expect_named(CURLE_GOT_NOTHING, 0, 0, "empty reply",
+                   "the server closed the connection without sending anything");
+    s_expect_named(CURLE_PARTIAL_FILE, 200, 0, "incomplete response",
+                   "the connection closed before the whole body arrived");
+}
+
+Test(failure, invalid_http) {
+    s_expect_named(CURLE_UNSUPPORTED_PROTOCOL, 0, 0, "invalid HTTP response",
+                   "the server did not answer in HTTP");
+    s_expect_named(CURLE_WEIRD_SERVER_REPLY, 0, 0, "invalid HTTP response",
+                   "malformed status line or headers");
+}
+
+Test(failure, out_of_file_descriptors) {
+    s_expect_named(CURLE_COULDNT_CONNECT, 0, EMFILE, "connect",
+                   "out of file descriptors (too many open files: raise ulimit -n)");
+    s_expect_named(CURLE_COULDNT_CONNECT, 0, ENFILE, "connect",
+                   "out of file descriptors (too many open files: raise ulimit -n)");
+    s_expect_category(CURLE_COULDNT_CONNECT, "connect"); /* refused: curl's own words */
+}
+
+Test(failure, other_read_and_send_errors) {
     s_expect_category(CURLE_RECV_ERROR, "read");
-    s_expect_category(CURLE_GOT_NOTHING, "read");
-    s_expect_category(CURLE_PARTIAL_FILE, "read");
-}
-
-Test(failure, send_error) {
     s_expect_category(CURLE_SEND_ERROR, "send");
+    wstats_reason_t why = {0};
+    cr_assert(failure_classify_os(CURLE_RECV_ERROR, 0, ETIMEDOUT, &why));
+    cr_expect_str_eq(why.category, "read");
 }
 
 Test(failure, protocol_errors) {
-    s_expect_category(CURLE_WEIRD_SERVER_REPLY, "protocol");
     s_expect_category(CURLE_HTTP2, "protocol");
     s_expect_category(CURLE_HTTP2_STREAM, "protocol");
     s_expect_category(CURLE_TOO_MANY_REDIRECTS, "protocol");
@@ -77,7 +119,7 @@ Test(failure, curl_error_wins_over_status) {
     /* A transfer cut off after a 200 header is still a read failure, not a success. */
     wstats_reason_t why = {0};
     cr_assert(failure_classify(CURLE_PARTIAL_FILE, 200, &why));
-    cr_expect_str_eq(why.category, "read");
+    cr_expect_str_eq(why.category, "incomplete response");
     cr_expect_eq(why.status, 0);
     cr_assert(failure_classify(CURLE_OPERATION_TIMEDOUT, 503, &why));
     cr_expect_str_eq(why.category, "timeout");

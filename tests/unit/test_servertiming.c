@@ -95,3 +95,10 @@ Test(servertiming, never_reads_past_len) {
         free(buf);
     }
 }
+
+Test(servertiming, absurd_durations_are_ignored) {
+    /* Found by fuzz_servertiming: 1e308 ms overflowed the engine's conversion to us. */
+    seen_t s;
+    cr_assert_eq(s_parse("a;dur=1e308, b;dur=1000000001, c;dur=1000000000", &s), 1);
+    cr_expect_str_eq(s.names[0], "c");
+}

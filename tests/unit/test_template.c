@@ -483,3 +483,10 @@ Test(template, a_million_renders) {
     strbuf_fini(&out);
     template_destroy(&t);
 }
+
+Test(template, empty_string_arguments) {
+    /* Found by fuzz_template: only '' arguments left the scratch buffer without storage. */
+    s_expect_render("[{{ choice('') }}]", TEMPLATE_ESCAPE_NONE, "[]");
+    s_expect_render("[{{ choice('', \"\") }}]", TEMPLATE_ESCAPE_JSON, "[]");
+    s_expect_error("{{ env('') }}", &s_names, 7, "env needs a variable name (got '')");
+}

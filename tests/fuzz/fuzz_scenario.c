@@ -1,0 +1,79 @@
+/* fuzz_scenario: the scenario loader on arbitrary YAML, and the worker's plan
+ * built from whatever loads. Input: the YAML text, optionally followed by a
+ * NUL byte and the content served for any data file the scenario names.
+ * Oracles: a NULL scenario comes with at least one diagnostic, and every
+ * diagnostic names the file (compiler style, "fuzz.yaml:..."); a scenario
+ * that loads compiles into a plan against a loopback host. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "scenarios/scenario.h"
+#include "tests/fuzz/fuzz.h"
+#include "worker/plan.h"
+#include "worker/wstats.h"
+
+#define S_FILE "fuzz.yaml"
+
+typedef struct {
+    const char *data;
+    size_t len;
+    bool present;
+} s_data_file_t;
+
+static char *s_read(void *ctx, const char *name, size_t *len) {
+    const s_data_file_t *f = ctx;
+    (void)name;
+    if (!f->present) {
+        errno = ENOENT;
+        return NULL;
+    }
+    *len = f->len;
+    char *copy = xmalloc(f->len + 1);
+    if (f->len) memcpy(copy, f->data, f->len);
+    copy[f->len] = '\0';
+    return copy;
+}
+
+static void s_check_errors(const scenario_errors_t *errs, bool loaded) {
+    if (!loaded && errs->n == 0) abort();
+    for (size_t i = 0; i < errs->n; i++) {
+        if (strncmp(errs->lines[i], S_FILE ":", strlen(S_FILE) + 1) != 0) abort();
+    }
+}
+
+static void s_plan(const scenario_t *sc) {
+    wstats_t *ws = wstats_new();
+    char *err = NULL;
+    plan_t *plan = plan_new(sc, "http://127.0.0.1:1", ws, &err);
+    if (!plan) abort(); /* the host is given, so a loaded scenario always plans */
+    for (size_t c = 0; c < plan->n_classes; c++) {
+        const plan_class_t *pc = &plan->classes[c];
+        if (pc->n_tasks) plan_pick(pc, 0x9e3779b97f4a7c15u);
+    }
+    plan_destroy(&plan);
+    free(err);
+    wstats_destroy(&ws);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    const uint8_t *nul = memchr(data, '\0', size);
+    size_t yaml_len = nul ? (size_t)(nul - data) : size;
+    char *yaml = xmalloc(yaml_len ? yaml_len : 1); /* exact size: no terminator to lean on */
+    if (yaml_len) memcpy(yaml, data, yaml_len);
+    s_data_file_t file = {.present = nul != NULL};
+    if (nul) {
+        file.data = (const char *)nul + 1;
+        file.len = size - yaml_len - 1;
+    }
+    scenario_files_t files = {.read = s_read, .ctx = &file};
+    scenario_errors_t errs = {0};
+    scenario_t *sc = scenario_load_with(S_FILE, yaml, yaml_len, &files, &errs);
+    s_check_errors(&errs, sc != NULL);
+    scenario_errors_fini(&errs);
+    if (sc) s_plan(sc);
+    scenario_destroy(&sc);
+    free(yaml);
+    return 0;
+}

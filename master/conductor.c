@@ -143,8 +143,6 @@ static void s_send_run(conductor_t *c, worker_entry_t *w, uint32_t n_workers, ui
     const scenario_t *sc = c->o->scenario;
     proto_msg_t m = {.type = PROTO_RUN};
     proto_run_t *r = &m.u.run;
-    uint32_t users = 0;
-    for (size_t k = 0; k < sc->n_classes; k++) users += per_class[k];
     bool open = c->o->rate > 0;
     uint32_t slot = pos % n_workers; /* shares and phase among the run's workers */
     proto_stage_t *stages = xcalloc(c->o->n_stages + 1, sizeof *stages);

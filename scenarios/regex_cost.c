@@ -123,9 +123,11 @@ static const char *s_bracket(const char *p) {
     return *p ? p + 1 : p;
 }
 
-/* Steps over one atom at p; sets *nullable for zero-width ones (anchors, \b ...). */
-static const char *s_atom(const char *p, bool *nullable) {
+/* Steps over one atom at p; sets *nullable for zero-width ones (anchors, \b ...) and
+ * *backref for \1 .. \9. */
+static const char *s_atom(const char *p, bool *nullable, bool *backref) {
     *nullable = *p == '^' || *p == '$';
+    *backref = *p == '\\' && p[1] >= '1' && p[1] <= '9';
     if (*p == '[') return s_bracket(p);
     if (*p == '\\' && p[1]) {
         *nullable = p[1] == 'b' || p[1] == 'B' || p[1] == '<' || p[1] == '>' || p[1] == '`' ||
@@ -147,7 +149,7 @@ bool regex_cost_ok(const char *pattern, uint64_t *cost, const char **why) {
         if (*p == '(') {
             if (depth == REGEX_COST_MAX_GROUPS) {
                 *cost = S_CAP;
-                *why = "groups nested too deep";
+                *why = "too costly to compile: groups nested too deep";
                 return false;
             }
             s_flush_last(f);
@@ -166,8 +168,14 @@ bool regex_cost_ok(const char *pattern, uint64_t *cost, const char **why) {
         } else if (f->has_last && *p == '{' && s_interval(&p, &lo, &hi)) {
             s_repeat(f, lo, hi);
         } else {
-            bool nullable;
-            p = s_atom(p, &nullable);
+            bool nullable, backref;
+            p = s_atom(p, &nullable, &backref);
+            if (backref) {
+                *cost = S_CAP;
+                *why = "back-references (\\1 .. \\9) are not supported: "
+                       "matching them can take exponential time";
+                return false;
+            }
             s_push(f, (s_part_t){.cost = 1, .nullable = nullable});
         }
     }
@@ -178,11 +186,11 @@ bool regex_cost_ok(const char *pattern, uint64_t *cost, const char **why) {
     s_part_t all = s_close(&frames[0]);
     *cost = all.cost;
     if (all.stack > REGEX_COST_MAX_STACK) {
-        *why = "repetitions nested too deep";
+        *why = "too costly to compile: repetitions nested too deep";
         return false;
     }
     if (all.cost > REGEX_COST_MAX) {
-        *why = "too many repeated copies";
+        *why = "too costly to compile: too many repeated copies";
         return false;
     }
     return true;

@@ -320,7 +320,7 @@ static bool s_capture_expr(scenario_doc_t *d, const yaml_node_t *value, size_t p
     const char *why;
     if (!regex_cost_ok(c->expr, &cost, &why)) { /* regcomp could take gigabytes */
         scenario_doc_error_at(d, scenario_doc_pos_in(d, value, prefix),
-                              "bad regex in capture '%s': too costly to compile (%s)", name, why);
+                              "bad regex in capture '%s': %s", name, why);
         return false;
     }
     c->regex = xmalloc(sizeof *c->regex);

@@ -51,6 +51,9 @@ size_t scenario_doc_fini(scenario_doc_t *d, scenario_errors_t *errs) {
     return total;
 }
 
+static void s_verror(scenario_doc_t *d, scenario_pos_t pos, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void s_verror(scenario_doc_t *d, scenario_pos_t pos, const char *fmt, va_list ap) {
     if (d->n_diags == S_MAX_KEPT) {
         d->overflow++;

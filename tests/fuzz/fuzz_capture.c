@@ -94,7 +94,8 @@ static void s_run_flow(const plan_t *plan, const char *body, size_t body_len) {
         render_step(&u, st, &rng);
         u.keep_body = st->keep_body;
         strbuf_reset(&u.response);
-        if (u.keep_body && body_len <= CHECK_MAX_BODY_BYTES) strbuf_append(&u.response, body, body_len);
+        if (u.keep_body && body_len <= CHECK_MAX_BODY_BYTES)
+            strbuf_append(&u.response, body, body_len);
         u.body_bytes = body_len;
         wstats_reason_t why = {0};
         if (check_response(&u, st, CURLE_OK, 1000, &why) && (!why.category || !why.detail))

@@ -27,11 +27,16 @@ for t in "${TARGETS[@]}"; do
     mkdir -p "$work" "$art"
     dict=()
     [ -f "tests/fuzz/dict/$t.dict" ] && dict=("-dict=tests/fuzz/dict/$t.dict")
+    # Seed and regression folders that exist (git keeps no empty folder).
+    seeds=()
+    for d in "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t"; do
+        [ -d "$d" ] && seeds+=("$d")
+    done
     echo "fuzz: $t for ${SECONDS_EACH}s"
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
     "$BUILD/fuzz/fuzz_$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2560 \
         -max_len=65536 -print_final_stats=1 -artifact_prefix="$art/" "${dict[@]}" \
-        "$work" "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t" >"$BUILD/fuzz/$t.log" 2>&1
+        "$work" "${seeds[@]}" >"$BUILD/fuzz/$t.log" 2>&1
     rc=$?
     grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$BUILD/fuzz/$t.log" | tr '\n' ' '
     echo

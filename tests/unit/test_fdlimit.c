@@ -26,7 +26,8 @@ Test(fdlimit, raises_the_soft_limit_when_the_hard_one_allows) {
     struct rlimit now;
     cr_assert_eq(getrlimit(RLIMIT_NOFILE, &now), 0);
     if (now.rlim_max != RLIM_INFINITY && now.rlim_max < fdlimit_needed(1000))
-        cr_skip_test("hard limit %llu is below what the test needs", (unsigned long long)now.rlim_max);
+        cr_skip_test("hard limit %llu is below what the test needs",
+                     (unsigned long long)now.rlim_max);
     s_set_limit(256, now.rlim_max);
     cr_expect_null(fdlimit_check(1000));
     struct rlimit rl;

@@ -141,9 +141,9 @@ Test(report_csv, headers_are_byte_equal_to_locusts) {
     report_t *r = report_new();
     void (*fns[3])(const report_t *, strbuf_t *) = {report_csv_stats, report_csv_history,
                                                     report_csv_failures};
-    const char *empty_rows[3] = {",Aggregated,0,0,0,0,0,0,0,0,0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,"
-                                 "N/A,N/A,N/A\r\n",
-                                 "", ""};
+    static const char aggregated_row[] =
+        ",Aggregated,0,0,0,0,0,0,0,0,0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A\r\n";
+    const char *empty_rows[3] = {aggregated_row, "", ""};
     for (int i = 0; i < 3; i++) {
         char *golden = s_golden_line(i), *doc = s_render(fns[i], r);
         size_t n = strlen(golden);

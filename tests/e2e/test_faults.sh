@@ -35,17 +35,8 @@ rss_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 IDLE_PID=$!
 E2E_PIDS+=("$IDLE_PID")
 
-"$BUILD/barrage" master "$E2E_TMP/faults.yaml" --bind tcp://127.0.0.1:0 --expect-workers 1 \
-    --wait-workers 20s >"$E2E_TMP/master.out" 2>"$E2E_TMP/master.err" &
-MASTER_PID=$!
-E2E_PIDS+=("$MASTER_PID")
-endpoint=""
-for _ in $(seq 1 100); do
-    endpoint=$(sed -n 's/^barrage: master listening on \(tcp:[^,]*\),.*/\1/p' "$E2E_TMP/master.err")
-    [ -n "$endpoint" ] && break
-    sleep 0.05
-done
-check "master announced its endpoint ($endpoint)" test -n "$endpoint"
+start_master master "$E2E_TMP/faults.yaml" --bind tcp://127.0.0.1:0 --expect-workers 1 \
+    --wait-workers 20s
 "$BUILD/barrage-worker" --master "$endpoint" --id w1 --log-level warn 2>"$E2E_TMP/worker.err" &
 WORKER_PID=$!
 E2E_PIDS+=("$WORKER_PID")

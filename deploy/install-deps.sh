@@ -3,13 +3,14 @@
 # As root it runs apt-get; otherwise it prints the exact command and stops.
 # --test adds what the whole test suite uses: Chromium (the HTML report is opened
 # headless), Debian's Locust (its CSV headers are compared byte for byte),
-# iproute2 (multi-host tests in network namespaces), clang (fuzz targets),
+# iproute2 (multi-host tests in network namespaces), clang and its libFuzzer
+# runtime libclang-rt-14-dev (fuzz targets; clang only recommends it),
 # valgrind and Node.js (drives Chromium over the DevTools protocol).
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libzmq3-dev libcurl4-openssl-dev libmsgpack-dev
       libyaml-dev libjansson-dev libcriterion-dev curl)
 if [ "${1:-}" = "--test" ]; then
-    PKGS+=(chromium python3-locust iproute2 clang valgrind shellcheck python3-yaml)
+    PKGS+=(chromium python3-locust iproute2 clang libclang-rt-14-dev valgrind shellcheck python3-yaml)
     command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
 fi
 missing=()

@@ -13,11 +13,11 @@
 #include "common/log.h"
 #include "common/xmalloc.h"
 #include "master/live.h"
-#include "master/rebalance.h"
-#include "master/split.h"
-#include "master/timeline.h"
+#include "load/rebalance.h"
+#include "load/split.h"
+#include "report/timeline.h"
 #include "master/zap.h"
-#include "master/summary.h"
+#include "report/summary.h"
 #include "proto/wire.h"
 
 typedef enum { PHASE_WAITING, PHASE_RUNNING, PHASE_STOPPING, PHASE_DONE } phase_t;
@@ -145,7 +145,7 @@ static void s_send_run(conductor_t *c, worker_entry_t *w, uint32_t n_workers, ui
     proto_run_t *r = &m.u.run;
     bool open = c->o->rate > 0;
     uint32_t slot = pos % n_workers; /* shares and phase among the run's workers */
-    proto_stage_t *stages = xcalloc(c->o->n_stages + 1, sizeof *stages);
+    ramp_stage_t *stages = xcalloc(c->o->n_stages + 1, sizeof *stages);
     split_stages(c->o->stages, c->o->n_stages, open, n_workers, slot, stages);
     uint32_t max_users = split_count_share(c->o->max_users, n_workers, slot);
     *r = (proto_run_t){.run_id = c->run_id,

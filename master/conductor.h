@@ -13,12 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/keys.h"
+#include "proto/keys.h"
 #include "common/ramp.h"
 #include "master/registry.h"
-#include "master/report.h"
+#include "report/report.h"
 #include "proto/proto.h"
-#include "master/results.h"
+#include "report/results.h"
 #include "scenarios/scenario.h"
 
 /* A worker silent this long during a run is lost. */

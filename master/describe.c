@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "common/xmalloc.h"
-#include "master/split.h"
+#include "load/split.h"
 
 static const char *const s_orders[] = {"sequential", "random", "unique"};
 static const char *const s_capture_kinds[] = {"json", "header", "regex"};

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "master/results.h"
-#include "master/summary.h"
+#include "report/results.h"
+#include "report/summary.h"
 
 /* With 2 s ticks, five slots make the 10 s window. */
 #define LIVE_WINDOW_SLOTS 5

@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "common/keys.h"
+#include "proto/keys.h"
 #include "master/cli.h"
 
 typedef struct {

@@ -9,7 +9,7 @@
 #ifndef BARRAGE_MASTER_ZAP_H
 #define BARRAGE_MASTER_ZAP_H
 
-#include "common/keys.h"
+#include "proto/keys.h"
 
 typedef struct zap zap_t;
 

@@ -616,7 +616,7 @@ static int s_dec_stages(const msgpack_object *o, proto_run_t *b) {
             (t->type != MSGPACK_OBJECT_FLOAT64 && t->type != MSGPACK_OBJECT_FLOAT32))
             return PROTO_ERR_FIELD;
         if (!isfinite(t->via.f64) || t->via.f64 < 0) return PROTO_ERR_RANGE;
-        b->stages[i] = (proto_stage_t){.duration_us = d->via.u64, .target = t->via.f64};
+        b->stages[i] = (ramp_stage_t){.duration_us = d->via.u64, .target = t->via.f64};
     }
     return PROTO_OK;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "common/histogram.h"
+#include "common/ramp.h"
 
 #define PROTO_VERSION 1u
 /* Limits a decoder enforces against hostile peers (proto_encode refuses to
@@ -69,12 +70,6 @@ typedef struct {
 /* Ramps carry at most this many stages. */
 #define PROTO_MAX_STAGES 1024u
 
-/* One stage of a worker's ramp (see common/ramp.h): from the previous target
- * (0 before the first) linearly to target over duration_us; 0 us = a step. */
-typedef struct {
-    uint64_t duration_us;
-    double target; /* this worker's share: iterations/s (open) or users (closed) */
-} proto_stage_t;
 
 /* A file the scenario refers to (e.g. a CSV data file), shipped by content. */
 typedef struct {
@@ -100,7 +95,7 @@ typedef struct {
                                      there are stages); 0 = closed */
     uint32_t max_users;           /* open model: this worker's concurrency cap */
     uint32_t n_stages;            /* 0 = a constant load */
-    proto_stage_t *stages;        /* this worker's ramp of iterations/s (open) or of its
+    ramp_stage_t *stages;        /* this worker's ramp of iterations/s (open) or of its
                                      users (closed; users_per_class is then the peak) */
     uint64_t duration_ms;         /* run time; the master also sends STOP */
     uint32_t report_interval_ms;  /* stats cadence */

@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/jsonpath.h"
-#include "common/template.h"
+#include "scenarios/jsonpath.h"
+#include "scenarios/template.h"
 
 #define SCENARIO_MAX_ERRORS 20
 

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <yaml.h>
 
-#include "common/template.h"
+#include "scenarios/template.h"
 #include "scenarios/scenario.h"
 
 typedef struct scenario_diag scenario_diag_t;

@@ -6,7 +6,7 @@
 
 #include "common/clock.h"
 #include "common/xmalloc.h"
-#include "worker/schedule.h"
+#include "load/schedule.h"
 
 /* A class's free slots, a stack: the slot freed last (warm connection) goes first. */
 typedef struct {

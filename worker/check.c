@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common/jsonpath.h"
+#include "scenarios/jsonpath.h"
 #include "worker/failure.h"
 #include "worker/render.h"
 

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/keys.h"
+#include "proto/keys.h"
 #include "common/log.h"
 #include "worker/agent.h"
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/jsonpath.h"
+#include "scenarios/jsonpath.h"
 #include "common/strbuf.h"
 #include "common/xmalloc.h"
 #include "tests/fuzz/fuzz.h"

@@ -9,7 +9,7 @@
 
 #include "common/rng.h"
 #include "common/strbuf.h"
-#include "common/template.h"
+#include "scenarios/template.h"
 #include "common/xmalloc.h"
 #include "tests/fuzz/fuzz.h"
 

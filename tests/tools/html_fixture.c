@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/xmalloc.h"
-#include "master/report_html.h"
+#include "report/report_html.h"
 
 /* A log-normal-ish spread of n latencies around median_us. */
 static histogram_t *s_latencies(uint64_t median_us, uint64_t n, unsigned seed) {

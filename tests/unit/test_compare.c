@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "common/xmalloc.h"
-#include "master/compare.h"
+#include "report/compare.h"
 
 /* Adds n requests of latency_us (failures of them failed) to r under method/name. */
 static void s_add(report_t *r, const char *method, const char *name, uint64_t latency_us,

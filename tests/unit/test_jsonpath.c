@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/jsonpath.h"
+#include "scenarios/jsonpath.h"
 #include "common/rng.h"
 
 static jsonpath_t *s_compile(const char *path) {

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
-#include "master/junit.h"
+#include "report/junit.h"
 
 static char s_dir[64];
 

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/keys.h"
+#include "proto/keys.h"
 
 static char s_dir[64];
 

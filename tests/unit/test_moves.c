@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdint.h>
 
-#include "worker/moves.h"
+#include "load/moves.h"
 
 Test(moves, from_none_starts_every_user_with_the_mix_kept) {
     moves_t m;

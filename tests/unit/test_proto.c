@@ -1468,9 +1468,9 @@ Test(proto, roundtrip_run_stages) {
     s_fill_run(&m, false);
     m.u.run.n_stages = 3;
     m.u.run.stages = calloc(3, sizeof *m.u.run.stages);
-    m.u.run.stages[0] = (proto_stage_t){.duration_us = 0, .target = 50};
-    m.u.run.stages[1] = (proto_stage_t){.duration_us = 30000000, .target = 333.333334};
-    m.u.run.stages[2] = (proto_stage_t){.duration_us = 60000000, .target = 0};
+    m.u.run.stages[0] = (ramp_stage_t){.duration_us = 0, .target = 50};
+    m.u.run.stages[1] = (ramp_stage_t){.duration_us = 30000000, .target = 333.333334};
+    m.u.run.stages[2] = (ramp_stage_t){.duration_us = 60000000, .target = 0};
     char *buf;
     size_t len;
     s_encode(&m, &buf, &len);

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "common/rng.h"
-#include "master/rebalance.h"
-#include "master/split.h"
+#include "load/rebalance.h"
+#include "load/split.h"
 
 /* Checks the invariants of a plan: exact class totals, level worker totals,
  * and that a worker only gains or only sheds. */

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
-#include "master/report_csv.h"
+#include "report/report_csv.h"
 
 /* ---------------------------------------------------------------- fixture */
 

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
-#include "master/report_html.h"
-#include "master/svg.h"
+#include "report/report_html.h"
+#include "report/svg.h"
 
 #define HOSTILE "<script>alert(1)</script>"
 

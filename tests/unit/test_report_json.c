@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
-#include "master/report_json.h"
+#include "report/report_json.h"
 
 /* ---------------------------------------------------------------- fixture */
 

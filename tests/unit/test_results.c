@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "common/rng.h"
-#include "master/results.h"
+#include "report/results.h"
 
 static const double s_percentiles[] = {0, 1, 25, 50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100};
 

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
-#include "worker/schedule.h"
+#include "load/schedule.h"
 
 #define S 1000000ull
 

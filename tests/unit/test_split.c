@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "common/rng.h"
-#include "master/split.h"
+#include "load/split.h"
 
 Test(split, classes_follow_weights_exactly) {
     uint32_t weights[] = {8, 2}, out[2];
@@ -196,7 +196,7 @@ Test(split, count_shares_add_up) {
 
 Test(split, stages_split_per_worker) {
     ramp_stage_t st[] = {{0, 50}, {30000000, 1000}, {60000000, 5}};
-    proto_stage_t a[3], b[3], c[3];
+    ramp_stage_t a[3], b[3], c[3];
     split_stages(st, 3, true, 3, 0, a);
     split_stages(st, 3, true, 3, 1, b);
     split_stages(st, 3, true, 3, 2, c);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "master/summary.h"
+#include "report/summary.h"
 
 static char *s_fmt(uint64_t us) {
     static char buf[32];

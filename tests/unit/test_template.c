@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/template.h"
+#include "scenarios/template.h"
 
 static const char *const s_vars[] = {"token", "name", "empty"};
 static const char *const s_cols[] = {"email", "password"};

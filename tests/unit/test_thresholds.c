@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "master/thresholds.h"
+#include "report/thresholds.h"
 
 /* Adds n requests of latency_us (failures of them failed) to r under method/name. */
 static void s_add(report_t *r, const char *method, const char *name, uint64_t latency_us,

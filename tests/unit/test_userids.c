@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdint.h>
 
-#include "worker/userids.h"
+#include "load/userids.h"
 
 Test(userids, blocks_are_used_in_order) {
     userids_t u;

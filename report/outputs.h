@@ -1,0 +1,20 @@
+/* outputs: writes every file a report was asked for — CSV, JSON, HTML,
+ * JUnit. Each file is independent: one that cannot be written is reported
+ * and the others are still written. */
+#ifndef BARRAGE_REPORT_OUTPUTS_H
+#define BARRAGE_REPORT_OUTPUTS_H
+
+#include "report/report.h"
+
+typedef struct {
+    const char *csv_prefix; /* NULL = not asked for */
+    const char *json_path;
+    const char *html_path;
+    const char *junit_path;
+} outputs_t;
+
+/* Returns 0, or -1 if any output failed (each failure printed on stderr as
+ * "barrage: error: <what>: <why>"). */
+int outputs_write(const report_t *r, const outputs_t *o);
+
+#endif

@@ -1,0 +1,171 @@
+/* results: exact merging of worker reports on the master. */
+#include "report/results.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+
+struct results {
+    results_row_t *rows;
+    size_t n_rows, cap_rows;
+    results_row_t total;
+    results_error_t *errors;
+    size_t n_errors, cap_errors;
+    uint64_t dropped; /* open model: iterations not started (max_users reached) */
+};
+
+static void s_row_init(results_row_t *row, const char *method, const char *name) {
+    *row = (results_row_t){.method = xstrdup(method),
+                           .name = xstrdup(name),
+                           .latency = histogram_new(),
+                           .win_latency = histogram_new()};
+}
+
+static void s_row_fini(results_row_t *row) {
+    for (size_t i = 0; i < row->n_metrics; i++) {
+        free(row->metrics[i].name);
+        histogram_destroy(&row->metrics[i].values);
+    }
+    free(row->metrics);
+    free(row->method);
+    free(row->name);
+    histogram_destroy(&row->latency);
+    histogram_destroy(&row->win_latency);
+}
+
+results_t *results_new(void) {
+    results_t *r = xcalloc(1, sizeof *r);
+    s_row_init(&r->total, "", "");
+    return r;
+}
+
+void results_destroy(results_t **rp) {
+    if (!rp || !*rp) return;
+    results_t *r = *rp;
+    for (size_t i = 0; i < r->n_rows; i++) s_row_fini(&r->rows[i]);
+    s_row_fini(&r->total);
+    for (size_t i = 0; i < r->n_errors; i++) {
+        free(r->errors[i].method);
+        free(r->errors[i].name);
+        free(r->errors[i].reason);
+    }
+    free(r->rows);
+    free(r->errors);
+    free(r);
+    *rp = NULL;
+}
+
+static results_row_t *s_row(results_t *r, const char *method, const char *name) {
+    for (size_t i = 0; i < r->n_rows; i++) {
+        if (strcmp(r->rows[i].method, method) == 0 && strcmp(r->rows[i].name, name) == 0) {
+            return &r->rows[i];
+        }
+    }
+    if (r->n_rows == r->cap_rows) {
+        r->cap_rows = r->cap_rows ? r->cap_rows * 2 : 16;
+        r->rows = xrealloc(r->rows, r->cap_rows * sizeof *r->rows);
+    }
+    s_row_init(&r->rows[r->n_rows], method, name);
+    return &r->rows[r->n_rows++];
+}
+
+static void s_merge_metric(results_row_t *row, const proto_metric_t *m) {
+    size_t k = 0;
+    while (k < row->n_metrics && strcmp(row->metrics[k].name, m->name) != 0) k++;
+    if (k == row->n_metrics) {
+        row->metrics = xrealloc(row->metrics, (k + 1) * sizeof *row->metrics);
+        row->metrics[k] = (results_metric_t){xstrdup(m->name), histogram_new()};
+        row->n_metrics++;
+    }
+    if (m->values) histogram_merge(row->metrics[k].values, m->values);
+}
+
+static void s_merge_into(results_row_t *row, const proto_stat_t *s) {
+    for (uint32_t i = 0; i < s->n_metrics; i++) s_merge_metric(row, &s->metrics[i]);
+    row->requests += s->requests;
+    row->failures += s->failures;
+    row->bytes += s->bytes;
+    row->win_requests += s->requests;
+    row->win_failures += s->failures;
+    if (s->latency) {
+        histogram_merge(row->latency, s->latency);
+        histogram_merge(row->win_latency, s->latency);
+    }
+}
+
+static void s_add_error(results_t *r, const proto_error_t *e) {
+    for (size_t i = 0; i < r->n_errors; i++) {
+        results_error_t *x = &r->errors[i];
+        if (strcmp(x->method, e->method) == 0 && strcmp(x->name, e->name) == 0 &&
+            strcmp(x->reason, e->reason) == 0) {
+            x->count += e->count;
+            return;
+        }
+    }
+    if (r->n_errors == r->cap_errors) {
+        r->cap_errors = r->cap_errors ? r->cap_errors * 2 : 16;
+        r->errors = xrealloc(r->errors, r->cap_errors * sizeof *r->errors);
+    }
+    r->errors[r->n_errors++] = (results_error_t){.method = xstrdup(e->method),
+                                                 .name = xstrdup(e->name),
+                                                 .reason = xstrdup(e->reason),
+                                                 .count = e->count};
+}
+
+void results_add(results_t *r, const proto_stats_t *st) {
+    for (uint32_t i = 0; i < st->n_stats; i++) {
+        const proto_stat_t *s = &st->stats[i];
+        s_merge_into(s_row(r, s->method, s->name), s);
+        s_merge_into(&r->total, s);
+    }
+    for (uint32_t i = 0; i < st->n_errors; i++) s_add_error(r, &st->errors[i]);
+    r->dropped += st->dropped;
+}
+
+uint64_t results_dropped(const results_t *r) {
+    return r->dropped;
+}
+
+void results_add_dropped(results_t *r, uint64_t n) {
+    r->dropped += n;
+}
+
+size_t results_count(const results_t *r) {
+    return r->n_rows;
+}
+
+const results_row_t *results_row(const results_t *r, size_t i) {
+    return i < r->n_rows ? &r->rows[i] : NULL;
+}
+
+const results_row_t *results_total(const results_t *r) {
+    return &r->total;
+}
+
+const results_row_t *results_find(const results_t *r, const char *method, const char *name) {
+    for (size_t i = 0; i < r->n_rows; i++) {
+        if (strcmp(r->rows[i].method, method) == 0 && strcmp(r->rows[i].name, name) == 0) {
+            return &r->rows[i];
+        }
+    }
+    return NULL;
+}
+
+size_t results_error_count(const results_t *r) {
+    return r->n_errors;
+}
+
+const results_error_t *results_error(const results_t *r, size_t i) {
+    return i < r->n_errors ? &r->errors[i] : NULL;
+}
+
+static void s_window_reset(results_row_t *row) {
+    row->win_requests = row->win_failures = 0;
+    histogram_reset(row->win_latency);
+}
+
+void results_window_reset(results_t *r) {
+    for (size_t i = 0; i < r->n_rows; i++) s_window_reset(&r->rows[i]);
+    s_window_reset(&r->total);
+}

@@ -1,0 +1,184 @@
+/* summary: live line and final tables. */
+#include "report/summary.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+const double SUMMARY_PERCENTILES[11] = {50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100};
+
+char *summary_format_ms(uint64_t us, char *buf, size_t buf_bytes) {
+    double ms = (double)us / 1000.0;
+    /* Thresholds on the rounded value: 9.996 ms prints "10.0", not "10.00". */
+    if (us < 1000) {
+        snprintf(buf, buf_bytes, "%.3f", ms);
+    } else if (us < 9995) {
+        snprintf(buf, buf_bytes, "%.2f", ms);
+    } else if (us < 99950) {
+        snprintf(buf, buf_bytes, "%.1f", ms);
+    } else {
+        snprintf(buf, buf_bytes, "%.0f", ms);
+    }
+    return buf;
+}
+
+void summary_print_live(FILE *out, const results_t *r, const summary_live_t *l) {
+    const results_row_t *t = results_total(r);
+    char p50[16], p95[16], p99[16];
+    double rps = l->window_s > 0 ? (double)t->win_requests / l->window_s : 0;
+    double fail_pct = t->requests ? 100.0 * (double)t->failures / (double)t->requests : 0;
+    fprintf(out, "[%6.1fs/%.0fs] ", l->elapsed_s, l->duration_s);
+    if (l->rate > 0) {
+        fprintf(out, "rate %.1f/s  in flight %u/%u  dropped %llu  ", l->rate, l->users,
+                l->users_target, (unsigned long long)l->dropped);
+    } else {
+        fprintf(out, "users %u/%u  ", l->users, l->users_target);
+    }
+    fprintf(out,
+            "workers %u  reqs %llu  fails %llu (%.2f%%)  rps %.1f  "
+            "p50 %sms p95 %sms p99 %sms\n",
+            l->workers,
+            (unsigned long long)t->requests, (unsigned long long)t->failures, fail_pct, rps,
+            summary_format_ms(histogram_percentile(t->win_latency, 50), p50, sizeof p50),
+            summary_format_ms(histogram_percentile(t->win_latency, 95), p95, sizeof p95),
+            summary_format_ms(histogram_percentile(t->win_latency, 99), p99, sizeof p99));
+    fflush(out);
+}
+
+static int s_name_width(const results_t *r) {
+    int w = 24;
+    for (size_t i = 0; i < results_count(r); i++) {
+        int n = (int)strlen(results_row(r, i)->name);
+        if (n > w) w = n;
+    }
+    return w > 60 ? 60 : w;
+}
+
+static void s_rule(FILE *out, int name_w, int cols) {
+    fprintf(out, "--------|-%.*s", name_w, "------------------------------------------------------------");
+    for (int i = 0; i < cols; i++) fprintf(out, "|--------");
+    fputc('\n', out);
+}
+
+static void s_request_row(FILE *out, const results_row_t *row, int name_w, double run_s) {
+    char avg[16], mn[16], mx[16], med[16];
+    const histogram_t *h = row->latency;
+    double rps = run_s > 0 ? (double)row->requests / run_s : 0;
+    double fps = run_s > 0 ? (double)row->failures / run_s : 0;
+    fprintf(out, "%-8s %-*.*s %8llu %8llu %8s %8s %8s %8s %8.2f %8.2f\n", row->method, name_w,
+            name_w, row->name, (unsigned long long)row->requests,
+            (unsigned long long)row->failures,
+            summary_format_ms((uint64_t)(histogram_mean(h) + 0.5), avg, sizeof avg),
+            summary_format_ms(histogram_min(h), mn, sizeof mn),
+            summary_format_ms(histogram_max(h), mx, sizeof mx),
+            summary_format_ms(histogram_percentile(h, 50), med, sizeof med), rps, fps);
+}
+
+static void s_percentile_row(FILE *out, const results_row_t *row, int name_w) {
+    fprintf(out, "%-8s %-*.*s", row->method, name_w, name_w, row->name);
+    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++) {
+        char v[16];
+        fprintf(out, " %8s",
+                summary_format_ms(histogram_percentile(row->latency, SUMMARY_PERCENTILES[i]), v,
+                                  sizeof v));
+    }
+    fprintf(out, " %8llu\n", (unsigned long long)row->requests);
+}
+
+static void s_print_requests(FILE *out, const results_t *r, int w, double run_s) {
+    fprintf(out, "%-8s %-*s %8s %8s %8s %8s %8s %8s %8s %8s\n", "Type", w, "Name", "# reqs",
+            "# fails", "Avg", "Min", "Max", "Med", "req/s", "fails/s");
+    s_rule(out, w, 8);
+    for (size_t i = 0; i < results_count(r); i++) s_request_row(out, results_row(r, i), w, run_s);
+    s_rule(out, w, 8);
+    results_row_t agg = *results_total(r);
+    agg.method = "";
+    agg.name = "Aggregated";
+    s_request_row(out, &agg, w, run_s);
+}
+
+static void s_print_percentiles(FILE *out, const results_t *r, int w) {
+    fprintf(out, "\nResponse time percentiles (ms; exact to 3 significant digits)\n");
+    fprintf(out, "%-8s %-*s", "Type", w, "Name");
+    const char *labels[] = {"50%", "66%", "75%", "80%", "90%", "95%",
+                            "98%", "99%", "99.9%", "99.99%", "100%"};
+    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++) fprintf(out, " %8s", labels[i]);
+    fprintf(out, " %8s\n", "# reqs");
+    s_rule(out, w, SUMMARY_N_PERCENTILES + 1);
+    for (size_t i = 0; i < results_count(r); i++) s_percentile_row(out, results_row(r, i), w);
+    s_rule(out, w, SUMMARY_N_PERCENTILES + 1);
+    results_row_t agg = *results_total(r);
+    agg.method = "";
+    agg.name = "Aggregated";
+    s_percentile_row(out, &agg, w);
+}
+
+static void s_print_errors(FILE *out, const results_t *r) {
+    if (results_error_count(r) == 0) return;
+    fprintf(out, "\nError report\n%-14s %s\n", "# occurrences", "Error");
+    fprintf(out, "---------------|----------------------------------------------\n");
+    for (size_t i = 0; i < results_error_count(r); i++) {
+        const results_error_t *e = results_error(r, i);
+        fprintf(out, "%14llu  %s %s: %s\n", (unsigned long long)e->count, e->method, e->name,
+                e->reason);
+    }
+}
+
+/* A metric value recorded x1000, shown in its unit (ms, or a plain count). */
+static char *s_metric_value(const char *metric, uint64_t v_x1000, char *buf, size_t n) {
+    if (strcmp(metric, "queries") == 0) {
+        snprintf(buf, n, "%.1f", (double)v_x1000 / 1000.0);
+        return buf;
+    }
+    return summary_format_ms(v_x1000, buf, n);
+}
+
+static void s_metric_row(FILE *out, const results_row_t *row, const results_metric_t *m, int w) {
+    const histogram_t *h = m->values;
+    char avg[16], p50[16], p95[16], p99[16], mx[16];
+    fprintf(out, "%-8s %-*.*s %-10.10s %8llu %8s %8s %8s %8s %8s\n", row->method, w, w, row->name,
+            m->name, (unsigned long long)histogram_count(h),
+            s_metric_value(m->name, (uint64_t)(histogram_mean(h) + 0.5), avg, sizeof avg),
+            s_metric_value(m->name, histogram_percentile(h, 50), p50, sizeof p50),
+            s_metric_value(m->name, histogram_percentile(h, 95), p95, sizeof p95),
+            s_metric_value(m->name, histogram_percentile(h, 99), p99, sizeof p99),
+            s_metric_value(m->name, histogram_max(h), mx, sizeof mx));
+}
+
+/* Server-Timing / X-Query-Count: where the time went, per name, under load. */
+static void s_print_metrics(FILE *out, const results_t *r, int w) {
+    bool any = false;
+    for (size_t i = 0; i < results_count(r); i++) any |= results_row(r, i)->n_metrics > 0;
+    if (!any) return;
+    fprintf(out, "\nServer-side metrics (Server-Timing in ms, X-Query-Count as queries)\n");
+    fprintf(out, "%-8s %-*s %-10s %8s %8s %8s %8s %8s %8s\n", "Type", w, "Name", "Metric", "count",
+            "avg", "p50", "p95", "p99", "max");
+    for (size_t i = 0; i < results_count(r); i++) {
+        const results_row_t *row = results_row(r, i);
+        for (size_t k = 0; k < row->n_metrics; k++) s_metric_row(out, row, &row->metrics[k], w);
+    }
+}
+
+void summary_print_final(FILE *out, const results_t *r, double run_s) {
+    int w = s_name_width(r);
+    fputc('\n', out);
+    s_print_requests(out, r, w, run_s);
+    s_print_percentiles(out, r, w);
+    s_print_metrics(out, r, w);
+    s_print_errors(out, r);
+    fflush(out);
+}
+
+void summary_print_load(FILE *out, const report_t *r) {
+    bool open = r->mode && strcmp(r->mode, "open") == 0;
+    if (open) {
+        uint64_t dropped = results_dropped(r->results);
+        fprintf(out, "Load: open model (arrival rate), %g/s, max_users %u", r->rate, r->max_users);
+        if (r->stages && *r->stages) fprintf(out, ", stages %s", r->stages);
+        fprintf(out, ": %llu iterations dropped%s\n", (unsigned long long)dropped,
+                dropped ? " (max_users reached: raise it or lower the rate)" : "");
+    } else {
+        fprintf(out, "Load: closed model (virtual users), %u users", r->users);
+        if (r->stages && *r->stages) fprintf(out, ", stages %s", r->stages);
+        fputc('\n', out);
+    }
+}

@@ -1,0 +1,42 @@
+/* summary: the text a person reads — the live progress line and the final
+ * summary (Locust's request table and percentile columns, the error report),
+ * per name and aggregated. Times are printed in milliseconds. */
+#ifndef BARRAGE_REPORT_SUMMARY_H
+#define BARRAGE_REPORT_SUMMARY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "report/report.h"
+#include "report/results.h"
+
+/* The percentile columns Locust prints, in percent. */
+extern const double SUMMARY_PERCENTILES[11];
+#define SUMMARY_N_PERCENTILES 11
+
+typedef struct {
+    double elapsed_s;  /* time since the run started */
+    double duration_s; /* planned run time */
+    double window_s;   /* length of the live window */
+    uint32_t users, users_target; /* open model: iterations in flight, max_users */
+    uint32_t workers;
+    double rate;      /* open model: the arrival rate asked for now; 0 = closed model */
+    uint64_t dropped; /* open model: iterations dropped so far (max_users reached) */
+} summary_live_t;
+
+/* One line of live progress from the totals and the current window. */
+void summary_print_live(FILE *out, const results_t *r, const summary_live_t *live);
+
+/* The final summary; run_s is the measured run time used for req/s. */
+void summary_print_final(FILE *out, const results_t *r, double run_s);
+
+/* One line on the run's load: the model and its size, the ramp, and for the
+ * open model how many iterations were dropped (max_users reached), e.g.
+ * "Load: open model (arrival rate), 1000/s, max_users 2000: 0 iterations dropped". */
+void summary_print_load(FILE *out, const report_t *r);
+
+/* Formats a microsecond value as milliseconds with precision that keeps
+ * three significant digits for small values ("0.215", "12.3", "250"). */
+char *summary_format_ms(uint64_t us, char *buf, size_t buf_bytes);
+
+#endif

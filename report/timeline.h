@@ -1,0 +1,48 @@
+/* timeline: the run second by second, for the history CSV and the HTML
+ * charts — per second the users, requests, failures and bytes of that second,
+ * the latency percentiles of that second (SUMMARY_PERCENTILES), and the
+ * cumulative totals at that moment. Reports are binned by the second in which
+ * the master received them. Memory grows by one small point per second; no
+ * histogram is kept per point. */
+#ifndef BARRAGE_REPORT_TIMELINE_H
+#define BARRAGE_REPORT_TIMELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/histogram.h"
+#include "proto/proto.h"
+
+#define TIMELINE_N_PERCENTILES 11
+
+typedef struct {
+    uint32_t second;  /* since the run started: this point covers [second, second + 1) */
+    uint64_t wall_ms; /* wall clock at the end of the second */
+    uint32_t users;
+    uint64_t requests, failures, bytes; /* in this second */
+    uint64_t pct_us[TIMELINE_N_PERCENTILES]; /* this second's percentiles (0 when no requests) */
+    /* Cumulative since the start, at the end of this second. */
+    uint64_t total_requests, total_failures, total_bytes;
+    uint64_t total_median_us, total_min_us, total_max_us;
+    double total_avg_us;
+} timeline_point_t;
+
+typedef struct timeline timeline_t;
+
+timeline_t *timeline_new(void);
+void timeline_destroy(timeline_t **t);
+
+/* Adds a report received at `second` (since the start). Seconds never go
+ * back; a report for an earlier second counts in the current one. */
+void timeline_add(timeline_t *t, uint32_t second, const proto_stats_t *st);
+/* Closes every second before `second`, stamping users, and wall_ms as the
+ * end of that second: start_wall_ms (the run's start, wall clock) plus
+ * (second + 1) s. Points for seconds without reports have zero counts. */
+void timeline_close_until(timeline_t *t, uint32_t second, uint32_t users, uint64_t start_wall_ms);
+
+size_t timeline_count(const timeline_t *t);
+const timeline_point_t *timeline_point(const timeline_t *t, size_t i);
+/* Appends a ready-made point (the JSON reader rebuilds timelines this way). */
+void timeline_append(timeline_t *t, const timeline_point_t *p);
+
+#endif

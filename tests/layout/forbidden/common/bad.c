@@ -1,0 +1,2 @@
+/* bad: a fixture for check_includes — common/ needing libzmq. */
+#include <zmq.h>

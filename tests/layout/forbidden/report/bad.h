@@ -1,0 +1,3 @@
+/* bad: a fixture for check_includes — report/ reaching up to the CLI. */
+#include "common/histogram.h"
+#include "master/cli.h"

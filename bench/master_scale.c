@@ -36,7 +36,7 @@
 #define SIM_SLICE_US 10000u /* spread mode: reports go out in 10 ms slices */
 #define SIM_IDLE_US 20000u  /* burst mode: master idle after 20 ms asleep without CPU */
 /* Without a STOP this long after the run's duration, a worker stops by itself
- * (as the real engine does, ENGINE_SELF_STOP_GRACE_MS). */
+ * (as the real engine does, TIMEOUT_SELF_STOP_GRACE_MS). */
 #define SIM_SELF_STOP_GRACE_US 10000000u
 
 typedef struct {

@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "master/ingest.h"
 #include "master/live.h"
 #include "load/rebalance.h"
 #include "load/split.h"
@@ -235,7 +236,7 @@ static void s_stop_run(conductor_t *c) {
     c->phase = PHASE_STOPPING;
     c->run_stop_us = clock_now_us();
     c->run_stop_wall_ms = clock_wall_ms();
-    c->phase_deadline_us = c->run_stop_us + CONDUCTOR_FINAL_WAIT_MS * 1000u;
+    c->phase_deadline_us = c->run_stop_us + TIMEOUT_FINAL_WAIT_MS * 1000u;
     proto_msg_t m = {.type = PROTO_STOP};
     m.u.stop.run_id = c->run_id;
     for (size_t i = 0; i < c->reg.n; i++) {
@@ -415,11 +416,10 @@ static void s_on_stats(conductor_t *c, worker_entry_t *w, const proto_msg_t *m) 
                   registry_state_name(w->state));
         return;
     }
-    results_add(c->results, st);
     uint64_t now = clock_now_us();
     uint32_t second = s_timeline_second(c, now);
     timeline_close_until(c->timeline, second, s_users(c), c->run_start_wall_ms);
-    timeline_add(c->timeline, second, st);
+    ingest_stats(c->results, c->timeline, second, st);
     w->reports++;
     w->users = st->users;
     if (m->type == PROTO_FINAL) w->state = WORKER_FINISHED;
@@ -534,9 +534,9 @@ static void s_heartbeat(conductor_t *c, uint64_t now) {
 static void s_check_lost(conductor_t *c, uint64_t now) {
     for (size_t i = 0; i < c->reg.n; i++) {
         worker_entry_t *w = &c->reg.items[i];
-        if (!s_in_run(w) || now - w->last_seen_us < CONDUCTOR_WORKER_TIMEOUT_MS * 1000u) continue;
+        if (!s_in_run(w) || now - w->last_seen_us < TIMEOUT_WORKER_LOST_MS * 1000u) continue;
         char why[64];
-        snprintf(why, sizeof why, "silent for %u ms", CONDUCTOR_WORKER_TIMEOUT_MS);
+        snprintf(why, sizeof why, "silent for %u ms", TIMEOUT_WORKER_LOST_MS);
         s_mark_lost(c, w, why);
     }
 }
@@ -577,7 +577,7 @@ static void s_name_missing(conductor_t *c) {
         worker_entry_t *w = &c->reg.items[i];
         if (w->state != WORKER_STOPPING) continue;
         log_error("worker %s on %s sent no final report within %u ms: its last interval is missing",
-                  w->worker_id, w->hostname, CONDUCTOR_FINAL_WAIT_MS);
+                  w->worker_id, w->hostname, TIMEOUT_FINAL_WAIT_MS);
         w->state = WORKER_LOST;
         w->lost_at_ms = clock_wall_ms();
     }

@@ -1,7 +1,7 @@
 /* conductor: the master's side of a run — binds the ROUTER socket, admits
  * workers (refusing other protocol versions), waits for the expected number,
  * splits the users and sends each worker its RUN, merges their reports, sends
- * heartbeats, notices lost workers (silent for CONDUCTOR_WORKER_TIMEOUT_MS:
+ * heartbeats, notices lost workers (silent for TIMEOUT_WORKER_LOST_MS:
  * their stats up to their last report are kept, their users handed to the
  * others at the spawn rate) and gives workers joining mid-run their share
  * (PROTO_USERS, master/rebalance.h), stops the run at its duration (or on
@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proto/timeouts.h"
 #include "proto/keys.h"
 #include "common/ramp.h"
 #include "master/registry.h"
@@ -21,10 +22,6 @@
 #include "report/results.h"
 #include "scenarios/scenario.h"
 
-/* A worker silent this long during a run is lost. */
-#define CONDUCTOR_WORKER_TIMEOUT_MS 3000u
-/* After STOP, how long to wait for FINAL reports (the workers drain for up to 5 s). */
-#define CONDUCTOR_FINAL_WAIT_MS 8000u
 
 typedef struct {
     const scenario_t *scenario;

@@ -213,7 +213,8 @@ static int s_conduct(const cli_opts_t *o, bool local) {
     size_t text_len = 0;
     char *text = s_read_file(o->scenario, &text_len);
     conductor_opts_t co = {.scenario = sc, .scenario_name = o->scenario, .scenario_text = text,
-                           .scenario_bytes = text_len, .report_ms = 1000, .heartbeat_ms = 1000,
+                           .scenario_bytes = text_len, .report_ms = TIMEOUT_REPORT_MS,
+                           .heartbeat_ms = TIMEOUT_HEARTBEAT_MS,
                            .live_ms = 2000, .live = o->verbosity >= 0};
     int rc = BARRAGE_EXIT_USAGE;
     proto_file_t data = {0};

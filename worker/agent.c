@@ -461,9 +461,9 @@ static void s_teardown(agent_t *a) {
 
 int agent_run(const agent_opts_t *opts) {
     agent_t a = {.sigfd = -1, .exit_code = AGENT_EXIT_OK, .o = opts};
-    a.heartbeat_ms = opts->heartbeat_ms ? opts->heartbeat_ms : 1000;
+    a.heartbeat_ms = opts->heartbeat_ms ? opts->heartbeat_ms : TIMEOUT_HEARTBEAT_MS;
     a.master_timeout_ms = opts->master_timeout_ms ? opts->master_timeout_ms
-                                                  : AGENT_MASTER_TIMEOUT_MS;
+                                                  : TIMEOUT_MASTER_LOST_MS;
     if (gethostname(a.hostname, sizeof a.hostname - 1) != 0) snprintf(a.hostname, 8, "unknown");
     a.id = opts->id ? xstrdup(opts->id) : xasprintf("%s-%ld", a.hostname, (long)getpid());
     a.loop = loop_new();

@@ -10,11 +10,11 @@
 
 #include <stdint.h>
 
+#include "proto/timeouts.h"
+
 /* Exit codes of a worker process. */
 enum { AGENT_EXIT_OK = 0, AGENT_EXIT_USAGE = 2, AGENT_EXIT_RUNTIME = 3 };
 
-/* The master counts as lost after this much silence during a run. */
-#define AGENT_MASTER_TIMEOUT_MS 5000u
 /* A worker no master answered says so after this long, then at doubling
  * intervals up to AGENT_NO_MASTER_MAX_GAP_MS, with what it knows of why. */
 #define AGENT_NO_MASTER_WARN_MS 5000u
@@ -27,7 +27,7 @@ typedef struct {
     const char *master;     /* endpoint, e.g. "tcp://127.0.0.1:5557" */
     const char *id;         /* worker id; NULL = "<hostname>-<pid>" */
     uint32_t heartbeat_ms;  /* default 1000 */
-    uint32_t master_timeout_ms; /* default AGENT_MASTER_TIMEOUT_MS */
+    uint32_t master_timeout_ms; /* default TIMEOUT_MASTER_LOST_MS */
     const char *master_key; /* the master's public key (Z85): CURVE on; NULL: off */
     const char *public_key; /* with master_key: this worker's key pair (Z85) */
     const char *secret_key;

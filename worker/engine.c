@@ -453,7 +453,7 @@ static void s_ramp_init(engine_t *e, const proto_run_t *spec) {
 static void s_on_end_timer(loop_t *loop, void *arg) {
     (void)loop;
     log_warn("run %u: no stop from the master %u ms after its duration; stopping",
-             ((engine_t *)arg)->run_id, ENGINE_SELF_STOP_GRACE_MS);
+             ((engine_t *)arg)->run_id, TIMEOUT_SELF_STOP_GRACE_MS);
     engine_stop(arg);
 }
 
@@ -469,7 +469,7 @@ static void s_on_drain_timer(loop_t *loop, void *arg) {
         }
     }
     log_warn("run %u: %u requests still in flight after %u ms; aborted (not counted)", e->run_id,
-             aborted, ENGINE_DRAIN_MS);
+             aborted, TIMEOUT_DRAIN_MS);
     s_finish(e);
 }
 
@@ -517,7 +517,7 @@ static void s_init_timers(engine_t *e, const proto_run_t *spec) {
                      e->start_us + (uint64_t)e->report_interval_ms * 1000u);
     if (spec->duration_ms) {
         loop_timer_start(e->loop, &e->end_timer,
-                         e->start_us + (spec->duration_ms + ENGINE_SELF_STOP_GRACE_MS) * 1000u);
+                         e->start_us + (spec->duration_ms + TIMEOUT_SELF_STOP_GRACE_MS) * 1000u);
     }
 }
 
@@ -574,7 +574,7 @@ void engine_stop(engine_t *e) {
     if (multi_in_flight(e->multi) == 0) {
         s_finish(e);
     } else {
-        loop_timer_start(e->loop, &e->drain_timer, clock_now_us() + ENGINE_DRAIN_MS * 1000u);
+        loop_timer_start(e->loop, &e->drain_timer, clock_now_us() + TIMEOUT_DRAIN_MS * 1000u);
     }
 }
 

@@ -11,13 +11,10 @@
 
 #include <stdint.h>
 
+#include "proto/timeouts.h"
 #include "proto/proto.h"
 #include "worker/loop.h"
 
-/* How long a stop waits for in-flight requests before aborting them. */
-#define ENGINE_DRAIN_MS 5000u
-/* A run the master never stops ends on its own this long after its duration. */
-#define ENGINE_SELF_STOP_GRACE_MS 10000u
 
 typedef struct engine engine_t;
 
@@ -37,7 +34,7 @@ engine_t *engine_new(loop_t *loop, const proto_run_t *spec, uint64_t seed, engin
 void engine_destroy(engine_t **e);
 
 /* Stops starting requests; reports FINAL once in-flight requests finish (at
- * most ENGINE_DRAIN_MS), then calls finished. Idempotent. */
+ * most TIMEOUT_DRAIN_MS), then calls finished. Idempotent. */
 void engine_stop(engine_t *e);
 
 /* Moves the run to a new share (PROTO_USERS, after the master lost or

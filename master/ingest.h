@@ -1,0 +1,16 @@
+/* ingest: the one adapter from the wire to the report — a worker's STATS or FINAL
+ * body (proto types) merged into the run's results and into its timeline second. */
+#ifndef BARRAGE_MASTER_INGEST_H
+#define BARRAGE_MASTER_INGEST_H
+
+#include <stdint.h>
+
+#include "proto/proto.h"
+#include "report/results.h"
+#include "report/timeline.h"
+
+/* Merges st into r (totals and live window) and into t at `second` (since the
+ * run's start; see timeline_add). Borrows st. */
+void ingest_stats(results_t *r, timeline_t *t, uint32_t second, const proto_stats_t *st);
+
+#endif

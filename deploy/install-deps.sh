@@ -8,7 +8,7 @@
 # valgrind and Node.js (drives Chromium over the DevTools protocol).
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libzmq3-dev libcurl4-openssl-dev libmsgpack-dev
-      libyaml-dev libjansson-dev libcriterion-dev curl)
+      libyaml-dev libjansson-dev libsodium-dev libpcre2-dev libcriterion-dev curl)
 if [ "${1:-}" = "--test" ]; then
     PKGS+=(chromium python3-locust iproute2 clang libclang-rt-14-dev valgrind shellcheck python3-yaml)
     command -v node >/dev/null 2>&1 || PKGS+=(nodejs)

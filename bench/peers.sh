@@ -7,7 +7,9 @@
 #        TOOLS (default "barrage wrk h2load ab hey locust curl-loop"; empty: none): which rows;
 #        IDLE_USERS (10000; 0 skips the idle-memory probe);
 #        INSTALL (1: as root, apt-get install missing tools; 0: skip them with a note);
-#        NGINX_CPU (0), GEN_CPU (1), KEEP_TMP=1 keeps the temp dir.
+#        NGINX_CPU (0), GEN_CPU (1), KEEP_TMP=1 keeps the temp dir;
+#        BASELINE=DIR: another build of barrage (e.g. of the previous commit) run in the same
+#        invocation, as the row barrage-base, right after barrage, to compare two builds.
 #
 # nginx (one worker) is pinned to NGINX_CPU, each generator to GEN_CPU. The generator's CPU
 # time is user+sys from /usr/bin/time, which includes every child it waited for (barrage's
@@ -21,6 +23,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-50}
 TOOLS=${TOOLS-barrage wrk h2load ab hey locust curl-loop}
+BASELINE=${BASELINE:-}
+if [[ -n $BASELINE ]]; then
+    [[ -x $BASELINE/barrage && -x $BASELINE/barrage-worker ]] ||
+        die "BASELINE=$BASELINE: no barrage and barrage-worker there; build it first"
+    TOOLS=${TOOLS/barrage/barrage barrage-base}
+fi
 IDLE_USERS=${IDLE_USERS:-10000}
 INSTALL=${INSTALL:-1}
 SCENARIO=$BENCH_DIR/scenarios/static.yaml
@@ -50,9 +58,9 @@ ensure_tools() {
     local t missing=()
     for t in $TOOLS; do
         case $t in
-        barrage | curl-loop) ;;
+        barrage | barrage-base | curl-loop) ;;
         wrk | h2load | ab | hey | locust) have_tool "$t" || missing+=("${PKG[$t]}") ;;
-        *) die "unknown tool '$t' in TOOLS (known: barrage wrk h2load ab hey locust curl-loop)" ;;
+        *) die "unknown tool '$t' in TOOLS (known: barrage barrage-base wrk h2load ab hey locust curl-loop)" ;;
         esac
     done
     if ((${#missing[@]})); then
@@ -65,7 +73,7 @@ ensure_tools() {
         fi
     fi
     for t in $TOOLS; do
-        [[ $t == barrage ]] && continue
+        [[ $t == barrage || $t == barrage-base ]] && continue
         if ! have_tool "$t"; then
             case $t in
             curl-loop) SKIP[$t]="needs cc and libcurl headers (apt-get install gcc libcurl4-openssl-dev)" ;;
@@ -93,12 +101,23 @@ to_ms() {
 }
 
 run_barrage() {
-    bench_run barrage "$BARRAGE" run "$SCENARIO" --workers 1 -u "$CONNS" -t "$DURATION" -q \
+    s_run_barrage barrage "$BARRAGE"
+}
+
+# The same run with the BASELINE build.
+run_barrage_base() {
+    s_run_barrage barrage-base "$BASELINE/barrage"
+}
+
+# s_run_barrage ROW BINARY
+s_run_barrage() {
+    local row=$1 bin=$2
+    bench_run "$row" "$bin" run "$SCENARIO" --workers 1 -u "$CONNS" -t "$DURATION" -q \
         -H "http://$BENCH_HOST:$PORT"
     # exit 1 = thresholds failed, with a full summary; the static scenario has none.
     [[ $R_RC -eq 0 || $R_RC -eq 1 ]] || return 1
     local fails
-    read -r T_REQS fails T_P50 T_P99 < <(summary_table "$TMP/barrage.out") || return 1
+    read -r T_REQS fails T_P50 T_P99 < <(summary_table "$TMP/$row.out") || return 1
     [[ ${fails:-0} == 0 ]] || T_NOTE="$fails failed"
 }
 

@@ -32,20 +32,24 @@ bool scenario_has_template(const char *s, size_t len) {
     return s_next_open(s, len, 0) < len;
 }
 
-static void s_form_literal(strbuf_t *out, const char *s, size_t len) {
+/* RFC 3986 unreserved: ALPHA DIGIT - . _ ~ (what curl_easy_escape keeps). */
+static bool s_unreserved(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+}
+
+void scenario_encode_percent(strbuf_t *out, const char *s, size_t len) {
     static const char hex[] = "0123456789ABCDEF";
+    size_t run = 0; /* start of the unreserved bytes not yet appended */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == ' ') {
-            strbuf_append_char(out, '+');
-        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   c == '-' || c == '.' || c == '_' || c == '*') {
-            strbuf_append_char(out, (char)c);
-        } else {
-            char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
-            strbuf_append(out, esc, 3);
-        }
+        if (s_unreserved(c)) continue;
+        strbuf_append(out, s + run, i - run);
+        char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+        strbuf_append(out, esc, 3);
+        run = i + 1;
     }
+    strbuf_append(out, s + run, len - run);
 }
 
 static void s_json_literal(strbuf_t *out, const char *s, size_t len) {
@@ -86,7 +90,7 @@ static void s_split(strbuf_t *out, const char *s, size_t len, bool keep_template
 }
 
 void scenario_encode_form(strbuf_t *out, const char *s, size_t len, bool keep_templates) {
-    s_split(out, s, len, keep_templates, s_form_literal);
+    s_split(out, s, len, keep_templates, scenario_encode_percent);
 }
 
 void scenario_encode_json(strbuf_t *out, const char *s, size_t len) {

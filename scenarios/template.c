@@ -9,6 +9,7 @@
 
 #include "common/suggest.h"
 #include "common/xmalloc.h"
+#include "scenarios/encode.h"
 
 typedef enum {
     S_LITERAL, /* pool text, never escaped */
@@ -506,36 +507,13 @@ static void s_put_json(strbuf_t *out, const char *s, size_t n) {
     strbuf_append(out, s + run, n - run);
 }
 
-static bool s_form_unreserved(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
-}
-
-static void s_put_form(strbuf_t *out, const char *s, size_t n) {
-    static const char hex[] = "0123456789ABCDEF";
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (s_form_unreserved(c)) continue;
-        strbuf_append(out, s + run, i - run);
-        if (c == ' ') {
-            strbuf_append_char(out, '+');
-        } else {
-            char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
-            strbuf_append(out, esc, 3);
-        }
-        run = i + 1;
-    }
-    strbuf_append(out, s + run, n - run);
-}
-
 static void s_put(const template_t *t, strbuf_t *out, const char *s, size_t n) {
     switch (t->escape) {
     case TEMPLATE_ESCAPE_JSON:
         s_put_json(out, s, n);
         break;
     case TEMPLATE_ESCAPE_FORM:
-        s_put_form(out, s, n);
+        scenario_encode_percent(out, s, n);
         break;
     default:
         strbuf_append(out, s, n);

@@ -597,10 +597,10 @@ Test(scenario, form_bodies_encode_names_and_literal_text) {
                             "{\"user name\": \"a b&c\", id: \"x {{ seq }}&\", n: 3}}]}]\n");
     const scenario_request_t *r = &s->classes[0].tasks[0].steps[0];
     cr_expect_str_eq(r->content_type, "application/x-www-form-urlencoded");
-    cr_expect_str_eq(r->body, "user+name=a+b%26c&id=x+{{ seq }}%26&n=3");
+    cr_expect_str_eq(r->body, "user%20name=a%20b%26c&id=x%20{{ seq }}%26&n=3");
     cr_expect_eq(r->body_bytes, strlen(r->body));
     char *out = s_render(r->tbody);
-    cr_expect_str_eq(out, "user+name=a+b%26c&id=x+1%26&n=3");
+    cr_expect_str_eq(out, "user%20name=a%20b%26c&id=x%201%26&n=3");
     free(out);
     scenario_destroy(&s);
 }
@@ -613,7 +613,7 @@ Test(scenario, query_values_are_form_encoded_templates) {
     cr_expect_str_eq(r->query[0].name, "q");
     cr_expect_str_eq(r->query[0].value, "a b&c");
     char *out = s_render(r->query[0].tvalue);
-    cr_expect_str_eq(out, "a+b%26c");
+    cr_expect_str_eq(out, "a%20b%26c");
     free(out);
     out = s_render(r->query[1].tvalue);
     cr_expect_str_eq(out, "7");

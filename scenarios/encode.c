@@ -1,7 +1,6 @@
 /* encode: form and JSON string encodings that leave {{ }} parts as written. */
 #include "scenarios/encode.h"
 
-#include <stdio.h>
 #include <string.h>
 
 size_t scenario_template_end(const char *s, size_t len, size_t open) {
@@ -52,29 +51,6 @@ void scenario_encode_percent(strbuf_t *out, const char *s, size_t len) {
     strbuf_append(out, s + run, len - run);
 }
 
-static void s_json_literal(strbuf_t *out, const char *s, size_t len) {
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        const char *esc = c == '"'    ? "\\\""
-                          : c == '\\' ? "\\\\"
-                          : c == '\n' ? "\\n"
-                          : c == '\r' ? "\\r"
-                          : c == '\t' ? "\\t"
-                          : c == '\b' ? "\\b"
-                          : c == '\f' ? "\\f"
-                                      : NULL;
-        char hex[8];
-        if (!esc && c < 0x20) {
-            snprintf(hex, sizeof hex, "\\u%04x", c);
-            esc = hex;
-        }
-        if (esc)
-            strbuf_append_str(out, esc);
-        else
-            strbuf_append_char(out, (char)c);
-    }
-}
-
 /* Splits s into literal runs (passed to literal) and {{ }} parts (copied). */
 static void s_split(strbuf_t *out, const char *s, size_t len, bool keep_templates,
                     void (*literal)(strbuf_t *, const char *, size_t)) {
@@ -94,5 +70,5 @@ void scenario_encode_form(strbuf_t *out, const char *s, size_t len, bool keep_te
 }
 
 void scenario_encode_json(strbuf_t *out, const char *s, size_t len) {
-    s_split(out, s, len, true, s_json_literal);
+    s_split(out, s, len, true, strbuf_append_json);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/log.h"
 #include "common/sha256.h"
 #include "common/xmalloc.h"
@@ -25,18 +26,7 @@
 
 /* Reads a whole file; NULL with errno on failure. Caller frees. */
 static char *s_read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) buf = xrealloc(buf, cap *= 2);
-    }
-    fclose(f);
-    *len = n;
-    return buf;
+    return file_read(path, (size_t)256 << 20, len);
 }
 
 static scenario_t *s_load(const char *path) {

@@ -2,15 +2,13 @@
 #include "scenarios/scenario.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <yaml.h>
 
+#include "common/file.h"
 #include "common/xmalloc.h"
 #include "scenarios/classes.h"
 #include "scenarios/csv.h"
@@ -391,43 +389,11 @@ scenario_t *scenario_load_with(const char *file, const char *text, size_t text_b
     return s;
 }
 
-/* Reads path whole into a new buffer; NULL with errno set (EFBIG past max_bytes). */
-static char *s_read_path(const char *path, size_t max_bytes, size_t *out_len) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return NULL;
-    size_t len = 0, cap = 4096;
-    char *buf = xmalloc(cap);
-    int err = 0;
-    for (;;) {
-        if (len == cap) {
-            if (cap >= max_bytes) {
-                err = EFBIG;
-                break;
-            }
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
-        ssize_t n = read(fd, buf + len, cap - len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) err = errno;
-        if (n <= 0) break;
-        len += (size_t)n;
-    }
-    close(fd);
-    if (err) {
-        free(buf);
-        errno = err;
-        return NULL;
-    }
-    *out_len = len;
-    return buf;
-}
-
 /* The default reader: ctx is the scenario file's directory ("" = current). */
 static char *s_read_beside(void *ctx, const char *name, size_t *len) {
     const char *dir = ctx;
     char *path = name[0] == '/' || !*dir ? xstrdup(name) : xasprintf("%s/%s", dir, name);
-    char *text = s_read_path(path, S_MAX_DATA_BYTES, len);
+    char *text = file_read(path, S_MAX_DATA_BYTES, len);
     int err = errno;
     free(path);
     errno = err;
@@ -446,7 +412,7 @@ scenario_t *scenario_load(const char *file, const char *text, size_t text_bytes,
 
 scenario_t *scenario_load_file(const char *path, scenario_errors_t *errs) {
     size_t len = 0;
-    char *buf = s_read_path(path, S_MAX_FILE_BYTES, &len);
+    char *buf = file_read(path, S_MAX_FILE_BYTES, &len);
     if (!buf) {
         scenario_errors_add(errs, "%s: error: cannot read: %s", path,
                             errno == EFBIG ? "larger than 16 MiB" : strerror(errno));

@@ -763,3 +763,56 @@ Test(scenario, template_errors_point_into_quoted_and_block_scalars) {
                           "t.yaml:8:18: error: unknown variable 'nope2'\n");
     free(got);
 }
+
+/* One source of truth: the scenario keeps the bytes it parsed. */
+Test(scenario, keeps_the_exact_text_it_parsed) {
+    const char *text = "# a comment the model drops\n"
+                       "users: [{name: A, tasks: [{get: /}]}]   \n";
+    scenario_t *s = s_load_ok("k.yaml", text);
+    size_t len = 0;
+    const char *kept = scenario_text(s, &len);
+    cr_assert_eq(len, strlen(text));
+    cr_expect_neq(kept, text, "a copy, not the caller's buffer");
+    cr_expect_eq(memcmp(kept, text, len), 0);
+    cr_expect_eq(kept[len], '\0');
+    cr_expect_eq(scenario_n_files(s), 0);
+    scenario_file_t none = scenario_file(s, 0);
+    cr_expect_null(none.name, "past the end: an empty entry");
+    cr_expect_null(none.data);
+    scenario_destroy(&s);
+}
+
+Test(scenario, keeps_the_file_and_data_bytes_it_read) {
+    char yaml[4096], csv[4096];
+    snprintf(yaml, sizeof yaml, "%s/scenarios/examples/data_login.yaml", s_source_dir());
+    snprintf(csv, sizeof csv, "%s/scenarios/examples/users.csv", s_source_dir());
+    char *want_yaml = s_read(yaml), *want_csv = s_read(csv);
+    cr_assert(want_yaml && want_csv);
+    scenario_t *s = s_load_example("data_login.yaml");
+    size_t len = 0;
+    const char *kept = scenario_text(s, &len);
+    cr_expect_eq(len, strlen(want_yaml));
+    cr_expect_str_eq(kept, want_yaml);
+    cr_assert_eq(scenario_n_files(s), 1);
+    scenario_file_t f = scenario_file(s, 0);
+    cr_expect_str_eq(f.name, s->data->file, "named as written in the scenario");
+    cr_expect_eq(f.data_bytes, strlen(want_csv));
+    cr_expect_eq(memcmp(f.data, want_csv, f.data_bytes), 0);
+    scenario_destroy(&s);
+    free(want_yaml);
+    free(want_csv);
+}
+
+Test(scenario, keeps_the_data_bytes_a_reader_gave) {
+    const char *csv = "email,\"pass word\"\r\na@x.com,\"p,1\"\r\n";
+    scenario_errors_t errs = {0};
+    scenario_t *s = s_load_data(csv, &errs);
+    cr_assert_not_null(s);
+    cr_assert_eq(scenario_n_files(s), 1);
+    scenario_file_t f = scenario_file(s, 0);
+    cr_expect_str_eq(f.name, "u.csv");
+    cr_assert_eq(f.data_bytes, strlen(csv));
+    cr_expect_eq(memcmp(f.data, csv, f.data_bytes), 0, "the CRLFs and quotes as read");
+    scenario_destroy(&s);
+    scenario_errors_fini(&errs);
+}

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "common/sha256.h"
 #include "common/xmalloc.h"
 #include "master/cli.h"
 #include "master/conductor.h"
@@ -157,7 +156,10 @@ static void s_fill_meta(report_t *r, const cli_opts_t *o, const scenario_t *sc,
     r->barrage_version = xstrdup(BARRAGE_VERSION);
     r->scenario_name = xstrdup(sc->name);
     r->scenario_file = xstrdup(o->scenario);
-    r->scenario_sha256 = sha256_hex(co->scenario_text, co->scenario_bytes);
+    r->scenario_sha256 = scenario_sha256_hex(sc); /* of the very bytes shipped */
+    if (!r->scenario_sha256)
+        fprintf(stderr, "barrage: warning: cannot hash the scenario: libsodium does not "
+                        "initialise (the results' scenario.sha256 is null)\n");
     r->host = xstrdup(co->host ? co->host : sc->host);
     r->mode = xstrdup(co->rate > 0 ? "open" : "closed");
     r->users = co->users;

@@ -12,6 +12,7 @@
 #include "common/xmalloc.h"
 #include "scenarios/classes.h"
 #include "scenarios/csv.h"
+#include "scenarios/sha256.h"
 #include "scenarios/stages.h"
 #include "scenarios/yaml_doc.h"
 
@@ -80,6 +81,12 @@ void scenario_destroy(scenario_t **sp) {
 const char *scenario_text(const scenario_t *s, size_t *text_bytes) {
     *text_bytes = s->text_bytes;
     return s->text;
+}
+
+char *scenario_sha256_hex(const scenario_t *s) {
+    char hex[SHA256_HEX_BYTES];
+    if (sha256_hex(s->text, s->text_bytes, hex) != 0) return NULL;
+    return xstrdup(hex);
 }
 
 size_t scenario_n_files(const scenario_t *s) {

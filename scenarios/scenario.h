@@ -254,6 +254,10 @@ void scenario_destroy(scenario_t **s);
 /* The YAML text s was parsed from, byte for byte, with a NUL after it; its
  * length in *text_bytes. Borrowed: valid until scenario_destroy. */
 const char *scenario_text(const scenario_t *s, size_t *text_bytes);
+/* The SHA-256 of s's text (scenario_text) as 64 lower case hex digits: what
+ * results record as the scenario's identity. Returns a new string (caller
+ * frees), or NULL if libsodium cannot be initialised. */
+char *scenario_sha256_hex(const scenario_t *s);
 /* How many files s read while loading (0, or 1 with data:). */
 size_t scenario_n_files(const scenario_t *s);
 /* File i (< scenario_n_files) of s, as read while loading; borrowed. */

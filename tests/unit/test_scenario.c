@@ -816,3 +816,13 @@ Test(scenario, keeps_the_data_bytes_a_reader_gave) {
     scenario_destroy(&s);
     scenario_errors_fini(&errs);
 }
+
+Test(scenario, sha256_is_of_the_text_it_parsed) {
+    scenario_t *s = s_load_ok("h.yaml", "users: [{name: A, tasks: [{get: /}]}]\n");
+    char *hex = scenario_sha256_hex(s);
+    cr_assert_not_null(hex);
+    /* printf 'users: [{name: A, tasks: [{get: /}]}]\n' | sha256sum */
+    cr_expect_str_eq(hex, "c3fd13c7bb13a47a7829e2481df184ab1277667fd9da6eeffe0e142fb7817624");
+    free(hex);
+    scenario_destroy(&s);
+}

@@ -27,7 +27,8 @@ void strbuf_append_str(strbuf_t *b, const char *s);
 void strbuf_append_char(strbuf_t *b, char c);
 void strbuf_appendf(strbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* strbuf_appendf with a va_list (which it does not va_end). */
-void strbuf_vappendf(strbuf_t *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void strbuf_vappendf(strbuf_t *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Appends s (len bytes) as the content of a JSON string, without the quotes:
  * '"' and '\\' and the bytes below 0x20 are escaped (\n \r \t \b \f, the
  * others as \u00xx with lower case hex); every other byte, UTF-8 included,

@@ -19,7 +19,7 @@
  * (not needed by any target so far).
  *
  * Substitutions can be escaped for their context: none (paths, headers),
- * JSON string content (inside json: bodies) or URL form encoding (query and
+ * JSON string content (inside json: bodies) or percent-encoding (query and
  * form values). Literal text is never escaped. */
 #ifndef BARRAGE_SCENARIOS_TEMPLATE_H
 #define BARRAGE_SCENARIOS_TEMPLATE_H

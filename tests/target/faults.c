@@ -84,10 +84,10 @@ bool faults_route(const http_request_t *req, fault_t *fault, http_response_t *re
 /* 200 headers announcing body_bytes, closing the connection after. */
 static void s_headers(strbuf_t *out, uint64_t body_bytes) {
     strbuf_appendf(out,
-                "HTTP/1.1 200 OK\r\nServer: barrage-target\r\n"
-                "Content-Type: application/octet-stream\r\nContent-Length: %llu\r\n"
-                "Connection: close\r\n\r\n",
-                (unsigned long long)body_bytes);
+                   "HTTP/1.1 200 OK\r\nServer: barrage-target\r\n"
+                   "Content-Type: application/octet-stream\r\nContent-Length: %llu\r\n"
+                   "Connection: close\r\n\r\n",
+                   (unsigned long long)body_bytes);
 }
 
 static void s_filler(strbuf_t *out, size_t n) {

@@ -17,7 +17,7 @@ struct routes {
     counters_t *counters; /* borrowed */
     tokens_t *tokens;
     dist_t *dist;           /* /mix, /dist, /__stall */
-    strbuf_t body;             /* generated bodies, reused */
+    strbuf_t body;          /* generated bodies, reused */
     char content_type[256]; /* /echo's Content-Type, NUL-terminated */
 };
 

@@ -1,4 +1,5 @@
-/* test_file: reading whole files (errors reported, size limit) and atomic replacement (common/file.h). */
+/* test_file: reading whole files (errors reported, size limit) and atomic replacement
+ * (common/file.h). */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* strbuf: growable NUL-terminated buffer. */
+/* strbuf: growable NUL-terminated buffer, and the JSON string escaper. */
 #include "common/strbuf.h"
 
 #include <stdarg.h>
@@ -22,16 +22,41 @@ void strbuf_reset(strbuf_t *b) {
     if (b->data) b->data[0] = '\0';
 }
 
-static void s_reserve(strbuf_t *b, size_t extra) {
-    if (b->len + extra + 1 <= b->cap) return;
+void strbuf_reset_capped(strbuf_t *b, size_t max_keep_bytes) {
+    if (b->cap > max_keep_bytes)
+        strbuf_fini(b);
+    else
+        strbuf_reset(b);
+}
+
+/* The slow path of every append: grows b to hold extra_bytes more and the NUL. */
+static void __attribute__((noinline)) s_grow(strbuf_t *b, size_t extra_bytes) {
     size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + extra + 1) cap *= 2;
+    while (cap < b->len + extra_bytes + 1)
+        cap *= 2;
     b->data = xrealloc(b->data, cap);
     b->cap = cap;
+    b->data[b->len] = '\0';
+}
+
+char *strbuf_reserve(strbuf_t *b, size_t extra_bytes) {
+    if (b->len + extra_bytes + 1 > b->cap) s_grow(b, extra_bytes);
+    return b->data + b->len;
+}
+
+size_t strbuf_room(const strbuf_t *b) {
+    return b->cap ? b->cap - b->len - 1 : 0;
+}
+
+void strbuf_commit(strbuf_t *b, size_t n) {
+    if (!b->data) strbuf_reserve(b, 0); /* a commit of 0 before any append */
+    b->len += n;
+    b->data[b->len] = '\0';
 }
 
 void strbuf_append(strbuf_t *b, const void *data, size_t len) {
-    s_reserve(b, len);
+    /* The request path's most frequent call: the fast path is a compare and a copy. */
+    if (b->len + len + 1 > b->cap) s_grow(b, len);
     if (len) memcpy(b->data + b->len, data, len);
     b->len += len;
     b->data[b->len] = '\0';
@@ -45,22 +70,72 @@ void strbuf_append_char(strbuf_t *b, char c) {
     strbuf_append(b, &c, 1);
 }
 
+void strbuf_vappendf(strbuf_t *b, const char *fmt, va_list ap) {
+    va_list again;
+    va_copy(again, ap);
+    /* Format straight into the buffer; a second pass only when it was too small. */
+    char *dst = strbuf_reserve(b, 256);
+    int n = vsnprintf(dst, strbuf_room(b) + 1, fmt, ap);
+    if (n >= 0 && (size_t)n > strbuf_room(b)) {
+        dst = strbuf_reserve(b, (size_t)n);
+        vsnprintf(dst, (size_t)n + 1, fmt, again);
+    }
+    va_end(again);
+    strbuf_commit(b, n > 0 ? (size_t)n : 0);
+}
+
 void strbuf_appendf(strbuf_t *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    char small[256];
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    strbuf_vappendf(b, fmt, ap);
     va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n < sizeof small) {
-        strbuf_append(b, small, (size_t)n);
+}
+
+/* The escape sequence for c (a byte that needs one) into esc; returns its length. */
+static size_t s_json_escape(unsigned char c, char esc[6]) {
+    static const char hex[] = "0123456789abcdef";
+    static const char from[] = "\"\\\n\r\t\b\f", to[] = "\"\\nrtbf";
+    const char *hit = c ? memchr(from, c, sizeof from - 1) : NULL;
+    esc[0] = '\\';
+    if (hit) {
+        esc[1] = to[hit - from];
+        return 2;
+    }
+    esc[1] = 'u';
+    esc[2] = esc[3] = '0';
+    esc[4] = hex[c >> 4];
+    esc[5] = hex[c & 15];
+    return 6;
+}
+
+void strbuf_append_json(strbuf_t *b, const char *s, size_t len) {
+    size_t run = 0; /* start of the bytes not yet appended: copied in runs */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        strbuf_append(b, s + run, i - run);
+        char esc[6];
+        strbuf_append(b, esc, s_json_escape(c, esc));
+        run = i + 1;
+    }
+    strbuf_append(b, s + run, len - run);
+}
+
+void strbuf_drop_front(strbuf_t *b, size_t n) {
+    if (n >= b->len) {
+        strbuf_reset(b);
         return;
     }
-    s_reserve(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
+    memmove(b->data, b->data + n, b->len - n + 1); /* the NUL too */
+    b->len -= n;
+}
+
+char *strbuf_detach(strbuf_t *b, size_t *len) {
+    strbuf_reserve(b, 0);
+    char *s = b->data;
+    if (len) *len = b->len;
+    strbuf_init(b);
+    return s;
 }
 
 const char *strbuf_str(const strbuf_t *b) {

@@ -1,13 +1,11 @@
 /* barrage: the master command line — run, master, validate. */
 #include <curl/curl.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/log.h"
-#include "common/sha256.h"
 #include "common/xmalloc.h"
 #include "master/cli.h"
 #include "master/conductor.h"
@@ -22,22 +20,6 @@
 #include "report/thresholds.h"
 #include "report/summary.h"
 #include "scenarios/scenario.h"
-
-/* Reads a whole file; NULL with errno on failure. Caller frees. */
-static char *s_read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) buf = xrealloc(buf, cap *= 2);
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
 
 static scenario_t *s_load(const char *path) {
     scenario_errors_t errs = {0};
@@ -77,19 +59,19 @@ static int s_resolve_load(const cli_opts_t *o, const scenario_t *sc, conductor_o
     return 0;
 }
 
-/* Reads the scenario's data file (relative to the scenario) for shipping. */
-static int s_data_file(const char *scenario_path, const scenario_t *sc, proto_file_t *f) {
-    if (!sc->data) return 0;
-    const char *slash = strrchr(scenario_path, '/');
-    char *path = (sc->data->file[0] == '/' || !slash)
-                     ? xstrdup(sc->data->file)
-                     : xasprintf("%.*s/%s", (int)(slash - scenario_path), scenario_path,
-                                 sc->data->file);
-    f->name = sc->data->file;
-    f->data = s_read_file(path, &f->data_bytes);
-    if (!f->data) fprintf(stderr, "barrage: error: cannot read %s: %s\n", path, strerror(errno));
-    free(path);
-    return f->data ? 1 : -1;
+/* The files the scenario read, shipped as they were parsed: a new array
+ * (caller frees) whose entries borrow the scenario's bytes. */
+static proto_file_t *s_files(const scenario_t *sc, uint32_t *n_files) {
+    size_t n = scenario_n_files(sc);
+    proto_file_t *files = xcalloc(n ? n : 1, sizeof *files);
+    for (size_t i = 0; i < n; i++) {
+        scenario_file_t f = scenario_file(sc, i);
+        /* proto_file_t also serves decoding, hence char *: encoding only reads. */
+        files[i] = (proto_file_t){
+            .name = (char *)f.name, .data = (char *)f.data, .data_bytes = f.data_bytes};
+    }
+    *n_files = (uint32_t)n;
+    return files;
 }
 
 static void s_print_workers(const report_t *r) {
@@ -174,7 +156,10 @@ static void s_fill_meta(report_t *r, const cli_opts_t *o, const scenario_t *sc,
     r->barrage_version = xstrdup(BARRAGE_VERSION);
     r->scenario_name = xstrdup(sc->name);
     r->scenario_file = xstrdup(o->scenario);
-    r->scenario_sha256 = sha256_hex(co->scenario_text, co->scenario_bytes);
+    r->scenario_sha256 = scenario_sha256_hex(sc); /* of the very bytes shipped */
+    if (!r->scenario_sha256)
+        fprintf(stderr, "barrage: warning: cannot hash the scenario: libsodium does not "
+                        "initialise (the results' scenario.sha256 is null)\n");
     r->host = xstrdup(co->host ? co->host : sc->host);
     r->mode = xstrdup(co->rate > 0 ? "open" : "closed");
     r->users = co->users;
@@ -210,25 +195,24 @@ static int s_finish(conductor_t *c, int outcome, const cli_opts_t *o, const scen
 static int s_conduct(const cli_opts_t *o, bool local) {
     scenario_t *sc = s_load(o->scenario);
     if (!sc) return BARRAGE_EXIT_USAGE;
+    /* The bytes validated are the ones hashed and shipped: read once, by s_load. */
     size_t text_len = 0;
-    char *text = s_read_file(o->scenario, &text_len);
+    const char *text = scenario_text(sc, &text_len);
     conductor_opts_t co = {.scenario = sc, .scenario_name = o->scenario, .scenario_text = text,
                            .scenario_bytes = text_len, .report_ms = TIMEOUT_REPORT_MS,
                            .heartbeat_ms = TIMEOUT_HEARTBEAT_MS,
                            .live_ms = 2000, .live = o->verbosity >= 0};
     int rc = BARRAGE_EXIT_USAGE;
-    proto_file_t data = {0};
+    proto_file_t *files = s_files(sc, &co.n_files);
     checks_t checks = {0};
     loadplan_t lp = {0};
     secure_t sec;
-    int n_files = s_data_file(o->scenario, sc, &data);
     if (secure_load(&sec, o, local) != 0) goto out;
-    if (!text || n_files < 0 || s_resolve_load(o, sc, &co, &lp) != 0) goto out;
+    if (s_resolve_load(o, sc, &co, &lp) != 0) goto out;
     if (s_parse_checks(o, sc, &checks) != 0) goto out;
     co.curve_secret = sec.on ? sec.pair.secret_z85 : NULL;
     co.allowed = &sec.allowed;
-    co.files = &data;
-    co.n_files = (uint32_t)n_files;
+    co.files = files;
     long n = o->workers > 0 ? o->workers : sysconf(_SC_NPROCESSORS_ONLN);
     co.bind = local ? "tcp://127.0.0.1:0" : o->bind;
     co.expect_workers = local ? (uint32_t)(n > 0 ? n : 1) : (uint32_t)o->expect_workers;
@@ -262,8 +246,7 @@ out:
     loadplan_fini(&lp);
     secure_fini(&sec);
     s_checks_fini(&checks);
-    free(data.data);
-    free(text);
+    free(files);
     scenario_destroy(&sc);
     return rc;
 }

@@ -12,10 +12,11 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "common/file.h"
 #include "common/xmalloc.h"
 
 /* A key file is a few lines; anything much bigger is not one. */
-#define KEYS_MAX_FILE_BYTES (64L * 1024)
+#define KEYS_MAX_FILE_BYTES ((size_t)64 * 1024)
 
 bool keys_available(void) {
     return zmq_has("curve") != 0;
@@ -33,39 +34,29 @@ int keys_generate(keys_pair_t *out, char **err) {
 
 /* Reads a whole regular file as NUL-terminated text. Returns NULL with *err. */
 static char *s_read_text(const char *path, char **err) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        *err = xasprintf("cannot read %s: %s", path, strerror(errno));
+    struct stat st;
+    /* A FIFO or a device would make file_read wait or read forever: refuse them first. */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        *err = xasprintf("%s is not a regular file", path);
         return NULL;
     }
-    struct stat st;
-    char *text = NULL;
-    if (fstat(fd, &st) != 0) {
-        *err = xasprintf("cannot read %s: %s", path, strerror(errno));
-    } else if (S_ISDIR(st.st_mode)) {
-        *err = xasprintf("%s is a directory, not a key file", path);
-    } else if (!S_ISREG(st.st_mode)) {
-        *err = xasprintf("%s is not a regular file", path);
-    } else if (st.st_size > KEYS_MAX_FILE_BYTES) {
-        *err =
-            xasprintf("%s is too large to be a key file (%lld bytes)", path, (long long)st.st_size);
-    } else {
-        text = xmalloc((size_t)st.st_size + 1);
-        ssize_t got = read(fd, text, (size_t)st.st_size);
-        if (got < 0) {
+    size_t len = 0;
+    char *text = file_read(path, KEYS_MAX_FILE_BYTES, &len);
+    if (!text) {
+        if (errno == EISDIR)
+            *err = xasprintf("%s is a directory, not a key file", path);
+        else if (errno == EFBIG)
+            *err = xasprintf("%s is too large to be a key file (over %zu bytes)", path,
+                             (size_t)KEYS_MAX_FILE_BYTES);
+        else
             *err = xasprintf("cannot read %s: %s", path, strerror(errno));
-            free(text);
-            text = NULL;
-        } else {
-            text[got] = '\0';
-            if (memchr(text, '\0', (size_t)got)) {
-                *err = xasprintf("%s is not a text key file (it contains NUL bytes)", path);
-                free(text);
-                text = NULL;
-            }
-        }
+        return NULL;
     }
-    close(fd);
+    if (memchr(text, '\0', len)) {
+        *err = xasprintf("%s is not a text key file (it contains NUL bytes)", path);
+        free(text);
+        return NULL;
+    }
     return text;
 }
 

@@ -32,29 +32,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/strbuf.h"
 #include "common/xmalloc.h"
 
 /* ---- encoding ---------------------------------------------------------- */
 
-/* Growable output buffer; allocation aborts on OOM, so packing never fails. */
-typedef struct {
-    char *data;
-    size_t len;
-    size_t cap;
-} s_buf_t;
-
+/* msgpack's writer: into a strbuf, whose allocation aborts on OOM, so packing never fails. */
 static int s_write(void *data, const char *buf, size_t len) {
-    s_buf_t *b = data;
-    if (len == 0) return 0;
-    if (len > b->cap - b->len) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (len > cap - b->len)
-            cap *= 2;
-        b->data = xrealloc(b->data, cap);
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, buf, len);
-    b->len += len;
+    strbuf_append(data, buf, len);
     return 0;
 }
 
@@ -277,16 +262,16 @@ int proto_encode(const proto_msg_t *m, char **out, size_t *out_bytes) {
         metrics += m->u.stats.stats[i].n_metrics;
     }
     if (metrics > PROTO_MAX_METRICS) return PROTO_ERR_RANGE;
-    s_buf_t buf = {0};
+    strbuf_t buf;
+    strbuf_init(&buf);
     msgpack_packer pk;
     msgpack_packer_init(&pk, &buf, s_write);
     s_enc_body(&pk, m);
     if (buf.len > PROTO_MAX_FRAME_BYTES) {
-        free(buf.data);
+        strbuf_fini(&buf);
         return PROTO_ERR_RANGE;
     }
-    *out = buf.data;
-    *out_bytes = buf.len;
+    *out = strbuf_detach(&buf, out_bytes);
     return PROTO_OK;
 }
 

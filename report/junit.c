@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/filewrite.h"
+#include "common/file.h"
 #include "common/strbuf.h"
 #include "common/xmalloc.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/filewrite.h"
+#include "common/file.h"
 #include "common/xmalloc.h"
 #include "report/summary.h"
 

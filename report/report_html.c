@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/filewrite.h"
+#include "common/file.h"
 #include "common/xmalloc.h"
 #include "report/summary.h"
 #include "report/svg.h"

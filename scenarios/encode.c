@@ -1,7 +1,6 @@
 /* encode: form and JSON string encodings that leave {{ }} parts as written. */
 #include "scenarios/encode.h"
 
-#include <stdio.h>
 #include <string.h>
 
 size_t scenario_template_end(const char *s, size_t len, size_t open) {
@@ -32,43 +31,24 @@ bool scenario_has_template(const char *s, size_t len) {
     return s_next_open(s, len, 0) < len;
 }
 
-static void s_form_literal(strbuf_t *out, const char *s, size_t len) {
-    static const char hex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == ' ') {
-            strbuf_append_char(out, '+');
-        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   c == '-' || c == '.' || c == '_' || c == '*') {
-            strbuf_append_char(out, (char)c);
-        } else {
-            char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
-            strbuf_append(out, esc, 3);
-        }
-    }
+/* RFC 3986 unreserved: ALPHA DIGIT - . _ ~ (what curl_easy_escape keeps). */
+static bool s_unreserved(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
-static void s_json_literal(strbuf_t *out, const char *s, size_t len) {
+void scenario_encode_percent(strbuf_t *out, const char *s, size_t len) {
+    static const char hex[] = "0123456789ABCDEF";
+    size_t run = 0; /* start of the unreserved bytes not yet appended */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        const char *esc = c == '"'    ? "\\\""
-                          : c == '\\' ? "\\\\"
-                          : c == '\n' ? "\\n"
-                          : c == '\r' ? "\\r"
-                          : c == '\t' ? "\\t"
-                          : c == '\b' ? "\\b"
-                          : c == '\f' ? "\\f"
-                                      : NULL;
-        char hex[8];
-        if (!esc && c < 0x20) {
-            snprintf(hex, sizeof hex, "\\u%04x", c);
-            esc = hex;
-        }
-        if (esc)
-            strbuf_append_str(out, esc);
-        else
-            strbuf_append_char(out, (char)c);
+        if (s_unreserved(c)) continue;
+        strbuf_append(out, s + run, i - run);
+        char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+        strbuf_append(out, esc, 3);
+        run = i + 1;
     }
+    strbuf_append(out, s + run, len - run);
 }
 
 /* Splits s into literal runs (passed to literal) and {{ }} parts (copied). */
@@ -86,9 +66,9 @@ static void s_split(strbuf_t *out, const char *s, size_t len, bool keep_template
 }
 
 void scenario_encode_form(strbuf_t *out, const char *s, size_t len, bool keep_templates) {
-    s_split(out, s, len, keep_templates, s_form_literal);
+    s_split(out, s, len, keep_templates, scenario_encode_percent);
 }
 
 void scenario_encode_json(strbuf_t *out, const char *s, size_t len) {
-    s_split(out, s, len, true, s_json_literal);
+    s_split(out, s, len, true, strbuf_append_json);
 }

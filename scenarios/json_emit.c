@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "common/strbuf.h"
-#include "common/xmalloc.h"
 #include "scenarios/encode.h"
 
 #define S_MAX_DEPTH 64
@@ -18,23 +17,13 @@ typedef struct {
     scenario_doc_t *d;
     const yaml_node_t *root; /* where a too-large body is reported */
     const template_names_t *names;
-    char *p;
-    size_t len;
-    size_t cap;
+    strbuf_t b;
     bool failed;  /* a problem was reported: the text is not returned */
     bool stopped; /* too deep or too large: nothing more is emitted */
 } s_out_t;
 
 static void s_put(s_out_t *o, const char *s, size_t n) {
-    if (o->stopped) return;
-    if (o->len + n + 1 > o->cap) {
-        while (o->len + n + 1 > o->cap)
-            o->cap = o->cap ? o->cap * 2 : 64;
-        o->p = xrealloc(o->p, o->cap);
-    }
-    memcpy(o->p + o->len, s, n);
-    o->len += n;
-    o->p[o->len] = '\0';
+    if (!o->stopped) strbuf_append(&o->b, s, n);
 }
 
 static void s_puts(s_out_t *o, const char *s) {
@@ -53,13 +42,10 @@ static void s_put_string(s_out_t *o, const yaml_node_t *n) {
             o->failed = true;
         template_destroy(&check);
     }
-    strbuf_t b;
-    strbuf_init(&b);
-    strbuf_append_char(&b, '"');
-    scenario_encode_json(&b, t, len);
-    strbuf_append_char(&b, '"');
-    s_put(o, b.data, b.len);
-    strbuf_fini(&b);
+    if (o->stopped) return;
+    strbuf_append_char(&o->b, '"');
+    scenario_encode_json(&o->b, t, len);
+    strbuf_append_char(&o->b, '"');
 }
 
 static size_t s_digits(const char *t) {
@@ -220,7 +206,7 @@ static void s_value(s_out_t *o, const yaml_node_t *n, int depth) {
     else
         s_scalar(o, n);
     /* Aliases can repeat a subtree exponentially ("billion laughs"): cap the text. */
-    if (o->len > S_MAX_BYTES && !o->stopped) {
+    if (o->b.len > S_MAX_BYTES && !o->stopped) {
         scenario_doc_error(o->d, o->root,
                            "json body is larger than %u MiB (aliases repeating "
                            "a large value?)",
@@ -232,11 +218,11 @@ static void s_value(s_out_t *o, const yaml_node_t *n, int depth) {
 char *scenario_json_emit(scenario_doc_t *d, const yaml_node_t *n, const template_names_t *names,
                          size_t *out_bytes) {
     s_out_t o = {.d = d, .root = n, .names = names};
+    strbuf_init(&o.b);
     s_value(&o, n, 0);
     if (o.failed) {
-        free(o.p);
+        strbuf_fini(&o.b);
         return NULL;
     }
-    *out_bytes = o.len;
-    return o.p;
+    return strbuf_detach(&o.b, out_bytes);
 }

@@ -2,18 +2,17 @@
 #include "scenarios/scenario.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <yaml.h>
 
+#include "common/file.h"
 #include "common/xmalloc.h"
 #include "scenarios/classes.h"
 #include "scenarios/csv.h"
+#include "scenarios/sha256.h"
 #include "scenarios/stages.h"
 #include "scenarios/yaml_doc.h"
 
@@ -54,6 +53,7 @@ static void s_data_free(scenario_data_t **dp) {
     free(data->columns);
     free(data->fields);
     free(data->file);
+    free(data->content);
     free(data);
     *dp = NULL;
 }
@@ -73,8 +73,30 @@ void scenario_destroy(scenario_t **sp) {
         free(s->thresholds[i].name);
     }
     free(s->thresholds);
+    free(s->text);
     free(s);
     *sp = NULL;
+}
+
+const char *scenario_text(const scenario_t *s, size_t *text_bytes) {
+    *text_bytes = s->text_bytes;
+    return s->text;
+}
+
+char *scenario_sha256_hex(const scenario_t *s) {
+    char hex[SHA256_HEX_BYTES];
+    if (sha256_hex(s->text, s->text_bytes, hex) != 0) return NULL;
+    return xstrdup(hex);
+}
+
+size_t scenario_n_files(const scenario_t *s) {
+    return s->data ? 1 : 0;
+}
+
+scenario_file_t scenario_file(const scenario_t *s, size_t i) {
+    if (i >= scenario_n_files(s)) return (scenario_file_t){0};
+    return (scenario_file_t){
+        .name = s->data->file, .data = s->data->content, .data_bytes = s->data->content_bytes};
 }
 
 /* The file's base name without .yaml/.yml: the default scenario name. */
@@ -194,7 +216,9 @@ static bool s_data_file(scenario_doc_t *d, const yaml_node_t *n, const scenario_
     }
     char msg[200];
     int rc = scenario_csv_parse(text, len, data, &line, msg, sizeof msg);
-    free(text);
+    /* Kept: the bytes parsed are the ones shipped (scenario_file). */
+    data->content = text;
+    data->content_bytes = len;
     if (rc != 0) scenario_doc_error(d, n, "%s:%zu: %s", data->file, line, msg);
     return rc == 0;
 }
@@ -360,8 +384,11 @@ static yaml_node_t *s_parse(scenario_doc_t *d, yaml_parser_t *p, yaml_document_t
     return root;
 }
 
-scenario_t *scenario_load_with(const char *file, const char *text, size_t text_bytes,
-                               const scenario_files_t *files, scenario_errors_t *errs) {
+/* Parses *owned (text_bytes, NUL after them) and keeps it as the scenario's
+ * text; takes the buffer in every case (*owned is NULL after). */
+static scenario_t *s_load_owned(const char *file, char **owned, size_t text_bytes,
+                                const scenario_files_t *files, scenario_errors_t *errs) {
+    const char *text = *owned;
     scenario_doc_t d;
     yaml_document_t doc;
     yaml_parser_t parser;
@@ -376,6 +403,9 @@ scenario_t *scenario_load_with(const char *file, const char *text, size_t text_b
     yaml_parser_set_input_string(&parser, (const unsigned char *)(text ? text : ""),
                                  text ? text_bytes : 0);
     scenario_t *s = xcalloc(1, sizeof *s);
+    s->text = *owned;
+    s->text_bytes = text_bytes;
+    *owned = NULL;
     s->file = xstrdup(file);
     s->default_timeout_ms = S_DEFAULT_TIMEOUT_MS;
     s->default_follow_redirects = true;
@@ -391,53 +421,35 @@ scenario_t *scenario_load_with(const char *file, const char *text, size_t text_b
     return s;
 }
 
-/* Reads path whole into a new buffer; NULL with errno set (EFBIG past max_bytes). */
-static char *s_read_path(const char *path, size_t max_bytes, size_t *out_len) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return NULL;
-    size_t len = 0, cap = 4096;
-    char *buf = xmalloc(cap);
-    int err = 0;
-    for (;;) {
-        if (len == cap) {
-            if (cap >= max_bytes) {
-                err = EFBIG;
-                break;
-            }
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
-        ssize_t n = read(fd, buf + len, cap - len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) err = errno;
-        if (n <= 0) break;
-        len += (size_t)n;
-    }
-    close(fd);
-    if (err) {
-        free(buf);
-        errno = err;
-        return NULL;
-    }
-    *out_len = len;
-    return buf;
+scenario_t *scenario_load_with(const char *file, const char *text, size_t text_bytes,
+                               const scenario_files_t *files, scenario_errors_t *errs) {
+    if (!text) text_bytes = 0;
+    char *copy = xmalloc(text_bytes + 1);
+    if (text_bytes) memcpy(copy, text, text_bytes);
+    copy[text_bytes] = '\0';
+    return s_load_owned(file, &copy, text_bytes, files, errs);
 }
 
 /* The default reader: ctx is the scenario file's directory ("" = current). */
 static char *s_read_beside(void *ctx, const char *name, size_t *len) {
     const char *dir = ctx;
     char *path = name[0] == '/' || !*dir ? xstrdup(name) : xasprintf("%s/%s", dir, name);
-    char *text = s_read_path(path, S_MAX_DATA_BYTES, len);
+    char *text = file_read(path, S_MAX_DATA_BYTES, len);
     int err = errno;
     free(path);
     errno = err;
     return text;
 }
 
+/* The directory of file, for s_read_beside ("" = the current one). Caller frees. */
+static char *s_dir_of(const char *file) {
+    const char *slash = strrchr(file, '/');
+    return slash ? xstrndup(file, (size_t)(slash - file) + (slash == file)) : xstrdup("");
+}
+
 scenario_t *scenario_load(const char *file, const char *text, size_t text_bytes,
                           scenario_errors_t *errs) {
-    const char *slash = strrchr(file, '/');
-    char *dir = slash ? xstrndup(file, (size_t)(slash - file) + (slash == file)) : xstrdup("");
+    char *dir = s_dir_of(file);
     scenario_files_t files = {.read = s_read_beside, .ctx = dir};
     scenario_t *s = scenario_load_with(file, text, text_bytes, &files, errs);
     free(dir);
@@ -446,13 +458,16 @@ scenario_t *scenario_load(const char *file, const char *text, size_t text_bytes,
 
 scenario_t *scenario_load_file(const char *path, scenario_errors_t *errs) {
     size_t len = 0;
-    char *buf = s_read_path(path, S_MAX_FILE_BYTES, &len);
+    char *buf = file_read(path, S_MAX_FILE_BYTES, &len);
     if (!buf) {
         scenario_errors_add(errs, "%s: error: cannot read: %s", path,
                             errno == EFBIG ? "larger than 16 MiB" : strerror(errno));
         return NULL;
     }
-    scenario_t *s = scenario_load(path, buf, len, errs);
-    free(buf);
+    /* The buffer read becomes the scenario's text: no copy. */
+    char *dir = s_dir_of(path);
+    scenario_files_t files = {.read = s_read_beside, .ctx = dir};
+    scenario_t *s = s_load_owned(path, &buf, len, &files, errs);
+    free(dir);
     return s;
 }

@@ -182,6 +182,8 @@ typedef struct {
     char **fields; /* row-major: fields[r * n_columns + c] */
     size_t n_rows;
     scenario_pos_t pos;
+    char *content; /* the file's bytes as read and parsed; see scenario_file */
+    size_t content_bytes;
 } scenario_data_t;
 
 typedef struct {
@@ -203,7 +205,17 @@ typedef struct scenario {
     scenario_class_t *classes;
     size_t n_thresholds;
     scenario_threshold_t *thresholds;
+    char *text; /* the YAML text parsed, byte for byte (NUL after it); see scenario_text */
+    size_t text_bytes;
 } scenario_t;
+
+/* A file the scenario names (today its data: file), exactly as it was read
+ * and parsed when the scenario loaded. Borrowed from the scenario. */
+typedef struct {
+    const char *name; /* as written in the scenario, e.g. "users.csv" */
+    const char *data; /* its data_bytes bytes */
+    size_t data_bytes;
+} scenario_file_t;
 
 /* Collected diagnostics, each a full line without trailing newline. */
 typedef struct {
@@ -214,11 +226,16 @@ typedef struct {
 
 /* How the loader reads files a scenario names (data files). */
 typedef struct {
-    /* Returns a new buffer (caller frees) with the content of name, or NULL
-     * with errno set. *len gets its size. */
+    /* Returns a new buffer with the content of name, or NULL with errno set.
+     * *len gets its size. The loader takes the buffer (frees it, or keeps
+     * it as scenario_file's bytes). */
     char *(*read)(void *ctx, const char *name, size_t *len);
     void *ctx;
 } scenario_files_t;
+
+/* One source of truth: a loaded scenario keeps the exact bytes it parsed —
+ * its YAML text and the files it read — so that what is validated is what
+ * is hashed and shipped to the workers, each read once. */
 
 /* Parses text (len bytes) as a scenario; file is used in diagnostics.
  * Data files are read from disk relative to file's directory.
@@ -233,6 +250,18 @@ scenario_t *scenario_load_with(const char *file, const char *text, size_t text_b
  * "path: error: cannot read: <strerror>". */
 scenario_t *scenario_load_file(const char *path, scenario_errors_t *errs);
 void scenario_destroy(scenario_t **s);
+
+/* The YAML text s was parsed from, byte for byte, with a NUL after it; its
+ * length in *text_bytes. Borrowed: valid until scenario_destroy. */
+const char *scenario_text(const scenario_t *s, size_t *text_bytes);
+/* The SHA-256 of s's text (scenario_text) as 64 lower case hex digits: what
+ * results record as the scenario's identity. Returns a new string (caller
+ * frees), or NULL if libsodium cannot be initialised. */
+char *scenario_sha256_hex(const scenario_t *s);
+/* How many files s read while loading (0, or 1 with data:). */
+size_t scenario_n_files(const scenario_t *s);
+/* File i (< scenario_n_files) of s, as read while loading; borrowed. */
+scenario_file_t scenario_file(const scenario_t *s, size_t i);
 
 /* Parses stages as written on the command line, "30s:100,1m:500" (duration:
  * target, comma-separated; targets >= 0). On success returns 0 with *out a new

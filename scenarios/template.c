@@ -9,6 +9,7 @@
 
 #include "common/suggest.h"
 #include "common/xmalloc.h"
+#include "scenarios/encode.h"
 
 typedef enum {
     S_LITERAL, /* pool text, never escaped */
@@ -477,65 +478,13 @@ const char *template_constant(const template_t *t) {
     return template_is_constant(t) ? t->pool : NULL;
 }
 
-static size_t s_json_escape(unsigned char c, char esc[6]) {
-    static const char hex[] = "0123456789abcdef";
-    static const char from[] = "\"\\\n\r\t\b\f", to[] = "\"\\nrtbf";
-    const char *hit = c ? memchr(from, c, sizeof from - 1) : NULL;
-    esc[0] = '\\';
-    if (hit) {
-        esc[1] = to[hit - from];
-        return 2;
-    }
-    esc[1] = 'u';
-    esc[2] = esc[3] = '0';
-    esc[4] = hex[c >> 4];
-    esc[5] = hex[c & 15];
-    return 6;
-}
-
-static void s_put_json(strbuf_t *out, const char *s, size_t n) {
-    size_t run = 0; /* start of the bytes not yet appended */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        strbuf_append(out, s + run, i - run);
-        char esc[6];
-        strbuf_append(out, esc, s_json_escape(c, esc));
-        run = i + 1;
-    }
-    strbuf_append(out, s + run, n - run);
-}
-
-static bool s_form_unreserved(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
-}
-
-static void s_put_form(strbuf_t *out, const char *s, size_t n) {
-    static const char hex[] = "0123456789ABCDEF";
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (s_form_unreserved(c)) continue;
-        strbuf_append(out, s + run, i - run);
-        if (c == ' ') {
-            strbuf_append_char(out, '+');
-        } else {
-            char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
-            strbuf_append(out, esc, 3);
-        }
-        run = i + 1;
-    }
-    strbuf_append(out, s + run, n - run);
-}
-
 static void s_put(const template_t *t, strbuf_t *out, const char *s, size_t n) {
     switch (t->escape) {
     case TEMPLATE_ESCAPE_JSON:
-        s_put_json(out, s, n);
+        strbuf_append_json(out, s, n);
         break;
     case TEMPLATE_ESCAPE_FORM:
-        s_put_form(out, s, n);
+        scenario_encode_percent(out, s, n);
         break;
     default:
         strbuf_append(out, s, n);

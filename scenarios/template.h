@@ -19,7 +19,7 @@
  * (not needed by any target so far).
  *
  * Substitutions can be escaped for their context: none (paths, headers),
- * JSON string content (inside json: bodies) or URL form encoding (query and
+ * JSON string content (inside json: bodies) or percent-encoding (query and
  * form values). Literal text is never escaped. */
 #ifndef BARRAGE_SCENARIOS_TEMPLATE_H
 #define BARRAGE_SCENARIOS_TEMPLATE_H
@@ -34,7 +34,7 @@
 typedef enum {
     TEMPLATE_ESCAPE_NONE = 0,
     TEMPLATE_ESCAPE_JSON, /* as inside a JSON string: \" \\ \n \u00XX ... */
-    TEMPLATE_ESCAPE_FORM, /* application/x-www-form-urlencoded: space as +, %XX */
+    TEMPLATE_ESCAPE_FORM, /* percent-encoded for a query or form value (scenarios/encode.h) */
 } template_escape_t;
 
 /* The names a template may use, resolved at compile time. */

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "common/xmalloc.h"
+#include "scenarios/encode.h"
 
 void render_user_init(vuser_t *u) {
     const scenario_class_t *cls = u->cls->cls;
@@ -67,22 +68,6 @@ void render_vars(vuser_t *u, rng_t *rng) {
     strbuf_fini(&tmp);
 }
 
-/* Appends s form-encoded (unreserved bytes kept, space as '+', the rest %XX). */
-static void s_append_form(strbuf_t *b, const char *s) {
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
-            strbuf_append_char(b, (char)*p);
-        } else if (*p == ' ') {
-            strbuf_append_char(b, '+');
-        } else {
-            char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            strbuf_append(b, esc, 3);
-        }
-    }
-}
-
 static void s_render_url(vuser_t *u, const plan_step_t *st, const template_ctx_t *ctx) {
     const scenario_request_t *rq = st->req;
     strbuf_t *b = &u->url;
@@ -94,7 +79,7 @@ static void s_render_url(vuser_t *u, const plan_step_t *st, const template_ctx_t
     for (size_t i = 0; i < rq->n_query; i++) {
         strbuf_append_char(b, sep);
         sep = '&';
-        s_append_form(b, rq->query[i].name);
+        scenario_encode_percent(b, rq->query[i].name, strlen(rq->query[i].name));
         strbuf_append_char(b, '=');
         template_render(rq->query[i].tvalue, ctx, b);
     }

@@ -3,7 +3,8 @@
  * NUL byte and the content served for any data file the scenario names.
  * Oracles: a NULL scenario comes with at least one diagnostic, and every
  * diagnostic names the file (compiler style, "fuzz.yaml:..."); a scenario
- * that loads compiles into a plan against a loopback host. */
+ * that loads keeps the exact bytes it parsed (its text, and the data file's
+ * content when it read one) and compiles into a plan against a loopback host. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,19 @@ static void s_check_errors(const scenario_errors_t *errs, bool loaded) {
     }
 }
 
+/* The scenario's own copies of what it parsed are byte for byte the input. */
+static void s_check_kept(const scenario_t *sc, const char *yaml, size_t yaml_len,
+                         const s_data_file_t *file) {
+    size_t len = 0;
+    const char *text = scenario_text(sc, &len);
+    if (len != yaml_len || (len && memcmp(text, yaml, len) != 0) || text[len] != '\0') abort();
+    for (size_t i = 0; i < scenario_n_files(sc); i++) {
+        scenario_file_t f = scenario_file(sc, i);
+        if (!file->present || f.data_bytes != file->len) abort();
+        if (f.data_bytes && memcmp(f.data, file->data, f.data_bytes) != 0) abort();
+    }
+}
+
 static void s_plan(const scenario_t *sc) {
     wstats_t *ws = wstats_new();
     char *err = NULL;
@@ -72,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     scenario_t *sc = scenario_load_with(S_FILE, yaml, yaml_len, &files, &errs);
     s_check_errors(&errs, sc != NULL);
     scenario_errors_fini(&errs);
+    if (sc) s_check_kept(sc, yaml, yaml_len, &file);
     if (sc) s_plan(sc);
     scenario_destroy(&sc);
     free(yaml);

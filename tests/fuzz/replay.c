@@ -9,27 +9,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/file.h"
 #include "common/xmalloc.h"
 #include "tests/fuzz/fuzz.h"
 
 static int s_run_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "replay: cannot open %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    size_t cap = 4096, len = 0;
-    uint8_t *buf = xmalloc(cap);
-    size_t n;
-    while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += n;
-        if (len == cap) buf = xrealloc(buf, cap *= 2);
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
-        fprintf(stderr, "replay: cannot read %s\n", path);
-        free(buf);
+    size_t len = 0;
+    char *buf = file_read(path, (size_t)64 << 20, &len);
+    if (!buf) {
+        fprintf(stderr, "replay: cannot read %s: %s\n", path, strerror(errno));
         return -1;
     }
     /* An exact-size copy, so ASan sees reads past the input's end. */

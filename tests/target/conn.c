@@ -25,6 +25,37 @@
 /* Buffers that grew beyond this (huge bodies) are released once empty. */
 #define S_KEEP_BUF_BYTES ((size_t)64 * 1024)
 
+/* A byte queue: the bytes [off, b.len) of b are pending, the ones before were consumed.
+ * The consumed prefix is dropped (moved over) only once it is at least half of what b
+ * holds, so each byte is moved at most about once. */
+typedef struct {
+    strbuf_t b;
+    size_t off;
+} s_fifo_t;
+
+static size_t s_pending(const s_fifo_t *f) {
+    return f->b.len - f->off;
+}
+
+static const char *s_front(const s_fifo_t *f) {
+    return strbuf_str(&f->b) + f->off;
+}
+
+static void s_consume(s_fifo_t *f, size_t n) {
+    f->off += n;
+    if (f->off >= f->b.len) {
+        strbuf_reset(&f->b);
+        f->off = 0;
+    }
+}
+
+static void s_compact(s_fifo_t *f) {
+    if (f->off > 0 && f->off >= f->b.len / 2) {
+        strbuf_drop_front(&f->b, f->off);
+        f->off = 0;
+    }
+}
+
 /* A queued response: counted once sent_bytes reaches end_pos. */
 typedef struct {
     uint64_t end_pos;
@@ -35,8 +66,8 @@ struct conn {
     conn_env_t *env;
     int fd;
     uint32_t events; /* the epoll mask currently registered */
-    buf_t in;
-    buf_t out;
+    s_fifo_t in;
+    s_fifo_t out;
     uint64_t queued_bytes; /* everything ever appended to out */
     uint64_t sent_bytes;   /* everything ever accepted by send() */
     pending_t *pending;    /* FIFO [pending_head, pending_len) */
@@ -61,8 +92,8 @@ conn_t *conn_open(conn_env_t *env, int fd) {
     conn_t *c = xcalloc(1, sizeof *c);
     c->env = env;
     c->fd = fd;
-    buf_init(&c->in);
-    buf_init(&c->out);
+    strbuf_init(&c->in.b);
+    strbuf_init(&c->out.b);
     timer_node_init(&c->timer);
     c->events = EPOLLIN;
     struct epoll_event ev = {.events = c->events, .data.ptr = c};
@@ -89,8 +120,8 @@ static void s_close(conn_t *c) {
     env->live_count--;
     timers_remove(env->timers, &c->timer);
     close(c->fd); /* also removes it from the epoll set */
-    buf_fini(&c->in);
-    buf_fini(&c->out);
+    strbuf_fini(&c->in.b);
+    strbuf_fini(&c->out.b);
     free(c->pending);
     free(c);
 }
@@ -136,15 +167,16 @@ static void s_count_sent(conn_t *c) {
 
 /* Writes as much of out as the socket takes. Returns false (and marks c dead) on error. */
 static bool s_flush(conn_t *c) {
-    while (buf_pending(&c->out) > 0) {
-        ssize_t n = send(c->fd, c->out.data + c->out.off, buf_pending(&c->out), MSG_NOSIGNAL);
+    while (s_pending(&c->out) > 0) {
+        ssize_t n = send(c->fd, s_front(&c->out), s_pending(&c->out), MSG_NOSIGNAL);
         if (n > 0) {
-            buf_consume(&c->out, (size_t)n);
+            s_consume(&c->out, (size_t)n);
             c->sent_bytes += (uint64_t)n;
             s_count_sent(c);
         } else if (n < 0 && errno == EINTR) {
             continue;
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            s_compact(&c->out);
             return true;
         } else {
             /* EPIPE, ECONNRESET: the client is gone; per-request failures are not logged. */
@@ -152,7 +184,7 @@ static bool s_flush(conn_t *c) {
             return false;
         }
     }
-    buf_reset(&c->out, S_KEEP_BUF_BYTES);
+    strbuf_reset_capped(&c->out.b, S_KEEP_BUF_BYTES);
     return true;
 }
 
@@ -162,11 +194,11 @@ static void s_queue(conn_t *c, const http_response_t *resp, const http_request_t
                     uint32_t counter_id) {
     bool keep_alive = req && req->keep_alive;
     bool head_only = req && http_slice_eq(req->method, "HEAD");
-    size_t before = buf_pending(&c->out);
+    size_t before = s_pending(&c->out);
     uint64_t service_us = clock_now_us() - c->started_us;
-    http_format_response(&c->out, resp, keep_alive, head_only, service_us);
+    http_format_response(&c->out.b, resp, keep_alive, head_only, service_us);
     if (req) routes_served(c->env->routes, req, service_us);
-    c->queued_bytes += buf_pending(&c->out) - before;
+    c->queued_bytes += s_pending(&c->out) - before;
     if (counter_id != UINT32_MAX) s_pending_push(c, c->queued_bytes, counter_id);
     if (!keep_alive) c->closing = true;
 }
@@ -191,7 +223,7 @@ static void s_handle(conn_t *c, const http_request_t *req, bool resumed) {
     routes_result_t res;
     routes_handle(c->env->routes, req, resumed, &res);
     if (res.fault.kind != FAULT_NONE) {
-        buf_consume(&c->in, req->head_bytes + req->body_bytes);
+        s_consume(&c->in, req->head_bytes + req->body_bytes);
         c->fault = res.fault;
         c->waiting = true; /* stops request processing; a client hang-up closes the conn */
         return;
@@ -206,7 +238,7 @@ static void s_handle(conn_t *c, const http_request_t *req, bool resumed) {
         id = counters_intern(c->env->counters, req->method.ptr, req->method.len, req->path.ptr,
                              req->path.len);
     s_queue(c, &res.resp, req, id);
-    buf_consume(&c->in, req->head_bytes + req->body_bytes);
+    s_consume(&c->in, req->head_bytes + req->body_bytes);
     c->continue_sent = false;
     c->need_bytes = 0;
 }
@@ -215,9 +247,9 @@ static void s_handle(conn_t *c, const http_request_t *req, bool resumed) {
  * closing. Returns true if it stopped only because too much output is unsent. */
 static bool s_process(conn_t *c) {
     while (!c->waiting && !c->closing && !c->dead) {
-        if (buf_pending(&c->out) >= S_OUT_HIGH_WATER_BYTES) return true;
+        if (s_pending(&c->out) >= S_OUT_HIGH_WATER_BYTES) return true;
         http_request_t req;
-        switch (http_parse_request(c->in.data + c->in.off, buf_pending(&c->in), &req)) {
+        switch (http_parse_request(s_front(&c->in), s_pending(&c->in), &req)) {
         case HTTP_PARSE_COMPLETE:
             s_handle(c, &req, false);
             break;
@@ -228,7 +260,7 @@ static bool s_process(conn_t *c) {
             if (req.headers_done) {
                 c->need_bytes = req.head_bytes + req.body_bytes;
                 if (req.expect_continue && !c->continue_sent) {
-                    buf_append(&c->out, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+                    strbuf_append(&c->out.b, "HTTP/1.1 100 Continue\r\n\r\n", 25);
                     c->queued_bytes += 25;
                     c->continue_sent = true;
                 }
@@ -242,14 +274,15 @@ static bool s_process(conn_t *c) {
 /* Reads what the socket has, up to the read-ahead limit. Returns false if c must close now. */
 static bool s_read(conn_t *c) {
     size_t limit = c->need_bytes > S_READ_AHEAD_BYTES ? c->need_bytes : S_READ_AHEAD_BYTES;
-    while (!c->peer_eof && buf_pending(&c->in) < limit) {
+    while (!c->peer_eof && s_pending(&c->in) < limit) {
         size_t want = S_READ_CHUNK_BYTES;
-        if (c->need_bytes > buf_pending(&c->in) + want) want = c->need_bytes - buf_pending(&c->in);
-        char *dst = buf_reserve(&c->in, want);
-        size_t room = c->in.cap - c->in.len;
+        if (c->need_bytes > s_pending(&c->in) + want) want = c->need_bytes - s_pending(&c->in);
+        s_compact(&c->in);
+        char *dst = strbuf_reserve(&c->in.b, want);
+        size_t room = strbuf_room(&c->in.b);
         ssize_t n = recv(c->fd, dst, room, 0);
         if (n > 0) {
-            c->in.len += (size_t)n;
+            strbuf_commit(&c->in.b, (size_t)n);
             if ((size_t)n < room) break; /* drained for now */
         } else if (n == 0) {
             c->peer_eof = true;
@@ -269,8 +302,8 @@ static bool s_read(conn_t *c) {
 static void s_update_interest(conn_t *c) {
     uint32_t events = 0;
     size_t limit = c->need_bytes > S_READ_AHEAD_BYTES ? c->need_bytes : S_READ_AHEAD_BYTES;
-    if (!c->closing && !c->peer_eof && buf_pending(&c->in) < limit) events |= EPOLLIN;
-    if (buf_pending(&c->out) > 0) events |= EPOLLOUT;
+    if (!c->closing && !c->peer_eof && s_pending(&c->in) < limit) events |= EPOLLIN;
+    if (s_pending(&c->out) > 0) events |= EPOLLOUT;
     if (events == c->events) return;
     struct epoll_event ev = {.events = events, .data.ptr = c};
     if (epoll_ctl(c->env->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev) < 0) {
@@ -289,9 +322,9 @@ static void s_fault_step(conn_t *c) {
             s_close(c);
             return;
         }
-        if (buf_pending(&c->out) > 0 || timer_node_armed(&c->timer)) break;
+        if (s_pending(&c->out) > 0 || timer_node_armed(&c->timer)) break;
         uint32_t wake_ms = 0;
-        fault_step_t step = faults_next(&c->fault, &c->out, &wake_ms);
+        fault_step_t step = faults_next(&c->fault, &c->out.b, &wake_ms);
         if (step == FAULT_STEP_IDLE) break;
         if (step == FAULT_STEP_WAIT)
             timers_add(c->env->timers, &c->timer, clock_now_us() + (uint64_t)wake_ms * 1000u);
@@ -322,12 +355,12 @@ static void s_step(conn_t *c) {
             s_close(c);
             return;
         }
-    } while (more && buf_pending(&c->out) < S_OUT_HIGH_WATER_BYTES);
+    } while (more && s_pending(&c->out) < S_OUT_HIGH_WATER_BYTES);
     if (c->fault.kind != FAULT_NONE) { /* a request just started one */
         s_fault_step(c);
         return;
     }
-    if (buf_pending(&c->out) == 0 && (c->closing || c->peer_eof)) {
+    if (s_pending(&c->out) == 0 && (c->closing || c->peer_eof)) {
         s_finish(c);
         return;
     }
@@ -356,7 +389,7 @@ void conn_on_timer(timer_node_t *timer) {
     c->waiting = false;
     http_request_t req;
     /* The deferred request is still first in the buffer (only appended to since). */
-    if (http_parse_request(c->in.data + c->in.off, buf_pending(&c->in), &req) ==
+    if (http_parse_request(s_front(&c->in), s_pending(&c->in), &req) ==
         HTTP_PARSE_COMPLETE)
         s_handle(c, &req, true);
     s_step(c);

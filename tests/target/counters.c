@@ -138,35 +138,21 @@ static int s_cmp_ids(const void *a, const void *b, void *ctx) {
     return strcmp(entries[*(const uint32_t *)a].key, entries[*(const uint32_t *)b].key);
 }
 
-static void s_append_json_string(buf_t *out, const char *s, size_t n) {
-    buf_append(out, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\') {
-            char esc[2] = {'\\', (char)ch};
-            buf_append(out, esc, 2);
-        } else if (ch < 0x20 || ch >= 0x7f) {
-            buf_appendf(out, "\\u%04x", ch);
-        } else {
-            buf_append(out, &s[i], 1);
-        }
-    }
-    buf_append(out, "\"", 1);
-}
-
-void counters_format_json(const counters_t *c, buf_t *out) {
+void counters_format_json(const counters_t *c, strbuf_t *out) {
     uint32_t *ids = xmalloc((c->count ? c->count : 1) * sizeof *ids);
     uint32_t n = 0;
     for (uint32_t i = 0; i < c->count; i++)
         if (c->entries[i].count) ids[n++] = i;
     qsort_r(ids, n, sizeof *ids, s_cmp_ids, c->entries);
-    buf_appendf(out, "{\"total\": %llu, \"requests\": {", (unsigned long long)c->total);
+    strbuf_appendf(out, "{\"total\": %llu, \"requests\": {", (unsigned long long)c->total);
     for (uint32_t i = 0; i < n; i++) {
         const entry_t *e = &c->entries[ids[i]];
-        if (i) buf_append(out, ", ", 2);
-        s_append_json_string(out, e->key, e->key_len);
-        buf_appendf(out, ": %llu", (unsigned long long)e->count);
+        if (i) strbuf_append(out, ", ", 2);
+        strbuf_append_char(out, '"');
+        strbuf_append_json(out, e->key, e->key_len);
+        strbuf_append_char(out, '"');
+        strbuf_appendf(out, ": %llu", (unsigned long long)e->count);
     }
-    buf_append(out, "}}", 2);
+    strbuf_append(out, "}}", 2);
     free(ids);
 }

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tests/target/buf.h"
+#include "common/strbuf.h"
 
 typedef struct counters counters_t;
 
@@ -38,6 +38,6 @@ void counters_reset(counters_t *c);
 uint64_t counters_total(const counters_t *c);
 /* Appends {"total": N, "requests": {"GET /": n, ...}} to out: keys sorted bytewise, keys with
  * a zero count left out, no trailing newline. */
-void counters_format_json(const counters_t *c, buf_t *out);
+void counters_format_json(const counters_t *c, strbuf_t *out);
 
 #endif

@@ -82,20 +82,20 @@ bool faults_route(const http_request_t *req, fault_t *fault, http_response_t *re
 }
 
 /* 200 headers announcing body_bytes, closing the connection after. */
-static void s_headers(buf_t *out, uint64_t body_bytes) {
-    buf_appendf(out,
-                "HTTP/1.1 200 OK\r\nServer: barrage-target\r\n"
-                "Content-Type: application/octet-stream\r\nContent-Length: %llu\r\n"
-                "Connection: close\r\n\r\n",
-                (unsigned long long)body_bytes);
+static void s_headers(strbuf_t *out, uint64_t body_bytes) {
+    strbuf_appendf(out,
+                   "HTTP/1.1 200 OK\r\nServer: barrage-target\r\n"
+                   "Content-Type: application/octet-stream\r\nContent-Length: %llu\r\n"
+                   "Connection: close\r\n\r\n",
+                   (unsigned long long)body_bytes);
 }
 
-static void s_filler(buf_t *out, size_t n) {
-    memset(buf_reserve(out, n), 'x', n);
-    out->len += n;
+static void s_filler(strbuf_t *out, size_t n) {
+    memset(strbuf_reserve(out, n), 'x', n);
+    strbuf_commit(out, n);
 }
 
-static fault_step_t s_reset(fault_t *f, buf_t *out, uint32_t *wake_ms) {
+static fault_step_t s_reset(fault_t *f, strbuf_t *out, uint32_t *wake_ms) {
     switch (f->stage++) {
     case 0:
         s_headers(out, S_RESET_ANNOUNCED_BYTES);
@@ -109,7 +109,7 @@ static fault_step_t s_reset(fault_t *f, buf_t *out, uint32_t *wake_ms) {
     }
 }
 
-static fault_step_t s_huge(fault_t *f, buf_t *out) {
+static fault_step_t s_huge(fault_t *f, strbuf_t *out) {
     if (f->stage == 0) {
         f->stage = 1;
         s_headers(out, f->body_left);
@@ -122,7 +122,7 @@ static fault_step_t s_huge(fault_t *f, buf_t *out) {
 }
 
 /* Headers, then alternately a wait and one byte. */
-static fault_step_t s_drip(fault_t *f, buf_t *out, uint32_t *wake_ms) {
+static fault_step_t s_drip(fault_t *f, strbuf_t *out, uint32_t *wake_ms) {
     if (f->stage == 0) {
         f->stage = 1;
         s_headers(out, f->body_left);
@@ -140,7 +140,7 @@ static fault_step_t s_drip(fault_t *f, buf_t *out, uint32_t *wake_ms) {
     return FAULT_STEP_SEND;
 }
 
-fault_step_t faults_next(fault_t *f, buf_t *out, uint32_t *wake_ms) {
+fault_step_t faults_next(fault_t *f, strbuf_t *out, uint32_t *wake_ms) {
     *wake_ms = 0;
     switch (f->kind) {
     case FAULT_RESET:
@@ -149,7 +149,7 @@ fault_step_t faults_next(fault_t *f, buf_t *out, uint32_t *wake_ms) {
         return FAULT_STEP_IDLE;
     case FAULT_GARBAGE:
         if (f->stage++ > 0) return FAULT_STEP_CLOSE;
-        buf_append(out, s_garbage, sizeof s_garbage - 1);
+        strbuf_append(out, s_garbage, sizeof s_garbage - 1);
         return FAULT_STEP_SEND;
     case FAULT_HUGE:
         return s_huge(f, out);

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "tests/target/buf.h"
+#include "common/strbuf.h"
 #include "tests/target/http.h"
 
 typedef enum {
@@ -59,7 +59,7 @@ bool faults_route(const http_request_t *req, fault_t *fault, http_response_t *re
 
 /* Advances f: may append bytes to out. Call it first right after routing, then
  * each time out is empty again or the wait it asked for has passed. */
-fault_step_t faults_next(fault_t *f, buf_t *out, uint32_t *wake_ms);
+fault_step_t faults_next(fault_t *f, strbuf_t *out, uint32_t *wake_ms);
 
 /* Makes close(fd) send a TCP reset instead of a FIN (SO_LINGER with a zero timeout). */
 void faults_reset_socket(int fd);

@@ -269,18 +269,19 @@ const char *http_reason(int status) {
     return "Server Error";
 }
 
-void http_format_response(buf_t *out, const http_response_t *resp, bool keep_alive, bool head_only,
-                          uint64_t handling_us) {
+void http_format_response(strbuf_t *out, const http_response_t *resp, bool keep_alive,
+                          bool head_only, uint64_t handling_us) {
     bool no_body = resp->status == 204 || resp->status == 304;
-    buf_appendf(out, "HTTP/1.1 %d %s\r\nServer: barrage-target\r\n", resp->status,
-                http_reason(resp->status));
+    strbuf_appendf(out, "HTTP/1.1 %d %s\r\nServer: barrage-target\r\n", resp->status,
+                   http_reason(resp->status));
     if (resp->content_type && !no_body)
-        buf_appendf(out, "Content-Type: %s\r\n", resp->content_type);
-    if (!no_body) buf_appendf(out, "Content-Length: %zu\r\n", resp->body_bytes);
-    buf_appendf(out, "Server-Timing: app;dur=%llu.%03llu\r\n",
-                (unsigned long long)(handling_us / 1000), (unsigned long long)(handling_us % 1000));
-    if (resp->query_count >= 0) buf_appendf(out, "X-Query-Count: %d\r\n", resp->query_count);
-    if (resp->extra_headers) buf_append(out, resp->extra_headers, strlen(resp->extra_headers));
-    buf_appendf(out, "Connection: %s\r\n\r\n", keep_alive ? "keep-alive" : "close");
-    if (!head_only && !no_body) buf_append(out, resp->body, resp->body_bytes);
+        strbuf_appendf(out, "Content-Type: %s\r\n", resp->content_type);
+    if (!no_body) strbuf_appendf(out, "Content-Length: %zu\r\n", resp->body_bytes);
+    strbuf_appendf(out, "Server-Timing: app;dur=%llu.%03llu\r\n",
+                   (unsigned long long)(handling_us / 1000),
+                   (unsigned long long)(handling_us % 1000));
+    if (resp->query_count >= 0) strbuf_appendf(out, "X-Query-Count: %d\r\n", resp->query_count);
+    if (resp->extra_headers) strbuf_append(out, resp->extra_headers, strlen(resp->extra_headers));
+    strbuf_appendf(out, "Connection: %s\r\n\r\n", keep_alive ? "keep-alive" : "close");
+    if (!head_only && !no_body) strbuf_append(out, resp->body, resp->body_bytes);
 }

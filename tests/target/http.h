@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tests/target/buf.h"
+#include "common/strbuf.h"
 
 /* Request line plus headers plus the blank line; longer -> 431 (414 for the request line). */
 #define HTTP_MAX_HEAD_BYTES 16384
@@ -70,7 +70,7 @@ const char *http_reason(int status);
 /* Appends the full response to out: status line, Server, Content-Type, Content-Length,
  * Server-Timing (app;dur=<ms, 3 decimals> from handling_us), X-Query-Count, extra headers,
  * Connection, then the body unless head_only. 204 and 304 never carry a body or a length. */
-void http_format_response(buf_t *out, const http_response_t *resp, bool keep_alive, bool head_only,
+void http_format_response(strbuf_t *out, const http_response_t *resp, bool keep_alive, bool head_only,
                           uint64_t handling_us);
 
 #endif

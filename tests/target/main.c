@@ -8,7 +8,7 @@
 #include <sys/resource.h>
 
 #include "common/log.h"
-#include "tests/target/buf.h"
+#include "common/strbuf.h"
 #include "tests/target/counters.h"
 #include "tests/target/server.h"
 
@@ -148,13 +148,13 @@ int main(int argc, char **argv) {
     rc = server_run(server);
     server_destroy(&server);
 
-    buf_t out;
-    buf_init(&out);
+    strbuf_t out;
+    strbuf_init(&out);
     counters_format_json(counters, &out);
-    buf_append(&out, "\n", 1);
-    fwrite(out.data, 1, buf_pending(&out), stdout);
+    strbuf_append_char(&out, '\n');
+    fwrite(strbuf_str(&out), 1, out.len, stdout);
     fflush(stdout);
-    buf_fini(&out);
+    strbuf_fini(&out);
     log_info("stopped after %llu requests", (unsigned long long)counters_total(counters));
     counters_destroy(&counters);
     return rc == 0 ? 0 : 1;

@@ -17,7 +17,7 @@ struct routes {
     counters_t *counters; /* borrowed */
     tokens_t *tokens;
     dist_t *dist;           /* /mix, /dist, /__stall */
-    buf_t body;             /* generated bodies, reused */
+    strbuf_t body;          /* generated bodies, reused */
     char content_type[256]; /* /echo's Content-Type, NUL-terminated */
 };
 
@@ -30,7 +30,7 @@ routes_t *routes_new(counters_t *counters) {
     r->counters = counters;
     r->tokens = tokens_new();
     r->dist = dist_new();
-    buf_init(&r->body);
+    strbuf_init(&r->body);
     return r;
 }
 
@@ -38,7 +38,7 @@ void routes_destroy(routes_t **p) {
     if (!p || !*p) return;
     tokens_destroy(&(*p)->tokens);
     dist_destroy(&(*p)->dist);
-    buf_fini(&(*p)->body);
+    strbuf_fini(&(*p)->body);
     free(*p);
     *p = NULL;
 }
@@ -59,12 +59,12 @@ static void s_json(routes_result_t *out, int status, const char *literal) {
 /* A body built in r->body with printf. */
 static void __attribute__((format(printf, 4, 5)))
 s_jsonf(routes_t *r, routes_result_t *out, int status, const char *fmt, ...) {
-    buf_reset(&r->body, 1 << 20);
+    strbuf_reset_capped(&r->body, 1 << 20);
     va_list ap;
     va_start(ap, fmt);
-    buf_vappendf(&r->body, fmt, ap);
+    strbuf_vappendf(&r->body, fmt, ap);
     va_end(ap);
-    s_set(out, status, S_JSON, r->body.data, buf_pending(&r->body));
+    s_set(out, status, S_JSON, r->body.data, r->body.len);
 }
 
 static bool s_is(const http_request_t *req, const char *method) {
@@ -99,9 +99,9 @@ static bool s_uint_param(routes_t *r, const http_request_t *req, const char *nam
 }
 
 /* A valid JSON document of exactly n bytes. */
-static void s_fill_json(buf_t *b, size_t n) {
+static void s_fill_json(strbuf_t *b, size_t n) {
     static const char pad[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    char *p = buf_reserve(b, n);
+    char *p = strbuf_reserve(b, n);
     if (n >= 11) {
         memcpy(p, "{\"data\":\"", 9); // NOLINT(bugprone-not-null-terminated-result)
         for (size_t i = 9; i < n - 2; i++)
@@ -114,14 +114,14 @@ static void s_fill_json(buf_t *b, size_t n) {
     } else if (n == 1) {
         p[0] = '0';
     }
-    b->len += n;
+    strbuf_commit(b, n);
 }
 
 static void s_get_json(routes_t *r, const http_request_t *req, routes_result_t *out) {
     uint64_t bytes, queries;
     if (!s_uint_param(r, req, "bytes", 64, ROUTES_MAX_JSON_BYTES, &bytes, out)) return;
     if (!s_uint_param(r, req, "queries", 1, 1000000, &queries, out)) return;
-    buf_reset(&r->body, 1 << 20);
+    strbuf_reset_capped(&r->body, 1 << 20);
     s_fill_json(&r->body, (size_t)bytes);
     s_set(out, 200, S_JSON, r->body.data, (size_t)bytes);
     out->resp.query_count = (int)queries;
@@ -189,10 +189,10 @@ static void s_echo(routes_t *r, const http_request_t *req, routes_result_t *out)
 }
 
 static void s_stats(routes_t *r, routes_result_t *out) {
-    buf_reset(&r->body, 1 << 20);
+    strbuf_reset_capped(&r->body, 1 << 20);
     counters_format_json(r->counters, &r->body);
-    buf_append(&r->body, "\n", 1);
-    s_set(out, 200, S_JSON, r->body.data, buf_pending(&r->body));
+    strbuf_append_char(&r->body, '\n');
+    s_set(out, 200, S_JSON, r->body.data, r->body.len);
 }
 
 void routes_served(routes_t *r, const http_request_t *req, uint64_t service_us) {

@@ -597,10 +597,10 @@ Test(scenario, form_bodies_encode_names_and_literal_text) {
                             "{\"user name\": \"a b&c\", id: \"x {{ seq }}&\", n: 3}}]}]\n");
     const scenario_request_t *r = &s->classes[0].tasks[0].steps[0];
     cr_expect_str_eq(r->content_type, "application/x-www-form-urlencoded");
-    cr_expect_str_eq(r->body, "user+name=a+b%26c&id=x+{{ seq }}%26&n=3");
+    cr_expect_str_eq(r->body, "user%20name=a%20b%26c&id=x%20{{ seq }}%26&n=3");
     cr_expect_eq(r->body_bytes, strlen(r->body));
     char *out = s_render(r->tbody);
-    cr_expect_str_eq(out, "user+name=a+b%26c&id=x+1%26&n=3");
+    cr_expect_str_eq(out, "user%20name=a%20b%26c&id=x%201%26&n=3");
     free(out);
     scenario_destroy(&s);
 }
@@ -613,7 +613,7 @@ Test(scenario, query_values_are_form_encoded_templates) {
     cr_expect_str_eq(r->query[0].name, "q");
     cr_expect_str_eq(r->query[0].value, "a b&c");
     char *out = s_render(r->query[0].tvalue);
-    cr_expect_str_eq(out, "a+b%26c");
+    cr_expect_str_eq(out, "a%20b%26c");
     free(out);
     out = s_render(r->query[1].tvalue);
     cr_expect_str_eq(out, "7");
@@ -762,4 +762,67 @@ Test(scenario, template_errors_point_into_quoted_and_block_scalars) {
     cr_expect_str_eq(got, "t.yaml:4:28: error: unknown variable 'nope'\n"
                           "t.yaml:8:18: error: unknown variable 'nope2'\n");
     free(got);
+}
+
+/* One source of truth: the scenario keeps the bytes it parsed. */
+Test(scenario, keeps_the_exact_text_it_parsed) {
+    const char *text = "# a comment the model drops\n"
+                       "users: [{name: A, tasks: [{get: /}]}]   \n";
+    scenario_t *s = s_load_ok("k.yaml", text);
+    size_t len = 0;
+    const char *kept = scenario_text(s, &len);
+    cr_assert_eq(len, strlen(text));
+    cr_expect_neq(kept, text, "a copy, not the caller's buffer");
+    cr_expect_eq(memcmp(kept, text, len), 0);
+    cr_expect_eq(kept[len], '\0');
+    cr_expect_eq(scenario_n_files(s), 0);
+    scenario_file_t none = scenario_file(s, 0);
+    cr_expect_null(none.name, "past the end: an empty entry");
+    cr_expect_null(none.data);
+    scenario_destroy(&s);
+}
+
+Test(scenario, keeps_the_file_and_data_bytes_it_read) {
+    char yaml[4096], csv[4096];
+    snprintf(yaml, sizeof yaml, "%s/scenarios/examples/data_login.yaml", s_source_dir());
+    snprintf(csv, sizeof csv, "%s/scenarios/examples/users.csv", s_source_dir());
+    char *want_yaml = s_read(yaml), *want_csv = s_read(csv);
+    cr_assert(want_yaml && want_csv);
+    scenario_t *s = s_load_example("data_login.yaml");
+    size_t len = 0;
+    const char *kept = scenario_text(s, &len);
+    cr_expect_eq(len, strlen(want_yaml));
+    cr_expect_str_eq(kept, want_yaml);
+    cr_assert_eq(scenario_n_files(s), 1);
+    scenario_file_t f = scenario_file(s, 0);
+    cr_expect_str_eq(f.name, s->data->file, "named as written in the scenario");
+    cr_expect_eq(f.data_bytes, strlen(want_csv));
+    cr_expect_eq(memcmp(f.data, want_csv, f.data_bytes), 0);
+    scenario_destroy(&s);
+    free(want_yaml);
+    free(want_csv);
+}
+
+Test(scenario, keeps_the_data_bytes_a_reader_gave) {
+    const char *csv = "email,\"pass word\"\r\na@x.com,\"p,1\"\r\n";
+    scenario_errors_t errs = {0};
+    scenario_t *s = s_load_data(csv, &errs);
+    cr_assert_not_null(s);
+    cr_assert_eq(scenario_n_files(s), 1);
+    scenario_file_t f = scenario_file(s, 0);
+    cr_expect_str_eq(f.name, "u.csv");
+    cr_assert_eq(f.data_bytes, strlen(csv));
+    cr_expect_eq(memcmp(f.data, csv, f.data_bytes), 0, "the CRLFs and quotes as read");
+    scenario_destroy(&s);
+    scenario_errors_fini(&errs);
+}
+
+Test(scenario, sha256_is_of_the_text_it_parsed) {
+    scenario_t *s = s_load_ok("h.yaml", "users: [{name: A, tasks: [{get: /}]}]\n");
+    char *hex = scenario_sha256_hex(s);
+    cr_assert_not_null(hex);
+    /* printf 'users: [{name: A, tasks: [{get: /}]}]\n' | sha256sum */
+    cr_expect_str_eq(hex, "c3fd13c7bb13a47a7829e2481df184ab1277667fd9da6eeffe0e142fb7817624");
+    free(hex);
+    scenario_destroy(&s);
 }

@@ -33,13 +33,15 @@ static void s_on_signal(int sig) {
     s_signalled = 1;
 }
 
-static int s_setsockopt(void *sock, int option, const char *name, const void *value,
-                        size_t bytes, char **err) {
+/* zmq_setsockopt with the failure in *err, naming the option and the caller's line. */
+static int s_setsockopt_at(void *sock, int option, const char *name, const void *value,
+                           size_t bytes, int line, char **err) {
     if (zmq_setsockopt(sock, option, value, bytes) == 0) return 0;
-    *err = xasprintf("zmq_setsockopt(%s): %s (%s:%d)", name, zmq_strerror(errno), __FILE__,
-                     __LINE__);
+    *err = xasprintf("zmq_setsockopt(%s): %s (%s:%d)", name, zmq_strerror(errno), __FILE__, line);
     return -1;
 }
+#define s_setsockopt(sock, option, value, err)                                                  \
+    s_setsockopt_at((sock), (option), #option, &(value), sizeof(value), __LINE__, (err))
 
 static int s_bind(conductor_t *c, char **err) {
     c->zctx = zmq_ctx_new();
@@ -50,11 +52,9 @@ static int s_bind(conductor_t *c, char **err) {
         return -1;
     }
     int one = 1, linger_ms = 1000;
-    if (s_setsockopt(c->sock, ZMQ_ROUTER_MANDATORY, "ZMQ_ROUTER_MANDATORY", &one, sizeof one,
-                     err) != 0 ||
-        s_setsockopt(c->sock, ZMQ_ROUTER_HANDOVER, "ZMQ_ROUTER_HANDOVER", &one, sizeof one,
-                     err) != 0 ||
-        s_setsockopt(c->sock, ZMQ_LINGER, "ZMQ_LINGER", &linger_ms, sizeof linger_ms, err) != 0) {
+    if (s_setsockopt(c->sock, ZMQ_ROUTER_MANDATORY, one, err) != 0 ||
+        s_setsockopt(c->sock, ZMQ_ROUTER_HANDOVER, one, err) != 0 ||
+        s_setsockopt(c->sock, ZMQ_LINGER, linger_ms, err) != 0) {
         return -1;
     }
     /* The ZAP handler must be in place before the first handshake. */

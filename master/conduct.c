@@ -108,7 +108,8 @@ const conduct_out_t *conduct_output(const conduct_t *c, size_t i) {
 }
 
 void conduct_outputs_clear(conduct_t *c) {
-    for (size_t i = 0; i < c->n_out; i++) s_out_fini(&c->out[i]);
+    for (size_t i = 0; i < c->n_out; i++)
+        s_out_fini(&c->out[i]);
     c->n_out = 0;
 }
 
@@ -221,7 +222,8 @@ static void s_start_run(conduct_t *c, uint64_t now) {
     uint32_t *weights = xcalloc(sc->n_classes + 1, sizeof *weights);
     uint32_t *per_class = xcalloc(sc->n_classes ? sc->n_classes : 1, sizeof *per_class);
     uint32_t *table = xcalloc((size_t)n_workers * sc->n_classes + 1, sizeof *table);
-    for (size_t k = 0; k < sc->n_classes; k++) weights[k] = sc->classes[k].weight;
+    for (size_t k = 0; k < sc->n_classes; k++)
+        weights[k] = sc->classes[k].weight;
     split_classes(c->o->users, weights, sc->n_classes, per_class);
     split_workers(per_class, sc->n_classes, n_workers, table);
     c->run_start_wall_ms = s_wall_ms(c, now);
@@ -233,7 +235,8 @@ static void s_start_run(conduct_t *c, uint64_t now) {
         if (w->state != WORKER_READY) continue;
         uint32_t *row = &table[(size_t)pos * sc->n_classes];
         uint32_t users = 0;
-        for (size_t k = 0; k < sc->n_classes; k++) users += row[k];
+        for (size_t k = 0; k < sc->n_classes; k++)
+            users += row[k];
         double rate = c->o->users ? c->o->spawn_rate * users / c->o->users : 0;
         s_send_run(c, w, n_workers, pos, row, next_user_id, rate, c->o->duration_ms);
         next_user_id += w->assigned;
@@ -252,8 +255,8 @@ static void s_start_run(conduct_t *c, uint64_t now) {
     c->last_live_us = now;
     c->next_live_us = now + (uint64_t)c->o->live_ms * 1000u;
     s_event(c, CONDUCT_RUN_STARTED, CONDUCT_NO_WORKER, LOG_LEVEL_INFO,
-            "run %u started: %u users on %u workers for %.1f s", c->run_id, c->o->users,
-            n_workers, (double)c->o->duration_ms / 1000.0);
+            "run %u started: %u users on %u workers for %.1f s", c->run_id, c->o->users, n_workers,
+            (double)c->o->duration_ms / 1000.0);
 }
 
 static void s_stop_run(conduct_t *c, uint64_t now) {
@@ -340,7 +343,8 @@ static void s_rebalance_closed(conduct_t *c, worker_entry_t **ws, uint32_t n, ui
     }
     if (rebalance_plan(c->per_class, k, cur, n, out) == 0) {
         uint32_t total_moves = 0, moved = 0;
-        for (uint32_t j = 0; j < n; j++) total_moves += rebalance_moves(&cur[j * k], &out[j * k], k);
+        for (uint32_t j = 0; j < n; j++)
+            total_moves += rebalance_moves(&cur[j * k], &out[j * k], k);
         uint64_t left_ms = s_left_ms(c, now);
         for (uint32_t j = 0; j < n; j++) {
             uint32_t moves = rebalance_moves(&cur[j * k], &out[j * k], k);
@@ -584,7 +588,9 @@ static void s_check_lost(conduct_t *c, uint64_t now) {
 static void s_live(conduct_t *c, uint64_t now) {
     if (c->phase != PHASE_RUNNING || now < c->next_live_us) return;
     bool open = c->o->rate > 0;
-    ramp_t ramp = {.start = c->o->n_stages ? 0 : open ? c->o->rate : c->o->users,
+    ramp_t ramp = {.start = c->o->n_stages ? 0
+                            : open         ? c->o->rate
+                                           : c->o->users,
                    .stages = c->o->stages,
                    .n_stages = c->o->n_stages};
     double target = ramp_value_at(&ramp, now - c->run_start_us);
@@ -733,11 +739,8 @@ results_t *conduct_results(conduct_t *c) {
     return c->results;
 }
 
-bool conduct_interrupted(const conduct_t *c) {
-    return c->interrupted;
-}
-
-double conduct_run_seconds(const conduct_t *c, uint64_t now_us) {
+/* Seconds from the RUN to the STOP (to now_us while running; 0 before). */
+static double s_run_seconds(const conduct_t *c, uint64_t now_us) {
     if (!c->run_start_us) return 0;
     uint64_t end = c->run_stop_us ? c->run_stop_us : now_us;
     return end > c->run_start_us ? (double)(end - c->run_start_us) / 1e6 : 0;
@@ -761,7 +764,7 @@ void conduct_fill_report(conduct_t *c, report_t *r, uint64_t now_us) {
                               .lost_at_ms = w->lost_at_ms};
         report_add_worker(r, &rw);
     }
-    r->run_seconds = conduct_run_seconds(c, now_us);
+    r->run_seconds = s_run_seconds(c, now_us);
     r->interrupted = c->interrupted;
     r->started_ms = c->run_start_wall_ms;
     r->ended_ms = c->run_stop_wall_ms;

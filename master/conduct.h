@@ -36,16 +36,16 @@
  * struct describes a conductor. Everything pointed to must outlive the core. */
 typedef struct {
     const scenario_t *scenario;
-    const char *scenario_name;  /* file name, for the workers' diagnostics */
-    const char *scenario_text;  /* the YAML source sent to the workers */
+    const char *scenario_name; /* file name, for the workers' diagnostics */
+    const char *scenario_text; /* the YAML source sent to the workers */
     size_t scenario_bytes;
-    const proto_file_t *files;  /* data files the scenario names, shipped in RUN */
+    const proto_file_t *files; /* data files the scenario names, shipped in RUN */
     uint32_t n_files;
-    const char *bind;           /* shell: e.g. "tcp://127.0.0.1:0" (port 0 = any free port) */
-    const char *host;           /* -H override, or NULL */
+    const char *bind; /* shell: e.g. "tcp://127.0.0.1:0" (port 0 = any free port) */
+    const char *host; /* -H override, or NULL */
     uint32_t expect_workers;
     uint32_t users;
-    double spawn_rate;          /* users/s over the whole run; 0 = all at once */
+    double spawn_rate; /* users/s over the whole run; 0 = all at once */
     uint64_t duration_ms;
     double rate;                /* open model: peak iterations/s over all workers (the rate
                                    without stages); 0 = closed model */
@@ -70,33 +70,33 @@ enum { CONDUCT_OK = 0, CONDUCT_NO_WORKERS = -1, CONDUCT_FAILED = -2 };
 #define CONDUCT_NO_WORKER UINT32_MAX
 
 typedef enum {
-    CONDUCT_SEND,            /* send msg to routing_id */
-    CONDUCT_WORKER_JOINED,   /* a new worker (or one coming back anew) */
-    CONDUCT_WORKER_LOST,     /* silent too long, or said hello again mid-run */
-    CONDUCT_WORKER_REFUSED,  /* it refused the run (REJECT) */
-    CONDUCT_VERSION_REFUSED, /* a peer of another protocol version (worker: none) */
-    CONDUCT_FINAL_MISSING,   /* no FINAL within the bounded wait: marked lost */
-    CONDUCT_LOST_STOPPED,    /* a worker counted lost still runs the run: told to stop */
-    CONDUCT_REPORT_IGNORED,  /* a report of another run, or from a worker not in the run */
+    CONDUCT_SEND,             /* send msg to routing_id */
+    CONDUCT_WORKER_JOINED,    /* a new worker (or one coming back anew) */
+    CONDUCT_WORKER_LOST,      /* silent too long, or said hello again mid-run */
+    CONDUCT_WORKER_REFUSED,   /* it refused the run (REJECT) */
+    CONDUCT_VERSION_REFUSED,  /* a peer of another protocol version (worker: none) */
+    CONDUCT_FINAL_MISSING,    /* no FINAL within the bounded wait: marked lost */
+    CONDUCT_LOST_STOPPED,     /* a worker counted lost still runs the run: told to stop */
+    CONDUCT_REPORT_IGNORED,   /* a report of another run, or from a worker not in the run */
     CONDUCT_REPORT_DUPLICATE, /* a report whose seq was already merged: not merged again */
-    CONDUCT_REPORT_GAP,      /* reports missing before this one (logged once per worker) */
-    CONDUCT_REPORTS_MISSED,  /* at the end: a worker's count of reports that never came */
-    CONDUCT_UNEXPECTED,      /* a message type the master does not take: dropped */
-    CONDUCT_UNKNOWN_PEER,    /* a message from a peer that never said hello: dropped */
+    CONDUCT_REPORT_GAP,       /* reports missing before this one (logged once per worker) */
+    CONDUCT_REPORTS_MISSED,   /* at the end: a worker's count of reports that never came */
+    CONDUCT_UNEXPECTED,       /* a message type the master does not take: dropped */
+    CONDUCT_UNKNOWN_PEER,     /* a message from a peer that never said hello: dropped */
     CONDUCT_RUN_STARTED,
     CONDUCT_REBALANCED,
-    CONDUCT_INTERRUPTED,     /* a signal: the run stops early */
-    CONDUCT_RUN_STOPPED,     /* STOP sent to every running worker */
-    CONDUCT_NO_WORKERS_EV,   /* too few workers joined in time: done */
-    CONDUCT_RUN_DONE,        /* every FINAL in, or the wait ended: done */
-    CONDUCT_LIVE,            /* a live-view tick is due: live holds the figures */
+    CONDUCT_INTERRUPTED,   /* a signal: the run stops early */
+    CONDUCT_RUN_STOPPED,   /* STOP sent to every running worker */
+    CONDUCT_NO_WORKERS_EV, /* too few workers joined in time: done */
+    CONDUCT_RUN_DONE,      /* every FINAL in, or the wait ended: done */
+    CONDUCT_LIVE,          /* a live-view tick is due: live holds the figures */
 } conduct_kind_t;
 
 /* One output. Everything in it is owned by the queue (until
  * conduct_outputs_clear) except what RUN borrows from the options. */
 typedef struct {
     conduct_kind_t kind;
-    uint32_t worker;     /* registry index of the worker concerned, or CONDUCT_NO_WORKER */
+    uint32_t worker; /* registry index of the worker concerned, or CONDUCT_NO_WORKER */
     /* CONDUCT_SEND */
     char *routing_id;
     size_t routing_id_bytes;
@@ -153,14 +153,11 @@ void conduct_outputs_clear(conduct_t *c);
 uint32_t conduct_run_id(const conduct_t *c);
 const registry_t *conduct_registry(const conduct_t *c);
 results_t *conduct_results(conduct_t *c);
-/* True if the run was cut short by a signal. */
-bool conduct_interrupted(const conduct_t *c);
-/* Seconds from the RUN to the STOP (to now_us while running; 0 before). */
-double conduct_run_seconds(const conduct_t *c, uint64_t now_us);
 
 /* Moves the merged results and the timeline into r (replacing r's empty
- * ones) and adds the workers, run time and start/end; the core keeps empty
- * results afterwards. Call once, after conduct_finish. */
+ * ones) and adds the workers, the run time (RUN to STOP; to now_us if it
+ * never stopped), start/end and whether a signal cut the run short; the core
+ * keeps empty results afterwards. Call once, after conduct_finish. */
 void conduct_fill_report(conduct_t *c, report_t *r, uint64_t now_us);
 
 #endif

@@ -40,15 +40,14 @@ static int s_setsockopt_at(void *sock, int option, const char *name, const void 
     *err = xasprintf("zmq_setsockopt(%s): %s (%s:%d)", name, zmq_strerror(errno), __FILE__, line);
     return -1;
 }
-#define s_setsockopt(sock, option, value, err)                                                  \
+#define s_setsockopt(sock, option, value, err)                                                     \
     s_setsockopt_at((sock), (option), #option, &(value), sizeof(value), __LINE__, (err))
 
 static int s_bind(conductor_t *c, char **err) {
     c->zctx = zmq_ctx_new();
     c->sock = c->zctx ? zmq_socket(c->zctx, ZMQ_ROUTER) : NULL;
     if (!c->sock) {
-        *err = xasprintf("zmq_socket(ROUTER): %s (%s:%d)", zmq_strerror(errno), __FILE__,
-                         __LINE__);
+        *err = xasprintf("zmq_socket(ROUTER): %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
         return -1;
     }
     int one = 1, linger_ms = 1000;
@@ -251,7 +250,8 @@ int conductor_run(conductor_t *c) {
     s_install_signals(&old_int, &old_term);
     c->core = conduct_new(c->o, clock_now_us(), clock_wall_ms());
     log_info("master on %s: waiting for %u workers", c->endpoint, c->o->expect_workers);
-    while (!conduct_done(c->core)) s_round(c);
+    while (!conduct_done(c->core))
+        s_round(c);
     conduct_finish(c->core, clock_now_us());
     s_flush(c);
     s_restore_signals(&old_int, &old_term);

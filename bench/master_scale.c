@@ -176,7 +176,6 @@ static int s_encode_report(sim_t *s, sim_worker_t *w, bool final, char **out, si
     proto_msg_t m = {.type = final ? PROTO_FINAL : PROTO_STATS};
     m.u.stats = (proto_stats_t){.run_id = w->run_id,
                                 .seq = w->seq++,
-                                .wall_ms = clock_wall_ms(),
                                 .users = w->users,
                                 .n_stats = s->o->names,
                                 .stats = s->rows,

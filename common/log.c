@@ -21,10 +21,6 @@ void log_init(const char *ident, log_level_t level) {
     s_log.level = level;
 }
 
-void log_set_level(log_level_t level) {
-    s_log.level = level;
-}
-
 log_level_t log_get_level(void) {
     return s_log.level;
 }

@@ -9,7 +9,6 @@ typedef enum { LOG_LEVEL_ERROR = 0, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DE
 
 /* Sets the ident (copied, at most 31 chars) and the most verbose level printed. */
 void log_init(const char *ident, log_level_t level);
-void log_set_level(log_level_t level);
 log_level_t log_get_level(void);
 
 void log_write(log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

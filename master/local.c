@@ -39,12 +39,16 @@ int local_spawn(local_workers_t *lw, size_t n, const char *worker_path, const ch
     for (size_t i = 0; i < n; i++) {
         pid_t pid = fork();
         if (pid < 0) {
-            log_error("fork: %s", strerror(errno));
+            log_error("fork: %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
             return -1;
         }
         if (pid == 0) {
             /* Die with the master, even if it is killed with -9. */
-            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
+                fprintf(stderr, "barrage: error: prctl(PR_SET_PDEATHSIG): %s (%s:%d)\n",
+                        strerror(errno), __FILE__, __LINE__);
+                _exit(127);
+            }
             if (getppid() != parent) _exit(3);
             char id[64];
             snprintf(id, sizeof id, "local-%ld-%zu", (long)parent, i);
@@ -70,20 +74,32 @@ static size_t s_wait_all(local_workers_t *lw, uint64_t deadline_ms, size_t *bad)
         if (r == lw->pids[i]) {
             if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) (*bad)++;
             lw->pids[i] = 0;
+        } else if (r < 0) {
+            /* Not our child (any more): nothing left to wait for. */
+            log_error("waitpid(%ld): %s (%s:%d)", (long)lw->pids[i], strerror(errno), __FILE__,
+                      __LINE__);
+            (*bad)++;
+            lw->pids[i] = 0;
         } else {
             alive++;
         }
     }
     if (alive && clock_now_ms() < deadline_ms) {
         struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
+        /* An early wake (EINTR) only means an earlier look. */
+        if (nanosleep(&ts, NULL) != 0 && errno != EINTR) {
+            log_error("nanosleep: %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
+        }
     }
     return alive;
 }
 
 static void s_signal_all(local_workers_t *lw, int sig) {
     for (size_t i = 0; i < lw->n; i++) {
-        if (lw->pids[i] > 0) kill(lw->pids[i], sig);
+        if (lw->pids[i] > 0 && kill(lw->pids[i], sig) != 0) {
+            log_error("kill(%ld, %d): %s (%s:%d)", (long)lw->pids[i], sig, strerror(errno),
+                      __FILE__, __LINE__);
+        }
     }
 }
 
@@ -101,7 +117,10 @@ size_t local_reap(local_workers_t *lw, unsigned timeout_ms) {
         s_signal_all(lw, SIGKILL);
         bad += left;
         for (size_t i = 0; i < lw->n; i++) {
-            if (lw->pids[i] > 0) waitpid(lw->pids[i], NULL, 0);
+            if (lw->pids[i] > 0 && waitpid(lw->pids[i], NULL, 0) < 0) {
+                log_error("waitpid(%ld): %s (%s:%d)", (long)lw->pids[i], strerror(errno),
+                          __FILE__, __LINE__);
+            }
         }
     }
     free(lw->pids);

@@ -235,9 +235,17 @@ static int s_conduct(const cli_opts_t *o, bool local) {
     if (local) {
         char *path = local_worker_path();
         const char *flag = o->verbosity < 0 ? "error" : o->verbosity > 0 ? "debug" : "warn";
-        local_spawn(&lw, co.expect_workers, path, conductor_endpoint(c), flag,
-                    sec.on ? o->key_path : NULL);
+        int spawned = local_spawn(&lw, co.expect_workers, path, conductor_endpoint(c), flag,
+                                  sec.on ? o->key_path : NULL);
         free(path);
+        if (spawned != 0) {
+            fprintf(stderr, "barrage: error: cannot start %u local workers (%zu started)\n",
+                    co.expect_workers, lw.n);
+            conductor_destroy(&c);
+            local_reap(&lw, 0);
+            rc = BARRAGE_EXIT_RUNTIME;
+            goto out;
+        }
     }
     rc = s_finish(c, conductor_run(c), o, sc, &co, &checks);
     conductor_destroy(&c);

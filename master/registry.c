@@ -12,10 +12,12 @@ void registry_init(registry_t *reg) {
 
 void registry_fini(registry_t *reg) {
     for (size_t i = 0; i < reg->n; i++) {
-        free(reg->items[i].routing_id);
-        free(reg->items[i].worker_id);
-        free(reg->items[i].hostname);
-        free(reg->items[i].class_users);
+        worker_entry_t *w = reg->items[i];
+        free(w->routing_id);
+        free(w->worker_id);
+        free(w->hostname);
+        free(w->class_users);
+        free(w);
     }
     free(reg->items);
     *reg = (registry_t){0};
@@ -23,7 +25,7 @@ void registry_fini(registry_t *reg) {
 
 worker_entry_t *registry_find(registry_t *reg, const void *routing_id, size_t bytes) {
     for (size_t i = 0; i < reg->n; i++) {
-        worker_entry_t *w = &reg->items[i];
+        worker_entry_t *w = reg->items[i];
         if (w->routing_id_bytes == bytes && memcmp(w->routing_id, routing_id, bytes) == 0) return w;
     }
     return NULL;
@@ -35,7 +37,9 @@ worker_entry_t *registry_add(registry_t *reg, const void *routing_id, size_t byt
         reg->cap = reg->cap ? reg->cap * 2 : 16;
         reg->items = xrealloc(reg->items, reg->cap * sizeof *reg->items);
     }
-    worker_entry_t *w = &reg->items[reg->n];
+    /* One allocation per entry: growing the table moves the pointers only. */
+    worker_entry_t *w = xmalloc(sizeof *w);
+    reg->items[reg->n] = w;
     *w = (worker_entry_t){.routing_id = xmalloc(bytes),
                           .routing_id_bytes = bytes,
                           .worker_id = xstrdup(worker_id),
@@ -63,7 +67,7 @@ void registry_detach(worker_entry_t *w) {
 
 size_t registry_count(const registry_t *reg, worker_state_t s) {
     size_t n = 0;
-    for (size_t i = 0; i < reg->n; i++) n += reg->items[i].state == s;
+    for (size_t i = 0; i < reg->n; i++) n += reg->items[i]->state == s;
     return n;
 }
 

@@ -1,9 +1,12 @@
 /* registry: the workers a master knows — routing id, identity, state,
- * liveness and assigned users. Entries are never removed during a run, so
- * pointers and indexes stay valid and lost workers stay reportable. */
+ * liveness, assigned users and report sequence. Entries are allocated one by
+ * one and never removed or moved while the registry lives, so a pointer to an
+ * entry (and its index) stays valid across any number of registry_add calls,
+ * and lost workers stay reportable. */
 #ifndef BARRAGE_MASTER_REGISTRY_H
 #define BARRAGE_MASTER_REGISTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,18 +25,22 @@ typedef struct {
     char *worker_id;
     char *hostname;
     uint32_t pid, cpus;
-    uint32_t index; /* order of joining, from 0 */
+    uint32_t index; /* order of joining, from 0: items[index] is this entry */
     worker_state_t state;
     uint64_t last_seen_us;
     uint64_t lost_at_ms; /* wall clock, when state became WORKER_LOST */
     uint32_t users;      /* last reported active users */
     uint32_t assigned;   /* users given in the run (its latest share) */
-    uint64_t reports;    /* STATS and FINAL received in the run */
+    uint64_t reports;    /* STATS and FINAL received and merged in the run */
+    uint32_t next_seq;   /* the report sequence number expected next (STATS seq) */
+    uint64_t reports_missed; /* reports that never arrived: gaps in the sequence */
+    uint64_t reports_duplicate; /* reports received again (seq already seen): not merged */
+    bool gap_logged;     /* a gap in its sequence was already logged */
     uint32_t *class_users; /* its latest share per user class (owned; NULL before a run) */
 } worker_entry_t;
 
 typedef struct {
-    worker_entry_t *items;
+    worker_entry_t **items; /* items[i] is the entry of index i, allocated on its own */
     size_t n, cap;
 } registry_t;
 
@@ -42,7 +49,8 @@ void registry_fini(registry_t *reg);
 
 /* Entry with this routing id, or NULL. */
 worker_entry_t *registry_find(registry_t *reg, const void *routing_id, size_t bytes);
-/* Adds a worker (strings copied) and returns its entry, state WORKER_READY. */
+/* Adds a worker (strings copied) and returns its entry, state WORKER_READY.
+ * The entry's address never changes until registry_fini. */
 worker_entry_t *registry_add(registry_t *reg, const void *routing_id, size_t bytes,
                              const char *worker_id, const char *hostname);
 /* Copies a worker's share per class (n entries) into w->class_users and

@@ -35,8 +35,13 @@ struct zap {
 static void s_close(void **sock) {
     if (!*sock) return;
     int linger_ms = 0;
-    zmq_setsockopt(*sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
-    zmq_close(*sock);
+    if (zmq_setsockopt(*sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms) != 0) {
+        log_error("zap: zmq_setsockopt(ZMQ_LINGER): %s (%s:%d)", zmq_strerror(errno), __FILE__,
+                  __LINE__);
+    }
+    if (zmq_close(*sock) != 0) {
+        log_error("zap: zmq_close: %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
+    }
     *sock = NULL;
 }
 
@@ -105,10 +110,14 @@ static void s_handle(zap_t *z) {
         zmq_msg_init(m);
         ok = zmq_msg_recv(m, z->rep, 0) >= 0;
         n++;
-        if (ok) zmq_getsockopt(z->rep, ZMQ_RCVMORE, &more, &more_size);
+        if (ok && zmq_getsockopt(z->rep, ZMQ_RCVMORE, &more, &more_size) != 0) {
+            log_error("zap: zmq_getsockopt(ZMQ_RCVMORE): %s (%s:%d)", zmq_strerror(errno),
+                      __FILE__, __LINE__);
+            more = 0; /* answer what came; the request is then malformed */
+        }
     }
     if (!ok) {
-        log_error("zap: receive: %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
+        log_error("zap: zmq_msg_recv: %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
     } else if (n == ZAP_REQUEST_FRAMES) {
         s_decide(z, f);
     } else {
@@ -171,9 +180,17 @@ zap_t *zap_new(void *zctx, const keys_list_t *allowed, char **err) {
     /* Signals belong to the main thread, whose zmq_poll they must interrupt. */
     sigset_t all, old;
     sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&z->thread, NULL, s_thread, z);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = pthread_sigmask(SIG_SETMASK, &all, &old);
+    if (rc != 0) {
+        *err = xasprintf("pthread_sigmask: %s (%s:%d)", strerror(rc), __FILE__, __LINE__);
+        zap_destroy(&z);
+        return NULL;
+    }
+    rc = pthread_create(&z->thread, NULL, s_thread, z);
+    int mask_rc = pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (mask_rc != 0) {
+        log_error("pthread_sigmask: %s (%s:%d)", strerror(mask_rc), __FILE__, __LINE__);
+    }
     if (rc != 0) {
         *err = xasprintf("cannot start the ZAP handler thread: %s", strerror(rc));
         zap_destroy(&z);
@@ -191,7 +208,10 @@ void zap_destroy(zap_t **zp) {
             log_error("zap: cannot stop the handler: %s (%s:%d)", zmq_strerror(errno), __FILE__,
                       __LINE__);
         }
-        pthread_join(z->thread, NULL);
+        int rc = pthread_join(z->thread, NULL);
+        if (rc != 0) {
+            log_error("zap: pthread_join: %s (%s:%d)", strerror(rc), __FILE__, __LINE__);
+        }
     }
     s_close(&z->rep);
     s_close(&z->stop_thread);
@@ -205,10 +225,18 @@ void zap_destroy(zap_t **zp) {
 int zap_curve_server(void *sock, const char *secret_z85, char **err) {
     int one = 1;
     const char *domain = "barrage";
-    if (zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof one) != 0 ||
-        zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, secret_z85, KEYS_Z85_LEN + 1) != 0 ||
-        zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, domain, strlen(domain)) != 0) {
-        *err = xasprintf("cannot make the master a CURVE server: %s", zmq_strerror(errno));
+    const char *failed = NULL;
+    int line = 0;
+    if (zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof one) != 0) {
+        failed = "ZMQ_CURVE_SERVER", line = __LINE__;
+    } else if (zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, secret_z85, KEYS_Z85_LEN + 1) != 0) {
+        failed = "ZMQ_CURVE_SECRETKEY", line = __LINE__;
+    } else if (zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, domain, strlen(domain)) != 0) {
+        failed = "ZMQ_ZAP_DOMAIN", line = __LINE__;
+    }
+    if (failed) {
+        *err = xasprintf("cannot make the master a CURVE server: zmq_setsockopt(%s): %s (%s:%d)",
+                         failed, zmq_strerror(errno), __FILE__, line);
         return -1;
     }
     /* Without a handler libzmq would let every key in; with this (draft)

@@ -12,7 +12,7 @@
  *              ri report_interval_ms, hb heartbeat_interval_ms,
  *              f files [{n name, d data (bin)}], sg stages [[duration_us, target (float)]]
  *              (sg only when there are stages)
- *   stats/final r run_id, s seq, w wall_ms, u users, dr dropped,
+ *   stats/final r run_id, s seq, u users, dr dropped,
  *              st [{m method, n name, q requests, f failures, b bytes, h hist}],
  *              e [{m method, n name, r reason, c count}]
  *   heartbeat  r run_id, u users
@@ -110,10 +110,9 @@ static void s_enc_histogram(msgpack_packer *pk, const histogram_t *h) {
 }
 
 static void s_enc_stats(msgpack_packer *pk, proto_type_t type, const proto_stats_t *b) {
-    s_head(pk, type, 7);
+    s_head(pk, type, 6);
     s_put_u64(pk, "r", b->run_id);
     s_put_u64(pk, "s", b->seq);
-    s_put_u64(pk, "w", b->wall_ms);
     s_put_u64(pk, "u", b->users);
     s_put_u64(pk, "dr", b->dropped);
     s_key(pk, "st");
@@ -528,7 +527,6 @@ static int s_dec_stats(const msgpack_object *o, proto_stats_t *b) {
     const msgpack_object_array *rows = NULL, *errs = NULL;
     int rc = s_get_u32(o, "r", &b->run_id);
     if (!rc) rc = s_get_u32(o, "s", &b->seq);
-    if (!rc) rc = s_get_u64(o, "w", &b->wall_ms);
     if (!rc) rc = s_get_u32(o, "u", &b->users);
     if (!rc) rc = s_get_u64(o, "dr", &b->dropped);
     if (!rc) rc = s_get_array(o, "st", &rows);

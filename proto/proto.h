@@ -16,7 +16,9 @@
 #include "common/histogram.h"
 #include "common/ramp.h"
 
-#define PROTO_VERSION 1u
+/* 2: STATS and FINAL lost wall_ms ("w"), which no master read; seq ("s") is now
+ * checked by the master (gaps counted, duplicates not merged). */
+#define PROTO_VERSION 2u
 /* Limits a decoder enforces against hostile peers (proto_encode refuses to
  * produce a message beyond them). A decoded stats row owns a ~190 KB histogram,
  * hence the row cap. */
@@ -134,8 +136,9 @@ typedef struct {
 /* Body of PROTO_STATS and PROTO_FINAL. */
 typedef struct {
     uint32_t run_id;
-    uint32_t seq;          /* per-run report sequence number, from 0 */
-    uint64_t wall_ms;      /* worker wall clock when the interval closed */
+    uint32_t seq;          /* per-run report sequence number, from 0, one more each report
+                              (FINAL included): the master counts a gap as reports lost
+                              and does not merge a number it has already merged */
     uint32_t users;        /* active virtual users at that moment */
     uint64_t dropped;      /* open model: iterations not started (cap reached) */
     uint32_t n_stats;

@@ -75,7 +75,6 @@ static void s_report(engine_t *e, proto_type_t type) {
     proto_stats_t *st = &msg.u.stats;
     st->run_id = e->run_id;
     st->seq = e->seq++;
-    st->wall_ms = clock_wall_ms();
     st->users = e->state == ENGINE_RUNNING ? engine_users(e) : 0;
     st->dropped = e->arrival ? arrival_take_dropped(e->arrival) : 0;
     wstats_snapshot(e->stats, st);

@@ -161,7 +161,6 @@ static void s_fill_stats(proto_msg_t *m, proto_type_t type) {
     proto_stats_t *b = &m->u.stats;
     b->run_id = 7;
     b->seq = 42;
-    b->wall_ms = 1700000000123ull;
     b->users = 250;
     b->dropped = 5000000000ull;
     b->n_stats = 3;
@@ -303,7 +302,6 @@ static void s_assert_hist_eq(const histogram_t *want, const histogram_t *got) {
 static void s_assert_stats_eq(const proto_stats_t *want, const proto_stats_t *got) {
     cr_assert_eq(got->run_id, want->run_id);
     cr_assert_eq(got->seq, want->seq);
-    cr_assert_eq(got->wall_ms, want->wall_ms);
     cr_assert_eq(got->users, want->users);
     cr_assert_eq(got->dropped, want->dropped);
     cr_assert_eq(got->n_stats, want->n_stats);
@@ -800,7 +798,7 @@ Test(proto, random_structured_messages_never_crash) {
     for (int i = 0; i < 20000; i++) {
         wbuf_t w = {0};
         uint32_t extra = (uint32_t)(s_rand(&state) % 16);
-        w_msg(&w, (i % 50) ? PROTO_VERSION : 2, 1 + s_rand(&state) % (PROTO_TYPE_MAX - 1), extra);
+        w_msg(&w, (i % 50) ? PROTO_VERSION : PROTO_VERSION + 1, 1 + s_rand(&state) % (PROTO_TYPE_MAX - 1), extra);
         for (uint32_t k = 0; k < extra; k++) {
             w_str(&w, s_keys[2 + s_rand(&state) % (sizeof s_keys / sizeof s_keys[0] - 2)]);
             s_random_value(&w, &state, 0);
@@ -815,7 +813,7 @@ Test(proto, random_structured_messages_never_crash) {
 
 Test(proto, version_mismatch_names_the_peer_version) {
     wbuf_t w = {0};
-    w_msg(&w, 2, PROTO_HELLO, 4);
+    w_msg(&w, PROTO_VERSION + 1, PROTO_HELLO, 4);
     w_str(&w, "w");
     w_str(&w, "id");
     w_str(&w, "h");
@@ -824,7 +822,7 @@ Test(proto, version_mismatch_names_the_peer_version) {
     w_kv(&w, "c", 2);
     proto_msg_t out;
     cr_assert_eq(w_decode(&w, &out), PROTO_ERR_VERSION);
-    cr_assert_eq(out.version, 2);
+    cr_assert_eq(out.version, PROTO_VERSION + 1);
     cr_assert_eq(out.type, PROTO_HELLO);
     cr_assert_null(out.u.hello.worker_id, "nothing owned");
     cr_assert_null(out.u.hello.hostname);
@@ -841,6 +839,53 @@ Test(proto, version_mismatch_names_the_peer_version) {
     w_kv(&w, "v", 7);
     cr_assert_eq(w_decode(&w, &out), PROTO_ERR_VERSION);
     cr_assert_eq(out.version, 7);
+    s_no_leaks();
+}
+
+/* Version 1 sent wall_ms ("w") in STATS, which no master read: version 2
+ * dropped it, so a version-1 report is refused as another version, and a
+ * "w" key in a version-2 report is an unknown key, ignored. */
+Test(proto, stats_without_wall_ms_is_version_2) {
+    cr_assert_eq(PROTO_VERSION, 2);
+    wbuf_t w = {0};
+    w_msg(&w, 1, PROTO_STATS, 7);
+    w_kv(&w, "r", 1);
+    w_kv(&w, "s", 0);
+    w_kv(&w, "w", 1700000000123ull);
+    w_kv(&w, "u", 0);
+    w_kv(&w, "dr", 0);
+    w_str(&w, "st");
+    w_array(&w, 0);
+    w_str(&w, "e");
+    w_array(&w, 0);
+    proto_msg_t out;
+    cr_assert_eq(w_decode(&w, &out), PROTO_ERR_VERSION);
+    cr_assert_eq(out.version, 1);
+
+    w_msg(&w, PROTO_VERSION, PROTO_STATS, 7);
+    w_kv(&w, "r", 1);
+    w_kv(&w, "s", 9);
+    w_kv(&w, "w", 1700000000123ull);
+    w_kv(&w, "u", 0);
+    w_kv(&w, "dr", 0);
+    w_str(&w, "st");
+    w_array(&w, 0);
+    w_str(&w, "e");
+    w_array(&w, 0);
+    cr_assert_eq(w_decode(&w, &out), PROTO_OK);
+    cr_assert_eq(out.u.stats.seq, 9);
+    proto_msg_fini(&out);
+
+    /* seq stays required: the master checks it. */
+    w_msg(&w, PROTO_VERSION, PROTO_STATS, 5);
+    w_kv(&w, "r", 1);
+    w_kv(&w, "u", 0);
+    w_kv(&w, "dr", 0);
+    w_str(&w, "st");
+    w_array(&w, 0);
+    w_str(&w, "e");
+    w_array(&w, 0);
+    cr_assert_eq(w_decode(&w, &out), PROTO_ERR_FIELD);
     s_no_leaks();
 }
 
@@ -1110,10 +1155,9 @@ Test(proto, run_fields_are_checked) {
 /* A STATS frame with one row whose histogram map is written by put. */
 static int s_stats_with_hist(void (*put)(wbuf_t *)) {
     wbuf_t w = {0};
-    w_msg(&w, PROTO_VERSION, PROTO_STATS, 7);
+    w_msg(&w, PROTO_VERSION, PROTO_STATS, 6);
     w_kv(&w, "r", 1);
     w_kv(&w, "s", 0);
-    w_kv(&w, "w", 0);
     w_kv(&w, "u", 0);
     w_kv(&w, "dr", 0);
     w_str(&w, "st");
@@ -1302,10 +1346,9 @@ Test(proto, histogram_delta_encoding_is_sparse) {
 
 Test(proto, too_many_rows_are_refused) {
     wbuf_t w = {0};
-    w_msg(&w, PROTO_VERSION, PROTO_STATS, 7);
+    w_msg(&w, PROTO_VERSION, PROTO_STATS, 6);
     w_kv(&w, "r", 1);
     w_kv(&w, "s", 0);
-    w_kv(&w, "w", 0);
     w_kv(&w, "u", 0);
     w_kv(&w, "dr", 0);
     w_str(&w, "st");

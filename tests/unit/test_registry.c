@@ -78,10 +78,10 @@ Test(registry, count_by_state) {
         snprintf(rid, sizeof rid, "r%d", i);
         registry_add(&reg, rid, strlen(rid), rid, "h");
     }
-    reg.items[0].state = WORKER_RUNNING;
-    reg.items[1].state = WORKER_RUNNING;
-    reg.items[2].state = WORKER_LOST;
-    reg.items[3].state = WORKER_FINISHED;
+    reg.items[0]->state = WORKER_RUNNING;
+    reg.items[1]->state = WORKER_RUNNING;
+    reg.items[2]->state = WORKER_LOST;
+    reg.items[3]->state = WORKER_FINISHED;
     cr_expect_eq(registry_count(&reg, WORKER_READY), 2);
     cr_expect_eq(registry_count(&reg, WORKER_RUNNING), 2);
     cr_expect_eq(registry_count(&reg, WORKER_LOST), 1);
@@ -128,7 +128,28 @@ Test(registry, detached_entry_stays_but_is_no_longer_found) {
     worker_entry_t *again = registry_add(&reg, "w1", 2, "w1", "h");
     cr_expect_eq(registry_find(&reg, "w1", 2), again, "the worker comes back as a new entry");
     cr_expect_eq(again->index, 1);
-    cr_expect_eq(reg.items[0].state, WORKER_LOST, "the lost entry is kept for the report");
+    cr_expect_eq(reg.items[0]->state, WORKER_LOST, "the lost entry is kept for the report");
     cr_expect_eq(registry_count(&reg, WORKER_LOST), 1);
+    registry_fini(&reg);
+}
+
+Test(registry, entries_keep_their_address_across_100_adds) {
+    registry_t reg;
+    registry_init(&reg);
+    worker_entry_t *first = registry_add(&reg, "first", 5, "first", "h");
+    first->state = WORKER_RUNNING;
+    first->users = 7;
+    for (int i = 0; i < 100; i++) {
+        char rid[16];
+        snprintf(rid, sizeof rid, "r%d", i);
+        registry_add(&reg, rid, strlen(rid), rid, "h");
+    }
+    cr_expect_eq(reg.n, 101);
+    cr_expect_gt(reg.cap, 16, "the table grew past its first allocation");
+    cr_expect_eq(registry_find(&reg, "first", 5), first, "same entry, same address");
+    cr_expect_eq(reg.items[0], first);
+    cr_expect_str_eq(first->worker_id, "first");
+    cr_expect_eq(first->state, WORKER_RUNNING);
+    cr_expect_eq(first->users, 7);
     registry_fini(&reg);
 }

@@ -9,10 +9,14 @@
 #ifndef BARRAGE_SCENARIOS_SCENARIO_H
 #define BARRAGE_SCENARIOS_SCENARIO_H
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
 
 #include "scenarios/jsonpath.h"
 #include "scenarios/template.h"
@@ -47,13 +51,36 @@ typedef enum {
     SCENARIO_CAPTURE_REGEX,  /* "regex:token=(\w+)" — group 1, or the whole match without groups */
 } scenario_capture_kind_t;
 
+/* Capture regexes are PCRE2 over bytes (never UTF): '.' matches any byte, newlines too,
+ * and '$' only the end of the body, as with POSIX regcomp before (write (?-s) or (?m)
+ * to change that). */
+#define SCENARIO_REGEX_OPTIONS (PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_UTF)
+
+/* Limits of one match, which PCRE2 counts afresh at each start position in the body.
+ * Match: backtracking steps. A lazy repeat takes about one per byte it passes, so one
+ * scan of the largest kept body (8 MiB, worker/check.h) fits; a catastrophic pattern,
+ * "(a+)+$" on "aaa...ab", stops after about 0.13 s (measured on the dev machine).
+ * Depth: backtracking points still open, each a frame of about 200 bytes. A repeated
+ * group or alternation keeps one or two per iteration: (?:[^"]|\\.)* spans some 100 KB.
+ * Heap: those frames, which the match data keeps for the next match; the cap matters when
+ * many groups make frames large. A limit hit fails the capture ("regex: match limit
+ * exceeded"), counted like any other failure. */
+#define SCENARIO_REGEX_MATCH_LIMIT 10000000u
+#define SCENARIO_REGEX_DEPTH_LIMIT 250000u
+#define SCENARIO_REGEX_HEAP_LIMIT_KIB 65536u
+
 typedef struct {
     char *var;   /* the user variable it sets */
     size_t slot; /* that variable's slot in its class's var_names */
     scenario_capture_kind_t kind;
     char *expr;       /* the text after the "kind:" prefix */
     jsonpath_t *json; /* SCENARIO_CAPTURE_JSON */
-    regex_t *regex;   /* SCENARIO_CAPTURE_REGEX: POSIX extended, compiled */
+    /* SCENARIO_CAPTURE_REGEX: PCRE2, compiled at load (SCENARIO_REGEX_OPTIONS), with
+     * match data for groups 0 and 1 reused by every match, and a match context holding
+     * the SCENARIO_REGEX_*_LIMIT limits. */
+    pcre2_code *regex;
+    pcre2_match_data *regex_match;
+    pcre2_match_context *regex_limits;
     scenario_pos_t pos;
 } scenario_capture_t;
 

@@ -2,7 +2,6 @@
 #include "worker/check.h"
 
 #include <errno.h>
-#include <regex.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -55,8 +54,47 @@ static bool s_expects_fail(vuser_t *u, const plan_step_t *st, long status, uint6
     return false;
 }
 
-/* Extracts one capture's value into u->scratch; false if absent. */
-static bool s_extract(vuser_t *u, const scenario_capture_t *c) {
+/* The detail of a regex capture that stopped at a limit or a matching error. */
+static const char *s_regex_error(int rc) {
+    switch (rc) {
+    case PCRE2_ERROR_MATCHLIMIT:
+        return "regex: match limit exceeded";
+    case PCRE2_ERROR_DEPTHLIMIT:
+        return "regex: depth limit exceeded";
+    case PCRE2_ERROR_HEAPLIMIT:
+        return "regex: heap limit exceeded";
+    default:
+        return "regex: matching failed";
+    }
+}
+
+/* Matches a regex capture on the whole body (its length given: it may hold NUL bytes)
+ * with the capture's own match data and limits: the hot path allocates nothing once the
+ * match data's frames have grown to the pattern's needs. Group 1, or the whole match when
+ * the pattern has no group, goes to u->scratch. Returns 1 when found, 0 when not (no
+ * match, or group 1 took no part), or -1 with *detail set when matching stopped. */
+static int s_regex(vuser_t *u, const scenario_capture_t *c, const char **detail) {
+    int rc = pcre2_match(c->regex, (PCRE2_SPTR)strbuf_str(&u->response), u->response.len, 0, 0,
+                         c->regex_match, c->regex_limits);
+    if (rc == PCRE2_ERROR_NOMATCH) return 0;
+    if (rc < 0) {
+        *detail = s_regex_error(rc);
+        return -1;
+    }
+    uint32_t groups = 0;
+    pcre2_pattern_info(c->regex, PCRE2_INFO_CAPTURECOUNT, &groups);
+    /* rc 0: more groups than the two pairs of match data, which are filled all the same. */
+    const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->regex_match);
+    size_t g = groups >= 1 ? 1 : 0;
+    if (ov[2 * g] == PCRE2_UNSET) return 0;
+    strbuf_append(&u->scratch, strbuf_str(&u->response) + ov[2 * g],
+                  (size_t)(ov[2 * g + 1] - ov[2 * g]));
+    return 1;
+}
+
+/* Extracts one capture's value into u->scratch. Returns 1 when found, 0 when absent,
+ * -1 with *detail set when a regex stopped at a limit. */
+static int s_extract(vuser_t *u, const scenario_capture_t *c, const char **detail) {
     strbuf_reset(&u->scratch);
     switch (c->kind) {
     case SCENARIO_CAPTURE_JSON:
@@ -64,21 +102,14 @@ static bool s_extract(vuser_t *u, const scenario_capture_t *c) {
                                 &u->scratch) == 0;
     case SCENARIO_CAPTURE_HEADER: {
         struct curl_header *h = NULL;
-        if (curl_easy_header(u->easy, c->expr, 0, CURLH_HEADER, -1, &h) != CURLHE_OK) return false;
+        if (curl_easy_header(u->easy, c->expr, 0, CURLH_HEADER, -1, &h) != CURLHE_OK) return 0;
         strbuf_append_str(&u->scratch, h->value);
-        return true;
+        return 1;
     }
-    case SCENARIO_CAPTURE_REGEX: {
-        regmatch_t m[2];
-        if (regexec(c->regex, strbuf_str(&u->response), 2, m, 0) != 0) return false;
-        int g = c->regex->re_nsub >= 1 ? 1 : 0;
-        if (m[g].rm_so < 0) return false;
-        strbuf_append(&u->scratch, strbuf_str(&u->response) + m[g].rm_so,
-                      (size_t)(m[g].rm_eo - m[g].rm_so));
-        return true;
+    case SCENARIO_CAPTURE_REGEX:
+        return s_regex(u, c, detail);
     }
-    }
-    return false;
+    return 0;
 }
 
 /* curl keeps no errno when socket() itself fails (EMFILE: out of descriptors, the
@@ -103,7 +134,10 @@ bool check_response(vuser_t *u, const plan_step_t *st, CURLcode rc, uint64_t lat
     if (s_expects_fail(u, st, status, latency_us, why)) return true;
     const scenario_request_t *rq = st->req;
     for (size_t i = 0; i < rq->n_captures; i++) {
-        if (!s_extract(u, &rq->captures[i])) return s_fail(why, "capture", st->why_capture[i], 0);
+        const char *detail = NULL;
+        int found = s_extract(u, &rq->captures[i], &detail);
+        if (found < 0) return s_fail(why, "capture", detail, 0);
+        if (found == 0) return s_fail(why, "capture", st->why_capture[i], 0);
         render_set_var(u, rq->captures[i].slot, strbuf_str(&u->scratch), u->scratch.len);
     }
     return false;

@@ -53,23 +53,34 @@ typedef enum {
 
 /* Capture regexes are PCRE2 over bytes (never UTF): '.' matches any byte, newlines too,
  * and '$' only the end of the body, as with POSIX regcomp before (write (?-s) or (?m)
- * to change that). */
-#define SCENARIO_REGEX_OPTIONS (PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_UTF)
+ * to change that). PCRE2_AUTO_CALLOUT lets worker/check.c count a match's work. */
+#define SCENARIO_REGEX_OPTIONS \
+    (PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_UTF | PCRE2_AUTO_CALLOUT)
 
-/* Limits of one match, which PCRE2 counts afresh at each start position in the body.
- * A match runs inside the worker's event loop, where it delays every other user's
- * request and skews their latencies: a capture that needs long fails loudly instead.
- * Match: backtracking steps, about 20 ns each. A lazy repeat takes one per byte it
+/* Limits of one match. A match runs inside the worker's event loop, where it delays
+ * every other user's request and skews their latencies: a capture that needs long
+ * fails loudly instead ("regex: match limit exceeded"), counted like any failure.
+ * PCRE2 counts its own limits afresh at each start position in the body:
+ * Match: backtracking steps, about 15 ns each. A lazy repeat takes one per byte it
  * passes (".*?" spans 1 MB in 20 ms); greedy repeats and [^"]* take far fewer; a
  * catastrophic pattern, "(a+)+$" on "aaa...ab", stops after about 15 ms (measured).
  * Depth: backtracking points still open, each a frame of about 200 bytes. A repeated
  * group or alternation keeps one or two per iteration: (?:[^"]|\\.)* spans some 100 KB.
  * Heap: those frames, which the match data keeps for the next match; the cap matters when
- * many groups make frames large. A limit hit fails the capture ("regex: match limit
- * exceeded"), counted like any other failure. */
+ * many groups make frames large.
+ * Work: the whole match, over every start position, in units of one pattern item tried
+ * plus the bytes moved since the last one (PCRE2_AUTO_CALLOUT): BASE + PER_BYTE units
+ * per byte of body. It stops what the per-position limits let through, such as a
+ * pattern that backtracks a little less than the limit at each of many positions, or
+ * a repeat that rescans the rest of the body from each position ("[a-z]*[0-9]" over
+ * 100 KB of letters: 9 s without it). Plain captures use a few units per candidate
+ * position; one scan of the body one or two per byte; the base covers one start
+ * position at the match limit ("regex: work limit exceeded"). At most ~10 ns a unit. */
 #define SCENARIO_REGEX_MATCH_LIMIT 1000000u
 #define SCENARIO_REGEX_DEPTH_LIMIT 250000u
 #define SCENARIO_REGEX_HEAP_LIMIT_KIB 65536u
+#define SCENARIO_REGEX_WORK_BASE 4000000u
+#define SCENARIO_REGEX_WORK_PER_BYTE 4u
 
 typedef struct {
     char *var;   /* the user variable it sets */
@@ -79,7 +90,7 @@ typedef struct {
     jsonpath_t *json; /* SCENARIO_CAPTURE_JSON */
     /* SCENARIO_CAPTURE_REGEX: PCRE2, compiled at load (SCENARIO_REGEX_OPTIONS), with
      * match data for groups 0 and 1 reused by every match, and a match context holding
-     * the SCENARIO_REGEX_*_LIMIT limits. */
+     * the match, depth and heap limits (the matcher sets its work callout on it). */
     pcre2_code *regex;
     pcre2_match_data *regex_match;
     pcre2_match_context *regex_limits;

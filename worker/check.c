@@ -63,19 +63,43 @@ static const char *s_regex_error(int rc) {
         return "regex: depth limit exceeded";
     case PCRE2_ERROR_HEAPLIMIT:
         return "regex: heap limit exceeded";
+    case PCRE2_ERROR_CALLOUT: /* s_count_work's */
+        return "regex: work limit exceeded";
     default:
         return "regex: matching failed";
     }
 }
 
+/* The work of one regex match so far, against its budget (scenarios/scenario.h). */
+typedef struct {
+    uint64_t used;
+    uint64_t budget;
+    size_t last_pos;
+} s_work_t;
+
+/* PCRE2's automatic callout before each pattern item: one unit, plus the bytes the
+ * matcher moved since the previous item (a scan, a new start position). */
+static int s_count_work(pcre2_callout_block *b, void *data) {
+    s_work_t *w = data;
+    size_t pos = b->current_position;
+    w->used += 1 + (pos > w->last_pos ? pos - w->last_pos : w->last_pos - pos);
+    w->last_pos = pos;
+    return w->used > w->budget ? PCRE2_ERROR_CALLOUT : 0;
+}
+
 /* Matches a regex capture on the whole body (its length given: it may hold NUL bytes)
- * with the capture's own match data and limits: the hot path allocates nothing once the
- * match data's frames have grown to the pattern's needs. Group 1, or the whole match when
- * the pattern has no group, goes to u->scratch. Returns 1 when found, 0 when not (no
- * match, or group 1 took no part), or -1 with *detail set when matching stopped. */
+ * with the capture's own match data and limits, and a work budget that grows with the
+ * body: the hot path allocates nothing once the match data's frames have grown to the
+ * pattern's needs. Group 1, or the whole match when the pattern has no group, goes to
+ * u->scratch. Returns 1 when found, 0 when not (no match, or group 1 took no part),
+ * or -1 with *detail set when matching stopped at a limit. */
 static int s_regex(vuser_t *u, const scenario_capture_t *c, const char **detail) {
-    int rc = pcre2_match(c->regex, (PCRE2_SPTR)strbuf_str(&u->response), u->response.len, 0, 0,
-                         c->regex_match, c->regex_limits);
+    size_t len = u->response.len;
+    s_work_t work = {0, SCENARIO_REGEX_WORK_BASE + (uint64_t)SCENARIO_REGEX_WORK_PER_BYTE * len, 0};
+    pcre2_set_callout(c->regex_limits, s_count_work, &work);
+    int rc = pcre2_match(c->regex, (PCRE2_SPTR)strbuf_str(&u->response), len, 0, 0, c->regex_match,
+                         c->regex_limits);
+    pcre2_set_callout(c->regex_limits, NULL, NULL); /* work is about to go out of scope */
     if (rc == PCRE2_ERROR_NOMATCH) return 0;
     if (rc < 0) {
         *detail = s_regex_error(rc);

@@ -86,8 +86,7 @@ static void s_check_regex_step(const vuser_t *u, const plan_step_t *st, bool fai
     if (c->kind != SCENARIO_CAPTURE_REGEX) abort();
     if (failed) {
         if (strcmp(why->category, "capture") != 0) return; /* expects run first */
-        if (why->detail != st->why_capture[0] && strncmp(why->detail, "regex: ", 7) != 0)
-            abort();
+        if (why->detail != st->why_capture[0] && strncmp(why->detail, "regex: ", 7) != 0) abort();
         return;
     }
     const strbuf_t *v = &u->values[c->slot];

@@ -223,6 +223,87 @@ Test(check, catastrophic_backtracking_stops_at_the_match_limit) {
     s_teardown(&f);
 }
 
+Test(check, work_limit_stops_backtracking_just_under_the_match_limit_at_many_places) {
+    s_fixture_t f;
+    s_setup(&f, "(a+)+$");
+    wstats_reason_t why;
+    /* 2,000 runs of 18 'a' and a 'b': each start position stays under the match limit;
+     * without the work limit this takes some 40 s. */
+    size_t run = 19, len = 2000 * run;
+    char *body = malloc(len);
+    cr_assert_not_null(body);
+    for (size_t i = 0; i < len; i++)
+        body[i] = i % run == run - 1 ? 'b' : 'a';
+    double t0 = s_now_s();
+    cr_assert(s_check(&f, body, len, &why));
+    double took_s = s_now_s() - t0;
+    cr_expect_str_eq(why.detail, "regex: work limit exceeded");
+    cr_expect_lt(took_s, 2.0, "took %.2f s", took_s);
+    free(body);
+    s_teardown(&f);
+}
+
+Test(check, work_limit_stops_rescanning_the_body_from_each_position) {
+    s_fixture_t f;
+    s_setup(&f, "[a-z]*[0-9]");
+    wstats_reason_t why;
+    size_t len = 100000; /* without the work limit: 9 s */
+    char *body = malloc(len);
+    cr_assert_not_null(body);
+    memset(body, 'a', len);
+    double t0 = s_now_s();
+    cr_assert(s_check(&f, body, len, &why));
+    double took_s = s_now_s() - t0;
+    cr_expect_str_eq(why.detail, "regex: work limit exceeded");
+    cr_expect_lt(took_s, 2.0, "took %.2f s", took_s);
+    /* A short body of the same kind is fine: the budget grows with the body. */
+    memcpy(body + 2000, "7", 1);
+    cr_assert_not(s_check(&f, body, 2001, &why), "%s", why.detail);
+    cr_assert(s_check(&f, body, 2000, &why));
+    cr_expect_str_eq(why.detail, f.st->why_capture[0]);
+    free(body);
+    s_teardown(&f);
+}
+
+Test(check, work_limit_stops_a_back_reference_retried_from_each_position) {
+    s_fixture_t f;
+    s_setup(&f, "(a*)\\1[bc]");
+    wstats_reason_t why;
+    size_t len = 20000; /* without the work limit: 21 s */
+    char *body = malloc(len);
+    cr_assert_not_null(body);
+    memset(body, 'a', len);
+    double t0 = s_now_s();
+    cr_assert(s_check(&f, body, len, &why));
+    double took_s = s_now_s() - t0;
+    cr_expect_str_eq(why.category, "capture");
+    cr_expect_str_eq(why.detail, "regex: work limit exceeded");
+    cr_expect_lt(took_s, 2.0, "took %.2f s", took_s);
+    free(body);
+    s_teardown(&f);
+}
+
+Test(check, work_budget_lets_a_plain_capture_search_the_largest_kept_body) {
+    s_fixture_t f;
+    s_setup(&f, "\"access_token\": \"([a-z0-9]+)\"");
+    wstats_reason_t why;
+    /* Quotes everywhere: every one is a candidate start position. */
+    static const char item[] = "{\"id\": 1, \"name\": \"x\", \"tags\": [\"a\", \"b\"]},\n";
+    static const char tail[] = "\"access_token\": \"tok42\"}";
+    size_t len = CHECK_MAX_BODY_BYTES, n_items = (len - sizeof tail) / (sizeof item - 1);
+    char *body = malloc(len);
+    cr_assert_not_null(body);
+    size_t at = 0;
+    for (size_t i = 0; i < n_items; i++, at += sizeof item - 1)
+        memcpy(body + at, item, sizeof item - 1);
+    memcpy(body + at, tail, sizeof tail - 1);
+    at += sizeof tail - 1;
+    cr_assert_not(s_check(&f, body, at, &why), "%s", why.detail);
+    cr_expect_str_eq(strbuf_str(s_value(&f)), "tok42");
+    free(body);
+    s_teardown(&f);
+}
+
 Test(check, deep_backtracking_stops_at_the_depth_limit) {
     s_fixture_t f;
     s_setup(&f, "\"((?:[^\"\\\\]|\\\\.)*)\"");

@@ -11,7 +11,6 @@
 #include "common/xmalloc.h"
 #include "scenarios/encode.h"
 #include "scenarios/json_emit.h"
-#include "scenarios/regex_cost.h"
 
 #define S_METHOD_LIST "get, post, put, patch, delete, head or options"
 #define S_CAPTURE_FORMS "\"json:$.access_token\", \"header:X-Token\" or \"regex:id=(\\d+)\""
@@ -68,8 +67,9 @@ void scenario_request_fini(scenario_request_t *r) {
         free(c->var);
         free(c->expr);
         jsonpath_destroy(&c->json);
-        if (c->regex) regfree(c->regex);
-        free(c->regex);
+        pcre2_code_free(c->regex);
+        pcre2_match_data_free(c->regex_match);
+        pcre2_match_context_free(c->regex_limits);
     }
     free(r->captures);
     s_expect_fini(&r->expect);
@@ -290,6 +290,48 @@ static void s_body(scenario_doc_t *d, const scenario_field_t *f, const template_
         s_raw_body(d, f[first].value, names, r);
 }
 
+/* PCRE2 allocates through xmalloc: out of memory aborts, as everywhere else. */
+static void *s_pcre2_malloc(PCRE2_SIZE size_bytes, void *data) {
+    (void)data;
+    return xmalloc(size_bytes);
+}
+
+static void s_pcre2_free(void *p, void *data) {
+    (void)data;
+    free(p);
+}
+
+/* A regex: capture: compiled from the scalar's bytes after the prefix (a NUL in them
+ * stays in the pattern), with its match data (groups 0 and 1: check.c reads group 1,
+ * or 0 without groups) and its limits. A compile error is reported at its column. */
+static bool s_regex(scenario_doc_t *d, const yaml_node_t *value, size_t prefix,
+                    scenario_capture_t *c) {
+    pcre2_general_context *gc = pcre2_general_context_create(s_pcre2_malloc, s_pcre2_free, NULL);
+    pcre2_compile_context *cc = pcre2_compile_context_create(gc);
+    int err = 0;
+    PCRE2_SIZE off = 0;
+    c->regex = pcre2_compile((PCRE2_SPTR)scenario_doc_text(value) + prefix,
+                             value->data.scalar.length - prefix, SCENARIO_REGEX_OPTIONS, &err,
+                             &off, cc);
+    pcre2_compile_context_free(cc);
+    if (!c->regex) {
+        PCRE2_UCHAR msg[200];
+        if (pcre2_get_error_message(err, msg, sizeof msg) < 0)
+            snprintf((char *)msg, sizeof msg, "PCRE2 error %d", err);
+        scenario_doc_error_at(d, scenario_doc_pos_in(d, value, prefix + off),
+                              "bad regex in capture '%s': %s", c->var, (const char *)msg);
+        pcre2_general_context_free(gc);
+        return false;
+    }
+    c->regex_match = pcre2_match_data_create(2, gc);
+    c->regex_limits = pcre2_match_context_create(gc);
+    pcre2_general_context_free(gc);
+    pcre2_set_match_limit(c->regex_limits, SCENARIO_REGEX_MATCH_LIMIT);
+    pcre2_set_depth_limit(c->regex_limits, SCENARIO_REGEX_DEPTH_LIMIT);
+    pcre2_set_heap_limit(c->regex_limits, SCENARIO_REGEX_HEAP_LIMIT_KIB);
+    return true;
+}
+
 /* The part of a capture value after its "kind:" prefix: compiled per kind. */
 static bool s_capture_expr(scenario_doc_t *d, const yaml_node_t *value, size_t prefix,
                            scenario_capture_t *c) {
@@ -316,24 +358,7 @@ static bool s_capture_expr(scenario_doc_t *d, const yaml_node_t *value, size_t p
         }
         return true;
     }
-    uint64_t cost;
-    const char *why;
-    if (!regex_cost_ok(c->expr, &cost, &why)) { /* regcomp could take gigabytes */
-        scenario_doc_error_at(d, scenario_doc_pos_in(d, value, prefix),
-                              "bad regex in capture '%s': %s", name, why);
-        return false;
-    }
-    c->regex = xmalloc(sizeof *c->regex);
-    int rc = regcomp(c->regex, c->expr, REG_EXTENDED);
-    if (rc != 0) {
-        regerror(rc, c->regex, msg, sizeof msg);
-        free(c->regex);
-        c->regex = NULL;
-        scenario_doc_error_at(d, scenario_doc_pos_in(d, value, prefix),
-                              "bad regex in capture '%s': %s", name, msg);
-        return false;
-    }
-    return true;
+    return s_regex(d, value, prefix, c);
 }
 
 /* One "var: kind:expr" pair of capture:. Returns false (reported) if unusable. */

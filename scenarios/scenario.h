@@ -9,10 +9,14 @@
 #ifndef BARRAGE_SCENARIOS_SCENARIO_H
 #define BARRAGE_SCENARIOS_SCENARIO_H
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
 
 #include "scenarios/jsonpath.h"
 #include "scenarios/template.h"
@@ -47,13 +51,51 @@ typedef enum {
     SCENARIO_CAPTURE_REGEX,  /* "regex:token=(\w+)" — group 1, or the whole match without groups */
 } scenario_capture_kind_t;
 
+/* Capture regexes are PCRE2 over bytes (never UTF): '.' matches any byte, newlines too,
+ * and '$' only the end of the body, as with POSIX regcomp before (write (?-s) or (?m)
+ * to change that). PCRE2_AUTO_CALLOUT lets worker/check.c count a match's work. */
+#define SCENARIO_REGEX_OPTIONS \
+    (PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_UTF | PCRE2_AUTO_CALLOUT)
+
+/* Limits of one match. A match runs inside the worker's event loop, where it delays
+ * every other user's request and skews their latencies: a capture that needs long
+ * fails loudly instead ("regex: match limit exceeded"), counted like any failure.
+ * PCRE2 counts its own limits afresh at each start position in the body:
+ * Match: backtracking steps, about 20 ns each with the work callouts. A lazy repeat
+ * takes one per byte it passes (".*?" spans 900 KB in 30 ms); greedy repeats and [^"]*
+ * take far fewer; a catastrophic pattern, "(a+)+$" on "aaa...ab", stops after about
+ * 20 ms (CPU time, measured on the dev machine).
+ * Depth: backtracking points still open, each a frame of about 200 bytes. A repeated
+ * group or alternation keeps one or two per iteration: (?:[^"]|\\.)* spans some 100 KB.
+ * Heap: those frames, which the match data keeps for the next match; the cap matters when
+ * many groups make frames large.
+ * Work: the whole match, over every start position, in units of one pattern item tried
+ * plus the bytes moved since the last one (PCRE2_AUTO_CALLOUT): BASE + PER_BYTE units
+ * per byte of body. It stops what the per-position limits let through, such as a
+ * pattern that backtracks a little less than the limit at each of many positions, or
+ * a repeat that rescans the rest of the body from each position ("[a-z]*[0-9]" over
+ * 100 KB of letters: 9 s without it). Plain captures use a few units per candidate
+ * position; one scan of the body one or two per byte; the base covers one start
+ * position at the match limit ("regex: work limit exceeded"). A unit costs at most about
+ * 10 ns: 40 ms for a 38 KB body, 0.4 s for the largest kept one (8 MiB). */
+#define SCENARIO_REGEX_MATCH_LIMIT 1000000u
+#define SCENARIO_REGEX_DEPTH_LIMIT 250000u
+#define SCENARIO_REGEX_HEAP_LIMIT_KIB 65536u
+#define SCENARIO_REGEX_WORK_BASE 4000000u
+#define SCENARIO_REGEX_WORK_PER_BYTE 4u
+
 typedef struct {
     char *var;   /* the user variable it sets */
     size_t slot; /* that variable's slot in its class's var_names */
     scenario_capture_kind_t kind;
     char *expr;       /* the text after the "kind:" prefix */
     jsonpath_t *json; /* SCENARIO_CAPTURE_JSON */
-    regex_t *regex;   /* SCENARIO_CAPTURE_REGEX: POSIX extended, compiled */
+    /* SCENARIO_CAPTURE_REGEX: PCRE2, compiled at load (SCENARIO_REGEX_OPTIONS), with
+     * match data for groups 0 and 1 reused by every match, and a match context holding
+     * the match, depth and heap limits (the matcher sets its work callout on it). */
+    pcre2_code *regex;
+    pcre2_match_data *regex_match;
+    pcre2_match_context *regex_limits;
     scenario_pos_t pos;
 } scenario_capture_t;
 

@@ -2,7 +2,6 @@
 #include "worker/check.h"
 
 #include <errno.h>
-#include <regex.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -55,8 +54,71 @@ static bool s_expects_fail(vuser_t *u, const plan_step_t *st, long status, uint6
     return false;
 }
 
-/* Extracts one capture's value into u->scratch; false if absent. */
-static bool s_extract(vuser_t *u, const scenario_capture_t *c) {
+/* The detail of a regex capture that stopped at a limit or a matching error. */
+static const char *s_regex_error(int rc) {
+    switch (rc) {
+    case PCRE2_ERROR_MATCHLIMIT:
+        return "regex: match limit exceeded";
+    case PCRE2_ERROR_DEPTHLIMIT:
+        return "regex: depth limit exceeded";
+    case PCRE2_ERROR_HEAPLIMIT:
+        return "regex: heap limit exceeded";
+    case PCRE2_ERROR_CALLOUT: /* s_count_work's */
+        return "regex: work limit exceeded";
+    default:
+        return "regex: matching failed";
+    }
+}
+
+/* The work of one regex match so far, against its budget (scenarios/scenario.h). */
+typedef struct {
+    uint64_t used;
+    uint64_t budget;
+    size_t last_pos;
+} s_work_t;
+
+/* PCRE2's automatic callout before each pattern item: one unit, plus the bytes the
+ * matcher moved since the previous item (a scan, a new start position). */
+static int s_count_work(pcre2_callout_block *b, void *data) {
+    s_work_t *w = data;
+    size_t pos = b->current_position;
+    w->used += 1 + (pos > w->last_pos ? pos - w->last_pos : w->last_pos - pos);
+    w->last_pos = pos;
+    return w->used > w->budget ? PCRE2_ERROR_CALLOUT : 0;
+}
+
+/* Matches a regex capture on the whole body (its length given: it may hold NUL bytes)
+ * with the capture's own match data and limits, and a work budget that grows with the
+ * body: the hot path allocates nothing once the match data's frames have grown to the
+ * pattern's needs. Group 1, or the whole match when the pattern has no group, goes to
+ * u->scratch. Returns 1 when found, 0 when not (no match, or group 1 took no part),
+ * or -1 with *detail set when matching stopped at a limit. */
+static int s_regex(vuser_t *u, const scenario_capture_t *c, const char **detail) {
+    size_t len = u->response.len;
+    s_work_t work = {0, SCENARIO_REGEX_WORK_BASE + (uint64_t)SCENARIO_REGEX_WORK_PER_BYTE * len, 0};
+    pcre2_set_callout(c->regex_limits, s_count_work, &work);
+    int rc = pcre2_match(c->regex, (PCRE2_SPTR)strbuf_str(&u->response), len, 0, 0, c->regex_match,
+                         c->regex_limits);
+    pcre2_set_callout(c->regex_limits, NULL, NULL); /* work is about to go out of scope */
+    if (rc == PCRE2_ERROR_NOMATCH) return 0;
+    if (rc < 0) {
+        *detail = s_regex_error(rc);
+        return -1;
+    }
+    uint32_t groups = 0;
+    pcre2_pattern_info(c->regex, PCRE2_INFO_CAPTURECOUNT, &groups);
+    /* rc 0: more groups than the two pairs of match data, which are filled all the same. */
+    const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->regex_match);
+    size_t g = groups >= 1 ? 1 : 0;
+    if (ov[2 * g] == PCRE2_UNSET) return 0;
+    strbuf_append(&u->scratch, strbuf_str(&u->response) + ov[2 * g],
+                  (size_t)(ov[2 * g + 1] - ov[2 * g]));
+    return 1;
+}
+
+/* Extracts one capture's value into u->scratch. Returns 1 when found, 0 when absent,
+ * -1 with *detail set when a regex stopped at a limit. */
+static int s_extract(vuser_t *u, const scenario_capture_t *c, const char **detail) {
     strbuf_reset(&u->scratch);
     switch (c->kind) {
     case SCENARIO_CAPTURE_JSON:
@@ -64,21 +126,14 @@ static bool s_extract(vuser_t *u, const scenario_capture_t *c) {
                                 &u->scratch) == 0;
     case SCENARIO_CAPTURE_HEADER: {
         struct curl_header *h = NULL;
-        if (curl_easy_header(u->easy, c->expr, 0, CURLH_HEADER, -1, &h) != CURLHE_OK) return false;
+        if (curl_easy_header(u->easy, c->expr, 0, CURLH_HEADER, -1, &h) != CURLHE_OK) return 0;
         strbuf_append_str(&u->scratch, h->value);
-        return true;
+        return 1;
     }
-    case SCENARIO_CAPTURE_REGEX: {
-        regmatch_t m[2];
-        if (regexec(c->regex, strbuf_str(&u->response), 2, m, 0) != 0) return false;
-        int g = c->regex->re_nsub >= 1 ? 1 : 0;
-        if (m[g].rm_so < 0) return false;
-        strbuf_append(&u->scratch, strbuf_str(&u->response) + m[g].rm_so,
-                      (size_t)(m[g].rm_eo - m[g].rm_so));
-        return true;
+    case SCENARIO_CAPTURE_REGEX:
+        return s_regex(u, c, detail);
     }
-    }
-    return false;
+    return 0;
 }
 
 /* curl keeps no errno when socket() itself fails (EMFILE: out of descriptors, the
@@ -103,7 +158,10 @@ bool check_response(vuser_t *u, const plan_step_t *st, CURLcode rc, uint64_t lat
     if (s_expects_fail(u, st, status, latency_us, why)) return true;
     const scenario_request_t *rq = st->req;
     for (size_t i = 0; i < rq->n_captures; i++) {
-        if (!s_extract(u, &rq->captures[i])) return s_fail(why, "capture", st->why_capture[i], 0);
+        const char *detail = NULL;
+        int found = s_extract(u, &rq->captures[i], &detail);
+        if (found < 0) return s_fail(why, "capture", detail, 0);
+        if (found == 0) return s_fail(why, "capture", st->why_capture[i], 0);
         render_set_var(u, rq->captures[i].slot, strbuf_str(&u->scratch), u->scratch.len);
     }
     return false;

@@ -1,7 +1,11 @@
 /* check: judges a finished response — transport errors, the HTTP status
  * (expect.status, or below 400 when none is given), expect.body_contains,
  * expect.json and expect.max_duration — and then runs the step's captures
- * into the user's variables. The first problem is the request's failure. */
+ * into the user's variables. The first problem is the request's failure. A
+ * capture that finds nothing fails as "capture" with the step's why_capture; a
+ * regex capture stopped by a PCRE2 limit (scenarios/scenario.h) fails as
+ * "capture" with "regex: match limit exceeded" (or depth, heap, or work: the
+ * budget of the whole match, which grows with the body). */
 #ifndef BARRAGE_WORKER_CHECK_H
 #define BARRAGE_WORKER_CHECK_H
 

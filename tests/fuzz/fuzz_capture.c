@@ -1,11 +1,15 @@
 /* fuzz_capture: a response body through the worker's checks (worker/check.h)
  * — regex:, json: and header: captures, expect.json and body_contains — and
  * the captured values rendered into the next requests' URL, query, headers
- * and JSON body. Input: the capture's regular expression up to the first
- * newline (written into the scenario as a YAML double-quoted string; when it
- * does not compile a fixed one is used), then the response body.
- * Oracle: a failed check names a category and a detail. */
+ * and JSON body. Input: the capture's PCRE2 regular expression up to the first
+ * newline (written into the scenario as a YAML double-quoted string, so a NUL
+ * byte stays in the pattern; when it does not compile a fixed one is used), then
+ * the response body, NUL bytes and all.
+ * Oracle: a failed check names a category and a detail; a regex capture that
+ * fails says "not found" or which PCRE2 limit stopped it; a value the regex
+ * captured is bytes of the body. */
 #include <curl/curl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +78,21 @@ static scenario_t *s_load(const char *pattern, size_t len) {
     return sc;
 }
 
+/* The step with the regex capture ("post: /regex", the third) holds to the oracle. */
+static void s_check_regex_step(const vuser_t *u, const plan_step_t *st, bool failed,
+                               const wstats_reason_t *why, const char *body, size_t body_len) {
+    if (!st->keep_body || body_len > CHECK_MAX_BODY_BYTES) return;
+    const scenario_capture_t *c = &st->req->captures[0];
+    if (c->kind != SCENARIO_CAPTURE_REGEX) abort();
+    if (failed) {
+        if (strcmp(why->category, "capture") != 0) return; /* expects run first */
+        if (why->detail != st->why_capture[0] && strncmp(why->detail, "regex: ", 7) != 0) abort();
+        return;
+    }
+    const strbuf_t *v = &u->values[c->slot];
+    if (v->len && !memmem(body, body_len, strbuf_str(v), v->len)) abort();
+}
+
 /* Feeds body to every step of the flow as its response, like the engine does. */
 static void s_run_flow(const plan_t *plan, const char *body, size_t body_len) {
     vuser_t u = {0};
@@ -98,8 +117,9 @@ static void s_run_flow(const plan_t *plan, const char *body, size_t body_len) {
             strbuf_append(&u.response, body, body_len);
         u.body_bytes = body_len;
         wstats_reason_t why = {0};
-        if (check_response(&u, st, CURLE_OK, 1000, &why) && (!why.category || !why.detail))
-            abort();
+        bool failed = check_response(&u, st, CURLE_OK, 1000, &why);
+        if (failed && (!why.category || !why.detail)) abort();
+        if (u.step == 2) s_check_regex_step(&u, st, failed, &why, body, body_len);
     }
     render_user_fini(&u);
 }

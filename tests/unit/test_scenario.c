@@ -569,12 +569,41 @@ Test(scenario, variables_are_vars_then_captures_in_order) {
     cr_assert_eq(r->n_captures, 2);
     cr_expect_eq(r->captures[0].kind, SCENARIO_CAPTURE_REGEX);
     cr_expect_not_null(r->captures[0].regex);
+    cr_expect_not_null(r->captures[0].regex_match);
+    cr_expect_not_null(r->captures[0].regex_limits);
     cr_expect_eq(r->captures[0].slot, 3);
     cr_expect_eq(r->captures[1].kind, SCENARIO_CAPTURE_HEADER);
     cr_expect_str_eq(r->captures[1].expr, "X-Org");
     cr_expect_eq(r->captures[1].slot, 0); /* a capture may overwrite a var */
     cr_expect_eq(r->captures[0].pos.line, 12);
     cr_expect_not(template_is_constant(r->tpath));
+    scenario_destroy(&s);
+}
+
+/* Matches a capture's compiled regex on subject (len bytes); PCRE2's return code. */
+static int s_regex_match(const scenario_capture_t *c, const char *subject, size_t len) {
+    return pcre2_match(c->regex, (PCRE2_SPTR)subject, len, 0, 0, c->regex_match,
+                       c->regex_limits);
+}
+
+Test(scenario, capture_regex_is_pcre2_with_posix_newline_rules) {
+    scenario_t *s = s_load_ok("r.yaml", "users:\n"
+                                        "  - name: A\n"
+                                        "    tasks:\n"
+                                        "      - get: /\n"
+                                        "        capture: {a: \"regex:id=(\\\\d+)\", b: 'regex:x.y$',\n"
+                                        "                  z: \"regex:a\\0b\"}\n");
+    const scenario_request_t *r = &s->classes[0].tasks[0].steps[0];
+    cr_assert_eq(r->n_captures, 3);
+    /* \d is a digit (in POSIX ERE it was a 'd'). */
+    cr_expect_eq(s_regex_match(&r->captures[0], "id=42", 5), 2);
+    cr_expect_eq(s_regex_match(&r->captures[0], "id=d", 4), PCRE2_ERROR_NOMATCH);
+    /* '.' matches a newline; '$' is only the end of the subject. */
+    cr_expect_eq(s_regex_match(&r->captures[1], "x\ny", 3), 1);
+    cr_expect_eq(s_regex_match(&r->captures[1], "xzy\n", 4), PCRE2_ERROR_NOMATCH);
+    /* A NUL in the YAML string stays in the pattern: it is compiled with its length. */
+    cr_expect_eq(s_regex_match(&r->captures[2], "a\0b", 3), 1);
+    cr_expect_eq(s_regex_match(&r->captures[2], "ab", 2), PCRE2_ERROR_NOMATCH);
     scenario_destroy(&s);
 }
 

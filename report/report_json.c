@@ -713,22 +713,24 @@ static histogram_t *s_read_histogram(rd_t *rd, json_t *obj, const char *at) {
     return h;
 }
 
-/* The optional "metrics" array of a stats row into row->metrics (names lent
- * from the JSON document, histograms owned). */
-static void s_read_metrics(rd_t *rd, json_t *v, const char *at, proto_stat_t *row) {
+/* The optional "metrics" array of a stats row into *out (names lent from the
+ * JSON document, histograms owned: free with s_metrics_free). */
+static size_t s_read_metrics(rd_t *rd, json_t *v, const char *at, results_metric_delta_t **out) {
     char mat[PATH_BYTES], p[PATH_BYTES];
     json_t *arr = json_object_get(v, "metrics");
-    if (!arr) return;
+    *out = NULL;
+    if (!arr) return 0;
     if (!json_is_array(arr)) {
         s_fail(rd, s_path(p, at, "metrics"), "expected an array");
-        return;
+        return 0;
     }
-    size_t n = json_array_size(arr);
-    if (n > PROTO_MAX_METRICS) {
-        s_fail(rd, s_path(p, at, "metrics"), "more than %u metrics", PROTO_MAX_METRICS);
-        return;
+    size_t n = json_array_size(arr), got = 0;
+    if (n > RESULTS_MAX_METRICS) {
+        s_fail(rd, s_path(p, at, "metrics"), "more than %u metrics", RESULTS_MAX_METRICS);
+        return 0;
     }
-    row->metrics = xcalloc(n ? n : 1, sizeof *row->metrics);
+    results_metric_delta_t *metrics = xcalloc(n ? n : 1, sizeof *metrics);
+    *out = metrics;
     for (size_t i = 0; !rd->err && i < n; i++) {
         json_t *m = json_array_get(arr, i);
         const char *name = NULL;
@@ -738,17 +740,25 @@ static void s_read_metrics(rd_t *rd, json_t *v, const char *at, proto_stat_t *ro
             break;
         }
         if (!s_str(rd, m, mat, "name", false, &name)) break;
-        for (uint32_t k = 0; k < row->n_metrics; k++) {
+        for (size_t k = 0; k < got; k++) {
             /* results_add would merge the two: a rewrite would differ. */
-            if (strcmp(row->metrics[k].name, name) == 0) {
-                s_fail(rd, mat, "a second metric \"%s\"", name);
-            }
+            if (strcmp(metrics[k].name, name) == 0) s_fail(rd, mat, "a second metric \"%s\"", name);
         }
         if (rd->err) break;
         histogram_t *h = s_read_histogram(rd, m, mat);
         if (!h) break;
-        row->metrics[row->n_metrics++] = (proto_metric_t){.name = (char *)name, .values = h};
+        metrics[got++] = (results_metric_delta_t){.name = name, .values = h};
     }
+    return got;
+}
+
+static void s_metrics_free(results_metric_delta_t **metrics, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        histogram_t *h = (histogram_t *)(*metrics)[i].values; /* s_read_metrics made it */
+        histogram_destroy(&h);
+    }
+    free(*metrics);
+    *metrics = NULL;
 }
 
 /* Reads stats[i] and merges it into r's results (which also adds it to the
@@ -758,29 +768,28 @@ static void s_read_row(rd_t *rd, json_t *v, const char *at, results_t *res) {
         s_fail(rd, at, "expected an object");
         return;
     }
-    const char *method = NULL, *name = NULL;
-    proto_stat_t row = {0};
-    s_str(rd, v, at, "method", false, &method);
-    s_str(rd, v, at, "name", false, &name);
+    results_row_delta_t row = {0};
+    s_str(rd, v, at, "method", false, &row.method);
+    s_str(rd, v, at, "name", false, &row.name);
     s_u64(rd, v, at, "requests", &row.requests);
     s_u64(rd, v, at, "failures", &row.failures);
     s_u64(rd, v, at, "bytes", &row.bytes);
     if (rd->err) return;
-    if (results_find(res, method, name)) {
-        s_fail(rd, at, "a second row for %s %s", method, name);
+    if (results_find(res, row.method, row.name)) {
+        s_fail(rd, at, "a second row for %s %s", row.method, row.name);
         return;
     }
-    row.latency = s_read_histogram(rd, v, at);
-    if (!rd->err) s_read_metrics(rd, v, at, &row);
+    histogram_t *latency = s_read_histogram(rd, v, at);
+    results_metric_delta_t *metrics = NULL;
+    if (!rd->err) row.n_metrics = s_read_metrics(rd, v, at, &metrics);
     if (!rd->err) {
-        /* results_add copies everything; the strings are only lent. */
-        row.method = (char *)method;
-        row.name = (char *)name;
-        results_add(res, &(proto_stats_t){.n_stats = 1, .stats = &row});
+        /* results_add copies everything; the strings are lent by the document. */
+        row.latency = latency;
+        row.metrics = metrics;
+        results_add(res, &(results_delta_t){.n_rows = 1, .rows = &row});
     }
-    histogram_destroy(&row.latency);
-    for (uint32_t i = 0; i < row.n_metrics; i++) histogram_destroy(&row.metrics[i].values);
-    free(row.metrics);
+    histogram_destroy(&latency);
+    s_metrics_free(&metrics, row.n_metrics);
 }
 
 static bool s_same_histogram(const histogram_t *a, const histogram_t *b) {
@@ -866,22 +875,21 @@ static void s_check_aggregated(rd_t *rd, json_t *root, const results_t *res) {
 static void s_read_errors(rd_t *rd, json_t *root, results_t *res) {
     json_t *arr = s_typed(rd, root, "", "errors", JSON_ARRAY);
     size_t n = json_array_size(arr);
-    proto_error_t *errs = xcalloc(n ? n : 1, sizeof *errs);
+    results_error_delta_t *errs = xcalloc(n ? n : 1, sizeof *errs);
     for (size_t i = 0; !rd->err && i < n; i++) {
         char at[PATH_BYTES];
         json_t *v = json_array_get(arr, i);
         const char *method = NULL, *name = NULL, *reason = NULL;
+        uint64_t count = 0;
         s_index(at, "", "errors", i);
         if (!json_is_object(v)) s_fail(rd, at, "expected an object");
         s_str(rd, v, at, "method", false, &method);
         s_str(rd, v, at, "name", false, &name);
         s_str(rd, v, at, "reason", false, &reason);
-        s_u64(rd, v, at, "count", &errs[i].count);
+        s_u64(rd, v, at, "count", &count);
         if (rd->err) break;
-        /* Lent to results_add, which copies them. */
-        errs[i].method = (char *)method;
-        errs[i].name = (char *)name;
-        errs[i].reason = (char *)reason;
+        /* Lent by the document to results_add, which copies them. */
+        errs[i] = (results_error_delta_t){method, name, reason, count};
         for (size_t j = 0; j < i; j++) {
             if (!strcmp(errs[j].method, method) && !strcmp(errs[j].name, name) &&
                 !strcmp(errs[j].reason, reason)) {
@@ -889,8 +897,7 @@ static void s_read_errors(rd_t *rd, json_t *root, results_t *res) {
             }
         }
     }
-    if (!rd->err && n > UINT32_MAX) s_fail(rd, "errors", "too many entries");
-    if (!rd->err) results_add(res, &(proto_stats_t){.n_errors = (uint32_t)n, .errors = errs});
+    if (!rd->err) results_add(res, &(results_delta_t){.n_errors = n, .errors = errs});
     free(errs);
 }
 

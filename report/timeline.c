@@ -70,10 +70,12 @@ void timeline_close_until(timeline_t *t, uint32_t second, uint32_t users, uint64
     while (t->current < second) s_close_current(t, users, start_wall_ms);
 }
 
-void timeline_add(timeline_t *t, uint32_t second, const proto_stats_t *st) {
-    (void)second; /* reports count in the open second; closing is explicit */
-    for (uint32_t i = 0; i < st->n_stats; i++) {
-        const proto_stat_t *s = &st->stats[i];
+void timeline_add(timeline_t *t, uint32_t second, const results_delta_t *d) {
+    /* The open second is `second` once the caller has closed the ones before
+     * it; an older second is closed already and the report counts in the open one. */
+    (void)second;
+    for (size_t i = 0; i < d->n_rows; i++) {
+        const results_row_delta_t *s = &d->rows[i];
         t->requests += s->requests;
         t->failures += s->failures;
         t->bytes += s->bytes;

@@ -22,42 +22,41 @@ static histogram_t *s_latencies(uint64_t median_us, uint64_t n, unsigned seed) {
 }
 
 static void s_results(report_t *r) {
-    proto_stat_t st[4] = {
+    results_row_delta_t st[4] = {
         {.method = "GET", .name = "/events?user={id}", .requests = 5200, .failures = 0},
         {.method = "POST", .name = "/checkout", .requests = 1300, .failures = 41},
         {.method = "GET", .name = "/my-events?user={id}", .requests = 2600, .failures = 0},
         {.method = "POST", .name = "/auth/login <script>alert(1)</script>", .requests = 50,
          .failures = 2},
     };
-    st[0].latency = s_latencies(6000, st[0].requests, 1);
-    st[1].latency = s_latencies(250000, st[1].requests, 2);
-    st[2].latency = s_latencies(45000, st[2].requests, 3);
-    st[3].latency = s_latencies(1200, st[3].requests, 4);
+    histogram_t *latency[4] = {s_latencies(6000, st[0].requests, 1),
+                               s_latencies(250000, st[1].requests, 2),
+                               s_latencies(45000, st[2].requests, 3),
+                               s_latencies(1200, st[3].requests, 4)};
+    for (int i = 0; i < 4; i++) st[i].latency = latency[i];
     /* What the server said: Server-Timing durations (ms x1000) and X-Query-Count. */
-    proto_metric_t m0[2] = {{"app", s_latencies(4200, st[0].requests, 5)},
-                            {"queries", histogram_new()}};
+    histogram_t *h[6] = {s_latencies(4200, st[0].requests, 5),   histogram_new(),
+                         s_latencies(240000, st[1].requests, 6), s_latencies(180000, st[1].requests, 7),
+                         histogram_new(),                        s_latencies(900, st[3].requests, 8)};
     for (uint64_t i = 0; i < st[0].requests; i++)
-        histogram_record(m0[1].values, 1000 * (1 + i % 3));
-    proto_metric_t m1[3] = {{"app", s_latencies(240000, st[1].requests, 6)},
-                            {"db", s_latencies(180000, st[1].requests, 7)},
-                            {"queries", histogram_new()}};
-    histogram_record_n(m1[2].values, 12000, st[1].requests);
-    proto_metric_t m3[1] = {{"auth <b>hash</b>", s_latencies(900, st[3].requests, 8)}};
+        histogram_record(h[1], 1000 * (1 + i % 3));
+    histogram_record_n(h[4], 12000, st[1].requests);
+    results_metric_delta_t m0[2] = {{"app", h[0]}, {"queries", h[1]}};
+    results_metric_delta_t m1[3] = {{"app", h[2]}, {"db", h[3]}, {"queries", h[4]}};
+    results_metric_delta_t m3[1] = {{"auth <b>hash</b>", h[5]}};
     st[0].metrics = m0, st[0].n_metrics = 2;
     st[1].metrics = m1, st[1].n_metrics = 3;
     st[3].metrics = m3, st[3].n_metrics = 1;
-    proto_error_t errors[3] = {
+    results_error_delta_t errors[3] = {
         {.method = "POST", .name = "/checkout", .reason = "HTTP 503", .count = 30},
         {.method = "POST", .name = "/checkout", .reason = "timeout after 10s", .count = 11},
         {.method = "POST", .name = "/auth/login <script>alert(1)</script>",
          .reason = "expect: status 200, got 401 <b>unauthorized</b>", .count = 2},
     };
-    proto_stats_t s = {.n_stats = 4, .stats = st, .n_errors = 3, .errors = errors};
+    results_delta_t s = {.n_rows = 4, .rows = st, .n_errors = 3, .errors = errors};
     results_add(r->results, &s);
-    for (int i = 0; i < 4; i++) histogram_destroy(&st[i].latency);
-    for (int i = 0; i < 4; i++) {
-        for (uint32_t k = 0; k < st[i].n_metrics; k++) histogram_destroy(&st[i].metrics[k].values);
-    }
+    for (int i = 0; i < 4; i++) histogram_destroy(&latency[i]);
+    for (int i = 0; i < 6; i++) histogram_destroy(&h[i]);
 }
 
 static void s_timeline(report_t *r) {

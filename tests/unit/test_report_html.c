@@ -40,22 +40,21 @@ static histogram_t *s_hist(uint64_t base_us, uint64_t n) {
 }
 
 static void s_add_results(report_t *r) {
-    proto_stat_t stats[3] = {
+    histogram_t *h[3] = {s_hist(2000, 900), s_hist(40000, 300), s_hist(250, 200)};
+    results_row_delta_t stats[3] = {
         {.method = "GET", .name = "/orgs/{id}/tasks", .requests = 900, .failures = 0},
         {.method = "POST", .name = HOSTILE, .requests = 300, .failures = 12},
         {.method = "GET", .name = "/checkout?a=1&b=\"2\"", .requests = 200, .failures = 3},
     };
-    stats[0].latency = s_hist(2000, 900);
-    stats[1].latency = s_hist(40000, 300);
-    stats[2].latency = s_hist(250, 200);
-    proto_error_t errors[2] = {
+    for (int i = 0; i < 3; i++) stats[i].latency = h[i];
+    results_error_delta_t errors[2] = {
         {.method = "POST", .name = HOSTILE, .reason = "HTTP 503 <img src=x onerror=alert(1)>",
          .count = 12},
         {.method = "GET", .name = "/checkout?a=1&b=\"2\"", .reason = "timeout", .count = 3},
     };
-    proto_stats_t st = {.n_stats = 3, .stats = stats, .n_errors = 2, .errors = errors};
+    results_delta_t st = {.n_rows = 3, .rows = stats, .n_errors = 2, .errors = errors};
     results_add(r->results, &st);
-    for (int i = 0; i < 3; i++) histogram_destroy(&stats[i].latency);
+    for (int i = 0; i < 3; i++) histogram_destroy(&h[i]);
 }
 
 static void s_add_timeline(report_t *r) {
@@ -339,24 +338,23 @@ Test(svg, log_bars_label_ticks_and_markers) {
 
 /* A row with Server-Timing "app" (30 ms each) and X-Query-Count 3, behind 40 ms responses. */
 static void s_add_metrics(report_t *r) {
-    proto_metric_t m[4] = {{"app", histogram_new()},
-                           {"queries", histogram_new()},
-                           {"db <i>", histogram_new()},
-                           {"cache", histogram_new()}};
-    histogram_record_n(m[0].values, 30000, 10); /* x1000: 30 ms */
-    histogram_record_n(m[1].values, 3000, 10);  /* x1000: 3 queries */
-    histogram_record_n(m[2].values, 2500, 10);
-    histogram_record_n(m[3].values, 100, 10); /* 0.1 of 40 ms */
-    proto_stat_t st = {.method = "GET",
-                       .name = "/delay",
-                       .requests = 10,
-                       .latency = histogram_new(),
-                       .n_metrics = 4,
-                       .metrics = m};
-    histogram_record_n(st.latency, 40000, 10);
-    results_add(r->results, &(proto_stats_t){.n_stats = 1, .stats = &st});
-    histogram_destroy(&st.latency);
-    for (int i = 0; i < 4; i++) histogram_destroy(&m[i].values);
+    histogram_t *h[4] = {histogram_new(), histogram_new(), histogram_new(), histogram_new()};
+    histogram_record_n(h[0], 30000, 10); /* x1000: 30 ms */
+    histogram_record_n(h[1], 3000, 10);  /* x1000: 3 queries */
+    histogram_record_n(h[2], 2500, 10);
+    histogram_record_n(h[3], 100, 10); /* 0.1 of 40 ms */
+    results_metric_delta_t m[4] = {{"app", h[0]}, {"queries", h[1]}, {"db <i>", h[2]}, {"cache", h[3]}};
+    histogram_t *latency = histogram_new();
+    histogram_record_n(latency, 40000, 10);
+    results_row_delta_t st = {.method = "GET",
+                              .name = "/delay",
+                              .requests = 10,
+                              .latency = latency,
+                              .n_metrics = 4,
+                              .metrics = m};
+    results_add(r->results, &(results_delta_t){.n_rows = 1, .rows = &st});
+    histogram_destroy(&latency);
+    for (int i = 0; i < 4; i++) histogram_destroy(&h[i]);
 }
 
 /* The text of the metrics row for metric `name`, from "<td>name</td>" to "</tr>". */

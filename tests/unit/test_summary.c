@@ -26,20 +26,18 @@ static char *s_final(const results_t *r, double run_s) {
  * (4 samples 200..800 ms), plus one error reason. */
 static results_t *s_results(void) {
     results_t *r = results_new();
-    proto_stat_t rows[2] = {
-        {.method = "GET", .name = "/fast", .latency = histogram_new()},
-        {.method = "POST", .name = "/slow", .latency = histogram_new()},
+    histogram_t *fast = histogram_new(), *slow = histogram_new();
+    for (uint64_t i = 1; i <= 100; i++) histogram_record(fast, i * 1000);
+    for (uint64_t i = 1; i <= 4; i++) histogram_record(slow, i * 200000);
+    results_row_delta_t rows[2] = {
+        {.method = "GET", .name = "/fast", .latency = fast, .requests = 100, .failures = 10},
+        {.method = "POST", .name = "/slow", .latency = slow, .requests = 4},
     };
-    for (uint64_t i = 1; i <= 100; i++) histogram_record(rows[0].latency, i * 1000);
-    rows[0].requests = 100;
-    rows[0].failures = 10;
-    for (uint64_t i = 1; i <= 4; i++) histogram_record(rows[1].latency, i * 200000);
-    rows[1].requests = 4;
-    proto_error_t err = {.method = "GET", .name = "/fast", .reason = "HTTP 503", .count = 10};
-    proto_stats_t st = {.n_stats = 2, .stats = rows, .n_errors = 1, .errors = &err};
+    results_error_delta_t err = {.method = "GET", .name = "/fast", .reason = "HTTP 503", .count = 10};
+    results_delta_t st = {.n_rows = 2, .rows = rows, .n_errors = 1, .errors = &err};
     results_add(r, &st);
-    histogram_destroy(&rows[0].latency);
-    histogram_destroy(&rows[1].latency);
+    histogram_destroy(&fast);
+    histogram_destroy(&slow);
     return r;
 }
 
@@ -198,8 +196,8 @@ Test(summary, long_names_are_cut_to_sixty_columns) {
     memset(name, 'n', 100);
     name[100] = '\0';
     results_t *r = results_new();
-    proto_stat_t row = {.method = "GET", .name = name, .requests = 1};
-    proto_stats_t st = {.n_stats = 1, .stats = &row};
+    results_row_delta_t row = {.method = "GET", .name = name, .requests = 1};
+    results_delta_t st = {.n_rows = 1, .rows = &row};
     results_add(r, &st);
     char *text = s_final(r, 1.0);
     cr_expect_null(strstr(text, name));

@@ -1,5 +1,8 @@
-/* report_json: writes the JSON result with a small emitter of its own (compact
- * bucket arrays, shortest round-trip doubles) and reads it back with jansson. */
+/* report_json: writes the JSON result with a small emitter of its own (the
+ * layout: short objects and bucket lists on one line; numbers: shortest
+ * round-trip doubles, exact millisecond decimals — neither can be asked of
+ * jansson's dumper, see docs/json.md) with strings escaped by jansson, and
+ * reads it back with jansson. */
 #include "report/report_json.h"
 
 #include <errno.h>
@@ -82,39 +85,53 @@ static size_t s_utf8_len(const unsigned char *s) {
     return n;
 }
 
-/* A JSON string; bytes that are not valid UTF-8 become U+FFFD, since JSON
- * cannot carry them (documented in docs/json.md). NULL is written as null. */
+/* str with every byte that is not part of valid UTF-8 replaced by U+FFFD
+ * (JSON cannot carry them; documented in docs/json.md), or NULL when str is
+ * valid as it is. Caller frees. */
+static char *s_utf8_repaired(const char *str) {
+    const unsigned char *s = (const unsigned char *)str;
+    size_t n;
+    while (*s && (n = s_utf8_len(s)) > 0) s += n;
+    if (!*s) return NULL;
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_append(&b, str, (size_t)((const char *)s - str));
+    while (*s) {
+        n = s_utf8_len(s);
+        if (n == 0) {
+            /* Raw, not escaped: the reader's string then writes back the same bytes. */
+            strbuf_append_str(&b, "\xef\xbf\xbd");
+            s++;
+        } else {
+            strbuf_append(&b, s, n);
+            s += n;
+        }
+    }
+    char *out = xstrdup(strbuf_str(&b));
+    strbuf_fini(&b);
+    return out;
+}
+
+/* A JSON string, escaped by jansson (the library that reads it back); NULL
+ * is written as null. */
 static void s_string(jw_t *w, const char *str) {
     if (!str) {
         strbuf_append_str(&w->b, "null");
         return;
     }
-    const unsigned char *s = (const unsigned char *)str;
-    strbuf_append_char(&w->b, '"');
-    while (*s) {
-        size_t n = s_utf8_len(s);
-        if (n == 0) {
-            /* Raw, not escaped: the reader's string then writes back the same bytes. */
-            strbuf_append_str(&w->b, "\xef\xbf\xbd");
-            s++;
-        } else if (n > 1) {
-            strbuf_append(&w->b, s, n);
-            s += n;
-        } else if (*s == '"' || *s == '\\') {
-            strbuf_appendf(&w->b, "\\%c", *s++);
-        } else if (*s == '\n') {
-            strbuf_append_str(&w->b, "\\n"), s++;
-        } else if (*s == '\t') {
-            strbuf_append_str(&w->b, "\\t"), s++;
-        } else if (*s == '\r') {
-            strbuf_append_str(&w->b, "\\r"), s++;
-        } else if (*s < 0x20) {
-            strbuf_appendf(&w->b, "\\u%04x", *s++);
-        } else {
-            strbuf_append_char(&w->b, (char)*s++);
-        }
+    char *repaired = s_utf8_repaired(str);
+    json_t *j = json_string(repaired ? repaired : str);
+    /* Valid UTF-8 without NUL: only out of memory makes jansson fail here. */
+    char *text = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    if (!text) {
+        fprintf(stderr, "barrage: out of memory encoding a JSON string at %s:%d\n", __FILE__,
+                __LINE__);
+        abort();
     }
-    strbuf_append_char(&w->b, '"');
+    strbuf_append_str(&w->b, text);
+    free(text);
+    json_decref(j);
+    free(repaired);
 }
 
 static void s_key(jw_t *w, const char *key) {

@@ -12,6 +12,7 @@
 
 #include "common/filewrite.h"
 #include "common/xmalloc.h"
+#include "report/percentiles.h"
 #include "report/summary.h"
 #include "report/svg.h"
 
@@ -68,8 +69,6 @@ static const char s_style[] =
 #define COLOR_P95 "#ff7f0e"
 #define COLOR_P99 "#d62728"
 
-/* Indexes of p50, p95 and p99 in SUMMARY_PERCENTILES (and timeline pct_us). */
-enum { PCT_50 = 0, PCT_95 = 5, PCT_99 = 7 };
 
 static void s_esc(strbuf_t *b, const char *s) {
     svg_escape(b, s);
@@ -288,9 +287,9 @@ static void s_series_build(s_series_t *s, const timeline_t *tl) {
         s->fps[i] = (double)p->failures;
         s->users[i] = p->users;
         /* A second without requests has no latency: break the line there. */
-        s->p50[i] = p->requests ? (double)p->pct_us[PCT_50] / 1000.0 : NAN;
-        s->p95[i] = p->requests ? (double)p->pct_us[PCT_95] / 1000.0 : NAN;
-        s->p99[i] = p->requests ? (double)p->pct_us[PCT_99] / 1000.0 : NAN;
+        s->p50[i] = p->requests ? (double)p->pct_us[PERCENTILES_P50] / 1000.0 : NAN;
+        s->p95[i] = p->requests ? (double)p->pct_us[PERCENTILES_P95] / 1000.0 : NAN;
+        s->p99[i] = p->requests ? (double)p->pct_us[PERCENTILES_P99] / 1000.0 : NAN;
     }
 }
 
@@ -424,9 +423,9 @@ static void s_stats_row(strbuf_t *b, const results_row_t *row, double run_s, boo
     strbuf_append_str(b, "</td><td class=\"num\">");
     s_ms(b, histogram_max(h));
     strbuf_append_str(b, "</td>");
-    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++) {
-        strbuf_append_str(b, slow && i == PCT_95 ? "<td class=\"num hot\">" : "<td class=\"num\">");
-        s_ms(b, histogram_percentile(h, SUMMARY_PERCENTILES[i]));
+    for (int i = 0; i < PERCENTILES_N; i++) {
+        strbuf_append_str(b, slow && i == PERCENTILES_P95 ? "<td class=\"num hot\">" : "<td class=\"num\">");
+        s_ms(b, histogram_percentile(h, PERCENTILES_VALUES[i]));
         strbuf_append_str(b, "</td>");
     }
     strbuf_append_str(b, "</tr>\n");
@@ -466,9 +465,9 @@ static void s_stats_table(strbuf_t *b, const report_t *r) {
     static const char *const cols[] = {"Requests", "Failures", "Failure %", "RPS",
                                        "Avg",      "Min",      "Max"};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) s_num_header(b, cols[i]);
-    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++) {
+    for (int i = 0; i < PERCENTILES_N; i++) {
         char label[16];
-        snprintf(label, sizeof label, "p%g", SUMMARY_PERCENTILES[i]);
+        snprintf(label, sizeof label, "p%g", PERCENTILES_VALUES[i]);
         s_num_header(b, label);
     }
     strbuf_append_str(b, "</tr></thead>\n<tbody>\n");

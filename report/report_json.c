@@ -21,7 +21,7 @@
 #include "common/filewrite.h"
 #include "common/strbuf.h"
 #include "common/xmalloc.h"
-#include "report/summary.h"
+#include "report/percentiles.h"
 
 #define JW_MAX_DEPTH 8
 
@@ -342,10 +342,10 @@ static void s_write_row(jw_t *w, const results_row_t *row, const char *method, c
     s_kv_ms(w, "max_ms", histogram_max(h));
     s_key(w, "percentiles_ms");
     s_open(w, '{', true);
-    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++) {
+    for (int i = 0; i < PERCENTILES_N; i++) {
         char key[16];
-        snprintf(key, sizeof key, "%g", SUMMARY_PERCENTILES[i]);
-        s_kv_ms(w, key, histogram_percentile(h, SUMMARY_PERCENTILES[i]));
+        snprintf(key, sizeof key, "%g", PERCENTILES_VALUES[i]);
+        s_kv_ms(w, key, histogram_percentile(h, PERCENTILES_VALUES[i]));
     }
     s_close(w, '}');
     s_write_histogram(w, h);
@@ -397,7 +397,7 @@ static void s_write_point(jw_t *w, const timeline_point_t *p) {
     s_kv_u64(w, "bytes", p->bytes);
     s_key(w, "pct_us");
     s_open(w, '[', true);
-    for (int i = 0; i < TIMELINE_N_PERCENTILES; i++) {
+    for (int i = 0; i < PERCENTILES_N; i++) {
         s_item(w);
         strbuf_appendf(&w->b, "%" PRIu64, p->pct_us[i]);
     }
@@ -945,10 +945,10 @@ static void s_read_point(rd_t *rd, json_t *v, const char *at, timeline_point_t *
     s_u64(rd, v, at, "failures", &p->failures);
     s_u64(rd, v, at, "bytes", &p->bytes);
     json_t *pct = s_typed(rd, v, at, "pct_us", JSON_ARRAY);
-    if (pct && json_array_size(pct) != TIMELINE_N_PERCENTILES) {
-        s_fail(rd, s_path(path, at, "pct_us"), "expected %d values", TIMELINE_N_PERCENTILES);
+    if (pct && json_array_size(pct) != PERCENTILES_N) {
+        s_fail(rd, s_path(path, at, "pct_us"), "expected %d values", PERCENTILES_N);
     }
-    for (size_t i = 0; !rd->err && i < TIMELINE_N_PERCENTILES; i++) {
+    for (size_t i = 0; !rd->err && i < PERCENTILES_N; i++) {
         s_as_u64(rd, json_array_get(pct, i), s_index(path, at, "pct_us", i), UINT64_MAX,
                  &p->pct_us[i]);
     }

@@ -4,8 +4,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-const double SUMMARY_PERCENTILES[11] = {50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100};
-
 char *summary_format_ms(uint64_t us, char *buf, size_t buf_bytes) {
     double ms = (double)us / 1000.0;
     /* Thresholds on the rounded value: 9.996 ms prints "10.0", not "10.00". */
@@ -75,10 +73,10 @@ static void s_request_row(FILE *out, const results_row_t *row, int name_w, doubl
 
 static void s_percentile_row(FILE *out, const results_row_t *row, int name_w) {
     fprintf(out, "%-8s %-*.*s", row->method, name_w, name_w, row->name);
-    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++) {
+    for (int i = 0; i < PERCENTILES_N; i++) {
         char v[16];
         fprintf(out, " %8s",
-                summary_format_ms(histogram_percentile(row->latency, SUMMARY_PERCENTILES[i]), v,
+                summary_format_ms(histogram_percentile(row->latency, PERCENTILES_VALUES[i]), v,
                                   sizeof v));
     }
     fprintf(out, " %8llu\n", (unsigned long long)row->requests);
@@ -99,13 +97,11 @@ static void s_print_requests(FILE *out, const results_t *r, int w, double run_s)
 static void s_print_percentiles(FILE *out, const results_t *r, int w) {
     fprintf(out, "\nResponse time percentiles (ms; exact to 3 significant digits)\n");
     fprintf(out, "%-8s %-*s", "Type", w, "Name");
-    const char *labels[] = {"50%", "66%", "75%", "80%", "90%", "95%",
-                            "98%", "99%", "99.9%", "99.99%", "100%"};
-    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++) fprintf(out, " %8s", labels[i]);
+    for (int i = 0; i < PERCENTILES_N; i++) fprintf(out, " %8s", PERCENTILES_LABELS[i]);
     fprintf(out, " %8s\n", "# reqs");
-    s_rule(out, w, SUMMARY_N_PERCENTILES + 1);
+    s_rule(out, w, PERCENTILES_N + 1);
     for (size_t i = 0; i < results_count(r); i++) s_percentile_row(out, results_row(r, i), w);
-    s_rule(out, w, SUMMARY_N_PERCENTILES + 1);
+    s_rule(out, w, PERCENTILES_N + 1);
     results_row_t agg = *results_total(r);
     agg.method = "";
     agg.name = "Aggregated";

@@ -7,12 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "report/percentiles.h"
 #include "report/report.h"
 #include "report/results.h"
 
-/* The percentile columns Locust prints, in percent. */
-extern const double SUMMARY_PERCENTILES[11];
-#define SUMMARY_N_PERCENTILES 11
 
 typedef struct {
     double elapsed_s;  /* time since the run started */

@@ -5,9 +5,6 @@
 
 #include "common/xmalloc.h"
 
-static const double s_pcts[TIMELINE_N_PERCENTILES] = {50, 66, 75, 80, 90, 95, 98, 99, 99.9,
-                                                      99.99, 100};
-
 struct timeline {
     timeline_point_t *points;
     size_t n, cap;
@@ -50,8 +47,8 @@ static void s_close_current(timeline_t *t, uint32_t users, uint64_t start_wall_m
                           .requests = t->requests,
                           .failures = t->failures,
                           .bytes = t->bytes};
-    for (int i = 0; i < TIMELINE_N_PERCENTILES; i++) {
-        p.pct_us[i] = histogram_percentile(t->second, s_pcts[i]);
+    for (int i = 0; i < PERCENTILES_N; i++) {
+        p.pct_us[i] = histogram_percentile(t->second, PERCENTILES_VALUES[i]);
     }
     p.total_requests = histogram_count(t->total);
     p.total_failures = t->total_failures;

@@ -1,6 +1,6 @@
 /* timeline: the run second by second, for the history CSV and the HTML
  * charts — per second the users, requests, failures and bytes of that second,
- * the latency percentiles of that second (SUMMARY_PERCENTILES), and the
+ * the latency percentiles of that second (PERCENTILES_VALUES), and the
  * cumulative totals at that moment. A report counts in the second its caller
  * gives (the conductor gives the middle of the interval the report covers,
  * half a report interval before it arrived). Memory grows by one small point
@@ -12,16 +12,15 @@
 #include <stdint.h>
 
 #include "common/histogram.h"
+#include "report/percentiles.h"
 #include "report/results.h"
-
-#define TIMELINE_N_PERCENTILES 11
 
 typedef struct {
     uint32_t second;  /* since the run started: this point covers [second, second + 1) */
     uint64_t wall_ms; /* wall clock at the end of the second */
     uint32_t users;
     uint64_t requests, failures, bytes; /* in this second */
-    uint64_t pct_us[TIMELINE_N_PERCENTILES]; /* this second's percentiles (0 when no requests) */
+    uint64_t pct_us[PERCENTILES_N]; /* this second's percentiles (0 when no requests) */
     /* Cumulative since the start, at the end of this second. */
     uint64_t total_requests, total_failures, total_bytes;
     uint64_t total_median_us, total_min_us, total_max_us;

@@ -67,9 +67,9 @@ static void s_timeline(report_t *r) {
         p.requests = s == 33 ? 0 : (uint64_t)(users * 3.1 + 6 * sin(s / 3.0));
         p.failures = s > 40 ? (s % 3) : 0;
         double base = 9000 + 150.0 * users + (s > 40 ? 4000.0 * (s - 40) : 0);
-        static const double spread[TIMELINE_N_PERCENTILES] = {1,   1.4, 1.8, 2.2,  3.5, 6,
+        static const double spread[PERCENTILES_N] = {1,   1.4, 1.8, 2.2,  3.5, 6,
                                                               8.5, 11,  17,  22.0, 25};
-        for (int i = 0; i < TIMELINE_N_PERCENTILES; i++) {
+        for (int i = 0; i < PERCENTILES_N; i++) {
             p.pct_us[i] = p.requests ? (uint64_t)(base * spread[i]) : 0;
         }
         timeline_append(r->timeline, &p);

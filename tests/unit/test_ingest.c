@@ -48,7 +48,7 @@ Test(ingest, wire_rows_errors_metrics_and_dropped_reach_results_and_timeline) {
     cr_expect_eq(p->failures, 2);
     cr_expect_eq(p->bytes, 70);
     cr_expect_eq(p->users, 4);
-    cr_expect_eq(p->pct_us[TIMELINE_N_PERCENTILES - 1], histogram_max(lat[1]));
+    cr_expect_eq(p->pct_us[PERCENTILES_N - 1], histogram_max(lat[1]));
     cr_expect_eq(histogram_count(lat[0]), 3, "the wire's histograms are only lent");
 
     timeline_destroy(&t);

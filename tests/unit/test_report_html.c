@@ -63,7 +63,7 @@ static void s_add_timeline(report_t *r) {
             .second = s, .wall_ms = 1700000001000ull + s * 1000, .users = s < 10 ? s + 1 : 10};
         p.requests = s == 30 ? 0 : 20 + s; /* one quiet second: the latency line breaks */
         p.failures = s % 7 == 0 ? 1 : 0;
-        for (int i = 0; i < TIMELINE_N_PERCENTILES; i++)
+        for (int i = 0; i < PERCENTILES_N; i++)
             p.pct_us[i] = p.requests ? 1000u * (i + 1) + s * 10 : 0;
         p.total_requests = 20 * (s + 1);
         timeline_append(r->timeline, &p);

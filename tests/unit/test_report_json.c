@@ -384,7 +384,7 @@ static void s_same_point(const timeline_point_t *g, const timeline_point_t *w, s
     cr_assert_eq(g->requests, w->requests, "timeline[%zu].requests", i);
     cr_assert_eq(g->failures, w->failures, "timeline[%zu].failures", i);
     cr_assert_eq(g->bytes, w->bytes, "timeline[%zu].bytes", i);
-    for (int k = 0; k < TIMELINE_N_PERCENTILES; k++) {
+    for (int k = 0; k < PERCENTILES_N; k++) {
         cr_assert_eq(g->pct_us[k], w->pct_us[k], "timeline[%zu].pct_us[%d]", i, k);
     }
     cr_assert_eq(g->total_requests, w->total_requests, "timeline[%zu].total_requests", i);

@@ -91,12 +91,6 @@ Test(summary, format_ms_returns_buf_and_truncates_safely) {
     cr_expect_eq(small[2], '\0');
 }
 
-Test(summary, percentile_list_is_locusts) {
-    const double want[] = {50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100};
-    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++)
-        cr_expect_float_eq(SUMMARY_PERCENTILES[i], want[i], 1e-12);
-}
-
 Test(summary, final_shows_rows_aggregate_and_percentile_labels) {
     results_t *r = s_results();
     char *text = s_final(r, 10.0);

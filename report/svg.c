@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "report/xml.h"
+
 /* Geometry in SVG user units; the page scales the chart to its width. */
 #define W 900.0
 #define H 300.0
@@ -22,27 +24,6 @@
 #define TEXT_COLOR "#333"
 /* A white outline under text: a line or bar behind a label cannot cross it. */
 #define HALO "stroke=\"#fff\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\""
-
-void svg_escape(strbuf_t *b, const char *s) {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '&': strbuf_append_str(b, "&amp;"); break;
-        case '<': strbuf_append_str(b, "&lt;"); break;
-        case '>': strbuf_append_str(b, "&gt;"); break;
-        case '"': strbuf_append_str(b, "&quot;"); break;
-        case '\'': strbuf_append_str(b, "&#39;"); break;
-        case '\t':
-        case '\n': strbuf_append_char(b, (char)*p); break;
-        default:
-            /* Control characters are parse errors in HTML: show U+FFFD. */
-            if (*p < 0x20 || *p == 0x7f)
-                strbuf_append_str(b, "\xef\xbf\xbd");
-            else
-                strbuf_append_char(b, (char)*p);
-            break;
-        }
-    }
-}
 
 char *svg_format_us(double us, char *buf, size_t buf_bytes) {
     if (us < 1000)
@@ -65,7 +46,7 @@ static void s_number(strbuf_t *b, double v, const char *unit) {
         strbuf_appendf(b, "%.4gk", v / 1e3);
     else
         strbuf_appendf(b, "%.4g", v);
-    svg_escape(b, unit);
+    xml_escape(b, unit);
 }
 
 /* A step of 1, 2, 2.5 or 5 times a power of ten giving about `target` ticks. */
@@ -84,14 +65,14 @@ static void s_open(strbuf_t *b, const char *title) {
                    "%.0f\" role=\"img\" font-family=\"system-ui, sans-serif\" font-size=\"12\" "
                    "aria-label=\"",
                    W, H);
-    svg_escape(b, title);
+    xml_escape(b, title);
     strbuf_append_str(b, "\"><title>");
-    svg_escape(b, title);
+    xml_escape(b, title);
     strbuf_appendf(b, "</title><rect width=\"%.0f\" height=\"%.0f\" fill=\"#fff\"/>", W, H);
     strbuf_appendf(b,
                    "<text x=\"%.0f\" y=\"20\" font-size=\"15\" font-weight=\"600\" fill=\"%s\">",
                    X0, TEXT_COLOR);
-    svg_escape(b, title);
+    xml_escape(b, title);
     strbuf_append_str(b, "</text>");
 }
 
@@ -135,7 +116,7 @@ static void s_legend(strbuf_t *b, const char *const *labels, const char *const *
                        "<rect x=\"%.1f\" y=\"30\" width=\"14\" height=\"4\" rx=\"1\" "
                        "fill=\"%s\"/><text x=\"%.1f\" y=\"36\" fill=\"%s\">",
                        x, colors[i], x + 19, TEXT_COLOR);
-        svg_escape(b, labels[i]);
+        xml_escape(b, labels[i]);
         strbuf_append_str(b, "</text>");
         size_t len = 0;
         for (const char *p = labels[i]; p && *p; p++) len++;
@@ -232,7 +213,7 @@ static void s_log_ticks(strbuf_t *b, double lo, double hi) {
                            "stroke=\"%s\"/>",
                            x, Y0, x, Y1, GRID_COLOR);
             s_x_tick(b, x);
-            svg_escape(b, svg_format_us(v, label, sizeof label));
+            xml_escape(b, svg_format_us(v, label, sizeof label));
             strbuf_append_str(b, "</text>");
         }
     }
@@ -266,7 +247,7 @@ static void s_markers(strbuf_t *b, const svg_log_bars_t *c, double llo, double l
         strbuf_appendf(b,
                        "<text x=\"%.1f\" y=\"%.1f\" fill=\"#c62828\" text-anchor=\"%s\" " HALO ">",
                        left ? x - 4 : x + 4, ty, left ? "end" : "start");
-        svg_escape(b, c->markers[i].label);
+        xml_escape(b, c->markers[i].label);
         strbuf_append_str(b, "</text>");
     }
 }
@@ -297,7 +278,7 @@ void svg_log_bars(strbuf_t *b, const svg_log_bars_t *c) {
                        xa + 0.5, y, w, Y1 - y, c->color);
         if (c->tips) {
             strbuf_append_str(b, "<title>");
-            svg_escape(b, c->tips[i]);
+            xml_escape(b, c->tips[i]);
             strbuf_append_str(b, "</title>");
         }
         strbuf_append_str(b, "</rect>");

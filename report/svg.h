@@ -53,10 +53,6 @@ void svg_line_chart(strbuf_t *b, const svg_line_chart_t *c);
 /* Appends an <svg> bar chart with a log x axis to b ("no data" when n == 0). */
 void svg_log_bars(strbuf_t *b, const svg_log_bars_t *c);
 
-/* Appends s escaped for HTML and SVG text and attribute values (& < > " '),
- * control characters other than tab and newline as U+FFFD. NULL appends "". */
-void svg_escape(strbuf_t *b, const char *s);
-
 /* Formats a duration in microseconds for an axis: "500µs", "2.5ms", "1.2s". */
 char *svg_format_us(double us, char *buf, size_t buf_bytes);
 

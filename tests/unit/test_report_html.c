@@ -282,13 +282,7 @@ Test(report_html, unwritable_path_is_named_in_the_error) {
     free(dir);
 }
 
-Test(svg, escape_and_format) {
-    strbuf_t b;
-    strbuf_init(&b);
-    svg_escape(&b, "a<b>&\"c'\x01");
-    svg_escape(&b, NULL);
-    cr_expect_str_eq(strbuf_str(&b), "a&lt;b&gt;&amp;&quot;c&#39;\xef\xbf\xbd");
-    strbuf_fini(&b);
+Test(svg, format_us) {
     char buf[32];
     cr_expect_str_eq(svg_format_us(500, buf, sizeof buf), "500\xc2\xb5s");
     cr_expect_str_eq(svg_format_us(2500, buf, sizeof buf), "2.5ms");

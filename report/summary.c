@@ -19,29 +19,6 @@ char *summary_format_ms(uint64_t us, char *buf, size_t buf_bytes) {
     return buf;
 }
 
-void summary_print_live(FILE *out, const results_t *r, const summary_live_t *l) {
-    const results_row_t *t = results_total(r);
-    char p50[16], p95[16], p99[16];
-    double rps = l->window_s > 0 ? (double)t->win_requests / l->window_s : 0;
-    double fail_pct = t->requests ? 100.0 * (double)t->failures / (double)t->requests : 0;
-    fprintf(out, "[%6.1fs/%.0fs] ", l->elapsed_s, l->duration_s);
-    if (l->rate > 0) {
-        fprintf(out, "rate %.1f/s  in flight %u/%u  dropped %llu  ", l->rate, l->users,
-                l->users_target, (unsigned long long)l->dropped);
-    } else {
-        fprintf(out, "users %u/%u  ", l->users, l->users_target);
-    }
-    fprintf(out,
-            "workers %u  reqs %llu  fails %llu (%.2f%%)  rps %.1f  "
-            "p50 %sms p95 %sms p99 %sms\n",
-            l->workers,
-            (unsigned long long)t->requests, (unsigned long long)t->failures, fail_pct, rps,
-            summary_format_ms(histogram_percentile(t->win_latency, 50), p50, sizeof p50),
-            summary_format_ms(histogram_percentile(t->win_latency, 95), p95, sizeof p95),
-            summary_format_ms(histogram_percentile(t->win_latency, 99), p99, sizeof p99));
-    fflush(out);
-}
-
 static int s_name_width(const results_t *r) {
     int w = 24;
     for (size_t i = 0; i < results_count(r); i++) {

@@ -1,4 +1,4 @@
-/* test_summary: millisecond formatting, the final tables and the live line (master/summary.h). */
+/* test_summary: millisecond formatting and the final tables (report/summary.h). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,38 +200,3 @@ Test(summary, long_names_are_cut_to_sixty_columns) {
     results_destroy(&r);
 }
 
-Test(summary, live_line_shows_progress_and_window_rate) {
-    results_t *r = s_results();
-    summary_live_t live = {.elapsed_s = 12.5, .duration_s = 60, .window_s = 2,
-                           .users = 5, .users_target = 10, .workers = 2};
-    char *text = NULL;
-    size_t bytes = 0;
-    FILE *f = open_memstream(&text, &bytes);
-    summary_print_live(f, r, &live);
-    fclose(f);
-    cr_expect_not_null(strstr(text, "12.5s/60s"), "%s", text);
-    cr_expect_not_null(strstr(text, "users 5/10"), "%s", text);
-    cr_expect_not_null(strstr(text, "workers 2"), "%s", text);
-    cr_expect_not_null(strstr(text, "reqs 104"), "%s", text);
-    cr_expect_not_null(strstr(text, "fails 10 (9.62%)"), "%s", text);
-    cr_expect_not_null(strstr(text, "rps 52.0"), "104 requests in a 2 s window: %s", text);
-    cr_expect_eq(text[bytes - 1], '\n');
-    cr_expect_eq(strchr(text, '\n'), text + bytes - 1, "one line");
-    free(text);
-    results_destroy(&r);
-}
-
-Test(summary, live_line_with_empty_window) {
-    results_t *r = s_results();
-    results_window_reset(r);
-    summary_live_t live = {.elapsed_s = 1, .duration_s = 10, .window_s = 0};
-    char *text = NULL;
-    size_t bytes = 0;
-    FILE *f = open_memstream(&text, &bytes);
-    summary_print_live(f, r, &live);
-    fclose(f);
-    cr_expect_not_null(strstr(text, "rps 0.0"), "%s", text);
-    cr_expect_not_null(strstr(text, "p50 0.000ms"), "%s", text);
-    free(text);
-    results_destroy(&r);
-}

@@ -68,7 +68,7 @@ static const char s_style[] =
 #define COLOR_USERS "#9467bd"
 #define COLOR_P50 "#2ca02c"
 #define COLOR_P95 "#ff7f0e"
-#define COLOR_P99 "#d62728"
+#define COLOR_P99 "#8c564b" /* not COLOR_FAIL: a reader must tell p99 from failures */
 
 
 /* A path escaped, with a line-break opportunity after each '/'. */

@@ -122,6 +122,36 @@ static void s_cleanup(const char *dir) {
     free(cmd);
 }
 
+/* The stroke colours of the <path>s of the chart titled `title` (up to 8). */
+static size_t s_chart_strokes(const char *html, const char *title, char colors[8][16]) {
+    char key[128];
+    snprintf(key, sizeof key, "aria-label=\"%s\"", title);
+    const char *p = strstr(html, key), *end = p ? strstr(p, "</svg>") : NULL;
+    size_t n = 0;
+    for (p = p ? strstr(p, "<path ") : NULL; p && p < end && n < 8; p = strstr(p + 1, "<path ")) {
+        const char *c = strstr(p, " stroke=\"");
+        cr_assert_not_null(c);
+        snprintf(colors[n++], 16, "%.*s", (int)strcspn(c + 9, "\""), c + 9);
+    }
+    return n;
+}
+
+Test(report_html, latency_lines_and_failures_have_distinct_colours) {
+    report_t *r = s_full_report();
+    strbuf_t b;
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    char load[8][16], lat[8][16];
+    cr_assert_eq(s_chart_strokes(strbuf_str(&b), "Requests and failures per second", load), 2);
+    cr_assert_eq(s_chart_strokes(strbuf_str(&b), "Response time percentiles per second", lat), 3);
+    for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < i; j++) cr_expect_str_neq(lat[i], lat[j], "p-lines %d and %d", i, j);
+        cr_expect_str_neq(lat[i], load[1], "latency line %d vs failures/s", i);
+    }
+    strbuf_fini(&b);
+    report_destroy(&r);
+}
+
 Test(report_html, page_has_four_svg_charts) {
     report_t *r = s_full_report();
     char *dir = s_tmpdir();
@@ -282,54 +312,6 @@ Test(report_html, unwritable_path_is_named_in_the_error) {
     free(dir);
 }
 
-Test(svg, format_us) {
-    char buf[32];
-    cr_expect_str_eq(svg_format_us(500, buf, sizeof buf), "500\xc2\xb5s");
-    cr_expect_str_eq(svg_format_us(2500, buf, sizeof buf), "2.5ms");
-    cr_expect_str_eq(svg_format_us(1200000, buf, sizeof buf), "1.2s");
-}
-
-Test(svg, line_chart_breaks_on_nan_and_has_nice_ticks) {
-    double x[] = {1, 2, 3, 4}, y[] = {10, NAN, 30, 37};
-    svg_series_t s = {"lat", "#000", y};
-    svg_line_chart_t c = {.title = "T<1>", .x_unit = "s", .y_unit = " ms", .x = x, .n = 4,
-                          .series = &s, .n_series = 1};
-    strbuf_t b;
-    strbuf_init(&b);
-    svg_line_chart(&b, &c);
-    const char *svg = strbuf_str(&b);
-    cr_expect(strstr(svg, "<title>T&lt;1&gt;</title>"));
-    cr_expect_eq(s_count(svg, "M"), 2, "the NaN starts a new subpath: %s", svg);
-    cr_expect(strstr(svg, "h0"), "the isolated first point is drawn as a dot");
-    cr_expect(strstr(svg, ">40 ms</text>"), "top tick rounds 37 up to 40");
-    cr_expect(strstr(svg, ">4s</text>"));
-    strbuf_fini(&b);
-}
-
-Test(svg, log_bars_label_ticks_and_markers) {
-    double edges[] = {100, 1000, 10000, 100000}, values[] = {10, 60, 30};
-    const char *tips[] = {"a", "b<", "c"};
-    svg_marker_t m = {"p95 20ms", 20000};
-    svg_log_bars_t c = {.title = "D", .y_unit = "%", .edges = edges, .values = values,
-                        .tips = tips, .n = 3, .color = "#123", .markers = &m, .n_markers = 1};
-    strbuf_t b;
-    strbuf_init(&b);
-    svg_log_bars(&b, &c);
-    const char *svg = strbuf_str(&b);
-    cr_expect_eq(s_count(svg, "<rect x="), 3);
-    cr_expect(strstr(svg, "<title>b&lt;</title>"));
-    cr_expect(strstr(svg, ">1ms</text>") && strstr(svg, ">100ms</text>"));
-    cr_expect(strstr(svg, ">100\xc2\xb5s</text>"));
-    cr_expect(strstr(svg, ">p95 20ms</text>"));
-    cr_expect(strstr(svg, ">60%</text>"));
-    strbuf_fini(&b);
-    strbuf_init(&b);
-    c.n = 0;
-    svg_log_bars(&b, &c);
-    cr_expect(strstr(strbuf_str(&b), "no data"));
-    strbuf_fini(&b);
-}
-
 /* A row with Server-Timing "app" (30 ms each) and X-Query-Count 3, behind 40 ms responses. */
 static void s_add_metrics(report_t *r) {
     histogram_t *h[4] = {histogram_new(), histogram_new(), histogram_new(), histogram_new()};
@@ -443,35 +425,3 @@ Test(report_html, scenario_path_breaks_at_slashes) {
     report_destroy(&r);
 }
 
-Test(svg, line_chart_x_max_extends_the_axis) {
-    double x[] = {1, 2}, y[] = {5, 10};
-    svg_series_t s = {"a", "#000", y};
-    svg_line_chart_t c = {.title = "T", .x_unit = "s", .y_unit = "", .x = x, .x_max = 4, .n = 2,
-                          .series = &s, .n_series = 1};
-    strbuf_t b;
-    strbuf_init(&b);
-    svg_line_chart(&b, &c);
-    cr_expect(strstr(strbuf_str(&b), ">4s</text>"));
-    cr_expect(strstr(strbuf_str(&b), "L474.0 "), "x = 2 of 4 is half way: %s", strbuf_str(&b));
-    strbuf_fini(&b);
-}
-
-Test(svg, marker_labels_above_every_marker_line) {
-    double edges[] = {1000, 10000, 100000}, values[] = {50, 50};
-    svg_marker_t m[] = {{"p50 30ms", 30000}, {"p95 90ms", 90000}, {"p99 95ms", 95000}};
-    svg_log_bars_t c = {.title = "D", .y_unit = "%", .edges = edges, .values = values, .n = 2,
-                        .color = "#123", .markers = m, .n_markers = 3};
-    strbuf_t b;
-    strbuf_init(&b);
-    svg_log_bars(&b, &c);
-    const char *svg = strbuf_str(&b);
-    const char *last_line = NULL;
-    for (const char *p = strstr(svg, "stroke-dasharray"); p; p = strstr(p + 1, "stroke-dasharray"))
-        last_line = p;
-    cr_assert_not_null(last_line);
-    cr_expect(strstr(svg, ">p50 30ms<") > last_line, "labels drawn after every line");
-    cr_expect_eq(s_count(svg, "paint-order=\"stroke\""), 3, "each label has a halo");
-    /* p95 and p99 sit near the right edge: every label goes left of its line. */
-    cr_expect_eq(s_count(svg, "text-anchor=\"end\" stroke=\"#fff\""), 3);
-    strbuf_fini(&b);
-}

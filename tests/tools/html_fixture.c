@@ -1,7 +1,9 @@
 /* html_fixture: writes the HTML report of a hand-built, realistic run to argv[1]
- * (argv[2] "empty" for a run without requests), to look at the page without a
- * real run. */
+ * (argv[2] "empty" for a run without requests; "coinciding" for a run whose
+ * p50, p95 and p99 are the same every second, so their chart lines coincide
+ * from end to end), to look at the page without a real run. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +61,7 @@ static void s_results(report_t *r) {
     for (int i = 0; i < 6; i++) histogram_destroy(&h[i]);
 }
 
-static void s_timeline(report_t *r) {
+static void s_timeline(report_t *r, bool coinciding) {
     for (uint32_t s = 0; s < 60; s++) {
         uint32_t users = s < 10 ? 5 * (s + 1) : 50;
         timeline_point_t p = {.second = s, .wall_ms = r->started_ms + (s + 1) * 1000ull,
@@ -70,7 +72,7 @@ static void s_timeline(report_t *r) {
         static const double spread[PERCENTILES_N] = {1,   1.4, 1.8, 2.2,  3.5, 6,
                                                               8.5, 11,  17,  22.0, 25};
         for (int i = 0; i < PERCENTILES_N; i++) {
-            p.pct_us[i] = p.requests ? (uint64_t)(base * spread[i]) : 0;
+            p.pct_us[i] = p.requests ? (uint64_t)(base * (coinciding ? 1 : spread[i])) : 0;
         }
         timeline_append(r->timeline, &p);
     }
@@ -78,7 +80,7 @@ static void s_timeline(report_t *r) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: html_fixture FILE [empty]\n");
+        fprintf(stderr, "usage: html_fixture FILE [empty|coinciding]\n");
         return 2;
     }
     report_t *r = report_new();
@@ -97,7 +99,7 @@ int main(int argc, char **argv) {
     r->ended_ms = r->started_ms + 60040;
     if (argc < 3 || strcmp(argv[2], "empty") != 0) {
         s_results(r);
-        s_timeline(r);
+        s_timeline(r, argc >= 3 && strcmp(argv[2], "coinciding") == 0);
         report_add_worker(r, &(report_worker_t){.id = "worker-1", .hostname = "loadgen-a",
                                                 .pid = 4242, .users = 25, .reports = 61,
                                                 .state = "finished"});

@@ -36,7 +36,8 @@ static void s_convert(const proto_stats_t *st, results_row_delta_t *rows,
 
 void ingest_stats(results_t *r, timeline_t *t, uint32_t second, const proto_stats_t *st) {
     size_t n_metrics = 0;
-    for (uint32_t i = 0; i < st->n_stats; i++) n_metrics += st->stats[i].n_metrics;
+    for (uint32_t i = 0; i < st->n_stats; i++)
+        n_metrics += st->stats[i].n_metrics;
     /* One allocation per report for the row headers; histograms are borrowed. */
     results_row_delta_t *rows = xcalloc(st->n_stats + 1u, sizeof *rows);
     results_metric_delta_t *metrics = xcalloc(n_metrics + 1u, sizeof *metrics);

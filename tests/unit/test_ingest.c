@@ -10,14 +10,25 @@ Test(ingest, wire_rows_errors_metrics_and_dropped_reach_results_and_timeline) {
     histogram_record(db, 4000);
     proto_metric_t metrics[] = {{"db", db}, {"queries", NULL}};
     proto_stat_t stats[] = {
-        {.method = "GET", .name = "/a", .requests = 3, .failures = 1, .bytes = 30,
-         .latency = lat[0], .n_metrics = 2, .metrics = metrics},
+        {.method = "GET",
+         .name = "/a",
+         .requests = 3,
+         .failures = 1,
+         .bytes = 30,
+         .latency = lat[0],
+         .n_metrics = 2,
+         .metrics = metrics},
         {.method = "POST", .name = "/b", .requests = 1, .bytes = 5, .latency = lat[1]},
         {.method = "GET", .name = "/none", .requests = 2}, /* NULL latency: counts only */
     };
     proto_error_t errors[] = {{"GET", "/a", "HTTP 503", 1}};
-    proto_stats_t st = {.run_id = 1, .users = 4, .dropped = 6, .n_stats = 3, .stats = stats,
-                        .n_errors = 1, .errors = errors};
+    proto_stats_t st = {.run_id = 1,
+                        .users = 4,
+                        .dropped = 6,
+                        .n_stats = 3,
+                        .stats = stats,
+                        .n_errors = 1,
+                        .errors = errors};
     results_t *r = results_new();
     timeline_t *t = timeline_new();
     ingest_stats(r, t, 0, &st);
@@ -53,6 +64,7 @@ Test(ingest, wire_rows_errors_metrics_and_dropped_reach_results_and_timeline) {
 
     timeline_destroy(&t);
     results_destroy(&r);
-    for (int i = 0; i < 2; i++) histogram_destroy(&lat[i]);
+    for (int i = 0; i < 2; i++)
+        histogram_destroy(&lat[i]);
     histogram_destroy(&db);
 }

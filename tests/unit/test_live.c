@@ -32,8 +32,12 @@ static char *s_tick(bool tty, live_t **lp, results_t *r, const summary_live_t *i
 Test(live, line_shows_progress_load_totals_and_window) {
     results_t *r = results_new();
     s_add(r, 104, 50000, 10);
-    summary_live_t info = {.elapsed_s = 12.5, .duration_s = 60, .window_s = 2,
-                           .users = 5, .users_target = 10, .workers = 2};
+    summary_live_t info = {.elapsed_s = 12.5,
+                           .duration_s = 60,
+                           .window_s = 2,
+                           .users = 5,
+                           .users_target = 10,
+                           .workers = 2};
     live_t *l = NULL;
     char *text = s_tick(false, &l, r, &info);
     cr_expect_str_eq(text, "[  12.5s/60s] users 5/10  workers 2  reqs 104  fails 10 (9.62%)  "
@@ -46,12 +50,19 @@ Test(live, line_shows_progress_load_totals_and_window) {
 
 Test(live, line_of_the_open_model_and_an_empty_window) {
     results_t *r = results_new();
-    summary_live_t info = {.elapsed_s = 1, .duration_s = 10, .window_s = 0, .rate = 200,
-                           .users = 3, .users_target = 50, .dropped = 7, .workers = 1};
+    summary_live_t info = {.elapsed_s = 1,
+                           .duration_s = 10,
+                           .window_s = 0,
+                           .rate = 200,
+                           .users = 3,
+                           .users_target = 50,
+                           .dropped = 7,
+                           .workers = 1};
     live_t *l = NULL;
     char *text = s_tick(false, &l, r, &info);
-    cr_expect_str_eq(text, "[   1.0s/10s] rate 200.0/s  in flight 3/50  dropped 7  workers 1  "
-                           "reqs 0  fails 0 (0.00%)  rps 0.0  p50 0.000ms p95 0.000ms p99 0.000ms\n");
+    cr_expect_str_eq(text,
+                     "[   1.0s/10s] rate 200.0/s  in flight 3/50  dropped 7  workers 1  "
+                     "reqs 0  fails 0 (0.00%)  rps 0.0  p50 0.000ms p95 0.000ms p99 0.000ms\n");
     free(text);
     live_destroy(&l);
     results_destroy(&r);
@@ -77,10 +88,11 @@ Test(live, line_rate_and_percentiles_span_the_last_slots) {
     cr_expect(strstr(text + first, "reqs 100  fails 0 (0.00%)  rps 25.0  p50 9.00ms"),
               "100 requests over two 2 s slots, the median among the slow: %s", text + first);
     /* After LIVE_WINDOW_SLOTS quiet ticks both have left the window. */
-    for (int i = 0; i < LIVE_WINDOW_SLOTS; i++) live_tick(l, r, &info);
+    for (int i = 0; i < LIVE_WINDOW_SLOTS; i++)
+        live_tick(l, r, &info);
     fflush(f);
-    cr_expect(strstr(strrchr(text, '[') , "reqs 100  fails 0 (0.00%)  rps 0.0  p50 0.000ms"),
-              "%s", strrchr(text, '['));
+    cr_expect(strstr(strrchr(text, '['), "reqs 100  fails 0 (0.00%)  rps 0.0  p50 0.000ms"), "%s",
+              strrchr(text, '['));
     live_destroy(&l);
     fclose(f);
     free(text);
@@ -90,16 +102,23 @@ Test(live, line_rate_and_percentiles_span_the_last_slots) {
 Test(live, table_has_the_same_load_part_and_one_row_per_name) {
     results_t *r = results_new();
     s_add(r, 104, 50000, 10);
-    summary_live_t info = {.elapsed_s = 30, .duration_s = 60, .window_s = 2,
-                           .users = 5, .users_target = 10, .workers = 2};
+    summary_live_t info = {.elapsed_s = 30,
+                           .duration_s = 60,
+                           .window_s = 2,
+                           .users = 5,
+                           .users_target = 10,
+                           .workers = 2};
     live_t *l = NULL;
     char *text = s_tick(true, &l, r, &info);
-    cr_expect(strstr(text, "\033[H\033[2Jbarrage  users 5/10  workers 2  elapsed 30s  remaining 30s  "
-                           "[###############...............]\n"), "%s", text);
+    cr_expect(strstr(text,
+                     "\033[H\033[2Jbarrage  users 5/10  workers 2  elapsed 30s  remaining 30s  "
+                     "[###############...............]\n"),
+              "%s", text);
     cr_expect(strstr(text, "(rps and percentiles over the last 10 s)\n"), "%s", text);
     cr_expect(strstr(text, "GET     /fast"), "%s", text);
     cr_expect(strstr(text, "        Aggregated"), "%s", text);
-    cr_expect(strstr(text, "       104       10      52.0      50.0      50.0      50.0\n"), "%s", text);
+    cr_expect(strstr(text, "       104       10      52.0      50.0      50.0      50.0\n"), "%s",
+              text);
     free(text);
     live_destroy(&l);
     results_destroy(&r);

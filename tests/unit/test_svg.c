@@ -11,7 +11,8 @@
 
 static size_t s_count(const char *hay, const char *needle) {
     size_t n = 0;
-    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) n++;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
     return n;
 }
 
@@ -25,8 +26,13 @@ Test(svg, format_us) {
 Test(svg, line_chart_breaks_on_nan_and_has_nice_ticks) {
     double x[] = {1, 2, 3, 4}, y[] = {10, NAN, 30, 37};
     svg_series_t s = {"lat", "#000", y};
-    svg_line_chart_t c = {.title = "T<1>", .x_unit = "s", .y_unit = " ms", .x = x, .n = 4,
-                          .series = &s, .n_series = 1};
+    svg_line_chart_t c = {.title = "T<1>",
+                          .x_unit = "s",
+                          .y_unit = " ms",
+                          .x = x,
+                          .n = 4,
+                          .series = &s,
+                          .n_series = 1};
     strbuf_t b;
     strbuf_init(&b);
     svg_line_chart(&b, &c);
@@ -43,8 +49,15 @@ Test(svg, log_bars_label_ticks_and_markers) {
     double edges[] = {100, 1000, 10000, 100000}, values[] = {10, 60, 30};
     const char *tips[] = {"a", "b<", "c"};
     svg_marker_t m = {"p95 20ms", 20000};
-    svg_log_bars_t c = {.title = "D", .y_unit = "%", .edges = edges, .values = values,
-                        .tips = tips, .n = 3, .color = "#123", .markers = &m, .n_markers = 1};
+    svg_log_bars_t c = {.title = "D",
+                        .y_unit = "%",
+                        .edges = edges,
+                        .values = values,
+                        .tips = tips,
+                        .n = 3,
+                        .color = "#123",
+                        .markers = &m,
+                        .n_markers = 1};
     strbuf_t b;
     strbuf_init(&b);
     svg_log_bars(&b, &c);
@@ -66,8 +79,14 @@ Test(svg, log_bars_label_ticks_and_markers) {
 Test(svg, line_chart_x_max_extends_the_axis) {
     double x[] = {1, 2}, y[] = {5, 10};
     svg_series_t s = {"a", "#000", y};
-    svg_line_chart_t c = {.title = "T", .x_unit = "s", .y_unit = "", .x = x, .x_max = 4, .n = 2,
-                          .series = &s, .n_series = 1};
+    svg_line_chart_t c = {.title = "T",
+                          .x_unit = "s",
+                          .y_unit = "",
+                          .x = x,
+                          .x_max = 4,
+                          .n = 2,
+                          .series = &s,
+                          .n_series = 1};
     strbuf_t b;
     strbuf_init(&b);
     svg_line_chart(&b, &c);
@@ -79,8 +98,14 @@ Test(svg, line_chart_x_max_extends_the_axis) {
 Test(svg, marker_labels_above_every_marker_line) {
     double edges[] = {1000, 10000, 100000}, values[] = {50, 50};
     svg_marker_t m[] = {{"p50 30ms", 30000}, {"p95 90ms", 90000}, {"p99 95ms", 95000}};
-    svg_log_bars_t c = {.title = "D", .y_unit = "%", .edges = edges, .values = values, .n = 2,
-                        .color = "#123", .markers = m, .n_markers = 3};
+    svg_log_bars_t c = {.title = "D",
+                        .y_unit = "%",
+                        .edges = edges,
+                        .values = values,
+                        .n = 2,
+                        .color = "#123",
+                        .markers = m,
+                        .n_markers = 3};
     strbuf_t b;
     strbuf_init(&b);
     svg_log_bars(&b, &c);
@@ -114,8 +139,13 @@ static void s_attr(const char *tag, const char *name, char *out, size_t out_byte
 Test(svg, three_identical_series_all_stay_visible) {
     double x[] = {0, 1, 2, 3}, y[] = {30, 31, 30, 32};
     svg_series_t s[] = {{"p50", "#2ca02c", y}, {"p95", "#ff7f0e", y}, {"p99", "#8c564b", y}};
-    svg_line_chart_t c = {.title = "Latency", .x_unit = "s", .y_unit = " ms", .x = x, .n = 4,
-                          .series = s, .n_series = 3};
+    svg_line_chart_t c = {.title = "Latency",
+                          .x_unit = "s",
+                          .y_unit = " ms",
+                          .x = x,
+                          .n = 4,
+                          .series = s,
+                          .n_series = 3};
     strbuf_t b;
     strbuf_init(&b);
     svg_line_chart(&b, &c);
@@ -157,8 +187,8 @@ Test(svg, three_identical_series_all_stay_visible) {
 Test(svg, isolated_points_of_a_dashed_series_are_solid_dots) {
     double x[] = {0, 1, 2}, a[] = {1, 2, 3}, d[] = {5, NAN, 7};
     svg_series_t s[] = {{"a", "#111", a}, {"d", "#222", d}};
-    svg_line_chart_t c = {.title = "T", .x_unit = "s", .y_unit = "", .x = x, .n = 3,
-                          .series = s, .n_series = 2};
+    svg_line_chart_t c = {
+        .title = "T", .x_unit = "s", .y_unit = "", .x = x, .n = 3, .series = s, .n_series = 2};
     strbuf_t b;
     strbuf_init(&b);
     svg_line_chart(&b, &c);
@@ -166,7 +196,8 @@ Test(svg, isolated_points_of_a_dashed_series_are_solid_dots) {
     const char *dots = strstr(svg, "h0");
     cr_assert_not_null(dots, "%s", svg);
     const char *tag = dots;
-    while (tag > svg && strncmp(tag, "<path ", 6) != 0) tag--;
+    while (tag > svg && strncmp(tag, "<path ", 6) != 0)
+        tag--;
     char color[16], dash[16];
     s_attr(tag, "stroke", color, sizeof color);
     s_attr(tag, "stroke-dasharray", dash, sizeof dash);

@@ -32,11 +32,19 @@ Test(xml, whitespace_controls_are_character_references) {
 }
 
 Test(xml, other_controls_become_replacement_characters) {
-    s_expect("a\x01" "b\x1f" "c\x7f" "d", "[a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xef\xbf\xbd" "d]");
+    s_expect("a\x01"
+             "b\x1f"
+             "c\x7f"
+             "d",
+             "[a\xef\xbf\xbd"
+             "b\xef\xbf\xbd"
+             "c\xef\xbf\xbd"
+             "d]");
 }
 
 Test(xml, utf8_and_plain_text_are_copied) {
-    s_expect("caf\xc3\xa9 \xe2\x82\xac /orgs/{id}?q=1", "[caf\xc3\xa9 \xe2\x82\xac /orgs/{id}?q=1]");
+    s_expect("caf\xc3\xa9 \xe2\x82\xac /orgs/{id}?q=1",
+             "[caf\xc3\xa9 \xe2\x82\xac /orgs/{id}?q=1]");
 }
 
 Test(xml, null_and_empty_append_nothing) {

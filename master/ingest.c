@@ -1,7 +1,56 @@
-/* ingest: wire stats into report rows. */
+/* ingest: the one adapter from wire stats (proto types) to report rows. */
 #include "master/ingest.h"
 
+#include <stdlib.h>
+
+#include "common/xmalloc.h"
+
+/* A row read back from a JSON result may hold as many metrics as a message. */
+_Static_assert(RESULTS_MAX_METRICS >= PROTO_MAX_METRICS,
+               "a saved result must accept every row the wire can carry");
+
+/* st's rows, errors and metrics as report deltas in the caller's arrays
+ * (sized by the caller); strings and histograms are borrowed from st. */
+static void s_convert(const proto_stats_t *st, results_row_delta_t *rows,
+                      results_metric_delta_t *metrics, results_error_delta_t *errors) {
+    size_t m = 0;
+    for (uint32_t i = 0; i < st->n_stats; i++) {
+        const proto_stat_t *s = &st->stats[i];
+        rows[i] = (results_row_delta_t){.method = s->method,
+                                        .name = s->name,
+                                        .requests = s->requests,
+                                        .failures = s->failures,
+                                        .bytes = s->bytes,
+                                        .latency = s->latency,
+                                        .n_metrics = s->n_metrics,
+                                        .metrics = &metrics[m]};
+        for (uint32_t k = 0; k < s->n_metrics; k++) {
+            metrics[m++] = (results_metric_delta_t){s->metrics[k].name, s->metrics[k].values};
+        }
+    }
+    for (uint32_t i = 0; i < st->n_errors; i++) {
+        const proto_error_t *e = &st->errors[i];
+        errors[i] = (results_error_delta_t){e->method, e->name, e->reason, e->count};
+    }
+}
+
 void ingest_stats(results_t *r, timeline_t *t, uint32_t second, const proto_stats_t *st) {
-    results_add(r, st);
-    timeline_add(t, second, st);
+    size_t n_metrics = 0;
+    for (uint32_t i = 0; i < st->n_stats; i++)
+        n_metrics += st->stats[i].n_metrics;
+    /* One allocation per report for the row headers; histograms are borrowed. */
+    results_row_delta_t *rows = xcalloc(st->n_stats + 1u, sizeof *rows);
+    results_metric_delta_t *metrics = xcalloc(n_metrics + 1u, sizeof *metrics);
+    results_error_delta_t *errors = xcalloc(st->n_errors + 1u, sizeof *errors);
+    s_convert(st, rows, metrics, errors);
+    results_delta_t d = {.n_rows = st->n_stats,
+                         .rows = rows,
+                         .n_errors = st->n_errors,
+                         .errors = errors,
+                         .dropped = st->dropped};
+    results_add(r, &d);
+    timeline_add(t, second, &d);
+    free(rows);
+    free(metrics);
+    free(errors);
 }

@@ -9,8 +9,10 @@
 #include "report/results.h"
 #include "report/timeline.h"
 
-/* Merges st into r (totals and live window) and into t at `second` (since the
- * run's start; see timeline_add). Borrows st. */
+/* Converts st into report rows (results_delta_t, borrowing st's strings and
+ * histograms: nothing is copied but the row headers) and merges them into r
+ * (totals and live window) and into t at `second` (seconds since the run's
+ * start; see timeline_add for what the caller passes). Borrows st. */
 void ingest_stats(results_t *r, timeline_t *t, uint32_t second, const proto_stats_t *st);
 
 #endif

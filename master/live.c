@@ -73,32 +73,49 @@ static void s_bar(FILE *out, double done) {
     fputc(']', out);
 }
 
+/* "p50 / p95 / p99" of h in milliseconds into three buffers. */
+typedef struct {
+    char p50[16], p95[16], p99[16];
+} pcts_t;
+
+static pcts_t s_pcts(const histogram_t *h) {
+    pcts_t p;
+    summary_format_ms(histogram_percentile(h, 50), p.p50, sizeof p.p50);
+    summary_format_ms(histogram_percentile(h, 95), p.p95, sizeof p.p95);
+    summary_format_ms(histogram_percentile(h, 99), p.p99, sizeof p.p99);
+    return p;
+}
+
+/* The load part shared by the line and the table's header: the model's size
+ * now, then the workers. */
+static void s_load(FILE *o, const summary_live_t *info) {
+    if (info->rate > 0) {
+        fprintf(o, "rate %.1f/s  in flight %u/%u  dropped %llu", info->rate, info->users,
+                info->users_target, (unsigned long long)info->dropped);
+    } else {
+        fprintf(o, "users %u/%u", info->users, info->users_target);
+    }
+    fprintf(o, "  workers %u", info->workers);
+}
+
 static void s_table_row(live_t *l, const char *method, const char *name, const ring_t *g,
                         const results_row_t *row) {
     uint64_t reqs;
     double secs;
     s_window(l, g, &reqs, &secs);
-    char p50[16], p95[16], p99[16];
+    pcts_t p = s_pcts(l->scratch);
     fprintf(l->out, "%-7s %-32.32s %10llu %8llu %9.1f %9s %9s %9s\n", method, name,
             (unsigned long long)row->requests, (unsigned long long)row->failures,
-            secs > 0 ? (double)reqs / secs : 0,
-            summary_format_ms(histogram_percentile(l->scratch, 50), p50, sizeof p50),
-            summary_format_ms(histogram_percentile(l->scratch, 95), p95, sizeof p95),
-            summary_format_ms(histogram_percentile(l->scratch, 99), p99, sizeof p99));
+            secs > 0 ? (double)reqs / secs : 0, p.p50, p.p95, p.p99);
 }
 
 static void s_draw_table(live_t *l, const results_t *r, const summary_live_t *info) {
     FILE *o = l->out;
     fputs("\033[H\033[2J", o); /* home and clear: redraw in place */
     double remaining = info->duration_s - info->elapsed_s;
-    if (info->rate > 0) {
-        fprintf(o, "barrage  rate %.1f/s  in flight %u/%u  dropped %llu", info->rate, info->users,
-                info->users_target, (unsigned long long)info->dropped);
-    } else {
-        fprintf(o, "barrage  users %u/%u", info->users, info->users_target);
-    }
-    fprintf(o, "  workers %u  elapsed %.0fs  remaining %.0fs  ", info->workers, info->elapsed_s,
-            remaining > 0 ? remaining : 0);
+    fputs("barrage  ", o);
+    s_load(o, info);
+    fprintf(o, "  elapsed %.0fs  remaining %.0fs  ", info->elapsed_s, remaining > 0 ? remaining : 0);
     s_bar(o, info->duration_s > 0 ? info->elapsed_s / info->duration_s : 1);
     fprintf(o, "\n\n%-7s %-32s %10s %8s %9s %9s %9s %9s\n", "Type", "Name", "# reqs", "# fails",
             "rps", "p50 ms", "p95 ms", "p99 ms");
@@ -109,6 +126,23 @@ static void s_draw_table(live_t *l, const results_t *r, const summary_live_t *in
     }
     s_table_row(l, "", "Aggregated", &l->rings[l->n_rings - 1], results_total(r));
     fflush(o);
+}
+
+/* The plain line: progress, load, totals, and the aggregate's rps and
+ * percentiles over the same window as the table. */
+static void s_draw_line(live_t *l, const results_t *r, const summary_live_t *info) {
+    const results_row_t *t = results_total(r);
+    uint64_t reqs;
+    double secs;
+    s_window(l, &l->rings[l->n_rings - 1], &reqs, &secs);
+    pcts_t p = s_pcts(l->scratch);
+    double fail_pct = t->requests ? 100.0 * (double)t->failures / (double)t->requests : 0;
+    fprintf(l->out, "[%6.1fs/%.0fs] ", info->elapsed_s, info->duration_s);
+    s_load(l->out, info);
+    fprintf(l->out, "  reqs %llu  fails %llu (%.2f%%)  rps %.1f  p50 %sms p95 %sms p99 %sms\n",
+            (unsigned long long)t->requests, (unsigned long long)t->failures, fail_pct,
+            secs > 0 ? (double)reqs / secs : 0, p.p50, p.p95, p.p99);
+    fflush(l->out);
 }
 
 void live_tick(live_t *l, results_t *r, const summary_live_t *info) {
@@ -129,7 +163,7 @@ void live_tick(live_t *l, results_t *r, const summary_live_t *info) {
     if (l->tty) {
         s_draw_table(l, r, info);
     } else {
-        summary_print_live(l->out, r, info);
+        s_draw_line(l, r, info);
     }
     results_window_reset(r);
     l->head = (l->head + 1) % LIVE_WINDOW_SLOTS;

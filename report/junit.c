@@ -12,67 +12,32 @@
 #include "common/file.h"
 #include "common/strbuf.h"
 #include "common/xmalloc.h"
-
-/* Appends s XML-escaped. Control characters XML 1.0 forbids become '?';
- * in attributes tab and newlines become character references so they survive
- * attribute-value normalisation. */
-static void s_escape(strbuf_t *b, const char *s, bool attribute) {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '&':
-            strbuf_append_str(b, "&amp;");
-            break;
-        case '<':
-            strbuf_append_str(b, "&lt;");
-            break;
-        case '>':
-            strbuf_append_str(b, "&gt;");
-            break;
-        case '"':
-            strbuf_append_str(b, attribute ? "&quot;" : "\"");
-            break;
-        case '\'':
-            strbuf_append_str(b, attribute ? "&apos;" : "'");
-            break;
-        case '\t':
-        case '\n':
-        case '\r':
-            if (attribute)
-                strbuf_appendf(b, "&#%d;", *p);
-            else
-                strbuf_append_char(b, (char)*p);
-            break;
-        default:
-            strbuf_append_char(b, *p < 0x20 ? '?' : (char)*p);
-            break;
-        }
-    }
-}
+#include "report/xml.h"
 
 static void s_testcase(strbuf_t *b, const report_t *r, const report_threshold_t *t) {
     const char *measured = t->measured ? t->measured : "nothing";
     strbuf_append_str(b, "    <testcase name=\"");
-    s_escape(b, t->text, true);
+    xml_escape(b, t->text);
     strbuf_append_str(b, "\" classname=\"");
-    s_escape(b, r->scenario_name && *r->scenario_name ? r->scenario_name : "barrage", true);
+    xml_escape(b, r->scenario_name && *r->scenario_name ? r->scenario_name : "barrage");
     strbuf_append_char(b, '.');
-    s_escape(b, t->name ? t->name : "Aggregated", true);
+    xml_escape(b, t->name ? t->name : "Aggregated");
     strbuf_append_str(b, "\">\n");
     if (!t->passed) {
         strbuf_append_str(b, "      <failure message=\"measured ");
-        s_escape(b, measured, true);
+        xml_escape(b, measured);
         strbuf_append_str(b, "\" type=\"threshold\">");
         if (t->name) {
-            s_escape(b, t->name, false);
+            xml_escape(b, t->name);
             strbuf_append_str(b, ": ");
         }
-        s_escape(b, t->text, false);
+        xml_escape(b, t->text);
         strbuf_append_str(b, " failed: measured ");
-        s_escape(b, measured, false);
+        xml_escape(b, measured);
         strbuf_append_str(b, "</failure>\n");
     }
     strbuf_append_str(b, "      <system-out>measured ");
-    s_escape(b, measured, false);
+    xml_escape(b, measured);
     strbuf_append_str(b, "</system-out>\n    </testcase>\n");
 }
 

@@ -9,11 +9,7 @@
 
 #include "common/file.h"
 #include "common/xmalloc.h"
-#include "report/summary.h"
-
-/* Locust's percentile column titles, in SUMMARY_PERCENTILES order. */
-static const char *const s_pct_titles[SUMMARY_N_PERCENTILES] = {
-    "50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%"};
+#include "report/percentiles.h"
 
 /* Appends one field, quoted as Python's csv.QUOTE_MINIMAL does: when it holds
  * a comma, a quote, CR or LF; quotes inside are doubled. */
@@ -66,7 +62,7 @@ static double s_ratio(uint64_t part, double whole) {
 static void s_header(strbuf_t *b, const char *const *cols, size_t n, bool percentiles,
                      const char *const *tail, size_t n_tail) {
     for (size_t i = 0; i < n; i++) s_field(b, cols[i], i == 0);
-    for (int i = 0; percentiles && i < SUMMARY_N_PERCENTILES; i++) s_field(b, s_pct_titles[i], false);
+    for (int i = 0; percentiles && i < PERCENTILES_N; i++) s_field(b, PERCENTILES_LABELS[i], false);
     for (size_t i = 0; i < n_tail; i++) s_field(b, tail[i], false);
     s_end_row(b);
 }
@@ -89,11 +85,11 @@ static void s_stats_row(strbuf_t *b, const results_row_t *row, const char *metho
     s_dec(b, row->requests ? (double)row->bytes / (double)row->requests : 0);
     s_dec(b, s_ratio(row->requests, run_s));
     s_dec(b, s_ratio(row->failures, run_s));
-    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++) {
+    for (int i = 0; i < PERCENTILES_N; i++) {
         if (histogram_count(h) == 0) {
             strbuf_append_str(b, ",N/A");
         } else {
-            s_ms(b, histogram_percentile(h, SUMMARY_PERCENTILES[i]));
+            s_ms(b, histogram_percentile(h, PERCENTILES_VALUES[i]));
         }
     }
     s_end_row(b);
@@ -140,7 +136,7 @@ void report_csv_history(const report_t *r, strbuf_t *b) {
         /* Each point covers one second: its counts are its rates. */
         s_dec(b, (double)p->requests);
         s_dec(b, (double)p->failures);
-        for (int k = 0; k < TIMELINE_N_PERCENTILES; k++) {
+        for (int k = 0; k < PERCENTILES_N; k++) {
             if (p->requests == 0) {
                 strbuf_append_str(b, ",N/A");
             } else {

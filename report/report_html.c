@@ -12,8 +12,10 @@
 
 #include "common/file.h"
 #include "common/xmalloc.h"
+#include "report/percentiles.h"
 #include "report/summary.h"
 #include "report/svg.h"
+#include "report/xml.h"
 
 /* The page may load nothing at all: the policy makes a browser refuse any
  * request even if a future edit slips a URL in. */
@@ -66,21 +68,15 @@ static const char s_style[] =
 #define COLOR_USERS "#9467bd"
 #define COLOR_P50 "#2ca02c"
 #define COLOR_P95 "#ff7f0e"
-#define COLOR_P99 "#d62728"
+#define COLOR_P99 "#8c564b" /* not COLOR_FAIL: a reader must tell p99 from failures */
 
-/* Indexes of p50, p95 and p99 in SUMMARY_PERCENTILES (and timeline pct_us). */
-enum { PCT_50 = 0, PCT_95 = 5, PCT_99 = 7 };
-
-static void s_esc(strbuf_t *b, const char *s) {
-    svg_escape(b, s);
-}
 
 /* A path escaped, with a line-break opportunity after each '/'. */
 static void s_esc_path(strbuf_t *b, const char *path) {
     for (const char *p = path; *p;) {
         size_t n = strcspn(p, "/");
         char *part = xstrndup(p, n);
-        s_esc(b, part);
+        xml_escape(b, part);
         free(part);
         p += n;
         if (*p == '/') {
@@ -121,7 +117,7 @@ static void s_wall(strbuf_t *b, uint64_t wall_ms, bool time_only) {
         strbuf_appendf(b, "%" PRIu64 " ms", wall_ms);
         return;
     }
-    s_esc(b, buf);
+    xml_escape(b, buf);
 }
 
 static void s_duration(strbuf_t *b, double seconds) {
@@ -140,7 +136,7 @@ static void s_head(strbuf_t *b, const report_t *r) {
                          "'none'; style-src 'unsafe-inline'\">\n"
                          "<meta name=\"viewport\" content=\"width=device-width, "
                          "initial-scale=1\">\n<title>barrage report: ");
-    s_esc(b, r->scenario_name && *r->scenario_name ? r->scenario_name : "run");
+    xml_escape(b, r->scenario_name && *r->scenario_name ? r->scenario_name : "run");
     strbuf_appendf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n", s_style);
 }
 
@@ -164,7 +160,7 @@ static void s_meta_open(strbuf_t *b, const char *key) {
 
 static void s_meta(strbuf_t *b, const char *key, const char *value) {
     s_meta_open(b, key);
-    s_esc(b, value && *value ? value : "-");
+    xml_escape(b, value && *value ? value : "-");
     strbuf_append_str(b, "</dd></div>");
 }
 
@@ -172,7 +168,7 @@ static void s_metadata(strbuf_t *b, const report_t *r) {
     strbuf_append_str(b, "<dl class=\"meta\">");
     s_meta(b, "Host", r->host);
     s_meta_open(b, "Mode");
-    s_esc(b, r->mode && *r->mode ? r->mode : "-");
+    xml_escape(b, r->mode && *r->mode ? r->mode : "-");
     if (r->mode && strcmp(r->mode, "open") == 0) strbuf_append_str(b, " (arrival rate)");
     if (r->mode && strcmp(r->mode, "closed") == 0) strbuf_append_str(b, " (virtual users)");
     strbuf_append_str(b, "</dd></div>");
@@ -204,11 +200,11 @@ static void s_metadata(strbuf_t *b, const report_t *r) {
     /* The prefix identifies the scenario; the whole hash is in the tooltip. */
     const char *sha = r->scenario_sha256 && *r->scenario_sha256 ? r->scenario_sha256 : "-";
     strbuf_append_str(b, "<span title=\"");
-    s_esc(b, sha);
+    xml_escape(b, sha);
     char prefix[17];
     snprintf(prefix, sizeof prefix, "%s", sha);
     strbuf_append_str(b, "\">");
-    s_esc(b, prefix);
+    xml_escape(b, prefix);
     strbuf_append_str(b, strlen(sha) > 16 ? "&#8230;</span></dd></div>" : "</span></dd></div>");
     s_meta(b, "barrage", r->barrage_version);
     strbuf_append_str(b, "</dl>\n");
@@ -248,7 +244,7 @@ static void s_cards(strbuf_t *b, const report_t *r) {
 
 static void s_header(strbuf_t *b, const report_t *r) {
     strbuf_append_str(b, "<h1>");
-    s_esc(b, r->scenario_name && *r->scenario_name ? r->scenario_name : "barrage run");
+    xml_escape(b, r->scenario_name && *r->scenario_name ? r->scenario_name : "barrage run");
     strbuf_append_str(b, "</h1>\n<p class=\"sub\">barrage load test report &#183; ");
     s_verdict(b, r);
     strbuf_append_str(b, "</p>\n");
@@ -288,9 +284,9 @@ static void s_series_build(s_series_t *s, const timeline_t *tl) {
         s->fps[i] = (double)p->failures;
         s->users[i] = p->users;
         /* A second without requests has no latency: break the line there. */
-        s->p50[i] = p->requests ? (double)p->pct_us[PCT_50] / 1000.0 : NAN;
-        s->p95[i] = p->requests ? (double)p->pct_us[PCT_95] / 1000.0 : NAN;
-        s->p99[i] = p->requests ? (double)p->pct_us[PCT_99] / 1000.0 : NAN;
+        s->p50[i] = p->requests ? (double)p->pct_us[PERCENTILES_P50] / 1000.0 : NAN;
+        s->p95[i] = p->requests ? (double)p->pct_us[PERCENTILES_P95] / 1000.0 : NAN;
+        s->p99[i] = p->requests ? (double)p->pct_us[PERCENTILES_P99] / 1000.0 : NAN;
     }
 }
 
@@ -408,9 +404,9 @@ static void s_stats_row(strbuf_t *b, const results_row_t *row, double run_s, boo
                         bool slow) {
     const histogram_t *h = row->latency;
     strbuf_append_str(b, total ? "<tr class=\"total\"><td>" : "<tr><td>");
-    s_esc(b, row->method);
+    xml_escape(b, row->method);
     strbuf_append_str(b, "</td><td class=\"name\">");
-    s_esc(b, total ? "Aggregated" : row->name);
+    xml_escape(b, total ? "Aggregated" : row->name);
     double fail_pct = s_pct(row->failures, row->requests);
     strbuf_appendf(b,
                    "</td><td class=\"num\">%" PRIu64 "</td><td class=\"num%s\">%" PRIu64
@@ -424,9 +420,9 @@ static void s_stats_row(strbuf_t *b, const results_row_t *row, double run_s, boo
     strbuf_append_str(b, "</td><td class=\"num\">");
     s_ms(b, histogram_max(h));
     strbuf_append_str(b, "</td>");
-    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++) {
-        strbuf_append_str(b, slow && i == PCT_95 ? "<td class=\"num hot\">" : "<td class=\"num\">");
-        s_ms(b, histogram_percentile(h, SUMMARY_PERCENTILES[i]));
+    for (int i = 0; i < PERCENTILES_N; i++) {
+        strbuf_append_str(b, slow && i == PERCENTILES_P95 ? "<td class=\"num hot\">" : "<td class=\"num\">");
+        s_ms(b, histogram_percentile(h, PERCENTILES_VALUES[i]));
         strbuf_append_str(b, "</td>");
     }
     strbuf_append_str(b, "</tr>\n");
@@ -438,9 +434,9 @@ static void s_hint(strbuf_t *b, const report_t *r, size_t slow, size_t failing) 
     if (slow != SIZE_MAX) {
         const results_row_t *row = results_row(r->results, slow);
         strbuf_append_str(b, "Slowest at p95: <strong>");
-        s_esc(b, row->method);
+        xml_escape(b, row->method);
         strbuf_append_char(b, ' ');
-        s_esc(b, row->name);
+        xml_escape(b, row->name);
         strbuf_append_str(b, "</strong> (");
         s_ms(b, histogram_percentile(row->latency, 95));
         strbuf_append_str(b, " ms). ");
@@ -448,9 +444,9 @@ static void s_hint(strbuf_t *b, const report_t *r, size_t slow, size_t failing) 
     if (failing != SIZE_MAX) {
         const results_row_t *row = results_row(r->results, failing);
         strbuf_append_str(b, "Highest failure rate: <strong>");
-        s_esc(b, row->method);
+        xml_escape(b, row->method);
         strbuf_append_char(b, ' ');
-        s_esc(b, row->name);
+        xml_escape(b, row->name);
         strbuf_appendf(b, "</strong> (%.2f%%).", s_pct(row->failures, row->requests));
     }
     strbuf_append_str(b, "</p>\n");
@@ -466,9 +462,9 @@ static void s_stats_table(strbuf_t *b, const report_t *r) {
     static const char *const cols[] = {"Requests", "Failures", "Failure %", "RPS",
                                        "Avg",      "Min",      "Max"};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) s_num_header(b, cols[i]);
-    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++) {
+    for (int i = 0; i < PERCENTILES_N; i++) {
         char label[16];
-        snprintf(label, sizeof label, "p%g", SUMMARY_PERCENTILES[i]);
+        snprintf(label, sizeof label, "p%g", PERCENTILES_VALUES[i]);
         s_num_header(b, label);
     }
     strbuf_append_str(b, "</tr></thead>\n<tbody>\n");
@@ -510,11 +506,11 @@ static void s_metric_share(strbuf_t *b, const results_row_t *row, const results_
 static void s_metric_row(strbuf_t *b, const results_row_t *row, const results_metric_t *m) {
     const histogram_t *h = m->values;
     strbuf_append_str(b, "<tr><td>");
-    s_esc(b, row->method);
+    xml_escape(b, row->method);
     strbuf_append_str(b, "</td><td class=\"name\">");
-    s_esc(b, row->name);
+    xml_escape(b, row->name);
     strbuf_append_str(b, "</td><td>");
-    s_esc(b, m->name);
+    xml_escape(b, m->name);
     strbuf_appendf(b, "</td><td>%s</td><td>%s</td><td class=\"num\">%" PRIu64 "</td>",
                    s_is_count(m) ? "X-Query-Count" : "Server-Timing",
                    s_is_count(m) ? "queries" : "ms", histogram_count(h));
@@ -578,11 +574,11 @@ static void s_errors_table(strbuf_t *b, const report_t *r) {
                          "</thead>\n<tbody>\n");
     for (size_t i = 0; i < n; i++) {
         strbuf_append_str(b, "<tr><td>");
-        s_esc(b, sorted[i]->method);
+        xml_escape(b, sorted[i]->method);
         strbuf_append_str(b, "</td><td class=\"name\">");
-        s_esc(b, sorted[i]->name);
+        xml_escape(b, sorted[i]->name);
         strbuf_append_str(b, "</td><td class=\"reason\">");
-        s_esc(b, sorted[i]->reason);
+        xml_escape(b, sorted[i]->reason);
         strbuf_appendf(b, "</td><td class=\"num\">%" PRIu64 "</td></tr>\n", sorted[i]->count);
     }
     strbuf_append_str(b, "</tbody></table></div>\n");
@@ -603,14 +599,14 @@ static void s_workers_table(strbuf_t *b, const report_t *r) {
         const report_worker_t *w = &r->workers[i];
         bool lost = w->lost_at_ms || (w->state && strcmp(w->state, "lost") == 0);
         strbuf_append_str(b, "<tr><td>");
-        s_esc(b, w->id);
+        xml_escape(b, w->id);
         strbuf_append_str(b, "</td><td>");
-        s_esc(b, w->hostname);
+        xml_escape(b, w->hostname);
         strbuf_appendf(b,
                        "</td><td class=\"num\">%" PRIu32 "</td><td class=\"num\">%" PRIu32
                        "</td><td class=\"num\">%" PRIu64 "</td><td%s>",
                        w->pid, w->users, w->reports, lost ? " class=\"bad\"" : "");
-        s_esc(b, w->state);
+        xml_escape(b, w->state);
         strbuf_append_str(b, "</td><td>");
         if (w->lost_at_ms)
             s_wall(b, w->lost_at_ms, true);
@@ -633,11 +629,11 @@ static void s_thresholds_table(strbuf_t *b, const report_t *r) {
     for (size_t i = 0; i < r->n_thresholds; i++) {
         const report_threshold_t *t = &r->thresholds[i];
         strbuf_append_str(b, "<tr><td>");
-        s_esc(b, t->text);
+        xml_escape(b, t->text);
         strbuf_append_str(b, "</td><td class=\"name\">");
-        s_esc(b, t->name ? t->name : "Aggregated");
+        xml_escape(b, t->name ? t->name : "Aggregated");
         strbuf_append_str(b, "</td><td class=\"num\">");
-        s_esc(b, t->measured ? t->measured : "-");
+        xml_escape(b, t->measured ? t->measured : "-");
         strbuf_appendf(b, "</td><td class=\"%s\">%s</td></tr>\n", t->passed ? "ok" : "bad",
                        t->passed ? "pass" : "FAIL");
     }
@@ -654,7 +650,7 @@ void report_html_render(const report_t *r, strbuf_t *b) {
     s_thresholds_table(b, r);
     s_workers_table(b, r);
     strbuf_append_str(b, "<footer>Generated by barrage ");
-    s_esc(b, r->barrage_version);
+    xml_escape(b, r->barrage_version);
     strbuf_append_str(b, " &#183; one self-contained file, readable offline.</footer>\n"
                          "</main>\n</body>\n</html>\n");
 }

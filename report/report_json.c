@@ -1,5 +1,8 @@
-/* report_json: writes the JSON result with a small emitter of its own (compact
- * bucket arrays, shortest round-trip doubles) and reads it back with jansson. */
+/* report_json: writes the JSON result with a small emitter of its own (the
+ * layout: short objects and bucket lists on one line; numbers: shortest
+ * round-trip doubles, exact millisecond decimals — neither can be asked of
+ * jansson's dumper, see docs/json.md) with strings escaped by jansson, and
+ * reads it back with jansson. */
 #include "report/report_json.h"
 
 #include <errno.h>
@@ -18,7 +21,7 @@
 #include "common/file.h"
 #include "common/strbuf.h"
 #include "common/xmalloc.h"
-#include "report/summary.h"
+#include "report/percentiles.h"
 
 #define JW_MAX_DEPTH 8
 
@@ -82,39 +85,53 @@ static size_t s_utf8_len(const unsigned char *s) {
     return n;
 }
 
-/* A JSON string; bytes that are not valid UTF-8 become U+FFFD, since JSON
- * cannot carry them (documented in docs/json.md). NULL is written as null. */
+/* str with every byte that is not part of valid UTF-8 replaced by U+FFFD
+ * (JSON cannot carry them; documented in docs/json.md), or NULL when str is
+ * valid as it is. Caller frees. */
+static char *s_utf8_repaired(const char *str) {
+    const unsigned char *s = (const unsigned char *)str;
+    size_t n;
+    while (*s && (n = s_utf8_len(s)) > 0) s += n;
+    if (!*s) return NULL;
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_append(&b, str, (size_t)((const char *)s - str));
+    while (*s) {
+        n = s_utf8_len(s);
+        if (n == 0) {
+            /* Raw, not escaped: the reader's string then writes back the same bytes. */
+            strbuf_append_str(&b, "\xef\xbf\xbd");
+            s++;
+        } else {
+            strbuf_append(&b, s, n);
+            s += n;
+        }
+    }
+    char *out = xstrdup(strbuf_str(&b));
+    strbuf_fini(&b);
+    return out;
+}
+
+/* A JSON string, escaped by jansson (the library that reads it back); NULL
+ * is written as null. */
 static void s_string(jw_t *w, const char *str) {
     if (!str) {
         strbuf_append_str(&w->b, "null");
         return;
     }
-    const unsigned char *s = (const unsigned char *)str;
-    strbuf_append_char(&w->b, '"');
-    while (*s) {
-        size_t n = s_utf8_len(s);
-        if (n == 0) {
-            /* Raw, not escaped: the reader's string then writes back the same bytes. */
-            strbuf_append_str(&w->b, "\xef\xbf\xbd");
-            s++;
-        } else if (n > 1) {
-            strbuf_append(&w->b, s, n);
-            s += n;
-        } else if (*s == '"' || *s == '\\') {
-            strbuf_appendf(&w->b, "\\%c", *s++);
-        } else if (*s == '\n') {
-            strbuf_append_str(&w->b, "\\n"), s++;
-        } else if (*s == '\t') {
-            strbuf_append_str(&w->b, "\\t"), s++;
-        } else if (*s == '\r') {
-            strbuf_append_str(&w->b, "\\r"), s++;
-        } else if (*s < 0x20) {
-            strbuf_appendf(&w->b, "\\u%04x", *s++);
-        } else {
-            strbuf_append_char(&w->b, (char)*s++);
-        }
+    char *repaired = s_utf8_repaired(str);
+    json_t *j = json_string(repaired ? repaired : str);
+    /* Valid UTF-8 without NUL: only out of memory makes jansson fail here. */
+    char *text = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    if (!text) {
+        fprintf(stderr, "barrage: out of memory encoding a JSON string at %s:%d\n", __FILE__,
+                __LINE__);
+        abort();
     }
-    strbuf_append_char(&w->b, '"');
+    strbuf_append_str(&w->b, text);
+    free(text);
+    json_decref(j);
+    free(repaired);
 }
 
 static void s_key(jw_t *w, const char *key) {
@@ -325,10 +342,10 @@ static void s_write_row(jw_t *w, const results_row_t *row, const char *method, c
     s_kv_ms(w, "max_ms", histogram_max(h));
     s_key(w, "percentiles_ms");
     s_open(w, '{', true);
-    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++) {
+    for (int i = 0; i < PERCENTILES_N; i++) {
         char key[16];
-        snprintf(key, sizeof key, "%g", SUMMARY_PERCENTILES[i]);
-        s_kv_ms(w, key, histogram_percentile(h, SUMMARY_PERCENTILES[i]));
+        snprintf(key, sizeof key, "%g", PERCENTILES_VALUES[i]);
+        s_kv_ms(w, key, histogram_percentile(h, PERCENTILES_VALUES[i]));
     }
     s_close(w, '}');
     s_write_histogram(w, h);
@@ -380,7 +397,7 @@ static void s_write_point(jw_t *w, const timeline_point_t *p) {
     s_kv_u64(w, "bytes", p->bytes);
     s_key(w, "pct_us");
     s_open(w, '[', true);
-    for (int i = 0; i < TIMELINE_N_PERCENTILES; i++) {
+    for (int i = 0; i < PERCENTILES_N; i++) {
         s_item(w);
         strbuf_appendf(&w->b, "%" PRIu64, p->pct_us[i]);
     }
@@ -713,22 +730,24 @@ static histogram_t *s_read_histogram(rd_t *rd, json_t *obj, const char *at) {
     return h;
 }
 
-/* The optional "metrics" array of a stats row into row->metrics (names lent
- * from the JSON document, histograms owned). */
-static void s_read_metrics(rd_t *rd, json_t *v, const char *at, proto_stat_t *row) {
+/* The optional "metrics" array of a stats row into *out (names lent from the
+ * JSON document, histograms owned: free with s_metrics_free). */
+static size_t s_read_metrics(rd_t *rd, json_t *v, const char *at, results_metric_delta_t **out) {
     char mat[PATH_BYTES], p[PATH_BYTES];
     json_t *arr = json_object_get(v, "metrics");
-    if (!arr) return;
+    *out = NULL;
+    if (!arr) return 0;
     if (!json_is_array(arr)) {
         s_fail(rd, s_path(p, at, "metrics"), "expected an array");
-        return;
+        return 0;
     }
-    size_t n = json_array_size(arr);
-    if (n > PROTO_MAX_METRICS) {
-        s_fail(rd, s_path(p, at, "metrics"), "more than %u metrics", PROTO_MAX_METRICS);
-        return;
+    size_t n = json_array_size(arr), got = 0;
+    if (n > RESULTS_MAX_METRICS) {
+        s_fail(rd, s_path(p, at, "metrics"), "more than %u metrics", RESULTS_MAX_METRICS);
+        return 0;
     }
-    row->metrics = xcalloc(n ? n : 1, sizeof *row->metrics);
+    results_metric_delta_t *metrics = xcalloc(n ? n : 1, sizeof *metrics);
+    *out = metrics;
     for (size_t i = 0; !rd->err && i < n; i++) {
         json_t *m = json_array_get(arr, i);
         const char *name = NULL;
@@ -738,17 +757,25 @@ static void s_read_metrics(rd_t *rd, json_t *v, const char *at, proto_stat_t *ro
             break;
         }
         if (!s_str(rd, m, mat, "name", false, &name)) break;
-        for (uint32_t k = 0; k < row->n_metrics; k++) {
+        for (size_t k = 0; k < got; k++) {
             /* results_add would merge the two: a rewrite would differ. */
-            if (strcmp(row->metrics[k].name, name) == 0) {
-                s_fail(rd, mat, "a second metric \"%s\"", name);
-            }
+            if (strcmp(metrics[k].name, name) == 0) s_fail(rd, mat, "a second metric \"%s\"", name);
         }
         if (rd->err) break;
         histogram_t *h = s_read_histogram(rd, m, mat);
         if (!h) break;
-        row->metrics[row->n_metrics++] = (proto_metric_t){.name = (char *)name, .values = h};
+        metrics[got++] = (results_metric_delta_t){.name = name, .values = h};
     }
+    return got;
+}
+
+static void s_metrics_free(results_metric_delta_t **metrics, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        histogram_t *h = (histogram_t *)(*metrics)[i].values; /* s_read_metrics made it */
+        histogram_destroy(&h);
+    }
+    free(*metrics);
+    *metrics = NULL;
 }
 
 /* Reads stats[i] and merges it into r's results (which also adds it to the
@@ -758,29 +785,28 @@ static void s_read_row(rd_t *rd, json_t *v, const char *at, results_t *res) {
         s_fail(rd, at, "expected an object");
         return;
     }
-    const char *method = NULL, *name = NULL;
-    proto_stat_t row = {0};
-    s_str(rd, v, at, "method", false, &method);
-    s_str(rd, v, at, "name", false, &name);
+    results_row_delta_t row = {0};
+    s_str(rd, v, at, "method", false, &row.method);
+    s_str(rd, v, at, "name", false, &row.name);
     s_u64(rd, v, at, "requests", &row.requests);
     s_u64(rd, v, at, "failures", &row.failures);
     s_u64(rd, v, at, "bytes", &row.bytes);
     if (rd->err) return;
-    if (results_find(res, method, name)) {
-        s_fail(rd, at, "a second row for %s %s", method, name);
+    if (results_find(res, row.method, row.name)) {
+        s_fail(rd, at, "a second row for %s %s", row.method, row.name);
         return;
     }
-    row.latency = s_read_histogram(rd, v, at);
-    if (!rd->err) s_read_metrics(rd, v, at, &row);
+    histogram_t *latency = s_read_histogram(rd, v, at);
+    results_metric_delta_t *metrics = NULL;
+    if (!rd->err) row.n_metrics = s_read_metrics(rd, v, at, &metrics);
     if (!rd->err) {
-        /* results_add copies everything; the strings are only lent. */
-        row.method = (char *)method;
-        row.name = (char *)name;
-        results_add(res, &(proto_stats_t){.n_stats = 1, .stats = &row});
+        /* results_add copies everything; the strings are lent by the document. */
+        row.latency = latency;
+        row.metrics = metrics;
+        results_add(res, &(results_delta_t){.n_rows = 1, .rows = &row});
     }
-    histogram_destroy(&row.latency);
-    for (uint32_t i = 0; i < row.n_metrics; i++) histogram_destroy(&row.metrics[i].values);
-    free(row.metrics);
+    histogram_destroy(&latency);
+    s_metrics_free(&metrics, row.n_metrics);
 }
 
 static bool s_same_histogram(const histogram_t *a, const histogram_t *b) {
@@ -866,22 +892,21 @@ static void s_check_aggregated(rd_t *rd, json_t *root, const results_t *res) {
 static void s_read_errors(rd_t *rd, json_t *root, results_t *res) {
     json_t *arr = s_typed(rd, root, "", "errors", JSON_ARRAY);
     size_t n = json_array_size(arr);
-    proto_error_t *errs = xcalloc(n ? n : 1, sizeof *errs);
+    results_error_delta_t *errs = xcalloc(n ? n : 1, sizeof *errs);
     for (size_t i = 0; !rd->err && i < n; i++) {
         char at[PATH_BYTES];
         json_t *v = json_array_get(arr, i);
         const char *method = NULL, *name = NULL, *reason = NULL;
+        uint64_t count = 0;
         s_index(at, "", "errors", i);
         if (!json_is_object(v)) s_fail(rd, at, "expected an object");
         s_str(rd, v, at, "method", false, &method);
         s_str(rd, v, at, "name", false, &name);
         s_str(rd, v, at, "reason", false, &reason);
-        s_u64(rd, v, at, "count", &errs[i].count);
+        s_u64(rd, v, at, "count", &count);
         if (rd->err) break;
-        /* Lent to results_add, which copies them. */
-        errs[i].method = (char *)method;
-        errs[i].name = (char *)name;
-        errs[i].reason = (char *)reason;
+        /* Lent by the document to results_add, which copies them. */
+        errs[i] = (results_error_delta_t){method, name, reason, count};
         for (size_t j = 0; j < i; j++) {
             if (!strcmp(errs[j].method, method) && !strcmp(errs[j].name, name) &&
                 !strcmp(errs[j].reason, reason)) {
@@ -889,8 +914,7 @@ static void s_read_errors(rd_t *rd, json_t *root, results_t *res) {
             }
         }
     }
-    if (!rd->err && n > UINT32_MAX) s_fail(rd, "errors", "too many entries");
-    if (!rd->err) results_add(res, &(proto_stats_t){.n_errors = (uint32_t)n, .errors = errs});
+    if (!rd->err) results_add(res, &(results_delta_t){.n_errors = n, .errors = errs});
     free(errs);
 }
 
@@ -921,10 +945,10 @@ static void s_read_point(rd_t *rd, json_t *v, const char *at, timeline_point_t *
     s_u64(rd, v, at, "failures", &p->failures);
     s_u64(rd, v, at, "bytes", &p->bytes);
     json_t *pct = s_typed(rd, v, at, "pct_us", JSON_ARRAY);
-    if (pct && json_array_size(pct) != TIMELINE_N_PERCENTILES) {
-        s_fail(rd, s_path(path, at, "pct_us"), "expected %d values", TIMELINE_N_PERCENTILES);
+    if (pct && json_array_size(pct) != PERCENTILES_N) {
+        s_fail(rd, s_path(path, at, "pct_us"), "expected %d values", PERCENTILES_N);
     }
-    for (size_t i = 0; !rd->err && i < TIMELINE_N_PERCENTILES; i++) {
+    for (size_t i = 0; !rd->err && i < PERCENTILES_N; i++) {
         s_as_u64(rd, json_array_get(pct, i), s_index(path, at, "pct_us", i), UINT64_MAX,
                  &p->pct_us[i]);
     }

@@ -70,7 +70,7 @@ static results_row_t *s_row(results_t *r, const char *method, const char *name) 
     return &r->rows[r->n_rows++];
 }
 
-static void s_merge_metric(results_row_t *row, const proto_metric_t *m) {
+static void s_merge_metric(results_row_t *row, const results_metric_delta_t *m) {
     size_t k = 0;
     while (k < row->n_metrics && strcmp(row->metrics[k].name, m->name) != 0) k++;
     if (k == row->n_metrics) {
@@ -81,8 +81,8 @@ static void s_merge_metric(results_row_t *row, const proto_metric_t *m) {
     if (m->values) histogram_merge(row->metrics[k].values, m->values);
 }
 
-static void s_merge_into(results_row_t *row, const proto_stat_t *s) {
-    for (uint32_t i = 0; i < s->n_metrics; i++) s_merge_metric(row, &s->metrics[i]);
+static void s_merge_into(results_row_t *row, const results_row_delta_t *s) {
+    for (size_t i = 0; i < s->n_metrics; i++) s_merge_metric(row, &s->metrics[i]);
     row->requests += s->requests;
     row->failures += s->failures;
     row->bytes += s->bytes;
@@ -94,7 +94,7 @@ static void s_merge_into(results_row_t *row, const proto_stat_t *s) {
     }
 }
 
-static void s_add_error(results_t *r, const proto_error_t *e) {
+static void s_add_error(results_t *r, const results_error_delta_t *e) {
     for (size_t i = 0; i < r->n_errors; i++) {
         results_error_t *x = &r->errors[i];
         if (strcmp(x->method, e->method) == 0 && strcmp(x->name, e->name) == 0 &&
@@ -113,14 +113,14 @@ static void s_add_error(results_t *r, const proto_error_t *e) {
                                                  .count = e->count};
 }
 
-void results_add(results_t *r, const proto_stats_t *st) {
-    for (uint32_t i = 0; i < st->n_stats; i++) {
-        const proto_stat_t *s = &st->stats[i];
+void results_add(results_t *r, const results_delta_t *d) {
+    for (size_t i = 0; i < d->n_rows; i++) {
+        const results_row_delta_t *s = &d->rows[i];
         s_merge_into(s_row(r, s->method, s->name), s);
         s_merge_into(&r->total, s);
     }
-    for (uint32_t i = 0; i < st->n_errors; i++) s_add_error(r, &st->errors[i]);
-    r->dropped += st->dropped;
+    for (size_t i = 0; i < d->n_errors; i++) s_add_error(r, &d->errors[i]);
+    r->dropped += d->dropped;
 }
 
 uint64_t results_dropped(const results_t *r) {

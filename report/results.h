@@ -9,9 +9,51 @@
 #include <stdint.h>
 
 #include "common/histogram.h"
-#include "proto/proto.h"
 
-/* A server-side metric of a row, values x1000 (see proto_metric_t). */
+/* The most server-side metrics a row may have (the JSON reader's limit; the
+ * wire carries at most as many in a whole message, see master/ingest.c). */
+#define RESULTS_MAX_METRICS 1024u
+
+/* What one report adds (a worker's interval, or a row read back from a JSON
+ * result). Plain rows, no wire types: master/ingest.c converts the wire's
+ * stats into these. Everything is borrowed: results_add copies what it keeps
+ * and only reads the histograms. */
+
+/* A server-side metric of a row delta: its values recorded x1000 (a
+ * Server-Timing dur in ms as us, a count as milli-counts). */
+typedef struct {
+    const char *name;          /* "db", "total", "queries" */
+    const histogram_t *values; /* NULL = no values */
+} results_metric_delta_t;
+
+/* One (method, name) row of a report: the counts and latency of its interval. */
+typedef struct {
+    const char *method;
+    const char *name;
+    uint64_t requests, failures, bytes; /* bytes: response body bytes received */
+    const histogram_t *latency;         /* NULL = no samples */
+    size_t n_metrics;
+    const results_metric_delta_t *metrics;
+} results_row_delta_t;
+
+/* One failure reason of a report with how many times it occurred. */
+typedef struct {
+    const char *method;
+    const char *name;
+    const char *reason; /* e.g. "HTTP 503", "connect: Connection refused" */
+    uint64_t count;
+} results_error_delta_t;
+
+/* One report: rows, errors, and (open model) iterations dropped. */
+typedef struct {
+    size_t n_rows;
+    const results_row_delta_t *rows;
+    size_t n_errors;
+    const results_error_delta_t *errors;
+    uint64_t dropped; /* iterations not started because max_users was reached */
+} results_delta_t;
+
+/* A server-side metric of a row, values x1000 (see results_metric_delta_t). */
 typedef struct {
     char *name;
     histogram_t *values;
@@ -40,8 +82,9 @@ typedef struct results results_t;
 results_t *results_new(void);
 void results_destroy(results_t **r);
 
-/* Merges one worker report (STATS or FINAL body) into the totals and the window. */
-void results_add(results_t *r, const proto_stats_t *st);
+/* Merges one report into the totals and the window: rows by (method, name),
+ * errors by (method, name, reason), dropped added. Borrows d. */
+void results_add(results_t *r, const results_delta_t *d);
 
 size_t results_count(const results_t *r);
 /* Row i (0 .. count-1), borrowed. */

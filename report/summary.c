@@ -4,8 +4,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-const double SUMMARY_PERCENTILES[11] = {50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100};
-
 char *summary_format_ms(uint64_t us, char *buf, size_t buf_bytes) {
     double ms = (double)us / 1000.0;
     /* Thresholds on the rounded value: 9.996 ms prints "10.0", not "10.00". */
@@ -19,29 +17,6 @@ char *summary_format_ms(uint64_t us, char *buf, size_t buf_bytes) {
         snprintf(buf, buf_bytes, "%.0f", ms);
     }
     return buf;
-}
-
-void summary_print_live(FILE *out, const results_t *r, const summary_live_t *l) {
-    const results_row_t *t = results_total(r);
-    char p50[16], p95[16], p99[16];
-    double rps = l->window_s > 0 ? (double)t->win_requests / l->window_s : 0;
-    double fail_pct = t->requests ? 100.0 * (double)t->failures / (double)t->requests : 0;
-    fprintf(out, "[%6.1fs/%.0fs] ", l->elapsed_s, l->duration_s);
-    if (l->rate > 0) {
-        fprintf(out, "rate %.1f/s  in flight %u/%u  dropped %llu  ", l->rate, l->users,
-                l->users_target, (unsigned long long)l->dropped);
-    } else {
-        fprintf(out, "users %u/%u  ", l->users, l->users_target);
-    }
-    fprintf(out,
-            "workers %u  reqs %llu  fails %llu (%.2f%%)  rps %.1f  "
-            "p50 %sms p95 %sms p99 %sms\n",
-            l->workers,
-            (unsigned long long)t->requests, (unsigned long long)t->failures, fail_pct, rps,
-            summary_format_ms(histogram_percentile(t->win_latency, 50), p50, sizeof p50),
-            summary_format_ms(histogram_percentile(t->win_latency, 95), p95, sizeof p95),
-            summary_format_ms(histogram_percentile(t->win_latency, 99), p99, sizeof p99));
-    fflush(out);
 }
 
 static int s_name_width(const results_t *r) {
@@ -75,10 +50,10 @@ static void s_request_row(FILE *out, const results_row_t *row, int name_w, doubl
 
 static void s_percentile_row(FILE *out, const results_row_t *row, int name_w) {
     fprintf(out, "%-8s %-*.*s", row->method, name_w, name_w, row->name);
-    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++) {
+    for (int i = 0; i < PERCENTILES_N; i++) {
         char v[16];
         fprintf(out, " %8s",
-                summary_format_ms(histogram_percentile(row->latency, SUMMARY_PERCENTILES[i]), v,
+                summary_format_ms(histogram_percentile(row->latency, PERCENTILES_VALUES[i]), v,
                                   sizeof v));
     }
     fprintf(out, " %8llu\n", (unsigned long long)row->requests);
@@ -99,13 +74,11 @@ static void s_print_requests(FILE *out, const results_t *r, int w, double run_s)
 static void s_print_percentiles(FILE *out, const results_t *r, int w) {
     fprintf(out, "\nResponse time percentiles (ms; exact to 3 significant digits)\n");
     fprintf(out, "%-8s %-*s", "Type", w, "Name");
-    const char *labels[] = {"50%", "66%", "75%", "80%", "90%", "95%",
-                            "98%", "99%", "99.9%", "99.99%", "100%"};
-    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++) fprintf(out, " %8s", labels[i]);
+    for (int i = 0; i < PERCENTILES_N; i++) fprintf(out, " %8s", PERCENTILES_LABELS[i]);
     fprintf(out, " %8s\n", "# reqs");
-    s_rule(out, w, SUMMARY_N_PERCENTILES + 1);
+    s_rule(out, w, PERCENTILES_N + 1);
     for (size_t i = 0; i < results_count(r); i++) s_percentile_row(out, results_row(r, i), w);
-    s_rule(out, w, SUMMARY_N_PERCENTILES + 1);
+    s_rule(out, w, PERCENTILES_N + 1);
     results_row_t agg = *results_total(r);
     agg.method = "";
     agg.name = "Aggregated";

@@ -1,19 +1,19 @@
-/* summary: the text a person reads — the live progress line and the final
- * summary (Locust's request table and percentile columns, the error report),
- * per name and aggregated. Times are printed in milliseconds. */
+/* summary: the text a person reads at the end — the final summary (Locust's
+ * request table and percentile columns, the error report), per name and
+ * aggregated — and what the live view (master/live.h) is given each tick.
+ * Times are printed in milliseconds. */
 #ifndef BARRAGE_REPORT_SUMMARY_H
 #define BARRAGE_REPORT_SUMMARY_H
 
 #include <stdint.h>
 #include <stdio.h>
 
+#include "report/percentiles.h"
 #include "report/report.h"
 #include "report/results.h"
 
-/* The percentile columns Locust prints, in percent. */
-extern const double SUMMARY_PERCENTILES[11];
-#define SUMMARY_N_PERCENTILES 11
 
+/* The state of the run at a live tick (the live view draws it, master/live.h). */
 typedef struct {
     double elapsed_s;  /* time since the run started */
     double duration_s; /* planned run time */
@@ -23,9 +23,6 @@ typedef struct {
     double rate;      /* open model: the arrival rate asked for now; 0 = closed model */
     uint64_t dropped; /* open model: iterations dropped so far (max_users reached) */
 } summary_live_t;
-
-/* One line of live progress from the totals and the current window. */
-void summary_print_live(FILE *out, const results_t *r, const summary_live_t *live);
 
 /* The final summary; run_s is the measured run time used for req/s. */
 void summary_print_final(FILE *out, const results_t *r, double run_s);

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "report/xml.h"
+
 /* Geometry in SVG user units; the page scales the chart to its width. */
 #define W 900.0
 #define H 300.0
@@ -22,27 +24,6 @@
 #define TEXT_COLOR "#333"
 /* A white outline under text: a line or bar behind a label cannot cross it. */
 #define HALO "stroke=\"#fff\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\""
-
-void svg_escape(strbuf_t *b, const char *s) {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '&': strbuf_append_str(b, "&amp;"); break;
-        case '<': strbuf_append_str(b, "&lt;"); break;
-        case '>': strbuf_append_str(b, "&gt;"); break;
-        case '"': strbuf_append_str(b, "&quot;"); break;
-        case '\'': strbuf_append_str(b, "&#39;"); break;
-        case '\t':
-        case '\n': strbuf_append_char(b, (char)*p); break;
-        default:
-            /* Control characters are parse errors in HTML: show U+FFFD. */
-            if (*p < 0x20 || *p == 0x7f)
-                strbuf_append_str(b, "\xef\xbf\xbd");
-            else
-                strbuf_append_char(b, (char)*p);
-            break;
-        }
-    }
-}
 
 char *svg_format_us(double us, char *buf, size_t buf_bytes) {
     if (us < 1000)
@@ -65,7 +46,7 @@ static void s_number(strbuf_t *b, double v, const char *unit) {
         strbuf_appendf(b, "%.4gk", v / 1e3);
     else
         strbuf_appendf(b, "%.4g", v);
-    svg_escape(b, unit);
+    xml_escape(b, unit);
 }
 
 /* A step of 1, 2, 2.5 or 5 times a power of ten giving about `target` ticks. */
@@ -84,14 +65,14 @@ static void s_open(strbuf_t *b, const char *title) {
                    "%.0f\" role=\"img\" font-family=\"system-ui, sans-serif\" font-size=\"12\" "
                    "aria-label=\"",
                    W, H);
-    svg_escape(b, title);
+    xml_escape(b, title);
     strbuf_append_str(b, "\"><title>");
-    svg_escape(b, title);
+    xml_escape(b, title);
     strbuf_appendf(b, "</title><rect width=\"%.0f\" height=\"%.0f\" fill=\"#fff\"/>", W, H);
     strbuf_appendf(b,
                    "<text x=\"%.0f\" y=\"20\" font-size=\"15\" font-weight=\"600\" fill=\"%s\">",
                    X0, TEXT_COLOR);
-    svg_escape(b, title);
+    xml_escape(b, title);
     strbuf_append_str(b, "</text>");
 }
 
@@ -126,20 +107,41 @@ static void s_x_tick(strbuf_t *b, double x) {
                    x, Y1, x, Y1 + 5, AXIS_COLOR, x, Y1 + 18, TEXT_COLOR);
 }
 
-/* Legend entries left to right under the title. */
-static void s_legend(strbuf_t *b, const char *const *labels, const char *const *colors,
-                     size_t n) {
+/* How series i of n is stroked. Series drawn later lie on top, so where lines
+ * coincide (p50 = p95 = p99 in a quiet second) a later one would hide the
+ * ones below: each series is narrower than the one before it, so the earlier
+ * ones show as a border around it, and every series after the first is
+ * dashed, so the ones below show through its gaps. */
+typedef struct {
+    double width;
+    const char *dash; /* stroke-dasharray, NULL = solid */
+} stroke_t;
+
+static stroke_t s_stroke(size_t i, size_t n) {
+    static const char *const dashes[] = {NULL, "9 5", "3 4"};
+    stroke_t st = {.width = SVG_LINE_WIDTH_MIN + SVG_LINE_WIDTH_STEP * (double)(n - 1 - i),
+                   .dash = dashes[i < 3 ? i : 1 + i % 2]};
+    return st;
+}
+
+static void s_stroke_attrs(strbuf_t *b, const char *color, stroke_t st) {
+    strbuf_appendf(b, "stroke=\"%s\" stroke-width=\"%.1f\"", color, st.width);
+    if (st.dash) strbuf_appendf(b, " stroke-dasharray=\"%s\"", st.dash);
+}
+
+/* Legend entries left to right under the title: a short stretch of each
+ * series' line as it is drawn (colour, width, dashes), then its label. */
+static void s_legend(strbuf_t *b, const svg_series_t *series, size_t n) {
     double x = X0;
     for (size_t i = 0; i < n; i++) {
-        strbuf_appendf(b,
-                       "<rect x=\"%.1f\" y=\"30\" width=\"14\" height=\"4\" rx=\"1\" "
-                       "fill=\"%s\"/><text x=\"%.1f\" y=\"36\" fill=\"%s\">",
-                       x, colors[i], x + 19, TEXT_COLOR);
-        svg_escape(b, labels[i]);
+        strbuf_appendf(b, "<line x1=\"%.1f\" y1=\"32\" x2=\"%.1f\" y2=\"32\" ", x, x + 24);
+        s_stroke_attrs(b, series[i].color, s_stroke(i, n));
+        strbuf_appendf(b, "/><text x=\"%.1f\" y=\"36\" fill=\"%s\">", x + 29, TEXT_COLOR);
+        xml_escape(b, series[i].label);
         strbuf_append_str(b, "</text>");
         size_t len = 0;
-        for (const char *p = labels[i]; p && *p; p++) len++;
-        x += 19 + 7.0 * (double)len + 22;
+        for (const char *p = series[i].label; p && *p; p++) len++;
+        x += 29 + 7.0 * (double)len + 22;
     }
 }
 
@@ -159,27 +161,40 @@ static bool s_line_range(const svg_line_chart_t *c, double *xmax, double *ymax) 
     return any;
 }
 
-/* One series as a path; NaN breaks it, isolated points become dots. */
-static void s_series_path(strbuf_t *b, const svg_line_chart_t *c, const svg_series_t *s,
-                          double xmax, double ytop) {
-    strbuf_appendf(b,
-                   "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
-                   "stroke-linejoin=\"round\" stroke-linecap=\"round\" d=\"",
-                   s->color);
+/* Series i of n as a path; NaN breaks it. Isolated points become dots in a
+ * second, undashed path (a dash pattern could swallow a zero-length stroke). */
+static void s_series_path(strbuf_t *b, const svg_line_chart_t *c, size_t i, double xmax,
+                          double ytop) {
+    const svg_series_t *s = &c->series[i];
+    stroke_t st = s_stroke(i, c->n_series);
+    strbuf_t dots;
+    strbuf_init(&dots);
+    strbuf_append_str(b, "<path fill=\"none\" ");
+    s_stroke_attrs(b, s->color, st);
+    strbuf_append_str(b, " stroke-linejoin=\"round\" stroke-linecap=\"round\" d=\"");
     bool pen_down = false;
-    for (size_t i = 0; i < c->n; i++) {
-        if (isnan(s->y[i])) {
+    for (size_t k = 0; k < c->n; k++) {
+        if (isnan(s->y[k])) {
             pen_down = false;
             continue;
         }
-        double x = X0 + c->x[i] / xmax * (X1 - X0);
-        double y = Y1 - s->y[i] / ytop * (Y1 - Y0);
-        bool alone = !pen_down && (i + 1 == c->n || isnan(s->y[i + 1]));
-        /* A zero-length segment with a round cap draws an isolated point. */
-        strbuf_appendf(b, "%s%.1f %.1f%s", pen_down ? "L" : "M", x, y, alone ? "h0" : "");
+        double x = X0 + c->x[k] / xmax * (X1 - X0);
+        double y = Y1 - s->y[k] / ytop * (Y1 - Y0);
+        if (!pen_down && (k + 1 == c->n || isnan(s->y[k + 1]))) {
+            /* A zero-length segment with a round cap draws an isolated point. */
+            strbuf_appendf(&dots, "M%.1f %.1fh0", x, y);
+            continue;
+        }
+        strbuf_appendf(b, "%s%.1f %.1f", pen_down ? "L" : "M", x, y);
         pen_down = true;
     }
     strbuf_append_str(b, "\"/>");
+    if (dots.len) {
+        strbuf_append_str(b, "<path fill=\"none\" ");
+        s_stroke_attrs(b, s->color, (stroke_t){.width = st.width});
+        strbuf_appendf(b, " stroke-linecap=\"round\" d=\"%s\"/>", strbuf_str(&dots));
+    }
+    strbuf_fini(&dots);
 }
 
 void svg_line_chart(strbuf_t *b, const svg_line_chart_t *c) {
@@ -201,16 +216,8 @@ void svg_line_chart(strbuf_t *b, const svg_line_chart_t *c) {
         s_number(b, i * xstep, c->x_unit);
         strbuf_append_str(b, "</text>");
     }
-    const char *labels[8], *colors[8];
-    size_t n_legend = 0;
-    for (size_t s = 0; s < c->n_series; s++) {
-        s_series_path(b, c, &c->series[s], xmax, ytop);
-        if (n_legend < 8) {
-            labels[n_legend] = c->series[s].label;
-            colors[n_legend++] = c->series[s].color;
-        }
-    }
-    s_legend(b, labels, colors, n_legend);
+    for (size_t s = 0; s < c->n_series; s++) s_series_path(b, c, s, xmax, ytop);
+    s_legend(b, c->series, c->n_series);
     strbuf_append_str(b, "</svg>\n");
 }
 
@@ -232,7 +239,7 @@ static void s_log_ticks(strbuf_t *b, double lo, double hi) {
                            "stroke=\"%s\"/>",
                            x, Y0, x, Y1, GRID_COLOR);
             s_x_tick(b, x);
-            svg_escape(b, svg_format_us(v, label, sizeof label));
+            xml_escape(b, svg_format_us(v, label, sizeof label));
             strbuf_append_str(b, "</text>");
         }
     }
@@ -266,7 +273,7 @@ static void s_markers(strbuf_t *b, const svg_log_bars_t *c, double llo, double l
         strbuf_appendf(b,
                        "<text x=\"%.1f\" y=\"%.1f\" fill=\"#c62828\" text-anchor=\"%s\" " HALO ">",
                        left ? x - 4 : x + 4, ty, left ? "end" : "start");
-        svg_escape(b, c->markers[i].label);
+        xml_escape(b, c->markers[i].label);
         strbuf_append_str(b, "</text>");
     }
 }
@@ -297,7 +304,7 @@ void svg_log_bars(strbuf_t *b, const svg_log_bars_t *c) {
                        xa + 0.5, y, w, Y1 - y, c->color);
         if (c->tips) {
             strbuf_append_str(b, "<title>");
-            svg_escape(b, c->tips[i]);
+            xml_escape(b, c->tips[i]);
             strbuf_append_str(b, "</title>");
         }
         strbuf_append_str(b, "</rect>");

@@ -46,16 +46,20 @@ typedef struct {
     size_t n_markers;
 } svg_log_bars_t;
 
+/* Line widths of a chart's series: the last series is SVG_LINE_WIDTH_MIN wide
+ * and each one before it SVG_LINE_WIDTH_STEP wider; every series after the
+ * first is dashed (its own pattern), so lines that coincide all stay visible:
+ * the earlier ones as a border around the later ones and through their gaps.
+ * The legend shows each line as it is drawn. */
+#define SVG_LINE_WIDTH_MIN 2.0
+#define SVG_LINE_WIDTH_STEP 1.5
+
 /* Appends an <svg> line chart to b. With no x values or only NaNs it still
  * draws the frame and says "no data". */
 void svg_line_chart(strbuf_t *b, const svg_line_chart_t *c);
 
 /* Appends an <svg> bar chart with a log x axis to b ("no data" when n == 0). */
 void svg_log_bars(strbuf_t *b, const svg_log_bars_t *c);
-
-/* Appends s escaped for HTML and SVG text and attribute values (& < > " '),
- * control characters other than tab and newline as U+FFFD. NULL appends "". */
-void svg_escape(strbuf_t *b, const char *s);
 
 /* Formats a duration in microseconds for an axis: "500µs", "2.5ms", "1.2s". */
 char *svg_format_us(double us, char *buf, size_t buf_bytes);

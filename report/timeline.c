@@ -5,9 +5,6 @@
 
 #include "common/xmalloc.h"
 
-static const double s_pcts[TIMELINE_N_PERCENTILES] = {50, 66, 75, 80, 90, 95, 98, 99, 99.9,
-                                                      99.99, 100};
-
 struct timeline {
     timeline_point_t *points;
     size_t n, cap;
@@ -50,8 +47,8 @@ static void s_close_current(timeline_t *t, uint32_t users, uint64_t start_wall_m
                           .requests = t->requests,
                           .failures = t->failures,
                           .bytes = t->bytes};
-    for (int i = 0; i < TIMELINE_N_PERCENTILES; i++) {
-        p.pct_us[i] = histogram_percentile(t->second, s_pcts[i]);
+    for (int i = 0; i < PERCENTILES_N; i++) {
+        p.pct_us[i] = histogram_percentile(t->second, PERCENTILES_VALUES[i]);
     }
     p.total_requests = histogram_count(t->total);
     p.total_failures = t->total_failures;
@@ -70,10 +67,12 @@ void timeline_close_until(timeline_t *t, uint32_t second, uint32_t users, uint64
     while (t->current < second) s_close_current(t, users, start_wall_ms);
 }
 
-void timeline_add(timeline_t *t, uint32_t second, const proto_stats_t *st) {
-    (void)second; /* reports count in the open second; closing is explicit */
-    for (uint32_t i = 0; i < st->n_stats; i++) {
-        const proto_stat_t *s = &st->stats[i];
+void timeline_add(timeline_t *t, uint32_t second, const results_delta_t *d) {
+    /* The open second is `second` once the caller has closed the ones before
+     * it; an older second is closed already and the report counts in the open one. */
+    (void)second;
+    for (size_t i = 0; i < d->n_rows; i++) {
+        const results_row_delta_t *s = &d->rows[i];
         t->requests += s->requests;
         t->failures += s->failures;
         t->bytes += s->bytes;

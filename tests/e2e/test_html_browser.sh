@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # test_html_browser: the HTML report of a real run, opened in Debian's headless
 # Chromium and inspected over the DevTools protocol (tests/tools/html_check.mjs):
-# the charts are in the DOM and painted, the server-side metrics table shows the
+# the charts are in the DOM and painted, every line of a chart visible even where
+# they coincide (a fixture whose p50, p95 and p99 are equal), the server-side
+# metrics table shows the
 # target's Server-Timing and X-Query-Count in their units, the console stays
 # clean and the page requests nothing but itself, even with its CSP bypassed.
 . "$(dirname "$0")/lib.sh"
@@ -61,6 +63,9 @@ rc=$?
 check "run exits 0 (got $rc)" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || cat "$E2E_TMP/run.err"
 check "report.html written" test -s "$E2E_TMP/report.html"
+# Lines that coincide from end to end: a later line must not hide the ones below it.
+"$BUILD/tests/html_fixture" "$E2E_TMP/coinciding.html" coinciding
+check "coinciding.html written" test -s "$E2E_TMP/coinciding.html"
 
 # setsid: Chromium leads its own process group, so exactly its processes are stopped.
 profile="$E2E_TMP/chromium-profile"
@@ -89,9 +94,19 @@ timeout 30 node --experimental-websocket "$SRC/tests/tools/html_check.mjs" \
     "$profile/DevToolsActivePort" "$E2E_TMP/report.html" "$E2E_TMP/report.png" 25 \
     >"$facts" 2>"$E2E_TMP/check.err"
 rc=$?
+coinciding="$E2E_TMP/coinciding.txt"
+timeout 30 node --experimental-websocket "$SRC/tests/tools/html_check.mjs" \
+    "$profile/DevToolsActivePort" "$E2E_TMP/coinciding.html" "$E2E_TMP/coinciding.png" 25 \
+    >"$coinciding" 2>"$E2E_TMP/check_coinciding.err"
+rc_coinciding=$?
 stop_chromium
 check "html_check talks to chromium over CDP (rc $rc)" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || cat "$E2E_TMP/check.err"
+check "html_check reads the coinciding fixture (rc $rc_coinciding)" test "$rc_coinciding" -eq 0
+[ "$rc_coinciding" -eq 0 ] || cat "$E2E_TMP/check_coinciding.err"
+line=$(grep '^chart 2 ' "$coinciding")
+check "coinciding p50, p95 and p99 all painted: ${line:-no chart 2}" \
+    test "$(echo "$line" | grep -o 'drawn=[0-9]*/[0-9]*')" = drawn=3/3
 # BARRAGE_HTML_KEEP=DIR keeps the page, its screenshot and the facts to look at.
 if [ -n "${BARRAGE_HTML_KEEP:-}" ]; then
     mkdir -p "$BARRAGE_HTML_KEEP"

@@ -14,7 +14,7 @@ declare -A OURS=(
     [proto]="common proto"
     [scenarios]="common scenarios"
     [load]="common load"
-    [report]="common proto report" # proto: until results take plain rows
+    [report]="common report"
     [worker]="common proto scenarios load worker"
     [master]="common proto scenarios load report master"
 )

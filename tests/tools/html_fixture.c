@@ -1,7 +1,9 @@
 /* html_fixture: writes the HTML report of a hand-built, realistic run to argv[1]
- * (argv[2] "empty" for a run without requests), to look at the page without a
- * real run. */
+ * (argv[2] "empty" for a run without requests; "coinciding" for a run whose
+ * p50, p95 and p99 are the same every second, so their chart lines coincide
+ * from end to end), to look at the page without a real run. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,45 +24,44 @@ static histogram_t *s_latencies(uint64_t median_us, uint64_t n, unsigned seed) {
 }
 
 static void s_results(report_t *r) {
-    proto_stat_t st[4] = {
+    results_row_delta_t st[4] = {
         {.method = "GET", .name = "/events?user={id}", .requests = 5200, .failures = 0},
         {.method = "POST", .name = "/checkout", .requests = 1300, .failures = 41},
         {.method = "GET", .name = "/my-events?user={id}", .requests = 2600, .failures = 0},
         {.method = "POST", .name = "/auth/login <script>alert(1)</script>", .requests = 50,
          .failures = 2},
     };
-    st[0].latency = s_latencies(6000, st[0].requests, 1);
-    st[1].latency = s_latencies(250000, st[1].requests, 2);
-    st[2].latency = s_latencies(45000, st[2].requests, 3);
-    st[3].latency = s_latencies(1200, st[3].requests, 4);
+    histogram_t *latency[4] = {s_latencies(6000, st[0].requests, 1),
+                               s_latencies(250000, st[1].requests, 2),
+                               s_latencies(45000, st[2].requests, 3),
+                               s_latencies(1200, st[3].requests, 4)};
+    for (int i = 0; i < 4; i++) st[i].latency = latency[i];
     /* What the server said: Server-Timing durations (ms x1000) and X-Query-Count. */
-    proto_metric_t m0[2] = {{"app", s_latencies(4200, st[0].requests, 5)},
-                            {"queries", histogram_new()}};
+    histogram_t *h[6] = {s_latencies(4200, st[0].requests, 5),   histogram_new(),
+                         s_latencies(240000, st[1].requests, 6), s_latencies(180000, st[1].requests, 7),
+                         histogram_new(),                        s_latencies(900, st[3].requests, 8)};
     for (uint64_t i = 0; i < st[0].requests; i++)
-        histogram_record(m0[1].values, 1000 * (1 + i % 3));
-    proto_metric_t m1[3] = {{"app", s_latencies(240000, st[1].requests, 6)},
-                            {"db", s_latencies(180000, st[1].requests, 7)},
-                            {"queries", histogram_new()}};
-    histogram_record_n(m1[2].values, 12000, st[1].requests);
-    proto_metric_t m3[1] = {{"auth <b>hash</b>", s_latencies(900, st[3].requests, 8)}};
+        histogram_record(h[1], 1000 * (1 + i % 3));
+    histogram_record_n(h[4], 12000, st[1].requests);
+    results_metric_delta_t m0[2] = {{"app", h[0]}, {"queries", h[1]}};
+    results_metric_delta_t m1[3] = {{"app", h[2]}, {"db", h[3]}, {"queries", h[4]}};
+    results_metric_delta_t m3[1] = {{"auth <b>hash</b>", h[5]}};
     st[0].metrics = m0, st[0].n_metrics = 2;
     st[1].metrics = m1, st[1].n_metrics = 3;
     st[3].metrics = m3, st[3].n_metrics = 1;
-    proto_error_t errors[3] = {
+    results_error_delta_t errors[3] = {
         {.method = "POST", .name = "/checkout", .reason = "HTTP 503", .count = 30},
         {.method = "POST", .name = "/checkout", .reason = "timeout after 10s", .count = 11},
         {.method = "POST", .name = "/auth/login <script>alert(1)</script>",
          .reason = "expect: status 200, got 401 <b>unauthorized</b>", .count = 2},
     };
-    proto_stats_t s = {.n_stats = 4, .stats = st, .n_errors = 3, .errors = errors};
+    results_delta_t s = {.n_rows = 4, .rows = st, .n_errors = 3, .errors = errors};
     results_add(r->results, &s);
-    for (int i = 0; i < 4; i++) histogram_destroy(&st[i].latency);
-    for (int i = 0; i < 4; i++) {
-        for (uint32_t k = 0; k < st[i].n_metrics; k++) histogram_destroy(&st[i].metrics[k].values);
-    }
+    for (int i = 0; i < 4; i++) histogram_destroy(&latency[i]);
+    for (int i = 0; i < 6; i++) histogram_destroy(&h[i]);
 }
 
-static void s_timeline(report_t *r) {
+static void s_timeline(report_t *r, bool coinciding) {
     for (uint32_t s = 0; s < 60; s++) {
         uint32_t users = s < 10 ? 5 * (s + 1) : 50;
         timeline_point_t p = {.second = s, .wall_ms = r->started_ms + (s + 1) * 1000ull,
@@ -68,10 +69,10 @@ static void s_timeline(report_t *r) {
         p.requests = s == 33 ? 0 : (uint64_t)(users * 3.1 + 6 * sin(s / 3.0));
         p.failures = s > 40 ? (s % 3) : 0;
         double base = 9000 + 150.0 * users + (s > 40 ? 4000.0 * (s - 40) : 0);
-        static const double spread[TIMELINE_N_PERCENTILES] = {1,   1.4, 1.8, 2.2,  3.5, 6,
+        static const double spread[PERCENTILES_N] = {1,   1.4, 1.8, 2.2,  3.5, 6,
                                                               8.5, 11,  17,  22.0, 25};
-        for (int i = 0; i < TIMELINE_N_PERCENTILES; i++) {
-            p.pct_us[i] = p.requests ? (uint64_t)(base * spread[i]) : 0;
+        for (int i = 0; i < PERCENTILES_N; i++) {
+            p.pct_us[i] = p.requests ? (uint64_t)(base * (coinciding ? 1 : spread[i])) : 0;
         }
         timeline_append(r->timeline, &p);
     }
@@ -79,7 +80,7 @@ static void s_timeline(report_t *r) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: html_fixture FILE [empty]\n");
+        fprintf(stderr, "usage: html_fixture FILE [empty|coinciding]\n");
         return 2;
     }
     report_t *r = report_new();
@@ -98,7 +99,7 @@ int main(int argc, char **argv) {
     r->ended_ms = r->started_ms + 60040;
     if (argc < 3 || strcmp(argv[2], "empty") != 0) {
         s_results(r);
-        s_timeline(r);
+        s_timeline(r, argc >= 3 && strcmp(argv[2], "coinciding") == 0);
         report_add_worker(r, &(report_worker_t){.id = "worker-1", .hostname = "loadgen-a",
                                                 .pid = 4242, .users = 25, .reports = 61,
                                                 .state = "finished"});

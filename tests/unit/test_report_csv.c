@@ -93,22 +93,23 @@ static char *s_golden_line(int i) {
 /* Adds one (method, name) row: each value in values_us is one request. */
 static void s_row(report_t *r, const char *method, const char *name, const uint64_t *values_us,
                   size_t n, uint64_t failures, uint64_t bytes) {
-    proto_stat_t row = {.method = (char *)method,
-                        .name = (char *)name,
-                        .requests = n,
-                        .failures = failures,
-                        .bytes = bytes,
-                        .latency = histogram_new()};
+    histogram_t *h = histogram_new();
     for (size_t i = 0; i < n; i++)
-        histogram_record(row.latency, values_us[i]);
-    results_add(r->results, &(proto_stats_t){.n_stats = 1, .stats = &row});
-    histogram_destroy(&row.latency);
+        histogram_record(h, values_us[i]);
+    results_row_delta_t row = {.method = method,
+                               .name = name,
+                               .requests = n,
+                               .failures = failures,
+                               .bytes = bytes,
+                               .latency = h};
+    results_add(r->results, &(results_delta_t){.n_rows = 1, .rows = &row});
+    histogram_destroy(&h);
 }
 
 static void s_error(report_t *r, const char *method, const char *name, const char *reason,
                     uint64_t count) {
-    proto_error_t e = {(char *)method, (char *)name, (char *)reason, count};
-    results_add(r->results, &(proto_stats_t){.n_errors = 1, .errors = &e});
+    results_error_delta_t e = {method, name, reason, count};
+    results_add(r->results, &(results_delta_t){.n_errors = 1, .errors = &e});
 }
 
 /* Rows in first-seen order that is not the sorted order; names that need
@@ -295,18 +296,15 @@ Test(report_csv, one_history_row_per_timeline_point) {
 
 Test(report_csv, history_from_a_recorded_timeline) {
     report_t *r = report_new();
-    proto_stat_t row = {.method = "GET",
-                        .name = "/",
-                        .requests = 4,
-                        .failures = 1,
-                        .bytes = 40,
-                        .latency = histogram_new()};
+    histogram_t *h = histogram_new();
     for (uint64_t v = 1000; v <= 4000; v += 1000)
-        histogram_record(row.latency, v);
-    proto_stats_t st = {.n_stats = 1, .stats = &row, .users = 2};
+        histogram_record(h, v);
+    results_row_delta_t row = {
+        .method = "GET", .name = "/", .requests = 4, .failures = 1, .bytes = 40, .latency = h};
+    results_delta_t st = {.n_rows = 1, .rows = &row};
     timeline_add(r->timeline, 0, &st);
     timeline_close_until(r->timeline, 2, 2, 1714564801000ull); /* second 1 is quiet */
-    histogram_destroy(&row.latency);
+    histogram_destroy(&h);
     char *doc = s_render(report_csv_history, r);
     const char *rows = strstr(doc, "\r\n") + 2;
     cr_assert_str_eq(rows,

@@ -40,22 +40,21 @@ static histogram_t *s_hist(uint64_t base_us, uint64_t n) {
 }
 
 static void s_add_results(report_t *r) {
-    proto_stat_t stats[3] = {
+    histogram_t *h[3] = {s_hist(2000, 900), s_hist(40000, 300), s_hist(250, 200)};
+    results_row_delta_t stats[3] = {
         {.method = "GET", .name = "/orgs/{id}/tasks", .requests = 900, .failures = 0},
         {.method = "POST", .name = HOSTILE, .requests = 300, .failures = 12},
         {.method = "GET", .name = "/checkout?a=1&b=\"2\"", .requests = 200, .failures = 3},
     };
-    stats[0].latency = s_hist(2000, 900);
-    stats[1].latency = s_hist(40000, 300);
-    stats[2].latency = s_hist(250, 200);
-    proto_error_t errors[2] = {
+    for (int i = 0; i < 3; i++) stats[i].latency = h[i];
+    results_error_delta_t errors[2] = {
         {.method = "POST", .name = HOSTILE, .reason = "HTTP 503 <img src=x onerror=alert(1)>",
          .count = 12},
         {.method = "GET", .name = "/checkout?a=1&b=\"2\"", .reason = "timeout", .count = 3},
     };
-    proto_stats_t st = {.n_stats = 3, .stats = stats, .n_errors = 2, .errors = errors};
+    results_delta_t st = {.n_rows = 3, .rows = stats, .n_errors = 2, .errors = errors};
     results_add(r->results, &st);
-    for (int i = 0; i < 3; i++) histogram_destroy(&stats[i].latency);
+    for (int i = 0; i < 3; i++) histogram_destroy(&h[i]);
 }
 
 static void s_add_timeline(report_t *r) {
@@ -64,7 +63,7 @@ static void s_add_timeline(report_t *r) {
             .second = s, .wall_ms = 1700000001000ull + s * 1000, .users = s < 10 ? s + 1 : 10};
         p.requests = s == 30 ? 0 : 20 + s; /* one quiet second: the latency line breaks */
         p.failures = s % 7 == 0 ? 1 : 0;
-        for (int i = 0; i < TIMELINE_N_PERCENTILES; i++)
+        for (int i = 0; i < PERCENTILES_N; i++)
             p.pct_us[i] = p.requests ? 1000u * (i + 1) + s * 10 : 0;
         p.total_requests = 20 * (s + 1);
         timeline_append(r->timeline, &p);
@@ -121,6 +120,36 @@ static void s_cleanup(const char *dir) {
     char *cmd = xasprintf("rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
     free(cmd);
+}
+
+/* The stroke colours of the <path>s of the chart titled `title` (up to 8). */
+static size_t s_chart_strokes(const char *html, const char *title, char colors[8][16]) {
+    char key[128];
+    snprintf(key, sizeof key, "aria-label=\"%s\"", title);
+    const char *p = strstr(html, key), *end = p ? strstr(p, "</svg>") : NULL;
+    size_t n = 0;
+    for (p = p ? strstr(p, "<path ") : NULL; p && p < end && n < 8; p = strstr(p + 1, "<path ")) {
+        const char *c = strstr(p, " stroke=\"");
+        cr_assert_not_null(c);
+        snprintf(colors[n++], 16, "%.*s", (int)strcspn(c + 9, "\""), c + 9);
+    }
+    return n;
+}
+
+Test(report_html, latency_lines_and_failures_have_distinct_colours) {
+    report_t *r = s_full_report();
+    strbuf_t b;
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    char load[8][16], lat[8][16];
+    cr_assert_eq(s_chart_strokes(strbuf_str(&b), "Requests and failures per second", load), 2);
+    cr_assert_eq(s_chart_strokes(strbuf_str(&b), "Response time percentiles per second", lat), 3);
+    for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < i; j++) cr_expect_str_neq(lat[i], lat[j], "p-lines %d and %d", i, j);
+        cr_expect_str_neq(lat[i], load[1], "latency line %d vs failures/s", i);
+    }
+    strbuf_fini(&b);
+    report_destroy(&r);
 }
 
 Test(report_html, page_has_four_svg_charts) {
@@ -283,80 +312,25 @@ Test(report_html, unwritable_path_is_named_in_the_error) {
     free(dir);
 }
 
-Test(svg, escape_and_format) {
-    strbuf_t b;
-    strbuf_init(&b);
-    svg_escape(&b, "a<b>&\"c'\x01");
-    svg_escape(&b, NULL);
-    cr_expect_str_eq(strbuf_str(&b), "a&lt;b&gt;&amp;&quot;c&#39;\xef\xbf\xbd");
-    strbuf_fini(&b);
-    char buf[32];
-    cr_expect_str_eq(svg_format_us(500, buf, sizeof buf), "500\xc2\xb5s");
-    cr_expect_str_eq(svg_format_us(2500, buf, sizeof buf), "2.5ms");
-    cr_expect_str_eq(svg_format_us(1200000, buf, sizeof buf), "1.2s");
-}
-
-Test(svg, line_chart_breaks_on_nan_and_has_nice_ticks) {
-    double x[] = {1, 2, 3, 4}, y[] = {10, NAN, 30, 37};
-    svg_series_t s = {"lat", "#000", y};
-    svg_line_chart_t c = {.title = "T<1>", .x_unit = "s", .y_unit = " ms", .x = x, .n = 4,
-                          .series = &s, .n_series = 1};
-    strbuf_t b;
-    strbuf_init(&b);
-    svg_line_chart(&b, &c);
-    const char *svg = strbuf_str(&b);
-    cr_expect(strstr(svg, "<title>T&lt;1&gt;</title>"));
-    cr_expect_eq(s_count(svg, "M"), 2, "the NaN starts a new subpath: %s", svg);
-    cr_expect(strstr(svg, "h0"), "the isolated first point is drawn as a dot");
-    cr_expect(strstr(svg, ">40 ms</text>"), "top tick rounds 37 up to 40");
-    cr_expect(strstr(svg, ">4s</text>"));
-    strbuf_fini(&b);
-}
-
-Test(svg, log_bars_label_ticks_and_markers) {
-    double edges[] = {100, 1000, 10000, 100000}, values[] = {10, 60, 30};
-    const char *tips[] = {"a", "b<", "c"};
-    svg_marker_t m = {"p95 20ms", 20000};
-    svg_log_bars_t c = {.title = "D", .y_unit = "%", .edges = edges, .values = values,
-                        .tips = tips, .n = 3, .color = "#123", .markers = &m, .n_markers = 1};
-    strbuf_t b;
-    strbuf_init(&b);
-    svg_log_bars(&b, &c);
-    const char *svg = strbuf_str(&b);
-    cr_expect_eq(s_count(svg, "<rect x="), 3);
-    cr_expect(strstr(svg, "<title>b&lt;</title>"));
-    cr_expect(strstr(svg, ">1ms</text>") && strstr(svg, ">100ms</text>"));
-    cr_expect(strstr(svg, ">100\xc2\xb5s</text>"));
-    cr_expect(strstr(svg, ">p95 20ms</text>"));
-    cr_expect(strstr(svg, ">60%</text>"));
-    strbuf_fini(&b);
-    strbuf_init(&b);
-    c.n = 0;
-    svg_log_bars(&b, &c);
-    cr_expect(strstr(strbuf_str(&b), "no data"));
-    strbuf_fini(&b);
-}
-
 /* A row with Server-Timing "app" (30 ms each) and X-Query-Count 3, behind 40 ms responses. */
 static void s_add_metrics(report_t *r) {
-    proto_metric_t m[4] = {{"app", histogram_new()},
-                           {"queries", histogram_new()},
-                           {"db <i>", histogram_new()},
-                           {"cache", histogram_new()}};
-    histogram_record_n(m[0].values, 30000, 10); /* x1000: 30 ms */
-    histogram_record_n(m[1].values, 3000, 10);  /* x1000: 3 queries */
-    histogram_record_n(m[2].values, 2500, 10);
-    histogram_record_n(m[3].values, 100, 10); /* 0.1 of 40 ms */
-    proto_stat_t st = {.method = "GET",
-                       .name = "/delay",
-                       .requests = 10,
-                       .latency = histogram_new(),
-                       .n_metrics = 4,
-                       .metrics = m};
-    histogram_record_n(st.latency, 40000, 10);
-    results_add(r->results, &(proto_stats_t){.n_stats = 1, .stats = &st});
-    histogram_destroy(&st.latency);
-    for (int i = 0; i < 4; i++) histogram_destroy(&m[i].values);
+    histogram_t *h[4] = {histogram_new(), histogram_new(), histogram_new(), histogram_new()};
+    histogram_record_n(h[0], 30000, 10); /* x1000: 30 ms */
+    histogram_record_n(h[1], 3000, 10);  /* x1000: 3 queries */
+    histogram_record_n(h[2], 2500, 10);
+    histogram_record_n(h[3], 100, 10); /* 0.1 of 40 ms */
+    results_metric_delta_t m[4] = {{"app", h[0]}, {"queries", h[1]}, {"db <i>", h[2]}, {"cache", h[3]}};
+    histogram_t *latency = histogram_new();
+    histogram_record_n(latency, 40000, 10);
+    results_row_delta_t st = {.method = "GET",
+                              .name = "/delay",
+                              .requests = 10,
+                              .latency = latency,
+                              .n_metrics = 4,
+                              .metrics = m};
+    results_add(r->results, &(results_delta_t){.n_rows = 1, .rows = &st});
+    histogram_destroy(&latency);
+    for (int i = 0; i < 4; i++) histogram_destroy(&h[i]);
 }
 
 /* The text of the metrics row for metric `name`, from "<td>name</td>" to "</tr>". */
@@ -451,35 +425,3 @@ Test(report_html, scenario_path_breaks_at_slashes) {
     report_destroy(&r);
 }
 
-Test(svg, line_chart_x_max_extends_the_axis) {
-    double x[] = {1, 2}, y[] = {5, 10};
-    svg_series_t s = {"a", "#000", y};
-    svg_line_chart_t c = {.title = "T", .x_unit = "s", .y_unit = "", .x = x, .x_max = 4, .n = 2,
-                          .series = &s, .n_series = 1};
-    strbuf_t b;
-    strbuf_init(&b);
-    svg_line_chart(&b, &c);
-    cr_expect(strstr(strbuf_str(&b), ">4s</text>"));
-    cr_expect(strstr(strbuf_str(&b), "L474.0 "), "x = 2 of 4 is half way: %s", strbuf_str(&b));
-    strbuf_fini(&b);
-}
-
-Test(svg, marker_labels_above_every_marker_line) {
-    double edges[] = {1000, 10000, 100000}, values[] = {50, 50};
-    svg_marker_t m[] = {{"p50 30ms", 30000}, {"p95 90ms", 90000}, {"p99 95ms", 95000}};
-    svg_log_bars_t c = {.title = "D", .y_unit = "%", .edges = edges, .values = values, .n = 2,
-                        .color = "#123", .markers = m, .n_markers = 3};
-    strbuf_t b;
-    strbuf_init(&b);
-    svg_log_bars(&b, &c);
-    const char *svg = strbuf_str(&b);
-    const char *last_line = NULL;
-    for (const char *p = strstr(svg, "stroke-dasharray"); p; p = strstr(p + 1, "stroke-dasharray"))
-        last_line = p;
-    cr_assert_not_null(last_line);
-    cr_expect(strstr(svg, ">p50 30ms<") > last_line, "labels drawn after every line");
-    cr_expect_eq(s_count(svg, "paint-order=\"stroke\""), 3, "each label has a halo");
-    /* p95 and p99 sit near the right edge: every label goes left of its line. */
-    cr_expect_eq(s_count(svg, "text-anchor=\"end\" stroke=\"#fff\""), 3);
-    strbuf_fini(&b);
-}

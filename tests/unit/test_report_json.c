@@ -93,21 +93,71 @@ static uint64_t s_next(uint64_t *state) {
     return *state >> 33;
 }
 
-static proto_stat_t s_stat(const char *method, const char *name) {
-    return (proto_stat_t){
+/* A worker's report as the test builds it (owning everything), and its
+ * delivery as report rows, the way master/ingest.c lends a wire report. */
+typedef struct {
+    char *name;
+    histogram_t *values;
+} t_metric_t;
+
+typedef struct {
+    char *method, *name;
+    uint64_t requests, failures, bytes;
+    histogram_t *latency;
+    size_t n_metrics;
+    t_metric_t *metrics;
+} t_stat_t;
+
+typedef struct {
+    char *method, *name, *reason;
+    uint64_t count;
+} t_error_t;
+
+typedef struct {
+    size_t n_stats;
+    t_stat_t *stats;
+    size_t n_errors;
+    t_error_t *errors;
+} t_stats_t;
+
+static void s_deliver(report_t *r, uint32_t second, const t_stats_t *st, bool timeline) {
+    results_row_delta_t rows[8];
+    results_metric_delta_t metrics[8][4];
+    results_error_delta_t errors[8];
+    cr_assert(st->n_stats <= 8 && st->n_errors <= 8);
+    for (size_t i = 0; i < st->n_stats; i++) {
+        const t_stat_t *s = &st->stats[i];
+        cr_assert(s->n_metrics <= 4);
+        for (size_t k = 0; k < s->n_metrics; k++) {
+            metrics[i][k] = (results_metric_delta_t){s->metrics[k].name, s->metrics[k].values};
+        }
+        rows[i] = (results_row_delta_t){s->method, s->name,    s->requests, s->failures,
+                                        s->bytes,  s->latency, s->n_metrics, metrics[i]};
+    }
+    for (size_t i = 0; i < st->n_errors; i++) {
+        const t_error_t *e = &st->errors[i];
+        errors[i] = (results_error_delta_t){e->method, e->name, e->reason, e->count};
+    }
+    results_delta_t d = {st->n_stats, rows, st->n_errors, errors, 0};
+    results_add(r->results, &d);
+    if (timeline) timeline_add(r->timeline, second, &d);
+}
+
+static t_stat_t s_stat(const char *method, const char *name) {
+    return (t_stat_t){
         .method = xstrdup(method), .name = xstrdup(name), .latency = histogram_new()};
 }
 
 /* Adds a metric to a row; values are recorded x1000 like the worker does
  * (Server-Timing dur in ms -> us; X-Query-Count -> milli-queries). */
-static histogram_t *s_metric(proto_stat_t *row, const char *name) {
+static histogram_t *s_metric(t_stat_t *row, const char *name) {
     row->metrics = xrealloc(row->metrics, (row->n_metrics + 1) * sizeof *row->metrics);
     histogram_t *h = histogram_new();
-    row->metrics[row->n_metrics++] = (proto_metric_t){.name = xstrdup(name), .values = h};
+    row->metrics[row->n_metrics++] = (t_metric_t){.name = xstrdup(name), .values = h};
     return h;
 }
 
-static void s_requests(proto_stat_t *row, uint64_t n, uint64_t base_us, uint64_t spread_us,
+static void s_requests(t_stat_t *row, uint64_t n, uint64_t base_us, uint64_t spread_us,
                        unsigned fail_every, uint64_t body_bytes, uint64_t *rng) {
     for (uint64_t i = 0; i < n; i++) {
         uint64_t us = base_us + s_next(rng) % spread_us;
@@ -119,9 +169,25 @@ static void s_requests(proto_stat_t *row, uint64_t n, uint64_t base_us, uint64_t
     }
 }
 
-static void s_stats_fini(proto_stats_t *st) {
-    proto_msg_t m = {.type = PROTO_STATS, .u.stats = *st};
-    proto_msg_fini(&m);
+static void s_stats_fini(t_stats_t *st) {
+    for (size_t i = 0; i < st->n_stats; i++) {
+        t_stat_t *s = &st->stats[i];
+        for (size_t k = 0; k < s->n_metrics; k++) {
+            free(s->metrics[k].name);
+            histogram_destroy(&s->metrics[k].values);
+        }
+        free(s->metrics);
+        free(s->method);
+        free(s->name);
+        histogram_destroy(&s->latency);
+    }
+    for (size_t i = 0; i < st->n_errors; i++) {
+        free(st->errors[i].method);
+        free(st->errors[i].name);
+        free(st->errors[i].reason);
+    }
+    free(st->stats);
+    free(st->errors);
 }
 
 /* One worker's report for one interval, merged into the results and the
@@ -129,9 +195,9 @@ static void s_stats_fini(proto_stats_t *st) {
  * GET /events but "queries" on POST /checkout, so the aggregate's metric
  * order (queries first) differs from the order of the rows' metrics. */
 static void s_interval(report_t *r, uint32_t second, uint32_t worker, uint64_t *rng) {
-    proto_stats_t st = {.run_id = 7, .seq = second, .users = 10 + worker};
+    t_stats_t st = {0};
     st.stats = xcalloc(5, sizeof *st.stats);
-    proto_stat_t *ev = &st.stats[st.n_stats++];
+    t_stat_t *ev = &st.stats[st.n_stats++];
     *ev = s_stat("GET", "/events?user={id}");
     s_requests(ev, 40, 1500, 9000, 0, 2048, rng);
     if (second > 0) {
@@ -141,34 +207,33 @@ static void s_interval(report_t *r, uint32_t second, uint32_t worker, uint64_t *
             histogram_record(total, 1000 + s_next(rng) % 8000); /* total;dur=1..9 */
         }
     }
-    proto_stat_t *co = &st.stats[st.n_stats++];
+    t_stat_t *co = &st.stats[st.n_stats++];
     *co = s_stat("POST", "/checkout");
     s_requests(co, 12, 180000, 140000, 4, 97, rng);
     histogram_t *q = s_metric(co, "queries");
     for (int i = 0; i < 12; i++)
         histogram_record(q, 1000 * (3 + s_next(rng) % 4)); /* 3..6 */
     if (second > 0) histogram_record(s_metric(co, "db"), 45678);
-    proto_stat_t *odd = &st.stats[st.n_stats++];
+    t_stat_t *odd = &st.stats[st.n_stats++];
     *odd = s_stat("GET", "/search?q=\"a,b\"\n\t caf\xc3\xa9 \xe2\x82\xac");
     s_requests(odd, 3, 300, 400, 0, 0, rng);
     if (worker == 2) { /* a row seen but without a single completed request */
-        proto_stat_t *none = &st.stats[st.n_stats++];
+        t_stat_t *none = &st.stats[st.n_stats++];
         *none = s_stat("DELETE", "/tasks/{id}");
     }
     st.errors = xcalloc(3, sizeof *st.errors);
     if (co->failures) {
-        st.errors[st.n_errors++] = (proto_error_t){xstrdup("POST"), xstrdup("/checkout"),
+        st.errors[st.n_errors++] = (t_error_t){xstrdup("POST"), xstrdup("/checkout"),
                                                    xstrdup("HTTP 503"), co->failures};
     }
     if (second == 2) {
         st.errors[st.n_errors++] =
-            (proto_error_t){xstrdup("POST"), xstrdup("/checkout"),
+            (t_error_t){xstrdup("POST"), xstrdup("/checkout"),
                             xstrdup("expect: status 500 not in [200, 201], body \"oops\""), 0};
-        st.errors[st.n_errors++] = (proto_error_t){xstrdup("GET"), xstrdup("/events?user={id}"),
+        st.errors[st.n_errors++] = (t_error_t){xstrdup("GET"), xstrdup("/events?user={id}"),
                                                    xstrdup("connect: Connection refused"), 2};
     }
-    results_add(r->results, &st);
-    timeline_add(r->timeline, second, &st);
+    s_deliver(r, second, &st, true);
     s_stats_fini(&st);
 }
 
@@ -319,7 +384,7 @@ static void s_same_point(const timeline_point_t *g, const timeline_point_t *w, s
     cr_assert_eq(g->requests, w->requests, "timeline[%zu].requests", i);
     cr_assert_eq(g->failures, w->failures, "timeline[%zu].failures", i);
     cr_assert_eq(g->bytes, w->bytes, "timeline[%zu].bytes", i);
-    for (int k = 0; k < TIMELINE_N_PERCENTILES; k++) {
+    for (int k = 0; k < PERCENTILES_N; k++) {
         cr_assert_eq(g->pct_us[k], w->pct_us[k], "timeline[%zu].pct_us[%d]", i, k);
     }
     cr_assert_eq(g->total_requests, w->total_requests, "timeline[%zu].total_requests", i);
@@ -481,13 +546,13 @@ Test(report_json, an_empty_report_round_trips) {
 /* Adds n samples of latency_us to method/name, with optional metric values. */
 static void s_add(report_t *r, const char *method, const char *name, uint64_t latency_us,
                   uint64_t n, const char *metric, uint64_t metric_x1000) {
-    proto_stats_t st = {.n_stats = 1, .stats = xcalloc(1, sizeof(proto_stat_t))};
+    t_stats_t st = {.n_stats = 1, .stats = xcalloc(1, sizeof(t_stat_t))};
     st.stats[0] = s_stat(method, name);
     st.stats[0].requests = n;
     st.stats[0].bytes = 100 * n;
     histogram_record_n(st.stats[0].latency, latency_us, n);
     if (metric) histogram_record_n(s_metric(&st.stats[0], metric), metric_x1000, n);
-    results_add(r->results, &st);
+    s_deliver(r, 0, &st, false);
     s_stats_fini(&st);
 }
 
@@ -562,7 +627,7 @@ Test(report_json, open_model_fields_round_trip) {
     r->max_users = 1000;
     r->stages = xstrdup("30s:100,1m:500");
     s_add(r, "GET", "/", 1000, 10, NULL, 0);
-    results_add(r->results, &(proto_stats_t){.dropped = 17}); /* iterations not started */
+    results_add(r->results, &(results_delta_t){.dropped = 17}); /* iterations not started */
     char *p1 = s_write(r, "open.json");
     char *text = s_slurp(p1, NULL);
     cr_assert(

@@ -1,5 +1,5 @@
 /* test_results: the master's exact merge of worker reports, the aggregate row,
- * error counts and the live window (master/results.h). */
+ * error counts and the live window (report/results.h). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,23 +10,22 @@
 
 static const double s_percentiles[] = {0, 1, 25, 50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100};
 
-/* A stats row owning its histogram; free with proto_msg_fini-like s_report_fini. */
-static proto_stat_t s_row(const char *method, const char *name) {
-    return (proto_stat_t){.method = strdup(method), .name = strdup(name),
-                          .latency = histogram_new()};
+/* A row delta and the histogram it lends (a report's row as ingest builds it). */
+typedef struct {
+    results_row_delta_t d;
+    histogram_t *latency;
+} row_t;
+
+static row_t s_row(const char *method, const char *name) {
+    histogram_t *h = histogram_new();
+    return (row_t){.d = {.method = method, .name = name, .latency = h}, .latency = h};
 }
 
-static void s_record(proto_stat_t *row, uint64_t latency_us, uint64_t bytes, bool failed) {
-    row->requests++;
-    row->failures += failed;
-    row->bytes += bytes;
+static void s_record(row_t *row, uint64_t latency_us, uint64_t bytes, bool failed) {
+    row->d.requests++;
+    row->d.failures += failed;
+    row->d.bytes += bytes;
     histogram_record(row->latency, latency_us);
-}
-
-static void s_report_fini(proto_stats_t *st) {
-    proto_msg_t m = {.type = PROTO_STATS, .u.stats = *st};
-    proto_msg_fini(&m);
-    *st = (proto_stats_t){0};
 }
 
 /* Asserts two histograms agree on everything the summary prints. */
@@ -74,8 +73,7 @@ Test(results, merge_of_reports_equals_histogram_of_all_samples) {
     rng_seed(&rng, 31337);
     for (int w = 0; w < WORKERS; w++) {
         for (int iv = 0; iv < INTERVALS; iv++) {
-            proto_stat_t rows[3];
-            proto_stats_t st = {.run_id = 1, .seq = (uint32_t)iv, .n_stats = 3, .stats = rows};
+            row_t rows[3];
             for (int n = 0; n < 3; n++) {
                 rows[n] = s_row(methods[n], names[n]);
                 for (int k = 0; k < PER_ROW; k++) {
@@ -93,14 +91,13 @@ Test(results, merge_of_reports_equals_histogram_of_all_samples) {
             }
             /* Workers report rows in different orders; row order stays first-seen. */
             if (w % 2) {
-                proto_stat_t tmp = rows[0];
+                row_t tmp = rows[0];
                 rows[0] = rows[2];
                 rows[2] = tmp;
             }
-            results_add(r, &st);
-            st.stats = malloc(sizeof rows);
-            memcpy(st.stats, rows, sizeof rows);
-            s_report_fini(&st);
+            results_row_delta_t d[3] = {rows[0].d, rows[1].d, rows[2].d};
+            results_add(r, &(results_delta_t){.n_rows = 3, .rows = d});
+            for (int n = 0; n < 3; n++) histogram_destroy(&rows[n].latency);
         }
     }
     cr_assert_eq(results_count(r), 3);
@@ -128,11 +125,11 @@ Test(results, merge_of_reports_equals_histogram_of_all_samples) {
 
 Test(results, find_distinguishes_method_and_name) {
     results_t *r = results_new();
-    proto_stat_t rows[] = {s_row("GET", "/x"), s_row("POST", "/x")};
+    row_t rows[] = {s_row("GET", "/x"), s_row("POST", "/x")};
     s_record(&rows[0], 10, 1, false);
     s_record(&rows[1], 20, 2, true);
-    proto_stats_t st = {.n_stats = 2, .stats = rows};
-    results_add(r, &st);
+    results_row_delta_t d[] = {rows[0].d, rows[1].d};
+    results_add(r, &(results_delta_t){.n_rows = 2, .rows = d});
     cr_expect_eq(results_count(r), 2);
     const results_row_t *get = results_find(r, "GET", "/x");
     const results_row_t *post = results_find(r, "POST", "/x");
@@ -145,14 +142,13 @@ Test(results, find_distinguishes_method_and_name) {
     cr_expect_null(results_row(r, 2));
     histogram_destroy(&rows[0].latency);
     histogram_destroy(&rows[1].latency);
-    free(rows[0].method), free(rows[0].name), free(rows[1].method), free(rows[1].name);
     results_destroy(&r);
 }
 
 Test(results, row_without_histogram_counts_requests) {
     results_t *r = results_new();
-    proto_stat_t row = {.method = "GET", .name = "/", .requests = 5, .failures = 1, .bytes = 9};
-    proto_stats_t st = {.n_stats = 1, .stats = &row};
+    results_row_delta_t row = {.method = "GET", .name = "/", .requests = 5, .failures = 1, .bytes = 9};
+    results_delta_t st = {.n_rows = 1, .rows = &row};
     results_add(r, &st);
     const results_row_t *got = results_find(r, "GET", "/");
     cr_assert_not_null(got);
@@ -165,16 +161,16 @@ Test(results, row_without_histogram_counts_requests) {
 
 Test(results, errors_are_summed_by_method_name_reason) {
     results_t *r = results_new();
-    proto_error_t e1[] = {
+    results_error_delta_t e1[] = {
         {.method = "GET", .name = "/a", .reason = "HTTP 503", .count = 3},
         {.method = "GET", .name = "/a", .reason = "connect: refused", .count = 1},
         {.method = "POST", .name = "/a", .reason = "HTTP 503", .count = 2},
     };
-    proto_error_t e2[] = {
+    results_error_delta_t e2[] = {
         {.method = "GET", .name = "/a", .reason = "HTTP 503", .count = 4},
         {.method = "GET", .name = "/b", .reason = "HTTP 503", .count = 1},
     };
-    proto_stats_t st1 = {.n_errors = 3, .errors = e1}, st2 = {.n_errors = 2, .errors = e2};
+    results_delta_t st1 = {.n_errors = 3, .errors = e1}, st2 = {.n_errors = 2, .errors = e2};
     results_add(r, &st1);
     results_add(r, &st2);
     cr_assert_eq(results_error_count(r), 4);
@@ -199,14 +195,14 @@ Test(results, errors_are_summed_by_method_name_reason) {
 Test(results, many_rows_and_errors_grow) {
     results_t *r = results_new();
     char names[200][16];
-    proto_stat_t rows[200];
-    proto_error_t errs[200];
+    results_row_delta_t rows[200];
+    results_error_delta_t errs[200];
     for (int i = 0; i < 200; i++) {
         snprintf(names[i], sizeof names[i], "/n%d", i);
-        rows[i] = (proto_stat_t){.method = "GET", .name = names[i], .requests = (uint64_t)i + 1};
-        errs[i] = (proto_error_t){.method = "GET", .name = names[i], .reason = "x", .count = 1};
+        rows[i] = (results_row_delta_t){.method = "GET", .name = names[i], .requests = (uint64_t)i + 1};
+        errs[i] = (results_error_delta_t){.method = "GET", .name = names[i], .reason = "x", .count = 1};
     }
-    proto_stats_t st = {.n_stats = 200, .stats = rows, .n_errors = 200, .errors = errs};
+    results_delta_t st = {.n_rows = 200, .rows = rows, .n_errors = 200, .errors = errs};
     results_add(r, &st);
     results_add(r, &st);
     cr_assert_eq(results_count(r), 200);
@@ -222,10 +218,9 @@ Test(results, many_rows_and_errors_grow) {
 
 Test(results, window_reset_clears_only_the_window) {
     results_t *r = results_new();
-    proto_stat_t row = s_row("GET", "/");
+    row_t row = s_row("GET", "/");
     for (int i = 0; i < 10; i++) s_record(&row, 1000, 1, i < 2);
-    proto_stats_t st = {.n_stats = 1, .stats = &row};
-    results_add(r, &st);
+    results_add(r, &(results_delta_t){.n_rows = 1, .rows = &row.d});
     const results_row_t *got = results_find(r, "GET", "/");
     cr_expect_eq(got->win_requests, 10);
     cr_expect_eq(got->win_failures, 2);
@@ -244,9 +239,9 @@ Test(results, window_reset_clears_only_the_window) {
 
     /* The next window sees only what arrives after the reset. */
     histogram_reset(row.latency);
-    row.requests = row.failures = row.bytes = 0;
+    row.d.requests = row.d.failures = row.d.bytes = 0;
     s_record(&row, 5000, 1, true);
-    results_add(r, &st);
+    results_add(r, &(results_delta_t){.n_rows = 1, .rows = &row.d});
     got = results_find(r, "GET", "/");
     cr_expect_eq(got->win_requests, 1);
     cr_expect_eq(got->win_failures, 1);
@@ -256,7 +251,36 @@ Test(results, window_reset_clears_only_the_window) {
     cr_expect_eq(histogram_min(got->latency), 1000);
     cr_expect_eq(results_total(r)->win_requests, 1);
     histogram_destroy(&row.latency);
-    free(row.method);
-    free(row.name);
+    results_destroy(&r);
+}
+
+Test(results, metrics_merge_by_name_and_dropped_adds_up) {
+    results_t *r = results_new();
+    histogram_t *db = histogram_new(), *q = histogram_new();
+    histogram_record(db, 12000);
+    histogram_record(q, 3000);
+    results_metric_delta_t m1[] = {{"db", db}, {"queries", q}}, m2[] = {{"db", db}, {"x", NULL}};
+    results_row_delta_t rows[] = {
+        {.method = "GET", .name = "/", .requests = 1, .n_metrics = 2, .metrics = m1},
+        {.method = "GET", .name = "/", .requests = 1, .n_metrics = 2, .metrics = m2},
+    };
+    results_add(r, &(results_delta_t){.n_rows = 2, .rows = rows, .dropped = 3});
+    results_add(r, &(results_delta_t){.dropped = 4});
+    const results_row_t *got = results_find(r, "GET", "/");
+    cr_assert_not_null(got);
+    cr_assert_eq(got->n_metrics, 3, "first-seen order, merged by name");
+    cr_expect_str_eq(got->metrics[0].name, "db");
+    cr_expect_eq(histogram_count(got->metrics[0].values), 2);
+    cr_expect_str_eq(got->metrics[1].name, "queries");
+    cr_expect_eq(histogram_max(got->metrics[1].values), 3000);
+    cr_expect_str_eq(got->metrics[2].name, "x");
+    cr_expect_eq(histogram_count(got->metrics[2].values), 0, "NULL values: a name, no samples");
+    cr_expect_eq(results_total(r)->n_metrics, 3);
+    cr_expect_eq(results_dropped(r), 7);
+    results_add_dropped(r, 2);
+    cr_expect_eq(results_dropped(r), 9);
+    cr_expect_eq(histogram_count(db), 1, "the lent histograms are only read");
+    histogram_destroy(&db);
+    histogram_destroy(&q);
     results_destroy(&r);
 }

@@ -1,4 +1,4 @@
-/* test_summary: millisecond formatting, the final tables and the live line (master/summary.h). */
+/* test_summary: millisecond formatting and the final tables (report/summary.h). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,20 +26,18 @@ static char *s_final(const results_t *r, double run_s) {
  * (4 samples 200..800 ms), plus one error reason. */
 static results_t *s_results(void) {
     results_t *r = results_new();
-    proto_stat_t rows[2] = {
-        {.method = "GET", .name = "/fast", .latency = histogram_new()},
-        {.method = "POST", .name = "/slow", .latency = histogram_new()},
+    histogram_t *fast = histogram_new(), *slow = histogram_new();
+    for (uint64_t i = 1; i <= 100; i++) histogram_record(fast, i * 1000);
+    for (uint64_t i = 1; i <= 4; i++) histogram_record(slow, i * 200000);
+    results_row_delta_t rows[2] = {
+        {.method = "GET", .name = "/fast", .latency = fast, .requests = 100, .failures = 10},
+        {.method = "POST", .name = "/slow", .latency = slow, .requests = 4},
     };
-    for (uint64_t i = 1; i <= 100; i++) histogram_record(rows[0].latency, i * 1000);
-    rows[0].requests = 100;
-    rows[0].failures = 10;
-    for (uint64_t i = 1; i <= 4; i++) histogram_record(rows[1].latency, i * 200000);
-    rows[1].requests = 4;
-    proto_error_t err = {.method = "GET", .name = "/fast", .reason = "HTTP 503", .count = 10};
-    proto_stats_t st = {.n_stats = 2, .stats = rows, .n_errors = 1, .errors = &err};
+    results_error_delta_t err = {.method = "GET", .name = "/fast", .reason = "HTTP 503", .count = 10};
+    results_delta_t st = {.n_rows = 2, .rows = rows, .n_errors = 1, .errors = &err};
     results_add(r, &st);
-    histogram_destroy(&rows[0].latency);
-    histogram_destroy(&rows[1].latency);
+    histogram_destroy(&fast);
+    histogram_destroy(&slow);
     return r;
 }
 
@@ -91,12 +89,6 @@ Test(summary, format_ms_returns_buf_and_truncates_safely) {
     char small[3] = "xx";
     summary_format_ms(12345678, small, sizeof small);
     cr_expect_eq(small[2], '\0');
-}
-
-Test(summary, percentile_list_is_locusts) {
-    const double want[] = {50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100};
-    for (int i = 0; i < SUMMARY_N_PERCENTILES; i++)
-        cr_expect_float_eq(SUMMARY_PERCENTILES[i], want[i], 1e-12);
 }
 
 Test(summary, final_shows_rows_aggregate_and_percentile_labels) {
@@ -198,8 +190,8 @@ Test(summary, long_names_are_cut_to_sixty_columns) {
     memset(name, 'n', 100);
     name[100] = '\0';
     results_t *r = results_new();
-    proto_stat_t row = {.method = "GET", .name = name, .requests = 1};
-    proto_stats_t st = {.n_stats = 1, .stats = &row};
+    results_row_delta_t row = {.method = "GET", .name = name, .requests = 1};
+    results_delta_t st = {.n_rows = 1, .rows = &row};
     results_add(r, &st);
     char *text = s_final(r, 1.0);
     cr_expect_null(strstr(text, name));
@@ -208,38 +200,3 @@ Test(summary, long_names_are_cut_to_sixty_columns) {
     results_destroy(&r);
 }
 
-Test(summary, live_line_shows_progress_and_window_rate) {
-    results_t *r = s_results();
-    summary_live_t live = {.elapsed_s = 12.5, .duration_s = 60, .window_s = 2,
-                           .users = 5, .users_target = 10, .workers = 2};
-    char *text = NULL;
-    size_t bytes = 0;
-    FILE *f = open_memstream(&text, &bytes);
-    summary_print_live(f, r, &live);
-    fclose(f);
-    cr_expect_not_null(strstr(text, "12.5s/60s"), "%s", text);
-    cr_expect_not_null(strstr(text, "users 5/10"), "%s", text);
-    cr_expect_not_null(strstr(text, "workers 2"), "%s", text);
-    cr_expect_not_null(strstr(text, "reqs 104"), "%s", text);
-    cr_expect_not_null(strstr(text, "fails 10 (9.62%)"), "%s", text);
-    cr_expect_not_null(strstr(text, "rps 52.0"), "104 requests in a 2 s window: %s", text);
-    cr_expect_eq(text[bytes - 1], '\n');
-    cr_expect_eq(strchr(text, '\n'), text + bytes - 1, "one line");
-    free(text);
-    results_destroy(&r);
-}
-
-Test(summary, live_line_with_empty_window) {
-    results_t *r = s_results();
-    results_window_reset(r);
-    summary_live_t live = {.elapsed_s = 1, .duration_s = 10, .window_s = 0};
-    char *text = NULL;
-    size_t bytes = 0;
-    FILE *f = open_memstream(&text, &bytes);
-    summary_print_live(f, r, &live);
-    fclose(f);
-    cr_expect_not_null(strstr(text, "rps 0.0"), "%s", text);
-    cr_expect_not_null(strstr(text, "p50 0.000ms"), "%s", text);
-    free(text);
-    results_destroy(&r);
-}

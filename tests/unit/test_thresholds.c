@@ -10,17 +10,12 @@
 /* Adds n requests of latency_us (failures of them failed) to r under method/name. */
 static void s_add(report_t *r, const char *method, const char *name, uint64_t latency_us,
                   uint64_t n, uint64_t failures) {
-    proto_stat_t row = {.method = strdup(method),
-                        .name = strdup(name),
-                        .latency = histogram_new(),
-                        .requests = n,
-                        .failures = failures};
-    histogram_record_n(row.latency, latency_us, n);
-    proto_msg_t m = {.type = PROTO_STATS, .u.stats = {.run_id = 1, .n_stats = 1, .stats = &row}};
-    results_add(r->results, &m.u.stats);
-    free(row.method);
-    free(row.name);
-    histogram_destroy(&row.latency);
+    histogram_t *h = histogram_new();
+    histogram_record_n(h, latency_us, n);
+    results_row_delta_t row = {
+        .method = method, .name = name, .latency = h, .requests = n, .failures = failures};
+    results_add(r->results, &(results_delta_t){.n_rows = 1, .rows = &row});
+    histogram_destroy(&h);
 }
 
 static thresholds_check_t s_parse_ok(const char *text) {

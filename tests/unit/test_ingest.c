@@ -1,0 +1,70 @@
+/* test_ingest: the one adapter from wire stats to report rows (master/ingest.h). */
+#include <criterion/criterion.h>
+
+#include "master/ingest.h"
+
+Test(ingest, wire_rows_errors_metrics_and_dropped_reach_results_and_timeline) {
+    histogram_t *lat[2] = {histogram_new(), histogram_new()}, *db = histogram_new();
+    histogram_record_n(lat[0], 1000, 3);
+    histogram_record_n(lat[1], 9000, 1);
+    histogram_record(db, 4000);
+    proto_metric_t metrics[] = {{"db", db}, {"queries", NULL}};
+    proto_stat_t stats[] = {
+        {.method = "GET",
+         .name = "/a",
+         .requests = 3,
+         .failures = 1,
+         .bytes = 30,
+         .latency = lat[0],
+         .n_metrics = 2,
+         .metrics = metrics},
+        {.method = "POST", .name = "/b", .requests = 1, .bytes = 5, .latency = lat[1]},
+        {.method = "GET", .name = "/none", .requests = 2}, /* NULL latency: counts only */
+    };
+    proto_error_t errors[] = {{"GET", "/a", "HTTP 503", 1}};
+    proto_stats_t st = {.run_id = 1,
+                        .users = 4,
+                        .dropped = 6,
+                        .n_stats = 3,
+                        .stats = stats,
+                        .n_errors = 1,
+                        .errors = errors};
+    results_t *r = results_new();
+    timeline_t *t = timeline_new();
+    ingest_stats(r, t, 0, &st);
+    ingest_stats(r, t, 0, &st);
+    timeline_close_until(t, 1, 4, 1000);
+
+    cr_assert_eq(results_count(r), 3);
+    const results_row_t *a = results_find(r, "GET", "/a");
+    cr_assert_not_null(a);
+    cr_expect_eq(a->requests, 6);
+    cr_expect_eq(a->failures, 2);
+    cr_expect_eq(a->bytes, 60);
+    cr_expect_eq(histogram_count(a->latency), 6);
+    cr_assert_eq(a->n_metrics, 2);
+    cr_expect_str_eq(a->metrics[0].name, "db");
+    cr_expect_eq(histogram_count(a->metrics[0].values), 2);
+    cr_expect_str_eq(a->metrics[1].name, "queries");
+    cr_expect_eq(results_find(r, "GET", "/none")->requests, 4);
+    cr_expect_eq(results_find(r, "POST", "/b")->n_metrics, 0);
+    cr_expect_eq(results_total(r)->requests, 12);
+    cr_assert_eq(results_error_count(r), 1);
+    cr_expect_eq(results_error(r, 0)->count, 2);
+    cr_expect_eq(results_dropped(r), 12);
+
+    cr_assert_eq(timeline_count(t), 1);
+    const timeline_point_t *p = timeline_point(t, 0);
+    cr_expect_eq(p->requests, 12);
+    cr_expect_eq(p->failures, 2);
+    cr_expect_eq(p->bytes, 70);
+    cr_expect_eq(p->users, 4);
+    cr_expect_eq(p->pct_us[PERCENTILES_N - 1], histogram_max(lat[1]));
+    cr_expect_eq(histogram_count(lat[0]), 3, "the wire's histograms are only lent");
+
+    timeline_destroy(&t);
+    results_destroy(&r);
+    for (int i = 0; i < 2; i++)
+        histogram_destroy(&lat[i]);
+    histogram_destroy(&db);
+}

@@ -24,7 +24,7 @@ declare -A LIBS=(
     [scenarios]="yaml jansson pcre2 sodium"
     [load]=""
     [report]="jansson"
-    [worker]="zmq curl"
+    [worker]="zmq curl pcre2"
     [master]="zmq curl"
 )
 # Third-party headers and the library name they belong to.

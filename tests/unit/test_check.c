@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/strbuf.h"
 #include "scenarios/scenario.h"
@@ -199,31 +198,25 @@ Test(check, regex_back_reference_matches) {
     s_teardown(&f);
 }
 
-static double s_now_s(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-Test(check, catastrophic_backtracking_stops_at_the_match_limit) {
+/* The limit tests assert which limit ended the match: without it the match would end
+ * (seconds later) with another verdict. Criterion's timeout bounds a hang; speed is
+ * not asserted here. */
+Test(check, catastrophic_backtracking_stops_at_the_match_limit, .timeout = 60) {
     s_fixture_t f;
     s_setup(&f, "(a+)+$");
     wstats_reason_t why;
     const char body[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"; /* 2^40 ways to fail */
-    double t0 = s_now_s();
     cr_assert(s_check(&f, body, strlen(body), &why));
-    double took_s = s_now_s() - t0;
     cr_expect_str_eq(why.category, "capture");
     cr_expect_str_eq(why.detail, "regex: match limit exceeded");
     /* About 20 ms; generous for sanitizer builds. Without a limit: hours. */
-    cr_expect_lt(took_s, 2.0, "took %.2f s", took_s);
     /* The match data is reused: the next response matches normally. */
     cr_assert_not(s_check(&f, "xaaa", 4, &why));
     cr_expect_str_eq(strbuf_str(s_value(&f)), "aaa");
     s_teardown(&f);
 }
 
-Test(check, work_limit_stops_backtracking_just_under_the_match_limit_at_many_places) {
+Test(check, work_limit_stops_backtracking_just_under_the_match_limit_at_many_places, .timeout = 60) {
     s_fixture_t f;
     s_setup(&f, "(a+)+$");
     wstats_reason_t why;
@@ -234,16 +227,13 @@ Test(check, work_limit_stops_backtracking_just_under_the_match_limit_at_many_pla
     cr_assert_not_null(body);
     for (size_t i = 0; i < len; i++)
         body[i] = i % run == run - 1 ? 'b' : 'a';
-    double t0 = s_now_s();
     cr_assert(s_check(&f, body, len, &why));
-    double took_s = s_now_s() - t0;
     cr_expect_str_eq(why.detail, "regex: work limit exceeded");
-    cr_expect_lt(took_s, 2.0, "took %.2f s", took_s);
     free(body);
     s_teardown(&f);
 }
 
-Test(check, work_limit_stops_rescanning_the_body_from_each_position) {
+Test(check, work_limit_stops_rescanning_the_body_from_each_position, .timeout = 60) {
     s_fixture_t f;
     s_setup(&f, "[a-z]*[0-9]");
     wstats_reason_t why;
@@ -251,11 +241,8 @@ Test(check, work_limit_stops_rescanning_the_body_from_each_position) {
     char *body = malloc(len);
     cr_assert_not_null(body);
     memset(body, 'a', len);
-    double t0 = s_now_s();
     cr_assert(s_check(&f, body, len, &why));
-    double took_s = s_now_s() - t0;
     cr_expect_str_eq(why.detail, "regex: work limit exceeded");
-    cr_expect_lt(took_s, 2.0, "took %.2f s", took_s);
     /* A short body of the same kind is fine: the budget grows with the body. */
     memcpy(body + 2000, "7", 1);
     cr_assert_not(s_check(&f, body, 2001, &why), "%s", why.detail);
@@ -265,7 +252,7 @@ Test(check, work_limit_stops_rescanning_the_body_from_each_position) {
     s_teardown(&f);
 }
 
-Test(check, work_limit_stops_a_back_reference_retried_from_each_position) {
+Test(check, work_limit_stops_a_back_reference_retried_from_each_position, .timeout = 60) {
     s_fixture_t f;
     s_setup(&f, "(a*)\\1[bc]");
     wstats_reason_t why;
@@ -273,12 +260,9 @@ Test(check, work_limit_stops_a_back_reference_retried_from_each_position) {
     char *body = malloc(len);
     cr_assert_not_null(body);
     memset(body, 'a', len);
-    double t0 = s_now_s();
     cr_assert(s_check(&f, body, len, &why));
-    double took_s = s_now_s() - t0;
     cr_expect_str_eq(why.category, "capture");
     cr_expect_str_eq(why.detail, "regex: work limit exceeded");
-    cr_expect_lt(took_s, 2.0, "took %.2f s", took_s);
     free(body);
     s_teardown(&f);
 }

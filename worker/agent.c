@@ -381,6 +381,13 @@ static void s_on_signal(loop_t *loop, int fd, uint32_t events, void *arg) {
     s_perform(a, agentcore_on_signal(&a->core), NULL);
 }
 
+/* loop_watch, its failure said with what the fd is. */
+static int s_watch_fd(agent_t *a, int fd, uint32_t events, loop_fd_cb cb, const char *what) {
+    if (loop_watch(a->loop, fd, events, cb, a) == 0) return 0;
+    log_error("cannot watch %s: %s", what, loop_error(a->loop));
+    return -1;
+}
+
 static int s_setup_signals(agent_t *a) {
     sigset_t set;
     sigemptyset(&set);
@@ -395,7 +402,7 @@ static int s_setup_signals(agent_t *a) {
         log_error("signalfd: %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
         return -1;
     }
-    return loop_watch(a->loop, a->sigfd, EPOLLIN, s_on_signal, a);
+    return s_watch_fd(a, a->sigfd, EPOLLIN, s_on_signal, "the signal fd");
 }
 
 /* --- setup --- */
@@ -417,13 +424,15 @@ static int s_curve(agent_t *a) {
 static int s_watch(agent_t *a) {
     char *err = NULL;
     a->watch = watch_new(a->zctx, a->sock, &err);
-    if (!a->watch) {
-        log_error("%s (%s:%d)", err, __FILE__, __LINE__);
+    int fd = a->watch ? watch_fd(a->watch, &err) : -1;
+    if (fd < 0) {
+        log_error("cannot watch the link to the master: %s", err);
         free(err);
         return -1;
     }
-    int fd = watch_fd(a->watch);
-    if (fd < 0 || loop_watch(a->loop, fd, EPOLLIN | EPOLLET, s_on_watch_fd, a) != 0) return -1;
+    if ( s_watch_fd(a, fd, EPOLLIN | EPOLLET, s_on_watch_fd, "the link monitor") != 0) {
+        return -1;
+    }
     /* An edge comes only once the PAIR has been found empty: look once now. */
     watch_drain(a->watch);
     return 0;
@@ -468,7 +477,7 @@ static int s_connect(agent_t *a, const char *endpoint) {
         log_error("zmq_getsockopt(ZMQ_FD): %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
         return -1;
     }
-    return loop_watch(a->loop, fd, EPOLLIN | EPOLLET, s_on_zmq_fd, a);
+    return s_watch_fd(a, fd, EPOLLIN | EPOLLET, s_on_zmq_fd, "the master's socket");
 }
 
 static void s_teardown(agent_t *a) {
@@ -495,7 +504,12 @@ int agent_run(const agent_opts_t *opts) {
         opts->master_timeout_ms ? opts->master_timeout_ms : TIMEOUT_MASTER_LOST_MS;
     if (gethostname(a.hostname, sizeof a.hostname - 1) != 0) snprintf(a.hostname, 8, "unknown");
     a.id = opts->id ? xstrdup(opts->id) : xasprintf("%s-%ld", a.hostname, (long)getpid());
-    a.loop = loop_new();
+    char *err = NULL;
+    a.loop = loop_new(&err);
+    if (!a.loop) {
+        log_error("cannot make the event loop: %s", err);
+        free(err);
+    }
     loop_timer_init(&a.tick, s_on_tick, &a);
     loop_timer_init(&a.check, s_on_check, &a);
     loop_timer_init(&a.reap, s_on_reap, &a);
@@ -508,7 +522,10 @@ int agent_run(const agent_opts_t *opts) {
              opts->master_key ? " with CURVE keys" : "");
     agentcore_init(&a.core, heartbeat_ms, master_timeout_ms, clock_now_us());
     loop_timer_start(a.loop, &a.tick, agentcore_next_us(&a.core));
-    if (loop_run(a.loop) != 0) a.exit_code = AGENT_EXIT_RUNTIME;
+    if (loop_run(a.loop) != 0) {
+        log_error("the event loop failed: %s", loop_error(a.loop));
+        a.exit_code = AGENT_EXIT_RUNTIME;
+    }
     /* Timers must be disarmed before the loop that holds them goes away. */
     loop_timer_stop(a.loop, &a.tick);
     loop_timer_stop(a.loop, &a.check);

@@ -72,7 +72,10 @@ static int s_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void
     uint32_t events = 0;
     if (what & CURL_POLL_IN) events |= EPOLLIN;
     if (what & CURL_POLL_OUT) events |= EPOLLOUT;
-    return loop_watch(m->loop, fd, events, s_on_fd, m) == 0 ? 0 : -1;
+    if (loop_watch(m->loop, fd, events, s_on_fd, m) == 0) return 0;
+    /* Inside curl's callback: nobody to return the text to. curl fails the transfer. */
+    log_error("%s", loop_error(m->loop));
+    return -1;
 }
 
 static int s_timer_cb(CURLM *cm, long timeout_ms, void *userp) {

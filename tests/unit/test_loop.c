@@ -58,7 +58,7 @@ static void s_guard(loop_t *loop, loop_timer_t *guard, uint64_t ms) {
 }
 
 Test(loop, new_and_destroy) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     cr_assert_not_null(loop);
     loop_destroy(&loop);
     cr_expect_null(loop);
@@ -67,7 +67,7 @@ Test(loop, new_and_destroy) {
 }
 
 Test(loop, timer_init_start_stop_armed) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     probe_t p = {0};
     loop_timer_init(&p.timer, s_on_probe, &p);
     cr_expect_not(loop_timer_armed(&p.timer));
@@ -81,7 +81,7 @@ Test(loop, timer_init_start_stop_armed) {
 }
 
 Test(loop, timers_fire_in_deadline_order) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int order[3];
     s_log = (log_t){.order = order, .want = 3};
     uint64_t now = clock_now_us();
@@ -105,7 +105,7 @@ Test(loop, timers_fire_in_deadline_order) {
 }
 
 Test(loop, stopped_timer_does_not_fire) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     s_log = (log_t){0};
     probe_t p = {0};
     loop_timer_t guard;
@@ -119,7 +119,7 @@ Test(loop, stopped_timer_does_not_fire) {
 }
 
 Test(loop, restart_moves_the_deadline) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     s_log = (log_t){.want = 1};
     probe_t p = {0};
     loop_timer_init(&p.timer, s_on_probe, &p);
@@ -134,7 +134,7 @@ Test(loop, restart_moves_the_deadline) {
 }
 
 Test(loop, restart_later_postpones) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     s_log = (log_t){.want = 1};
     probe_t p = {0};
     loop_timer_init(&p.timer, s_on_probe, &p);
@@ -163,7 +163,7 @@ static void s_on_tick(loop_t *loop, void *arg) {
 }
 
 Test(loop, callback_may_rearm_its_own_timer) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     ticker_t t = {0};
     loop_timer_init(&t.timer, s_on_tick, &t);
     loop_timer_start(loop, &t.timer, clock_now_us() + 2000);
@@ -191,7 +191,7 @@ static void s_on_first(loop_t *loop, void *arg) {
 }
 
 Test(loop, timer_started_for_now_runs_on_the_next_round) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     chain_t c = {0};
     loop_timer_init(&c.first, s_on_first, &c);
     loop_timer_init(&c.second, s_on_second, &c);
@@ -205,7 +205,7 @@ Test(loop, timer_started_for_now_runs_on_the_next_round) {
 }
 
 Test(loop, past_deadline_fires_at_once) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     s_log = (log_t){0};
     probe_t p = {0};
     loop_timer_init(&p.timer, s_on_probe, &p);
@@ -222,7 +222,7 @@ static int s_cmp_u64(const void *a, const void *b) {
 
 Test(loop, ten_thousand_random_timers_fire_sorted) {
     enum { N = 10000 };
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     probe_t *p = calloc(N, sizeof *p);
     int *order = calloc(N, sizeof *order);
     uint64_t *sorted = calloc(N, sizeof *sorted);
@@ -253,7 +253,7 @@ Test(loop, ten_thousand_random_timers_fire_sorted) {
 
 Test(loop, stopping_random_timers_keeps_the_heap_sorted) {
     enum { N = 5000 };
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     probe_t *p = calloc(N, sizeof *p);
     int *order = calloc(N, sizeof *order);
     rng_t r;
@@ -318,7 +318,7 @@ static void s_on_readable_stop(loop_t *loop, int fd, uint32_t events, void *arg)
 }
 
 Test(loop, watched_pipe_delivers_epollin) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -336,7 +336,7 @@ Test(loop, watched_pipe_delivers_epollin) {
 }
 
 Test(loop, unwatch_stops_delivery) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -354,7 +354,7 @@ Test(loop, unwatch_stops_delivery) {
 }
 
 Test(loop, unwatch_of_unknown_fd_fails) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     cr_expect_eq(loop_unwatch(loop, 3), -1);
     cr_expect_eq(loop_unwatch(loop, 100000), -1);
     cr_expect_eq(loop_unwatch(loop, -1), -1);
@@ -362,7 +362,7 @@ Test(loop, unwatch_of_unknown_fd_fails) {
 }
 
 Test(loop, watch_of_bad_fd_fails) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     fd_probe_t fp = {0};
     cr_expect_eq(loop_watch(loop, -1, EPOLLIN, s_on_readable, &fp), -1);
     int fds[2];
@@ -374,7 +374,7 @@ Test(loop, watch_of_bad_fd_fails) {
 }
 
 Test(loop, watch_again_replaces_callback_and_events) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t first = {0}, second = {0};
@@ -393,7 +393,7 @@ Test(loop, watch_again_replaces_callback_and_events) {
 }
 
 Test(loop, writable_fd_delivers_epollout) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -410,7 +410,7 @@ Test(loop, writable_fd_delivers_epollout) {
 }
 
 Test(loop, closed_writer_reports_hangup) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -426,7 +426,7 @@ Test(loop, closed_writer_reports_hangup) {
 }
 
 Test(loop, high_fd_numbers_are_watched) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     int high = 700;
@@ -446,7 +446,7 @@ Test(loop, high_fd_numbers_are_watched) {
 }
 
 Test(loop, destroy_does_not_close_watched_fds) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -460,7 +460,7 @@ Test(loop, destroy_does_not_close_watched_fds) {
 /* --- loop_run / loop_stop --- */
 
 Test(loop, stop_from_a_timer_ends_run) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     loop_timer_t guard;
     uint64_t start = clock_now_us();
     s_guard(loop, &guard, 20);
@@ -472,7 +472,7 @@ Test(loop, stop_from_a_timer_ends_run) {
 }
 
 Test(loop, run_can_be_started_again_after_stop) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     s_log = (log_t){0};
     loop_timer_t guard;
     s_guard(loop, &guard, 5);
@@ -487,7 +487,7 @@ Test(loop, run_can_be_started_again_after_stop) {
 }
 
 Test(loop, stop_from_an_fd_callback_ends_run) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -501,7 +501,7 @@ Test(loop, stop_from_an_fd_callback_ends_run) {
 }
 
 Test(loop, parked_fd_is_not_delivered_and_is_dropped_when_it_stirs) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -519,7 +519,7 @@ Test(loop, parked_fd_is_not_delivered_and_is_dropped_when_it_stirs) {
 }
 
 Test(loop, parked_fd_watched_again_delivers) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -538,7 +538,7 @@ Test(loop, parked_fd_watched_again_delivers) {
 }
 
 Test(loop, parked_fd_closed_and_reused_is_watched_again) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -562,7 +562,7 @@ Test(loop, parked_fd_closed_and_reused_is_watched_again) {
 }
 
 Test(loop, adopted_fd_parked_and_watched_again_delivers) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     loop_adopt(loop, fds[0]);
@@ -584,7 +584,7 @@ Test(loop, adopted_fd_parked_and_watched_again_delivers) {
 }
 
 Test(loop, adopted_fd_forgotten_closed_and_reused_is_watched_again) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     loop_adopt(loop, fds[0]);
@@ -614,7 +614,7 @@ Test(loop, adopted_fd_forgotten_closed_and_reused_is_watched_again) {
 Test(loop, adopt_drops_what_a_closed_fd_left_behind) {
     /* An fd closed behind the loop's back (never adopted) leaves a stale
      * slot; adopting the new fd of that number must not trust it. */
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};

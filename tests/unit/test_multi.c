@@ -198,7 +198,7 @@ static void s_on_guard(loop_t *loop, void *arg) {
 
 static void s_ctx_init(test_ctx_t *ctx) {
     cr_assert_eq(curl_global_init(CURL_GLOBAL_DEFAULT), CURLE_OK);
-    *ctx = (test_ctx_t){.loop = loop_new()};
+    *ctx = (test_ctx_t){.loop = loop_new(NULL)};
     cr_assert_not_null(ctx->loop);
     char *err = NULL;
     ctx->multi = multi_new(ctx->loop, s_on_done, ctx, &err);

@@ -1,0 +1,6 @@
+# CMake generated Testfile for 
+# Source directory: /work/wt-engine/common
+# Build directory: /work/wt-engine/build2/common
+# 
+# This file includes the relevant testing commands required for 
+# testing this directory and lists subdirectories to be tested as well.

@@ -1,0 +1,22 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/wt-engine/proto/keys.c" "proto/CMakeFiles/barrage_proto.dir/keys.c.o" "gcc" "proto/CMakeFiles/barrage_proto.dir/keys.c.o.d"
+  "/work/wt-engine/proto/proto.c" "proto/CMakeFiles/barrage_proto.dir/proto.c.o" "gcc" "proto/CMakeFiles/barrage_proto.dir/proto.c.o.d"
+  "/work/wt-engine/proto/wire.c" "proto/CMakeFiles/barrage_proto.dir/wire.c.o" "gcc" "proto/CMakeFiles/barrage_proto.dir/wire.c.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  "/work/wt-engine/build2/common/CMakeFiles/barrage_common.dir/DependInfo.cmake"
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")

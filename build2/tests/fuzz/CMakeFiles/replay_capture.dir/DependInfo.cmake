@@ -1,0 +1,25 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/wt-engine/tests/fuzz/fuzz_capture.c" "tests/fuzz/CMakeFiles/replay_capture.dir/fuzz_capture.c.o" "gcc" "tests/fuzz/CMakeFiles/replay_capture.dir/fuzz_capture.c.o.d"
+  "/work/wt-engine/tests/fuzz/replay.c" "tests/fuzz/CMakeFiles/replay_capture.dir/replay.c.o" "gcc" "tests/fuzz/CMakeFiles/replay_capture.dir/replay.c.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  "/work/wt-engine/build2/worker/CMakeFiles/barrage_worker_core.dir/DependInfo.cmake"
+  "/work/wt-engine/build2/load/CMakeFiles/barrage_load.dir/DependInfo.cmake"
+  "/work/wt-engine/build2/scenarios/CMakeFiles/barrage_scenarios.dir/DependInfo.cmake"
+  "/work/wt-engine/build2/proto/CMakeFiles/barrage_proto.dir/DependInfo.cmake"
+  "/work/wt-engine/build2/common/CMakeFiles/barrage_common.dir/DependInfo.cmake"
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")

@@ -1,0 +1,2 @@
+# Empty dependencies file for barrage-target.
+# This may be replaced when dependencies are built.

@@ -141,8 +141,9 @@ agentcore_out_t agentcore_on_time(agentcore_t *c, uint64_t now_us) {
         out.actions |= AGENTCORE_WARN_UNANSWERED;
         out.waited_ms = (now_us - c->waiting_since_us) / 1000u;
         c->next_warn_us = now_us + (uint64_t)c->warn_gap_ms * 1000u;
-        c->warn_gap_ms = c->warn_gap_ms * 2 > AGENT_NO_MASTER_MAX_GAP_MS ? AGENT_NO_MASTER_MAX_GAP_MS
-                                                                         : c->warn_gap_ms * 2;
+        c->warn_gap_ms = c->warn_gap_ms * 2 > AGENT_NO_MASTER_MAX_GAP_MS
+                             ? AGENT_NO_MASTER_MAX_GAP_MS
+                             : c->warn_gap_ms * 2;
     }
     return out;
 }

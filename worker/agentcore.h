@@ -40,16 +40,16 @@ typedef enum {
 
 /* Actions, to perform in this order (lowest bit first). */
 enum {
-    AGENTCORE_DROP_RUN = 1u << 0,       /* destroy the engine: no FINAL */
-    AGENTCORE_STOP_RUN = 1u << 1,       /* engine_stop: drain, FINAL, then agentcore_on_run_done */
-    AGENTCORE_START_RUN = 1u << 2,      /* engine_new from the RUN; if it fails, send REJECT
-                                           and call agentcore_on_run_refused */
-    AGENTCORE_SET_USERS = 1u << 3,      /* engine_set_users from the USERS */
-    AGENTCORE_JOINED = 1u << 4,         /* welcomed: take the worker index */
+    AGENTCORE_DROP_RUN = 1u << 0,  /* destroy the engine: no FINAL */
+    AGENTCORE_STOP_RUN = 1u << 1,  /* engine_stop: drain, FINAL, then agentcore_on_run_done */
+    AGENTCORE_START_RUN = 1u << 2, /* engine_new from the RUN; if it fails, send REJECT
+                                      and call agentcore_on_run_refused */
+    AGENTCORE_SET_USERS = 1u << 3, /* engine_set_users from the USERS */
+    AGENTCORE_JOINED = 1u << 4,    /* welcomed: take the worker index */
     AGENTCORE_SEND_HELLO = 1u << 5,
     AGENTCORE_SEND_HEARTBEAT = 1u << 6,
     AGENTCORE_WARN_UNANSWERED = 1u << 7, /* say that no master answered for out.waited_ms */
-    AGENTCORE_EXIT = 1u << 8,           /* leave the loop with out.exit_code */
+    AGENTCORE_EXIT = 1u << 8,            /* leave the loop with out.exit_code */
 };
 
 /* Why, for the log (the actions say what). */
@@ -58,20 +58,20 @@ typedef enum {
     AGENTCORE_NOTE_MASTER_LOST,  /* silent for master_timeout_ms */
     AGENTCORE_NOTE_RUN_REPLACED, /* a RUN of another id while a run was active */
     AGENTCORE_NOTE_DUPLICATE_RUN,
-    AGENTCORE_NOTE_OTHER_RUN,    /* STOP or USERS for a run that is not running here */
-    AGENTCORE_NOTE_NOT_JOINED,   /* RUN, STOP or USERS before a WELCOME */
-    AGENTCORE_NOTE_QUITTING,     /* a RUN after QUIT or a signal */
-    AGENTCORE_NOTE_REFUSED,      /* the master sent REJECT */
-    AGENTCORE_NOTE_QUIT,         /* the master sent QUIT */
+    AGENTCORE_NOTE_OTHER_RUN,  /* STOP or USERS for a run that is not running here */
+    AGENTCORE_NOTE_NOT_JOINED, /* RUN, STOP or USERS before a WELCOME */
+    AGENTCORE_NOTE_QUITTING,   /* a RUN after QUIT or a signal */
+    AGENTCORE_NOTE_REFUSED,    /* the master sent REJECT */
+    AGENTCORE_NOTE_QUIT,       /* the master sent QUIT */
     AGENTCORE_NOTE_SIGNAL,
-    AGENTCORE_NOTE_UNEXPECTED,   /* a message type a master does not send */
+    AGENTCORE_NOTE_UNEXPECTED, /* a message type a master does not send */
 } agentcore_note_t;
 
 typedef struct {
-    unsigned actions;      /* AGENTCORE_* bits */
+    unsigned actions; /* AGENTCORE_* bits */
     agentcore_note_t note;
-    int exit_code;         /* with AGENTCORE_EXIT: an AGENT_EXIT_* code */
-    uint64_t waited_ms;    /* with AGENTCORE_WARN_UNANSWERED */
+    int exit_code;      /* with AGENTCORE_EXIT: an AGENT_EXIT_* code */
+    uint64_t waited_ms; /* with AGENTCORE_WARN_UNANSWERED */
 } agentcore_out_t;
 
 /* Plain data; read it, change it only through the functions below. */

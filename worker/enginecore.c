@@ -13,7 +13,8 @@ static void s_ramp_init(enginecore_t *c, const proto_run_t *spec) {
     memcpy(c->stages, spec->stages, spec->n_stages * sizeof *c->stages);
     c->ramp = (ramp_t){.start = 0, .stages = c->stages, .n_stages = spec->n_stages};
     c->ramp_users = xcalloc(c->n_classes ? c->n_classes : 1, sizeof *c->ramp_users);
-    for (uint32_t k = 0; k < c->n_classes; k++) c->ramp_peak += c->target[k];
+    for (uint32_t k = 0; k < c->n_classes; k++)
+        c->ramp_peak += c->target[k];
     c->next_ramp_us = c->start_us;
 }
 
@@ -55,7 +56,8 @@ void enginecore_fini(enginecore_t *c) {
 static void s_ramp_tick(enginecore_t *c, uint64_t now_us) {
     uint64_t t = now_us - c->start_us;
     uint32_t peak = 0;
-    for (uint32_t k = 0; k < c->n_classes; k++) peak += c->target[k];
+    for (uint32_t k = 0; k < c->n_classes; k++)
+        peak += c->target[k];
     /* After a rebalance the ramp keeps its shape at the new share. */
     double scale = c->ramp_peak ? (double)peak / c->ramp_peak : 1.0;
     double want = ramp_value_at(&c->ramp, t) * scale + 0.5;
@@ -90,7 +92,8 @@ enginecore_out_t enginecore_on_time(enginecore_t *c, uint64_t now_us, uint32_t i
     if (now_us >= c->next_report_us) {
         out.actions |= ENGINECORE_SEND_STATS;
         /* One report however late the call; the next on the original grid. */
-        while (c->next_report_us <= now_us) c->next_report_us += c->report_every_us;
+        while (c->next_report_us <= now_us)
+            c->next_report_us += c->report_every_us;
     }
     if (c->state == ENGINECORE_RUNNING && now_us >= c->self_stop_us) {
         enginecore_out_t stop = enginecore_on_stop(c, now_us, in_flight);
@@ -170,7 +173,8 @@ enginecore_after_t enginecore_after_request(const enginecore_user_t *u, uint64_t
     bool on_start_ok = u->on_start && !failed_start;
     /* An open-model iteration ends with its task; a successful on_start
      * goes straight on to the iteration's task. */
-    if (u->open_model && !on_start_ok) return (enginecore_after_t){.next = ENGINECORE_END_ITERATION};
+    if (u->open_model && !on_start_ok)
+        return (enginecore_after_t){.next = ENGINECORE_END_ITERATION};
     uint64_t until = on_start_ok ? now_us : think_until_us;
     if (failed_start || u->not_sent) {
         if (until < now_us + ENGINECORE_RETRY_MIN_US) until = now_us + ENGINECORE_RETRY_MIN_US;

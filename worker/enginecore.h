@@ -40,9 +40,9 @@ typedef enum { ENGINECORE_RUNNING, ENGINECORE_DRAINING, ENGINECORE_DONE } engine
 
 /* Actions, to perform in this order (lowest bit first). */
 enum {
-    ENGINECORE_SEND_STATS = 1u << 0,      /* a STATS report of the interval */
-    ENGINECORE_MOVE_USERS = 1u << 1,      /* starts or retirements are due: enginecore_take_move */
-    ENGINECORE_STOP_STARTING = 1u << 2,   /* no request starts from now: arrivals and wake-ups off */
+    ENGINECORE_SEND_STATS = 1u << 0,    /* a STATS report of the interval */
+    ENGINECORE_MOVE_USERS = 1u << 1,    /* starts or retirements are due: enginecore_take_move */
+    ENGINECORE_STOP_STARTING = 1u << 2, /* no request starts from now: arrivals and wake-ups off */
     ENGINECORE_ABORT_IN_FLIGHT = 1u << 3, /* abort the requests left, each a counted failure */
     ENGINECORE_SEND_FINAL = 1u << 4,      /* the FINAL report, then the finished hook */
 };
@@ -59,7 +59,7 @@ typedef struct {
     uint32_t *target; /* users per class the master wants here */
     uint32_t *active; /* users per class started and not retiring */
     uint32_t n_active;
-    moves_t moves;    /* starts and retirements still to make, paced */
+    moves_t moves; /* starts and retirements still to make, paced */
     uint64_t start_us;
     uint64_t report_every_us, next_report_us;
     uint64_t self_stop_us;   /* ENGINECORE_NEVER: no duration */
@@ -120,19 +120,19 @@ typedef enum {
 
 /* Where the user is when its request ended. */
 typedef struct {
-    bool running;     /* the engine is RUNNING */
-    bool retiring;    /* a rebalance retires it */
-    bool open_model;  /* its iterations come from arrivals */
-    bool on_start;    /* the request was of on_start (it has not succeeded yet) */
-    bool task_failed; /* a request of the task (or on_start) failed, this one included */
-    bool not_sent;    /* this request could not be handed to curl (counted as failed) */
+    bool running;         /* the engine is RUNNING */
+    bool retiring;        /* a rebalance retires it */
+    bool open_model;      /* its iterations come from arrivals */
+    bool on_start;        /* the request was of on_start (it has not succeeded yet) */
+    bool task_failed;     /* a request of the task (or on_start) failed, this one included */
+    bool not_sent;        /* this request could not be handed to curl (counted as failed) */
     size_t step, n_steps; /* the request's step of its task */
 } enginecore_user_t;
 
 typedef struct {
     enginecore_next_t next;
-    uint64_t wake_us;  /* ENGINECORE_SLEEP */
-    bool on_start_ok;  /* on_start has now succeeded: tasks from now on */
+    uint64_t wake_us; /* ENGINECORE_SLEEP */
+    bool on_start_ok; /* on_start has now succeeded: tasks from now on */
 } enginecore_after_t;
 
 /* Decides the user's next move. think_until_us is when its think time ends

@@ -35,7 +35,8 @@ char *fdlimit_check(uint32_t users) {
     if (rl.rlim_cur >= need) return NULL;
     char raise_failed[128] = "";
     if (raise_errno) {
-        snprintf(raise_failed, sizeof raise_failed, " (setrlimit: %s, %s:%d)", strerror(raise_errno),
+        snprintf(raise_failed, sizeof raise_failed, " (setrlimit: %s, %s:%d)",
+                 strerror(raise_errno),
                  __FILE__, __LINE__);
     }
     return xasprintf("%u users need about %llu open files but the limit is %llu (ulimit -n)%s: "

@@ -132,8 +132,8 @@ int loop_watch(loop_t *l, int fd, uint32_t events, loop_fd_cb cb, void *arg) {
         int errnum = errno;
         slot->used = false;
         char what[48];
-        snprintf(what, sizeof what, "%s, fd %d", op == EPOLL_CTL_MOD ? "EPOLL_CTL_MOD" : "EPOLL_CTL_ADD",
-                 fd);
+        snprintf(what, sizeof what, "%s, fd %d",
+                 op == EPOLL_CTL_MOD ? "EPOLL_CTL_MOD" : "EPOLL_CTL_ADD", fd);
         return s_fail(l, "epoll_ctl", what, errnum, __LINE__);
     }
     bool adopted = slot->adopted;

@@ -109,7 +109,10 @@ static int s_close_socket(void *clientp, curl_socket_t fd) {
 
 int multi_setopt_check(CURLcode rc, const char *opt, const char *file, int line, char **err) {
     if (rc == CURLE_OK) return 0;
-    if (err) *err = xasprintf("curl_easy_setopt(%s): %s (%s:%d)", opt, curl_easy_strerror(rc), file, line);
+    if (err) {
+        *err = xasprintf("curl_easy_setopt(%s): %s (%s:%d)", opt, curl_easy_strerror(rc), file,
+                         line);
+    }
     return -1;
 }
 
@@ -123,7 +126,8 @@ int multi_prepare(multi_t *m, CURL *easy, char **err) {
     /* No signals (see STYLE.md), and no proxy from the environment: a load
      * generator talks to its target directly, and the lookups cost five
      * getenv() scans per request. */
-    if (MULTI_SETOPT(easy, CURLOPT_NOSIGNAL, 1L, err) || MULTI_SETOPT(easy, CURLOPT_PROXY, "", err) ||
+    if (MULTI_SETOPT(easy, CURLOPT_NOSIGNAL, 1L, err) ||
+        MULTI_SETOPT(easy, CURLOPT_PROXY, "", err) ||
         MULTI_SETOPT(easy, CURLOPT_NOPROXY, "*", err)) {
         return -1;
     }

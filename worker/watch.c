@@ -33,7 +33,8 @@ watch_t *watch_new(void *zctx, void *sock, char **err) {
     w->sock = sock;
     w->pair = zmq_socket(zctx, ZMQ_PAIR);
     if (!w->pair) {
-        *err = xasprintf("zmq_socket(ZMQ_PAIR): %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
+        *err = xasprintf("zmq_socket(ZMQ_PAIR): %s (%s:%d)", zmq_strerror(errno), __FILE__,
+                         __LINE__);
         watch_destroy(&w);
         return NULL;
     }

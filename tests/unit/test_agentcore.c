@@ -10,7 +10,7 @@
 #define HB_MS 1000u
 #define LOST_MS TIMEOUT_MASTER_LOST_MS
 #define T0 1000000000ull /* any origin: the core never reads a clock */
-#define MS(x) ((uint64_t)(x) * 1000u)
+#define MS(x) ((uint64_t)(x)*1000u)
 
 static agentcore_t s_waiting(void) {
     agentcore_t c;
@@ -93,8 +93,7 @@ Test(agentcore, master_silent_during_a_run_drops_it_and_waits_for_a_master) {
     out = agentcore_on_message(&c, PROTO_STOP, 7, T0 + MS(LOST_MS + 10));
     cr_expect_eq(out.actions, 0);
     cr_expect_eq(out.note, AGENTCORE_NOTE_NOT_JOINED);
-    cr_expect_eq(agentcore_on_time(&c, T0 + MS(LOST_MS + HB_MS)).actions,
-                 AGENTCORE_SEND_HELLO);
+    cr_expect_eq(agentcore_on_time(&c, T0 + MS(LOST_MS + HB_MS)).actions, AGENTCORE_SEND_HELLO);
 }
 
 Test(agentcore, any_message_keeps_the_master_alive) {

@@ -86,8 +86,11 @@ Test(arrival, starts_the_scheduled_count_and_reuses_slots) {
 Test(arrival, late_arrivals_run_at_once_with_their_intended_times) {
     owner_t o = {.release_at_once = true};
     uint32_t weights[] = {1};
-    arrival_spec_t spec = {.ramp = {.start = 1000}, .start_us = T0, .max_slots = 4,
-                           .weights = weights, .n_classes = 1};
+    arrival_spec_t spec = {.ramp = {.start = 1000},
+                           .start_us = T0,
+                           .max_slots = 4,
+                           .weights = weights,
+                           .n_classes = 1};
     o.a = arrival_new(&spec, (arrival_hooks_t){s_create, s_run, &o});
     s_now = T0 + 9500; /* a stalled loop: 10 arrivals are due */
     cr_expect_eq(arrival_run_due(o.a, s_now), 10);
@@ -123,8 +126,12 @@ Test(arrival, drops_when_every_slot_is_busy) {
 Test(arrival, a_slot_that_cannot_be_made_is_a_drop) {
     owner_t o = {.release_at_once = false, .n_slots = MAX_SLOTS}; /* create returns NULL */
     uint32_t weights[] = {1};
-    arrival_spec_t spec = {.ramp = {.start = 1000}, .start_us = T0, .end_us = T0 + 5000,
-                           .max_slots = 100, .weights = weights, .n_classes = 1};
+    arrival_spec_t spec = {.ramp = {.start = 1000},
+                           .start_us = T0,
+                           .end_us = T0 + 5000,
+                           .max_slots = 100,
+                           .weights = weights,
+                           .n_classes = 1};
     o.a = arrival_new(&spec, (arrival_hooks_t){s_create, s_run, &o});
     cr_expect_eq(s_follow(o.a, T0 + 10000), 5);
     cr_expect_eq(o.runs, 0);
@@ -136,11 +143,8 @@ Test(arrival, a_slot_that_cannot_be_made_is_a_drop) {
 Test(arrival, rescale_and_stop) {
     owner_t o = {.release_at_once = true};
     uint32_t weights[] = {1};
-    arrival_spec_t spec = {.ramp = {.start = 200},
-                           .start_us = T0,
-                           .max_slots = 4,
-                           .weights = weights,
-                           .n_classes = 1};
+    arrival_spec_t spec = {
+        .ramp = {.start = 200}, .start_us = T0, .max_slots = 4, .weights = weights, .n_classes = 1};
     o.a = arrival_new(&spec, (arrival_hooks_t){s_create, s_run, &o});
     s_follow(o.a, T0 + 99999); /* 200/s: at 0, 5 ... 95 ms */
     cr_expect_eq(o.runs, 20);
@@ -155,8 +159,8 @@ Test(arrival, rescale_and_stop) {
 Test(arrival, stop_ends_the_arrivals) {
     owner_t o = {.release_at_once = true};
     uint32_t weights[] = {1};
-    arrival_spec_t spec = {.ramp = {.start = 200}, .start_us = T0, .max_slots = 4,
-                           .weights = weights, .n_classes = 1};
+    arrival_spec_t spec = {
+        .ramp = {.start = 200}, .start_us = T0, .max_slots = 4, .weights = weights, .n_classes = 1};
     o.a = arrival_new(&spec, (arrival_hooks_t){s_create, s_run, &o});
     s_follow(o.a, T0 + 50000);
     cr_expect_eq(o.runs, 11);

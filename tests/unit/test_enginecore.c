@@ -9,7 +9,7 @@
 #include "worker/enginecore.h"
 
 #define T0 7000000000ull /* any origin: the core never reads a clock */
-#define MS(x) ((uint64_t)(x) * 1000u)
+#define MS(x) ((uint64_t)(x)*1000u)
 
 static uint32_t s_users2[2];
 static ramp_stage_t s_stages[2];

@@ -165,13 +165,10 @@ static void s_note(const agent_t *a, agentcore_out_t out, const proto_msg_t *m) 
     case AGENTCORE_NOTE_QUIT:
         log_info("the master says quit");
         break;
-    case AGENTCORE_NOTE_SIGNAL:
-        log_info("%s", (out.actions & AGENTCORE_STOP_RUN) ? "stopping the run, then exiting"
-                                                          : "exiting");
-        break;
     case AGENTCORE_NOTE_UNEXPECTED:
         log_warn("unexpected %s message from the master: dropped", type);
         break;
+    case AGENTCORE_NOTE_SIGNAL: /* said by s_on_signal, with the signal's number */
     case AGENTCORE_NOTE_NONE:
         break;
     }
@@ -377,8 +374,13 @@ static void s_on_signal(loop_t *loop, int fd, uint32_t events, void *arg) {
         }
         return;
     }
-    log_info("signal %u", si.ssi_signo);
-    s_perform(a, agentcore_on_signal(&a->core), NULL);
+    agentcore_out_t out = agentcore_on_signal(&a->core);
+    log_info("signal %u: %s", si.ssi_signo,
+             (out.actions & AGENTCORE_STOP_RUN) ? "stopping the run, then exiting"
+             : (out.actions & AGENTCORE_EXIT)   ? "exiting"
+                                                : "exiting once the run's drain is done");
+    out.note = AGENTCORE_NOTE_NONE; /* said */
+    s_perform(a, out, NULL);
 }
 
 /* loop_watch, its failure said with what the fd is. */

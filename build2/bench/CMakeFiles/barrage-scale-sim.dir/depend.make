@@ -1,2 +1,0 @@
-# Empty dependencies file for barrage-scale-sim.
-# This may be replaced when dependencies are built.

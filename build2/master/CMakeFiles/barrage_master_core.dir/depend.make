@@ -1,2 +1,0 @@
-# Empty dependencies file for barrage_master_core.
-# This may be replaced when dependencies are built.

@@ -1,2 +1,0 @@
-# Empty dependencies file for barrage_proto.
-# This may be replaced when dependencies are built.

@@ -1,6 +1,0 @@
-# CMake generated Testfile for 
-# Source directory: /work/wt-engine/tests/tools
-# Build directory: /work/wt-engine/build2/tests/tools
-# 
-# This file includes the relevant testing commands required for 
-# testing this directory and lists subdirectories to be tested as well.

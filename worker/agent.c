@@ -43,7 +43,8 @@ static void s_perform(agent_t *a, agentcore_out_t out, const proto_msg_t *m);
 
 static void s_send(agent_t *a, const proto_msg_t *m) {
     if (wire_send(a->sock, m) != 0) {
-        log_warn("send %s to master: %s", proto_type_name(m->type), zmq_strerror(errno));
+        log_warn("wire_send(%s): %s (%s:%d)", proto_type_name(m->type), zmq_strerror(errno),
+                 __FILE__, __LINE__);
     }
     /* ZMQ_FD is edge-triggered: a send can swallow the edge of a pending
      * receive, so look again — on the next round, not inside our caller. */

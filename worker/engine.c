@@ -45,6 +45,7 @@ struct engine {
     double arrival_rate; /* this worker's peak iterations/s, to rescale on a new share */
     bool not_sent_said;  /* a request curl would not take has been logged (once a run) */
     uint32_t users_failed; /* users that could not start (the first is logged) */
+    bool pool_failed_said; /* a user without a connection pool of its own has been logged */
 };
 
 static void s_fire(vuser_t *u);
@@ -260,7 +261,16 @@ static int s_user_options(engine_t *e, vuser_t *u, char **err) {
     CURL *c = u->easy;
     /* NOSIGNAL, socket hooks, no proxy from the environment. */
     if (multi_prepare(e->multi, c, err) != 0) return -1;
-    u->pool = multi_pool_new(e->multi, c); /* its own keep-alive connection */
+    char *why = NULL;
+    u->pool = multi_pool_new(e->multi, c, &why); /* its own keep-alive connection */
+    if (!u->pool) {
+        /* It works on the common pool, only slower: said once a run. */
+        if (!e->pool_failed_said) {
+            log_warn("run %u: %s; users without a pool of their own share one", e->run_id, why);
+        }
+        e->pool_failed_said = true;
+        free(why);
+    }
     if (MULTI_SETOPT(c, CURLOPT_PRIVATE, (char *)u, err) ||
         MULTI_SETOPT(c, CURLOPT_WRITEFUNCTION, s_on_body, err) ||
         MULTI_SETOPT(c, CURLOPT_WRITEDATA, u, err) ||

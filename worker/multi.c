@@ -134,21 +134,21 @@ int multi_prepare(multi_t *m, CURL *easy, char **err) {
     return 0;
 }
 
-CURLSH *multi_pool_new(multi_t *m, CURL *easy) {
+CURLSH *multi_pool_new(multi_t *m, CURL *easy, char **err) {
     (void)m;
     CURLSH *sh = curl_share_init();
-    CURLSHcode rc =
-        sh ? curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) : CURLSHE_NOMEM;
-    if (rc != CURLSHE_OK) {
-        log_warn("curl share for a connection pool: %s; using the common pool (%s:%d)",
-                 curl_share_strerror(rc), __FILE__, __LINE__);
-        if (sh) curl_share_cleanup(sh);
+    if (!sh) {
+        *err = xasprintf("curl_share_init: failed (%s:%d)", __FILE__, __LINE__);
         return NULL;
     }
-    CURLcode erc = curl_easy_setopt(easy, CURLOPT_SHARE, sh);
-    if (erc != CURLE_OK) {
-        log_warn("curl_easy_setopt(CURLOPT_SHARE): %s; using the common pool (%s:%d)",
-                 curl_easy_strerror(erc), __FILE__, __LINE__);
+    CURLSHcode rc = curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    if (rc != CURLSHE_OK) {
+        *err = xasprintf("curl_share_setopt(CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT): %s (%s:%d)",
+                         curl_share_strerror(rc), __FILE__, __LINE__);
+        curl_share_cleanup(sh);
+        return NULL;
+    }
+    if (MULTI_SETOPT(easy, CURLOPT_SHARE, sh, err) != 0) {
         curl_share_cleanup(sh);
         return NULL;
     }

@@ -33,11 +33,13 @@ void multi_destroy(multi_t **m);
 /* Sets, once per easy handle, what every transfer of m needs: socket
  * open/close hooks that keep the loop's view of curl's sockets exact (so
  * idle keep-alive sockets stay in epoll at no cost), CURLOPT_NOSIGNAL, and
- * no proxy from the environment. Returns 0, or -1 with *err (caller frees). */
+ * no proxy from the environment. Returns 0, or -1 with *err (caller frees;
+ * err may be NULL to drop the text). */
 int multi_prepare(multi_t *m, CURL *easy, char **err);
 
 /* curl_easy_setopt(easy, opt, value) checked: 0, or -1 with *err naming
- * the option, curl's message and the caller's file:line (caller frees). */
+ * the option, curl's message and the caller's file:line (caller frees; err
+ * may be NULL). */
 #define MULTI_SETOPT(easy, opt, value, err)                                                       \
     multi_setopt_check(curl_easy_setopt((easy), (opt), (value)), #opt, __FILE__, __LINE__, (err))
 /* MULTI_SETOPT's check: 0 when rc is CURLE_OK, else -1 with *err. */
@@ -49,8 +51,9 @@ int multi_setopt_check(CURLcode rc, const char *opt, const char *file, int line,
  * walks every connection of the worker (curl 7.88 does, in
  * curl_multi_remove_handle, which made thousands of users quadratic).
  * Returns the pool, to free with multi_pool_destroy after
- * curl_easy_cleanup(easy); NULL (logged) leaves easy on the common pool. */
-CURLSH *multi_pool_new(multi_t *m, CURL *easy);
+ * curl_easy_cleanup(easy); NULL with *err (caller frees) leaves easy on the
+ * common pool, which works, only slower. */
+CURLSH *multi_pool_new(multi_t *m, CURL *easy, char **err);
 /* Closes the pool's connections and frees it (NULL allowed); sets *pool = NULL.
  * The multi it was made for must still exist. */
 void multi_pool_destroy(CURLSH **pool);

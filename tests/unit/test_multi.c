@@ -516,8 +516,9 @@ Test(multi, a_pool_per_handle_keeps_its_own_connection) {
     for (int i = 0; i < 2; i++) {
         s_transfer_init(&t[i], &ctx, url, 5000);
         cr_assert_eq(multi_prepare(ctx.multi, t[i].easy, NULL), 0);
-        pool[i] = multi_pool_new(ctx.multi, t[i].easy);
-        cr_assert_not_null(pool[i]);
+        char *err = NULL;
+        pool[i] = multi_pool_new(ctx.multi, t[i].easy, &err);
+        cr_assert_not_null(pool[i], "%s", err);
         t[i].repeats = 2;
         cr_assert_eq(multi_add(ctx.multi, t[i].easy), 0);
         ctx.done = 0;

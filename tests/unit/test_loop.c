@@ -3,7 +3,9 @@
  * or by the suite's alarm. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -639,4 +641,41 @@ Test(loop, adopt_drops_what_a_closed_fd_left_behind) {
     loop_destroy(&loop);
     close(fds[0]);
     close(fds[1]);
+}
+
+static void s_never(loop_t *loop, int fd, uint32_t events, void *arg) {
+    (void)loop, (void)fd, (void)events, (void)arg;
+    cr_assert_fail("a refused fd fired");
+}
+
+Test(loop, a_refused_watch_returns_the_call_and_its_reason) {
+    char *err = NULL;
+    loop_t *loop = loop_new(&err);
+    cr_assert_not_null(loop, "%s", err);
+    cr_expect_null(err, "nothing to say on success");
+    cr_expect_str_eq(loop_error(loop), "", "no failure yet");
+    /* epoll refuses regular files (EPERM). */
+    char path[] = "/tmp/test_loop_XXXXXX";
+    int file = mkstemp(path);
+    cr_assert_geq(file, 0);
+    unlink(path);
+    cr_expect_eq(loop_watch(loop, file, EPOLLIN, s_never, NULL), -1);
+    cr_expect(strstr(loop_error(loop), "epoll_ctl(EPOLL_CTL_ADD, fd ") == loop_error(loop), "%s",
+              loop_error(loop));
+    cr_expect(strstr(loop_error(loop), strerror(EPERM)) != NULL, "%s", loop_error(loop));
+    cr_expect(strstr(loop_error(loop), "worker/loop.c:") != NULL, "%s", loop_error(loop));
+    cr_expect_eq(loop_unwatch(loop, file), -1, "it was never watched");
+    close(file);
+    loop_destroy(&loop);
+}
+
+Test(loop, unwatching_a_closed_fd_is_fine) {
+    loop_t *loop = loop_new(NULL);
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    cr_assert_eq(loop_watch(loop, p[0], EPOLLIN, s_never, NULL), 0);
+    close(p[0]); /* curl closes its sockets before telling us */
+    cr_expect_eq(loop_unwatch(loop, p[0]), 0, "%s", loop_error(loop));
+    close(p[1]);
+    loop_destroy(&loop);
 }

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/xmalloc.h"
 #include "proto/wire.h"
+#include "worker/agentcore.h"
 #include "worker/engine.h"
 #include "worker/fdlimit.h"
 #include "worker/loop.h"
@@ -27,25 +28,23 @@ typedef struct {
     char *id;
     char hostname[256];
     engine_t *engine;
-    bool welcomed, quitting;
-    uint32_t index;
-    uint64_t last_master_us;
-    uint32_t heartbeat_ms, master_timeout_ms;
-    loop_timer_t tick, check, reap;
-    loop_timer_t silence; /* fires when the master has been silent for master_timeout_ms */
+    agentcore_t core; /* the decisions; this file performs them */
+    loop_timer_t tick;  /* at agentcore_next_us: heartbeats, hellos, the master's silence */
+    loop_timer_t check, reap;
     int exit_code;
     /* The link itself: where, with which keys, and what no answer means. */
     const agent_opts_t *o;
     watch_t *watch;
-    uint64_t waiting_since_us, next_warn_us; /* since when no master answered */
-    uint32_t warn_gap_ms;
     bool gave_up_logged;
     loop_timer_t retry; /* connect again after libzmq gave up (key refused, keys on one side) */
 } agent_t;
 
+static void s_perform(agent_t *a, agentcore_out_t out, const proto_msg_t *m);
+
 static void s_send(agent_t *a, const proto_msg_t *m) {
     if (wire_send(a->sock, m) != 0) {
-        log_warn("send %s to master: %s", proto_type_name(m->type), zmq_strerror(errno));
+        log_warn("wire_send(%s): %s (%s:%d)", proto_type_name(m->type), zmq_strerror(errno),
+                 __FILE__, __LINE__);
     }
     /* ZMQ_FD is edge-triggered: a send can swallow the edge of a pending
      * receive, so look again — on the next round, not inside our caller. */
@@ -61,6 +60,14 @@ static void s_hello(agent_t *a) {
     s_send(a, &m);
 }
 
+static void s_heartbeat(agent_t *a) {
+    proto_msg_t m = {.type = PROTO_HEARTBEAT};
+    bool live = a->engine && !engine_done(a->engine);
+    m.u.heartbeat.run_id = live ? engine_run_id(a->engine) : 0;
+    m.u.heartbeat.users = live ? engine_users(a->engine) : 0;
+    s_send(a, &m);
+}
+
 /* --- engine hooks --- */
 
 static void s_on_report(const proto_msg_t *msg, void *arg) {
@@ -71,7 +78,6 @@ static void s_on_reap(loop_t *loop, void *arg) {
     (void)loop;
     agent_t *a = arg;
     if (a->engine && engine_done(a->engine)) engine_destroy(&a->engine);
-    if (a->quitting && !a->engine) loop_stop(a->loop);
 }
 
 static void s_on_finished(void *arg) {
@@ -79,30 +85,24 @@ static void s_on_finished(void *arg) {
     log_info("run %u finished", engine_run_id(a->engine));
     /* The engine is on the stack: destroy it on the next round. */
     loop_timer_start(a->loop, &a->reap, clock_now_us());
+    s_perform(a, agentcore_on_run_done(&a->core), NULL);
 }
 
-/* --- messages from the master --- */
+/* --- performing the core's actions --- */
 
-static void s_refuse_run(agent_t *a, const char *why) {
-    proto_msg_t m = {.type = PROTO_REJECT};
-    m.u.reject.reason = (char *)why;
-    s_send(a, &m);
-}
-
-static void s_on_run(agent_t *a, const proto_run_t *run) {
-    if (a->engine) {
-        log_warn("new run %u while run %u is active: dropping the old one", run->run_id,
-                 engine_run_id(a->engine));
-        engine_destroy(&a->engine);
-    }
+static void s_start_run(agent_t *a, const proto_run_t *run) {
+    engine_destroy(&a->engine); /* a finished one not reaped yet */
     char *err = NULL;
     engine_hooks_t hooks = {.report = s_on_report, .finished = s_on_finished, .arg = a};
     uint64_t seed = clock_now_us() ^ ((uint64_t)getpid() << 32) ^ run->worker_index;
     a->engine = engine_new(a->loop, run, seed, hooks, &err);
     if (!a->engine) {
         log_error("run %u refused: %s", run->run_id, err);
-        s_refuse_run(a, err);
+        proto_msg_t m = {.type = PROTO_REJECT};
+        m.u.reject.reason = err;
+        s_send(a, &m);
         free(err);
+        agentcore_on_run_refused(&a->core);
         return;
     }
     uint32_t users = 0;
@@ -115,66 +115,99 @@ static void s_on_run(agent_t *a, const proto_run_t *run) {
 }
 
 /* A new share of the running run: the master lost or gained a worker. */
-static void s_on_users(agent_t *a, const proto_users_t *u) {
-    if (!a->engine || engine_run_id(a->engine) != u->run_id) {
-        log_debug("users for run %u, which is not running here: dropped", u->run_id);
-        return;
-    }
-    uint32_t users = 0;
+static void s_set_users(agent_t *a, const proto_users_t *u) {
+    uint32_t users = 0, before = engine_users(a->engine);
     for (uint32_t c = 0; c < u->n_classes; c++) users += u->users_per_class[c];
     if (engine_set_users(a->engine, u) != 0) {
         log_warn("users for run %u name %u user classes: dropped", u->run_id, u->n_classes);
         return;
     }
-    log_info("run %u rebalanced: now %u users (from %u) at %.2f/s", u->run_id, users,
-             engine_users(a->engine), u->spawn_rate);
+    log_info("run %u rebalanced: now %u users (from %u) at %.2f/s", u->run_id, users, before,
+             u->spawn_rate);
 }
 
-static void s_on_welcome(agent_t *a, const proto_welcome_t *w) {
-    a->welcomed = true;
+static void s_joined(agent_t *a, const proto_welcome_t *w) {
     a->gave_up_logged = false;
     watch_reset(a->watch);
-    a->index = w->worker_index;
     char ident[32];
     snprintf(ident, sizeof ident, "worker-%u", w->worker_index);
     log_init(ident, log_get_level());
     log_info("joined master as %s", a->id);
 }
 
-static void s_handle(agent_t *a, proto_msg_t *m) {
-    a->last_master_us = clock_now_us();
-    switch (m->type) {
-    case PROTO_WELCOME:
-        s_on_welcome(a, &m->u.welcome);
+/* Why no master answered, as far as this side can tell. */
+static const char *s_unanswered_hint(const agent_t *a);
+
+/* Logs why the core decided what it did; m is the message, if any. */
+static void s_note(const agent_t *a, agentcore_out_t out, const proto_msg_t *m) {
+    const char *type = m ? proto_type_name(m->type) : "";
+    switch (out.note) {
+    case AGENTCORE_NOTE_MASTER_LOST:
+        log_warn("master silent for %u ms: %s and waiting for a master",
+                 a->core.master_timeout_ms,
+                 (out.actions & AGENTCORE_DROP_RUN) ? "stopping all traffic of the run" : "idle");
         break;
-    case PROTO_REJECT:
+    case AGENTCORE_NOTE_RUN_REPLACED:
+        log_warn("new run %u while run %u is active: dropping the old one", m->u.run.run_id,
+                 a->engine ? engine_run_id(a->engine) : 0);
+        break;
+    case AGENTCORE_NOTE_DUPLICATE_RUN:
+        log_debug("run %u again: already running it, dropped", m->u.run.run_id);
+        break;
+    case AGENTCORE_NOTE_OTHER_RUN:
+    case AGENTCORE_NOTE_NOT_JOINED:
+    case AGENTCORE_NOTE_QUITTING:
+        log_debug("%s message for a run this worker does not run (%s): dropped", type,
+                  agentcore_state_name(a->core.state));
+        break;
+    case AGENTCORE_NOTE_REFUSED:
         log_error("the master refused this worker: %s", m->u.reject.reason);
-        a->exit_code = AGENT_EXIT_RUNTIME;
-        a->quitting = true;
-        loop_stop(a->loop);
         break;
-    case PROTO_RUN:
-        s_on_run(a, &m->u.run);
-        break;
-    case PROTO_STOP:
-        if (a->engine && engine_run_id(a->engine) == m->u.stop.run_id) engine_stop(a->engine);
-        break;
-    case PROTO_USERS:
-        s_on_users(a, &m->u.users);
-        break;
-    case PROTO_QUIT:
+    case AGENTCORE_NOTE_QUIT:
         log_info("the master says quit");
-        a->quitting = true;
-        if (a->engine) {
-            engine_stop(a->engine);
-        } else {
-            loop_stop(a->loop);
-        }
         break;
-    case PROTO_HEARTBEAT:
+    case AGENTCORE_NOTE_UNEXPECTED:
+        log_warn("unexpected %s message from the master: dropped", type);
         break;
+    case AGENTCORE_NOTE_SIGNAL: /* said by s_on_signal, with the signal's number */
+    case AGENTCORE_NOTE_NONE:
+        break;
+    }
+    if (out.actions & AGENTCORE_WARN_UNANSWERED) {
+        log_warn("no master answered at %s within %.0f s (still trying): %s", a->o->master,
+                 (double)out.waited_ms / 1e3, s_unanswered_hint(a));
+    }
+}
+
+/* Does what the core decided, in the order of the action bits. */
+static void s_perform(agent_t *a, agentcore_out_t out, const proto_msg_t *m) {
+    s_note(a, out, m);
+    if (out.actions & AGENTCORE_DROP_RUN) engine_destroy(&a->engine);
+    if ((out.actions & AGENTCORE_STOP_RUN) && a->engine) engine_stop(a->engine);
+    if (out.actions & AGENTCORE_START_RUN) s_start_run(a, &m->u.run);
+    if ((out.actions & AGENTCORE_SET_USERS) && a->engine) s_set_users(a, &m->u.users);
+    if (out.actions & AGENTCORE_JOINED) s_joined(a, &m->u.welcome);
+    if (out.actions & AGENTCORE_SEND_HELLO) s_hello(a);
+    if (out.actions & AGENTCORE_SEND_HEARTBEAT) s_heartbeat(a);
+    if (out.actions & AGENTCORE_EXIT) {
+        a->exit_code = out.exit_code;
+        loop_stop(a->loop);
+    }
+    loop_timer_start(a->loop, &a->tick, agentcore_next_us(&a->core));
+}
+
+/* --- messages from the master --- */
+
+static uint32_t s_run_id_of(const proto_msg_t *m) {
+    switch (m->type) {
+    case PROTO_RUN:
+        return m->u.run.run_id;
+    case PROTO_STOP:
+        return m->u.stop.run_id;
+    case PROTO_USERS:
+        return m->u.users.run_id;
     default:
-        log_warn("unexpected %s message from the master: dropped", proto_type_name(m->type));
+        return 0;
     }
 }
 
@@ -194,7 +227,7 @@ static void s_receive_one(agent_t *a, const void *data, size_t len) {
                  proto_strerror(rc));
         return;
     }
-    s_handle(a, &m);
+    s_perform(a, agentcore_on_message(&a->core, m.type, s_run_id_of(&m), clock_now_us()), &m);
     proto_msg_fini(&m);
 }
 
@@ -202,12 +235,18 @@ static void s_drain_socket(agent_t *a) {
     for (;;) {
         int events = 0;
         size_t sz = sizeof events;
-        if (zmq_getsockopt(a->sock, ZMQ_EVENTS, &events, &sz) != 0 || !(events & ZMQ_POLLIN)) {
+        if (zmq_getsockopt(a->sock, ZMQ_EVENTS, &events, &sz) != 0) {
+            log_error("zmq_getsockopt(ZMQ_EVENTS): %s (%s:%d)", zmq_strerror(errno), __FILE__,
+                      __LINE__);
             return;
         }
+        if (!(events & ZMQ_POLLIN)) return;
         zmq_msg_t msg;
         zmq_msg_init(&msg);
         if (zmq_msg_recv(&msg, a->sock, ZMQ_DONTWAIT) < 0) {
+            if (errno != EAGAIN && errno != EINTR) {
+                log_error("zmq_msg_recv: %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
+            }
             zmq_msg_close(&msg);
             return;
         }
@@ -231,11 +270,19 @@ static void s_on_check(loop_t *loop, void *arg) {
 static void s_on_retry(loop_t *loop, void *arg) {
     (void)loop;
     agent_t *a = arg;
-    /* libzmq gave up on the refused connection: make a new one. */
-    zmq_disconnect(a->sock, a->o->master);
-    if (zmq_connect(a->sock, a->o->master) != 0) {
-        log_error("cannot connect to master %s: %s", a->o->master, zmq_strerror(errno));
+    /* libzmq gave up on the refused connection: make a new one. ENOENT: it
+     * already dropped the endpoint itself. */
+    if (zmq_disconnect(a->sock, a->o->master) != 0 && errno != ENOENT) {
+        log_error("zmq_disconnect(%s): %s (%s:%d)", a->o->master, zmq_strerror(errno), __FILE__,
+                  __LINE__);
     }
+    if (zmq_connect(a->sock, a->o->master) != 0) {
+        log_error("zmq_connect(%s): %s (%s:%d); trying again in %u s", a->o->master,
+                  zmq_strerror(errno), __FILE__, __LINE__, AGENT_REFUSED_RETRY_MS / 1000u);
+        loop_timer_start(a->loop, &a->retry, clock_now_us() + AGENT_REFUSED_RETRY_MS * 1000ull);
+        return;
+    }
+    agentcore_set_link(&a->core, true);
 }
 
 static void s_explain_broken(const agent_t *a, uint32_t protocol_error) {
@@ -278,6 +325,8 @@ static void s_on_gave_up(agent_t *a, watch_event_t why) {
         s_explain_broken(a, st->protocol_error);
     }
     a->gave_up_logged = true;
+    /* No connection to say hello on until s_on_retry makes one. */
+    agentcore_set_link(&a->core, false);
     loop_timer_start(a->loop, &a->retry, clock_now_us() + AGENT_REFUSED_RETRY_MS * 1000ull);
 }
 
@@ -307,75 +356,39 @@ static const char *s_unanswered_hint(const agent_t *a) {
     return "is the master running and reachable?";
 }
 
-static void s_warn_unanswered(agent_t *a, uint64_t now) {
-    if (a->welcomed || now < a->next_warn_us) return;
-    log_warn("no master answered at %s within %.0f s (still trying): %s", a->o->master,
-             (double)(now - a->waiting_since_us) / 1e6, s_unanswered_hint(a));
-    a->next_warn_us = now + (uint64_t)a->warn_gap_ms * 1000u;
-    a->warn_gap_ms = a->warn_gap_ms * 2 > AGENT_NO_MASTER_MAX_GAP_MS ? AGENT_NO_MASTER_MAX_GAP_MS
-                                                                     : a->warn_gap_ms * 2;
-}
-
-static void s_start_waiting(agent_t *a, uint64_t now) {
-    a->waiting_since_us = now;
-    a->next_warn_us = now + AGENT_NO_MASTER_WARN_MS * 1000ull;
-    a->warn_gap_ms = AGENT_NO_MASTER_WARN_MS * 2;
-}
-
 /* --- timers and signals --- */
 
-/* A master silent for master_timeout_ms is gone: stop all traffic at once
- * (never keep firing on our own) and wait for a master again. Otherwise
- * look again exactly when the timeout would run out. */
-static void s_check_master(agent_t *a, uint64_t now) {
-    if (!a->welcomed) return;
-    uint64_t deadline = a->last_master_us + (uint64_t)a->master_timeout_ms * 1000u;
-    if (now < deadline) {
-        loop_timer_start(a->loop, &a->silence, deadline);
-        return;
-    }
-    log_warn("master silent for %u ms: %s and waiting for a master", a->master_timeout_ms,
-             a->engine ? "stopping all traffic of the run" : "idle");
-    engine_destroy(&a->engine);
-    a->welcomed = false;
-    s_start_waiting(a, now);
-}
-
-static void s_on_silence(loop_t *loop, void *arg) {
-    (void)loop;
-    s_check_master(arg, clock_now_us());
-}
-
 static void s_on_tick(loop_t *loop, void *arg) {
+    (void)loop;
     agent_t *a = arg;
-    uint64_t now = clock_now_us();
-    s_check_master(a, now);
-    if (!a->welcomed) {
-        s_warn_unanswered(a, now);
-        /* Refused: no connection to say hello on until s_on_retry makes one. */
-        if (!loop_timer_armed(&a->retry)) s_hello(a);
-    } else {
-        proto_msg_t m = {.type = PROTO_HEARTBEAT};
-        m.u.heartbeat.run_id = a->engine ? engine_run_id(a->engine) : 0;
-        m.u.heartbeat.users = a->engine ? engine_users(a->engine) : 0;
-        s_send(a, &m);
-    }
-    loop_timer_start(loop, &a->tick, now + (uint64_t)a->heartbeat_ms * 1000u);
+    s_perform(a, agentcore_on_time(&a->core, clock_now_us()), NULL);
 }
 
 static void s_on_signal(loop_t *loop, int fd, uint32_t events, void *arg) {
-    (void)events;
+    (void)loop, (void)events;
     agent_t *a = arg;
     struct signalfd_siginfo si;
-    if (read(fd, &si, sizeof si) != (ssize_t)sizeof si) return;
-    log_info("signal %u: %s", si.ssi_signo,
-             a->engine ? "stopping the run, then exiting" : "exiting");
-    a->quitting = true;
-    if (a->engine && !engine_done(a->engine)) {
-        engine_stop(a->engine);
-    } else {
-        loop_stop(loop);
+    ssize_t n = read(fd, &si, sizeof si);
+    if (n != (ssize_t)sizeof si) {
+        if (n < 0 && errno != EAGAIN) {
+            log_error("read(signalfd): %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
+        }
+        return;
     }
+    agentcore_out_t out = agentcore_on_signal(&a->core);
+    log_info("signal %u: %s", si.ssi_signo,
+             (out.actions & AGENTCORE_STOP_RUN) ? "stopping the run, then exiting"
+             : (out.actions & AGENTCORE_EXIT)   ? "exiting"
+                                                : "exiting once the run's drain is done");
+    out.note = AGENTCORE_NOTE_NONE; /* said */
+    s_perform(a, out, NULL);
+}
+
+/* loop_watch, its failure said with what the fd is. */
+static int s_watch_fd(agent_t *a, int fd, uint32_t events, loop_fd_cb cb, const char *what) {
+    if (loop_watch(a->loop, fd, events, cb, a) == 0) return 0;
+    log_error("cannot watch %s: %s", what, loop_error(a->loop));
+    return -1;
 }
 
 static int s_setup_signals(agent_t *a) {
@@ -383,13 +396,16 @@ static int s_setup_signals(agent_t *a) {
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
-    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) return -1;
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) {
+        log_error("sigprocmask: %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
+        return -1;
+    }
     a->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     if (a->sigfd < 0) {
         log_error("signalfd: %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
         return -1;
     }
-    return loop_watch(a->loop, a->sigfd, EPOLLIN, s_on_signal, a);
+    return s_watch_fd(a, a->sigfd, EPOLLIN, s_on_signal, "the signal fd");
 }
 
 /* --- setup --- */
@@ -411,33 +427,51 @@ static int s_curve(agent_t *a) {
 static int s_watch(agent_t *a) {
     char *err = NULL;
     a->watch = watch_new(a->zctx, a->sock, &err);
-    if (!a->watch) {
-        log_error("%s (%s:%d)", err, __FILE__, __LINE__);
+    int fd = a->watch ? watch_fd(a->watch, &err) : -1;
+    if (fd < 0) {
+        log_error("cannot watch the link to the master: %s", err);
         free(err);
         return -1;
     }
-    int fd = watch_fd(a->watch);
-    if (fd < 0 || loop_watch(a->loop, fd, EPOLLIN | EPOLLET, s_on_watch_fd, a) != 0) return -1;
+    if ( s_watch_fd(a, fd, EPOLLIN | EPOLLET, s_on_watch_fd, "the link monitor") != 0) {
+        return -1;
+    }
     /* An edge comes only once the PAIR has been found empty: look once now. */
     watch_drain(a->watch);
     return 0;
 }
 
+/* zmq_setsockopt, its failure logged with the option's name. */
+static int s_setsockopt(void *sock, int option, const char *name, const void *value,
+                        size_t value_bytes) {
+    if (zmq_setsockopt(sock, option, value, value_bytes) == 0) return 0;
+    log_error("zmq_setsockopt(%s): %s (%s:%d)", name, zmq_strerror(errno), __FILE__, __LINE__);
+    return -1;
+}
+
 static int s_connect(agent_t *a, const char *endpoint) {
     a->zctx = zmq_ctx_new();
-    a->sock = a->zctx ? zmq_socket(a->zctx, ZMQ_DEALER) : NULL;
+    if (!a->zctx) {
+        log_error("zmq_ctx_new: %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
+        return -1;
+    }
+    a->sock = zmq_socket(a->zctx, ZMQ_DEALER);
     if (!a->sock) {
         log_error("zmq_socket: %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
         return -1;
     }
     int linger_ms = 3000, ivl_ms = 200, ivl_max_ms = 2000;
-    zmq_setsockopt(a->sock, ZMQ_ROUTING_ID, a->id, strlen(a->id));
-    zmq_setsockopt(a->sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
-    zmq_setsockopt(a->sock, ZMQ_RECONNECT_IVL, &ivl_ms, sizeof ivl_ms);
-    zmq_setsockopt(a->sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max_ms, sizeof ivl_max_ms);
+    if (s_setsockopt(a->sock, ZMQ_ROUTING_ID, "ZMQ_ROUTING_ID", a->id, strlen(a->id)) ||
+        s_setsockopt(a->sock, ZMQ_LINGER, "ZMQ_LINGER", &linger_ms, sizeof linger_ms) ||
+        s_setsockopt(a->sock, ZMQ_RECONNECT_IVL, "ZMQ_RECONNECT_IVL", &ivl_ms, sizeof ivl_ms) ||
+        s_setsockopt(a->sock, ZMQ_RECONNECT_IVL_MAX, "ZMQ_RECONNECT_IVL_MAX", &ivl_max_ms,
+                     sizeof ivl_max_ms)) {
+        return -1;
+    }
     if (s_curve(a) != 0 || s_watch(a) != 0) return -1;
     if (zmq_connect(a->sock, endpoint) != 0) {
-        log_error("cannot connect to master %s: %s", endpoint, zmq_strerror(errno));
+        log_error("zmq_connect(%s): %s (%s:%d)", endpoint, zmq_strerror(errno), __FILE__,
+                  __LINE__);
         return -1;
     }
     int fd;
@@ -446,31 +480,42 @@ static int s_connect(agent_t *a, const char *endpoint) {
         log_error("zmq_getsockopt(ZMQ_FD): %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
         return -1;
     }
-    return loop_watch(a->loop, fd, EPOLLIN | EPOLLET, s_on_zmq_fd, a);
+    return s_watch_fd(a, fd, EPOLLIN | EPOLLET, s_on_zmq_fd, "the master's socket");
 }
 
 static void s_teardown(agent_t *a) {
     engine_destroy(&a->engine);
     watch_destroy(&a->watch);
-    if (a->sock) zmq_close(a->sock);
-    if (a->zctx) zmq_ctx_term(a->zctx);
-    if (a->sigfd > 0) close(a->sigfd);
+    if (a->sock && zmq_close(a->sock) != 0) {
+        log_error("zmq_close: %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
+    }
+    /* EINTR: a signal arrived while lingering; the context is gone all the same. */
+    if (a->zctx && zmq_ctx_term(a->zctx) != 0 && errno != EINTR) {
+        log_error("zmq_ctx_term: %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
+    }
+    if (a->sigfd >= 0 && close(a->sigfd) != 0) {
+        log_error("close(signalfd): %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
+    }
     loop_destroy(&a->loop);
     free(a->id);
 }
 
 int agent_run(const agent_opts_t *opts) {
     agent_t a = {.sigfd = -1, .exit_code = AGENT_EXIT_OK, .o = opts};
-    a.heartbeat_ms = opts->heartbeat_ms ? opts->heartbeat_ms : TIMEOUT_HEARTBEAT_MS;
-    a.master_timeout_ms = opts->master_timeout_ms ? opts->master_timeout_ms
-                                                  : TIMEOUT_MASTER_LOST_MS;
+    uint32_t heartbeat_ms = opts->heartbeat_ms ? opts->heartbeat_ms : TIMEOUT_HEARTBEAT_MS;
+    uint32_t master_timeout_ms =
+        opts->master_timeout_ms ? opts->master_timeout_ms : TIMEOUT_MASTER_LOST_MS;
     if (gethostname(a.hostname, sizeof a.hostname - 1) != 0) snprintf(a.hostname, 8, "unknown");
     a.id = opts->id ? xstrdup(opts->id) : xasprintf("%s-%ld", a.hostname, (long)getpid());
-    a.loop = loop_new();
+    char *err = NULL;
+    a.loop = loop_new(&err);
+    if (!a.loop) {
+        log_error("cannot make the event loop: %s", err);
+        free(err);
+    }
     loop_timer_init(&a.tick, s_on_tick, &a);
     loop_timer_init(&a.check, s_on_check, &a);
     loop_timer_init(&a.reap, s_on_reap, &a);
-    loop_timer_init(&a.silence, s_on_silence, &a);
     loop_timer_init(&a.retry, s_on_retry, &a);
     if (!a.loop || s_setup_signals(&a) != 0 || s_connect(&a, opts->master) != 0) {
         s_teardown(&a);
@@ -478,14 +523,16 @@ int agent_run(const agent_opts_t *opts) {
     }
     log_info("worker %s connecting to %s%s", a.id, opts->master,
              opts->master_key ? " with CURVE keys" : "");
-    s_start_waiting(&a, clock_now_us());
-    loop_timer_start(a.loop, &a.tick, clock_now_us());
-    if (loop_run(a.loop) != 0) a.exit_code = AGENT_EXIT_RUNTIME;
+    agentcore_init(&a.core, heartbeat_ms, master_timeout_ms, clock_now_us());
+    loop_timer_start(a.loop, &a.tick, agentcore_next_us(&a.core));
+    if (loop_run(a.loop) != 0) {
+        log_error("the event loop failed: %s", loop_error(a.loop));
+        a.exit_code = AGENT_EXIT_RUNTIME;
+    }
     /* Timers must be disarmed before the loop that holds them goes away. */
     loop_timer_stop(a.loop, &a.tick);
     loop_timer_stop(a.loop, &a.check);
     loop_timer_stop(a.loop, &a.reap);
-    loop_timer_stop(a.loop, &a.silence);
     loop_timer_stop(a.loop, &a.retry);
     s_teardown(&a);
     return a.exit_code;

@@ -1,10 +1,10 @@
 /* arrival: the open model's timer-driven iteration starts, slot pools and drops. */
 #include "worker/arrival.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/clock.h"
 #include "common/xmalloc.h"
 #include "load/schedule.h"
 
@@ -15,7 +15,6 @@ typedef struct {
 } s_pool_t;
 
 struct arrival {
-    loop_t *loop;
     arrival_hooks_t hooks;
     ramp_stage_t *stages;
     schedule_t sched;
@@ -27,16 +26,15 @@ struct arrival {
     uint32_t max_slots, n_slots, busy;
     uint64_t started, dropped;
     bool stopped;
-    loop_timer_t timer;
 };
 
-static void s_arm(arrival_t *a) {
-    if (a->stopped) return;
+uint64_t arrival_next_us(const arrival_t *a) {
+    if (a->stopped) return ARRIVAL_NEVER;
     uint64_t at = schedule_at(&a->sched, a->next_k);
-    if (at == RAMP_NEVER) return;
+    if (at == RAMP_NEVER) return ARRIVAL_NEVER;
     uint64_t when = a->start_us + at;
-    if (a->end_us && when >= a->end_us) return;
-    loop_timer_start(a->loop, &a->timer, when);
+    if (a->end_us && when >= a->end_us) return ARRIVAL_NEVER;
+    return when;
 }
 
 /* One arrival due at intended_us: a free slot, a new one, or a drop. */
@@ -59,24 +57,20 @@ static void s_dispatch(arrival_t *a, uint64_t intended_us) {
     a->hooks.run(a->hooks.arg, slot, intended_us);
 }
 
-static void s_on_timer(loop_t *loop, void *arg) {
-    (void)loop;
-    arrival_t *a = arg;
-    uint64_t now = clock_now_us();
-    /* Everything due by now, late ones included (each keeps its intended time). */
-    while (!a->stopped) {
-        uint64_t at = schedule_at(&a->sched, a->next_k);
-        if (at == RAMP_NEVER || a->start_us + at > now) break;
-        if (a->end_us && a->start_us + at >= a->end_us) break;
+uint32_t arrival_run_due(arrival_t *a, uint64_t now_us) {
+    uint32_t n = 0;
+    /* Everything due by now, late ones included (each keeps its intended
+     * time); a hook may stop the arrivals. */
+    for (uint64_t when = arrival_next_us(a); when <= now_us; when = arrival_next_us(a)) {
         a->next_k++;
-        s_dispatch(a, a->start_us + at);
+        s_dispatch(a, when);
+        n++;
     }
-    s_arm(a);
+    return n;
 }
 
-arrival_t *arrival_new(loop_t *loop, const arrival_spec_t *spec, arrival_hooks_t hooks) {
+arrival_t *arrival_new(const arrival_spec_t *spec, arrival_hooks_t hooks) {
     arrival_t *a = xcalloc(1, sizeof *a);
-    a->loop = loop;
     a->hooks = hooks;
     size_t n = spec->ramp.n_stages;
     a->stages = xcalloc(n ? n : 1, sizeof *a->stages);
@@ -89,15 +83,12 @@ arrival_t *arrival_new(loop_t *loop, const arrival_spec_t *spec, arrival_hooks_t
     a->start_us = spec->start_us;
     a->end_us = spec->end_us;
     a->max_slots = spec->max_slots ? spec->max_slots : 1;
-    loop_timer_init(&a->timer, s_on_timer, a);
-    s_arm(a);
     return a;
 }
 
 void arrival_destroy(arrival_t **ap) {
     if (!ap || !*ap) return;
     arrival_t *a = *ap;
-    loop_timer_stop(a->loop, &a->timer);
     for (size_t c = 0; c < a->n_classes; c++)
         free(a->pools[c].items);
     free(a->pools);
@@ -120,15 +111,11 @@ void arrival_release(arrival_t *a, uint32_t cls, void *slot) {
 
 void arrival_stop(arrival_t *a) {
     a->stopped = true;
-    loop_timer_stop(a->loop, &a->timer);
 }
 
-void arrival_rescale(arrival_t *a, double factor, uint32_t max_slots) {
-    uint64_t now = clock_now_us();
-    schedule_rescale(&a->sched, now > a->start_us ? now - a->start_us : 0, factor);
+void arrival_rescale(arrival_t *a, double factor, uint32_t max_slots, uint64_t now_us) {
+    schedule_rescale(&a->sched, now_us > a->start_us ? now_us - a->start_us : 0, factor);
     a->max_slots = max_slots ? max_slots : 1;
-    loop_timer_stop(a->loop, &a->timer);
-    s_arm(a);
 }
 
 uint32_t arrival_busy(const arrival_t *a) {

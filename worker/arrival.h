@@ -7,8 +7,9 @@
  * schedule), not from when a slot got to it: a stalled target or a late
  * timer shows up in the percentiles (coordinated omission).
  *
- * Driven by one timer of the worker's loop. The owner runs the iterations
- * through its hooks and hands each slot back with arrival_release. */
+ * No clock and no timer of its own: the owner calls arrival_run_due at
+ * arrival_next_us (worker/engine.c does, from its loop timer), runs the
+ * iterations through the hooks and hands each slot back with arrival_release. */
 #ifndef BARRAGE_WORKER_ARRIVAL_H
 #define BARRAGE_WORKER_ARRIVAL_H
 
@@ -16,7 +17,6 @@
 #include <stdint.h>
 
 #include "common/ramp.h"
-#include "worker/loop.h"
 
 typedef struct arrival arrival_t;
 
@@ -39,18 +39,28 @@ typedef struct {
     size_t n_classes;
 } arrival_spec_t;
 
-/* Starts scheduling at spec->start_us. Never NULL. */
-arrival_t *arrival_new(loop_t *loop, const arrival_spec_t *spec, arrival_hooks_t hooks);
-/* Stops the timer and frees *a (NULL allowed; the slots are the owner's). */
+/* arrival_next_us when no arrival is left (stopped, past end_us, or a rate of 0 for good). */
+#define ARRIVAL_NEVER UINT64_MAX
+
+/* Schedules arrivals from spec->start_us. Never NULL. */
+arrival_t *arrival_new(const arrival_spec_t *spec, arrival_hooks_t hooks);
+/* Frees *a (NULL allowed; the slots are the owner's); sets *a = NULL. */
 void arrival_destroy(arrival_t **a);
+
+/* Dispatches every arrival due by now_us, late ones included, each with its
+ * intended time: to a free slot of its class, a new slot, or dropped. Hooks
+ * run from here. Returns the number of arrivals dispatched or dropped. */
+uint32_t arrival_run_due(arrival_t *a, uint64_t now_us);
+/* When the next arrival is due, or ARRIVAL_NEVER. */
+uint64_t arrival_next_us(const arrival_t *a);
 
 /* Slot (of class cls) finished its iteration and is free again. */
 void arrival_release(arrival_t *a, uint32_t cls, void *slot);
 /* No arrival from now on (a run's stop). */
 void arrival_stop(arrival_t *a);
-/* From now on the rate is factor times what it was and at most max_slots
+/* From now_us on the rate is factor times what it was and at most max_slots
  * slots are used (existing ones stay); e.g. a new share after a rebalance. */
-void arrival_rescale(arrival_t *a, double factor, uint32_t max_slots);
+void arrival_rescale(arrival_t *a, double factor, uint32_t max_slots, uint64_t now_us);
 
 /* Slots running an iteration now. */
 uint32_t arrival_busy(const arrival_t *a);

@@ -13,21 +13,14 @@
 #include "scenarios/scenario.h"
 #include "worker/arrival.h"
 #include "worker/check.h"
-#include "load/moves.h"
+#include "worker/enginecore.h"
 #include "worker/multi.h"
 #include "worker/plan.h"
 #include "worker/render.h"
-#include "load/schedule.h"
 #include "worker/servertiming.h"
 #include "load/userids.h"
 #include "worker/vuser.h"
 #include "worker/wstats.h"
-
-typedef enum { ENGINE_RUNNING, ENGINE_DRAINING, ENGINE_DONE } engine_state_t;
-
-/* A user whose on_start failed and who thinks "none" still waits this long
- * before retrying, so a broken login does not spin. */
-#define ENGINE_ON_START_RETRY_MIN_US 1000000u
 
 struct engine {
     loop_t *loop;
@@ -37,7 +30,7 @@ struct engine {
     wstats_t *stats;
     rng_t rng;
     engine_hooks_t hooks;
-    engine_state_t state;
+    enginecore_t core; /* the run's decisions; this file performs them */
     uint32_t run_id, seq;
     uint32_t worker_index;
     /* Users live in slots allocated one by one (timers and curl point into
@@ -45,28 +38,20 @@ struct engine {
     vuser_t **users;
     uint32_t n_slots, cap_slots, n_free;
     uint32_t n_classes;
-    uint32_t *target; /* users per class the master wants here */
-    uint32_t *active; /* users per class started and not retiring */
-    uint32_t n_active;
-    moves_t moves;    /* starts and retirements still to make, paced */
     userids_t ids;
-    uint64_t start_us;
-    uint32_t report_interval_ms;
-    loop_timer_t spawn_timer, report_timer, end_timer, drain_timer;
+    loop_timer_t tick; /* at the earlier of enginecore_next_us and arrival_next_us */
     /* Open model: iterations started at the arrival rate (NULL: closed model). */
     arrival_t *arrival;
     double arrival_rate; /* this worker's peak iterations/s, to rescale on a new share */
-    /* Closed model with stages: the users follow this ramp (NULL: no ramp). */
-    ramp_stage_t *ramp_stages;
-    ramp_t ramp;
-    uint32_t ramp_peak;   /* this worker's users at the ramp's peak (sum of users_per_class) */
-    uint32_t *ramp_users; /* users per class the ramp wants now */
-    loop_timer_t ramp_timer;
+    bool not_sent_said;  /* a request curl would not take has been logged (once a run) */
+    uint32_t users_failed; /* users that could not start (the first is logged) */
+    bool pool_failed_said; /* a user without a connection pool of its own has been logged */
 };
 
 static void s_fire(vuser_t *u);
 static void s_next_task(vuser_t *u);
 static void s_release(engine_t *e, vuser_t *u);
+static void s_perform(engine_t *e, enginecore_out_t out, uint64_t now);
 
 /* --- reporting --- */
 
@@ -75,28 +60,13 @@ static void s_report(engine_t *e, proto_type_t type) {
     proto_stats_t *st = &msg.u.stats;
     st->run_id = e->run_id;
     st->seq = e->seq++;
-    st->users = e->state == ENGINE_RUNNING ? engine_users(e) : 0;
+    st->users = engine_users(e);
     st->dropped = e->arrival ? arrival_take_dropped(e->arrival) : 0;
     wstats_snapshot(e->stats, st);
     e->hooks.report(&msg, e->hooks.arg);
     wstats_snapshot_done(e->stats, st);
 }
 
-static void s_on_report_timer(loop_t *loop, void *arg) {
-    engine_t *e = arg;
-    s_report(e, PROTO_STATS);
-    loop_timer_start(loop, &e->report_timer,
-                     e->report_timer.when_us + (uint64_t)e->report_interval_ms * 1000u);
-}
-
-static void s_finish(engine_t *e) {
-    loop_timer_stop(e->loop, &e->drain_timer);
-    loop_timer_stop(e->loop, &e->report_timer);
-    loop_timer_stop(e->loop, &e->end_timer);
-    e->state = ENGINE_DONE;
-    s_report(e, PROTO_FINAL);
-    e->hooks.finished(e->hooks.arg);
-}
 
 /* --- one user's cycle: fire a step, check it, next step or think --- */
 
@@ -110,6 +80,28 @@ static size_t s_on_body(char *data, size_t size, size_t nmemb, void *arg) {
     return n;
 }
 
+static void s_after_request(vuser_t *u, uint64_t now, bool not_sent);
+
+/* curl would not take the request: one counted failure ("not sent: <curl's
+ * reason>"), said once a run in the log, and the user tries again at its
+ * next iteration (enginecore_after_request). */
+static void s_not_sent(vuser_t *u, CURLMcode rc) {
+    engine_t *e = u->engine;
+    if (!e->not_sent_said) {
+        log_warn("run %u: curl_multi_add_handle: %s (%s:%d): such requests count as failed "
+                 "(\"not sent\") and their users try again at their next iteration",
+                 e->run_id, curl_multi_strerror(rc), __FILE__, __LINE__);
+        e->not_sent_said = true;
+    }
+    uint64_t now = clock_now_us();
+    const plan_step_t *st = &u->task->steps[u->step];
+    wstats_reason_t why = {.category = "not sent", .detail = curl_multi_strerror(rc)};
+    wstats_record(e->stats, st->slot, now > u->started_us ? now - u->started_us : 0, 0, &why);
+    u->task_failed = true;
+    s_after_request(u, now, true);
+    s_perform(e, enginecore_on_request_done(&e->core, (uint32_t)multi_in_flight(e->multi)), now);
+}
+
 static void s_fire(vuser_t *u) {
     engine_t *e = u->engine;
     const plan_step_t *st = &u->task->steps[u->step];
@@ -120,14 +112,18 @@ static void s_fire(vuser_t *u) {
     /* An open-model iteration's first request counts from its intended start. */
     u->started_us = u->intended_us ? u->intended_us : clock_now_us();
     u->intended_us = 0;
-    if (multi_add(e->multi, u->easy) != 0) return;
-    u->in_flight = true;
+    CURLMcode rc = multi_add(e->multi, u->easy);
+    if (rc == CURLM_OK) {
+        u->in_flight = true;
+        return;
+    }
+    s_not_sent(u, rc);
 }
 
 /* Starts on_start (until it has succeeded) or a task picked by weight. */
 static void s_next_task(vuser_t *u) {
     engine_t *e = u->engine;
-    if (e->state != ENGINE_RUNNING) return;
+    if (e->core.state != ENGINECORE_RUNNING) return;
     u->task = u->started ? plan_pick(u->cls, rng_next(&e->rng)) : &u->cls->on_start;
     u->step = 0;
     u->task_failed = false;
@@ -157,34 +153,39 @@ static uint64_t s_think_until(engine_t *e, const vuser_t *u, uint64_t now) {
     }
 }
 
-static void s_after_request(vuser_t *u, uint64_t now) {
+/* What the user does after a request (or one that was not sent). */
+static void s_after_request(vuser_t *u, uint64_t now, bool not_sent) {
     engine_t *e = u->engine;
-    if (u->retiring) {
-        s_release(e, u); /* its last request is counted; its slot is free */
-        return;
-    }
-    if (e->state != ENGINE_RUNNING) return;
-    bool on_start = !u->started;
-    /* A failed on_start step ends the attempt: no tasks without its token. */
-    if (++u->step < u->task->n_steps && !(on_start && u->task_failed)) {
+    enginecore_user_t view = {.running = e->core.state == ENGINECORE_RUNNING,
+                              .retiring = u->retiring,
+                              .open_model = e->arrival != NULL,
+                              .on_start = !u->started,
+                              .task_failed = u->task_failed,
+                              .not_sent = not_sent,
+                              .step = u->step,
+                              .n_steps = u->task->n_steps};
+    uint64_t think = view.running && !view.retiring ? s_think_until(e, u, now) : now;
+    enginecore_after_t next = enginecore_after_request(&view, now, think);
+    if (next.on_start_ok) u->started = true;
+    switch (next.next) {
+    case ENGINECORE_NEXT_STEP:
+        u->step++;
         s_fire(u);
-        return;
-    }
-    if (e->arrival && !(on_start && !u->task_failed)) {
-        arrival_release(e->arrival, u->class_index, u); /* the iteration is over */
-        return;
-    }
-    uint64_t until = s_think_until(e, u, now);
-    if (on_start && u->task_failed) {
-        if (until < now + ENGINE_ON_START_RETRY_MIN_US) until = now + ENGINE_ON_START_RETRY_MIN_US;
-    } else if (on_start) {
-        u->started = true;
-        until = now; /* tasks begin right after on_start */
-    }
-    if (until <= now) {
+        break;
+    case ENGINECORE_NEXT_TASK:
         s_next_task(u);
-    } else {
-        loop_timer_start(e->loop, &u->wake, until);
+        break;
+    case ENGINECORE_SLEEP:
+        loop_timer_start(e->loop, &u->wake, next.wake_us);
+        break;
+    case ENGINECORE_END_ITERATION:
+        arrival_release(e->arrival, u->class_index, u);
+        break;
+    case ENGINECORE_RELEASE:
+        s_release(e, u); /* its last request is counted; its slot is free */
+        break;
+    case ENGINECORE_STAY:
+        break;
     }
 }
 
@@ -216,7 +217,13 @@ static void s_server_metrics(vuser_t *u) {
 static void s_on_done(CURL *easy, CURLcode rc, void *arg) {
     engine_t *e = arg;
     vuser_t *u = NULL;
-    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&u);
+    CURLcode grc = curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&u);
+    if (grc != CURLE_OK || !u) {
+        /* Cannot happen for a handle of ours: CURLOPT_PRIVATE is set when the user starts. */
+        log_error("curl_easy_getinfo(CURLINFO_PRIVATE): %s (%s:%d)", curl_easy_strerror(grc),
+                  __FILE__, __LINE__);
+        return;
+    }
     uint64_t now = clock_now_us();
     u->in_flight = false;
     const plan_step_t *st = &u->task->steps[u->step];
@@ -226,8 +233,8 @@ static void s_on_done(CURL *easy, CURLcode rc, void *arg) {
     if (rc == CURLE_OK) s_server_metrics(u);
     u->task_failed |= failed;
     wstats_record(e->stats, st->slot, latency_us, u->body_bytes, failed ? &why : NULL);
-    s_after_request(u, now);
-    if (e->state == ENGINE_DRAINING && multi_in_flight(e->multi) == 0) s_finish(e);
+    s_after_request(u, now, false);
+    s_perform(e, enginecore_on_request_done(&e->core, (uint32_t)multi_in_flight(e->multi)), now);
 }
 
 /* --- spawning --- */
@@ -248,7 +255,46 @@ static const char *const *s_data_row(engine_t *e, uint64_t user_id) {
     return (const char *const *)&d->fields[r * d->n_columns];
 }
 
-static int s_user_init(engine_t *e, vuser_t *u, uint64_t user_id, uint32_t class_index) {
+/* The curl options a user's handle keeps for the whole run. */
+static int s_user_options(engine_t *e, vuser_t *u, char **err) {
+    CURL *c = u->easy;
+    /* NOSIGNAL, socket hooks, no proxy from the environment. */
+    if (multi_prepare(e->multi, c, err) != 0) return -1;
+    char *why = NULL;
+    u->pool = multi_pool_new(e->multi, c, &why); /* its own keep-alive connection */
+    if (!u->pool) {
+        /* It works on the common pool, only slower: said once a run. */
+        if (!e->pool_failed_said) {
+            log_warn("run %u: %s; users without a pool of their own share one", e->run_id, why);
+        }
+        e->pool_failed_said = true;
+        free(why);
+    }
+    if (MULTI_SETOPT(c, CURLOPT_PRIVATE, (char *)u, err) ||
+        MULTI_SETOPT(c, CURLOPT_WRITEFUNCTION, s_on_body, err) ||
+        MULTI_SETOPT(c, CURLOPT_WRITEDATA, u, err) ||
+        MULTI_SETOPT(c, CURLOPT_USERAGENT, "barrage/" BARRAGE_VERSION, err) ||
+        MULTI_SETOPT(c, CURLOPT_MAXREDIRS, 10L, err) ||
+        MULTI_SETOPT(c, CURLOPT_COOKIEFILE, "", err)) { /* a cookie jar per virtual user */
+        return -1;
+    }
+    return 0;
+}
+
+/* Frees what a user holds (its slot stays). */
+static void s_user_fini(engine_t *e, vuser_t *u) {
+    loop_timer_stop(e->loop, &u->wake);
+    if (u->in_flight && multi_remove(e->multi, u->easy) == CURLM_OK) u->in_flight = false;
+    curl_easy_cleanup(u->easy);
+    u->easy = NULL;
+    multi_pool_destroy(&u->pool);
+    render_user_fini(u);
+}
+
+/* Sets a user up in a fresh slot. Returns 0, or -1 with *err (caller frees;
+ * nothing of the user is left to free). */
+static int s_user_init(engine_t *e, vuser_t *u, uint64_t user_id, uint32_t class_index,
+                       char **err) {
     u->engine = e;
     u->cls = &e->plan->classes[class_index];
     u->class_index = class_index;
@@ -259,21 +305,16 @@ static int s_user_init(engine_t *e, vuser_t *u, uint64_t user_id, uint32_t class
     loop_timer_init(&u->wake, s_on_wake, u);
     u->easy = curl_easy_init();
     if (!u->easy) {
-        log_error("curl_easy_init failed (%s:%d)", __FILE__, __LINE__);
+        *err = xasprintf("curl_easy_init: failed (%s:%d)", __FILE__, __LINE__);
         return -1;
     }
     render_user_init(u);
     u->row = s_data_row(e, u->user_id);
     render_vars(u, &e->rng);
-    CURL *c = u->easy;
-    multi_prepare(e->multi, c); /* NOSIGNAL, socket hooks, no proxy from the environment */
-    u->pool = multi_pool_new(e->multi, c); /* its own keep-alive connection */
-    curl_easy_setopt(c, CURLOPT_PRIVATE, (char *)u);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, s_on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, u);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "barrage/" BARRAGE_VERSION);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* a cookie jar per virtual user */
+    if (s_user_options(e, u, err) != 0) {
+        s_user_fini(e, u);
+        return -1;
+    }
     return 0;
 }
 
@@ -295,7 +336,8 @@ static vuser_t *s_free_slot(engine_t *e) {
     return e->users[e->n_slots++];
 }
 
-static void s_start_user(engine_t *e, uint32_t class_index) {
+/* A user of class_index with the next id, or NULL (said in the log once a run). */
+static vuser_t *s_new_user(engine_t *e, uint32_t class_index) {
     uint64_t id;
     if (!userids_take(&e->ids, &id)) {
         /* The master gives enough ids for every start; never reuse one. */
@@ -303,24 +345,32 @@ static void s_start_user(engine_t *e, uint32_t class_index) {
         log_debug("run %u: out of user ids; using %llu", e->run_id, (unsigned long long)id);
     }
     vuser_t *u = s_free_slot(e);
-    if (s_user_init(e, u, id, class_index) != 0) {
-        u->retired = true; /* nothing of it to free: curl_easy_init failed first */
+    char *err = NULL;
+    if (s_user_init(e, u, id, class_index, &err) != 0) {
+        static const char what[] = "a virtual user could not start";
+        if (e->users_failed++ == 0) {
+            log_error("run %u: %s: %s", e->run_id, what, err);
+        } else {
+            log_debug("run %u: %s: %s", e->run_id, what, err);
+        }
+        free(err);
+        u->retired = true;
         e->n_free++;
-        return;
+        return NULL;
     }
-    e->active[class_index]++;
-    e->n_active++;
+    return u;
+}
+
+static void s_start_user(engine_t *e, uint32_t class_index) {
+    vuser_t *u = s_new_user(e, class_index);
+    if (!u) return;
+    enginecore_user_started(&e->core, class_index);
     s_next_task(u);
 }
 
 /* Frees what a user holds and marks its slot free. */
 static void s_release(engine_t *e, vuser_t *u) {
-    loop_timer_stop(e->loop, &u->wake);
-    if (u->in_flight && multi_remove(e->multi, u->easy) == 0) u->in_flight = false;
-    curl_easy_cleanup(u->easy);
-    u->easy = NULL;
-    multi_pool_destroy(&u->pool);
-    render_user_fini(u);
+    s_user_fini(e, u);
     u->retiring = false;
     u->retired = true;
     e->n_free++;
@@ -340,8 +390,7 @@ static void s_retire_user(engine_t *e, uint32_t class_index) {
         if (!pick) pick = u;
     }
     if (!pick) return;
-    e->active[class_index]--;
-    e->n_active--;
+    enginecore_user_retired(&e->core, class_index);
     if (pick->in_flight) {
         pick->retiring = true;
     } else {
@@ -349,36 +398,22 @@ static void s_retire_user(engine_t *e, uint32_t class_index) {
     }
 }
 
-/* Makes the starts and retirements due by now; re-arms for the next one. */
-static void s_on_spawn_timer(loop_t *loop, void *arg) {
-    engine_t *e = arg;
-    uint64_t now = clock_now_us();
-    for (uint32_t due = moves_due(&e->moves, now); due > 0; due--) {
-        uint32_t cls;
-        int dir = moves_next(&e->moves, &cls);
+/* Makes the starts and retirements due by now. */
+static void s_move_users(engine_t *e, uint64_t now) {
+    uint32_t cls;
+    for (int dir; (dir = enginecore_take_move(&e->core, now, &cls)) != 0;) {
         if (dir > 0) {
             s_start_user(e, cls);
-        } else if (dir < 0) {
+        } else {
             s_retire_user(e, cls);
         }
     }
-    uint64_t next = moves_next_at(&e->moves);
-    if (next != MOVES_NONE) loop_timer_start(loop, &e->spawn_timer, next > now ? next : now);
 }
 
 /* --- open model: slots run iterations started by the arrival scheduler --- */
 
 static void *s_open_create(void *arg, uint32_t cls) {
-    engine_t *e = arg;
-    uint64_t id;
-    if (!userids_take(&e->ids, &id)) id = UINT64_MAX - e->n_slots;
-    vuser_t *u = s_free_slot(e);
-    if (s_user_init(e, u, id, cls) != 0) {
-        u->retired = true;
-        e->n_free++;
-        return NULL;
-    }
-    return u;
+    return s_new_user(arg, cls);
 }
 
 static void s_open_run(void *arg, void *slot, uint64_t intended_us) {
@@ -388,88 +423,105 @@ static void s_open_run(void *arg, void *slot, uint64_t intended_us) {
     s_next_task(u); /* on_start first on a new slot, then one task */
 }
 
-/* This worker's ramp of a RUN (its shares), copied; the start is 0 with stages. */
-static ramp_stage_t *s_ramp_of(const proto_run_t *spec, double start, ramp_t *ramp) {
-    ramp_stage_t *st = xcalloc(spec->n_stages ? spec->n_stages : 1, sizeof *st);
-    for (uint32_t i = 0; i < spec->n_stages; i++)
-        st[i] = (ramp_stage_t){spec->stages[i].duration_us, spec->stages[i].target};
-    *ramp = (ramp_t){.start = spec->n_stages ? 0 : start, .stages = st,
-                     .n_stages = spec->n_stages};
-    return st;
-}
-
 static void s_open_init(engine_t *e, const proto_run_t *spec) {
     uint32_t *weights = xcalloc(e->n_classes ? e->n_classes : 1, sizeof *weights);
     for (uint32_t c = 0; c < e->n_classes; c++) weights[c] = e->plan->classes[c].cls->weight;
+    uint64_t start_us = e->core.start_us;
+    /* The RUN's stages are ramp stages already: the arrivals copy them. */
     arrival_spec_t as = {
+        .ramp = {.start = spec->n_stages ? 0 : spec->arrival_rate,
+                 .stages = spec->stages,
+                 .n_stages = spec->n_stages},
         .phase = spec->worker_count
                      ? (double)(spec->worker_index % spec->worker_count) / spec->worker_count
                      : 0,
-        .start_us = e->start_us,
-        .end_us = spec->duration_ms ? e->start_us + spec->duration_ms * 1000u : 0,
+        .start_us = start_us,
+        .end_us = spec->duration_ms ? start_us + spec->duration_ms * 1000u : 0,
         .max_slots = spec->max_users,
         .weights = weights,
         .n_classes = e->n_classes};
-    ramp_stage_t *st = s_ramp_of(spec, spec->arrival_rate, &as.ramp);
     arrival_hooks_t hooks = {.create = s_open_create, .run = s_open_run, .arg = e};
-    e->arrival = arrival_new(e->loop, &as, hooks); /* copies the stages and weights */
+    e->arrival = arrival_new(&as, hooks); /* copies the stages and weights */
     e->arrival_rate = spec->arrival_rate;
     userids_add(&e->ids, spec->first_user_id ? spec->first_user_id : 1, spec->max_users);
-    free(st);
     free(weights);
 }
 
-/* --- closed model with stages: the users follow the ramp --- */
+/* --- the run: the core decides, these perform --- */
 
-#define ENGINE_RAMP_TICK_US 50000u
-
-static void s_on_ramp_timer(loop_t *loop, void *arg) {
-    engine_t *e = arg;
-    uint64_t now = clock_now_us(), t = now - e->start_us;
-    uint32_t peak = 0;
-    for (uint32_t c = 0; c < e->n_classes; c++) peak += e->target[c];
-    /* After a rebalance the ramp keeps its shape at the new share. */
-    double scale = e->ramp_peak ? (double)peak / e->ramp_peak : 1.0;
-    double want = ramp_value_at(&e->ramp, t) * scale + 0.5;
-    uint32_t total = want < peak ? (uint32_t)want : peak;
-    schedule_split_users(total, e->target, e->n_classes, e->ramp_users);
-    moves_plan(&e->moves, e->active, e->ramp_users, 0, now);
-    loop_timer_start(loop, &e->spawn_timer, now);
-    if (t < ramp_total_us(&e->ramp))
-        loop_timer_start(loop, &e->ramp_timer, now + ENGINE_RAMP_TICK_US);
-}
-
-static void s_ramp_init(engine_t *e, const proto_run_t *spec) {
-    e->ramp_stages = s_ramp_of(spec, 0, &e->ramp);
-    e->ramp_users = xcalloc(e->n_classes ? e->n_classes : 1, sizeof *e->ramp_users);
-    for (uint32_t c = 0; c < e->n_classes; c++) e->ramp_peak += e->target[c];
-    loop_timer_init(&e->ramp_timer, s_on_ramp_timer, e);
-    s_on_ramp_timer(e->loop, e);
-}
-
-/* --- lifecycle --- */
-
-static void s_on_end_timer(loop_t *loop, void *arg) {
-    (void)loop;
-    log_warn("run %u: no stop from the master %u ms after its duration; stopping",
-             ((engine_t *)arg)->run_id, TIMEOUT_SELF_STOP_GRACE_MS);
-    engine_stop(arg);
-}
-
-static void s_on_drain_timer(loop_t *loop, void *arg) {
-    (void)loop;
-    engine_t *e = arg;
+/* Counts each request still in flight as failed and aborts it (the drain ran out). */
+static void s_abort_in_flight(engine_t *e, uint64_t now) {
     uint32_t aborted = 0;
+    wstats_reason_t why = {.category = "aborted", .detail = "still in flight when the drain ended"};
     for (uint32_t i = 0; i < e->n_slots; i++) {
         vuser_t *u = e->users[i];
-        if (!u->retired && u->in_flight && multi_remove(e->multi, u->easy) == 0) {
-            u->in_flight = false;
-            aborted++;
+        if (u->retired || !u->in_flight) continue;
+        CURLMcode rc = multi_remove(e->multi, u->easy);
+        if (rc != CURLM_OK) {
+            log_error("curl_multi_remove_handle: %s (%s:%d)", curl_multi_strerror(rc), __FILE__,
+                      __LINE__);
+            continue;
         }
+        u->in_flight = false;
+        const plan_step_t *st = &u->task->steps[u->step];
+        wstats_record(e->stats, st->slot, now - u->started_us, u->body_bytes, &why);
+        aborted++;
     }
-    log_warn("run %u: %u requests still in flight after %u ms; aborted (not counted)", e->run_id,
-             aborted, TIMEOUT_DRAIN_MS);
-    s_finish(e);
+    log_warn("run %u: %u requests still in flight %u ms after the stop: aborted, counted as "
+             "failed (\"aborted\")",
+             e->run_id, aborted, TIMEOUT_DRAIN_MS);
+}
+
+/* No request starts from now on. */
+static void s_stop_starting(engine_t *e) {
+    if (e->arrival) arrival_stop(e->arrival);
+    for (uint32_t i = 0; i < e->n_slots; i++) loop_timer_stop(e->loop, &e->users[i]->wake);
+}
+
+/* The loop timer at the next thing the core or the arrivals have to do. */
+static void s_arm(engine_t *e) {
+    uint64_t next = enginecore_next_us(&e->core);
+    if (e->arrival && e->core.state == ENGINECORE_RUNNING) {
+        uint64_t a = arrival_next_us(e->arrival);
+        if (a < next) next = a;
+    }
+    if (next == ENGINECORE_NEVER) {
+        loop_timer_stop(e->loop, &e->tick);
+    } else {
+        loop_timer_start(e->loop, &e->tick, next);
+    }
+}
+
+/* Does what the core decided, in the order of the action bits. */
+static void s_perform(engine_t *e, enginecore_out_t out, uint64_t now) {
+    if (out.actions == 0) return; /* nothing changed: the timer stands */
+    if (out.self_stop) {
+        log_warn("run %u: no stop from the master %u ms after its duration; stopping", e->run_id,
+                 TIMEOUT_SELF_STOP_GRACE_MS);
+    }
+    if (out.actions & ENGINECORE_SEND_STATS) s_report(e, PROTO_STATS);
+    if (out.actions & ENGINECORE_MOVE_USERS) s_move_users(e, now);
+    if (out.actions & ENGINECORE_STOP_STARTING) s_stop_starting(e);
+    if (out.actions & ENGINECORE_ABORT_IN_FLIGHT) s_abort_in_flight(e, now);
+    s_arm(e);
+    if (out.actions & ENGINECORE_SEND_FINAL) {
+        s_report(e, PROTO_FINAL);
+        e->hooks.finished(e->hooks.arg); /* last: the hook may reap the engine later */
+    }
+}
+
+static void s_on_tick(loop_t *loop, void *arg) {
+    (void)loop;
+    engine_t *e = arg;
+    uint64_t now = clock_now_us();
+    if (e->arrival && e->core.state == ENGINECORE_RUNNING) arrival_run_due(e->arrival, now);
+    enginecore_out_t out =
+        enginecore_on_time(&e->core, now, (uint32_t)multi_in_flight(e->multi));
+    if (out.actions == 0) {
+        s_arm(e);
+    } else {
+        s_perform(e, out, now);
+    }
 }
 
 static int s_check_spec(const proto_run_t *spec, const scenario_t *sc, char **err) {
@@ -505,21 +557,6 @@ static scenario_t *s_load(const proto_run_t *spec, char **err) {
     return sc;
 }
 
-static void s_init_timers(engine_t *e, const proto_run_t *spec) {
-    loop_timer_init(&e->spawn_timer, s_on_spawn_timer, e);
-    loop_timer_init(&e->report_timer, s_on_report_timer, e);
-    loop_timer_init(&e->end_timer, s_on_end_timer, e);
-    loop_timer_init(&e->drain_timer, s_on_drain_timer, e);
-    e->start_us = clock_now_us();
-    loop_timer_start(e->loop, &e->spawn_timer, e->start_us);
-    loop_timer_start(e->loop, &e->report_timer,
-                     e->start_us + (uint64_t)e->report_interval_ms * 1000u);
-    if (spec->duration_ms) {
-        loop_timer_start(e->loop, &e->end_timer,
-                         e->start_us + (spec->duration_ms + TIMEOUT_SELF_STOP_GRACE_MS) * 1000u);
-    }
-}
-
 engine_t *engine_new(loop_t *loop, const proto_run_t *spec, uint64_t seed, engine_hooks_t hooks,
                      char **err) {
     scenario_t *sc = s_load(spec, err);
@@ -527,86 +564,50 @@ engine_t *engine_new(loop_t *loop, const proto_run_t *spec, uint64_t seed, engin
     engine_t *e = xcalloc(1, sizeof *e);
     e->loop = loop;
     e->scenario = sc;
-    moves_init(&e->moves, (uint32_t)sc->n_classes);
     userids_init(&e->ids);
+    loop_timer_init(&e->tick, s_on_tick, e);
+    enginecore_init(&e->core, spec, clock_now_us());
     e->stats = wstats_new();
     e->plan = plan_new(sc, spec->host_override, e->stats, err);
-    e->multi = e->plan ? multi_new(loop, s_on_done, e) : NULL;
+    e->multi = e->plan ? multi_new(loop, s_on_done, e, err) : NULL;
     if (!e->multi) {
-        if (!*err) *err = xstrdup("cannot create the curl multi handle");
         engine_destroy(&e);
         return NULL;
     }
     e->hooks = hooks;
     e->run_id = spec->run_id;
     e->worker_index = spec->worker_index;
-    e->report_interval_ms = spec->report_interval_ms ? spec->report_interval_ms : 1000;
     rng_seed(&e->rng, seed);
     e->n_classes = spec->n_classes;
-    e->target = xcalloc(e->n_classes ? e->n_classes : 1, sizeof *e->target);
-    e->active = xcalloc(e->n_classes ? e->n_classes : 1, sizeof *e->active);
     uint32_t n_users = 0;
-    for (uint32_t c = 0; c < e->n_classes; c++) {
-        e->target[c] = spec->users_per_class[c];
-        n_users += e->target[c];
-    }
+    for (uint32_t c = 0; c < e->n_classes; c++) n_users += spec->users_per_class[c];
     userids_add(&e->ids, spec->first_user_id ? spec->first_user_id : 1, n_users);
-    s_init_timers(e, spec);
-    if (spec->arrival_rate > 0) {
-        s_open_init(e, spec);
-    } else if (spec->n_stages > 0) {
-        s_ramp_init(e, spec);
-    } else {
-        moves_plan(&e->moves, e->active, e->target, spec->spawn_rate, e->start_us);
-    }
+    if (spec->arrival_rate > 0) s_open_init(e, spec);
+    s_arm(e);
     return e;
 }
 
 void engine_stop(engine_t *e) {
-    if (e->state != ENGINE_RUNNING) return;
-    e->state = ENGINE_DRAINING;
-    if (e->arrival) arrival_stop(e->arrival);
-    if (e->ramp_stages) loop_timer_stop(e->loop, &e->ramp_timer);
-    loop_timer_stop(e->loop, &e->spawn_timer);
-    loop_timer_stop(e->loop, &e->end_timer);
-    for (uint32_t i = 0; i < e->n_slots; i++) loop_timer_stop(e->loop, &e->users[i]->wake);
-    if (multi_in_flight(e->multi) == 0) {
-        s_finish(e);
-    } else {
-        loop_timer_start(e->loop, &e->drain_timer, clock_now_us() + TIMEOUT_DRAIN_MS * 1000u);
-    }
+    uint64_t now = clock_now_us();
+    s_perform(e, enginecore_on_stop(&e->core, now, (uint32_t)multi_in_flight(e->multi)), now);
 }
 
 void engine_destroy(engine_t **ep) {
     if (!ep || !*ep) return;
     engine_t *e = *ep;
     arrival_destroy(&e->arrival);
-    if (e->ramp_stages) loop_timer_stop(e->loop, &e->ramp_timer);
-    free(e->ramp_stages);
-    free(e->ramp_users);
     for (uint32_t i = 0; i < e->n_slots; i++) {
         vuser_t *u = e->users[i];
-        if (!u->retired) {
-            loop_timer_stop(e->loop, &u->wake);
-            if (u->in_flight) multi_remove(e->multi, u->easy);
-            curl_easy_cleanup(u->easy);
-            multi_pool_destroy(&u->pool);
-            render_user_fini(u);
-        }
+        if (!u->retired) s_user_fini(e, u);
         free(u);
     }
-    loop_timer_stop(e->loop, &e->spawn_timer);
-    loop_timer_stop(e->loop, &e->report_timer);
-    loop_timer_stop(e->loop, &e->end_timer);
-    loop_timer_stop(e->loop, &e->drain_timer);
+    loop_timer_stop(e->loop, &e->tick);
     multi_destroy(&e->multi);
     plan_destroy(&e->plan);
     wstats_destroy(&e->stats);
     scenario_destroy(&e->scenario);
     free(e->users);
-    free(e->target);
-    free(e->active);
-    moves_fini(&e->moves);
+    enginecore_fini(&e->core);
     userids_fini(&e->ids);
     free(e);
     *ep = NULL;
@@ -617,27 +618,23 @@ uint32_t engine_run_id(const engine_t *e) {
 }
 
 uint32_t engine_users(const engine_t *e) {
-    if (e->state != ENGINE_RUNNING) return 0;
-    return e->arrival ? arrival_busy(e->arrival) : e->n_active;
+    if (e->core.state != ENGINECORE_RUNNING) return 0;
+    return e->arrival ? arrival_busy(e->arrival) : enginecore_users(&e->core);
 }
 
 int engine_set_users(engine_t *e, const proto_users_t *spec) {
-    if (spec->n_classes != e->n_classes) return -1;
-    if (e->state != ENGINE_RUNNING) return 0;
-    userids_add(&e->ids, spec->first_user_id, spec->n_user_ids);
-    memcpy(e->target, spec->users_per_class, e->n_classes * sizeof *e->target);
     uint64_t now = clock_now_us();
-    moves_plan(&e->moves, e->active, e->target, spec->spawn_rate, now);
-    loop_timer_start(e->loop, &e->spawn_timer, now);
+    if (enginecore_set_users(&e->core, spec, now) != 0) return -1;
+    if (e->core.state != ENGINECORE_RUNNING) return 0;
+    userids_add(&e->ids, spec->first_user_id, spec->n_user_ids);
     if (e->arrival && spec->arrival_rate > 0 && e->arrival_rate > 0) {
-        arrival_rescale(e->arrival, spec->arrival_rate / e->arrival_rate, spec->max_users);
+        arrival_rescale(e->arrival, spec->arrival_rate / e->arrival_rate, spec->max_users, now);
         e->arrival_rate = spec->arrival_rate;
-    } else if (e->ramp_stages) {
-        s_on_ramp_timer(e->loop, e); /* the ramp, at the new share, from now */
     }
+    s_arm(e);
     return 0;
 }
 
 bool engine_done(const engine_t *e) {
-    return e->state == ENGINE_DONE;
+    return e->core.state == ENGINECORE_DONE;
 }

@@ -3,9 +3,20 @@
  * reported every interval; a draining stop that lets in-flight requests
  * finish (bounded) so no answered request goes uncounted.
  *
- * The engine lives on the worker's loop and talks to the outside only
- * through its hooks: report() for STATS/FINAL messages, finished() once the
- * final report is out. Hooks must not destroy the engine from inside. */
+ * The engine is the shell around worker/enginecore.h, which makes every
+ * decision (when to report, stop, drain, start or retire a user, what a
+ * user does after a request); this file performs them with the loop, curl
+ * and the arrivals. It lives on the worker's loop and talks to the outside
+ * only through its hooks: report() for STATS/FINAL messages, finished()
+ * once the final report is out. Hooks must not destroy the engine from inside.
+ *
+ * A request curl will not take (curl_multi_add_handle fails: out of memory,
+ * a handle in a bad state) is not lost and does not orphan its user: it is
+ * one failed request in its step's row, reason "not sent: <curl's message>",
+ * said once per run in the log (never per request). The user's task ends
+ * there; it tries again at its next iteration, no sooner than
+ * ENGINECORE_RETRY_MIN_US (open model: the iteration ends and its slot is
+ * free for the next arrival; a retiring user goes). */
 #ifndef BARRAGE_WORKER_ENGINE_H
 #define BARRAGE_WORKER_ENGINE_H
 
@@ -33,8 +44,9 @@ engine_t *engine_new(loop_t *loop, const proto_run_t *spec, uint64_t seed, engin
 /* Frees *e (NULL allowed), aborting anything in flight; sets *e = NULL. */
 void engine_destroy(engine_t **e);
 
-/* Stops starting requests; reports FINAL once in-flight requests finish (at
- * most TIMEOUT_DRAIN_MS), then calls finished. Idempotent. */
+/* Stops starting requests; reports FINAL once in-flight requests finish, or
+ * after TIMEOUT_DRAIN_MS, when the ones left are aborted and each counted as
+ * a failed request ("aborted"); then calls finished. Idempotent. */
 void engine_stop(engine_t *e);
 
 /* Moves the run to a new share (PROTO_USERS, after the master lost or

@@ -8,7 +8,9 @@
  *   incomplete response   the connection closed before the whole body arrived
  *   invalid HTTP response the server answered with bytes that are not HTTP/1.x or HTTP/2
  *   read, send            other receive or send errors
- *   protocol, tls, error  the rest (HTTP/2 errors, redirects, certificates, ...) */
+ *   protocol, tls, error  the rest (HTTP/2 errors, redirects, certificates, ...)
+ * The engine adds two of its own (worker/engine.h): "not sent" (curl would not
+ * take the request) and "aborted" (still in flight when a stop's drain ended). */
 #ifndef BARRAGE_WORKER_FAILURE_H
 #define BARRAGE_WORKER_FAILURE_H
 

@@ -2,6 +2,7 @@
 #include "worker/loop.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -30,28 +31,53 @@ struct loop {
     loop_timer_t **heap;
     size_t heap_len, heap_cap;
     bool stop;
+    char error[256]; /* the last failure, for loop_error */
 };
 
-loop_t *loop_new(void) {
-    int epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (epfd < 0) {
-        log_error("epoll_create1: %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
-        return NULL;
+/* Text of a failed system call: "call(what): strerror (file:line)". */
+static void s_format(char *out, size_t out_bytes, const char *call, const char *what, int errnum,
+                     int line) {
+    snprintf(out, out_bytes, "%s%s%s%s: %s (%s:%d)", call, what ? "(" : "", what ? what : "",
+             what ? ")" : "", strerror(errnum), __FILE__, line);
+}
+
+/* Records a failed call for loop_error; returns -1. */
+static int s_fail(loop_t *l, const char *call, const char *what, int errnum, int line) {
+    s_format(l->error, sizeof l->error, call, what, errnum, line);
+    return -1;
+}
+
+/* loop_new's failures: *err gets the text (NULL: it is dropped). */
+static loop_t *s_new_failed(char **err, const char *call, int errnum, int line) {
+    if (err) {
+        char text[256];
+        s_format(text, sizeof text, call, NULL, errnum, line);
+        *err = xstrdup(text);
     }
+    return NULL;
+}
+
+const char *loop_error(const loop_t *l) {
+    return l->error;
+}
+
+loop_t *loop_new(char **err) {
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (epfd < 0) return s_new_failed(err, "epoll_create1", errno, __LINE__);
     int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (tfd < 0) {
-        log_error("timerfd_create: %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
-        close(epfd);
-        return NULL;
+        int errnum = errno;
+        close(epfd); /* nothing in it yet: its close cannot lose anything */
+        return s_new_failed(err, "timerfd_create", errnum, __LINE__);
     }
     loop_t *l = xcalloc(1, sizeof *l);
     l->epfd = epfd;
     l->tfd = tfd;
     struct epoll_event ev = {.events = EPOLLIN, .data.fd = tfd};
     if (epoll_ctl(epfd, EPOLL_CTL_ADD, tfd, &ev) != 0) {
-        log_error("epoll_ctl(timerfd): %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
+        int errnum = errno;
         loop_destroy(&l);
-        return NULL;
+        return s_new_failed(err, "epoll_ctl(EPOLL_CTL_ADD, timerfd)", errnum, __LINE__);
     }
     return l;
 }
@@ -59,8 +85,13 @@ loop_t *loop_new(void) {
 void loop_destroy(loop_t **loop) {
     if (!loop || !*loop) return;
     loop_t *l = *loop;
-    close(l->tfd);
-    close(l->epfd);
+    /* Nobody to return to: a failed close is said here (it loses nothing of ours). */
+    if (close(l->tfd) != 0) {
+        log_warn("close(timerfd): %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
+    }
+    if (close(l->epfd) != 0) {
+        log_warn("close(epoll fd): %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
+    }
     free(l->fds);
     free(l->heap);
     free(l);
@@ -98,9 +129,12 @@ int loop_watch(loop_t *l, int fd, uint32_t events, loop_fd_cb cb, void *arg) {
         rc = epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev);
     }
     if (rc != 0) {
-        log_error("epoll_ctl(fd %d): %s (%s:%d)", fd, strerror(errno), __FILE__, __LINE__);
+        int errnum = errno;
         slot->used = false;
-        return -1;
+        char what[48];
+        snprintf(what, sizeof what, "%s, fd %d",
+                 op == EPOLL_CTL_MOD ? "EPOLL_CTL_MOD" : "EPOLL_CTL_ADD", fd);
+        return s_fail(l, "epoll_ctl", what, errnum, __LINE__);
     }
     bool adopted = slot->adopted;
     *slot = (fd_slot_t){.cb = cb, .arg = arg, .events = events, .used = true, .adopted = adopted};
@@ -127,8 +161,14 @@ int loop_unwatch(loop_t *l, int fd) {
     if (fd < 0 || (size_t)fd >= l->fds_len || !l->fds[fd].used) return -1;
     l->fds[fd].used = false;
     l->fds[fd].parked = false; /* still adopted, if it was: its owner will forget it */
-    /* The fd may already be closed (curl closes before telling us): ignore errors. */
-    epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
+    /* The fd may already be closed (curl closes before telling us: EBADF), or
+     * its number taken by a file that is not in the set (ENOENT): it is out
+     * of the set either way. */
+    if (epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL) != 0 && errno != EBADF && errno != ENOENT) {
+        char what[48];
+        snprintf(what, sizeof what, "EPOLL_CTL_DEL, fd %d", fd);
+        return s_fail(l, "epoll_ctl", what, errno, __LINE__);
+    }
     return 0;
 }
 
@@ -194,25 +234,27 @@ void loop_timer_start(loop_t *l, loop_timer_t *t, uint64_t when_us) {
 }
 
 /* Points the timerfd at the earliest timer, touching it only when that changed. */
-static void s_arm(loop_t *l) {
+static int s_arm(loop_t *l) {
     uint64_t want = l->heap_len ? l->heap[0]->when_us : 0;
-    if (want == l->armed_us) return;
+    if (want == l->armed_us) return 0;
     struct itimerspec its = {0};
     if (want) {
         its.it_value.tv_sec = (time_t)(want / 1000000u);
         its.it_value.tv_nsec = (long)(want % 1000000u) * 1000;
     }
     if (timerfd_settime(l->tfd, TFD_TIMER_ABSTIME, &its, NULL) != 0) {
-        log_error("timerfd_settime: %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
+        return s_fail(l, "timerfd_settime", NULL, errno, __LINE__);
     }
     l->armed_us = want;
+    return 0;
 }
 
-static void s_fire_due(loop_t *l, bool tfd_fired) {
+static int s_fire_due(loop_t *l, bool tfd_fired) {
     if (tfd_fired) {
         uint64_t drained;
+        /* EAGAIN: a timer re-armed since the wake already took the expiry away. */
         if (read(l->tfd, &drained, sizeof drained) < 0 && errno != EAGAIN) {
-            log_warn("timerfd read: %s", strerror(errno));
+            return s_fail(l, "read", "timerfd", errno, __LINE__);
         }
         l->armed_us = 0; /* a one-shot timerfd is disarmed once it fires */
     }
@@ -224,18 +266,18 @@ static void s_fire_due(loop_t *l, bool tfd_fired) {
         loop_timer_stop(l, t);
         t->cb(l, t->arg);
     }
+    return 0;
 }
 
 int loop_run_once(loop_t *l) {
-    s_arm(l);
+    if (s_arm(l) != 0) return -1;
     struct epoll_event evs[256];
     /* A timer already due makes the wait non-blocking. */
     int wait_ms = (l->heap_len && l->heap[0]->when_us <= clock_now_us()) ? 0 : -1;
     int n = epoll_wait(l->epfd, evs, 256, wait_ms);
     if (n < 0) {
         if (errno == EINTR) return 0;
-        log_error("epoll_wait: %s (%s:%d)", strerror(errno), __FILE__, __LINE__);
-        return -1;
+        return s_fail(l, "epoll_wait", NULL, errno, __LINE__);
     }
     bool tfd_fired = false;
     for (int i = 0; i < n; i++) {
@@ -246,13 +288,14 @@ int loop_run_once(loop_t *l) {
         }
         if ((size_t)fd >= l->fds_len || !l->fds[fd].used) continue;
         if (l->fds[fd].parked) {
-            loop_unwatch(l, fd); /* an idle parked socket stirred: drop it for real */
+            /* An idle parked socket stirred: drop it for real (left in the
+             * set, it would wake every round). */
+            if (loop_unwatch(l, fd) != 0) return -1;
         } else {
             l->fds[fd].cb(l, fd, evs[i].events, l->fds[fd].arg);
         }
     }
-    s_fire_due(l, tfd_fired);
-    return 0;
+    return s_fire_due(l, tfd_fired);
 }
 
 int loop_run(loop_t *l) {

@@ -23,17 +23,19 @@ typedef struct loop_timer {
     void *arg;
 } loop_timer_t;
 
-/* Creates a loop; NULL (logged) if epoll or timerfd cannot be created. */
-loop_t *loop_new(void);
+/* Creates a loop; NULL if epoll or timerfd cannot be created, with *err
+ * (caller frees; err may be NULL) as "call: strerror (file:line)". */
+loop_t *loop_new(char **err);
 /* Frees *loop (NULL allowed); fds it watches are not closed. Sets *loop = NULL. */
 void loop_destroy(loop_t **loop);
 
 /* Watches fd for events (EPOLLIN|EPOLLOUT, optionally EPOLLET), replacing any
  * earlier registration of fd. For an adopted fd already in the set for the
  * same events (parked, typically) this makes no system call. Returns 0, or
- * -1 (logged). */
+ * -1 with loop_error saying why. */
 int loop_watch(loop_t *loop, int fd, uint32_t events, loop_fd_cb cb, void *arg);
-/* Stops watching fd. Returns 0, or -1 if it was not watched. */
+/* Stops watching fd (one already closed is fine). Returns 0, or -1 if it
+ * was not watched, or with loop_error if epoll refused. */
 int loop_unwatch(loop_t *loop, int fd);
 
 /* Stops delivering fd's events but leaves it in the epoll set, betting that
@@ -61,10 +63,15 @@ void loop_timer_stop(loop_t *loop, loop_timer_t *t);
 bool loop_timer_armed(const loop_timer_t *t);
 
 /* Waits for and dispatches one batch of events and due timers. Returns 0, or
- * -1 on an epoll failure other than EINTR. */
+ * -1 with loop_error when epoll or the timerfd fail (EINTR is not a failure). */
 int loop_run_once(loop_t *loop);
-/* Runs until loop_stop is called. Returns 0, or -1 on failure. */
+/* Runs until loop_stop is called. Returns 0, or -1 with loop_error. */
 int loop_run(loop_t *loop);
 void loop_stop(loop_t *loop);
+
+/* Why the last call that returned -1 failed: "call(what): strerror
+ * (file:line)"; "" before any failure. Library-style: the loop returns its
+ * errors, its callers say them with their context. */
+const char *loop_error(const loop_t *loop);
 
 #endif

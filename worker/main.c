@@ -88,15 +88,27 @@ static int s_load_keys(const char *master_key_path, const char *key_path, keys_z
     return 0;
 }
 
+/* sigaction(sig, handler), its failure logged. Returns 0 or -1. */
+static int s_handle(int sig, const char *name, void (*handler)(int)) {
+    struct sigaction sa = {.sa_handler = handler};
+    if (sigemptyset(&sa.sa_mask) != 0 || sigaction(sig, &sa, NULL) != 0) {
+        log_error("sigaction(%s): %s (%s:%d)", name, strerror(errno), __FILE__, __LINE__);
+        return -1;
+    }
+    return 0;
+}
+
 static int s_run_one(const agent_opts_t *opts) {
-    signal(SIGPIPE, SIG_IGN);
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        log_error("curl_global_init failed");
+    /* A peer closing a connection must not kill the worker (see STYLE.md). */
+    if (s_handle(SIGPIPE, "SIGPIPE", SIG_IGN) != 0) return AGENT_EXIT_RUNTIME;
+    CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (rc != CURLE_OK) {
+        log_error("curl_global_init: %s (%s:%d)", curl_easy_strerror(rc), __FILE__, __LINE__);
         return AGENT_EXIT_RUNTIME;
     }
-    int rc = agent_run(opts);
+    int code = agent_run(opts);
     curl_global_cleanup();
-    return rc;
+    return code;
 }
 
 /* The children of s_run_many, for the signal handler that forwards to them. */
@@ -106,7 +118,9 @@ static long s_n_children;
 static void s_forward(int sig) {
     int saved = errno;
     for (long i = 0; i < s_n_children; i++) {
-        if (s_children[i] > 0) kill(s_children[i], sig);
+        /* A signal handler can do nothing about a failed kill (ESRCH: that
+         * child is already gone, which is what the signal asks for). */
+        if (s_children[i] > 0) (void)kill(s_children[i], sig);
     }
     errno = saved;
 }
@@ -122,7 +136,10 @@ static int s_run_many(const agent_opts_t *opts, long n) {
             break;
         }
         if (pid == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
+                log_warn("prctl(PR_SET_PDEATHSIG): %s (%s:%d); this worker outlives its parent",
+                         strerror(errno), __FILE__, __LINE__);
+            }
             agent_opts_t mine = *opts;
             char id[256];
             if (opts->id) {
@@ -137,10 +154,9 @@ static int s_run_many(const agent_opts_t *opts, long n) {
     /* Forward SIGINT/SIGTERM to the children, which stop their runs cleanly. */
     s_children = pids;
     s_n_children = n;
-    struct sigaction sa = {.sa_handler = s_forward};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* Without forwarding, a signal still ends the children (they die with the parent). */
+    s_handle(SIGINT, "SIGINT", s_forward);
+    s_handle(SIGTERM, "SIGTERM", s_forward);
     int worst = 0;
     for (long i = 0; i < n; i++) {
         int status;
@@ -153,8 +169,8 @@ static int s_run_many(const agent_opts_t *opts, long n) {
             if (code > worst) worst = code;
         }
     }
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    s_handle(SIGINT, "SIGINT", SIG_DFL);
+    s_handle(SIGTERM, "SIGTERM", SIG_DFL);
     s_n_children = 0;
     s_children = NULL;
     free(pids);

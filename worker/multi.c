@@ -26,7 +26,11 @@ static void s_drain(multi_t *m) {
         if (msg->msg != CURLMSG_DONE) continue;
         CURL *easy = msg->easy_handle;
         CURLcode rc = msg->data.result;
-        curl_multi_remove_handle(m->cm, easy);
+        CURLMcode mrc = curl_multi_remove_handle(m->cm, easy);
+        if (mrc != CURLM_OK) {
+            log_error("curl_multi_remove_handle: %s (%s:%d)", curl_multi_strerror(mrc), __FILE__,
+                      __LINE__);
+        }
         m->in_flight--;
         m->done(easy, rc, m->arg);
     }
@@ -68,7 +72,10 @@ static int s_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void
     uint32_t events = 0;
     if (what & CURL_POLL_IN) events |= EPOLLIN;
     if (what & CURL_POLL_OUT) events |= EPOLLOUT;
-    return loop_watch(m->loop, fd, events, s_on_fd, m) == 0 ? 0 : -1;
+    if (loop_watch(m->loop, fd, events, s_on_fd, m) == 0) return 0;
+    /* Inside curl's callback: nobody to return the text to. curl fails the transfer. */
+    log_error("%s", loop_error(m->loop));
+    return -1;
 }
 
 static int s_timer_cb(CURLM *cm, long timeout_ms, void *userp) {
@@ -100,31 +107,51 @@ static int s_close_socket(void *clientp, curl_socket_t fd) {
     return close(fd);
 }
 
-void multi_prepare(multi_t *m, CURL *easy) {
-    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, s_open_socket);
-    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, m);
-    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, s_close_socket);
-    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, m);
+int multi_setopt_check(CURLcode rc, const char *opt, const char *file, int line, char **err) {
+    if (rc == CURLE_OK) return 0;
+    if (err) {
+        *err = xasprintf("curl_easy_setopt(%s): %s (%s:%d)", opt, curl_easy_strerror(rc), file,
+                         line);
+    }
+    return -1;
+}
+
+int multi_prepare(multi_t *m, CURL *easy, char **err) {
+    if (MULTI_SETOPT(easy, CURLOPT_OPENSOCKETFUNCTION, s_open_socket, err) ||
+        MULTI_SETOPT(easy, CURLOPT_OPENSOCKETDATA, m, err) ||
+        MULTI_SETOPT(easy, CURLOPT_CLOSESOCKETFUNCTION, s_close_socket, err) ||
+        MULTI_SETOPT(easy, CURLOPT_CLOSESOCKETDATA, m, err)) {
+        return -1;
+    }
     /* No signals (see STYLE.md), and no proxy from the environment: a load
      * generator talks to its target directly, and the lookups cost five
      * getenv() scans per request. */
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_PROXY, "");
-    curl_easy_setopt(easy, CURLOPT_NOPROXY, "*");
+    if (MULTI_SETOPT(easy, CURLOPT_NOSIGNAL, 1L, err) ||
+        MULTI_SETOPT(easy, CURLOPT_PROXY, "", err) ||
+        MULTI_SETOPT(easy, CURLOPT_NOPROXY, "*", err)) {
+        return -1;
+    }
+    return 0;
 }
 
-CURLSH *multi_pool_new(multi_t *m, CURL *easy) {
+CURLSH *multi_pool_new(multi_t *m, CURL *easy, char **err) {
     (void)m;
     CURLSH *sh = curl_share_init();
-    CURLSHcode rc =
-        sh ? curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) : CURLSHE_NOMEM;
-    if (rc != CURLSHE_OK) {
-        log_warn("curl share for a connection pool: %s; using the common pool (%s:%d)",
-                 curl_share_strerror(rc), __FILE__, __LINE__);
-        if (sh) curl_share_cleanup(sh);
+    if (!sh) {
+        *err = xasprintf("curl_share_init: failed (%s:%d)", __FILE__, __LINE__);
         return NULL;
     }
-    curl_easy_setopt(easy, CURLOPT_SHARE, sh);
+    CURLSHcode rc = curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    if (rc != CURLSHE_OK) {
+        *err = xasprintf("curl_share_setopt(CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT): %s (%s:%d)",
+                         curl_share_strerror(rc), __FILE__, __LINE__);
+        curl_share_cleanup(sh);
+        return NULL;
+    }
+    if (MULTI_SETOPT(easy, CURLOPT_SHARE, sh, err) != 0) {
+        curl_share_cleanup(sh);
+        return NULL;
+    }
     return sh;
 }
 
@@ -138,10 +165,21 @@ void multi_pool_destroy(CURLSH **pool) {
     *pool = NULL;
 }
 
-multi_t *multi_new(loop_t *loop, multi_done_cb done, void *arg) {
+/* curl_multi_setopt checked, as MULTI_SETOPT. */
+#define S_MULTI_SETOPT(cm, opt, value, err)                                                        \
+    s_multi_setopt_check(curl_multi_setopt((cm), (opt), (value)), #opt, __LINE__, (err))
+
+static int s_multi_setopt_check(CURLMcode rc, const char *opt, int line, char **err) {
+    if (rc == CURLM_OK) return 0;
+    *err = xasprintf("curl_multi_setopt(%s): %s (%s:%d)", opt, curl_multi_strerror(rc), __FILE__,
+                     line);
+    return -1;
+}
+
+multi_t *multi_new(loop_t *loop, multi_done_cb done, void *arg, char **err) {
     CURLM *cm = curl_multi_init();
     if (!cm) {
-        log_error("curl_multi_init failed (%s:%d)", __FILE__, __LINE__);
+        *err = xasprintf("curl_multi_init: failed (%s:%d)", __FILE__, __LINE__);
         return NULL;
     }
     multi_t *m = xcalloc(1, sizeof *m);
@@ -150,14 +188,17 @@ multi_t *multi_new(loop_t *loop, multi_done_cb done, void *arg) {
     m->done = done;
     m->arg = arg;
     loop_timer_init(&m->timer, s_on_timer, m);
-    curl_multi_setopt(cm, CURLMOPT_SOCKETFUNCTION, s_socket_cb);
-    curl_multi_setopt(cm, CURLMOPT_SOCKETDATA, m);
-    curl_multi_setopt(cm, CURLMOPT_TIMERFUNCTION, s_timer_cb);
-    curl_multi_setopt(cm, CURLMOPT_TIMERDATA, m);
     /* By default curl caches 4 connections per easy handle *added*; users
      * thinking between requests are not added, so their keep-alive
      * connections would be closed and reopened. Keep them all. */
-    curl_multi_setopt(cm, CURLMOPT_MAXCONNECTS, MULTI_MAX_CACHED_CONNECTIONS);
+    if (S_MULTI_SETOPT(cm, CURLMOPT_SOCKETFUNCTION, s_socket_cb, err) ||
+        S_MULTI_SETOPT(cm, CURLMOPT_SOCKETDATA, m, err) ||
+        S_MULTI_SETOPT(cm, CURLMOPT_TIMERFUNCTION, s_timer_cb, err) ||
+        S_MULTI_SETOPT(cm, CURLMOPT_TIMERDATA, m, err) ||
+        S_MULTI_SETOPT(cm, CURLMOPT_MAXCONNECTS, MULTI_MAX_CACHED_CONNECTIONS, err)) {
+        multi_destroy(&m);
+        return NULL;
+    }
     return m;
 }
 
@@ -165,26 +206,24 @@ void multi_destroy(multi_t **mp) {
     if (!mp || !*mp) return;
     multi_t *m = *mp;
     loop_timer_stop(m->loop, &m->timer);
-    curl_multi_cleanup(m->cm);
+    CURLMcode rc = curl_multi_cleanup(m->cm);
+    if (rc != CURLM_OK) {
+        log_error("curl_multi_cleanup: %s (%s:%d)", curl_multi_strerror(rc), __FILE__, __LINE__);
+    }
     free(m);
     *mp = NULL;
 }
 
-int multi_add(multi_t *m, CURL *easy) {
+CURLMcode multi_add(multi_t *m, CURL *easy) {
     CURLMcode rc = curl_multi_add_handle(m->cm, easy);
-    if (rc != CURLM_OK) {
-        log_error("curl_multi_add_handle: %s (%s:%d)", curl_multi_strerror(rc), __FILE__, __LINE__);
-        return -1;
-    }
-    m->in_flight++;
-    return 0;
+    if (rc == CURLM_OK) m->in_flight++;
+    return rc;
 }
 
-int multi_remove(multi_t *m, CURL *easy) {
+CURLMcode multi_remove(multi_t *m, CURL *easy) {
     CURLMcode rc = curl_multi_remove_handle(m->cm, easy);
-    if (rc != CURLM_OK) return -1;
-    m->in_flight--;
-    return 0;
+    if (rc == CURLM_OK) m->in_flight--;
+    return rc;
 }
 
 int multi_in_flight(const multi_t *m) {

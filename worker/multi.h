@@ -1,7 +1,13 @@
 /* multi: libcurl's multi interface driven by the worker's loop
  * (CURLMOPT_SOCKETFUNCTION / CURLMOPT_TIMERFUNCTION + curl_multi_socket_action).
  * Finished transfers are drained with curl_multi_info_read after every action
- * and handed to the done callback — never from inside a curl callback. */
+ * and handed to the done callback — never from inside a curl callback.
+ *
+ * Errors: functions with a caller return them — a CURLMcode, or -1 with
+ * *err — and the caller decides what to say; only failures inside the
+ * loop's own callbacks, which have nobody to return to, are logged here.
+ * Error text, in *err and in the log alike, names the call, the library's
+ * message and where: "curl_easy_setopt(CURLOPT_URL): Out of memory (worker/x.c:12)". */
 #ifndef BARRAGE_WORKER_MULTI_H
 #define BARRAGE_WORKER_MULTI_H
 
@@ -18,8 +24,8 @@ typedef struct multi multi_t;
  * handle; the callback may add the same easy handle again. */
 typedef void (*multi_done_cb)(CURL *easy, CURLcode result, void *arg);
 
-/* Returns a new multi bound to loop, or NULL (logged). */
-multi_t *multi_new(loop_t *loop, multi_done_cb done, void *arg);
+/* Returns a new multi bound to loop, or NULL with *err (caller frees). */
+multi_t *multi_new(loop_t *loop, multi_done_cb done, void *arg, char **err);
 /* Frees *m (NULL allowed) and sets *m = NULL. Remove every transfer first:
  * easy handles are the caller's. */
 void multi_destroy(multi_t **m);
@@ -27,8 +33,17 @@ void multi_destroy(multi_t **m);
 /* Sets, once per easy handle, what every transfer of m needs: socket
  * open/close hooks that keep the loop's view of curl's sockets exact (so
  * idle keep-alive sockets stay in epoll at no cost), CURLOPT_NOSIGNAL, and
- * no proxy from the environment. */
-void multi_prepare(multi_t *m, CURL *easy);
+ * no proxy from the environment. Returns 0, or -1 with *err (caller frees;
+ * err may be NULL to drop the text). */
+int multi_prepare(multi_t *m, CURL *easy, char **err);
+
+/* curl_easy_setopt(easy, opt, value) checked: 0, or -1 with *err naming
+ * the option, curl's message and the caller's file:line (caller frees; err
+ * may be NULL). */
+#define MULTI_SETOPT(easy, opt, value, err)                                                       \
+    multi_setopt_check(curl_easy_setopt((easy), (opt), (value)), #opt, __FILE__, __LINE__, (err))
+/* MULTI_SETOPT's check: 0 when rc is CURLE_OK, else -1 with *err. */
+int multi_setopt_check(CURLcode rc, const char *opt, const char *file, int line, char **err);
 
 /* Gives easy a connection pool of its own (a curl share of
  * CURL_LOCK_DATA_CONNECT): a virtual user keeps its own keep-alive
@@ -36,16 +51,18 @@ void multi_prepare(multi_t *m, CURL *easy);
  * walks every connection of the worker (curl 7.88 does, in
  * curl_multi_remove_handle, which made thousands of users quadratic).
  * Returns the pool, to free with multi_pool_destroy after
- * curl_easy_cleanup(easy); NULL (logged) leaves easy on the common pool. */
-CURLSH *multi_pool_new(multi_t *m, CURL *easy);
+ * curl_easy_cleanup(easy); NULL with *err (caller frees) leaves easy on the
+ * common pool, which works, only slower. */
+CURLSH *multi_pool_new(multi_t *m, CURL *easy, char **err);
 /* Closes the pool's connections and frees it (NULL allowed); sets *pool = NULL.
  * The multi it was made for must still exist. */
 void multi_pool_destroy(CURLSH **pool);
 
-/* Starts a transfer. Returns 0, or -1 (logged). */
-int multi_add(multi_t *m, CURL *easy);
-/* Aborts a transfer without calling done. Returns 0, or -1. */
-int multi_remove(multi_t *m, CURL *easy);
+/* Starts a transfer. Returns CURLM_OK (0), or curl's code for why it could
+ * not (curl_multi_strerror names it); nothing is logged. */
+CURLMcode multi_add(multi_t *m, CURL *easy);
+/* Aborts a transfer without calling done. Returns CURLM_OK (0), or curl's code. */
+CURLMcode multi_remove(multi_t *m, CURL *easy);
 /* Transfers added and not yet finished. */
 int multi_in_flight(const multi_t *m);
 

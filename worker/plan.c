@@ -1,6 +1,7 @@
 /* plan: compiles a scenario into ready-to-fire steps. */
 #include "worker/plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,7 +49,11 @@ static struct curl_slist *s_static_headers(const plan_step_t *st, const char *co
                            template_constant(st->headers[i].value));
         }
         struct curl_slist *next = curl_slist_append(out, strbuf_str(&line));
-        if (!next) abort(); /* curl_slist_append fails only on OOM */
+        if (!next) { /* curl_slist_append fails only on OOM: abort, as xmalloc does */
+            fprintf(stderr, "barrage: out of memory: curl_slist_append (%s:%d)\n", __FILE__,
+                    __LINE__);
+            abort();
+        }
         out = next;
     }
     strbuf_fini(&line);

@@ -26,14 +26,21 @@ watch_t *watch_new(void *zctx, void *sock, char **err) {
     char endpoint[64];
     snprintf(endpoint, sizeof endpoint, "inproc://barrage-watch-%p", (void *)w);
     if (zmq_socket_monitor(sock, endpoint, WATCH_EVENTS) != 0) {
-        *err = xasprintf("zmq_socket_monitor: %s", zmq_strerror(errno));
+        *err = xasprintf("zmq_socket_monitor: %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
         free(w);
         return NULL;
     }
     w->sock = sock;
     w->pair = zmq_socket(zctx, ZMQ_PAIR);
-    if (!w->pair || zmq_connect(w->pair, endpoint) != 0) {
-        *err = xasprintf("cannot read the socket monitor at %s: %s", endpoint, zmq_strerror(errno));
+    if (!w->pair) {
+        *err = xasprintf("zmq_socket(ZMQ_PAIR): %s (%s:%d)", zmq_strerror(errno), __FILE__,
+                         __LINE__);
+        watch_destroy(&w);
+        return NULL;
+    }
+    if (zmq_connect(w->pair, endpoint) != 0) {
+        *err = xasprintf("zmq_connect(%s): %s (%s:%d)", endpoint, zmq_strerror(errno), __FILE__,
+                         __LINE__);
         watch_destroy(&w);
         return NULL;
     }
@@ -43,21 +50,30 @@ watch_t *watch_new(void *zctx, void *sock, char **err) {
 void watch_destroy(watch_t **wp) {
     if (!wp || !*wp) return;
     watch_t *w = *wp;
-    if (w->sock) zmq_socket_monitor(w->sock, NULL, 0);
+    /* Nobody to return to: failures are said here; the sockets go all the same. */
+    if (w->sock && zmq_socket_monitor(w->sock, NULL, 0) != 0) {
+        log_warn("zmq_socket_monitor(stop): %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
+    }
     if (w->pair) {
         int linger_ms = 0;
-        zmq_setsockopt(w->pair, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
-        zmq_close(w->pair);
+        if (zmq_setsockopt(w->pair, ZMQ_LINGER, &linger_ms, sizeof linger_ms) != 0) {
+            log_warn("zmq_setsockopt(ZMQ_LINGER): %s (%s:%d)", zmq_strerror(errno), __FILE__,
+                     __LINE__);
+        }
+        if (zmq_close(w->pair) != 0) {
+            log_warn("zmq_close: %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
+        }
     }
     free(w);
     *wp = NULL;
 }
 
-int watch_fd(const watch_t *w) {
+int watch_fd(const watch_t *w, char **err) {
     int fd = -1;
     size_t sz = sizeof fd;
     if (zmq_getsockopt(w->pair, ZMQ_FD, &fd, &sz) != 0) {
-        log_error("zmq_getsockopt(ZMQ_FD): %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
+        *err = xasprintf("zmq_getsockopt(ZMQ_FD): %s (%s:%d)", zmq_strerror(errno), __FILE__,
+                         __LINE__);
         return -1;
     }
     return fd;
@@ -95,11 +111,18 @@ static bool s_read_event(watch_t *w) {
     zmq_msg_t head, where;
     zmq_msg_init(&head);
     if (zmq_msg_recv(&head, w->pair, ZMQ_DONTWAIT) < 0) {
+        if (errno != EAGAIN && errno != EINTR) {
+            log_warn("zmq_msg_recv(monitor): %s (%s:%d)", zmq_strerror(errno), __FILE__, __LINE__);
+        }
         zmq_msg_close(&head);
         return false;
     }
     zmq_msg_init(&where);
-    if (zmq_msg_more(&head)) zmq_msg_recv(&where, w->pair, ZMQ_DONTWAIT);
+    /* The endpoint frame is not used; a failure to read it only loses it. */
+    if (zmq_msg_more(&head) && zmq_msg_recv(&where, w->pair, ZMQ_DONTWAIT) < 0) {
+        log_debug("zmq_msg_recv(monitor endpoint): %s (%s:%d)", zmq_strerror(errno), __FILE__,
+                  __LINE__);
+    }
     if (zmq_msg_size(&head) >= 6) {
         uint16_t event;
         uint32_t value;
@@ -116,9 +139,12 @@ watch_event_t watch_drain(watch_t *w) {
     for (;;) {
         int events = 0;
         size_t sz = sizeof events;
-        if (zmq_getsockopt(w->pair, ZMQ_EVENTS, &events, &sz) != 0 || !(events & ZMQ_POLLIN)) {
+        if (zmq_getsockopt(w->pair, ZMQ_EVENTS, &events, &sz) != 0) {
+            log_warn("zmq_getsockopt(ZMQ_EVENTS): %s (%s:%d)", zmq_strerror(errno), __FILE__,
+                     __LINE__);
             break;
         }
+        if (!(events & ZMQ_POLLIN)) break;
         if (!s_read_event(w)) break;
     }
     watch_event_t gave_up = w->gave_up;

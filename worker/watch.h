@@ -34,8 +34,8 @@ watch_t *watch_new(void *zctx, void *sock, char **err);
 /* Stops monitoring and closes the PAIR socket; call before closing sock. NULL allowed. */
 void watch_destroy(watch_t **w);
 
-/* The fd to watch for EPOLLIN | EPOLLET, or -1 (logged). */
-int watch_fd(const watch_t *w);
+/* The fd to watch for EPOLLIN | EPOLLET, or -1 with *err (caller frees). */
+int watch_fd(const watch_t *w, char **err);
 
 /* Reads every pending event. Returns what made libzmq give up on the
  * connection since the last call (the latest), or WATCH_NOTHING; after

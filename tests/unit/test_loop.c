@@ -3,7 +3,9 @@
  * or by the suite's alarm. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -58,7 +60,7 @@ static void s_guard(loop_t *loop, loop_timer_t *guard, uint64_t ms) {
 }
 
 Test(loop, new_and_destroy) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     cr_assert_not_null(loop);
     loop_destroy(&loop);
     cr_expect_null(loop);
@@ -67,7 +69,7 @@ Test(loop, new_and_destroy) {
 }
 
 Test(loop, timer_init_start_stop_armed) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     probe_t p = {0};
     loop_timer_init(&p.timer, s_on_probe, &p);
     cr_expect_not(loop_timer_armed(&p.timer));
@@ -81,7 +83,7 @@ Test(loop, timer_init_start_stop_armed) {
 }
 
 Test(loop, timers_fire_in_deadline_order) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int order[3];
     s_log = (log_t){.order = order, .want = 3};
     uint64_t now = clock_now_us();
@@ -105,7 +107,7 @@ Test(loop, timers_fire_in_deadline_order) {
 }
 
 Test(loop, stopped_timer_does_not_fire) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     s_log = (log_t){0};
     probe_t p = {0};
     loop_timer_t guard;
@@ -119,7 +121,7 @@ Test(loop, stopped_timer_does_not_fire) {
 }
 
 Test(loop, restart_moves_the_deadline) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     s_log = (log_t){.want = 1};
     probe_t p = {0};
     loop_timer_init(&p.timer, s_on_probe, &p);
@@ -134,7 +136,7 @@ Test(loop, restart_moves_the_deadline) {
 }
 
 Test(loop, restart_later_postpones) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     s_log = (log_t){.want = 1};
     probe_t p = {0};
     loop_timer_init(&p.timer, s_on_probe, &p);
@@ -163,7 +165,7 @@ static void s_on_tick(loop_t *loop, void *arg) {
 }
 
 Test(loop, callback_may_rearm_its_own_timer) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     ticker_t t = {0};
     loop_timer_init(&t.timer, s_on_tick, &t);
     loop_timer_start(loop, &t.timer, clock_now_us() + 2000);
@@ -191,7 +193,7 @@ static void s_on_first(loop_t *loop, void *arg) {
 }
 
 Test(loop, timer_started_for_now_runs_on_the_next_round) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     chain_t c = {0};
     loop_timer_init(&c.first, s_on_first, &c);
     loop_timer_init(&c.second, s_on_second, &c);
@@ -205,7 +207,7 @@ Test(loop, timer_started_for_now_runs_on_the_next_round) {
 }
 
 Test(loop, past_deadline_fires_at_once) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     s_log = (log_t){0};
     probe_t p = {0};
     loop_timer_init(&p.timer, s_on_probe, &p);
@@ -222,7 +224,7 @@ static int s_cmp_u64(const void *a, const void *b) {
 
 Test(loop, ten_thousand_random_timers_fire_sorted) {
     enum { N = 10000 };
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     probe_t *p = calloc(N, sizeof *p);
     int *order = calloc(N, sizeof *order);
     uint64_t *sorted = calloc(N, sizeof *sorted);
@@ -253,7 +255,7 @@ Test(loop, ten_thousand_random_timers_fire_sorted) {
 
 Test(loop, stopping_random_timers_keeps_the_heap_sorted) {
     enum { N = 5000 };
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     probe_t *p = calloc(N, sizeof *p);
     int *order = calloc(N, sizeof *order);
     rng_t r;
@@ -318,7 +320,7 @@ static void s_on_readable_stop(loop_t *loop, int fd, uint32_t events, void *arg)
 }
 
 Test(loop, watched_pipe_delivers_epollin) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -336,7 +338,7 @@ Test(loop, watched_pipe_delivers_epollin) {
 }
 
 Test(loop, unwatch_stops_delivery) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -354,7 +356,7 @@ Test(loop, unwatch_stops_delivery) {
 }
 
 Test(loop, unwatch_of_unknown_fd_fails) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     cr_expect_eq(loop_unwatch(loop, 3), -1);
     cr_expect_eq(loop_unwatch(loop, 100000), -1);
     cr_expect_eq(loop_unwatch(loop, -1), -1);
@@ -362,7 +364,7 @@ Test(loop, unwatch_of_unknown_fd_fails) {
 }
 
 Test(loop, watch_of_bad_fd_fails) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     fd_probe_t fp = {0};
     cr_expect_eq(loop_watch(loop, -1, EPOLLIN, s_on_readable, &fp), -1);
     int fds[2];
@@ -374,7 +376,7 @@ Test(loop, watch_of_bad_fd_fails) {
 }
 
 Test(loop, watch_again_replaces_callback_and_events) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t first = {0}, second = {0};
@@ -393,7 +395,7 @@ Test(loop, watch_again_replaces_callback_and_events) {
 }
 
 Test(loop, writable_fd_delivers_epollout) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -410,7 +412,7 @@ Test(loop, writable_fd_delivers_epollout) {
 }
 
 Test(loop, closed_writer_reports_hangup) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -426,7 +428,7 @@ Test(loop, closed_writer_reports_hangup) {
 }
 
 Test(loop, high_fd_numbers_are_watched) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     int high = 700;
@@ -446,7 +448,7 @@ Test(loop, high_fd_numbers_are_watched) {
 }
 
 Test(loop, destroy_does_not_close_watched_fds) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -460,7 +462,7 @@ Test(loop, destroy_does_not_close_watched_fds) {
 /* --- loop_run / loop_stop --- */
 
 Test(loop, stop_from_a_timer_ends_run) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     loop_timer_t guard;
     uint64_t start = clock_now_us();
     s_guard(loop, &guard, 20);
@@ -472,7 +474,7 @@ Test(loop, stop_from_a_timer_ends_run) {
 }
 
 Test(loop, run_can_be_started_again_after_stop) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     s_log = (log_t){0};
     loop_timer_t guard;
     s_guard(loop, &guard, 5);
@@ -487,7 +489,7 @@ Test(loop, run_can_be_started_again_after_stop) {
 }
 
 Test(loop, stop_from_an_fd_callback_ends_run) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -501,7 +503,7 @@ Test(loop, stop_from_an_fd_callback_ends_run) {
 }
 
 Test(loop, parked_fd_is_not_delivered_and_is_dropped_when_it_stirs) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -519,7 +521,7 @@ Test(loop, parked_fd_is_not_delivered_and_is_dropped_when_it_stirs) {
 }
 
 Test(loop, parked_fd_watched_again_delivers) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -538,7 +540,7 @@ Test(loop, parked_fd_watched_again_delivers) {
 }
 
 Test(loop, parked_fd_closed_and_reused_is_watched_again) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -562,7 +564,7 @@ Test(loop, parked_fd_closed_and_reused_is_watched_again) {
 }
 
 Test(loop, adopted_fd_parked_and_watched_again_delivers) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     loop_adopt(loop, fds[0]);
@@ -584,7 +586,7 @@ Test(loop, adopted_fd_parked_and_watched_again_delivers) {
 }
 
 Test(loop, adopted_fd_forgotten_closed_and_reused_is_watched_again) {
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     loop_adopt(loop, fds[0]);
@@ -614,7 +616,7 @@ Test(loop, adopted_fd_forgotten_closed_and_reused_is_watched_again) {
 Test(loop, adopt_drops_what_a_closed_fd_left_behind) {
     /* An fd closed behind the loop's back (never adopted) leaves a stale
      * slot; adopting the new fd of that number must not trust it. */
-    loop_t *loop = loop_new();
+    loop_t *loop = loop_new(NULL);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
     fd_probe_t fp = {0};
@@ -639,4 +641,41 @@ Test(loop, adopt_drops_what_a_closed_fd_left_behind) {
     loop_destroy(&loop);
     close(fds[0]);
     close(fds[1]);
+}
+
+static void s_never(loop_t *loop, int fd, uint32_t events, void *arg) {
+    (void)loop, (void)fd, (void)events, (void)arg;
+    cr_assert_fail("a refused fd fired");
+}
+
+Test(loop, a_refused_watch_returns_the_call_and_its_reason) {
+    char *err = NULL;
+    loop_t *loop = loop_new(&err);
+    cr_assert_not_null(loop, "%s", err);
+    cr_expect_null(err, "nothing to say on success");
+    cr_expect_str_eq(loop_error(loop), "", "no failure yet");
+    /* epoll refuses regular files (EPERM). */
+    char path[] = "/tmp/test_loop_XXXXXX";
+    int file = mkstemp(path);
+    cr_assert_geq(file, 0);
+    unlink(path);
+    cr_expect_eq(loop_watch(loop, file, EPOLLIN, s_never, NULL), -1);
+    cr_expect(strstr(loop_error(loop), "epoll_ctl(EPOLL_CTL_ADD, fd ") == loop_error(loop), "%s",
+              loop_error(loop));
+    cr_expect(strstr(loop_error(loop), strerror(EPERM)) != NULL, "%s", loop_error(loop));
+    cr_expect(strstr(loop_error(loop), "worker/loop.c:") != NULL, "%s", loop_error(loop));
+    cr_expect_eq(loop_unwatch(loop, file), -1, "it was never watched");
+    close(file);
+    loop_destroy(&loop);
+}
+
+Test(loop, unwatching_a_closed_fd_is_fine) {
+    loop_t *loop = loop_new(NULL);
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    cr_assert_eq(loop_watch(loop, p[0], EPOLLIN, s_never, NULL), 0);
+    close(p[0]); /* curl closes its sockets before telling us */
+    cr_expect_eq(loop_unwatch(loop, p[0]), 0, "%s", loop_error(loop));
+    close(p[1]);
+    loop_destroy(&loop);
 }

@@ -198,10 +198,11 @@ static void s_on_guard(loop_t *loop, void *arg) {
 
 static void s_ctx_init(test_ctx_t *ctx) {
     cr_assert_eq(curl_global_init(CURL_GLOBAL_DEFAULT), CURLE_OK);
-    *ctx = (test_ctx_t){.loop = loop_new()};
+    *ctx = (test_ctx_t){.loop = loop_new(NULL)};
     cr_assert_not_null(ctx->loop);
-    ctx->multi = multi_new(ctx->loop, s_on_done, ctx);
-    cr_assert_not_null(ctx->multi);
+    char *err = NULL;
+    ctx->multi = multi_new(ctx->loop, s_on_done, ctx, &err);
+    cr_assert_not_null(ctx->multi, "%s", err);
     loop_timer_init(&ctx->guard, s_on_guard, NULL);
 }
 
@@ -455,7 +456,7 @@ Test(multi, prepared_handles_survive_the_server_closing_every_connection) {
     snprintf(url, sizeof url, "http://127.0.0.1:%u/closing", srv.port);
     transfer_t t;
     s_transfer_init(&t, &ctx, url, 5000);
-    multi_prepare(ctx.multi, t.easy);
+    cr_assert_eq(multi_prepare(ctx.multi, t.easy, NULL), 0);
     t.repeats = 9;
     cr_assert_eq(multi_add(ctx.multi, t.easy), 0);
     s_run(&ctx, 1, 8000);
@@ -481,7 +482,7 @@ Test(multi, idle_connections_are_kept_while_no_transfer_is_added) {
     transfer_t t[N];
     for (int i = 0; i < N; i++) {
         s_transfer_init(&t[i], &ctx, url, 5000);
-        multi_prepare(ctx.multi, t[i].easy);
+        cr_assert_eq(multi_prepare(ctx.multi, t[i].easy, NULL), 0);
         cr_assert_eq(multi_add(ctx.multi, t[i].easy), 0);
     }
     s_run(&ctx, N, 10000);
@@ -514,9 +515,10 @@ Test(multi, a_pool_per_handle_keeps_its_own_connection) {
     CURLSH *pool[2];
     for (int i = 0; i < 2; i++) {
         s_transfer_init(&t[i], &ctx, url, 5000);
-        multi_prepare(ctx.multi, t[i].easy);
-        pool[i] = multi_pool_new(ctx.multi, t[i].easy);
-        cr_assert_not_null(pool[i]);
+        cr_assert_eq(multi_prepare(ctx.multi, t[i].easy, NULL), 0);
+        char *err = NULL;
+        pool[i] = multi_pool_new(ctx.multi, t[i].easy, &err);
+        cr_assert_not_null(pool[i], "%s", err);
         t[i].repeats = 2;
         cr_assert_eq(multi_add(ctx.multi, t[i].easy), 0);
         ctx.done = 0;
@@ -541,4 +543,39 @@ Test(multi, a_pool_per_handle_keeps_its_own_connection) {
     cr_expect_eq(open, 0, "destroying a pool closes its connection");
     s_server_stop(&srv);
     s_ctx_fini(&ctx);
+}
+
+Test(multi, add_twice_returns_curls_code_and_counts_nothing) {
+    /* The engine turns this code into one counted "not sent" failure. */
+    test_ctx_t ctx;
+    s_ctx_init(&ctx);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/", s_closed_port());
+    transfer_t t;
+    s_transfer_init(&t, &ctx, url, 5000);
+    cr_assert_eq(multi_add(ctx.multi, t.easy), CURLM_OK);
+    CURLMcode rc = multi_add(ctx.multi, t.easy);
+    cr_expect_eq(rc, CURLM_ADDED_ALREADY);
+    cr_expect_str_eq(curl_multi_strerror(rc), "The easy handle is already added to a multi handle");
+    cr_expect_eq(multi_in_flight(ctx.multi), 1, "the failed add is not in flight");
+    cr_assert_eq(multi_remove(ctx.multi, t.easy), CURLM_OK);
+    cr_expect_eq(multi_in_flight(ctx.multi), 0);
+    curl_easy_cleanup(t.easy);
+    s_ctx_fini(&ctx);
+}
+
+Test(multi, setopt_failure_names_the_option_curls_message_and_the_place) {
+    CURL *easy = curl_easy_init();
+    cr_assert_not_null(easy);
+    char *err = NULL;
+    cr_expect_eq(MULTI_SETOPT(easy, CURLOPT_TIMEOUT_MS, 100L, &err), 0);
+    cr_expect_null(err);
+    cr_expect_eq(MULTI_SETOPT(easy, CURLOPT_HTTP_VERSION, 999L, &err), -1);
+    cr_assert_not_null(err);
+    char want[160];
+    snprintf(want, sizeof want, "curl_easy_setopt(CURLOPT_HTTP_VERSION): %s (%s:",
+             curl_easy_strerror(CURLE_UNSUPPORTED_PROTOCOL), __FILE__);
+    cr_expect(strncmp(err, want, strlen(want)) == 0, "got: %s", err);
+    free(err);
+    curl_easy_cleanup(easy);
 }

@@ -148,10 +148,14 @@ static long s_socket_errno(void) {
 bool check_response(vuser_t *u, const plan_step_t *st, CURLcode rc, uint64_t latency_us,
                     wstats_reason_t *why) {
     long status = 0;
-    curl_easy_getinfo(u->easy, CURLINFO_RESPONSE_CODE, &status);
+    CURLcode info_rc = curl_easy_getinfo(u->easy, CURLINFO_RESPONSE_CODE, &status);
+    if (info_rc != CURLE_OK && rc == CURLE_OK) {
+        /* No status to judge the response by: a failure, not a guess. */
+        return s_fail(why, "error", curl_easy_strerror(info_rc), 0);
+    }
     if (rc != CURLE_OK) {
         long os_errno = 0;
-        curl_easy_getinfo(u->easy, CURLINFO_OS_ERRNO, &os_errno);
+        if (curl_easy_getinfo(u->easy, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK) os_errno = 0;
         if (rc == CURLE_COULDNT_CONNECT && os_errno == 0) os_errno = s_socket_errno();
         return failure_classify_os(rc, status, os_errno, why);
     }

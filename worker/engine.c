@@ -85,17 +85,17 @@ static void s_after_request(vuser_t *u, uint64_t now, bool not_sent);
 /* curl would not take the request: one counted failure ("not sent: <curl's
  * reason>"), said once a run in the log, and the user tries again at its
  * next iteration (enginecore_after_request). */
-static void s_not_sent(vuser_t *u, CURLMcode rc) {
+static void s_not_sent(vuser_t *u, const char *call, const char *reason, int line) {
     engine_t *e = u->engine;
     if (!e->not_sent_said) {
-        log_warn("run %u: curl_multi_add_handle: %s (%s:%d): such requests count as failed "
+        log_warn("run %u: %s: %s (%s:%d): such requests count as failed "
                  "(\"not sent\") and their users try again at their next iteration",
-                 e->run_id, curl_multi_strerror(rc), __FILE__, __LINE__);
+                 e->run_id, call, reason, __FILE__, line);
         e->not_sent_said = true;
     }
     uint64_t now = clock_now_us();
     const plan_step_t *st = &u->task->steps[u->step];
-    wstats_reason_t why = {.category = "not sent", .detail = curl_multi_strerror(rc)};
+    wstats_reason_t why = {.category = "not sent", .detail = reason};
     wstats_record(e->stats, st->slot, now > u->started_us ? now - u->started_us : 0, 0, &why);
     u->task_failed = true;
     s_after_request(u, now, true);
@@ -105,19 +105,23 @@ static void s_not_sent(vuser_t *u, CURLMcode rc) {
 static void s_fire(vuser_t *u) {
     engine_t *e = u->engine;
     const plan_step_t *st = &u->task->steps[u->step];
-    render_step(u, st, &e->rng);
     u->body_bytes = 0;
     u->keep_body = st->keep_body;
     strbuf_reset(&u->response);
     /* An open-model iteration's first request counts from its intended start. */
     u->started_us = u->intended_us ? u->intended_us : clock_now_us();
     u->intended_us = 0;
+    CURLcode render_rc = render_step(u, st, &e->rng);
+    if (render_rc != CURLE_OK) {
+        s_not_sent(u, "curl_easy_setopt", curl_easy_strerror(render_rc), __LINE__);
+        return;
+    }
     CURLMcode rc = multi_add(e->multi, u->easy);
     if (rc == CURLM_OK) {
         u->in_flight = true;
         return;
     }
-    s_not_sent(u, rc);
+    s_not_sent(u, "curl_multi_add_handle", curl_multi_strerror(rc), __LINE__);
 }
 
 /* Starts on_start (until it has succeeded) or a task picked by weight. */

@@ -10,8 +10,8 @@
  * only through its hooks: report() for STATS/FINAL messages, finished()
  * once the final report is out. Hooks must not destroy the engine from inside.
  *
- * A request curl will not take (curl_multi_add_handle fails: out of memory,
- * a handle in a bad state) is not lost and does not orphan its user: it is
+ * A request curl will not take (curl_easy_setopt or curl_multi_add_handle
+ * fails: out of memory, a handle in a bad state) is not lost and does not orphan its user: it is
  * one failed request in its step's row, reason "not sent: <curl's message>",
  * said once per run in the log (never per request). The user's task ends
  * there; it tries again at its next iteration, no sooner than

@@ -114,60 +114,75 @@ static struct curl_slist *s_render_headers(vuser_t *u, const plan_step_t *st,
     return n ? u->header_nodes : NULL;
 }
 
+/* curl_easy_setopt keeping the first failure in *first (setopt fails only
+ * when curl is out of memory or was built without a feature). */
+#define s_setopt(first, easy, opt, value)                                                          \
+    do {                                                                                           \
+        CURLcode rc_ = curl_easy_setopt((easy), (opt), (value));                                   \
+        if (rc_ != CURLE_OK && *(first) == CURLE_OK) *(first) = rc_;                               \
+    } while (0)
+
 /* Options that depend only on the step, set when the step changes. */
-static void s_configure_constant(vuser_t *u, const plan_step_t *st) {
+static CURLcode s_configure_constant(vuser_t *u, const plan_step_t *st) {
     CURL *c = u->easy;
+    CURLcode first = CURLE_OK;
     const scenario_request_t *rq = st->req;
-    if (st->static_url) curl_easy_setopt(c, CURLOPT_URL, st->static_url);
-    if (!st->dynamic_headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, st->static_headers);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, st->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, st->follow_redirects);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+    if (st->static_url) s_setopt(&first, c, CURLOPT_URL, st->static_url);
+    if (!st->dynamic_headers) s_setopt(&first, c, CURLOPT_HTTPHEADER, st->static_headers);
+    s_setopt(&first, c, CURLOPT_TIMEOUT_MS, st->timeout_ms);
+    s_setopt(&first, c, CURLOPT_FOLLOWLOCATION, st->follow_redirects);
+    s_setopt(&first, c, CURLOPT_CUSTOMREQUEST, NULL);
     bool has_body = rq->tbody != NULL;
     if (strcmp(rq->method, "HEAD") == 0) {
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+        s_setopt(&first, c, CURLOPT_NOBODY, 1L);
     } else if (has_body || strcmp(rq->method, "POST") == 0) {
-        curl_easy_setopt(c, CURLOPT_NOBODY, 0L);
+        s_setopt(&first, c, CURLOPT_NOBODY, 0L);
         if (!st->dynamic_body) {
-            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)st->static_body_bytes);
-            curl_easy_setopt(c, CURLOPT_POSTFIELDS, st->static_body ? st->static_body : "");
+            s_setopt(&first, c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)st->static_body_bytes);
+            s_setopt(&first, c, CURLOPT_POSTFIELDS, st->static_body ? st->static_body : "");
         }
     } else {
-        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+        s_setopt(&first, c, CURLOPT_HTTPGET, 1L);
     }
     if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "POST") != 0 &&
         strcmp(rq->method, "HEAD") != 0) {
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+        s_setopt(&first, c, CURLOPT_CUSTOMREQUEST, rq->method);
     }
-    u->configured = st;
+    if (first == CURLE_OK) u->configured = st;
+    return first;
 }
 
 /* A new user opens its own connection, as a new Locust user does: asking
  * curl's pool instead means a walk over every connection in use, and a
  * quadratic stall when thousands of users start at once. Later requests
  * reuse whatever idle connection the pool has. */
-static void s_connection_policy(vuser_t *u) {
-    if (u->conn_state == 2) return;
-    curl_easy_setopt(u->easy, CURLOPT_FRESH_CONNECT, u->conn_state == 0 ? 1L : 0L);
-    u->conn_state++;
+static CURLcode s_connection_policy(vuser_t *u) {
+    if (u->conn_state == 2) return CURLE_OK;
+    CURLcode rc = curl_easy_setopt(u->easy, CURLOPT_FRESH_CONNECT, u->conn_state == 0 ? 1L : 0L);
+    if (rc == CURLE_OK) u->conn_state++;
+    return rc;
 }
 
-void render_step(vuser_t *u, const plan_step_t *st, rng_t *rng) {
-    s_connection_policy(u);
-    if (u->configured != st) s_configure_constant(u, st);
+CURLcode render_step(vuser_t *u, const plan_step_t *st, rng_t *rng) {
+    CURLcode first = s_connection_policy(u);
+    if (u->configured != st) {
+        CURLcode rc = s_configure_constant(u, st);
+        if (first == CURLE_OK) first = rc;
+    }
     bool dynamic_url = !st->static_url;
-    if (!dynamic_url && !st->dynamic_headers && !st->dynamic_body) return;
+    if (!dynamic_url && !st->dynamic_headers && !st->dynamic_body) return first;
     template_ctx_t ctx = s_ctx(u, rng);
     CURL *c = u->easy;
     if (dynamic_url) {
         s_render_url(u, st, &ctx);
-        curl_easy_setopt(c, CURLOPT_URL, u->url.data);
+        s_setopt(&first, c, CURLOPT_URL, u->url.data);
     }
-    if (st->dynamic_headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, s_render_headers(u, st, &ctx));
+    if (st->dynamic_headers) s_setopt(&first, c, CURLOPT_HTTPHEADER, s_render_headers(u, st, &ctx));
     if (st->dynamic_body) {
         strbuf_reset(&u->body);
         template_render(st->req->tbody, &ctx, &u->body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)u->body.len);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, strbuf_str(&u->body));
+        s_setopt(&first, c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)u->body.len);
+        s_setopt(&first, c, CURLOPT_POSTFIELDS, strbuf_str(&u->body));
     }
+    return first;
 }

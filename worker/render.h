@@ -18,7 +18,8 @@ void render_vars(vuser_t *u, rng_t *rng);
 /* Sets variable slot of u to value (len bytes), e.g. from a capture. */
 void render_set_var(vuser_t *u, size_t slot, const char *value, size_t len);
 
-/* Prepares u->easy for step st. */
-void render_step(vuser_t *u, const plan_step_t *st, rng_t *rng);
+/* Prepares u->easy for step st. Returns CURLE_OK, or the first error a
+ * curl_easy_setopt returned (out of memory): the request must not be sent. */
+CURLcode render_step(vuser_t *u, const plan_step_t *st, rng_t *rng);
 
 #endif

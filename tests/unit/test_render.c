@@ -104,3 +104,25 @@ Test(render, set_var_changes_what_renders_and_buffers_are_reused) {
     render_set_var(&f.u, 99, "ignored", 7); /* a slot past the class's: no effect */
     s_free(&f);
 }
+
+Test(render, a_refused_option_is_returned_and_the_step_stays_unconfigured) {
+    fixture_t f;
+    s_build(&f, "host: http://h.test/\n"
+                "users:\n"
+                "  - name: A\n"
+                "    tasks:\n"
+                "      - post: /p\n"
+                "        body: fixed\n");
+    const plan_step_t *st = s_step(&f, 0);
+    cr_assert(!st->dynamic_body && st->static_body);
+    /* curl refuses a body size below -1 (CURLE_BAD_FUNCTION_ARGUMENT): the error
+     * comes back, and the step's options are set again next time instead of
+     * being taken as set. */
+    plan_step_t bad = *st;
+    bad.static_body_bytes = (size_t)-2;
+    cr_expect_eq(render_step(&f.u, &bad, &f.rng), CURLE_BAD_FUNCTION_ARGUMENT);
+    cr_expect_null(f.u.configured);
+    cr_expect_eq(render_step(&f.u, st, &f.rng), CURLE_OK);
+    cr_expect_eq(f.u.configured, st);
+    s_free(&f);
+}

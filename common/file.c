@@ -9,49 +9,47 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/strbuf.h"
 #include "common/xmalloc.h"
 
 /* The first buffer size: the file's size when it has one (one read then
  * suffices, plus one that sees the end), else a page. */
-static size_t s_first_cap(int fd, size_t max_bytes) {
+static size_t s_first_bytes(int fd, size_t max_bytes) {
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return 4096;
     if ((unsigned long long)st.st_size > max_bytes) return max_bytes + 1;
     return (size_t)st.st_size + 1;
 }
 
-/* Reads fd to its end into *buf (grown as needed, at most max_bytes + 1 bytes
- * are read). Returns 0, or an errno value. */
-static int s_read_all(int fd, size_t max_bytes, char **buf, size_t *cap, size_t *len) {
+/* Reads fd to its end into b (at most max_bytes + 1 bytes are read).
+ * Returns 0, or an errno value. */
+static int s_read_all(int fd, size_t max_bytes, strbuf_t *b) {
     for (;;) {
-        if (*len > max_bytes) return EFBIG;
-        if (*len + 1 >= *cap) {
-            *cap = *cap * 2 > max_bytes + 2 ? max_bytes + 2 : *cap * 2;
-            *buf = xrealloc(*buf, *cap);
-        }
-        ssize_t n = read(fd, *buf + *len, *cap - *len - 1);
+        if (b->len > max_bytes) return EFBIG;
+        if (strbuf_room(b) == 0) strbuf_reserve(b, b->len < 4096 ? 4096 : b->len); /* doubles */
+        size_t room = strbuf_room(b), left = max_bytes + 1 - b->len;
+        ssize_t n = read(fd, b->data + b->len, room < left ? room : left);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return errno;
         if (n == 0) return 0;
-        *len += (size_t)n;
+        strbuf_commit(b, (size_t)n);
     }
 }
 
 char *file_read(const char *path, size_t max_bytes, size_t *out_bytes) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return NULL;
-    size_t cap = s_first_cap(fd, max_bytes) + 1, len = 0;
-    char *buf = xmalloc(cap);
-    int err = s_read_all(fd, max_bytes, &buf, &cap, &len);
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_reserve(&b, s_first_bytes(fd, max_bytes));
+    int err = s_read_all(fd, max_bytes, &b);
     if (close(fd) != 0 && !err) err = errno;
     if (err) {
-        free(buf);
+        strbuf_fini(&b);
         errno = err;
         return NULL;
     }
-    buf[len] = '\0';
-    *out_bytes = len;
-    return buf;
+    return strbuf_detach(&b, out_bytes);
 }
 
 static int s_write_all(int fd, const char *data, size_t len) {

@@ -12,6 +12,11 @@ static void s_oom(size_t size_bytes, const char *file, int line) {
     abort();
 }
 
+void xfatal_at(const char *what, const char *file, int line) {
+    fprintf(stderr, "barrage: fatal: %s at %s:%d\n", what, file, line);
+    abort();
+}
+
 void *xmalloc_at(size_t size_bytes, const char *file, int line) {
     void *p = malloc(size_bytes ? size_bytes : 1);
     if (!p) s_oom(size_bytes, file, line);

@@ -20,6 +20,11 @@ char *xstrndup_at(const char *s, size_t len, const char *file, int line);
 #define xstrdup(s) xstrdup_at((s), __FILE__, __LINE__)
 #define xstrndup(s, n) xstrndup_at((s), (n), __FILE__, __LINE__)
 
+/* Aborts with "barrage: fatal: <what> at file:line": for a library that
+ * allocates on its own and fails only when memory runs out (libyaml, jansson). */
+_Noreturn void xfatal_at(const char *what, const char *file, int line);
+#define xfatal(what) xfatal_at((what), __FILE__, __LINE__)
+
 /* Returns a newly allocated printf-formatted string; caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

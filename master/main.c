@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/strbuf.h"
 #include "common/xmalloc.h"
 #include "master/cli.h"
 #include "master/conductor.h"
@@ -170,6 +171,20 @@ static void s_fill_meta(report_t *r, const cli_opts_t *o, const scenario_t *sc,
     r->stages = loadplan_stages_text(co->stages, co->n_stages);
 }
 
+/* Writes the report's files; each one that fails is said as
+ * "barrage: error: <what> <path>: <why>". Returns outputs_write's result. */
+static int s_write_outputs(const report_t *r, const outputs_t *out) {
+    strbuf_t errors;
+    strbuf_init(&errors);
+    int rc = outputs_write(r, out, &errors);
+    const char *line = strbuf_str(&errors);
+    for (const char *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+        fprintf(stderr, "barrage: error: %.*s\n", (int)(nl - line), line);
+    }
+    strbuf_fini(&errors);
+    return rc;
+}
+
 /* After the run: report, verdicts, files; returns the exit code. */
 static int s_finish(conductor_t *c, int outcome, const cli_opts_t *o, const scenario_t *sc,
                     const conductor_opts_t *co, const checks_t *checks) {
@@ -181,7 +196,7 @@ static int s_finish(conductor_t *c, int outcome, const cli_opts_t *o, const scen
     s_print_report(r);
     outputs_t out = s_outputs(o);
     int rc = BARRAGE_EXIT_OK;
-    if (outputs_write(r, &out) != 0) rc = BARRAGE_EXIT_RUNTIME;
+    if (s_write_outputs(r, &out) != 0) rc = BARRAGE_EXIT_RUNTIME;
     if (outcome == CONDUCTOR_FAILED) {
         fprintf(stderr, "barrage: error: no worker completed the run\n");
         rc = BARRAGE_EXIT_RUNTIME;
@@ -278,7 +293,7 @@ static int s_report_cmd(const cli_opts_t *o) {
     }
     s_print_report(r);
     outputs_t out = s_outputs(o);
-    int rc = outputs_write(r, &out) != 0 ? BARRAGE_EXIT_RUNTIME : BARRAGE_EXIT_OK;
+    int rc = s_write_outputs(r, &out) != 0 ? BARRAGE_EXIT_RUNTIME : BARRAGE_EXIT_OK;
     if (rc == BARRAGE_EXIT_OK && !report_thresholds_passed(r)) rc = BARRAGE_EXIT_THRESHOLDS;
     report_destroy(&r);
     return rc;

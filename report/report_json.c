@@ -123,11 +123,7 @@ static void s_string(jw_t *w, const char *str) {
     json_t *j = json_string(repaired ? repaired : str);
     /* Valid UTF-8 without NUL: only out of memory makes jansson fail here. */
     char *text = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
-    if (!text) {
-        fprintf(stderr, "barrage: out of memory encoding a JSON string at %s:%d\n", __FILE__,
-                __LINE__);
-        abort();
-    }
+    if (!text) xfatal("out of memory encoding a JSON string (jansson)");
     strbuf_append_str(&w->b, text);
     free(text);
     json_decref(j);

@@ -395,11 +395,7 @@ static scenario_t *s_load_owned(const char *file, char **owned, size_t text_byte
     scenario_doc_init(&d, file, NULL);
     d.text = text;
     d.text_bytes = text ? text_bytes : 0;
-    if (!yaml_parser_initialize(&parser)) {
-        fprintf(stderr, "barrage: fatal: yaml_parser_initialize failed at %s:%d\n", __FILE__,
-                __LINE__);
-        abort();
-    }
+    if (!yaml_parser_initialize(&parser)) xfatal("yaml_parser_initialize failed (out of memory)");
     yaml_parser_set_input_string(&parser, (const unsigned char *)(text ? text : ""),
                                  text ? text_bytes : 0);
     scenario_t *s = xcalloc(1, sizeof *s);

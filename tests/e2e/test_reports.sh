@@ -73,6 +73,16 @@ check "report prints the same request table" \
     diff <(sed -n '/^Type/,/^$/p' "$E2E_TMP/fast.out" | head -20) \
          <(sed -n '/^Type/,/^$/p' "$E2E_TMP/report.out" | head -20)
 
+# A file that cannot be written: said with its path and reason, exit 3, the others written.
+timeout 30 "$BUILD/barrage" report "$E2E_TMP/fast.json" --html "$E2E_TMP/no/such/dir/r.html" \
+    --junit "$E2E_TMP/re/fast.xml" >/dev/null 2>"$E2E_TMP/unwritable.err"
+rc=$?
+check "an unwritable output exits 3 (got $rc)" test "$rc" -eq 3
+check "...names the file and the reason" grep -q \
+    "^barrage: error: HTML report $E2E_TMP/no/such/dir/r.html: .*No such file or directory" \
+    "$E2E_TMP/unwritable.err"
+check "...and still writes the other outputs" test -s "$E2E_TMP/re/fast.xml"
+
 # A failing threshold: exit 1, verdict printed, JUnit failure.
 run strict "$E2E_TMP/slow.yaml" --threshold "/delay:p50 < 10ms" --junit "$E2E_TMP/strict.xml" \
     --json "$E2E_TMP/slow.json"

@@ -1,5 +1,6 @@
 /* test_junit: JUnit XML of threshold verdicts, escaping, atomic write and
  * errors (master/junit.h). */
+#include <errno.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/xmalloc.h"
 #include "report/junit.h"
 
@@ -33,21 +35,10 @@ static void s_teardown(void) {
 }
 
 static char *s_slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "open %s", path);
-    char *buf = NULL;
-    size_t cap = 0, len = 0, n;
-    char chunk[4096];
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        buf = realloc(buf, cap = len + n + 1);
-        memcpy(buf + len, chunk, n);
-        len += n;
-    }
-    fclose(f);
-    if (!buf) buf = calloc(1, 1);
-    buf[len] = '\0';
-    (void)cap;
-    return buf;
+    size_t len = 0;
+    char *s = file_read(path, (size_t)1 << 30, &len);
+    cr_assert_not_null(s, "cannot read %s: %s", path, strerror(errno));
+    return s;
 }
 
 static size_t s_entries(const char *dir) {

@@ -2,6 +2,7 @@
  * byte-equal to Locust's (golden file), Python csv quoting, row order, N/A
  * percentiles, milliseconds with microsecond precision, the history and
  * failures files, and report_csv_write's partial-failure behaviour. */
+#include <errno.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/xmalloc.h"
 #include "report/report_csv.h"
 
@@ -43,16 +45,9 @@ static void s_teardown(void) {
 TestSuite(report_csv, .init = s_setup, .fini = s_teardown);
 
 static char *s_slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    cr_assert_geq(n, 0);
-    rewind(f);
-    char *s = xmalloc((size_t)n + 1);
-    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
+    size_t len = 0;
+    char *s = file_read(path, (size_t)1 << 30, &len);
+    cr_assert_not_null(s, "cannot read %s: %s", path, strerror(errno));
     return s;
 }
 

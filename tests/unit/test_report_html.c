@@ -1,4 +1,5 @@
 /* Unit tests for report_html (the self-contained HTML page) and svg (its charts). */
+#include <errno.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <math.h>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/xmalloc.h"
 #include "report/report_html.h"
 #include "report/svg.h"
@@ -15,15 +17,9 @@
 #define HOSTILE "<script>alert(1)</script>"
 
 static char *s_slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = xmalloc((size_t)n + 1);
-    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
+    size_t len = 0;
+    char *s = file_read(path, (size_t)1 << 30, &len);
+    cr_assert_not_null(s, "cannot read %s: %s", path, strerror(errno));
     return s;
 }
 

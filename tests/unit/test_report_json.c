@@ -3,6 +3,7 @@
  * bucket, server metrics included), a rewrite byte-identical to the first
  * file, every class of bad input refused with the file and the JSON path, and
  * the atomic write. */
+#include <errno.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <jansson.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/xmalloc.h"
 #include "report/report_json.h"
 
@@ -52,17 +54,10 @@ static char *s_path(const char *name) {
 }
 
 static char *s_slurp(const char *path, size_t *len_out) {
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    cr_assert_geq(n, 0);
-    rewind(f);
-    char *s = xmalloc((size_t)n + 1);
-    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    if (len_out) *len_out = (size_t)n;
+    size_t len = 0;
+    char *s = file_read(path, (size_t)1 << 30, &len);
+    cr_assert_not_null(s, "cannot read %s: %s", path, strerror(errno));
+    if (len_out) *len_out = len;
     return s;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "scenarios/scenario.h"
 
 /* Loads text as file name `file`; fails the test, showing the errors, if it is invalid. */
@@ -454,17 +455,8 @@ Test(scenario, destroy_accepts_null) {
 
 /* Reads a whole file into a new string (caller frees), or NULL. */
 static char *s_read(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *out = NULL;
-    size_t out_bytes = 0;
-    FILE *m = open_memstream(&out, &out_bytes);
-    char buf[4096];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;)
-        fwrite(buf, 1, n, m);
-    fclose(m);
-    fclose(f);
-    return out;
+    size_t len = 0;
+    return file_read(path, (size_t)1 << 30, &len);
 }
 
 static int s_name_cmp(const void *a, const void *b) {

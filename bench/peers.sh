@@ -8,6 +8,7 @@
 #        IDLE_USERS (10000; 0 skips the idle-memory probe);
 #        INSTALL (1: as root, apt-get install missing tools; 0: skip them with a note);
 #        NGINX_CPU (0), GEN_CPU (1), KEEP_TMP=1 keeps the temp dir;
+#        SCENARIO (bench/scenarios/static.yaml): the scenario of the barrage rows;
 #        BASELINE=DIR: another build of barrage (e.g. of the previous commit) run in the same
 #        invocation, as the row barrage-base, right after barrage, to compare two builds.
 #
@@ -31,7 +32,7 @@ if [[ -n $BASELINE ]]; then
 fi
 IDLE_USERS=${IDLE_USERS:-10000}
 INSTALL=${INSTALL:-1}
-SCENARIO=$BENCH_DIR/scenarios/static.yaml
+SCENARIO=${SCENARIO:-$BENCH_DIR/scenarios/static.yaml}
 IDLE_SCENARIO=$BENCH_DIR/scenarios/idle.yaml
 
 [[ $CONNS =~ ^[1-9][0-9]*$ ]] || die "CONNS must be a positive integer (got '$CONNS')"

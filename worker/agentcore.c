@@ -49,13 +49,23 @@ static agentcore_out_t s_on_run(agentcore_t *c, uint32_t run_id) {
     return out;
 }
 
+/* STOP and USERS act only on the running run: before a WELCOME, or for
+ * another run, they are noted and ignored. True if run_id is the run served. */
+static bool s_for_the_run(const agentcore_t *c, uint32_t run_id, agentcore_out_t *out) {
+    if (c->state == AGENTCORE_WAITING) {
+        out->note = AGENTCORE_NOTE_NOT_JOINED;
+        return false;
+    }
+    if (!s_in_run(c) || c->run_id != run_id) {
+        out->note = AGENTCORE_NOTE_OTHER_RUN;
+        return false;
+    }
+    return true;
+}
+
 static agentcore_out_t s_on_stop(agentcore_t *c, uint32_t run_id) {
     agentcore_out_t out = {0};
-    if (c->state == AGENTCORE_WAITING) {
-        out.note = AGENTCORE_NOTE_NOT_JOINED;
-    } else if (!s_in_run(c) || c->run_id != run_id) {
-        out.note = AGENTCORE_NOTE_OTHER_RUN;
-    } else if (c->state == AGENTCORE_RUNNING) {
+    if (s_for_the_run(c, run_id, &out) && c->state == AGENTCORE_RUNNING) {
         out.actions = AGENTCORE_STOP_RUN;
         c->state = AGENTCORE_STOPPING;
     } /* STOPPING: already draining */
@@ -64,11 +74,7 @@ static agentcore_out_t s_on_stop(agentcore_t *c, uint32_t run_id) {
 
 static agentcore_out_t s_on_users(agentcore_t *c, uint32_t run_id) {
     agentcore_out_t out = {0};
-    if (c->state == AGENTCORE_WAITING) {
-        out.note = AGENTCORE_NOTE_NOT_JOINED;
-    } else if (!s_in_run(c) || c->run_id != run_id) {
-        out.note = AGENTCORE_NOTE_OTHER_RUN;
-    } else if (c->state == AGENTCORE_RUNNING) {
+    if (s_for_the_run(c, run_id, &out) && c->state == AGENTCORE_RUNNING) {
         out.actions = AGENTCORE_SET_USERS;
     } /* STOPPING: no users start any more */
     return out;

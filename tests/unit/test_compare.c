@@ -1,5 +1,5 @@
 /* test_compare: before/after tables in text and markdown, verdict rules,
- * added/removed names and the regression gate (master/compare.h). */
+ * added/removed names and the regression gate (report/compare.h). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>

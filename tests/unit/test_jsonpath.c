@@ -1,5 +1,5 @@
 /* test_jsonpath: path syntax and errors, extraction over raw JSON, and robustness against
- * truncated, deep and random input (common/jsonpath.h). */
+ * truncated, deep and random input (scenarios/jsonpath.h). */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>

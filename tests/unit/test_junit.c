@@ -1,5 +1,5 @@
 /* test_junit: JUnit XML of threshold verdicts, escaping, atomic write and
- * errors (master/junit.h). */
+ * errors (report/junit.h). */
 #include <errno.h>
 #include <criterion/criterion.h>
 #include <dirent.h>

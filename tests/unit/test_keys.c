@@ -1,4 +1,4 @@
-/* test_keys: CURVE key files (common/keys.h) — keygen's round trip, file modes,
+/* test_keys: CURVE key files (proto/keys.h) — keygen's round trip, file modes,
  * no accidental overwrite, allowed-key lists, and bad files named in errors. */
 #include <criterion/criterion.h>
 #include <ftw.h>

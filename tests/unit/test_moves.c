@@ -1,4 +1,4 @@
-/* test_moves: paced, interleaved starts and retirements per user class (worker/moves.h). */
+/* test_moves: paced, interleaved starts and retirements per user class (load/moves.h). */
 #include <criterion/criterion.h>
 #include <stdint.h>
 

@@ -1,4 +1,4 @@
-/* test_rebalance: users moved when a worker is lost or joins mid-run (master/rebalance.h). */
+/* test_rebalance: users moved when a worker is lost or joins mid-run (load/rebalance.h). */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* test_report_csv: Locust-compatible CSV files (master/report_csv.h) — headers
+/* test_report_csv: Locust-compatible CSV files (report/report_csv.h) — headers
  * byte-equal to Locust's (golden file), Python csv quoting, row order, N/A
  * percentiles, milliseconds with microsecond precision, the history and
  * failures files, and report_csv_write's partial-failure behaviour. */

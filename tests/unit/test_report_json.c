@@ -1,4 +1,4 @@
-/* test_report_json: the JSON result file (master/report_json.h) — a realistic
+/* test_report_json: the JSON result file (report/report_json.h) — a realistic
  * report written and read back equal field by field (histograms bucket for
  * bucket, server metrics included), a rewrite byte-identical to the first
  * file, every class of bad input refused with the file and the JSON path, and

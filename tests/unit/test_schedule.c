@@ -1,4 +1,4 @@
-/* test_schedule: open-model arrival times, worker phases and class picks (worker/schedule.h). */
+/* test_schedule: open-model arrival times, worker phases and class picks (load/schedule.h). */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 

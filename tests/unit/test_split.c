@@ -1,4 +1,4 @@
-/* test_split: users across classes by weight and across workers (master/split.h). */
+/* test_split: users across classes by weight and across workers (load/split.h). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* test_template: {{ }} compilation, every builtin, escaping, exact error offsets, and
- * allocation-free rendering (common/template.h). */
+ * allocation-free rendering (scenarios/template.h). */
 #include <criterion/criterion.h>
 #include <regex.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* test_thresholds: parsing every metric, operator and unit with precise
- * errors, and evaluating checks on hand-built reports (master/thresholds.h). */
+ * errors, and evaluating checks on hand-built reports (report/thresholds.h). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>

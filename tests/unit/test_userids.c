@@ -1,4 +1,4 @@
-/* test_userids: blocks of user ids handed out in order, each once (worker/userids.h). */
+/* test_userids: blocks of user ids handed out in order, each once (load/userids.h). */
 #include <criterion/criterion.h>
 #include <stdint.h>
 

@@ -72,18 +72,18 @@ static void s_histogram(strbuf_t *b, const results_row_t *row) {
     const histogram_t *h = row->latency;
     uint64_t n = h ? histogram_count(h) : 0;
     for (size_t i = 0; i < sizeof bounds_s / sizeof bounds_s[0]; i++) {
-        strbuf_append_str(b, "barrage_response_time_histogram_seconds_bucket{");
+        strbuf_append_str(b, "barrage_response_time_bucketed_seconds_bucket{");
         s_labels(b, row);
         strbuf_appendf(b, ",le=\"%g\"} %llu\n", bounds_s[i],
                        (unsigned long long)s_at_most(h, (uint64_t)(bounds_s[i] * 1e6 + 0.5)));
     }
-    strbuf_append_str(b, "barrage_response_time_histogram_seconds_bucket{");
+    strbuf_append_str(b, "barrage_response_time_bucketed_seconds_bucket{");
     s_labels(b, row);
     strbuf_appendf(b, ",le=\"+Inf\"} %llu\n", (unsigned long long)n);
-    strbuf_append_str(b, "barrage_response_time_histogram_seconds_sum{");
+    strbuf_append_str(b, "barrage_response_time_bucketed_seconds_sum{");
     s_labels(b, row);
     strbuf_appendf(b, "} %.6f\n", n ? s_seconds(histogram_sum(h)) : 0.0);
-    strbuf_append_str(b, "barrage_response_time_histogram_seconds_count{");
+    strbuf_append_str(b, "barrage_response_time_bucketed_seconds_count{");
     s_labels(b, row);
     strbuf_appendf(b, "} %llu\n", (unsigned long long)n);
 }
@@ -98,7 +98,7 @@ void metrics_render(const web_snapshot_t *s, strbuf_t *b) {
     s_help(b, "barrage_response_time_seconds", "summary",
            "Response time per method and name; quantiles exact from the merged histogram.");
     for (size_t i = 0; i < n; i++) s_summary(b, results_row(res, i));
-    s_help(b, "barrage_response_time_histogram_seconds", "histogram",
+    s_help(b, "barrage_response_time_bucketed_seconds", "histogram",
            "Response time per method and name, in fixed buckets.");
     for (size_t i = 0; i < n; i++) s_histogram(b, results_row(res, i));
     s_help(b, "barrage_users", "gauge", "Virtual users running now, over all workers.");

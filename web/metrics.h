@@ -13,7 +13,7 @@
  * per-name series) to b. Per (method, name): barrage_requests_total,
  * barrage_failures_total (counters), barrage_response_time_seconds (summary,
  * quantiles 0.5 0.9 0.95 0.99 exact from the merged histogram) and
- * barrage_response_time_histogram_seconds (histogram, METRICS_BUCKETS_S);
+ * barrage_response_time_bucketed_seconds (histogram, METRICS_BUCKETS_S);
  * barrage_users, barrage_workers (gauges), barrage_dropped_iterations_total
  * (counter). */
 void metrics_render(const web_snapshot_t *s, strbuf_t *b);

@@ -56,12 +56,14 @@ static void s_summary(strbuf_t *b, const results_row_t *row) {
     strbuf_appendf(b, "} %llu\n", (unsigned long long)n);
 }
 
-/* Samples <= bound_us: every bucket whose highest value is <= the bound. */
+/* Samples <= bound_us, at the histogram's resolution: every bucket whose
+ * lowest value is <= the bound, so a sample equal to the bound always counts
+ * (and the bucket's others, which the histogram cannot tell from it). */
 static uint64_t s_at_most(const histogram_t *h, uint64_t bound_us) {
     uint64_t total = 0, count;
     int32_t idx = -1;
     while (h && histogram_next_bucket(h, &idx, &count)) {
-        if (idx + 1 < histogram_bucket_total() && histogram_bucket_low_us(idx + 1) - 1 > bound_us) break;
+        if (histogram_bucket_low_us(idx) > bound_us) break;
         total += count;
     }
     return total;

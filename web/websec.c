@@ -97,6 +97,8 @@ static long s_base64(const char *in, unsigned char *out, size_t out_bytes) {
             out[n++] = (unsigned char)(acc >> bits);
         }
     }
+    /* Strict: the bits left over must be zero, so one text means one value. */
+    if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) return -1;
     while (in[i] == '=') i++;
     return in[i] == '\0' ? (long)n : -1;
 }

@@ -215,6 +215,16 @@ static enum MHD_Result s_get_doc(web_t *w, struct MHD_Connection *c, size_t i) {
     return s_send(c, MHD_HTTP_OK, s_docs[i].type, &b, s_docs[i].disposition);
 }
 
+/* The host a run would use: the form's, else the latest run's (scenario or -H). */
+static char *s_host_in_effect(web_t *w, const web_cmd_t *cmd) {
+    if (cmd->host) return xstrdup(cmd->host);
+    held_t *h = s_acquire(w);
+    const char *host = h && h->s && h->s->report && h->s->report->host ? h->s->report->host : "";
+    char *copy = xstrdup(host);
+    s_release(w, h);
+    return copy;
+}
+
 static enum MHD_Result s_swarm(web_t *w, struct MHD_Connection *c, req_t *q) {
     if (q->too_big) return s_json_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "the form is too large");
     const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -230,7 +240,9 @@ static enum MHD_Result s_swarm(web_t *w, struct MHD_Connection *c, req_t *q) {
     }
     strbuf_t b;
     strbuf_init(&b);
-    webapi_result_json(&b, true, "Swarming started", cmd.host ? cmd.host : "");
+    char *host = s_host_in_effect(w, &cmd);
+    webapi_swarm_json(&b, &cmd, host);
+    free(host);
     s_queue(w, &cmd);
     return s_send(c, MHD_HTTP_OK, "application/json", &b, NULL);
 }
@@ -252,10 +264,11 @@ static enum MHD_Result s_simple_cmd(web_t *w, struct MHD_Connection *c, web_cmd_
 static enum MHD_Result s_refused(web_t *w, struct MHD_Connection *c, bool *refused) {
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
     const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
     *refused = true;
     if (!websec_host_ok(host, &w->addr, w->port))
         return s_json_error(c, MHD_HTTP_FORBIDDEN, "the Host header does not name this server");
-    if (!websec_origin_ok(origin, &w->addr, w->port))
+    if (!websec_origin_ok(origin, &w->addr, w->port) || !websec_fetch_site_ok(site))
         return s_json_error(c, MHD_HTTP_FORBIDDEN, "a request from another origin may not change the run");
     *refused = false;
     return MHD_YES;
@@ -265,8 +278,10 @@ static enum MHD_Result s_route(web_t *w, struct MHD_Connection *c, const char *u
                                const char *method, req_t *q) {
     bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     bool post = strcmp(method, "POST") == 0;
-    bool changes = (post && strcmp(url, "/swarm") == 0) ||
-                   (get && (strcmp(url, "/stop") == 0 || strcmp(url, "/stats/reset") == 0));
+    bool command = strcmp(url, "/stop") == 0 || strcmp(url, "/stats/reset") == 0;
+    /* GET, as Locust has it; never HEAD, which a client may send to look. */
+    bool changes = (post && strcmp(url, "/swarm") == 0) || (command && strcmp(method, "GET") == 0);
+    if (command && !changes) return s_json_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
     if (changes) {
         bool refused;
         enum MHD_Result rc = s_refused(w, c, &refused);

@@ -194,6 +194,17 @@ void webapi_result_json(strbuf_t *b, bool ok, const char *message, const char *h
     strbuf_append_str(b, "}\n");
 }
 
+void webapi_swarm_json(strbuf_t *b, const web_cmd_t *c, const char *host) {
+    strbuf_append_str(b, "{\"success\": true, \"message\": \"Swarming started\", \"host\": ");
+    s_str(b, host);
+    if (c->run_time_ms) {
+        strbuf_append_str(b, ", \"run_time\": ");
+        if (c->run_time_ms % 1000 == 0) strbuf_appendf(b, "%llu", (unsigned long long)(c->run_time_ms / 1000));
+        else strbuf_appendf(b, "%.3f", (double)c->run_time_ms / 1000);
+    }
+    strbuf_append_str(b, "}\n");
+}
+
 /* ---------------------------------------------------------------- /swarm form */
 
 static int s_hex(char c) {

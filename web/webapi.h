@@ -27,4 +27,9 @@ int webapi_parse_swarm(const char *body, size_t len, web_cmd_t *out, char **err)
  * NULL = no "host" key), as Locust's /swarm and /stop answer. */
 void webapi_result_json(strbuf_t *b, bool ok, const char *message, const char *host);
 
+/* Appends Locust's answer to a good /swarm: {"success": true, "message":
+ * "Swarming started", "host": host} and, when c->run_time_ms is set,
+ * "run_time" in seconds, as Locust adds it. */
+void webapi_swarm_json(strbuf_t *b, const web_cmd_t *c, const char *host);
+
 #endif

@@ -170,3 +170,7 @@ bool websec_origin_ok(const char *origin, const websec_addr_t *a, uint16_t port)
     if (len > 0 && rest[len - 1] == '/') return false; /* an Origin has no path */
     return websec_host_ok(rest, a, port);
 }
+
+bool websec_fetch_site_ok(const char *v) {
+    return !v || strcmp(v, "same-origin") == 0 || strcmp(v, "none") == 0;
+}

@@ -43,4 +43,11 @@ bool websec_host_ok(const char *host, const websec_addr_t *a, uint16_t port);
  * value websec_host_ok accepts. "null" and any other scheme are foreign. */
 bool websec_origin_ok(const char *origin, const websec_addr_t *a, uint16_t port);
 
+/* True when a Sec-Fetch-Site header is absent (older clients, curl) or says
+ * the request comes from the page itself ("same-origin") or from the user
+ * ("none": typed or bookmarked). "same-site" and "cross-site" are refused:
+ * a GET /stop in another page's <img> carries no Origin, but a browser
+ * marks it cross-site. */
+bool websec_fetch_site_ok(const char *sec_fetch_site);
+
 #endif

@@ -158,7 +158,7 @@ for bad in "user_count=-1&spawn_rate=2" "user_count=10&spawn_rate=abc" \
 done
 code=$(post "user_count=10&spawn_rate=2&host=http%3A%2F%2F127.0.0.1%3A9&run_time=1m&user_classes=U")
 check "a good POST /swarm answers 200 (got $code)" test "$code" = 200
-check "...with Locust's answer" grep -q '"success": true, "message": "Swarming started", "host": "http://127.0.0.1:9"' "$E2E_TMP/post.json"
+check "...with Locust's answer" grep -q '"success": true, "message": "Swarming started", "host": "http://127.0.0.1:9", "run_time": 60}' "$E2E_TMP/post.json"
 code=$(post "user_count=3&spawn_rate=1" -H "Host: evil.example:${HOSTPORT##*:}")
 check "a foreign Host is refused with 403 (got $code)" test "$code" = 403
 code=$(post "user_count=4&spawn_rate=1" -H "Origin: http://evil.example")
@@ -166,6 +166,9 @@ check "a foreign Origin is refused with 403 (got $code)" test "$code" = 403
 check "...with a JSON error" grep -q '"success": false' "$E2E_TMP/post.json"
 code=$(post "user_count=5&spawn_rate=1" -H "Host: localhost:${HOSTPORT##*:}" -H "Origin: http://localhost:${HOSTPORT##*:}")
 check "Host and Origin localhost:PORT are accepted (got $code)" test "$code" = 200
+check "...and the answer names the run's host when the form has none" grep -q "\"host\": \"$TARGET_URL\"" "$E2E_TMP/post.json"
+code=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' -H "Sec-Fetch-Site: cross-site" "$U/stop")
+check "a cross-site GET /stop (an <img> on another page) is refused with 403 (got $code)" test "$code" = 403
 code=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$U/stop")
 check "GET /stop answers 200 (got $code)" test "$code" = 200
 sleep 0.3

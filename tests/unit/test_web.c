@@ -123,6 +123,15 @@ Test(web, requests_queue_commands_in_order) {
     cr_assert_not(web_take_command(w, &c));
     char *a = s_post(w, "user_count=4&spawn_rate=2&host=http%3A%2F%2Fh", "");
     cr_assert(strstr(a, "HTTP/1.1 200"), "%s", a);
+    cr_assert(strstr(a, "\"host\": \"http://h\"}"), "%s", a);
+    free(a);
+    /* Without a host in the form, the answer names the latest run's. */
+    web_snapshot_t *s = s_snapshot("stopped", 0);
+    s->report = report_new();
+    s->report->host = xstrdup("http://scenario");
+    web_publish(w, &s);
+    a = s_post(w, "user_count=5&spawn_rate=2", "");
+    cr_assert(strstr(a, "\"host\": \"http://scenario\"}"), "%s", a);
     free(a);
     a = s_post(w, "user_count=-1&spawn_rate=2", "");
     cr_assert(strstr(a, "HTTP/1.1 400") && strstr(a, "user_count must be"), "%s", a);
@@ -139,6 +148,9 @@ Test(web, requests_queue_commands_in_order) {
     cr_assert_str_eq(c.host, "http://h");
     web_cmd_fini(&c);
     cr_assert(web_take_command(w, &c));
+    cr_assert_eq(c.users, 5);
+    cr_assert_null(c.host, "the command keeps NULL: the conductor picks the host");
+    cr_assert(web_take_command(w, &c));
     cr_assert_eq(c.type, WEB_CMD_STOP);
     cr_assert(web_take_command(w, &c));
     cr_assert_eq(c.type, WEB_CMD_RESET);
@@ -154,6 +166,19 @@ Test(web, foreign_host_or_origin_is_refused_and_queues_nothing) {
     char *req = xasprintf("GET /stop HTTP/1.1\r\nHost: evil.example:%u\r\nConnection: close\r\n\r\n", s_port(w));
     a = s_http(w, req);
     cr_assert(strstr(a, "HTTP/1.1 403"), "%s", a);
+    free(a);
+    free(req);
+    /* A cross-site <img src=/stop> has no Origin, but the browser marks it. */
+    req = xasprintf("GET /stop HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nSec-Fetch-Site: cross-site\r\n"
+                    "Connection: close\r\n\r\n", s_port(w));
+    a = s_http(w, req);
+    cr_assert(strstr(a, "HTTP/1.1 403"), "%s", a);
+    free(a);
+    free(req);
+    /* HEAD only looks: it never stops a run. */
+    req = xasprintf("HEAD /stop HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n", s_port(w));
+    a = s_http(w, req);
+    cr_assert(strstr(a, "HTTP/1.1 405"), "%s", a);
     free(a);
     free(req);
     web_cmd_t c;

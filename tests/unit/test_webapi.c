@@ -216,3 +216,20 @@ Test(webapi, result_json_is_locusts_answer) {
     cr_assert_str_eq(strbuf_str(&b), "{\"success\": false, \"message\": \"a \\\"q\\\"\"}\n");
     strbuf_fini(&b);
 }
+
+Test(webapi, swarm_answer_has_host_and_run_time_as_locust) {
+    strbuf_t b;
+    strbuf_init(&b);
+    web_cmd_t c = {.type = WEB_CMD_SWARM, .users = 1, .spawn_rate = 1};
+    webapi_swarm_json(&b, &c, "http://h");
+    cr_assert_str_eq(strbuf_str(&b), "{\"success\": true, \"message\": \"Swarming started\", \"host\": \"http://h\"}\n");
+    strbuf_reset(&b);
+    c.run_time_ms = 90000;
+    webapi_swarm_json(&b, &c, "");
+    cr_assert_str_eq(strbuf_str(&b), "{\"success\": true, \"message\": \"Swarming started\", \"host\": \"\", \"run_time\": 90}\n");
+    strbuf_reset(&b);
+    c.run_time_ms = 1500;
+    webapi_swarm_json(&b, &c, "");
+    cr_assert(strstr(strbuf_str(&b), "\"run_time\": 1.500}"), "%s", strbuf_str(&b));
+    strbuf_fini(&b);
+}

@@ -118,3 +118,12 @@ Test(websec, origin_absent_or_same_else_refused) {
     cr_assert_not(websec_origin_ok("null", &lo, 8089));
     cr_assert_not(websec_origin_ok("http://127.0.0.1:8089/", &lo, 8089));
 }
+
+Test(websec, fetch_site_allows_only_the_page_itself_or_the_user) {
+    cr_assert(websec_fetch_site_ok(NULL));
+    cr_assert(websec_fetch_site_ok("same-origin"));
+    cr_assert(websec_fetch_site_ok("none"));
+    cr_assert_not(websec_fetch_site_ok("same-site"));
+    cr_assert_not(websec_fetch_site_ok("cross-site"));
+    cr_assert_not(websec_fetch_site_ok(""));
+}

@@ -10,10 +10,14 @@ static void s_help(strbuf_t *b, const char *name, const char *type, const char *
 /* A label value: backslash, double quote and newline escaped. */
 static void s_label(strbuf_t *b, const char *v) {
     for (const char *p = v; *p; p++) {
-        if (*p == '\\') strbuf_append_str(b, "\\\\");
-        else if (*p == '"') strbuf_append_str(b, "\\\"");
-        else if (*p == '\n') strbuf_append_str(b, "\\n");
-        else strbuf_append_char(b, *p);
+        if (*p == '\\')
+            strbuf_append_str(b, "\\\\");
+        else if (*p == '"')
+            strbuf_append_str(b, "\\\"");
+        else if (*p == '\n')
+            strbuf_append_str(b, "\\n");
+        else
+            strbuf_append_char(b, *p);
     }
 }
 
@@ -30,11 +34,14 @@ static void s_counter_rows(strbuf_t *b, const results_t *res, const char *name, 
         const results_row_t *row = results_row(res, i);
         strbuf_appendf(b, "%s{", name);
         s_labels(b, row);
-        strbuf_appendf(b, "} %llu\n", (unsigned long long)(failures ? row->failures : row->requests));
+        strbuf_appendf(b, "} %llu\n",
+                       (unsigned long long)(failures ? row->failures : row->requests));
     }
 }
 
-static double s_seconds(uint64_t us) { return (double)us / 1e6; }
+static double s_seconds(uint64_t us) {
+    return (double)us / 1e6;
+}
 
 static void s_summary(strbuf_t *b, const results_row_t *row) {
     static const double q[] = {0.5, 0.9, 0.95, 0.99};
@@ -44,7 +51,8 @@ static void s_summary(strbuf_t *b, const results_row_t *row) {
         strbuf_append_str(b, "barrage_response_time_seconds{");
         s_labels(b, row);
         if (n)
-            strbuf_appendf(b, ",quantile=\"%g\"} %.6f\n", q[i], s_seconds(histogram_percentile(h, q[i] * 100)));
+            strbuf_appendf(b, ",quantile=\"%g\"} %.6f\n", q[i],
+                           s_seconds(histogram_percentile(h, q[i] * 100)));
         else
             strbuf_appendf(b, ",quantile=\"%g\"} NaN\n", q[i]);
     }
@@ -99,10 +107,12 @@ void metrics_render(const web_snapshot_t *s, strbuf_t *b) {
     s_counter_rows(b, res, "barrage_failures_total", true);
     s_help(b, "barrage_response_time_seconds", "summary",
            "Response time per method and name; quantiles exact from the merged histogram.");
-    for (size_t i = 0; i < n; i++) s_summary(b, results_row(res, i));
+    for (size_t i = 0; i < n; i++)
+        s_summary(b, results_row(res, i));
     s_help(b, "barrage_response_time_bucketed_seconds", "histogram",
            "Response time per method and name, in fixed buckets.");
-    for (size_t i = 0; i < n; i++) s_histogram(b, results_row(res, i));
+    for (size_t i = 0; i < n; i++)
+        s_histogram(b, results_row(res, i));
     s_help(b, "barrage_users", "gauge", "Virtual users running now, over all workers.");
     strbuf_appendf(b, "barrage_users %u\n", s ? s->user_count : 0);
     s_help(b, "barrage_workers", "gauge", "Workers in the run now.");

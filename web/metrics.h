@@ -7,7 +7,8 @@
 #include "web/web.h"
 
 /* The histogram's upper bounds, in seconds (then +Inf). */
-#define METRICS_BUCKETS_S {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+#define METRICS_BUCKETS_S                                                                          \
+    { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10 }
 
 /* Appends the metrics of s (NULL = no snapshot yet: the gauges at 0 and no
  * per-name series) to b. Per (method, name): barrage_requests_total,

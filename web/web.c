@@ -5,14 +5,12 @@
  * request, and none of them ever runs on the conductor's thread. */
 #include "web/web.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "common/strbuf.h"
 #include "common/xmalloc.h"
@@ -115,8 +113,10 @@ static void s_queue(web_t *w, const web_cmd_t *c) {
     cmd_node_t *n = xcalloc(1, sizeof *n);
     n->cmd = *c;
     s_lock(w);
-    if (w->tail) w->tail->next = n;
-    else w->head = n;
+    if (w->tail)
+        w->tail->next = n;
+    else
+        w->head = n;
     w->tail = n;
     s_unlock(w);
 }
@@ -135,7 +135,9 @@ bool web_take_command(web_t *w, web_cmd_t *out) {
     return true;
 }
 
-const char *web_url(const web_t *w) { return w->url; }
+const char *web_url(const web_t *w) {
+    return w->url;
+}
 
 /* ---------------------------------------------------------------- responses */
 
@@ -154,7 +156,8 @@ static enum MHD_Result s_send(struct MHD_Connection *c, unsigned status, const c
     if (ok == MHD_YES && disposition)
         ok = MHD_add_response_header(r, "Content-Disposition", disposition);
     if (ok == MHD_YES && status == MHD_HTTP_UNAUTHORIZED)
-        ok = MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic realm=\"barrage\"");
+        ok =
+            MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic realm=\"barrage\"");
     if (ok == MHD_YES) ok = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ok;
@@ -169,35 +172,59 @@ static enum MHD_Result s_json_error(struct MHD_Connection *c, unsigned status, c
 
 /* ---------------------------------------------------------------- routes */
 
-typedef enum { R_JSON, R_CSV_STATS, R_CSV_HISTORY, R_CSV_FAILURES, R_HTML, R_RESULT, R_METRICS } doc_t;
+typedef enum {
+    R_JSON,
+    R_CSV_STATS,
+    R_CSV_HISTORY,
+    R_CSV_FAILURES,
+    R_HTML,
+    R_RESULT,
+    R_METRICS
+} doc_t;
 
 static const struct {
     const char *path;
-    doc_t doc;
     const char *type;
     const char *disposition; /* NULL = inline */
+    doc_t doc;
     bool needs_report;
 } s_docs[] = {
-    {"/stats/requests", R_JSON, "application/json", NULL, false},
-    {"/stats/requests/csv", R_CSV_STATS, "text/csv", "attachment; filename=\"requests.csv\"", true},
-    {"/stats/requests_full_history/csv", R_CSV_HISTORY, "text/csv",
-     "attachment; filename=\"requests_full_history.csv\"", true},
-    {"/stats/failures/csv", R_CSV_FAILURES, "text/csv", "attachment; filename=\"failures.csv\"", true},
-    {"/stats/report", R_HTML, "text/html; charset=utf-8", NULL, true},
-    {"/stats/report/json", R_RESULT, "application/json", "attachment; filename=\"result.json\"", true},
-    {"/metrics", R_METRICS, "text/plain; version=0.0.4; charset=utf-8", NULL, false},
+    {"/stats/requests", "application/json", NULL, R_JSON, false},
+    {"/stats/requests/csv", "text/csv", "attachment; filename=\"requests.csv\"", R_CSV_STATS, true},
+    {"/stats/requests_full_history/csv", "text/csv",
+     "attachment; filename=\"requests_full_history.csv\"", R_CSV_HISTORY, true},
+    {"/stats/failures/csv", "text/csv", "attachment; filename=\"failures.csv\"", R_CSV_FAILURES,
+     true},
+    {"/stats/report", "text/html; charset=utf-8", NULL, R_HTML, true},
+    {"/stats/report/json", "application/json", "attachment; filename=\"result.json\"", R_RESULT,
+     true},
+    {"/metrics", "text/plain; version=0.0.4; charset=utf-8", NULL, R_METRICS, false},
 };
 
 static void s_render(doc_t doc, const web_snapshot_t *s, strbuf_t *b) {
     const report_t *r = s ? s->report : NULL;
     switch (doc) {
-    case R_JSON: webapi_requests_json(s, b); break;
-    case R_CSV_STATS: report_csv_stats(r, b); break;
-    case R_CSV_HISTORY: report_csv_history(r, b); break;
-    case R_CSV_FAILURES: report_csv_failures(r, b); break;
-    case R_HTML: report_html_render(r, b); break;
-    case R_RESULT: report_json_render(r, b); break;
-    case R_METRICS: metrics_render(s, b); break;
+    case R_JSON:
+        webapi_requests_json(s, b);
+        break;
+    case R_CSV_STATS:
+        report_csv_stats(r, b);
+        break;
+    case R_CSV_HISTORY:
+        report_csv_history(r, b);
+        break;
+    case R_CSV_FAILURES:
+        report_csv_failures(r, b);
+        break;
+    case R_HTML:
+        report_html_render(r, b);
+        break;
+    case R_RESULT:
+        report_json_render(r, b);
+        break;
+    case R_METRICS:
+        metrics_render(s, b);
+        break;
     }
 }
 
@@ -227,7 +254,8 @@ static char *s_host_in_effect(web_t *w, const web_cmd_t *cmd) {
 
 static enum MHD_Result s_swarm(web_t *w, struct MHD_Connection *c, req_t *q) {
     if (q->too_big) return s_json_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "the form is too large");
-    const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *type =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (type && strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
         return s_json_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
                             "send the form as application/x-www-form-urlencoded");
@@ -269,7 +297,8 @@ static enum MHD_Result s_refused(web_t *w, struct MHD_Connection *c, bool *refus
     if (!websec_host_ok(host, &w->addr, w->port))
         return s_json_error(c, MHD_HTTP_FORBIDDEN, "the Host header does not name this server");
     if (!websec_origin_ok(origin, &w->addr, w->port) || !websec_fetch_site_ok(site))
-        return s_json_error(c, MHD_HTTP_FORBIDDEN, "a request from another origin may not change the run");
+        return s_json_error(c, MHD_HTTP_FORBIDDEN,
+                            "a request from another origin may not change the run");
     *refused = false;
     return MHD_YES;
 }
@@ -311,13 +340,16 @@ static enum MHD_Result s_handle(void *cls, struct MHD_Connection *c, const char 
         return MHD_YES;
     }
     if (*upload_bytes > 0) {
-        if (q->body.len + *upload_bytes > WEB_MAX_BODY_BYTES) q->too_big = true;
-        else strbuf_append(&q->body, upload, *upload_bytes);
+        if (q->body.len + *upload_bytes > WEB_MAX_BODY_BYTES)
+            q->too_big = true;
+        else
+            strbuf_append(&q->body, upload, *upload_bytes);
         *upload_bytes = 0;
         return MHD_YES;
     }
     if (w->auth) {
-        const char *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+        const char *a =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
         if (!websec_basic_ok(a, w->auth))
             return s_json_error(c, MHD_HTTP_UNAUTHORIZED, "authentication required");
     }
@@ -336,20 +368,14 @@ static void s_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---------------------------------------------------------------- lifecycle */
 
+/* The port MHD bound (the real one when 0 was asked); 0 with *err on failure. */
 static uint16_t s_bound_port(struct MHD_Daemon *d, char **err) {
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    if (!info) {
-        *err = xasprintf("MHD_get_daemon_info(LISTEN_FD) failed (%s:%d)", __FILE__, __LINE__);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    if (!info || info->port == 0) {
+        *err = xasprintf("MHD_get_daemon_info(BIND_PORT) (%s:%d): no port", __FILE__, __LINE__);
         return 0;
     }
-    if (getsockname(info->listen_fd, (struct sockaddr *)&ss, &len) != 0) {
-        *err = xasprintf("getsockname (%s:%d): %s", __FILE__, __LINE__, strerror(errno));
-        return 0;
-    }
-    if (ss.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-    return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    return info->port;
 }
 
 web_t *web_new(const web_opts_t *o, char **err) {
@@ -358,7 +384,8 @@ web_t *web_new(const web_opts_t *o, char **err) {
     if (websec_addr_parse(o->addr, &w->addr, err) != 0) goto fail;
     if (!websec_bind_allowed(&w->addr, o->auth != NULL, o->insecure)) {
         *err = xasprintf("web address '%s' is beyond loopback: give --web-auth USER:PASSWORD, "
-                         "or --insecure to serve it to anyone who can reach it", o->addr);
+                         "or --insecure to serve it to anyone who can reach it",
+                         o->addr);
         goto fail;
     }
     if (o->auth && !strchr(o->auth, ':')) {
@@ -374,12 +401,11 @@ web_t *web_new(const web_opts_t *o, char **err) {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
     if (w->addr.v6) flags |= MHD_USE_IPv6;
     errno = 0;
-    w->daemon = MHD_start_daemon(flags, w->addr.port, NULL, NULL, s_handle, w,
-                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&w->addr.sa,
-                                 MHD_OPTION_NOTIFY_COMPLETED, s_completed, w,
-                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_MAX_CONNECTIONS,
-                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_CONNECTION_TIMEOUT_S,
-                                 MHD_OPTION_END);
+    w->daemon = MHD_start_daemon(flags, w->addr.port, NULL, NULL, s_handle, w, MHD_OPTION_SOCK_ADDR,
+                                 (struct sockaddr *)&w->addr.sa, MHD_OPTION_NOTIFY_COMPLETED,
+                                 s_completed, w, MHD_OPTION_CONNECTION_LIMIT,
+                                 (unsigned)WEB_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
+                                 (unsigned)WEB_CONNECTION_TIMEOUT_S, MHD_OPTION_END);
     if (!w->daemon) {
         *err = xasprintf("MHD_start_daemon on %s (%s:%d): %s", o->addr, __FILE__, __LINE__,
                          errno ? strerror(errno) : "failed");
@@ -406,7 +432,8 @@ void web_destroy(web_t **pw) {
     MHD_stop_daemon(w->daemon); /* joins every connection thread */
     s_release(w, w->current);
     web_cmd_t c;
-    while (web_take_command(w, &c)) web_cmd_fini(&c);
+    while (web_take_command(w, &c))
+        web_cmd_fini(&c);
     pthread_mutex_destroy(&w->lock);
     free(w->auth);
     free(w->url);

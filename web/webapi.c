@@ -21,12 +21,23 @@ static void s_html_str(strbuf_t *b, const char *s, bool quote) {
     strbuf_init(&e);
     for (const char *p = s; *p; p++) {
         switch (*p) {
-        case '&': strbuf_append_str(&e, "&amp;"); break;
-        case '<': strbuf_append_str(&e, "&lt;"); break;
-        case '>': strbuf_append_str(&e, "&gt;"); break;
-        case '"': strbuf_append_str(&e, quote ? "&quot;" : "\""); break;
-        case '\'': strbuf_append_str(&e, quote ? "&#x27;" : "'"); break;
-        default: strbuf_append_char(&e, *p);
+        case '&':
+            strbuf_append_str(&e, "&amp;");
+            break;
+        case '<':
+            strbuf_append_str(&e, "&lt;");
+            break;
+        case '>':
+            strbuf_append_str(&e, "&gt;");
+            break;
+        case '"':
+            strbuf_append_str(&e, quote ? "&quot;" : "\"");
+            break;
+        case '\'':
+            strbuf_append_str(&e, quote ? "&#x27;" : "'");
+            break;
+        default:
+            strbuf_append_char(&e, *p);
         }
     }
     s_str(b, strbuf_str(&e));
@@ -42,7 +53,9 @@ static void s_num(strbuf_t *b, double v) {
         strbuf_appendf(b, "%.17g", v);
 }
 
-static double s_ms(uint64_t us) { return (double)us / 1000.0; }
+static double s_ms(uint64_t us) {
+    return (double)us / 1000.0;
+}
 
 static void s_pct(strbuf_t *b, const histogram_t *h, double p) {
     s_num(b, h && histogram_count(h) ? s_ms(histogram_percentile(h, p)) : 0);
@@ -54,7 +67,10 @@ static void s_row(strbuf_t *b, const results_row_t *row, const char *method, con
     uint64_t n = row ? row->requests : 0;
     bool any = h && histogram_count(h) > 0;
     strbuf_append_str(b, "{\"method\": ");
-    if (method) s_str(b, method); else strbuf_append_str(b, "null");
+    if (method)
+        s_str(b, method);
+    else
+        strbuf_append_str(b, "null");
     strbuf_append_str(b, ", \"name\": ");
     s_str(b, name);
     strbuf_append_str(b, ", \"safe_name\": ");
@@ -85,7 +101,8 @@ static void s_row(strbuf_t *b, const results_row_t *row, const char *method, con
 /* Row indexes sorted by (name, method), Locust's sort_stats order (caller frees). */
 static size_t *s_sorted(const results_t *res, size_t n) {
     size_t *idx = xcalloc(n ? n : 1, sizeof *idx);
-    for (size_t i = 0; i < n; i++) idx[i] = i;
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
     /* Insertion sort: qsort has no context argument in C11, and rows are few. */
     for (size_t i = 1; i < n; i++) {
         size_t v = idx[i], j = i;
@@ -156,8 +173,10 @@ static void s_workers(strbuf_t *b, const report_t *r) {
 /* Locust's "current" percentiles: over the live window (null before any run). */
 static void s_current_pct(strbuf_t *b, const results_t *res, double p) {
     const histogram_t *h = res ? results_total(res)->win_latency : NULL;
-    if (!res) strbuf_append_str(b, "null");
-    else s_pct(b, h, p);
+    if (!res)
+        strbuf_append_str(b, "null");
+    else
+        s_pct(b, h, p);
 }
 
 void webapi_requests_json(const web_snapshot_t *s, strbuf_t *b) {
@@ -199,8 +218,10 @@ void webapi_swarm_json(strbuf_t *b, const web_cmd_t *c, const char *host) {
     s_str(b, host);
     if (c->run_time_ms) {
         strbuf_append_str(b, ", \"run_time\": ");
-        if (c->run_time_ms % 1000 == 0) strbuf_appendf(b, "%llu", (unsigned long long)(c->run_time_ms / 1000));
-        else strbuf_appendf(b, "%.3f", (double)c->run_time_ms / 1000);
+        if (c->run_time_ms % 1000 == 0)
+            strbuf_appendf(b, "%llu", (unsigned long long)(c->run_time_ms / 1000));
+        else
+            strbuf_appendf(b, "%.3f", (double)c->run_time_ms / 1000);
     }
     strbuf_append_str(b, "}\n");
 }
@@ -288,8 +309,10 @@ static int s_field(web_cmd_t *out, const char *key, const char *v, bool *seen_us
         out->host = xstrdup(v);
     } else if (strcmp(key, "run_time") == 0) {
         out->run_time_ms = 0;
-        if (*v != '\0' && (units_parse_duration_ms(v, &out->run_time_ms) != 0 || out->run_time_ms == 0)) {
-            *err = xasprintf("run_time must be a duration such as 20, 20s, 3m or 1h20m (got '%s')", v);
+        if (*v != '\0' &&
+            (units_parse_duration_ms(v, &out->run_time_ms) != 0 || out->run_time_ms == 0)) {
+            *err =
+                xasprintf("run_time must be a duration such as 20, 20s, 3m or 1h20m (got '%s')", v);
             return -1;
         }
     }

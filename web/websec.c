@@ -62,16 +62,21 @@ int websec_addr_parse(const char *text, websec_addr_t *out, char **err) {
         colon = strrchr(text, ':');
         if (!colon) return s_fail(err, text, "expected HOST:PORT");
         host_len = (size_t)(colon - text);
-        if (memchr(text, ':', host_len)) return s_fail(err, text, "an IPv6 address goes in brackets: [::1]:8089");
+        if (memchr(text, ':', host_len))
+            return s_fail(err, text, "an IPv6 address goes in brackets: [::1]:8089");
     }
-    if (host_len == 0 || host_len >= WEBSEC_HOST_BYTES) return s_fail(err, text, "no host, or a host too long");
-    if (s_port(colon + 1, &out->port) != 0) return s_fail(err, text, "the port must be a number 0..65535");
+    if (host_len == 0 || host_len >= WEBSEC_HOST_BYTES)
+        return s_fail(err, text, "no host, or a host too long");
+    if (s_port(colon + 1, &out->port) != 0)
+        return s_fail(err, text, "the port must be a number 0..65535");
     memcpy(out->host, host, host_len);
     out->host[host_len] = '\0';
     if (!out->v6 && strcmp(out->host, "localhost") == 0) strcpy(out->host, "127.0.0.1");
     unsigned char buf[sizeof(struct in6_addr)];
     if (inet_pton(out->v6 ? AF_INET6 : AF_INET, out->host, buf) != 1)
-        return s_fail(err, text, out->v6 ? "not a numeric IPv6 address" : "not a numeric IPv4 address (or localhost)");
+        return s_fail(err, text,
+                      out->v6 ? "not a numeric IPv6 address"
+                              : "not a numeric IPv4 address (or localhost)");
     s_classify(out);
     return 0;
 }
@@ -82,7 +87,8 @@ bool websec_bind_allowed(const websec_addr_t *a, bool has_auth, bool insecure) {
 
 /* Decodes standard base64 into out (at most out_bytes); returns the length or -1. */
 static long s_base64(const char *in, unsigned char *out, size_t out_bytes) {
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     uint32_t acc = 0;
     int bits = 0;
     size_t n = 0, i = 0;
@@ -99,14 +105,16 @@ static long s_base64(const char *in, unsigned char *out, size_t out_bytes) {
     }
     /* Strict: the bits left over must be zero, so one text means one value. */
     if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) return -1;
-    while (in[i] == '=') i++;
+    while (in[i] == '=')
+        i++;
     return in[i] == '\0' ? (long)n : -1;
 }
 
 bool websec_basic_ok(const char *header, const char *expected) {
     if (!header || strncasecmp(header, "Basic ", 6) != 0) return false;
     const char *p = header + 6;
-    while (*p == ' ') p++;
+    while (*p == ' ')
+        p++;
     unsigned char got[512];
     long n = s_base64(p, got, sizeof got);
     size_t want = strlen(expected);
@@ -121,7 +129,8 @@ bool websec_basic_ok(const char *header, const char *expected) {
 }
 
 /* Splits "HOST[:PORT]" / "[V6][:PORT]" into the host (no brackets) and the port. */
-static bool s_split_host(const char *h, char *host, size_t host_bytes, uint16_t *port, bool *has_port) {
+static bool s_split_host(const char *h, char *host, size_t host_bytes, uint16_t *port,
+                         bool *has_port) {
     const char *end;
     if (h[0] == '[') {
         const char *close = strchr(h, ']');

@@ -32,10 +32,14 @@ int main(int argc, char **argv) {
     web_opts_t o = {.addr = "127.0.0.1:0"};
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--addr") == 0 && i + 1 < argc) o.addr = argv[++i];
-        else if (strcmp(argv[i], "--auth") == 0 && i + 1 < argc) o.auth = argv[++i];
-        else if (strcmp(argv[i], "--insecure") == 0) o.insecure = true;
-        else path = argv[i];
+        if (strcmp(argv[i], "--addr") == 0 && i + 1 < argc)
+            o.addr = argv[++i];
+        else if (strcmp(argv[i], "--auth") == 0 && i + 1 < argc)
+            o.auth = argv[++i];
+        else if (strcmp(argv[i], "--insecure") == 0)
+            o.insecure = true;
+        else
+            path = argv[i];
     }
     if (!path) {
         fprintf(stderr, "usage: web_fixture RESULT.json [--addr A] [--auth U:P] [--insecure]\n");
@@ -74,7 +78,7 @@ int main(int argc, char **argv) {
             s_print(&c);
             web_cmd_fini(&c);
         }
-        struct timespec ts = {0, 20 * 1000 * 1000};
+        struct timespec ts = {0, 20L * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
     web_destroy(&w);

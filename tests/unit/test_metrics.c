@@ -12,9 +12,10 @@
 static web_snapshot_t *s_snapshot(void) {
     report_t *r = report_new();
     histogram_t *h = histogram_new();
-    for (uint64_t i = 1; i <= 1000; i++) histogram_record(h, i * 1000);
-    results_row_delta_t row = {.method = "GET", .name = "/a\"b\\c", .requests = 1000, .failures = 3,
-                               .latency = h};
+    for (uint64_t i = 1; i <= 1000; i++)
+        histogram_record(h, i * 1000);
+    results_row_delta_t row = {
+        .method = "GET", .name = "/a\"b\\c", .requests = 1000, .failures = 3, .latency = h};
     results_delta_t d = {.n_rows = 1, .rows = &row, .dropped = 4};
     results_add(r->results, &d);
     histogram_destroy(&h);
@@ -68,7 +69,8 @@ Test(metrics, summary_quantiles_are_the_histograms) {
     for (size_t i = 0; i < 4; i++) {
         char key[128];
         snprintf(key, sizeof key, "barrage_response_time_seconds" L ",quantile=\"%g\"}", q[i]);
-        cr_assert_float_eq(s_value(t, key), (double)histogram_percentile(h, q[i] * 100) / 1e6, 1e-7, "%s", key);
+        cr_assert_float_eq(s_value(t, key), (double)histogram_percentile(h, q[i] * 100) / 1e6, 1e-7,
+                           "%s", key);
     }
     cr_assert_float_eq(s_value(t, "barrage_response_time_seconds_sum" L "}"), 500.5, 1e-6);
     cr_assert_eq(s_value(t, "barrage_response_time_seconds_count" L "}"), 1000);
@@ -87,13 +89,15 @@ Test(metrics, histogram_buckets_are_cumulative_and_exact_at_the_bounds) {
     double last = 0;
     for (size_t i = 0; i < sizeof bounds_s / sizeof bounds_s[0]; i++) {
         char key[160];
-        snprintf(key, sizeof key, "barrage_response_time_bucketed_seconds_bucket" L ",le=\"%g\"}", bounds_s[i]);
+        snprintf(key, sizeof key, "barrage_response_time_bucketed_seconds_bucket" L ",le=\"%g\"}",
+                 bounds_s[i]);
         double v = s_value(t, key);
         cr_assert_geq(v, last, "cumulative");
         cr_assert_float_eq(v, want[i], want[i] * 0.002 + 0.5, "%s = %g, want %g", key, v, want[i]);
         last = v;
     }
-    cr_assert_eq(s_value(t, "barrage_response_time_bucketed_seconds_bucket" L ",le=\"+Inf\"}"), 1000);
+    cr_assert_eq(s_value(t, "barrage_response_time_bucketed_seconds_bucket" L ",le=\"+Inf\"}"),
+                 1000);
     cr_assert_eq(s_value(t, "barrage_response_time_bucketed_seconds_count" L "}"), 1000);
     cr_assert(strstr(t, "# TYPE barrage_response_time_bucketed_seconds histogram\n"));
     free(t);
@@ -108,7 +112,8 @@ Test(metrics, every_family_has_help_and_type_first) {
         if (strncmp(line, "# HELP ", 7) == 0) continue;
         if (sscanf(line, "# TYPE %127s", family) == 1) continue;
         cr_assert_neq(family[0], '\0', "a sample before any TYPE: %s", line);
-        cr_assert_eq(strncmp(line, family, strlen(family)), 0, "'%s' outside family %s", line, family);
+        cr_assert_eq(strncmp(line, family, strlen(family)), 0, "'%s' outside family %s", line,
+                     family);
     }
     free(t);
     web_snapshot_free(&s);

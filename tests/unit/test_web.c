@@ -41,22 +41,25 @@ static char *s_http(const web_t *w, const char *raw) {
     strbuf_init(&b);
     char buf[4096];
     ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) strbuf_append(&b, buf, (size_t)n);
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        strbuf_append(&b, buf, (size_t)n);
     close(fd);
     return strbuf_detach(&b, NULL);
 }
 
 static char *s_get(const web_t *w, const char *path) {
-    char *req = xasprintf("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n", path, s_port(w));
+    char *req = xasprintf("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n",
+                          path, s_port(w));
     char *ans = s_http(w, req);
     free(req);
     return ans;
 }
 
 static char *s_post(const web_t *w, const char *form, const char *extra_headers) {
-    char *req = xasprintf("POST /swarm HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n"
-                          "Content-Type: application/x-www-form-urlencoded\r\n%sContent-Length: %zu\r\n\r\n%s",
-                          s_port(w), extra_headers, strlen(form), form);
+    char *req = xasprintf(
+        "POST /swarm HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n%sContent-Length: %zu\r\n\r\n%s",
+        s_port(w), extra_headers, strlen(form), form);
     char *ans = s_http(w, req);
     free(req);
     return ans;
@@ -163,20 +166,23 @@ Test(web, foreign_host_or_origin_is_refused_and_queues_nothing) {
     char *a = s_post(w, "user_count=4&spawn_rate=2", "Origin: http://evil.example\r\n");
     cr_assert(strstr(a, "HTTP/1.1 403") && strstr(a, "\"success\": false"), "%s", a);
     free(a);
-    char *req = xasprintf("GET /stop HTTP/1.1\r\nHost: evil.example:%u\r\nConnection: close\r\n\r\n", s_port(w));
+    char *req = xasprintf(
+        "GET /stop HTTP/1.1\r\nHost: evil.example:%u\r\nConnection: close\r\n\r\n", s_port(w));
     a = s_http(w, req);
     cr_assert(strstr(a, "HTTP/1.1 403"), "%s", a);
     free(a);
     free(req);
     /* A cross-site <img src=/stop> has no Origin, but the browser marks it. */
     req = xasprintf("GET /stop HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nSec-Fetch-Site: cross-site\r\n"
-                    "Connection: close\r\n\r\n", s_port(w));
+                    "Connection: close\r\n\r\n",
+                    s_port(w));
     a = s_http(w, req);
     cr_assert(strstr(a, "HTTP/1.1 403"), "%s", a);
     free(a);
     free(req);
     /* HEAD only looks: it never stops a run. */
-    req = xasprintf("HEAD /stop HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n", s_port(w));
+    req = xasprintf("HEAD /stop HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n",
+                    s_port(w));
     a = s_http(w, req);
     cr_assert(strstr(a, "HTTP/1.1 405"), "%s", a);
     free(a);
@@ -184,7 +190,9 @@ Test(web, foreign_host_or_origin_is_refused_and_queues_nothing) {
     web_cmd_t c;
     cr_assert_not(web_take_command(w, &c));
     /* Reading is not state-changing: a foreign Host may read. */
-    req = xasprintf("GET /stats/requests HTTP/1.1\r\nHost: evil.example:%u\r\nConnection: close\r\n\r\n", s_port(w));
+    req = xasprintf(
+        "GET /stats/requests HTTP/1.1\r\nHost: evil.example:%u\r\nConnection: close\r\n\r\n",
+        s_port(w));
     a = s_http(w, req);
     cr_assert(strstr(a, "HTTP/1.1 200"), "%s", a);
     free(a);
@@ -201,7 +209,8 @@ Test(web, basic_auth_guards_every_page) {
     cr_assert(strstr(a, "HTTP/1.1 401") && strstr(a, "WWW-Authenticate: Basic"), "%s", a);
     free(a);
     char *req = xasprintf("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nAuthorization: Basic "
-                          "YW5uOnMzY3JldA==\r\nConnection: close\r\n\r\n", s_port(w));
+                          "YW5uOnMzY3JldA==\r\nConnection: close\r\n\r\n",
+                          s_port(w));
     a = s_http(w, req);
     cr_assert(strstr(a, "HTTP/1.1 200"), "%s", a);
     free(a);

@@ -12,25 +12,51 @@
 /* Locust 2.x's keys (Debian's python3-locust, as a master). */
 static const char *const TOP_KEYS[] = {"current_response_time_percentile_50",
                                        "current_response_time_percentile_95",
-                                       "errors", "fail_ratio", "state", "stats", "total_rps",
-                                       "user_count", "workers"};
-static const char *const STAT_KEYS[] = {
-    "avg_content_length", "avg_response_time", "current_fail_per_sec", "current_rps",
-    "max_response_time", "median_response_time", "method", "min_response_time", "name",
-    "ninetieth_response_time", "ninety_ninth_response_time", "num_failures", "num_requests",
-    "safe_name"};
+                                       "errors",
+                                       "fail_ratio",
+                                       "state",
+                                       "stats",
+                                       "total_rps",
+                                       "user_count",
+                                       "workers"};
+static const char *const STAT_KEYS[] = {"avg_content_length",
+                                        "avg_response_time",
+                                        "current_fail_per_sec",
+                                        "current_rps",
+                                        "max_response_time",
+                                        "median_response_time",
+                                        "method",
+                                        "min_response_time",
+                                        "name",
+                                        "ninetieth_response_time",
+                                        "ninety_ninth_response_time",
+                                        "num_failures",
+                                        "num_requests",
+                                        "safe_name"};
 
 /* Rows: /b GET with 1..100 ms (100 samples), /a POST with 10 samples at 5 ms, 2 failures. */
 static web_snapshot_t *s_snapshot(void) {
     report_t *r = report_new();
     histogram_t *hb = histogram_new(), *ha = histogram_new();
-    for (uint64_t i = 1; i <= 100; i++) histogram_record(hb, i * 1000);
+    for (uint64_t i = 1; i <= 100; i++)
+        histogram_record(hb, i * 1000);
     histogram_record_n(ha, 5000, 10);
     results_row_delta_t rows[2] = {
-        {.method = "GET", .name = "/b", .requests = 100, .failures = 0, .bytes = 5000, .latency = hb},
-        {.method = "POST", .name = "/a <x>", .requests = 10, .failures = 2, .bytes = 0, .latency = ha},
+        {.method = "GET",
+         .name = "/b",
+         .requests = 100,
+         .failures = 0,
+         .bytes = 5000,
+         .latency = hb},
+        {.method = "POST",
+         .name = "/a <x>",
+         .requests = 10,
+         .failures = 2,
+         .bytes = 0,
+         .latency = ha},
     };
-    results_error_delta_t errs[1] = {{.method = "POST", .name = "/a <x>", .reason = "HTTP 503 \"x\"", .count = 2}};
+    results_error_delta_t errs[1] = {
+        {.method = "POST", .name = "/a <x>", .reason = "HTTP 503 \"x\"", .count = 2}};
     results_delta_t d = {.n_rows = 2, .rows = rows, .n_errors = 1, .errors = errs};
     results_add(r->results, &d);
     histogram_destroy(&hb);
@@ -62,8 +88,10 @@ static json_t *s_render(const web_snapshot_t *s) {
 }
 
 static void s_same_keys(json_t *obj, const char *const *keys, size_t n, const char *what) {
-    cr_assert_eq(json_object_size(obj), n, "%s: %zu keys, want %zu", what, json_object_size(obj), n);
-    for (size_t i = 0; i < n; i++) cr_assert_not_null(json_object_get(obj, keys[i]), "%s: no %s", what, keys[i]);
+    cr_assert_eq(json_object_size(obj), n, "%s: %zu keys, want %zu", what, json_object_size(obj),
+                 n);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_not_null(json_object_get(obj, keys[i]), "%s: no %s", what, keys[i]);
 }
 
 static double s_num(json_t *o, const char *k) {
@@ -80,7 +108,8 @@ Test(webapi, key_sets_are_locusts) {
     s_same_keys(j, TOP_KEYS, N(TOP_KEYS), "top level");
     json_t *st = json_object_get(j, "stats");
     cr_assert_eq(json_array_size(st), 3);
-    for (size_t i = 0; i < 3; i++) s_same_keys(json_array_get(st, i), STAT_KEYS, N(STAT_KEYS), "stats[]");
+    for (size_t i = 0; i < 3; i++)
+        s_same_keys(json_array_get(st, i), STAT_KEYS, N(STAT_KEYS), "stats[]");
     json_t *e = json_array_get(json_object_get(j, "errors"), 0);
     static const char *const EK[] = {"method", "name", "error", "occurrences"};
     s_same_keys(e, EK, N(EK), "errors[]");
@@ -120,7 +149,8 @@ Test(webapi, values_come_from_the_snapshot) {
     const histogram_t *hb = results_row(s->report->results, 0)->latency;
     cr_assert_eq(s_num(b, "median_response_time"), (double)histogram_percentile(hb, 50) / 1000);
     cr_assert_eq(s_num(b, "ninetieth_response_time"), (double)histogram_percentile(hb, 90) / 1000);
-    cr_assert_eq(s_num(b, "ninety_ninth_response_time"), (double)histogram_percentile(hb, 99) / 1000);
+    cr_assert_eq(s_num(b, "ninety_ninth_response_time"),
+                 (double)histogram_percentile(hb, 99) / 1000);
     cr_assert_float_eq(s_num(b, "median_response_time"), 50.0, 0.05);
     cr_assert_float_eq(s_num(b, "ninety_ninth_response_time"), 99.0, 0.1);
     cr_assert_eq(s_num(b, "avg_content_length"), 50.0);
@@ -147,7 +177,8 @@ Test(webapi, no_snapshot_is_a_ready_empty_run) {
     cr_assert_str_eq(json_string_value(json_object_get(j, "state")), "ready");
     json_t *st = json_object_get(j, "stats");
     cr_assert_eq(json_array_size(st), 1);
-    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(st, 0), "name")), "Aggregated");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(st, 0), "name")),
+                     "Aggregated");
     cr_assert(json_is_null(json_object_get(j, "current_response_time_percentile_95")));
     json_decref(j);
 }
@@ -155,7 +186,8 @@ Test(webapi, no_snapshot_is_a_ready_empty_run) {
 static web_cmd_t s_ok(const char *form) {
     web_cmd_t c;
     char *err = NULL;
-    cr_assert_eq(webapi_parse_swarm(form, strlen(form), &c, &err), 0, "%s: %s", form, err ? err : "?");
+    cr_assert_eq(webapi_parse_swarm(form, strlen(form), &c, &err), 0, "%s: %s", form,
+                 err ? err : "?");
     cr_assert_null(err);
     cr_assert_eq(c.type, WEB_CMD_SWARM);
     return c;
@@ -171,14 +203,16 @@ static void s_bad(const char *form, const char *why) {
 }
 
 Test(webapi, swarm_form_parses_locusts_fields) {
-    web_cmd_t c = s_ok("user_count=10&spawn_rate=2.5&host=http%3A%2F%2F127.0.0.1%3A8000&run_time=1m30s");
+    web_cmd_t c =
+        s_ok("user_count=10&spawn_rate=2.5&host=http%3A%2F%2F127.0.0.1%3A8000&run_time=1m30s");
     cr_assert_eq(c.users, 10);
     cr_assert_eq(c.spawn_rate, 2.5);
     cr_assert_str_eq(c.host, "http://127.0.0.1:8000");
     cr_assert_eq(c.run_time_ms, 90000);
     web_cmd_fini(&c);
     cr_assert_null(c.host);
-    c = s_ok("user_classes=A&user_classes=B&spawn_rate=1&user_count=0&host=&run_time=&shape_class=Default");
+    c = s_ok("user_classes=A&user_classes=B&spawn_rate=1&user_count=0&host=&run_time=&shape_class="
+             "Default");
     cr_assert_eq(c.users, 0);
     cr_assert_null(c.host, "empty host keeps the scenario's");
     cr_assert_eq(c.run_time_ms, 0, "empty run_time keeps -t");
@@ -210,7 +244,9 @@ Test(webapi, result_json_is_locusts_answer) {
     strbuf_t b;
     strbuf_init(&b);
     webapi_result_json(&b, true, "Swarming started", "http://h");
-    cr_assert_str_eq(strbuf_str(&b), "{\"success\": true, \"message\": \"Swarming started\", \"host\": \"http://h\"}\n");
+    cr_assert_str_eq(
+        strbuf_str(&b),
+        "{\"success\": true, \"message\": \"Swarming started\", \"host\": \"http://h\"}\n");
     strbuf_reset(&b);
     webapi_result_json(&b, false, "a \"q\"", NULL);
     cr_assert_str_eq(strbuf_str(&b), "{\"success\": false, \"message\": \"a \\\"q\\\"\"}\n");
@@ -222,11 +258,14 @@ Test(webapi, swarm_answer_has_host_and_run_time_as_locust) {
     strbuf_init(&b);
     web_cmd_t c = {.type = WEB_CMD_SWARM, .users = 1, .spawn_rate = 1};
     webapi_swarm_json(&b, &c, "http://h");
-    cr_assert_str_eq(strbuf_str(&b), "{\"success\": true, \"message\": \"Swarming started\", \"host\": \"http://h\"}\n");
+    cr_assert_str_eq(
+        strbuf_str(&b),
+        "{\"success\": true, \"message\": \"Swarming started\", \"host\": \"http://h\"}\n");
     strbuf_reset(&b);
     c.run_time_ms = 90000;
     webapi_swarm_json(&b, &c, "");
-    cr_assert_str_eq(strbuf_str(&b), "{\"success\": true, \"message\": \"Swarming started\", \"host\": \"\", \"run_time\": 90}\n");
+    cr_assert_str_eq(strbuf_str(&b), "{\"success\": true, \"message\": \"Swarming started\", "
+                                     "\"host\": \"\", \"run_time\": 90}\n");
     strbuf_reset(&b);
     c.run_time_ms = 1500;
     webapi_swarm_json(&b, &c, "");

@@ -71,7 +71,8 @@ Test(websec, beyond_loopback_needs_auth_or_insecure) {
 Test(websec, basic_auth_accepts_exactly_the_credentials) {
     /* "ann:s3cret" in base64 is YW5uOnMzY3JldA== */
     cr_assert(websec_basic_ok("Basic YW5uOnMzY3JldA==", "ann:s3cret"));
-    cr_assert(websec_basic_ok("basic YW5uOnMzY3JldA==", "ann:s3cret"), "the scheme is case-insensitive");
+    cr_assert(websec_basic_ok("basic YW5uOnMzY3JldA==", "ann:s3cret"),
+              "the scheme is case-insensitive");
     cr_assert_not(websec_basic_ok("Basic YW5uOnMzY3JldA==", "ann:s3cre"));
     cr_assert_not(websec_basic_ok("Basic YW5uOnMzY3JldA==", "ann:s3cretX"));
     cr_assert_not(websec_basic_ok("Basic YW5uOnMzY3JldB==", "ann:s3cret"));

@@ -228,3 +228,14 @@ Test(web, destroy_frees_queued_commands_and_the_snapshot) {
     web_destroy(&w); /* valgrind / ASan find a leak here if it does not */
     cr_assert_null(w);
 }
+
+Test(web, serves_ipv6_loopback_with_brackets_in_the_url) {
+    web_opts_t o = {.addr = "[::1]:0"};
+    char *err = NULL;
+    web_t *w = web_new(&o, &err);
+    cr_assert_not_null(w, "web_new: %s", err ? err : "?");
+    unsigned port = 0;
+    cr_assert_eq(sscanf(web_url(w), "http://[::1]:%u/", &port), 1, "%s", web_url(w));
+    cr_assert_gt(port, 0);
+    web_destroy(&w);
+}

@@ -17,8 +17,7 @@ start_bg() {
     E2E_PIDS+=("$BG_PID")
 }
 wait_http() { # wait_http URL: up to 10 s for an answer
-    local i
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         curl -s --max-time 1 -o /dev/null "$1" && return 0
         sleep 0.1
     done
@@ -26,11 +25,11 @@ wait_http() { # wait_http URL: up to 10 s for an answer
 }
 # start_fixture NAME ARGS...: web_fixture on the result; sets FIX_PID and FIX_URL.
 start_fixture() {
-    local name=$1 i
+    local name=$1
     shift
     start_bg "$name" 120 "$BUILD/tests/web_fixture" "$E2E_TMP/run.json" "$@"
     FIX_PID=$BG_PID
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         FIX_URL=$(head -n 1 "$E2E_TMP/$name.out")
         [ -n "$FIX_URL" ] && return 0
         sleep 0.05

@@ -435,9 +435,10 @@ static void s_write_thresholds(jw_t *w, const report_t *r) {
 }
 
 
-int report_json_write(const report_t *r, const char *path, char **err) {
+void report_json_render(const report_t *r, strbuf_t *b) {
+    /* The emitter appends to its own buffer: lend it b's and give it back. */
     jw_t w = {0};
-    strbuf_init(&w.b);
+    w.b = *b;
     s_open(&w, '{', false);
     s_write_meta(&w, r);
     s_write_workers(&w, r);
@@ -447,8 +448,15 @@ int report_json_write(const report_t *r, const char *path, char **err) {
     s_write_thresholds(&w, r);
     s_close(&w, '}');
     strbuf_append_char(&w.b, '\n');
-    int rc = file_replace(path, w.b.data, w.b.len, err);
-    strbuf_fini(&w.b);
+    *b = w.b;
+}
+
+int report_json_write(const report_t *r, const char *path, char **err) {
+    strbuf_t b;
+    strbuf_init(&b);
+    report_json_render(r, &b);
+    int rc = file_replace(path, strbuf_str(&b), b.len, err);
+    strbuf_fini(&b);
     return rc;
 }
 

@@ -6,10 +6,14 @@
 #ifndef BARRAGE_REPORT_REPORT_JSON_H
 #define BARRAGE_REPORT_REPORT_JSON_H
 
+#include "common/strbuf.h"
 #include "report/report.h"
 
 /* The schema version written in "format_version"; a reader refuses newer ones. */
 #define REPORT_JSON_FORMAT_VERSION 1
+
+/* Appends the whole JSON result for r to b: the bytes report_json_write writes. */
+void report_json_render(const report_t *r, strbuf_t *b);
 
 /* Writes r to path as JSON, through PATH.tmp-PID renamed over path, so a
  * failed write never leaves a half-written file. Returns 0, or -1 with *err

@@ -16,7 +16,8 @@ declare -A OURS=(
     [load]="common load"
     [report]="common report"
     [worker]="common proto scenarios load worker"
-    [master]="common proto scenarios load report master"
+    [master]="common proto scenarios load report master web"
+    [web]="common report web"
 )
 declare -A LIBS=(
     [common]=""
@@ -26,6 +27,7 @@ declare -A LIBS=(
     [report]="jansson"
     [worker]="zmq curl pcre2"
     [master]="zmq curl"
+    [web]="microhttpd"
 )
 # Third-party headers and the library name they belong to.
 lib_of() {
@@ -37,6 +39,7 @@ lib_of() {
     jansson.h) echo jansson ;;
     sodium.h | sodium/*) echo sodium ;;
     pcre2.h) echo pcre2 ;;
+    microhttpd.h) echo microhttpd ;;
     *) echo "" ;;
     esac
 }

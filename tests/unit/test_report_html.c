@@ -421,3 +421,18 @@ Test(report_html, scenario_path_breaks_at_slashes) {
     report_destroy(&r);
 }
 
+
+Test(report_html, render_appends_the_bytes_write_writes) {
+    report_t *r = s_full_report();
+    char *dir = s_tmpdir();
+    char *file = s_write(r, dir);
+    strbuf_t b;
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    cr_assert_str_eq(strbuf_str(&b), file, "the download (/stats/report) equals --html");
+    strbuf_fini(&b);
+    free(file);
+    s_cleanup(dir);
+    free(dir);
+    report_destroy(&r);
+}

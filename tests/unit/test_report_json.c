@@ -1068,3 +1068,23 @@ Test(report_json, a_write_replaces_an_existing_file_whole) {
     report_destroy(&r);
     free(path);
 }
+
+/* ---------------------------------------------------------------- in memory */
+
+Test(report_json, render_appends_the_bytes_write_writes) {
+    report_t *r = s_build();
+    char *path = s_write(r, "r.json");
+    size_t file_len = 0;
+    char *file = s_slurp(path, &file_len);
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_append_str(&b, "prefix:");
+    report_json_render(r, &b);
+    cr_assert_eq(b.len, file_len + 7);
+    cr_assert_eq(memcmp(b.data, "prefix:", 7), 0);
+    cr_assert_eq(memcmp(b.data + 7, file, file_len), 0, "rendered bytes differ from the file's");
+    strbuf_fini(&b);
+    free(file);
+    free(path);
+    report_destroy(&r);
+}

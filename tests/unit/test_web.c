@@ -1,0 +1,241 @@
+/* test_web: web/web — the server on loopback: address errors, the real port
+ * in web_url, publishing snapshots, commands queued by requests and taken in
+ * order, refusals, and teardown with commands and a snapshot left. */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/strbuf.h"
+#include "common/xmalloc.h"
+#include "web/web.h"
+
+static web_t *s_start(void) {
+    web_opts_t o = {.addr = "127.0.0.1:0"};
+    char *err = NULL;
+    web_t *w = web_new(&o, &err);
+    cr_assert_not_null(w, "web_new: %s", err ? err : "?");
+    return w;
+}
+
+static unsigned s_port(const web_t *w) {
+    unsigned port = 0;
+    cr_assert_eq(sscanf(web_url(w), "http://127.0.0.1:%u/", &port), 1, "url %s", web_url(w));
+    return port;
+}
+
+/* Sends raw (a whole request) and returns the whole answer (caller frees). */
+static char *s_http(const web_t *w, const char *raw) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_geq(fd, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s_port(w))};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    size_t len = strlen(raw);
+    cr_assert_eq(write(fd, raw, len), (ssize_t)len);
+    strbuf_t b;
+    strbuf_init(&b);
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        strbuf_append(&b, buf, (size_t)n);
+    close(fd);
+    return strbuf_detach(&b, NULL);
+}
+
+static char *s_get(const web_t *w, const char *path) {
+    char *req = xasprintf("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n",
+                          path, s_port(w));
+    char *ans = s_http(w, req);
+    free(req);
+    return ans;
+}
+
+static char *s_post(const web_t *w, const char *form, const char *extra_headers) {
+    char *req = xasprintf(
+        "POST /swarm HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n%sContent-Length: %zu\r\n\r\n%s",
+        s_port(w), extra_headers, strlen(form), form);
+    char *ans = s_http(w, req);
+    free(req);
+    return ans;
+}
+
+static web_snapshot_t *s_snapshot(const char *state, uint32_t users) {
+    web_snapshot_t *s = xcalloc(1, sizeof *s);
+    s->state = state;
+    s->user_count = users;
+    return s;
+}
+
+Test(web, serves_on_the_real_port_of_port_zero) {
+    web_t *w = s_start();
+    cr_assert_gt(s_port(w), 0);
+    char *a = s_get(w, "/stats/requests");
+    cr_assert(strstr(a, "HTTP/1.1 200"), "%s", a);
+    cr_assert(strstr(a, "\"state\": \"ready\""), "no snapshot yet: ready\n%s", a);
+    free(a);
+    web_destroy(&w);
+    cr_assert_null(w);
+    web_destroy(&w);
+}
+
+Test(web, refuses_bad_and_unprotected_addresses) {
+    char *err = NULL;
+    web_opts_t o = {.addr = "nowhere"};
+    cr_assert_null(web_new(&o, &err));
+    cr_assert(err && strstr(err, "expected HOST:PORT"), "%s", err ? err : "");
+    free(err);
+    o.addr = "0.0.0.0:0";
+    cr_assert_null(web_new(&o, &err));
+    cr_assert(err && strstr(err, "beyond loopback"), "%s", err ? err : "");
+    free(err);
+    o.auth = "nocolon";
+    cr_assert_null(web_new(&o, &err));
+    cr_assert(err && strstr(err, "USER:PASSWORD"), "%s", err ? err : "");
+    free(err);
+}
+
+Test(web, handlers_read_the_latest_published_snapshot) {
+    web_t *w = s_start();
+    web_snapshot_t *s = s_snapshot("spawning", 3);
+    web_publish(w, &s);
+    cr_assert_null(s, "publish takes the snapshot");
+    s = s_snapshot("running", 9);
+    web_publish(w, &s); /* the first one is freed here: nothing holds it */
+    char *a = s_get(w, "/stats/requests");
+    cr_assert(strstr(a, "\"state\": \"running\""), "%s", a);
+    cr_assert(strstr(a, "\"user_count\": 9"), "%s", a);
+    free(a);
+    a = s_get(w, "/metrics");
+    cr_assert(strstr(a, "\nbarrage_users 9\n"), "%s", a);
+    free(a);
+    a = s_get(w, "/stats/requests/csv");
+    cr_assert(strstr(a, "HTTP/1.1 404"), "no report yet: nothing to download\n%s", a);
+    free(a);
+    web_destroy(&w);
+}
+
+Test(web, requests_queue_commands_in_order) {
+    web_t *w = s_start();
+    web_cmd_t c;
+    cr_assert_not(web_take_command(w, &c));
+    char *a = s_post(w, "user_count=4&spawn_rate=2&host=http%3A%2F%2Fh", "");
+    cr_assert(strstr(a, "HTTP/1.1 200"), "%s", a);
+    cr_assert(strstr(a, "\"host\": \"http://h\"}"), "%s", a);
+    free(a);
+    /* Without a host in the form, the answer names the latest run's. */
+    web_snapshot_t *s = s_snapshot("stopped", 0);
+    s->report = report_new();
+    s->report->host = xstrdup("http://scenario");
+    web_publish(w, &s);
+    a = s_post(w, "user_count=5&spawn_rate=2", "");
+    cr_assert(strstr(a, "\"host\": \"http://scenario\"}"), "%s", a);
+    free(a);
+    a = s_post(w, "user_count=-1&spawn_rate=2", "");
+    cr_assert(strstr(a, "HTTP/1.1 400") && strstr(a, "user_count must be"), "%s", a);
+    free(a);
+    a = s_get(w, "/stop");
+    cr_assert(strstr(a, "\"Test stopped\""), "%s", a);
+    free(a);
+    a = s_get(w, "/stats/reset");
+    cr_assert(strstr(a, "\r\n\r\nok"), "%s", a);
+    free(a);
+    cr_assert(web_take_command(w, &c));
+    cr_assert_eq(c.type, WEB_CMD_SWARM);
+    cr_assert_eq(c.users, 4);
+    cr_assert_str_eq(c.host, "http://h");
+    web_cmd_fini(&c);
+    cr_assert(web_take_command(w, &c));
+    cr_assert_eq(c.users, 5);
+    cr_assert_null(c.host, "the command keeps NULL: the conductor picks the host");
+    cr_assert(web_take_command(w, &c));
+    cr_assert_eq(c.type, WEB_CMD_STOP);
+    cr_assert(web_take_command(w, &c));
+    cr_assert_eq(c.type, WEB_CMD_RESET);
+    cr_assert_not(web_take_command(w, &c), "the bad form queued nothing");
+    web_destroy(&w);
+}
+
+Test(web, foreign_host_or_origin_is_refused_and_queues_nothing) {
+    web_t *w = s_start();
+    char *a = s_post(w, "user_count=4&spawn_rate=2", "Origin: http://evil.example\r\n");
+    cr_assert(strstr(a, "HTTP/1.1 403") && strstr(a, "\"success\": false"), "%s", a);
+    free(a);
+    char *req = xasprintf(
+        "GET /stop HTTP/1.1\r\nHost: evil.example:%u\r\nConnection: close\r\n\r\n", s_port(w));
+    a = s_http(w, req);
+    cr_assert(strstr(a, "HTTP/1.1 403"), "%s", a);
+    free(a);
+    free(req);
+    /* A cross-site <img src=/stop> has no Origin, but the browser marks it. */
+    req = xasprintf("GET /stop HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nSec-Fetch-Site: cross-site\r\n"
+                    "Connection: close\r\n\r\n",
+                    s_port(w));
+    a = s_http(w, req);
+    cr_assert(strstr(a, "HTTP/1.1 403"), "%s", a);
+    free(a);
+    free(req);
+    /* HEAD only looks: it never stops a run. */
+    req = xasprintf("HEAD /stop HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n",
+                    s_port(w));
+    a = s_http(w, req);
+    cr_assert(strstr(a, "HTTP/1.1 405"), "%s", a);
+    free(a);
+    free(req);
+    web_cmd_t c;
+    cr_assert_not(web_take_command(w, &c));
+    /* Reading is not state-changing: a foreign Host may read. */
+    req = xasprintf(
+        "GET /stats/requests HTTP/1.1\r\nHost: evil.example:%u\r\nConnection: close\r\n\r\n",
+        s_port(w));
+    a = s_http(w, req);
+    cr_assert(strstr(a, "HTTP/1.1 200"), "%s", a);
+    free(a);
+    free(req);
+    web_destroy(&w);
+}
+
+Test(web, basic_auth_guards_every_page) {
+    web_opts_t o = {.addr = "127.0.0.1:0", .auth = "ann:s3cret"};
+    char *err = NULL;
+    web_t *w = web_new(&o, &err);
+    cr_assert_not_null(w, "%s", err ? err : "");
+    char *a = s_get(w, "/metrics");
+    cr_assert(strstr(a, "HTTP/1.1 401") && strstr(a, "WWW-Authenticate: Basic"), "%s", a);
+    free(a);
+    char *req = xasprintf("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nAuthorization: Basic "
+                          "YW5uOnMzY3JldA==\r\nConnection: close\r\n\r\n",
+                          s_port(w));
+    a = s_http(w, req);
+    cr_assert(strstr(a, "HTTP/1.1 200"), "%s", a);
+    free(a);
+    free(req);
+    web_destroy(&w);
+}
+
+Test(web, destroy_frees_queued_commands_and_the_snapshot) {
+    web_t *w = s_start();
+    char *a = s_post(w, "user_count=1&spawn_rate=1&host=http%3A%2F%2Fleft", "");
+    free(a);
+    web_snapshot_t *s = s_snapshot("stopped", 0);
+    s->report = report_new();
+    web_publish(w, &s);
+    web_destroy(&w); /* valgrind / ASan find a leak here if it does not */
+    cr_assert_null(w);
+}
+
+Test(web, serves_ipv6_loopback_with_brackets_in_the_url) {
+    web_opts_t o = {.addr = "[::1]:0"};
+    char *err = NULL;
+    web_t *w = web_new(&o, &err);
+    cr_assert_not_null(w, "web_new: %s", err ? err : "?");
+    unsigned port = 0;
+    cr_assert_eq(sscanf(web_url(w), "http://[::1]:%u/", &port), 1, "%s", web_url(w));
+    cr_assert_gt(port, 0);
+    web_destroy(&w);
+}

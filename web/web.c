@@ -1,0 +1,442 @@
+/* web: the HTTP server (libmicrohttpd), the published snapshot and the
+ * command queue. Threading: MHD_USE_INTERNAL_POLLING_THREAD with
+ * MHD_USE_THREAD_PER_CONNECTION — one thread per connection (at most
+ * WEB_MAX_CONNECTIONS), so a slow browser or scrape never holds up another
+ * request, and none of them ever runs on the conductor's thread. */
+#include "web/web.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/strbuf.h"
+#include "common/xmalloc.h"
+#include "report/report_csv.h"
+#include "report/report_html.h"
+#include "report/report_json.h"
+#include "web/metrics.h"
+#include "web/webapi.h"
+#include "web/websec.h"
+
+#define WEB_MAX_CONNECTIONS 64
+#define WEB_CONNECTION_TIMEOUT_S 10
+#define WEB_MAX_BODY_BYTES 65536
+
+/* A published snapshot and how many holders it has (the web_t + handlers). */
+typedef struct {
+    web_snapshot_t *s;
+    unsigned refs;
+} held_t;
+
+typedef struct cmd_node {
+    web_cmd_t cmd;
+    struct cmd_node *next;
+} cmd_node_t;
+
+struct web {
+    struct MHD_Daemon *daemon;
+    websec_addr_t addr;
+    uint16_t port; /* the real one */
+    char *auth;
+    char *url;
+    pthread_mutex_t lock; /* guards current, head, tail */
+    held_t *current;
+    cmd_node_t *head, *tail;
+};
+
+/* Per request: the POST body gathered so far. */
+typedef struct {
+    strbuf_t body;
+    bool too_big;
+} req_t;
+
+void web_snapshot_free(web_snapshot_t **s) {
+    if (!s || !*s) return;
+    report_destroy(&(*s)->report);
+    free((*s)->current_rps);
+    free((*s)->current_fail_per_sec);
+    free(*s);
+    *s = NULL;
+}
+
+void web_cmd_fini(web_cmd_t *c) {
+    free(c->host);
+    memset(c, 0, sizeof *c);
+}
+
+static void s_lock(web_t *w) {
+    int rc = pthread_mutex_lock(&w->lock);
+    if (rc != 0) xfatal("pthread_mutex_lock");
+}
+
+static void s_unlock(web_t *w) {
+    int rc = pthread_mutex_unlock(&w->lock);
+    if (rc != 0) xfatal("pthread_mutex_unlock");
+}
+
+/* Takes a reference to the current snapshot (NULL when none was published). */
+static held_t *s_acquire(web_t *w) {
+    s_lock(w);
+    held_t *h = w->current;
+    if (h) h->refs++;
+    s_unlock(w);
+    return h;
+}
+
+static void s_release(web_t *w, held_t *h) {
+    if (!h) return;
+    s_lock(w);
+    bool last = --h->refs == 0;
+    s_unlock(w);
+    if (last) {
+        web_snapshot_free(&h->s);
+        free(h);
+    }
+}
+
+void web_publish(web_t *w, web_snapshot_t **s) {
+    held_t *h = xcalloc(1, sizeof *h);
+    h->s = *s;
+    h->refs = 1;
+    *s = NULL;
+    s_lock(w);
+    held_t *old = w->current;
+    w->current = h;
+    s_unlock(w);
+    s_release(w, old);
+}
+
+static void s_queue(web_t *w, const web_cmd_t *c) {
+    cmd_node_t *n = xcalloc(1, sizeof *n);
+    n->cmd = *c;
+    s_lock(w);
+    if (w->tail)
+        w->tail->next = n;
+    else
+        w->head = n;
+    w->tail = n;
+    s_unlock(w);
+}
+
+bool web_take_command(web_t *w, web_cmd_t *out) {
+    s_lock(w);
+    cmd_node_t *n = w->head;
+    if (n) {
+        w->head = n->next;
+        if (!w->head) w->tail = NULL;
+    }
+    s_unlock(w);
+    if (!n) return false;
+    *out = n->cmd;
+    free(n);
+    return true;
+}
+
+const char *web_url(const web_t *w) {
+    return w->url;
+}
+
+/* ---------------------------------------------------------------- responses */
+
+/* Queues body (taken) with status and content type; returns MHD's verdict. */
+static enum MHD_Result s_send(struct MHD_Connection *c, unsigned status, const char *type,
+                              strbuf_t *body, const char *disposition) {
+    size_t len = 0;
+    char *data = strbuf_detach(body, &len);
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(data);
+        return MHD_NO;
+    }
+    enum MHD_Result ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    if (ok == MHD_YES) ok = MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (ok == MHD_YES && disposition)
+        ok = MHD_add_response_header(r, "Content-Disposition", disposition);
+    if (ok == MHD_YES && status == MHD_HTTP_UNAUTHORIZED)
+        ok =
+            MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic realm=\"barrage\"");
+    if (ok == MHD_YES) ok = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static enum MHD_Result s_json_error(struct MHD_Connection *c, unsigned status, const char *msg) {
+    strbuf_t b;
+    strbuf_init(&b);
+    webapi_result_json(&b, false, msg, NULL);
+    return s_send(c, status, "application/json", &b, NULL);
+}
+
+/* ---------------------------------------------------------------- routes */
+
+typedef enum {
+    R_JSON,
+    R_CSV_STATS,
+    R_CSV_HISTORY,
+    R_CSV_FAILURES,
+    R_HTML,
+    R_RESULT,
+    R_METRICS
+} doc_t;
+
+static const struct {
+    const char *path;
+    const char *type;
+    const char *disposition; /* NULL = inline */
+    doc_t doc;
+    bool needs_report;
+} s_docs[] = {
+    {"/stats/requests", "application/json", NULL, R_JSON, false},
+    {"/stats/requests/csv", "text/csv", "attachment; filename=\"requests.csv\"", R_CSV_STATS, true},
+    {"/stats/requests_full_history/csv", "text/csv",
+     "attachment; filename=\"requests_full_history.csv\"", R_CSV_HISTORY, true},
+    {"/stats/failures/csv", "text/csv", "attachment; filename=\"failures.csv\"", R_CSV_FAILURES,
+     true},
+    {"/stats/report", "text/html; charset=utf-8", NULL, R_HTML, true},
+    {"/stats/report/json", "application/json", "attachment; filename=\"result.json\"", R_RESULT,
+     true},
+    {"/metrics", "text/plain; version=0.0.4; charset=utf-8", NULL, R_METRICS, false},
+};
+
+static void s_render(doc_t doc, const web_snapshot_t *s, strbuf_t *b) {
+    const report_t *r = s ? s->report : NULL;
+    switch (doc) {
+    case R_JSON:
+        webapi_requests_json(s, b);
+        break;
+    case R_CSV_STATS:
+        report_csv_stats(r, b);
+        break;
+    case R_CSV_HISTORY:
+        report_csv_history(r, b);
+        break;
+    case R_CSV_FAILURES:
+        report_csv_failures(r, b);
+        break;
+    case R_HTML:
+        report_html_render(r, b);
+        break;
+    case R_RESULT:
+        report_json_render(r, b);
+        break;
+    case R_METRICS:
+        metrics_render(s, b);
+        break;
+    }
+}
+
+static enum MHD_Result s_get_doc(web_t *w, struct MHD_Connection *c, size_t i) {
+    held_t *h = s_acquire(w);
+    const web_snapshot_t *s = h ? h->s : NULL;
+    if (s_docs[i].needs_report && !(s && s->report)) {
+        s_release(w, h);
+        return s_json_error(c, MHD_HTTP_NOT_FOUND, "no run yet: nothing to download");
+    }
+    strbuf_t b;
+    strbuf_init(&b);
+    s_render(s_docs[i].doc, s, &b);
+    s_release(w, h);
+    return s_send(c, MHD_HTTP_OK, s_docs[i].type, &b, s_docs[i].disposition);
+}
+
+/* The host a run would use: the form's, else the latest run's (scenario or -H). */
+static char *s_host_in_effect(web_t *w, const web_cmd_t *cmd) {
+    if (cmd->host) return xstrdup(cmd->host);
+    held_t *h = s_acquire(w);
+    const char *host = h && h->s && h->s->report && h->s->report->host ? h->s->report->host : "";
+    char *copy = xstrdup(host);
+    s_release(w, h);
+    return copy;
+}
+
+static enum MHD_Result s_swarm(web_t *w, struct MHD_Connection *c, req_t *q) {
+    if (q->too_big) return s_json_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "the form is too large");
+    const char *type =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (type && strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
+        return s_json_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                            "send the form as application/x-www-form-urlencoded");
+    web_cmd_t cmd;
+    char *err = NULL;
+    if (webapi_parse_swarm(strbuf_str(&q->body), q->body.len, &cmd, &err) != 0) {
+        enum MHD_Result rc = s_json_error(c, MHD_HTTP_BAD_REQUEST, err);
+        free(err);
+        return rc;
+    }
+    strbuf_t b;
+    strbuf_init(&b);
+    char *host = s_host_in_effect(w, &cmd);
+    webapi_swarm_json(&b, &cmd, host);
+    free(host);
+    s_queue(w, &cmd);
+    return s_send(c, MHD_HTTP_OK, "application/json", &b, NULL);
+}
+
+static enum MHD_Result s_simple_cmd(web_t *w, struct MHD_Connection *c, web_cmd_type_t type) {
+    web_cmd_t cmd = {.type = type};
+    s_queue(w, &cmd);
+    strbuf_t b;
+    strbuf_init(&b);
+    if (type == WEB_CMD_STOP) {
+        webapi_result_json(&b, true, "Test stopped", NULL);
+        return s_send(c, MHD_HTTP_OK, "application/json", &b, NULL);
+    }
+    strbuf_append_str(&b, "ok");
+    return s_send(c, MHD_HTTP_OK, "text/html; charset=utf-8", &b, NULL);
+}
+
+/* Host and Origin checks for a state-changing request; 0 = allowed. */
+static enum MHD_Result s_refused(web_t *w, struct MHD_Connection *c, bool *refused) {
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    *refused = true;
+    if (!websec_host_ok(host, &w->addr, w->port))
+        return s_json_error(c, MHD_HTTP_FORBIDDEN, "the Host header does not name this server");
+    if (!websec_origin_ok(origin, &w->addr, w->port) || !websec_fetch_site_ok(site))
+        return s_json_error(c, MHD_HTTP_FORBIDDEN,
+                            "a request from another origin may not change the run");
+    *refused = false;
+    return MHD_YES;
+}
+
+static enum MHD_Result s_route(web_t *w, struct MHD_Connection *c, const char *url,
+                               const char *method, req_t *q) {
+    bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    bool post = strcmp(method, "POST") == 0;
+    bool command = strcmp(url, "/stop") == 0 || strcmp(url, "/stats/reset") == 0;
+    /* GET, as Locust has it; never HEAD, which a client may send to look. */
+    bool changes = (post && strcmp(url, "/swarm") == 0) || (command && strcmp(method, "GET") == 0);
+    if (command && !changes) return s_json_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
+    if (changes) {
+        bool refused;
+        enum MHD_Result rc = s_refused(w, c, &refused);
+        if (refused) return rc;
+        if (post) return s_swarm(w, c, q);
+        return s_simple_cmd(w, c, strcmp(url, "/stop") == 0 ? WEB_CMD_STOP : WEB_CMD_RESET);
+    }
+    for (size_t i = 0; i < sizeof s_docs / sizeof s_docs[0]; i++)
+        if (strcmp(url, s_docs[i].path) == 0) {
+            if (!get) return s_json_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
+            return s_get_doc(w, c, i);
+        }
+    if (strcmp(url, "/swarm") == 0) return s_json_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
+    return s_json_error(c, MHD_HTTP_NOT_FOUND, "no such page");
+}
+
+static enum MHD_Result s_handle(void *cls, struct MHD_Connection *c, const char *url,
+                                const char *method, const char *version, const char *upload,
+                                size_t *upload_bytes, void **con_cls) {
+    (void)version;
+    web_t *w = cls;
+    req_t *q = *con_cls;
+    if (!q) {
+        q = xcalloc(1, sizeof *q);
+        strbuf_init(&q->body);
+        *con_cls = q;
+        return MHD_YES;
+    }
+    if (*upload_bytes > 0) {
+        if (q->body.len + *upload_bytes > WEB_MAX_BODY_BYTES)
+            q->too_big = true;
+        else
+            strbuf_append(&q->body, upload, *upload_bytes);
+        *upload_bytes = 0;
+        return MHD_YES;
+    }
+    if (w->auth) {
+        const char *a =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+        if (!websec_basic_ok(a, w->auth))
+            return s_json_error(c, MHD_HTTP_UNAUTHORIZED, "authentication required");
+    }
+    return s_route(w, c, url, method, q);
+}
+
+static void s_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                        enum MHD_RequestTerminationCode why) {
+    (void)cls, (void)c, (void)why;
+    req_t *q = *con_cls;
+    if (!q) return;
+    strbuf_fini(&q->body);
+    free(q);
+    *con_cls = NULL;
+}
+
+/* ---------------------------------------------------------------- lifecycle */
+
+/* The port MHD bound (the real one when 0 was asked); 0 with *err on failure. */
+static uint16_t s_bound_port(struct MHD_Daemon *d, char **err) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    if (!info || info->port == 0) {
+        *err = xasprintf("MHD_get_daemon_info(BIND_PORT) (%s:%d): no port", __FILE__, __LINE__);
+        return 0;
+    }
+    return info->port;
+}
+
+web_t *web_new(const web_opts_t *o, char **err) {
+    web_t *w = xcalloc(1, sizeof *w);
+    *err = NULL;
+    if (websec_addr_parse(o->addr, &w->addr, err) != 0) goto fail;
+    if (!websec_bind_allowed(&w->addr, o->auth != NULL, o->insecure)) {
+        *err = xasprintf("web address '%s' is beyond loopback: give --web-auth USER:PASSWORD, "
+                         "or --insecure to serve it to anyone who can reach it",
+                         o->addr);
+        goto fail;
+    }
+    if (o->auth && !strchr(o->auth, ':')) {
+        *err = xstrdup("web auth must be USER:PASSWORD");
+        goto fail;
+    }
+    int rc = pthread_mutex_init(&w->lock, NULL);
+    if (rc != 0) {
+        *err = xasprintf("pthread_mutex_init (%s:%d): %s", __FILE__, __LINE__, strerror(rc));
+        goto fail;
+    }
+    w->auth = o->auth ? xstrdup(o->auth) : NULL;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+    if (w->addr.v6) flags |= MHD_USE_IPv6;
+    errno = 0;
+    w->daemon = MHD_start_daemon(flags, w->addr.port, NULL, NULL, s_handle, w, MHD_OPTION_SOCK_ADDR,
+                                 (struct sockaddr *)&w->addr.sa, MHD_OPTION_NOTIFY_COMPLETED,
+                                 s_completed, w, MHD_OPTION_CONNECTION_LIMIT,
+                                 (unsigned)WEB_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
+                                 (unsigned)WEB_CONNECTION_TIMEOUT_S, MHD_OPTION_END);
+    if (!w->daemon) {
+        *err = xasprintf("MHD_start_daemon on %s (%s:%d): %s", o->addr, __FILE__, __LINE__,
+                         errno ? strerror(errno) : "failed");
+        pthread_mutex_destroy(&w->lock);
+        free(w->auth);
+        goto fail;
+    }
+    w->port = s_bound_port(w->daemon, err);
+    if (*err) {
+        web_destroy(&w);
+        return NULL;
+    }
+    w->url = w->addr.v6 ? xasprintf("http://[%s]:%u/", w->addr.host, w->port)
+                        : xasprintf("http://%s:%u/", w->addr.host, w->port);
+    return w;
+fail:
+    free(w);
+    return NULL;
+}
+
+void web_destroy(web_t **pw) {
+    if (!pw || !*pw) return;
+    web_t *w = *pw;
+    MHD_stop_daemon(w->daemon); /* joins every connection thread */
+    s_release(w, w->current);
+    web_cmd_t c;
+    while (web_take_command(w, &c))
+        web_cmd_fini(&c);
+    pthread_mutex_destroy(&w->lock);
+    free(w->auth);
+    free(w->url);
+    free(w);
+    *pw = NULL;
+}

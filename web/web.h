@@ -1,0 +1,88 @@
+/* web: the master's HTTP side (libmicrohttpd, its own threads) — the Locust
+ * web API (/swarm, /stop, /stats/reset, /stats/requests, the CSV downloads,
+ * /stats/report), Prometheus /metrics, and barrage's own JSON API.
+ *
+ * It never touches the run: the conductor publishes a snapshot of the run
+ * once a second (web_publish) and takes the commands the web side queued
+ * (web_take_command) between two rounds of its loop, so a browser or a
+ * scrape can never stall the merge. Every handler reads the latest
+ * snapshot, which is immutable once published and freed when the last
+ * reader is done with it.
+ *
+ * Security: a bind beyond loopback needs auth ("USER:PASSWORD", HTTP Basic)
+ * or insecure; state-changing requests are refused (403) when the Host
+ * header does not name the bound address or an Origin header is present and
+ * foreign (DNS rebinding, cross-site forms). */
+#ifndef BARRAGE_WEB_WEB_H
+#define BARRAGE_WEB_WEB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report/report.h"
+
+/* The run as the web side sees it at one moment. Everything is owned by the
+ * snapshot (web_snapshot_free). */
+typedef struct {
+    const char *state;   /* Locust's words: "ready", "spawning", "running", "stopped" (static) */
+    uint32_t user_count; /* virtual users running now, over all workers */
+    uint32_t workers;    /* workers in the run now */
+    uint64_t dropped;    /* open model: iterations dropped so far */
+    report_t *report;    /* the run so far (or the last one, after it): results with
+                            merged histograms, timeline, workers, metadata; NULL before
+                            any run */
+    /* Current rates, over the last few seconds (Locust's current_rps and
+     * current_fail_per_sec): one per results row, in results_row order, then
+     * the aggregate. NULL when report is NULL. */
+    double *current_rps;
+    double *current_fail_per_sec;
+    size_t n_rates; /* results_count(report->results) + 1 */
+} web_snapshot_t;
+
+/* Frees *s and all it owns (NULL allowed); sets *s = NULL. */
+void web_snapshot_free(web_snapshot_t **s);
+
+typedef enum {
+    WEB_CMD_SWARM, /* start a run with these parameters (or, while running, edit it) */
+    WEB_CMD_STOP,  /* stop the running run */
+    WEB_CMD_RESET, /* reset the stats of the running run */
+} web_cmd_type_t;
+
+/* A command from the web side, checked for form (numbers are numbers, within
+ * range) but not against the scenario: the conductor decides. */
+typedef struct {
+    web_cmd_type_t type;
+    uint32_t users;       /* SWARM: user_count */
+    double spawn_rate;    /* SWARM: spawn_rate (users/s) */
+    char *host;           /* SWARM: host, or NULL to keep the scenario's / -H */
+    uint64_t run_time_ms; /* SWARM: run_time, or 0 to keep -t / the scenario's */
+} web_cmd_t;
+
+/* Frees what a command owns (its host) and zeroes it. */
+void web_cmd_fini(web_cmd_t *c);
+
+typedef struct {
+    const char *addr;     /* "127.0.0.1:8089", "[::1]:8089", "0.0.0.0:8089"; port 0 = any */
+    const char *auth;     /* "USER:PASSWORD" for HTTP Basic, or NULL */
+    bool insecure;        /* allow a non-loopback bind without auth */
+} web_opts_t;
+
+typedef struct web web_t;
+
+/* Starts serving on o->addr. Returns NULL with *err (caller frees) when the
+ * address does not parse, cannot be bound, or is beyond loopback without
+ * auth or insecure. */
+web_t *web_new(const web_opts_t *o, char **err);
+/* Stops serving (waits for handlers in flight) and frees *w (NULL allowed). */
+void web_destroy(web_t **w);
+/* The URL it serves, with the real port: "http://127.0.0.1:8089/". */
+const char *web_url(const web_t *w);
+
+/* Replaces the published snapshot with *s (taken: *s is set to NULL). */
+void web_publish(web_t *w, web_snapshot_t **s);
+/* Takes the oldest queued command into *out (caller calls web_cmd_fini);
+ * false when none is queued. */
+bool web_take_command(web_t *w, web_cmd_t *out);
+
+#endif

@@ -1,0 +1,35 @@
+/* webapi: Locust's web API bodies — GET /stats/requests rendered from a
+ * snapshot with Locust's keys, and POST /swarm's form parsed into a command. */
+#ifndef BARRAGE_WEB_WEBAPI_H
+#define BARRAGE_WEB_WEBAPI_H
+
+#include <stddef.h>
+
+#include "common/strbuf.h"
+#include "web/web.h"
+
+/* Appends /stats/requests for s (NULL = no snapshot yet: state "ready", only
+ * an empty "Aggregated" row) to b: state, user_count, total_rps, fail_ratio,
+ * current_response_time_percentile_50/95, stats[] (per name sorted by name
+ * then method as Locust sorts, then "Aggregated"), errors[], workers[].
+ * Times in milliseconds. docs/web.md says what each value is. */
+void webapi_requests_json(const web_snapshot_t *s, strbuf_t *b);
+
+/* Parses POST /swarm's application/x-www-form-urlencoded body (len bytes)
+ * into *out (type WEB_CMD_SWARM): user_count (whole number >= 0, required),
+ * spawn_rate (number > 0, required), host (http:// or https:// URL; empty =
+ * keep), run_time ("20", "20s", "3m", "1h20m"; empty = keep). Other fields
+ * (user_classes, ...) are ignored, as Locust ignores them. Returns 0, or -1
+ * with *err (caller frees, one sentence) and *out zeroed. */
+int webapi_parse_swarm(const char *body, size_t len, web_cmd_t *out, char **err);
+
+/* Appends {"success": ok, "message": message[, "host": host]} to b (host
+ * NULL = no "host" key), as Locust's /swarm and /stop answer. */
+void webapi_result_json(strbuf_t *b, bool ok, const char *message, const char *host);
+
+/* Appends Locust's answer to a good /swarm: {"success": true, "message":
+ * "Swarming started", "host": host} and, when c->run_time_ms is set,
+ * "run_time" in seconds, as Locust adds it. */
+void webapi_swarm_json(strbuf_t *b, const web_cmd_t *c, const char *host);
+
+#endif

@@ -16,7 +16,7 @@ declare -A OURS=(
     [load]="common load"
     [report]="common report"
     [worker]="common proto scenarios load worker"
-    [master]="common proto scenarios load report master"
+    [master]="common proto scenarios load report master web"
 )
 declare -A LIBS=(
     [common]=""

@@ -235,9 +235,11 @@ const registry_t *conduct_registry(const conduct_t *c);
 results_t *conduct_results(conduct_t *c);
 
 /* Moves the merged results and the timeline into r (replacing r's empty
- * ones) and adds the workers, the run time (RUN to STOP; to now_us if it
- * never stopped), start/end and whether a signal cut the run short; the core
- * keeps empty results afterwards. Call once, after conduct_finish. */
+ * ones) and adds the workers of the run (all but those lost before it), the
+ * run time (RUN, or the last reset, to STOP; to now_us if it never
+ * stopped), start (the RUN or the last reset)/end and whether a signal cut
+ * the run short; the core keeps empty results afterwards. Call once per run,
+ * after conduct_finish. */
 void conduct_fill_report(conduct_t *c, report_t *r, uint64_t now_us);
 /* Fills r's metadata from the run's plan (after any start's overrides):
  * version, scenario name, file and hash, host, mode, users, spawn rate,

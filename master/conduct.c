@@ -312,9 +312,12 @@ static void s_start_run(conduct_t *c, uint64_t now) {
     c->phase_deadline_us = c->run.duration_ms ? now + c->run.duration_ms * 1000u : UINT64_MAX;
     c->last_live_us = now;
     c->next_live_us = now + (uint64_t)c->run.live_ms * 1000u;
+    char how_long[48] = "until stopped";
+    if (c->run.duration_ms)
+        snprintf(how_long, sizeof how_long, "for %.1f s", (double)c->run.duration_ms / 1000.0);
     s_event(c, CONDUCT_RUN_STARTED, CONDUCT_NO_WORKER, LOG_LEVEL_INFO,
-            "run %u started: %u users on %u workers for %.1f s", c->run_id, c->run.users, n_workers,
-            (double)c->run.duration_ms / 1000.0);
+            "run %u started: %u users on %u workers %s", c->run_id, c->run.users, n_workers,
+            how_long);
 }
 
 static void s_stop_run(conduct_t *c, uint64_t now) {

@@ -1083,3 +1083,21 @@ Test(conduct, a_start_with_a_reloaded_plan_runs_it_and_keeps_it_for_the_next) {
     report_destroy(&meta);
     fx_fini(&f);
 }
+
+Test(conduct, a_run_without_a_run_time_goes_on_until_stopped) {
+    fx_t f;
+    fx_multi(&f, 8, 0, CONDUCT_NO_AUTOQUIT);
+    conduct_destroy(&f.c);
+    f.o.duration_ms = 0; /* --web without -t or a duration */
+    f.c = conduct_new(&f.o, f.now, WALL0_MS);
+    hello(&f, 0);
+    cr_assert_eq(swarm(&f, 2, 0), CONDUCT_SWARM_STARTED);
+    cr_expect_eq(sent_to(&f, 0, PROTO_RUN)->u.run.duration_ms, 0, "the worker's no end");
+    cr_expect(strstr(find_kind(&f, CONDUCT_RUN_STARTED)->text, "until stopped") != NULL);
+    conduct_outputs_clear(f.c);
+    live_until(&f, 0x1, f.now + 3600000000ull);
+    cr_expect_eq(n_sent(&f, PROTO_STOP), 0, "an hour on, still running");
+    conduct_on_stop(f.c, f.now);
+    cr_expect_eq(n_sent(&f, PROTO_STOP), 1);
+    fx_fini(&f);
+}

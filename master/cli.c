@@ -49,6 +49,14 @@ void cli_usage(FILE *out) {
             "                          keys may join (repeatable; required with --key)\n"
             "      --insecure          allow a --bind beyond loopback without keys: any worker\n"
             "                          that can connect joins, unauthenticated and unencrypted\n"
+            "                          (and a --web address beyond loopback without --web-auth)\n"
+            "\n"
+            "Web UI (run, master):\n"
+            "      --web [ADDR]        serve the web UI on ADDR (default 127.0.0.1:8089); runs\n"
+            "                          start from the page; the master stays up between runs\n"
+            "      --autostart         with --web: start the first run at once\n"
+            "      --autoquit N        with --web: quit N seconds after a run ended\n"
+            "      --web-auth USER:PASSWORD  HTTP Basic auth (needed beyond loopback)\n"
             "\n"
             "Outputs (run, master, report):\n"
             "      --csv PREFIX        PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv\n"
@@ -109,7 +117,39 @@ static int s_command(const char *word, cli_opts_t *o) {
 }
 
 /* Long-only load options (the open model and ramps). */
-enum { S_OPT_RATE = 0x100, S_OPT_MAX_USERS, S_OPT_STAGES };
+enum { S_OPT_RATE = 0x100, S_OPT_MAX_USERS, S_OPT_STAGES, S_OPT_WEB, S_OPT_WEB_AUTH,
+       S_OPT_AUTOSTART, S_OPT_AUTOQUIT };
+
+/* The web UI's options. */
+static int s_web_option(int c, const char *arg, cli_opts_t *o) {
+    switch (c) {
+    case S_OPT_WEB:
+        o->web_addr = arg && *arg ? arg : CLI_WEB_DEFAULT_ADDR;
+        return 0;
+    case S_OPT_WEB_AUTH:
+        if (!strchr(arg, ':') || arg[0] == ':')
+            return s_error("--web-auth wants USER:PASSWORD (got '%s')", arg);
+        o->web_auth = arg;
+        return 0;
+    case S_OPT_AUTOSTART:
+        o->autostart = true;
+        return 0;
+    default: /* S_OPT_AUTOQUIT */
+        return s_long(arg, 0, &o->autoquit_s) == 0
+                   ? 0
+                   : s_error("--autoquit wants a number of seconds >= 0 (got '%s')", arg);
+    }
+}
+
+/* An operand right after a bare --web is its address when it looks like
+ * one: HOST:PORT with a numeric port ("127.0.0.1:8089", "[::1]:0"). */
+static bool s_looks_like_addr(const char *s) {
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s || !colon[1]) return false;
+    for (const char *p = colon + 1; *p; p++)
+        if (*p < '0' || *p > '9') return false;
+    return true;
+}
 
 static int s_load_option(int c, const char *arg, cli_opts_t *o) {
     char *end, err[200];
@@ -137,6 +177,7 @@ static int s_load_option(int c, const char *arg, cli_opts_t *o) {
 static int s_option(int c, const char *arg, cli_opts_t *o) {
     char *end;
     if (c >= S_OPT_RATE && c <= S_OPT_STAGES) return s_load_option(c, arg, o);
+    if (c >= S_OPT_WEB && c <= S_OPT_AUTOQUIT) return s_web_option(c, arg, o);
     switch (c) {
     case 'u':
         return s_long(arg, 1, &o->users) == 0 ? 0 : s_error("-u/--users wants an integer >= 1 (got '%s')", arg);
@@ -222,6 +263,10 @@ bool cli_endpoint_is_loopback(const char *endpoint) {
 /* The master's keys: all or nothing, and none beyond loopback only when asked. */
 static int s_check_security(const cli_opts_t *o) {
     if (o->command != CLI_RUN && o->command != CLI_MASTER) return 0;
+    bool web_flags = o->autostart || o->autoquit_s >= 0 || o->web_auth;
+    if (web_flags && !o->web_addr) {
+        return s_error("%s", "--autostart, --autoquit and --web-auth go with --web");
+    }
     if (o->key_path && o->insecure) {
         return s_error("%s", "--key turns authentication on and --insecure turns it off: "
                              "pass only one of them");
@@ -260,6 +305,10 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
         {"rate", required_argument, 0, S_OPT_RATE},
         {"max-users", required_argument, 0, S_OPT_MAX_USERS},
         {"stages", required_argument, 0, S_OPT_STAGES},
+        {"web", optional_argument, 0, S_OPT_WEB},
+        {"web-auth", required_argument, 0, S_OPT_WEB_AUTH},
+        {"autostart", no_argument, 0, S_OPT_AUTOSTART},
+        {"autoquit", required_argument, 0, S_OPT_AUTOQUIT},
         {"key", required_argument, 0, 'k'},       {"allow", required_argument, 0, 'a'},
         {"insecure", no_argument, 0, 'I'},        {"force", no_argument, 0, 'f'},
         {"verbose", no_argument, 0, 'v'},         {"quiet", no_argument, 0, 'q'},
@@ -268,14 +317,20 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
     *o = (cli_opts_t){.command = CLI_HELP, .users = -1, .spawn_rate = -1, .workers = -1,
                       .rate = -1, .max_users = -1,
                       .expect_workers = 1, .bind = "tcp://127.0.0.1:5557",
-                      .wait_workers_ms = 120000, .fail_on_regression_pct = -1};
+                      .wait_workers_ms = 120000, .fail_on_regression_pct = -1,
+                      .autoquit_s = -1};
     bool have_command = false;
     opterr = 0;
     optind = 0; /* glibc: 0 fully re-initializes getopt, so cli_parse may be called again */
     int c;
+    bool bare_web = false; /* the last option was --web without =ADDR */
     /* Leading '-' keeps options and operands in order, so flags may come anywhere. */
     while ((c = getopt_long(argc, argv, "-u:r:t:H:w:vqhV", longopts, NULL)) != -1) {
-        if (c == 1 && !have_command) {
+        bool after_web = bare_web;
+        bare_web = c == S_OPT_WEB && !optarg;
+        if (c == 1 && after_web && s_looks_like_addr(optarg)) {
+            o->web_addr = optarg;
+        } else if (c == 1 && !have_command) {
             if (s_command(optarg, o) != 0) return -1;
             have_command = true;
         } else if (c == 1 && !o->scenario) {
@@ -306,6 +361,9 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
     if (o->command == CLI_KEYGEN && !o->scenario) {
         return s_error("%s", "keygen needs a PATH for the key pair (its public key goes to "
                              "PATH.pub)");
+    }
+    if (o->web_addr && o->command != CLI_RUN && o->command != CLI_MASTER) {
+        return s_error("%s", "--web goes with run or master");
     }
     return s_check_security(o);
 }

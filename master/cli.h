@@ -57,7 +57,15 @@ typedef struct {
     size_t n_allow;
     bool insecure;              /* --insecure: bind beyond loopback without keys */
     bool force;                 /* keygen --force: replace existing key files */
+    const char *web_addr;       /* --web [ADDR] (run, master): serve the web UI; NULL = off */
+    const char *web_auth;       /* --web-auth USER:PASSWORD */
+    bool autostart;             /* --autostart: with --web, start the first run at once */
+    long autoquit_s;            /* --autoquit SECONDS: with --web, quit that long after a run
+                                   ended; -1 = never */
 } cli_opts_t;
+
+/* The web UI's address when --web has none. */
+#define CLI_WEB_DEFAULT_ADDR "127.0.0.1:8089"
 
 /* Parses argv into *o. On a usage error prints "barrage: error: ..." to stderr
  * and returns -1. --help/--version set o->command accordingly. */

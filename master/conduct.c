@@ -10,13 +10,26 @@
 #include "load/rebalance.h"
 #include "load/split.h"
 #include "master/ingest.h"
+#include "master/loadplan.h"
 #include "proto/timeouts.h"
 #include "report/timeline.h"
 
-typedef enum { PHASE_WAITING, PHASE_RUNNING, PHASE_STOPPING, PHASE_DONE } phase_t;
+/* IDLE: multi-run, waiting for a start; ENDED: multi-run, a run ended and
+ * waits for conduct_finish. */
+typedef enum {
+    PHASE_WAITING,
+    PHASE_IDLE,
+    PHASE_RUNNING,
+    PHASE_STOPPING,
+    PHASE_ENDED,
+    PHASE_DONE
+} phase_t;
 
 struct conduct {
-    const conduct_opts_t *o;
+    conduct_opts_t base; /* the plan: the options, or the run fields of the last plan started */
+    conduct_opts_t run;  /* the run's: base with the start's overrides */
+    char *swarm_host;    /* the start's host (run.host points here), owned */
+    report_t *last;      /* multi-run: the last finished run's report, kept (conduct_keep_report) */
     uint64_t epoch_us, epoch_wall_ms; /* one moment on both clocks: wall = f(monotonic) */
     registry_t reg;
     results_t *results;
@@ -28,6 +41,10 @@ struct conduct {
     uint64_t phase_deadline_us; /* WAITING: give up; RUNNING: stop; STOPPING: stop waiting */
     uint64_t run_start_us, run_stop_us;
     uint64_t run_start_wall_ms, run_stop_wall_ms;
+    uint64_t stats_start_us, stats_start_wall_ms; /* the run's start, or its last reset */
+    uint64_t spawn_until_us; /* users ramp up until then (the state "spawning") */
+    uint64_t ended_us;       /* multi-run: when the last run was settled */
+    bool any_run_ended, settled, quit_sent;
     uint64_t next_heartbeat_us, next_live_us, last_live_us;
     /* Rebalancing: the run's users per class, the next user id never given
      * out, the next worker position; set when a worker is lost or joins. */
@@ -117,7 +134,7 @@ void conduct_outputs_clear(conduct_t *c) {
 
 conduct_t *conduct_new(const conduct_opts_t *opts, uint64_t now_us, uint64_t wall_ms) {
     conduct_t *c = xcalloc(1, sizeof *c);
-    c->o = opts;
+    c->base = c->run = *opts;
     c->epoch_us = now_us;
     c->epoch_wall_ms = wall_ms;
     registry_init(&c->reg);
@@ -125,6 +142,10 @@ conduct_t *conduct_new(const conduct_opts_t *opts, uint64_t now_us, uint64_t wal
     c->timeline = timeline_new();
     c->phase = PHASE_WAITING;
     c->phase_deadline_us = now_us + opts->wait_workers_ms * 1000u;
+    if (opts->multi_run && !opts->autostart) {
+        c->phase = PHASE_IDLE;
+        c->phase_deadline_us = 0;
+    }
     c->next_heartbeat_us = now_us;
     return c;
 }
@@ -136,6 +157,8 @@ void conduct_destroy(conduct_t **cp) {
     free(c->out);
     registry_fini(&c->reg);
     free(c->per_class);
+    free(c->swarm_host);
+    report_destroy(&c->last);
     results_destroy(&c->results);
     timeline_destroy(&c->timeline);
     free(c);
@@ -147,7 +170,7 @@ static bool s_in_run(const worker_entry_t *w) {
 }
 
 static size_t s_n_classes(const conduct_t *c) {
-    return c->o->scenario->n_classes;
+    return c->run.scenario->n_classes;
 }
 
 static uint32_t *s_copy_classes(const conduct_t *c, const uint32_t *per_class) {
@@ -164,38 +187,44 @@ static uint32_t *s_copy_classes(const conduct_t *c, const uint32_t *per_class) {
 static void s_send_run(conduct_t *c, worker_entry_t *w, uint32_t n_workers, uint32_t pos,
                        const uint32_t *per_class, uint64_t first_user_id, double spawn_rate,
                        uint64_t duration_ms) {
-    const scenario_t *sc = c->o->scenario;
+    const scenario_t *sc = c->run.scenario;
     proto_msg_t m = {.type = PROTO_RUN};
     proto_run_t *r = &m.u.run;
-    bool open = c->o->rate > 0;
+    bool open = c->run.rate > 0;
     uint32_t slot = pos % n_workers; /* shares and phase among the run's workers */
-    ramp_stage_t *stages = xcalloc(c->o->n_stages + 1, sizeof *stages);
-    split_stages(c->o->stages, c->o->n_stages, open, n_workers, slot, stages);
-    uint32_t max_users = split_count_share(c->o->max_users, n_workers, slot);
+    ramp_stage_t *stages = xcalloc(c->run.n_stages + 1, sizeof *stages);
+    split_stages(c->run.stages, c->run.n_stages, open, n_workers, slot, stages);
+    uint32_t max_users = split_count_share(c->run.max_users, n_workers, slot);
     uint32_t *share = s_copy_classes(c, per_class); /* NULL: none of any class */
     *r = (proto_run_t){.run_id = c->run_id,
-                       .scenario_name = (char *)c->o->scenario_name,
-                       .scenario_text = (char *)c->o->scenario_text,
-                       .scenario_bytes = c->o->scenario_bytes,
-                       .host_override = (char *)c->o->host,
+                       .scenario_name = (char *)c->run.scenario_name,
+                       .scenario_text = (char *)c->run.scenario_text,
+                       .scenario_bytes = c->run.scenario_bytes,
+                       .host_override = (char *)c->run.host,
                        .worker_index = pos,
                        .worker_count = n_workers,
                        .first_user_id = first_user_id,
                        .n_classes = (uint32_t)sc->n_classes,
                        .users_per_class = share,
                        .spawn_rate = spawn_rate,
-                       .arrival_rate = open ? split_rate_share(c->o->rate, n_workers, slot) : 0,
+                       .arrival_rate = open ? split_rate_share(c->run.rate, n_workers, slot) : 0,
                        .max_users = open ? (max_users ? max_users : 1) : 0,
-                       .n_stages = (uint32_t)c->o->n_stages,
+                       .n_stages = (uint32_t)c->run.n_stages,
                        .stages = stages,
                        .duration_ms = duration_ms,
-                       .report_interval_ms = c->o->report_ms,
-                       .heartbeat_interval_ms = c->o->heartbeat_ms,
-                       .n_files = c->o->n_files,
-                       .files = (proto_file_t *)c->o->files};
+                       .report_interval_ms = c->run.report_ms,
+                       .heartbeat_interval_ms = c->run.heartbeat_ms,
+                       .n_files = c->run.n_files,
+                       .files = (proto_file_t *)c->run.files};
     registry_set_share(w, share, sc->n_classes);
     if (open) w->assigned = r->max_users; /* its slots: the user ids it may use */
     w->state = WORKER_RUNNING;
+    if (w->last_run != c->run_id) { /* a new run: its counters start again */
+        w->reports = w->reports_missed = w->reports_duplicate = 0;
+        w->gap_logged = false;
+        w->lost_at_ms = 0;
+    }
+    w->last_run = c->run_id;
     w->reports = 0;
     w->next_seq = 0;
     s_send(c, w, &m);
@@ -216,18 +245,44 @@ static void s_send_users(conduct_t *c, worker_entry_t *w, const uint32_t *per_cl
     s_send(c, w, &m);
 }
 
+/* Multi-run: the workers of the last run (finished, or refused it) are
+ * ready for the next; the results and timeline start empty. */
+static void s_prepare_run(conduct_t *c) {
+    for (size_t i = 0; i < c->reg.n; i++) {
+        worker_entry_t *w = c->reg.items[i];
+        if (w->state == WORKER_FINISHED || w->state == WORKER_REFUSED) w->state = WORKER_READY;
+    }
+    results_reset(c->results);
+    timeline_destroy(&c->timeline);
+    c->timeline = timeline_new();
+    c->interrupted = false;
+    c->settled = false;
+    c->outcome = CONDUCT_OK;
+    c->run_stop_us = c->run_stop_wall_ms = 0;
+}
+
+/* When the users of a constant closed run are all started, `moves` of them
+ * at spawn_rate from now. */
+static uint64_t s_spawn_until(const conduct_t *c, uint32_t moves, double spawn_rate,
+                              uint64_t now) {
+    if (c->run.rate > 0 || c->run.n_stages || !(spawn_rate > 0)) return now;
+    return now + (uint64_t)((double)moves / spawn_rate * 1e6);
+}
+
 static void s_start_run(conduct_t *c, uint64_t now) {
-    const scenario_t *sc = c->o->scenario;
+    const scenario_t *sc = c->run.scenario;
+    s_prepare_run(c);
     uint32_t n_workers = (uint32_t)registry_count(&c->reg, WORKER_READY);
     uint32_t *weights = xcalloc(sc->n_classes + 1, sizeof *weights);
     uint32_t *per_class = xcalloc(sc->n_classes ? sc->n_classes : 1, sizeof *per_class);
     uint32_t *table = xcalloc((size_t)n_workers * sc->n_classes + 1, sizeof *table);
     for (size_t k = 0; k < sc->n_classes; k++)
         weights[k] = sc->classes[k].weight;
-    split_classes(c->o->users, weights, sc->n_classes, per_class);
+    split_classes(c->run.users, weights, sc->n_classes, per_class);
     split_workers(per_class, sc->n_classes, n_workers, table);
     c->run_start_wall_ms = s_wall_ms(c, now);
-    c->run_id = (uint32_t)(c->run_start_wall_ms % 2000000000u) + 1;
+    uint32_t run_id = (uint32_t)(c->run_start_wall_ms % 2000000000u) + 1;
+    c->run_id = run_id == c->run_id ? run_id % 2000000000u + 1 : run_id; /* runs differ */
     uint32_t pos = 0;
     uint64_t next_user_id = 1; /* user ids are consecutive per worker, unique in the run */
     for (size_t i = 0; i < c->reg.n; i++) {
@@ -237,8 +292,8 @@ static void s_start_run(conduct_t *c, uint64_t now) {
         uint32_t users = 0;
         for (size_t k = 0; k < sc->n_classes; k++)
             users += row[k];
-        double rate = c->o->users ? c->o->spawn_rate * users / c->o->users : 0;
-        s_send_run(c, w, n_workers, pos, row, next_user_id, rate, c->o->duration_ms);
+        double rate = c->run.users ? c->run.spawn_rate * users / c->run.users : 0;
+        s_send_run(c, w, n_workers, pos, row, next_user_id, rate, c->run.duration_ms);
         next_user_id += w->assigned;
         pos++;
     }
@@ -250,13 +305,19 @@ static void s_start_run(conduct_t *c, uint64_t now) {
     c->rebalance_due = false;
     free(table);
     c->phase = PHASE_RUNNING;
-    c->run_start_us = now;
-    c->phase_deadline_us = now + c->o->duration_ms * 1000u;
+    c->run_start_us = c->stats_start_us = now;
+    c->stats_start_wall_ms = c->run_start_wall_ms;
+    c->spawn_until_us = s_spawn_until(c, c->run.users, c->run.spawn_rate, now);
+    /* A run without a run time (multi-run) goes on until stopped. */
+    c->phase_deadline_us = c->run.duration_ms ? now + c->run.duration_ms * 1000u : UINT64_MAX;
     c->last_live_us = now;
-    c->next_live_us = now + (uint64_t)c->o->live_ms * 1000u;
+    c->next_live_us = now + (uint64_t)c->run.live_ms * 1000u;
+    char how_long[48] = "until stopped";
+    if (c->run.duration_ms)
+        snprintf(how_long, sizeof how_long, "for %.1f s", (double)c->run.duration_ms / 1000.0);
     s_event(c, CONDUCT_RUN_STARTED, CONDUCT_NO_WORKER, LOG_LEVEL_INFO,
-            "run %u started: %u users on %u workers for %.1f s", c->run_id, c->o->users, n_workers,
-            (double)c->o->duration_ms / 1000.0);
+            "run %u started: %u users on %u workers %s", c->run_id, c->run.users, n_workers,
+            how_long);
 }
 
 static void s_stop_run(conduct_t *c, uint64_t now) {
@@ -296,6 +357,7 @@ static void s_mark_lost(conduct_t *c, worker_entry_t *w, const char *why, uint64
 }
 
 static uint64_t s_left_ms(const conduct_t *c, uint64_t now) {
+    if (!c->run.duration_ms) return 0; /* no end: nor for a joiner */
     uint64_t left_ms = c->phase_deadline_us > now ? (c->phase_deadline_us - now) / 1000u : 1;
     return left_ms ? left_ms : 1;
 }
@@ -314,21 +376,21 @@ static void s_rebalance_open(conduct_t *c, worker_entry_t **ws, uint32_t n, uint
             c->next_user_id += ws[j]->assigned;
             continue;
         }
-        uint32_t max_users = split_count_share(c->o->max_users, n, j);
+        uint32_t max_users = split_count_share(c->run.max_users, n, j);
         proto_msg_t m = {.type = PROTO_USERS};
         m.u.users = (proto_users_t){.run_id = c->run_id,
                                     .n_classes = (uint32_t)s_n_classes(c),
                                     .users_per_class = s_copy_classes(c, NULL),
                                     .first_user_id = first,
                                     .n_user_ids = max_users ? max_users : 1,
-                                    .arrival_rate = split_rate_share(c->o->rate, n, j),
+                                    .arrival_rate = split_rate_share(c->run.rate, n, j),
                                     .max_users = max_users ? max_users : 1};
         c->next_user_id += m.u.users.n_user_ids;
         ws[j]->assigned = m.u.users.max_users;
         s_send(c, ws[j], &m);
     }
     s_event(c, CONDUCT_REBALANCED, CONDUCT_NO_WORKER, LOG_LEVEL_INFO,
-            "rebalanced: %u workers share %g iterations/s", n, c->o->rate);
+            "rebalanced: %u workers share %g iterations/s", n, c->run.rate);
 }
 
 /* The closed model's rebalance over the n workers in ws (see s_rebalance). */
@@ -349,7 +411,7 @@ static void s_rebalance_closed(conduct_t *c, worker_entry_t **ws, uint32_t n, ui
         for (uint32_t j = 0; j < n; j++) {
             uint32_t moves = rebalance_moves(&cur[j * k], &out[j * k], k);
             uint32_t starts = rebalance_starts(&cur[j * k], &out[j * k], k);
-            double rate = rebalance_rate(c->o->spawn_rate, moves, total_moves);
+            double rate = rebalance_rate(c->run.spawn_rate, moves, total_moves);
             uint64_t first = c->next_user_id;
             c->next_user_id += starts;
             moved += moves;
@@ -362,7 +424,7 @@ static void s_rebalance_closed(conduct_t *c, worker_entry_t **ws, uint32_t n, ui
         if (moved) {
             s_event(c, CONDUCT_REBALANCED, CONDUCT_NO_WORKER, LOG_LEVEL_INFO,
                     "rebalanced: %u users started or retired so that %u workers share %u users",
-                    moved, n, c->o->users);
+                    moved, n, c->run.users);
         }
     }
     free(cur);
@@ -380,7 +442,7 @@ static void s_rebalance(conduct_t *c, uint64_t now) {
         worker_entry_t *w = c->reg.items[i];
         if (w->state == WORKER_RUNNING || w->state == WORKER_READY) ws[n++] = w;
     }
-    if (n > 0 && c->o->rate > 0) {
+    if (n > 0 && c->run.rate > 0) {
         s_rebalance_open(c, ws, n, now);
     } else if (n > 0) {
         s_rebalance_closed(c, ws, n, now);
@@ -423,7 +485,7 @@ static void s_on_hello(conduct_t *c, const void *rid, size_t rid_bytes, const pr
         s_event(c, CONDUCT_WORKER_JOINED, w->index, LOG_LEVEL_INFO,
                 "worker %s joined from %s (pid %u, %u cpus)%s", h->worker_id, h->hostname, h->pid,
                 h->cpus,
-                c->phase == PHASE_WAITING ? ""
+                c->phase == PHASE_WAITING || c->phase == PHASE_IDLE ? ""
                 : joins                   ? "; it gets a share of the running run"
                                           : "; idle until the next run");
         if (joins) c->rebalance_due = true;
@@ -449,8 +511,8 @@ static uint32_t s_users(const conduct_t *c) {
  * interval before it was sent: it is binned by that interval's middle, half
  * an interval before its arrival. */
 static uint32_t s_timeline_second(const conduct_t *c, uint64_t now) {
-    uint64_t elapsed = now > c->run_start_us ? now - c->run_start_us : 0;
-    uint64_t half = (uint64_t)c->o->report_ms * 500u;
+    uint64_t elapsed = now > c->stats_start_us ? now - c->stats_start_us : 0;
+    uint64_t half = (uint64_t)c->run.report_ms * 500u;
     return (uint32_t)((elapsed > half ? elapsed - half : 0) / 1000000u);
 }
 
@@ -491,7 +553,7 @@ static void s_on_stats(conduct_t *c, worker_entry_t *w, const proto_msg_t *m, ui
     }
     if (!s_check_seq(c, w, st)) return;
     uint32_t second = s_timeline_second(c, now);
-    timeline_close_until(c->timeline, second, s_users(c), c->run_start_wall_ms);
+    timeline_close_until(c->timeline, second, s_users(c), c->stats_start_wall_ms);
     ingest_stats(c->results, c->timeline, second, st);
     w->reports++;
     w->users = st->users;
@@ -566,19 +628,32 @@ void conduct_abort(conduct_t *c) {
 
 static void s_heartbeat(conduct_t *c, uint64_t now) {
     if (now < c->next_heartbeat_us) return;
-    c->next_heartbeat_us = now + (uint64_t)c->o->heartbeat_ms * 1000u;
+    c->next_heartbeat_us = now + (uint64_t)c->run.heartbeat_ms * 1000u;
     proto_msg_t m = {.type = PROTO_HEARTBEAT};
-    m.u.heartbeat.run_id = c->phase == PHASE_WAITING ? 0 : c->run_id;
+    m.u.heartbeat.run_id = c->phase == PHASE_WAITING || c->phase == PHASE_IDLE ? 0 : c->run_id;
     for (size_t i = 0; i < c->reg.n; i++) {
         worker_entry_t *w = c->reg.items[i];
         if (w->state != WORKER_LOST) s_send(c, w, &m);
     }
 }
 
+/* Workers that would take part in the next run. */
+static bool s_available(const worker_entry_t *w) {
+    return w->state == WORKER_READY || w->state == WORKER_FINISHED || w->state == WORKER_REFUSED;
+}
+
+static size_t s_available_count(const conduct_t *c) {
+    size_t n = 0;
+    for (size_t i = 0; i < c->reg.n; i++) n += s_available(c->reg.items[i]);
+    return n;
+}
+
 static void s_check_lost(conduct_t *c, uint64_t now) {
+    /* Multi-run: an idle worker heartbeats too; one gone silent is not counted for a start. */
+    bool idle_too = c->run.multi_run && (c->phase == PHASE_IDLE || c->phase == PHASE_WAITING);
     for (size_t i = 0; i < c->reg.n; i++) {
         worker_entry_t *w = c->reg.items[i];
-        if (!s_in_run(w) || now < w->last_seen_us + TIMEOUT_WORKER_LOST_MS * 1000u) continue;
+        if (!(s_in_run(w) || (idle_too && s_available(w))) || now < w->last_seen_us + TIMEOUT_WORKER_LOST_MS * 1000u) continue;
         char why[64];
         snprintf(why, sizeof why, "silent for %u ms", TIMEOUT_WORKER_LOST_MS);
         s_mark_lost(c, w, why, now);
@@ -587,18 +662,18 @@ static void s_check_lost(conduct_t *c, uint64_t now) {
 
 static void s_live(conduct_t *c, uint64_t now) {
     if (c->phase != PHASE_RUNNING || now < c->next_live_us) return;
-    bool open = c->o->rate > 0;
-    ramp_t ramp = {.start = c->o->n_stages ? 0
-                            : open         ? c->o->rate
-                                           : c->o->users,
-                   .stages = c->o->stages,
-                   .n_stages = c->o->n_stages};
+    bool open = c->run.rate > 0;
+    ramp_t ramp = {.start = c->run.n_stages ? 0
+                            : open         ? c->run.rate
+                                           : c->run.users,
+                   .stages = c->run.stages,
+                   .n_stages = c->run.n_stages};
     double target = ramp_value_at(&ramp, now - c->run_start_us);
     conduct_out_t *o = s_push(c, CONDUCT_LIVE, CONDUCT_NO_WORKER);
     o->live = (summary_live_t){.elapsed_s = (double)(now - c->run_start_us) / 1e6,
-                               .duration_s = (double)c->o->duration_ms / 1000.0,
+                               .duration_s = (double)c->run.duration_ms / 1000.0,
                                .window_s = (double)(now - c->last_live_us) / 1e6,
-                               .users_target = open ? c->o->max_users : (uint32_t)(target + 0.5),
+                               .users_target = open ? c->run.max_users : (uint32_t)(target + 0.5),
                                .rate = open ? target : 0,
                                .dropped = results_dropped(c->results)};
     for (size_t i = 0; i < c->reg.n; i++) {
@@ -607,7 +682,7 @@ static void s_live(conduct_t *c, uint64_t now) {
         o->live.workers++;
     }
     c->last_live_us = now;
-    c->next_live_us = now + (uint64_t)c->o->live_ms * 1000u;
+    c->next_live_us = now + (uint64_t)c->run.live_ms * 1000u;
 }
 
 static size_t s_in_run_count(const conduct_t *c) {
@@ -628,21 +703,46 @@ static void s_name_missing(conduct_t *c, uint64_t now) {
 }
 
 static void s_done(conduct_t *c, const char *how) {
-    c->phase = PHASE_DONE;
+    c->phase = c->run.multi_run ? PHASE_ENDED : PHASE_DONE;
     s_event(c, CONDUCT_RUN_DONE, CONDUCT_NO_WORKER, LOG_LEVEL_DEBUG, "run %u done: %s", c->run_id,
             how);
+}
+
+/* Multi-run: the master ends. */
+static void s_quit(conduct_t *c, const char *why) {
+    s_event(c, CONDUCT_QUITTING, CONDUCT_NO_WORKER, LOG_LEVEL_INFO, "master quits: %s", why);
+    c->phase = PHASE_DONE;
+}
+
+static uint64_t s_autoquit_at(const conduct_t *c) {
+    if (!c->any_run_ended || c->run.autoquit_ms == CONDUCT_NO_AUTOQUIT) return UINT64_MAX;
+    return c->ended_us + c->run.autoquit_ms * 1000u;
+}
+
+static bool s_autoquit_due(const conduct_t *c, uint64_t now) {
+    return now >= s_autoquit_at(c);
 }
 
 static void s_advance(conduct_t *c, uint64_t now) {
     switch (c->phase) {
     case PHASE_WAITING:
-        if (registry_count(&c->reg, WORKER_READY) >= c->o->expect_workers) {
+        if (registry_count(&c->reg, WORKER_READY) >= c->run.expect_workers) {
             s_start_run(c, now);
+        } else if (c->run.multi_run && c->signalled) {
+            s_quit(c, "interrupted");
+        } else if (c->run.multi_run && now >= c->phase_deadline_us) {
+            s_event(c, CONDUCT_NO_WORKERS_EV, CONDUCT_NO_WORKER, LOG_LEVEL_ERROR,
+                    "only %zu of %u workers joined within %.0f s: not started; start it from "
+                    "the web page",
+                    registry_count(&c->reg, WORKER_READY), c->run.expect_workers,
+                    (double)c->run.wait_workers_ms / 1000.0);
+            c->phase = PHASE_IDLE;
+            c->phase_deadline_us = 0;
         } else if (now >= c->phase_deadline_us || c->signalled) {
             s_event(c, CONDUCT_NO_WORKERS_EV, CONDUCT_NO_WORKER, LOG_LEVEL_ERROR,
                     "only %zu of %u workers joined within %.0f s",
-                    registry_count(&c->reg, WORKER_READY), c->o->expect_workers,
-                    (double)c->o->wait_workers_ms / 1000.0);
+                    registry_count(&c->reg, WORKER_READY), c->run.expect_workers,
+                    (double)c->run.wait_workers_ms / 1000.0);
             c->outcome = CONDUCT_NO_WORKERS;
             c->phase = PHASE_DONE;
         }
@@ -665,34 +765,45 @@ static void s_advance(conduct_t *c, uint64_t now) {
             s_done(c, "the wait for final reports ended");
         }
         break;
+    case PHASE_IDLE:
+        if (c->signalled) {
+            s_quit(c, "interrupted");
+        } else if (s_autoquit_due(c, now)) {
+            s_quit(c, "--autoquit: the time after the last run is up");
+        }
+        break;
+    case PHASE_ENDED:
     case PHASE_DONE:
         break;
     }
 }
 
 void conduct_tick(conduct_t *c, uint64_t now) {
-    if (c->phase == PHASE_DONE) return;
+    if (c->phase == PHASE_DONE || c->phase == PHASE_ENDED) return;
     s_heartbeat(c, now);
+    s_check_lost(c, now);
     if (c->phase == PHASE_RUNNING || c->phase == PHASE_STOPPING) {
-        s_check_lost(c, now);
         if (c->rebalance_due && c->phase == PHASE_RUNNING) s_rebalance(c, now);
         /* Seconds close on time, stamped with the users of that moment. */
         timeline_close_until(c->timeline, s_timeline_second(c, now), s_users(c),
-                             c->run_start_wall_ms);
+                             c->stats_start_wall_ms);
     }
     s_live(c, now);
     s_advance(c, now);
 }
 
-void conduct_finish(conduct_t *c, uint64_t now_us) {
+/* The run's end: its last second, outcome and missed reports, once. */
+static void s_settle(conduct_t *c, uint64_t now_us) {
+    c->settled = true;
     if (c->run_start_us) {
         /* Close the last, partial second too. */
         timeline_close_until(c->timeline, s_timeline_second(c, now_us) + 1, s_users(c),
-                             c->run_start_wall_ms);
+                             c->stats_start_wall_ms);
     }
     bool reported = false;
     for (size_t i = 0; i < c->reg.n; i++) {
         const worker_entry_t *w = c->reg.items[i];
+        if (c->run_id && w->last_run != c->run_id) continue; /* not in this run */
         reported |= w->reports > 0;
         if (w->reports_missed) {
             s_event(c, CONDUCT_REPORTS_MISSED, w->index, LOG_LEVEL_WARN,
@@ -702,7 +813,19 @@ void conduct_finish(conduct_t *c, uint64_t now_us) {
         }
     }
     if (c->outcome == CONDUCT_OK && !reported) c->outcome = CONDUCT_FAILED;
-    if (c->o->quit_workers) {
+}
+
+void conduct_finish(conduct_t *c, uint64_t now_us) {
+    if (!c->settled && (c->run_start_us || !c->run.multi_run)) s_settle(c, now_us);
+    if (c->phase == PHASE_ENDED) {
+        c->any_run_ended = true;
+        c->ended_us = now_us;
+        c->phase = PHASE_IDLE;
+        c->phase_deadline_us = 0;
+        if (c->signalled) s_quit(c, "interrupted");
+    }
+    if (c->phase == PHASE_DONE && c->run.quit_workers && !c->quit_sent) {
+        c->quit_sent = true;
         proto_msg_t m = {.type = PROTO_QUIT};
         for (size_t i = 0; i < c->reg.n; i++) {
             if (c->reg.items[i]->state != WORKER_LOST) s_send(c, c->reg.items[i], &m);
@@ -716,6 +839,10 @@ bool conduct_done(const conduct_t *c) {
     return c->phase == PHASE_DONE;
 }
 
+bool conduct_run_ended(const conduct_t *c) {
+    return c->phase == PHASE_ENDED;
+}
+
 int conduct_outcome(const conduct_t *c) {
     return c->outcome;
 }
@@ -724,6 +851,7 @@ uint64_t conduct_next_due_us(const conduct_t *c) {
     uint64_t next = c->next_heartbeat_us;
     if (c->phase_deadline_us && c->phase_deadline_us < next) next = c->phase_deadline_us;
     if (c->phase == PHASE_RUNNING && c->next_live_us < next) next = c->next_live_us;
+    if (c->phase == PHASE_IDLE && s_autoquit_at(c) < next) next = s_autoquit_at(c);
     return next;
 }
 
@@ -739,22 +867,19 @@ results_t *conduct_results(conduct_t *c) {
     return c->results;
 }
 
-/* Seconds from the RUN to the STOP (to now_us while running; 0 before). */
+/* Seconds from the RUN (or the last reset) to the STOP (to now_us while
+ * running; 0 before). */
 static double s_run_seconds(const conduct_t *c, uint64_t now_us) {
     if (!c->run_start_us) return 0;
     uint64_t end = c->run_stop_us ? c->run_stop_us : now_us;
-    return end > c->run_start_us ? (double)(end - c->run_start_us) / 1e6 : 0;
+    return end > c->stats_start_us ? (double)(end - c->stats_start_us) / 1e6 : 0;
 }
 
-void conduct_fill_report(conduct_t *c, report_t *r, uint64_t now_us) {
-    results_destroy(&r->results);
-    timeline_destroy(&r->timeline);
-    r->results = c->results;
-    r->timeline = c->timeline;
-    c->results = results_new();
-    c->timeline = timeline_new();
+/* The workers of the run: all but those lost before it. */
+static void s_add_workers(const conduct_t *c, report_t *r) {
     for (size_t i = 0; i < c->reg.n; i++) {
         const worker_entry_t *w = c->reg.items[i];
+        if (w->state == WORKER_LOST && w->last_run != c->run_id) continue;
         report_worker_t rw = {.id = w->worker_id,
                               .hostname = w->hostname,
                               .pid = w->pid,
@@ -764,8 +889,339 @@ void conduct_fill_report(conduct_t *c, report_t *r, uint64_t now_us) {
                               .lost_at_ms = w->lost_at_ms};
         report_add_worker(r, &rw);
     }
+}
+
+static void s_fill_run(const conduct_t *c, report_t *r, uint64_t now_us) {
+    s_add_workers(c, r);
     r->run_seconds = s_run_seconds(c, now_us);
     r->interrupted = c->interrupted;
-    r->started_ms = c->run_start_wall_ms;
+    r->started_ms = c->stats_start_wall_ms;
     r->ended_ms = c->run_stop_wall_ms;
+}
+
+void conduct_fill_report(conduct_t *c, report_t *r, uint64_t now_us) {
+    results_destroy(&r->results);
+    timeline_destroy(&r->timeline);
+    r->results = c->results;
+    r->timeline = c->timeline;
+    c->results = results_new();
+    c->timeline = timeline_new();
+    s_fill_run(c, r, now_us);
+}
+
+static void s_set(char **field, const char *value) {
+    free(*field);
+    *field = value ? xstrdup(value) : NULL;
+}
+
+void conduct_fill_meta(const conduct_t *c, report_t *r) {
+    const conduct_opts_t *o = &c->run;
+    s_set(&r->barrage_version, BARRAGE_VERSION);
+    s_set(&r->scenario_name, o->scenario->name);
+    s_set(&r->scenario_file, o->scenario_name);
+    s_set(&r->scenario_sha256, o->scenario_sha256);
+    s_set(&r->host, o->host ? o->host : o->scenario->host);
+    s_set(&r->mode, o->rate > 0 ? "open" : "closed");
+    r->users = o->users;
+    r->spawn_rate = o->spawn_rate;
+    r->duration_ms = o->duration_ms;
+    r->rate = o->rate;
+    r->max_users = o->max_users;
+    free(r->stages);
+    r->stages = loadplan_stages_text(o->stages, o->n_stages);
+}
+
+void conduct_keep_report(conduct_t *c, report_t **r) {
+    report_destroy(&c->last);
+    c->last = *r;
+    *r = NULL;
+}
+
+report_t *conduct_copy_report(const conduct_t *c, uint64_t now_us) {
+    if (c->phase != PHASE_RUNNING && c->phase != PHASE_STOPPING && c->phase != PHASE_ENDED) {
+        return c->last ? report_clone(c->last) : NULL;
+    }
+    report_t *r = report_new();
+    results_destroy(&r->results);
+    timeline_destroy(&r->timeline);
+    r->results = results_clone(c->results);
+    r->timeline = timeline_clone(c->timeline);
+    conduct_fill_meta(c, r);
+    s_fill_run(c, r, now_us);
+    return r;
+}
+
+/* --- commands (the web's SWARM, STOP, RESET) --- */
+
+static void s_refuse(conduct_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void s_refuse(conduct_t *c, const char *fmt, ...) {
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    s_event(c, CONDUCT_COMMAND_REFUSED, CONDUCT_NO_WORKER, LOG_LEVEL_WARN, "%s", text);
+}
+
+/* The plan's run fields (what a reloaded scenario changes) into *o. */
+static void s_take_plan(conduct_opts_t *o, const conduct_opts_t *plan) {
+    o->scenario = plan->scenario;
+    o->scenario_name = plan->scenario_name;
+    o->scenario_text = plan->scenario_text;
+    o->scenario_bytes = plan->scenario_bytes;
+    o->scenario_sha256 = plan->scenario_sha256;
+    o->files = plan->files;
+    o->n_files = plan->n_files;
+    o->host = plan->host;
+    o->users = plan->users;
+    o->spawn_rate = plan->spawn_rate;
+    o->duration_ms = plan->duration_ms;
+    o->rate = plan->rate;
+    o->max_users = plan->max_users;
+    o->stages = plan->stages;
+    o->n_stages = plan->n_stages;
+}
+
+/* Applies a start's users, spawn rate and run time to run; -1 (refused,
+ * said) when the run could not start with them on n workers. */
+static int s_override(conduct_t *c, const conduct_swarm_t *s, conduct_opts_t *run, size_t n) {
+    if (n == 0) {
+        s_refuse(c, "start refused: no worker has joined yet");
+        return -1;
+    }
+    if (run->rate > 0) {
+        if (s->spawn_rate > 0) {
+            run->rate = s->spawn_rate;
+            run->stages = NULL;
+            run->n_stages = 0;
+        }
+        if (s->users) run->max_users = s->users;
+        if (run->max_users < n) {
+            s_refuse(c, "start refused: max_users %u is below the %zu workers: each needs one",
+                     run->max_users, n);
+            return -1;
+        }
+    } else {
+        if (s->users == 0) {
+            s_refuse(c, "start refused: the number of users must be at least 1");
+            return -1;
+        }
+        run->users = s->users;
+        run->spawn_rate = s->spawn_rate > 0 ? s->spawn_rate : 0;
+        run->stages = NULL;
+        run->n_stages = 0;
+    }
+    if (s->run_time_ms) run->duration_ms = s->run_time_ms;
+    return 0;
+}
+
+static conduct_swarm_rc_t s_swarm_start(conduct_t *c, const conduct_swarm_t *s, uint64_t now) {
+    conduct_opts_t base = c->base;
+    if (s->plan) s_take_plan(&base, s->plan);
+    conduct_opts_t run = base;
+    if (s_override(c, s, &run, s_available_count(c)) != 0) return CONDUCT_SWARM_REFUSED;
+    free(c->swarm_host);
+    c->swarm_host = s->host ? xstrdup(s->host) : NULL;
+    if (c->swarm_host) run.host = c->swarm_host;
+    c->base = base;
+    c->run = run;
+    s_start_run(c, now);
+    return CONDUCT_SWARM_STARTED;
+}
+
+/* Lowers cur (n rows of k classes) until no class holds more than
+ * per_class: each user too many is taken from a worker holding the most of
+ * that class, so the rows stay as level as they were. */
+static void s_trim(uint32_t *cur, const uint32_t *per_class, size_t k, uint32_t n) {
+    for (size_t cl = 0; cl < k; cl++) {
+        uint64_t total = 0;
+        for (uint32_t j = 0; j < n; j++) total += cur[j * k + cl];
+        while (total > per_class[cl]) {
+            uint32_t top = 0;
+            for (uint32_t j = 0; j < n; j++)
+                if (cur[j * k + cl] > top) top = cur[j * k + cl];
+            for (uint32_t j = 0; j < n && total > per_class[cl]; j++) {
+                if (cur[j * k + cl] == top) {
+                    cur[j * k + cl]--;
+                    total--;
+                }
+            }
+        }
+    }
+}
+
+/* The running workers, in joining order, into a new array (caller frees). */
+static worker_entry_t **s_running(const conduct_t *c, uint32_t *n) {
+    worker_entry_t **ws = xcalloc(c->reg.n ? c->reg.n : 1, sizeof *ws);
+    *n = 0;
+    for (size_t i = 0; i < c->reg.n; i++) {
+        if (c->reg.items[i]->state == WORKER_RUNNING) ws[(*n)++] = c->reg.items[i];
+    }
+    return ws;
+}
+
+/* The closed model's edit: per_class from the new users, each running
+ * worker from its share to its new one (trimmed, then levelled by
+ * rebalance_plan), at the new spawn rate shared by moves. */
+static void s_edit_closed(conduct_t *c, uint32_t users, double spawn_rate, worker_entry_t **ws,
+                          uint32_t n, uint64_t now) {
+    const scenario_t *sc = c->run.scenario;
+    size_t k = sc->n_classes;
+    uint32_t *weights = xcalloc(k + 1, sizeof *weights);
+    for (size_t i = 0; i < k; i++) weights[i] = sc->classes[i].weight;
+    uint32_t *per_class = xcalloc(k + 1, sizeof *per_class);
+    split_classes(users, weights, k, per_class);
+    uint32_t *cur = xcalloc((size_t)n * k + 1, sizeof *cur);
+    uint32_t *trimmed = xcalloc((size_t)n * k + 1, sizeof *trimmed);
+    uint32_t *out = xcalloc((size_t)n * k + 1, sizeof *out);
+    for (uint32_t j = 0; j < n; j++) {
+        if (ws[j]->class_users) memcpy(&cur[j * k], ws[j]->class_users, k * sizeof *cur);
+    }
+    memcpy(trimmed, cur, (size_t)n * k * sizeof *cur);
+    s_trim(trimmed, per_class, k, n);
+    rebalance_plan(per_class, k, trimmed, n, out); /* trimmed fits per_class: cannot fail */
+    uint32_t total_moves = 0;
+    for (uint32_t j = 0; j < n; j++) total_moves += rebalance_moves(&cur[j * k], &out[j * k], k);
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t moves = rebalance_moves(&cur[j * k], &out[j * k], k);
+        uint32_t starts = rebalance_starts(&cur[j * k], &out[j * k], k);
+        double rate = rebalance_rate(spawn_rate, moves, total_moves);
+        uint64_t first = c->next_user_id;
+        c->next_user_id += starts;
+        if (moves) s_send_users(c, ws[j], &out[j * k], first, starts, rate);
+    }
+    free(c->per_class);
+    c->per_class = per_class;
+    c->run.users = users;
+    c->run.spawn_rate = spawn_rate;
+    c->spawn_until_us = s_spawn_until(c, total_moves, spawn_rate, now);
+    s_event(c, CONDUCT_EDITED, CONDUCT_NO_WORKER, LOG_LEVEL_INFO,
+            "run %u edited: %u users on %u workers (%u started or retired at %g/s)", c->run_id,
+            users, n, total_moves, spawn_rate);
+    free(weights);
+    free(cur);
+    free(trimmed);
+    free(out);
+}
+
+static conduct_swarm_rc_t s_swarm_edit(conduct_t *c, const conduct_swarm_t *s, uint64_t now) {
+    bool open = c->run.rate > 0;
+    if (c->run.n_stages) {
+        s_refuse(c, "edit refused: run %u follows stages (a ramp of %s): stop it and start a "
+                    "new run",
+                 c->run_id, open ? "the rate" : "users");
+        return CONDUCT_SWARM_REFUSED;
+    }
+    uint32_t n;
+    worker_entry_t **ws = s_running(c, &n);
+    conduct_swarm_rc_t rc = CONDUCT_SWARM_EDITED;
+    if (n == 0) {
+        s_refuse(c, "edit refused: no worker runs run %u", c->run_id);
+        rc = CONDUCT_SWARM_REFUSED;
+    } else if (!open && s->users == 0) {
+        s_refuse(c, "edit refused: the number of users must be at least 1");
+        rc = CONDUCT_SWARM_REFUSED;
+    } else if (open && s->users && s->users < n) {
+        s_refuse(c, "edit refused: max_users %u is below the %u workers: each needs one",
+                 s->users, n);
+        rc = CONDUCT_SWARM_REFUSED;
+    } else if (!open) {
+        s_edit_closed(c, s->users, s->spawn_rate > 0 ? s->spawn_rate : 0, ws, n, now);
+    } else {
+        if (s->spawn_rate > 0) c->run.rate = s->spawn_rate;
+        if (s->users) c->run.max_users = s->users;
+        s_rebalance_open(c, ws, n, now);
+        s_event(c, CONDUCT_EDITED, CONDUCT_NO_WORKER, LOG_LEVEL_INFO,
+                "run %u edited: %g iterations/s, max_users %u, on %u workers", c->run_id,
+                c->run.rate, c->run.max_users, n);
+    }
+    free(ws);
+    return rc;
+}
+
+conduct_swarm_rc_t conduct_on_swarm(conduct_t *c, const conduct_swarm_t *s, uint64_t now_us) {
+    switch (c->phase) {
+    case PHASE_RUNNING:
+        return s_swarm_edit(c, s, now_us);
+    case PHASE_STOPPING:
+    case PHASE_ENDED:
+        s_refuse(c, "start refused: run %u is still stopping (waiting for its final reports, at "
+                    "most %u ms): start again once it has stopped",
+                 c->run_id, TIMEOUT_FINAL_WAIT_MS);
+        return CONDUCT_SWARM_REFUSED;
+    case PHASE_DONE:
+        s_refuse(c, "start refused: the master is quitting");
+        return CONDUCT_SWARM_REFUSED;
+    case PHASE_WAITING:
+    case PHASE_IDLE:
+        break;
+    }
+    return s_swarm_start(c, s, now_us);
+}
+
+void conduct_on_stop(conduct_t *c, uint64_t now_us) {
+    if (c->phase != PHASE_RUNNING) {
+        s_refuse(c, "stop refused: no run is running");
+        return;
+    }
+    s_event(c, CONDUCT_RUN_STOPPED, CONDUCT_NO_WORKER, LOG_LEVEL_INFO,
+            "run %u: stop asked after %.1f s", c->run_id,
+            (double)(now_us - c->run_start_us) / 1e6);
+    s_stop_run(c, now_us);
+}
+
+void conduct_on_reset(conduct_t *c, uint64_t now_us) {
+    if (c->phase != PHASE_RUNNING && c->phase != PHASE_STOPPING) {
+        s_refuse(c, "reset refused: no run is in flight");
+        return;
+    }
+    results_reset(c->results);
+    timeline_destroy(&c->timeline);
+    c->timeline = timeline_new();
+    c->stats_start_us = now_us;
+    c->stats_start_wall_ms = s_wall_ms(c, now_us);
+    s_event(c, CONDUCT_STATS_RESET, CONDUCT_NO_WORKER, LOG_LEVEL_INFO,
+            "run %u: stats reset after %.1f s; the workers go on", c->run_id,
+            (double)(now_us - c->run_start_us) / 1e6);
+}
+
+/* --- the state, for the web's snapshot --- */
+
+bool conduct_idle(const conduct_t *c) {
+    return c->phase == PHASE_WAITING || c->phase == PHASE_IDLE;
+}
+
+conduct_state_t conduct_state(const conduct_t *c, uint64_t now_us) {
+    switch (c->phase) {
+    case PHASE_RUNNING:
+        return now_us < c->spawn_until_us ? CONDUCT_SPAWNING : CONDUCT_RUNNING;
+    case PHASE_STOPPING:
+    case PHASE_ENDED:
+        return CONDUCT_STOPPING;
+    case PHASE_WAITING:
+    case PHASE_IDLE:
+    case PHASE_DONE:
+        break;
+    }
+    return c->any_run_ended || c->settled ? CONDUCT_STOPPED : CONDUCT_READY;
+}
+
+uint32_t conduct_user_count(const conduct_t *c) {
+    if (c->phase != PHASE_RUNNING && c->phase != PHASE_STOPPING) return 0;
+    uint32_t users = 0;
+    for (size_t i = 0; i < c->reg.n; i++) {
+        if (s_in_run(c->reg.items[i])) users += c->reg.items[i]->users;
+    }
+    return users;
+}
+
+uint32_t conduct_worker_count(const conduct_t *c) {
+    if (c->phase == PHASE_RUNNING || c->phase == PHASE_STOPPING) {
+        return (uint32_t)s_in_run_count(c);
+    }
+    return (uint32_t)s_available_count(c);
+}
+
+uint32_t conduct_stats_second(const conduct_t *c, uint64_t now_us) {
+    return c->run_start_us ? s_timeline_second(c, now_us) : 0;
 }

@@ -13,7 +13,14 @@
  * routing id) and events for the shell to log (a formatted line and its
  * level) or act on (CONDUCT_LIVE). The shell reads them with conduct_output
  * and empties the queue with conduct_outputs_clear. Times are CLOCK_MONOTONIC
- * microseconds; the wall clock is derived from the one given to conduct_new. */
+ * microseconds; the wall clock is derived from the one given to conduct_new.
+ *
+ * Multi-run (the web UI, opts->multi_run): the core waits for a start
+ * (conduct_on_swarm) instead of starting when expect_workers joined (unless
+ * opts->autostart: then the first run starts as without multi-run), takes
+ * stop, reset and edit commands, and after each run stays up with its
+ * workers for the next start, until a signal or opts->autoquit_ms after a
+ * run ended. */
 #ifndef BARRAGE_MASTER_CONDUCT_H
 #define BARRAGE_MASTER_CONDUCT_H
 
@@ -61,10 +68,26 @@ typedef struct {
     bool live;                  /* shell: print live lines on stderr */
     const char *curve_secret;   /* shell: the master's secret key (Z85): CURVE on; NULL: off */
     const keys_list_t *allowed; /* shell: with curve_secret, the worker public keys let in */
+    const char *scenario_sha256; /* hex, of scenario_text, for the report; NULL = unknown */
+    bool multi_run;             /* web: wait for starts, stay up between runs */
+    bool autostart;             /* with multi_run: the first run starts without a start */
+    uint64_t autoquit_ms;       /* with multi_run: quit this long after a run ended;
+                                   CONDUCT_NO_AUTOQUIT = never */
 } conduct_opts_t;
+
+#define CONDUCT_NO_AUTOQUIT UINT64_MAX
 
 /* Outcomes of a run (conduct_outcome). */
 enum { CONDUCT_OK = 0, CONDUCT_NO_WORKERS = -1, CONDUCT_FAILED = -2 };
+
+/* Where the core is, in Locust's words where it has them. */
+typedef enum {
+    CONDUCT_READY,    /* before the first run (waiting for workers or a start) */
+    CONDUCT_SPAWNING, /* running, users still ramping up to the target */
+    CONDUCT_RUNNING,
+    CONDUCT_STOPPING, /* STOP sent, waiting for the final reports */
+    CONDUCT_STOPPED,  /* after a run (multi-run: until the next start) */
+} conduct_state_t;
 
 /* No worker: the `worker` of an output about an unknown peer. */
 #define CONDUCT_NO_WORKER UINT32_MAX
@@ -90,6 +113,10 @@ typedef enum {
     CONDUCT_NO_WORKERS_EV, /* too few workers joined in time: done */
     CONDUCT_RUN_DONE,      /* every FINAL in, or the wait ended: done */
     CONDUCT_LIVE,          /* a live-view tick is due: live holds the figures */
+    CONDUCT_COMMAND_REFUSED, /* a start, edit, stop or reset that cannot be done: text says why */
+    CONDUCT_EDITED,        /* the running run's users (or rate) changed */
+    CONDUCT_STATS_RESET,   /* the running run's results and timeline were emptied */
+    CONDUCT_QUITTING,      /* multi-run: the master ends (signal, autoquit) */
 } conduct_kind_t;
 
 /* One output. Everything in it is owned by the queue (until
@@ -112,7 +139,8 @@ typedef struct conduct conduct_t;
 
 /* A core in its waiting phase at now_us (monotonic), when the wall clock
  * reads wall_ms: it waits for opts->expect_workers until now_us +
- * opts->wait_workers_ms. opts must outlive the core. Never NULL. */
+ * opts->wait_workers_ms (multi-run without autostart: for a start). *opts
+ * is copied; what it points to must outlive the core. Never NULL. */
 conduct_t *conduct_new(const conduct_opts_t *opts, uint64_t now_us, uint64_t wall_ms);
 void conduct_destroy(conduct_t **c);
 
@@ -130,13 +158,65 @@ void conduct_on_signal(conduct_t *c);
 void conduct_tick(conduct_t *c, uint64_t now_us);
 /* The shell cannot go on (e.g. zmq_poll failed): the run is done, failed. */
 void conduct_abort(conduct_t *c);
-/* Once done: closes the timeline's last second, settles the outcome (FAILED
- * when no worker reported), names workers with missed reports and, with
- * quit_workers, queues QUIT to every worker not lost. */
+/* Once done (or a run ended): closes the run's timeline's last second,
+ * settles its outcome (FAILED when no worker reported) and names workers
+ * with missed reports (once per run); multi-run, the core then waits for
+ * the next start (or is done, after a signal). Once done, with quit_workers,
+ * queues QUIT to every worker not lost (once). */
 void conduct_finish(conduct_t *c, uint64_t now_us);
 
-/* True once the run is over (or never started). */
+/* A start (the web's SWARM): users, spawn_rate, host and run time for the
+ * run, over the plan's. Closed model: users (>= 1) and spawn_rate (users/s,
+ * 0 = all at once) replace the plan's users, spawn rate and stages. Open
+ * model: spawn_rate > 0 is the new arrival rate (iterations/s over all
+ * workers, stages dropped) and users > 0 the new max_users; 0 keeps the
+ * plan's. */
+typedef struct {
+    const conduct_opts_t *plan; /* a reloaded scenario's run fields (scenario .. stages, host,
+                                   scenario_sha256; borrowed until the next start), or NULL
+                                   to keep the current plan */
+    uint32_t users;
+    double spawn_rate;
+    const char *host;     /* NULL = the plan's (copied) */
+    uint64_t run_time_ms; /* 0 = the plan's */
+} conduct_swarm_t;
+
+typedef enum { CONDUCT_SWARM_STARTED, CONDUCT_SWARM_EDITED, CONDUCT_SWARM_REFUSED } conduct_swarm_rc_t;
+
+/* A start: with no run in flight, starts a run with a new id on the ready
+ * workers (STARTED); while running, an edit (EDITED): closed model, the new
+ * users re-split exactly over the running workers (PROTO_USERS with each
+ * one's new share, at the new spawn rate); open model, the new rate and
+ * max_users shared again; the run's end does not move, plan, host and run
+ * time are not used. REFUSED, with a CONDUCT_COMMAND_REFUSED event saying why:
+ * no worker ready, users 0 (closed), a run still stopping, an edit of a run
+ * that follows stages (closed), max_users below the workers (open). */
+conduct_swarm_rc_t conduct_on_swarm(conduct_t *c, const conduct_swarm_t *s, uint64_t now_us);
+/* Stops the running run as its duration would (STOP, final reports);
+ * refused with an event when no run is running. */
+void conduct_on_stop(conduct_t *c, uint64_t now_us);
+/* Empties the running run's results and timeline; the workers go on, and
+ * the report then covers the run from now on (its run time and start too).
+ * Refused with an event when no run is in flight. */
+void conduct_on_reset(conduct_t *c, uint64_t now_us);
+/* True when no run is in flight (a start would start one). */
+bool conduct_idle(const conduct_t *c);
+/* Where the core is at now_us. */
+conduct_state_t conduct_state(const conduct_t *c, uint64_t now_us);
+/* Users reported by the workers in the run; workers in the run (while one
+ * is in flight) or ready for the next. */
+uint32_t conduct_user_count(const conduct_t *c);
+uint32_t conduct_worker_count(const conduct_t *c);
+/* The second of the stats (since the run's start or its last reset) that
+ * reports arriving now count in (results_current_rates' now_second). */
+uint32_t conduct_stats_second(const conduct_t *c, uint64_t now_us);
+
+/* True once the master is done: single-run, the run is over (or never
+ * started); multi-run, it quits. */
 bool conduct_done(const conduct_t *c);
+/* Multi-run: true when a run has ended and conduct_finish has not yet
+ * settled it (the shell stops its loop, as for conduct_done). */
+bool conduct_run_ended(const conduct_t *c);
 /* CONDUCT_OK, CONDUCT_NO_WORKERS or CONDUCT_FAILED (after conduct_finish). */
 int conduct_outcome(const conduct_t *c);
 /* When the core next has something to do on its own (a heartbeat, a
@@ -155,9 +235,24 @@ const registry_t *conduct_registry(const conduct_t *c);
 results_t *conduct_results(conduct_t *c);
 
 /* Moves the merged results and the timeline into r (replacing r's empty
- * ones) and adds the workers, the run time (RUN to STOP; to now_us if it
- * never stopped), start/end and whether a signal cut the run short; the core
- * keeps empty results afterwards. Call once, after conduct_finish. */
+ * ones) and adds the workers of the run (all but those lost before it), the
+ * run time (RUN, or the last reset, to STOP; to now_us if it never
+ * stopped), start (the RUN or the last reset)/end and whether a signal cut
+ * the run short; the core keeps empty results afterwards. Call once per run,
+ * after conduct_finish. */
 void conduct_fill_report(conduct_t *c, report_t *r, uint64_t now_us);
+/* Fills r's metadata from the run's plan (after any start's overrides):
+ * version, scenario name, file and hash, host, mode, users, spawn rate,
+ * duration, rate, max_users, stages (strings owned by r; r's are replaced). */
+void conduct_fill_meta(const conduct_t *c, report_t *r);
+/* Multi-run: keeps *r (taken, *r = NULL) as the last finished run's report,
+ * the one conduct_copy_report gives between runs. */
+void conduct_keep_report(conduct_t *c, report_t **r);
+/* A new report of the run at now_us, the core untouched: while a run is in
+ * flight, its metadata, a deep copy of the results and timeline (the
+ * timeline's seconds closed up to now in the copy), the workers and the run
+ * time so far; between runs a copy of the kept report; NULL before any run
+ * (or when none was kept). The caller destroys it. */
+report_t *conduct_copy_report(const conduct_t *c, uint64_t now_us);
 
 #endif

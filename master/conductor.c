@@ -26,6 +26,8 @@ struct conductor {
     char endpoint[256];
     conduct_t *core; /* from conductor_run on */
     live_t *live;
+    conductor_round_fn *round; /* the web glue's hook, or NULL */
+    void *round_arg;
 };
 
 static void s_on_signal(int sig) {
@@ -142,6 +144,10 @@ static void s_flush(conductor_t *c) {
                 results_window_reset(r);
             }
         } else {
+            /* A new run or a reset: the live window starts again. */
+            if (c->live && (o->kind == CONDUCT_RUN_STARTED || o->kind == CONDUCT_STATS_RESET)) {
+                live_reset(c->live);
+            }
             log_write(o->level, "%s", o->text);
         }
     }
@@ -243,21 +249,45 @@ static void s_round(conductor_t *c) {
     if (s_signalled) conduct_on_signal(c->core);
     conduct_tick(c->core, clock_now_us());
     s_flush(c);
+    if (c->round) {
+        c->round(c->round_arg, c->core, clock_now_us());
+        s_flush(c);
+    }
+}
+
+void conductor_set_round(conductor_t *c, conductor_round_fn *fn, void *arg) {
+    c->round = fn;
+    c->round_arg = arg;
 }
 
 int conductor_run(conductor_t *c) {
     struct sigaction old_int, old_term;
     s_install_signals(&old_int, &old_term);
-    c->core = conduct_new(c->o, clock_now_us(), clock_wall_ms());
-    log_info("master on %s: waiting for %u workers", c->endpoint, c->o->expect_workers);
-    while (!conduct_done(c->core))
+    if (!c->core) {
+        c->core = conduct_new(c->o, clock_now_us(), clock_wall_ms());
+        if (c->o->multi_run && !c->o->autostart) {
+            log_info("master on %s: runs start from the web UI", c->endpoint);
+        } else {
+            log_info("master on %s: waiting for %u workers", c->endpoint, c->o->expect_workers);
+        }
+    }
+    while (!conduct_done(c->core) && !conduct_run_ended(c->core))
         s_round(c);
+    bool ended = conduct_run_ended(c->core);
     conduct_finish(c->core, clock_now_us());
     s_flush(c);
     s_restore_signals(&old_int, &old_term);
-    return conduct_outcome(c->core);
+    return ended || !c->o->multi_run ? conduct_outcome(c->core) : CONDUCTOR_QUIT;
 }
 
 void conductor_fill_report(conductor_t *c, report_t *r) {
     if (c->core) conduct_fill_report(c->core, r, clock_now_us());
+}
+
+void conductor_fill_meta(conductor_t *c, report_t *r) {
+    if (c->core) conduct_fill_meta(c->core, r);
+}
+
+void conductor_keep_report(conductor_t *c, report_t **r) {
+    if (c->core) conduct_keep_report(c->core, r);
 }

@@ -21,8 +21,14 @@ typedef conduct_opts_t conductor_opts_t;
 enum {
     CONDUCTOR_OK = CONDUCT_OK,
     CONDUCTOR_NO_WORKERS = CONDUCT_NO_WORKERS,
-    CONDUCTOR_FAILED = CONDUCT_FAILED
+    CONDUCTOR_FAILED = CONDUCT_FAILED,
+    CONDUCTOR_QUIT = -3, /* multi-run: the master ends, no run ended in this call */
 };
+
+/* Called once a loop round, after the core's tick, with the core and the
+ * time (the web glue: commands in, snapshots out); what it makes the core
+ * queue is carried out in the same round. */
+typedef void conductor_round_fn(void *arg, conduct_t *core, uint64_t now_us);
 
 typedef struct conductor conductor_t;
 
@@ -34,10 +40,15 @@ void conductor_destroy(conductor_t **c);
 /* The bound endpoint with the real port, e.g. "tcp://127.0.0.1:40123". */
 const char *conductor_endpoint(const conductor_t *c);
 
-/* Runs the whole lifecycle. Returns CONDUCTOR_OK when the run completed
- * (even with lost workers), CONDUCTOR_NO_WORKERS if too few joined in time,
- * CONDUCTOR_FAILED if every worker refused or was lost before reporting, or
- * the socket failed. Call once. */
+/* Sets the round hook (NULL: none); call before conductor_run. */
+void conductor_set_round(conductor_t *c, conductor_round_fn *fn, void *arg);
+
+/* Runs the lifecycle until a run ended. Returns CONDUCTOR_OK when the run
+ * completed (even with lost workers), CONDUCTOR_NO_WORKERS if too few joined
+ * in time, CONDUCTOR_FAILED if every worker refused or was lost before
+ * reporting, or the socket failed. Single-run: call once. Multi-run
+ * (opts->multi_run): call again after each run's report until it returns
+ * CONDUCTOR_QUIT (Ctrl-C, --autoquit). */
 int conductor_run(conductor_t *c);
 
 /* Moves the merged results and the timeline into r (replacing r's empty
@@ -45,5 +56,9 @@ int conductor_run(conductor_t *c);
  * the run short; the conductor keeps empty results afterwards. Call once,
  * after conductor_run. */
 void conductor_fill_report(conductor_t *c, report_t *r);
+/* The run's metadata into r (conduct_fill_meta). */
+void conductor_fill_meta(conductor_t *c, report_t *r);
+/* Multi-run: keeps the finished run's report for the web (takes *r). */
+void conductor_keep_report(conductor_t *c, report_t **r);
 
 #endif

@@ -48,7 +48,7 @@ void ingest_stats(results_t *r, timeline_t *t, uint32_t second, const proto_stat
                          .n_errors = st->n_errors,
                          .errors = errors,
                          .dropped = st->dropped};
-    results_add(r, &d);
+    results_add_at(r, &d, second);
     timeline_add(t, second, &d);
     free(rows);
     free(metrics);

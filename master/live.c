@@ -168,3 +168,11 @@ void live_tick(live_t *l, results_t *r, const summary_live_t *info) {
     results_window_reset(r);
     l->head = (l->head + 1) % LIVE_WINDOW_SLOTS;
 }
+
+void live_reset(live_t *l) {
+    for (size_t i = 0; i < l->n_rings; i++) s_ring_fini(&l->rings[i]);
+    free(l->rings);
+    l->rings = NULL;
+    l->n_rings = 0;
+    l->head = 0;
+}

@@ -28,5 +28,8 @@ void live_destroy(live_t **l);
 /* Takes the interval that just ended (info->window_s long) from r's window,
  * resets it, and draws the table or the line. */
 void live_tick(live_t *l, results_t *r, const summary_live_t *info);
+/* Forgets the window (a new run, or its stats reset: the results' rows
+ * start again). */
+void live_reset(live_t *l);
 
 #endif

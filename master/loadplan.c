@@ -71,7 +71,8 @@ static int s_open(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers,
 }
 
 static int s_checks(const cli_opts_t *o, const scenario_t *sc, const loadplan_t *lp) {
-    if (!lp->duration_ms) {
+    /* With the web UI a run without a run time goes on until stopped. */
+    if (!lp->duration_ms && !o->web_addr) {
         fprintf(stderr,
                 "barrage: error: %s: no run time: set load.duration or load.stages in "
                 "the scenario or pass -t/--run-time\n",

@@ -9,7 +9,8 @@
  * keeps its model and sets neither -u nor --rate. A ramp starts from the
  * model's users or rate (0 when unset). The run lasts -t, else the sum of the
  * stages, else load.duration (else the sum of the scenario's stages when -u
- * or --rate replaced them). max_users defaults to twice the peak rate, at
+ * or --rate replaced them); with --web it may have none (it runs until
+ * stopped). max_users defaults to twice the peak rate, at
  * least 100 (room for 2 s of latency at the peak). */
 #ifndef BARRAGE_MASTER_LOADPLAN_H
 #define BARRAGE_MASTER_LOADPLAN_H

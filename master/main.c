@@ -17,7 +17,9 @@
 #include "report/outputs.h"
 #include "report/report.h"
 #include "report/report_json.h"
+#include "master/runplan.h"
 #include "master/secure.h"
+#include "master/webglue.h"
 #include "report/thresholds.h"
 #include "report/summary.h"
 #include "scenarios/scenario.h"
@@ -41,38 +43,6 @@ static int s_validate(const cli_opts_t *o) {
     describe_scenario(stdout, sc, o->users > 0 ? (uint32_t)o->users : 0);
     scenario_destroy(&sc);
     return BARRAGE_EXIT_OK;
-}
-
-/* Resolves CLI overrides against the scenario's load (see loadplan.h); prints what is wrong. */
-static int s_resolve_load(const cli_opts_t *o, const scenario_t *sc, conductor_opts_t *co,
-                          loadplan_t *lp) {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    long n = o->command == CLI_RUN ? (o->workers > 0 ? o->workers : cpus) : o->expect_workers;
-    if (loadplan_resolve(o, sc, (uint32_t)(n > 0 ? n : 1), lp) != 0) return -1;
-    co->users = lp->open ? 0 : lp->users;
-    co->spawn_rate = lp->spawn_rate;
-    co->duration_ms = lp->duration_ms;
-    co->rate = lp->open ? lp->rate : 0;
-    co->max_users = lp->max_users;
-    co->stages = lp->stages;
-    co->n_stages = lp->n_stages;
-    co->host = o->host;
-    return 0;
-}
-
-/* The files the scenario read, shipped as they were parsed: a new array
- * (caller frees) whose entries borrow the scenario's bytes. */
-static proto_file_t *s_files(const scenario_t *sc, uint32_t *n_files) {
-    size_t n = scenario_n_files(sc);
-    proto_file_t *files = xcalloc(n ? n : 1, sizeof *files);
-    for (size_t i = 0; i < n; i++) {
-        scenario_file_t f = scenario_file(sc, i);
-        /* proto_file_t also serves decoding, hence char *: encoding only reads. */
-        files[i] = (proto_file_t){
-            .name = (char *)f.name, .data = (char *)f.data, .data_bytes = f.data_bytes};
-    }
-    *n_files = (uint32_t)n;
-    return files;
 }
 
 static void s_print_workers(const report_t *r) {
@@ -111,66 +81,6 @@ static outputs_t s_outputs(const cli_opts_t *o) {
                        .junit_path = o->junit_path};
 }
 
-/* Thresholds of the scenario, then of the command line, parsed before the
- * run so that a bad one stops everything with its position. */
-typedef struct {
-    thresholds_check_t *items;
-    size_t n;
-} checks_t;
-
-static void s_checks_fini(checks_t *c) {
-    for (size_t i = 0; i < c->n; i++) thresholds_check_fini(&c->items[i]);
-    free(c->items);
-    *c = (checks_t){0};
-}
-
-static int s_parse_checks(const cli_opts_t *o, const scenario_t *sc, checks_t *out) {
-    size_t cap = sc->n_thresholds + o->n_thresholds;
-    out->items = xcalloc(cap ? cap : 1, sizeof *out->items);
-    int bad = 0;
-    char err[200];
-    size_t at = 0;
-    for (size_t i = 0; i < sc->n_thresholds; i++) {
-        const scenario_threshold_t *t = &sc->thresholds[i];
-        if (thresholds_parse_named(t->name, t->text, &out->items[out->n], err, sizeof err, &at)) {
-            fprintf(stderr, "%s:%d:%d: error: threshold '%s': %s\n", o->scenario, t->pos.line,
-                    t->pos.col, t->text, err);
-            bad = 1;
-        } else {
-            out->n++;
-        }
-    }
-    for (size_t i = 0; i < o->n_thresholds; i++) {
-        if (thresholds_parse(o->thresholds[i], &out->items[out->n], err, sizeof err, &at)) {
-            fprintf(stderr, "barrage: error: --threshold '%s': %s (at character %zu)\n",
-                    o->thresholds[i], err, at + 1);
-            bad = 1;
-        } else {
-            out->n++;
-        }
-    }
-    return bad ? -1 : 0;
-}
-
-static void s_fill_meta(report_t *r, const cli_opts_t *o, const scenario_t *sc,
-                        const conductor_opts_t *co) {
-    r->barrage_version = xstrdup(BARRAGE_VERSION);
-    r->scenario_name = xstrdup(sc->name);
-    r->scenario_file = xstrdup(o->scenario);
-    r->scenario_sha256 = scenario_sha256_hex(sc); /* of the very bytes shipped */
-    if (!r->scenario_sha256)
-        fprintf(stderr, "barrage: warning: cannot hash the scenario: libsodium does not "
-                        "initialise (the results' scenario.sha256 is null)\n");
-    r->host = xstrdup(co->host ? co->host : sc->host);
-    r->mode = xstrdup(co->rate > 0 ? "open" : "closed");
-    r->users = co->users;
-    r->spawn_rate = co->spawn_rate;
-    r->duration_ms = co->duration_ms;
-    r->rate = co->rate;
-    r->max_users = co->max_users;
-    r->stages = loadplan_stages_text(co->stages, co->n_stages);
-}
-
 /* Writes the report's files; each one that fails is said as
  * "barrage: error: <what> <path>: <why>". Returns outputs_write's result. */
 static int s_write_outputs(const report_t *r, const outputs_t *out) {
@@ -185,14 +95,15 @@ static int s_write_outputs(const report_t *r, const outputs_t *out) {
     return rc;
 }
 
-/* After the run: report, verdicts, files; returns the exit code. */
-static int s_finish(conductor_t *c, int outcome, const cli_opts_t *o, const scenario_t *sc,
-                    const conductor_opts_t *co, const checks_t *checks) {
+/* After a run: report, verdicts, files; returns the exit code. Multi-run,
+ * the report is then kept for the web UI. Each run writes the same output
+ * files (the last run's stay, as Locust overwrites its CSVs). */
+static int s_finish(conductor_t *c, int outcome, const cli_opts_t *o, const runplan_t *plan) {
     if (outcome == CONDUCTOR_NO_WORKERS) return BARRAGE_EXIT_RUNTIME;
     report_t *r = report_new();
-    s_fill_meta(r, o, sc, co);
+    conductor_fill_meta(c, r);
     conductor_fill_report(c, r);
-    thresholds_evaluate(r, checks->items, checks->n);
+    thresholds_evaluate(r, plan->checks, plan->n_checks);
     s_print_report(r);
     outputs_t out = s_outputs(o);
     int rc = BARRAGE_EXIT_OK;
@@ -203,74 +114,101 @@ static int s_finish(conductor_t *c, int outcome, const cli_opts_t *o, const scen
     } else if (rc == BARRAGE_EXIT_OK && !report_thresholds_passed(r)) {
         rc = BARRAGE_EXIT_THRESHOLDS;
     }
+    if (o->web_addr) conductor_keep_report(c, &r);
     report_destroy(&r);
     return rc;
 }
 
+/* Runs until the master is done: one run, or with --web as many as the
+ * page starts (the exit status is the last run's). *plan may be replaced
+ * by the web glue at each start. */
+static int s_runs(conductor_t *c, const cli_opts_t *o, runplan_t **plan) {
+    if (!o->web_addr) return s_finish(c, conductor_run(c), o, *plan);
+    int rc = BARRAGE_EXIT_OK;
+    for (int outcome; (outcome = conductor_run(c)) != CONDUCTOR_QUIT;) {
+        rc = s_finish(c, outcome, o, *plan);
+    }
+    return rc;
+}
+
+/* Serves the web UI and hooks it into the conductor's rounds. */
+static webglue_t *s_web(conductor_t *c, const cli_opts_t *o, const conductor_opts_t *co,
+                        runplan_t **plan, uint32_t n_workers) {
+    char *err = NULL;
+    webglue_t *g = webglue_new(o, co, plan, n_workers, &err);
+    if (!g) {
+        fprintf(stderr, "barrage: error: --web %s: %s\n", o->web_addr, err ? err : "cannot serve");
+        free(err);
+        return NULL;
+    }
+    conductor_set_round(c, webglue_round, g);
+    if (o->verbosity >= 0) fprintf(stderr, "barrage: web UI on %s\n", webglue_url(g));
+    return g;
+}
+
+static int s_spawn_local(local_workers_t *lw, const cli_opts_t *o, const conductor_t *c,
+                         uint32_t n, const secure_t *sec) {
+    char *path = local_worker_path();
+    const char *flag = o->verbosity < 0 ? "error" : o->verbosity > 0 ? "debug" : "warn";
+    int spawned = local_spawn(lw, n, path, conductor_endpoint(c), flag,
+                              sec->on ? o->key_path : NULL);
+    free(path);
+    if (spawned != 0) {
+        fprintf(stderr, "barrage: error: cannot start %u local workers (%zu started)\n", n,
+                lw->n);
+    }
+    return spawned;
+}
+
 static int s_conduct(const cli_opts_t *o, bool local) {
-    scenario_t *sc = s_load(o->scenario);
-    if (!sc) return BARRAGE_EXIT_USAGE;
-    /* The bytes validated are the ones hashed and shipped: read once, by s_load. */
-    size_t text_len = 0;
-    const char *text = scenario_text(sc, &text_len);
-    conductor_opts_t co = {.scenario = sc, .scenario_name = o->scenario, .scenario_text = text,
-                           .scenario_bytes = text_len, .report_ms = TIMEOUT_REPORT_MS,
-                           .heartbeat_ms = TIMEOUT_HEARTBEAT_MS,
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long n = local ? (o->workers > 0 ? o->workers : cpus) : o->expect_workers;
+    uint32_t n_workers = (uint32_t)(n > 0 ? n : 1);
+    runplan_t *plan = runplan_load(o, n_workers);
+    if (!plan) return BARRAGE_EXIT_USAGE;
+    conductor_opts_t co = {.report_ms = TIMEOUT_REPORT_MS, .heartbeat_ms = TIMEOUT_HEARTBEAT_MS,
                            .live_ms = 2000, .live = o->verbosity >= 0};
+    runplan_apply(plan, o, &co);
     int rc = BARRAGE_EXIT_USAGE;
-    proto_file_t *files = s_files(sc, &co.n_files);
-    checks_t checks = {0};
-    loadplan_t lp = {0};
     secure_t sec;
     if (secure_load(&sec, o, local) != 0) goto out;
-    if (s_resolve_load(o, sc, &co, &lp) != 0) goto out;
-    if (s_parse_checks(o, sc, &checks) != 0) goto out;
     co.curve_secret = sec.on ? sec.pair.secret_z85 : NULL;
     co.allowed = &sec.allowed;
-    co.files = files;
-    long n = o->workers > 0 ? o->workers : sysconf(_SC_NPROCESSORS_ONLN);
     co.bind = local ? "tcp://127.0.0.1:0" : o->bind;
-    co.expect_workers = local ? (uint32_t)(n > 0 ? n : 1) : (uint32_t)o->expect_workers;
+    co.expect_workers = n_workers;
     co.wait_workers_ms = local ? 15000 : o->wait_workers_ms;
     co.quit_workers = local;
+    co.multi_run = o->web_addr != NULL;
+    co.autostart = o->autostart;
+    co.autoquit_ms = o->autoquit_s >= 0 ? (uint64_t)o->autoquit_s * 1000u : CONDUCT_NO_AUTOQUIT;
     char *err = NULL;
     conductor_t *c = conductor_new(&co, &err);
+    rc = BARRAGE_EXIT_RUNTIME;
     if (!c) {
         fprintf(stderr, "barrage: error: %s\n", err);
         free(err);
-        rc = BARRAGE_EXIT_RUNTIME;
         goto out;
     }
     local_workers_t lw = {0};
+    bool spawn_failed = false;
+    webglue_t *web = o->web_addr ? s_web(c, o, &co, &plan, n_workers) : NULL;
+    if (o->web_addr && !web) {
+        conductor_destroy(&c);
+        goto out;
+    }
     secure_announce(&sec, o, conductor_endpoint(c));
     if (!local && o->verbosity >= 0) {
         fprintf(stderr, "barrage: master listening on %s, waiting for %u worker%s\n",
                 conductor_endpoint(c), co.expect_workers, co.expect_workers == 1 ? "" : "s");
     }
-    if (local) {
-        char *path = local_worker_path();
-        const char *flag = o->verbosity < 0 ? "error" : o->verbosity > 0 ? "debug" : "warn";
-        int spawned = local_spawn(&lw, co.expect_workers, path, conductor_endpoint(c), flag,
-                                  sec.on ? o->key_path : NULL);
-        free(path);
-        if (spawned != 0) {
-            fprintf(stderr, "barrage: error: cannot start %u local workers (%zu started)\n",
-                    co.expect_workers, lw.n);
-            conductor_destroy(&c);
-            local_reap(&lw, 0);
-            rc = BARRAGE_EXIT_RUNTIME;
-            goto out;
-        }
-    }
-    rc = s_finish(c, conductor_run(c), o, sc, &co, &checks);
+    spawn_failed = local && s_spawn_local(&lw, o, c, co.expect_workers, &sec) != 0;
+    if (!spawn_failed) rc = s_runs(c, o, &plan);
+    webglue_destroy(&web);
     conductor_destroy(&c);
-    if (local) local_reap(&lw, 5000);
+    if (local) local_reap(&lw, spawn_failed ? 0 : 5000);
 out:
-    loadplan_fini(&lp);
     secure_fini(&sec);
-    s_checks_fini(&checks);
-    free(files);
-    scenario_destroy(&sc);
+    runplan_destroy(&plan);
     return rc;
 }
 

@@ -37,6 +37,7 @@ typedef struct {
     uint64_t reports_duplicate; /* reports received again (seq already seen): not merged */
     bool gap_logged;     /* a gap in its sequence was already logged */
     uint32_t *class_users; /* its latest share per user class (owned; NULL before a run) */
+    uint32_t last_run;     /* id of the last run it was given (0: none yet) */
 } worker_entry_t;
 
 typedef struct {

@@ -68,3 +68,24 @@ bool report_thresholds_passed(const report_t *r) {
     }
     return true;
 }
+
+report_t *report_clone(const report_t *r) {
+    report_t *c = xcalloc(1, sizeof *c);
+    *c = *r;
+    c->barrage_version = s_dup(r->barrage_version);
+    c->scenario_name = s_dup(r->scenario_name);
+    c->scenario_file = s_dup(r->scenario_file);
+    c->scenario_sha256 = s_dup(r->scenario_sha256);
+    c->host = s_dup(r->host);
+    c->mode = s_dup(r->mode);
+    c->stages = s_dup(r->stages);
+    c->workers = NULL;
+    c->n_workers = 0;
+    for (size_t i = 0; i < r->n_workers; i++) report_add_worker(c, &r->workers[i]);
+    c->thresholds = NULL;
+    c->n_thresholds = 0;
+    for (size_t i = 0; i < r->n_thresholds; i++) report_add_threshold(c, &r->thresholds[i]);
+    c->results = results_clone(r->results);
+    c->timeline = timeline_clone(r->timeline);
+    return c;
+}

@@ -63,6 +63,9 @@ typedef struct report {
 report_t *report_new(void);
 void report_destroy(report_t **r);
 
+/* A deep copy of r (metadata, workers, results, timeline, thresholds); the
+ * caller destroys it. */
+report_t *report_clone(const report_t *r);
 /* Adds a worker (strings copied). */
 void report_add_worker(report_t *r, const report_worker_t *w);
 /* Adds a threshold verdict (strings copied). */

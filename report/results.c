@@ -34,6 +34,15 @@ static void s_row_fini(results_row_t *row) {
     histogram_destroy(&row->win_latency);
 }
 
+static void s_errors_free(results_t *r) {
+    for (size_t i = 0; i < r->n_errors; i++) {
+        free(r->errors[i].method);
+        free(r->errors[i].name);
+        free(r->errors[i].reason);
+    }
+    r->n_errors = 0;
+}
+
 results_t *results_new(void) {
     results_t *r = xcalloc(1, sizeof *r);
     s_row_init(&r->total, "", "");
@@ -45,11 +54,7 @@ void results_destroy(results_t **rp) {
     results_t *r = *rp;
     for (size_t i = 0; i < r->n_rows; i++) s_row_fini(&r->rows[i]);
     s_row_fini(&r->total);
-    for (size_t i = 0; i < r->n_errors; i++) {
-        free(r->errors[i].method);
-        free(r->errors[i].name);
-        free(r->errors[i].reason);
-    }
+    s_errors_free(r);
     free(r->rows);
     free(r->errors);
     free(r);
@@ -113,6 +118,42 @@ static void s_add_error(results_t *r, const results_error_delta_t *e) {
                                                  .count = e->count};
 }
 
+static void s_count_second(results_persec_t *p, uint32_t second, const results_row_delta_t *s) {
+    uint32_t slot = second % RESULTS_RATE_SECONDS;
+    if (p->second_plus1[slot] > second + 1u) return; /* that slot holds a newer second */
+    if (p->second_plus1[slot] != second + 1u) {
+        p->second_plus1[slot] = second + 1u;
+        p->requests[slot] = p->failures[slot] = 0;
+    }
+    p->requests[slot] += s->requests;
+    p->failures[slot] += s->failures;
+}
+
+void results_add_at(results_t *r, const results_delta_t *d, uint32_t second) {
+    results_add(r, d);
+    for (size_t i = 0; i < d->n_rows; i++) {
+        const results_row_delta_t *s = &d->rows[i];
+        s_count_second(&s_row(r, s->method, s->name)->persec, second, s);
+        s_count_second(&r->total.persec, second, s);
+    }
+}
+
+void results_current_rates(const results_row_t *row, uint32_t now_second, double *rps,
+                           double *fail_per_s) {
+    *rps = *fail_per_s = 0;
+    uint32_t from = now_second > RESULTS_RATE_WINDOW_S ? now_second - RESULTS_RATE_WINDOW_S : 0;
+    if (now_second == 0) return;
+    uint64_t reqs = 0, fails = 0;
+    for (uint32_t s = from; s < now_second; s++) {
+        uint32_t slot = s % RESULTS_RATE_SECONDS;
+        if (row->persec.second_plus1[slot] != s + 1u) continue;
+        reqs += row->persec.requests[slot];
+        fails += row->persec.failures[slot];
+    }
+    *rps = (double)reqs / (double)(now_second - from);
+    *fail_per_s = (double)fails / (double)(now_second - from);
+}
+
 void results_add(results_t *r, const results_delta_t *d) {
     for (size_t i = 0; i < d->n_rows; i++) {
         const results_row_delta_t *s = &d->rows[i];
@@ -158,6 +199,53 @@ size_t results_error_count(const results_t *r) {
 
 const results_error_t *results_error(const results_t *r, size_t i) {
     return i < r->n_errors ? &r->errors[i] : NULL;
+}
+
+static histogram_t *s_hist_clone(const histogram_t *h) {
+    histogram_t *c = histogram_new();
+    histogram_merge(c, h);
+    return c;
+}
+
+static void s_row_clone(results_row_t *dst, const results_row_t *src) {
+    *dst = *src;
+    dst->method = xstrdup(src->method);
+    dst->name = xstrdup(src->name);
+    dst->latency = s_hist_clone(src->latency);
+    dst->win_latency = s_hist_clone(src->win_latency);
+    dst->metrics = xcalloc(src->n_metrics ? src->n_metrics : 1, sizeof *dst->metrics);
+    for (size_t i = 0; i < src->n_metrics; i++) {
+        dst->metrics[i] = (results_metric_t){xstrdup(src->metrics[i].name),
+                                             s_hist_clone(src->metrics[i].values)};
+    }
+}
+
+results_t *results_clone(const results_t *r) {
+    results_t *c = xcalloc(1, sizeof *c);
+    c->n_rows = c->cap_rows = r->n_rows;
+    c->rows = xcalloc(r->n_rows ? r->n_rows : 1, sizeof *c->rows);
+    for (size_t i = 0; i < r->n_rows; i++) s_row_clone(&c->rows[i], &r->rows[i]);
+    s_row_clone(&c->total, &r->total);
+    c->n_errors = c->cap_errors = r->n_errors;
+    c->errors = xcalloc(r->n_errors ? r->n_errors : 1, sizeof *c->errors);
+    for (size_t i = 0; i < r->n_errors; i++) {
+        const results_error_t *e = &r->errors[i];
+        c->errors[i] = (results_error_t){.method = xstrdup(e->method),
+                                         .name = xstrdup(e->name),
+                                         .reason = xstrdup(e->reason),
+                                         .count = e->count};
+    }
+    c->dropped = r->dropped;
+    return c;
+}
+
+void results_reset(results_t *r) {
+    for (size_t i = 0; i < r->n_rows; i++) s_row_fini(&r->rows[i]);
+    r->n_rows = 0;
+    s_row_fini(&r->total);
+    s_row_init(&r->total, "", "");
+    s_errors_free(r);
+    r->dropped = 0;
 }
 
 static void s_window_reset(results_row_t *row) {

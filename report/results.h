@@ -59,6 +59,18 @@ typedef struct {
     histogram_t *values;
 } results_metric_t;
 
+/* Per-second counts of a row for its current rates: slot second % RESULTS_RATE_SECONDS
+ * holds that second (stored as second + 1; 0 = empty). */
+#define RESULTS_RATE_SECONDS 16u
+/* The current rates average the last RESULTS_RATE_WINDOW_S complete seconds
+ * (Locust's current_rps: a ~10 s sliding window of per-second counts). */
+#define RESULTS_RATE_WINDOW_S 10u
+
+typedef struct {
+    uint32_t second_plus1[RESULTS_RATE_SECONDS];
+    uint64_t requests[RESULTS_RATE_SECONDS], failures[RESULTS_RATE_SECONDS];
+} results_persec_t;
+
 typedef struct {
     char *method;
     char *name;
@@ -68,6 +80,7 @@ typedef struct {
     size_t n_metrics;
     uint64_t win_requests, win_failures; /* since the last window reset */
     histogram_t *win_latency;
+    results_persec_t persec; /* the last seconds' counts (results_add_at) */
 } results_row_t;
 
 typedef struct {
@@ -85,6 +98,23 @@ void results_destroy(results_t **r);
 /* Merges one report into the totals and the window: rows by (method, name),
  * errors by (method, name, reason), dropped added. Borrows d. */
 void results_add(results_t *r, const results_delta_t *d);
+/* results_add, and each row's (and the aggregate's) requests and failures
+ * also counted in `second` (seconds since the stats started) for the
+ * current rates. A second older than RESULTS_RATE_SECONDS before the newest
+ * counted is left out of the rates only. */
+void results_add_at(results_t *r, const results_delta_t *d, uint32_t second);
+/* A row's current requests/s and failures/s at `now_second` (the second
+ * still being filled): the mean over the complete seconds
+ * [now_second - RESULTS_RATE_WINDOW_S, now_second), clipped at 0; both 0
+ * when now_second is 0. */
+void results_current_rates(const results_row_t *row, uint32_t now_second, double *rps,
+                           double *fail_per_s);
+
+/* A deep copy of r (rows with their histograms, errors, dropped, windows,
+ * per-second counts); the caller destroys it. */
+results_t *results_clone(const results_t *r);
+/* Empties r: no rows, no errors, nothing dropped (Locust's "reset stats"). */
+void results_reset(results_t *r);
 
 size_t results_count(const results_t *r);
 /* Row i (0 .. count-1), borrowed. */

@@ -2,6 +2,7 @@
 #include "report/timeline.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/xmalloc.h"
 
@@ -91,4 +92,17 @@ size_t timeline_count(const timeline_t *t) {
 
 const timeline_point_t *timeline_point(const timeline_t *t, size_t i) {
     return i < t->n ? &t->points[i] : NULL;
+}
+
+timeline_t *timeline_clone(const timeline_t *t) {
+    timeline_t *c = xcalloc(1, sizeof *c);
+    *c = *t;
+    c->cap = t->n;
+    c->points = xcalloc(t->n ? t->n : 1, sizeof *c->points);
+    if (t->n) memcpy(c->points, t->points, t->n * sizeof *c->points);
+    c->second = histogram_new();
+    histogram_merge(c->second, t->second);
+    c->total = histogram_new();
+    histogram_merge(c->total, t->total);
+    return c;
 }

@@ -45,6 +45,9 @@ void timeline_close_until(timeline_t *t, uint32_t second, uint32_t users, uint64
 
 size_t timeline_count(const timeline_t *t);
 const timeline_point_t *timeline_point(const timeline_t *t, size_t i);
+/* A deep copy of t (points, the open second and its histograms); the
+ * caller destroys it. */
+timeline_t *timeline_clone(const timeline_t *t);
 /* Appends a ready-made point (the JSON reader rebuilds timelines this way). */
 void timeline_append(timeline_t *t, const timeline_point_t *p);
 

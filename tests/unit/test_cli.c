@@ -323,3 +323,42 @@ Test(cli, endpoint_is_loopback) {
         cr_expect(!cli_endpoint_is_loopback(remote[i]), "%s", remote[i]);
     }
 }
+
+/* ---- the web UI's flags ---- */
+
+Test(cli, web_defaults_to_loopback_8089_and_takes_an_address) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "run", "s.yaml", "-t", "5s"), 0);
+    cr_expect_null(o.web_addr, "no --web: no web UI");
+    cr_expect_not(o.autostart);
+    cr_expect_eq(o.autoquit_s, -1);
+    cr_assert_eq(PARSE(&o, "run", "s.yaml", "--web"), 0);
+    cr_expect_str_eq(o.web_addr, CLI_WEB_DEFAULT_ADDR);
+    cr_expect_str_eq(o.scenario, "s.yaml");
+    cr_assert_eq(PARSE(&o, "master", "--web", "s.yaml"), 0);
+    cr_expect_str_eq(o.web_addr, "127.0.0.1:8089");
+    cr_expect_str_eq(o.scenario, "s.yaml", "a file name is not an address");
+    cr_assert_eq(PARSE(&o, "run", "s.yaml", "--web", "0.0.0.0:9000", "--web-auth", "ann:pw"), 0);
+    cr_expect_str_eq(o.web_addr, "0.0.0.0:9000");
+    cr_expect_str_eq(o.web_auth, "ann:pw");
+    cr_assert_eq(PARSE(&o, "run", "--web", "[::1]:0", "s.yaml"), 0);
+    cr_expect_str_eq(o.web_addr, "[::1]:0");
+    cr_expect_str_eq(o.scenario, "s.yaml");
+    cr_assert_eq(PARSE(&o, "run", "s.yaml", "--web=127.0.0.1:1234", "--autostart", "--autoquit",
+                       "0"),
+                 0);
+    cr_expect_str_eq(o.web_addr, "127.0.0.1:1234");
+    cr_expect(o.autostart);
+    cr_expect_eq(o.autoquit_s, 0);
+}
+
+Test(cli, web_flags_without_web_or_malformed_are_refused) {
+    EXPECT_USAGE_ERROR("go with --web", "run", "s.yaml", "--autostart");
+    EXPECT_USAGE_ERROR("go with --web", "master", "s.yaml", "--autoquit", "5");
+    EXPECT_USAGE_ERROR("go with --web", "run", "s.yaml", "--web-auth", "a:b");
+    EXPECT_USAGE_ERROR("--autoquit wants", "run", "s.yaml", "--web", "--autoquit", "-1");
+    EXPECT_USAGE_ERROR("--autoquit wants", "run", "s.yaml", "--web", "--autoquit", "soon");
+    EXPECT_USAGE_ERROR("USER:PASSWORD", "run", "s.yaml", "--web", "--web-auth", "nocolon");
+    EXPECT_USAGE_ERROR("--web goes with run or master", "validate", "s.yaml", "--web");
+    EXPECT_USAGE_ERROR("unexpected argument", "run", "s.yaml", "--web", "other.yaml");
+}

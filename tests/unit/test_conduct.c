@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "load/split.h"
 #include "master/conduct.h"
 #include "proto/timeouts.h"
 
@@ -654,7 +655,9 @@ Test(conduct, abort_ends_the_run_failed) {
 Test(conduct, quit_goes_to_every_worker_not_lost_at_the_end) {
     fx_t f;
     fx_init(&f, 2, 8, 0);
-    f.o.quit_workers = true;
+    conduct_destroy(&f.c);
+    f.o.quit_workers = true; /* the core copies its options when made */
+    f.c = conduct_new(&f.o, f.now, WALL0_MS);
     start(&f, 2);
     live_until(&f, 0x1, f.now + 10000000); /* w1 lost */
     report(&f, 0, PROTO_FINAL, conduct_run_id(f.c), 0, 1);
@@ -725,5 +728,376 @@ Test(conduct, the_report_lists_every_worker_with_its_state) {
     cr_expect_eq(results_total(r->results)->requests, 20);
     cr_expect_eq(requests(&f), 0, "moved out of the core");
     report_destroy(&r);
+    fx_fini(&f);
+}
+
+/* ---- multi-run: starts, stops, resets and edits from the web ------------------------ */
+
+/* A multi-run core (the web without --autostart): users 8 (closed) or a rate. */
+static void fx_multi(fx_t *f, uint32_t users, double rate, uint64_t autoquit_ms) {
+    fx_init(f, 1, users, rate);
+    conduct_destroy(&f->c);
+    f->o.multi_run = true;
+    f->o.autoquit_ms = autoquit_ms;
+    f->c = conduct_new(&f->o, f->now, WALL0_MS);
+}
+
+static conduct_swarm_rc_t swarm(fx_t *f, uint32_t users, double spawn_rate) {
+    conduct_swarm_t s = {.users = users, .spawn_rate = spawn_rate};
+    return conduct_on_swarm(f->c, &s, f->now);
+}
+
+/* Sums of the users per class the workers 0..n-1 were last given (RUN or USERS). */
+static void shares(const fx_t *f, int n, uint32_t *cls0, uint32_t *cls1) {
+    *cls0 = *cls1 = 0;
+    for (int i = 0; i < n; i++) {
+        *cls0 += worker(f, i)->class_users[0];
+        *cls1 += worker(f, i)->class_users[1];
+    }
+}
+
+/* Workers 0..n-1 send their FINAL (one request each) and the run ends. */
+static void finals(fx_t *f, int n, uint32_t seq) {
+    for (int i = 0; i < n; i++) report(f, i, PROTO_FINAL, conduct_run_id(f->c), seq, 1);
+    tick(f, f->now + 1000);
+}
+
+Test(conduct, multi_run_waits_for_a_start_and_starts_with_its_users) {
+    fx_t f;
+    fx_multi(&f, 8, 0, CONDUCT_NO_AUTOQUIT);
+    cr_expect_eq(conduct_state(f.c, f.now), CONDUCT_READY);
+    hello(&f, 0);
+    hello(&f, 1);
+    live_until(&f, 0x3, f.now + 30000000); /* long past any wait for workers */
+    cr_expect_eq(n_sent(&f, PROTO_RUN), 0, "no start, no run");
+    cr_expect_not(conduct_done(f.c));
+    cr_expect(conduct_idle(f.c));
+    cr_expect_eq(conduct_worker_count(f.c), 2);
+    conduct_outputs_clear(f.c);
+    conduct_swarm_t s = {.users = 6, .spawn_rate = 3, .host = "http://other:1",
+                         .run_time_ms = 4000};
+    cr_assert_eq(conduct_on_swarm(f.c, &s, f.now), CONDUCT_SWARM_STARTED);
+    const proto_msg_t *r0 = sent_to(&f, 0, PROTO_RUN), *r1 = sent_to(&f, 1, PROTO_RUN);
+    cr_assert(r0 && r1);
+    cr_expect_eq(r0->u.run.users_per_class[0] + r0->u.run.users_per_class[1] +
+                     r1->u.run.users_per_class[0] + r1->u.run.users_per_class[1],
+                 6);
+    cr_expect_float_eq(r0->u.run.spawn_rate + r1->u.run.spawn_rate, 3.0, 1e-9);
+    cr_expect_eq(r0->u.run.duration_ms, 4000, "the start's run time");
+    cr_expect_str_eq(r0->u.run.host_override, "http://other:1");
+    cr_expect_eq(conduct_state(f.c, f.now), CONDUCT_SPAWNING, "6 users at 3/s: 2 s");
+    cr_expect_eq(conduct_state(f.c, f.now + 2100000), CONDUCT_RUNNING);
+    report_t *meta = report_new();
+    conduct_fill_meta(f.c, meta);
+    cr_expect_eq(meta->users, 6);
+    cr_expect_str_eq(meta->host, "http://other:1");
+    cr_expect_eq(meta->duration_ms, 4000);
+    cr_expect_str_eq(meta->mode, "closed");
+    report_destroy(&meta);
+    fx_fini(&f);
+}
+
+Test(conduct, a_start_without_workers_or_users_is_refused_with_a_reason) {
+    fx_t f;
+    fx_multi(&f, 8, 0, CONDUCT_NO_AUTOQUIT);
+    cr_expect_eq(swarm(&f, 5, 1), CONDUCT_SWARM_REFUSED);
+    const conduct_out_t *o = find_kind(&f, CONDUCT_COMMAND_REFUSED);
+    cr_assert_not_null(o);
+    cr_expect(strstr(o->text, "no worker") != NULL, "%s", o->text);
+    conduct_outputs_clear(f.c);
+    hello(&f, 0);
+    cr_expect_eq(swarm(&f, 0, 1), CONDUCT_SWARM_REFUSED);
+    o = find_kind(&f, CONDUCT_COMMAND_REFUSED);
+    cr_assert_not_null(o);
+    cr_expect(strstr(o->text, "at least 1") != NULL, "%s", o->text);
+    cr_expect_eq(n_sent(&f, PROTO_RUN), 0);
+    cr_expect(conduct_idle(f.c));
+    conduct_on_stop(f.c, f.now);
+    conduct_on_reset(f.c, f.now);
+    cr_expect_eq(n_kind(&f, CONDUCT_COMMAND_REFUSED), 3, "stop and reset with no run: refused");
+    fx_fini(&f);
+}
+
+Test(conduct, stop_drains_the_run_and_the_master_stays_up) {
+    fx_t f;
+    fx_multi(&f, 8, 0, CONDUCT_NO_AUTOQUIT);
+    hello(&f, 0);
+    hello(&f, 1);
+    cr_assert_eq(swarm(&f, 4, 0), CONDUCT_SWARM_STARTED);
+    conduct_outputs_clear(f.c);
+    live_until(&f, 0x3, f.now + 2000000);
+    conduct_on_stop(f.c, f.now);
+    cr_expect_eq(n_sent(&f, PROTO_STOP), 2);
+    cr_expect_eq(conduct_state(f.c, f.now), CONDUCT_STOPPING);
+    cr_expect_eq(swarm(&f, 4, 0), CONDUCT_SWARM_REFUSED, "still stopping");
+    finals(&f, 2, 0);
+    cr_expect(conduct_run_ended(f.c));
+    cr_expect_not(conduct_done(f.c));
+    conduct_finish(f.c, f.now);
+    cr_expect_not(conduct_run_ended(f.c));
+    cr_expect_not(conduct_done(f.c), "multi-run: it waits for the next start");
+    cr_expect_eq(conduct_outcome(f.c), CONDUCT_OK);
+    cr_expect_eq(conduct_state(f.c, f.now), CONDUCT_STOPPED);
+    cr_expect_eq(n_sent(&f, PROTO_QUIT), 0);
+    fx_fini(&f);
+}
+
+Test(conduct, two_runs_back_to_back_reuse_the_workers_with_a_new_id_and_empty_results) {
+    fx_t f;
+    fx_multi(&f, 8, 0, CONDUCT_NO_AUTOQUIT);
+    hello(&f, 0);
+    hello(&f, 1);
+    cr_assert_eq(swarm(&f, 4, 0), CONDUCT_SWARM_STARTED);
+    uint32_t first = conduct_run_id(f.c);
+    report(&f, 0, PROTO_STATS, first, 0, 30);
+    live_until(&f, 0x3, f.now + 10000000); /* the plan's 10 s */
+    finals(&f, 2, 1);
+    cr_assert(conduct_run_ended(f.c));
+    conduct_finish(f.c, f.now);
+    report_t *r = report_new();
+    conduct_fill_report(f.c, r, f.now);
+    cr_expect_eq(results_total(r->results)->requests, 32);
+    cr_expect_eq(r->n_workers, 2);
+    conduct_keep_report(f.c, &r);
+    cr_expect_null(r);
+    report_t *between = conduct_copy_report(f.c, f.now);
+    cr_assert_not_null(between, "the finished run stays available");
+    cr_expect_eq(results_total(between->results)->requests, 32);
+    report_destroy(&between);
+    conduct_outputs_clear(f.c);
+    f.now += 5000000;
+    cr_assert_eq(swarm(&f, 6, 0), CONDUCT_SWARM_STARTED);
+    uint32_t second = conduct_run_id(f.c);
+    cr_expect_neq(second, first);
+    cr_expect_eq(n_sent(&f, PROTO_RUN), 2, "the same two workers");
+    cr_expect_eq(sent_to(&f, 1, PROTO_RUN)->u.run.run_id, second);
+    cr_expect_eq(requests(&f), 0, "the next run starts with empty results");
+    cr_expect_eq(worker(&f, 0)->reports, 0);
+    cr_expect_eq(worker(&f, 0)->state, WORKER_RUNNING);
+    report(&f, 1, PROTO_STATS, first, 2, 5);
+    cr_expect_eq(requests(&f), 0, "a late report of the first run is not merged");
+    report(&f, 1, PROTO_STATS, second, 0, 5);
+    cr_expect_eq(requests(&f), 5, "the new run's sequence starts at 0");
+    report_t *live = conduct_copy_report(f.c, f.now);
+    cr_expect_eq(results_total(live->results)->requests, 5);
+    cr_expect_eq(live->users, 6);
+    report_destroy(&live);
+    fx_fini(&f);
+}
+
+Test(conduct, an_edit_resplits_the_users_exactly_over_the_running_workers) {
+    fx_t f;
+    fx_multi(&f, 8, 0, CONDUCT_NO_AUTOQUIT);
+    for (int i = 0; i < 3; i++) hello(&f, i);
+    cr_assert_eq(swarm(&f, 8, 0), CONDUCT_SWARM_STARTED);
+    uint64_t end_us = f.now + 10000000;
+    conduct_outputs_clear(f.c);
+    uint32_t targets[] = {13, 3, 1, 40, 7};
+    for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
+        cr_assert_eq(swarm(&f, targets[t], 5), CONDUCT_SWARM_EDITED);
+        cr_expect_eq(n_kind(&f, CONDUCT_EDITED), 1);
+        uint32_t c0, c1, weights[2] = {3, 1}, want[2];
+        split_classes(targets[t], weights, 2, want);
+        shares(&f, 3, &c0, &c1);
+        cr_expect_eq(c0, want[0], "%u users: class 0", targets[t]);
+        cr_expect_eq(c1, want[1], "%u users: class 1", targets[t]);
+        uint32_t lo = UINT32_MAX, hi = 0;
+        for (int i = 0; i < 3; i++) {
+            uint32_t a = worker(&f, i)->assigned;
+            lo = a < lo ? a : lo;
+            hi = a > hi ? a : hi;
+        }
+        cr_expect_leq(hi - lo, 1, "level shares");
+        double rate = 0;
+        for (int i = 0; i < 3; i++) {
+            const proto_msg_t *m = sent_to(&f, i, PROTO_USERS);
+            if (m) rate += m->u.users.spawn_rate;
+        }
+        cr_expect_float_eq(rate, 5.0, 1e-9, "the new spawn rate over the workers that move");
+        conduct_outputs_clear(f.c);
+    }
+    live_until(&f, 0x7, end_us - 1000);
+    cr_expect_eq(n_sent(&f, PROTO_STOP), 0, "the run's end does not move");
+    live_until(&f, 0x7, end_us + 1000);
+    cr_expect_eq(n_sent(&f, PROTO_STOP), 3);
+    fx_fini(&f);
+}
+
+Test(conduct, an_edit_of_an_open_run_shares_the_new_rate) {
+    fx_t f;
+    fx_multi(&f, 50, 100, CONDUCT_NO_AUTOQUIT);
+    for (int i = 0; i < 3; i++) hello(&f, i);
+    cr_assert_eq(swarm(&f, 0, 0), CONDUCT_SWARM_STARTED, "open: 0 keeps the plan");
+    cr_expect_float_eq(sent_to(&f, 0, PROTO_RUN)->u.run.arrival_rate, 100.0 / 3, 1e-5);
+    conduct_outputs_clear(f.c);
+    cr_assert_eq(swarm(&f, 60, 250), CONDUCT_SWARM_EDITED);
+    double rate = 0;
+    uint32_t max_users = 0;
+    for (int i = 0; i < 3; i++) {
+        rate += sent_to(&f, i, PROTO_USERS)->u.users.arrival_rate;
+        max_users += sent_to(&f, i, PROTO_USERS)->u.users.max_users;
+    }
+    cr_expect_float_eq(rate, 250.0, 1e-6);
+    cr_expect_eq(max_users, 60);
+    cr_expect_eq(swarm(&f, 2, 0), CONDUCT_SWARM_REFUSED, "max_users below the workers");
+    fx_fini(&f);
+}
+
+Test(conduct, a_run_following_stages_is_not_edited) {
+    fx_t f;
+    fx_init(&f, 1, 8, 0);
+    conduct_destroy(&f.c);
+    ramp_stage_t st[1] = {{.duration_us = 10000000, .target = 8}};
+    f.o.stages = st;
+    f.o.n_stages = 1;
+    f.o.multi_run = true;
+    f.o.autostart = true;
+    f.o.autoquit_ms = CONDUCT_NO_AUTOQUIT;
+    f.c = conduct_new(&f.o, f.now, WALL0_MS);
+    start(&f, 1); /* autostart: the first run starts as without multi-run */
+    cr_expect_eq(swarm(&f, 4, 1), CONDUCT_SWARM_REFUSED);
+    cr_expect(strstr(find_kind(&f, CONDUCT_COMMAND_REFUSED)->text, "stages") != NULL);
+    fx_fini(&f);
+}
+
+Test(conduct, reset_empties_the_stats_and_the_workers_go_on) {
+    fx_t f;
+    fx_multi(&f, 8, 0, CONDUCT_NO_AUTOQUIT);
+    hello(&f, 0);
+    cr_assert_eq(swarm(&f, 4, 0), CONDUCT_SWARM_STARTED);
+    uint32_t id = conduct_run_id(f.c);
+    report(&f, 0, PROTO_STATS, id, 0, 30);
+    live_until(&f, 0x1, f.now + 4000000);
+    cr_expect_eq(requests(&f), 30);
+    conduct_outputs_clear(f.c);
+    uint64_t reset_at = f.now;
+    conduct_on_reset(f.c, f.now);
+    cr_expect_eq(n_kind(&f, CONDUCT_STATS_RESET), 1);
+    cr_expect_eq(requests(&f), 0);
+    cr_expect_eq(n_sent(&f, PROTO_STOP), 0);
+    cr_expect_eq(conduct_stats_second(f.c, f.now), 0);
+    report(&f, 0, PROTO_STATS, id, 1, 7);
+    cr_expect_eq(requests(&f), 7, "the sequence goes on");
+    live_until(&f, 0x1, f.now + 3000000);
+    report_t *r = conduct_copy_report(f.c, f.now);
+    cr_expect_eq(results_total(r->results)->requests, 7);
+    cr_expect_float_eq(r->run_seconds, (double)(f.now - reset_at) / 1e6, 1e-9,
+                       "the run time counts from the reset");
+    cr_expect_eq(r->started_ms, WALL0_MS + (reset_at - T0_US) / 1000);
+    cr_expect_leq(timeline_count(r->timeline), 3, "the timeline starts again");
+    report_destroy(&r);
+    fx_fini(&f);
+}
+
+Test(conduct, a_signal_between_runs_ends_the_master_and_quits_the_workers) {
+    fx_t f;
+    fx_multi(&f, 8, 0, CONDUCT_NO_AUTOQUIT);
+    conduct_destroy(&f.c);
+    f.o.quit_workers = true;
+    f.c = conduct_new(&f.o, f.now, WALL0_MS);
+    hello(&f, 0);
+    tick(&f, f.now + 1000);
+    conduct_on_signal(f.c);
+    tick(&f, f.now + 1000);
+    cr_expect(conduct_done(f.c));
+    cr_expect_eq(n_kind(&f, CONDUCT_QUITTING), 1);
+    conduct_outputs_clear(f.c);
+    conduct_finish(f.c, f.now);
+    cr_expect_not_null(sent_to(&f, 0, PROTO_QUIT));
+    conduct_outputs_clear(f.c);
+    conduct_finish(f.c, f.now);
+    cr_expect_eq(n_sent(&f, PROTO_QUIT), 0, "once");
+    fx_fini(&f);
+}
+
+Test(conduct, a_signal_mid_run_ends_the_run_then_the_master) {
+    fx_t f;
+    fx_multi(&f, 8, 0, CONDUCT_NO_AUTOQUIT);
+    hello(&f, 0);
+    cr_assert_eq(swarm(&f, 4, 0), CONDUCT_SWARM_STARTED);
+    conduct_on_signal(f.c);
+    tick(&f, f.now + 1000);
+    cr_expect_eq(n_sent(&f, PROTO_STOP), 1);
+    finals(&f, 1, 0);
+    cr_assert(conduct_run_ended(f.c));
+    conduct_finish(f.c, f.now);
+    cr_expect(conduct_done(f.c));
+    report_t *r = report_new();
+    conduct_fill_report(f.c, r, f.now);
+    cr_expect(r->interrupted);
+    report_destroy(&r);
+    fx_fini(&f);
+}
+
+Test(conduct, autoquit_ends_the_master_that_long_after_a_run_ended) {
+    fx_t f;
+    fx_multi(&f, 8, 0, 3000);
+    hello(&f, 0);
+    live_until(&f, 0x1, f.now + 10000000);
+    cr_expect_not(conduct_done(f.c), "no run ended yet: no autoquit");
+    cr_assert_eq(swarm(&f, 4, 0), CONDUCT_SWARM_STARTED);
+    conduct_on_stop(f.c, f.now);
+    finals(&f, 1, 0);
+    conduct_finish(f.c, f.now);
+    uint64_t ended = f.now;
+    cr_expect_eq(conduct_next_due_us(f.c) <= ended + 3000000, true);
+    live_until(&f, 0x1, ended + 2900000);
+    cr_expect_not(conduct_done(f.c));
+    live_until(&f, 0x1, ended + 3000000);
+    cr_expect(conduct_done(f.c));
+    cr_expect_not_null(find_kind(&f, CONDUCT_QUITTING));
+    fx_fini(&f);
+}
+
+Test(conduct, an_idle_worker_gone_silent_is_not_given_the_next_run) {
+    fx_t f;
+    fx_multi(&f, 8, 0, CONDUCT_NO_AUTOQUIT);
+    hello(&f, 0);
+    hello(&f, 1);
+    live_until(&f, 0x1, f.now + TIMEOUT_WORKER_LOST_MS * 1000ull + 600000);
+    cr_expect_eq(worker(&f, 1)->state, WORKER_LOST);
+    cr_expect_eq(conduct_worker_count(f.c), 1);
+    conduct_outputs_clear(f.c);
+    cr_assert_eq(swarm(&f, 4, 0), CONDUCT_SWARM_STARTED);
+    cr_expect_eq(n_sent(&f, PROTO_RUN), 1);
+    cr_expect_eq(sent_to(&f, 0, PROTO_RUN)->u.run.worker_count, 1);
+    fx_fini(&f);
+}
+
+Test(conduct, a_start_with_a_reloaded_plan_runs_it_and_keeps_it_for_the_next) {
+    fx_t f;
+    fx_multi(&f, 8, 0, CONDUCT_NO_AUTOQUIT);
+    hello(&f, 0);
+    conduct_opts_t plan = f.o;
+    plan.scenario_text = "host: y";
+    plan.scenario_bytes = 7;
+    plan.duration_ms = 2000;
+    plan.scenario_sha256 = "ab12";
+    conduct_swarm_t s = {.plan = &plan, .users = 3};
+    cr_assert_eq(conduct_on_swarm(f.c, &s, f.now), CONDUCT_SWARM_STARTED);
+    cr_expect_str_eq(sent_to(&f, 0, PROTO_RUN)->u.run.scenario_text, "host: y");
+    cr_expect_eq(sent_to(&f, 0, PROTO_RUN)->u.run.duration_ms, 2000);
+    report_t *meta = report_new();
+    conduct_fill_meta(f.c, meta);
+    cr_expect_str_eq(meta->scenario_sha256, "ab12");
+    report_destroy(&meta);
+    fx_fini(&f);
+}
+
+Test(conduct, a_run_without_a_run_time_goes_on_until_stopped) {
+    fx_t f;
+    fx_multi(&f, 8, 0, CONDUCT_NO_AUTOQUIT);
+    conduct_destroy(&f.c);
+    f.o.duration_ms = 0; /* --web without -t or a duration */
+    f.c = conduct_new(&f.o, f.now, WALL0_MS);
+    hello(&f, 0);
+    cr_assert_eq(swarm(&f, 2, 0), CONDUCT_SWARM_STARTED);
+    cr_expect_eq(sent_to(&f, 0, PROTO_RUN)->u.run.duration_ms, 0, "the worker's no end");
+    cr_expect(strstr(find_kind(&f, CONDUCT_RUN_STARTED)->text, "until stopped") != NULL);
+    conduct_outputs_clear(f.c);
+    live_until(&f, 0x1, f.now + 3600000000ull);
+    cr_expect_eq(n_sent(&f, PROTO_STOP), 0, "an hour on, still running");
+    conduct_on_stop(f.c, f.now);
+    cr_expect_eq(n_sent(&f, PROTO_STOP), 1);
     fx_fini(&f);
 }

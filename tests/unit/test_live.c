@@ -123,3 +123,29 @@ Test(live, table_has_the_same_load_part_and_one_row_per_name) {
     live_destroy(&l);
     results_destroy(&r);
 }
+
+Test(live, reset_forgets_the_window) {
+    results_t *r = results_new();
+    char *text = NULL;
+    size_t bytes = 0;
+    FILE *f = open_memstream(&text, &bytes);
+    cr_assert_not_null(f);
+    live_t *l = live_new(f, false);
+    summary_live_t info = {.elapsed_s = 2, .duration_s = 60, .window_s = 2, .workers = 1};
+    s_add(r, 80, 9000, 0);
+    live_tick(l, r, &info);
+    /* A new run (or a reset): the results start again, and so does the window. */
+    live_reset(l);
+    results_reset(r);
+    s_add(r, 20, 1000, 0);
+    live_tick(l, r, &info);
+    fflush(f);
+    cr_expect(strstr(strrchr(text, '['), "reqs 20  fails 0 (0.00%)  rps 10.0  p50 1.00ms"), "%s",
+              strrchr(text, '['));
+    live_reset(l);
+    live_reset(l);
+    live_destroy(&l);
+    fclose(f);
+    free(text);
+    results_destroy(&r);
+}

@@ -197,3 +197,12 @@ Test(loadplan, scenario_stages_load) {
     cr_expect_eq(sc->load.stages[1].pos.line, 2);
     scenario_destroy(&sc);
 }
+
+Test(loadplan, with_the_web_a_run_may_have_no_run_time) {
+    loadplan_t lp;
+    const char *web[] = {"--web", NULL};
+    cr_assert_eq(s_resolve("{users: 4}", web, 1, &lp), 0);
+    cr_expect_eq(lp.duration_ms, 0, "until stopped");
+    cr_expect_eq(lp.users, 4);
+    loadplan_fini(&lp);
+}

@@ -284,3 +284,100 @@ Test(results, metrics_merge_by_name_and_dropped_adds_up) {
     histogram_destroy(&q);
     results_destroy(&r);
 }
+
+/* ---- clone, reset, per-second counts (the web snapshot's needs) ---- */
+
+/* Adds n GET name requests at latency_us, fails of them failed, in `second`. */
+static void s_add_at(results_t *r, const char *name, uint64_t n, uint64_t fails,
+                     uint64_t latency_us, uint32_t second) {
+    histogram_t *h = histogram_new();
+    histogram_record_n(h, latency_us, n);
+    results_row_delta_t row = {.method = "GET", .name = name, .requests = n, .failures = fails,
+                               .bytes = 10 * n, .latency = h};
+    results_error_delta_t err = {"GET", name, "HTTP 503", fails};
+    results_add_at(r, &(results_delta_t){.n_rows = 1, .rows = &row, .n_errors = fails ? 1 : 0,
+                                         .errors = &err, .dropped = 1},
+                   second);
+    histogram_destroy(&h);
+}
+
+Test(results, a_clone_is_deep_and_equal) {
+    results_t *r = results_new();
+    s_add_at(r, "/a", 10, 2, 3000, 0);
+    s_add_at(r, "/b", 5, 0, 9000, 1);
+    results_t *c = results_clone(r);
+    cr_assert_eq(results_count(c), 2);
+    cr_expect_str_eq(results_row(c, 1)->name, "/b");
+    cr_expect_eq(results_row(c, 0)->failures, 2);
+    s_expect_same(results_total(c)->latency, results_total(r)->latency, "total");
+    s_expect_same(results_row(c, 0)->latency, results_row(r, 0)->latency, "/a");
+    cr_expect_eq(results_error_count(c), 1);
+    cr_expect_str_eq(results_error(c, 0)->reason, "HTTP 503");
+    cr_expect_eq(results_dropped(c), 2);
+    cr_expect_neq(results_row(c, 0)->latency, results_row(r, 0)->latency, "its own histogram");
+    /* The original goes on; the copy does not move. */
+    s_add_at(r, "/a", 10, 0, 3000, 2);
+    cr_expect_eq(results_total(c)->requests, 15);
+    cr_expect_eq(results_total(r)->requests, 25);
+    results_destroy(&r);
+    cr_expect_eq(histogram_count(results_row(c, 0)->latency), 10, "alive after the original");
+    results_destroy(&c);
+}
+
+Test(results, reset_empties_rows_errors_and_dropped) {
+    results_t *r = results_new();
+    s_add_at(r, "/a", 10, 2, 3000, 0);
+    results_reset(r);
+    cr_expect_eq(results_count(r), 0);
+    cr_expect_eq(results_total(r)->requests, 0);
+    cr_expect_eq(histogram_count(results_total(r)->latency), 0);
+    cr_expect_eq(results_error_count(r), 0);
+    cr_expect_eq(results_dropped(r), 0);
+    s_add_at(r, "/b", 3, 0, 3000, 5);
+    cr_expect_eq(results_count(r), 1);
+    cr_expect_str_eq(results_row(r, 0)->name, "/b");
+    cr_expect_eq(results_total(r)->requests, 3);
+    results_destroy(&r);
+}
+
+Test(results, current_rates_average_the_last_complete_seconds) {
+    results_t *r = results_new();
+    double rps, fps;
+    results_current_rates(results_total(r), 0, &rps, &fps);
+    cr_expect_eq(rps, 0);
+    for (uint32_t s = 0; s < 30; s++) s_add_at(r, "/a", s < 20 ? 10 : 30, s < 20 ? 0 : 3, 1000, s);
+    s_add_at(r, "/b", 50, 50, 1000, 29);
+    /* Second 30 is open: the window is seconds 20..29. */
+    results_current_rates(results_row(r, 0), 30, &rps, &fps);
+    cr_expect_float_eq(rps, 30.0, 1e-9);
+    cr_expect_float_eq(fps, 3.0, 1e-9);
+    results_current_rates(results_row(r, 1), 30, &rps, &fps);
+    cr_expect_float_eq(rps, 5.0, 1e-9, "50 in one second of ten");
+    cr_expect_float_eq(fps, 5.0, 1e-9);
+    results_current_rates(results_total(r), 30, &rps, &fps);
+    cr_expect_float_eq(rps, 35.0, 1e-9);
+    /* Early in a run the window is the seconds there are. */
+    results_current_rates(results_row(r, 0), 2, &rps, &fps);
+    cr_expect_eq(rps, 0, "seconds 0 and 1 were overwritten by 16 and 17");
+    /* Seconds without reports count as 0. */
+    results_current_rates(results_row(r, 0), 35, &rps, &fps);
+    cr_expect_float_eq(rps, 15.0, 1e-9, "five seconds of 30 in ten");
+    /* A report for a second older than the ring holds is left out of the rates only. */
+    s_add_at(r, "/a", 1000, 0, 1000, 3);
+    results_current_rates(results_row(r, 0), 30, &rps, &fps);
+    cr_expect_float_eq(rps, 30.0, 1e-9);
+    cr_expect_eq(results_row(r, 0)->requests, 20 * 10 + 10 * 30 + 1000);
+    results_destroy(&r);
+}
+
+Test(results, early_seconds_average_over_the_seconds_so_far) {
+    results_t *r = results_new();
+    s_add_at(r, "/a", 8, 0, 1000, 0);
+    s_add_at(r, "/a", 4, 0, 1000, 1);
+    s_add_at(r, "/a", 99, 0, 1000, 2); /* the open second: not yet counted */
+    double rps, fps;
+    results_current_rates(results_row(r, 0), 2, &rps, &fps);
+    cr_expect_float_eq(rps, 6.0, 1e-9);
+    cr_expect_eq(fps, 0);
+    results_destroy(&r);
+}

@@ -3,6 +3,8 @@
  * cumulative totals (report/timeline.h). */
 #include <criterion/criterion.h>
 
+#include <string.h>
+
 #include "report/timeline.h"
 
 /* Adds a report of one row: n requests of latency_us, failures of them failed. */
@@ -97,4 +99,22 @@ Test(timeline, append_keeps_ready_made_points) {
     cr_expect_eq(timeline_point(t, 99)->requests, 198);
     cr_expect_float_eq(timeline_point(t, 42)->total_avg_us, 42.5, 1e-12);
     timeline_destroy(&t);
+}
+
+Test(timeline, a_clone_is_deep_and_goes_on_like_the_original) {
+    timeline_t *t = timeline_new();
+    s_add(t, 0, 10, 1000, 1, 100);
+    timeline_close_until(t, 1, 4, 1700000000000ull);
+    s_add(t, 1, 5, 9000, 2, 50); /* the open second, in the clone too */
+    timeline_t *c = timeline_clone(t);
+    cr_assert_eq(timeline_count(c), 1);
+    cr_expect_eq(timeline_point(c, 0)->requests, 10);
+    timeline_close_until(c, 2, 6, 1700000000000ull);
+    timeline_close_until(t, 2, 6, 1700000000000ull);
+    cr_assert_eq(timeline_count(c), 2);
+    cr_expect_eq(memcmp(timeline_point(c, 1), timeline_point(t, 1), sizeof(timeline_point_t)), 0);
+    cr_expect_eq(timeline_point(c, 1)->total_requests, 15);
+    timeline_destroy(&t);
+    cr_expect_eq(timeline_point(c, 0)->users, 4, "alive after the original");
+    timeline_destroy(&c);
 }

@@ -1,0 +1,41 @@
+/* runplan: what one run takes from the scenario file and the command line —
+ * the scenario loaded (its exact bytes, data files and hash), its load
+ * resolved with the flags (master/loadplan.h) and its thresholds parsed. Made
+ * once at start, and again at each start from the web UI, so that an edited
+ * scenario is picked up. */
+#ifndef BARRAGE_MASTER_RUNPLAN_H
+#define BARRAGE_MASTER_RUNPLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "master/cli.h"
+#include "master/conduct.h"
+#include "master/loadplan.h"
+#include "proto/proto.h"
+#include "report/thresholds.h"
+#include "scenarios/scenario.h"
+
+typedef struct {
+    scenario_t *scenario;
+    proto_file_t *files; /* the data files as parsed; entries borrow the scenario's bytes */
+    uint32_t n_files;
+    char *sha256;        /* of the scenario text, hex; NULL if libsodium does not start */
+    loadplan_t load;
+    thresholds_check_t *checks; /* the scenario's, then the command line's */
+    size_t n_checks;
+} runplan_t;
+
+/* Loads o->scenario and resolves its load and thresholds for n_workers
+ * workers. Every error is printed on stderr (scenario errors as
+ * file:line:column: error: ..., the rest as barrage: error: ...). Returns the
+ * plan (runplan_destroy), or NULL. */
+runplan_t *runplan_load(const cli_opts_t *o, uint32_t n_workers);
+void runplan_destroy(runplan_t **p);
+
+/* Sets co's run fields (scenario, text, files, hash, host, users, spawn
+ * rate, run time, rate, max_users, stages) to p's, borrowed: p must outlive
+ * their use. */
+void runplan_apply(const runplan_t *p, const cli_opts_t *o, conduct_opts_t *co);
+
+#endif

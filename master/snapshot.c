@@ -1,0 +1,51 @@
+/* snapshot: the web's view of the run, copied from the conduct core. */
+#include "master/snapshot.h"
+
+#include "common/xmalloc.h"
+
+const char *snapshot_state_name(conduct_state_t s) {
+    switch (s) {
+    case CONDUCT_READY:
+        return "ready";
+    case CONDUCT_SPAWNING:
+        return "spawning";
+    case CONDUCT_RUNNING:
+        return "running";
+    case CONDUCT_STOPPING:
+        return "stopping";
+    case CONDUCT_STOPPED:
+        return "stopped";
+    }
+    return "ready";
+}
+
+/* Rates per row, then the aggregate; all 0 unless a run is in flight. */
+static void s_rates(web_snapshot_t *s, const conduct_t *c, uint64_t now_us, bool in_flight) {
+    const results_t *r = s->report->results;
+    size_t n = results_count(r);
+    s->n_rates = n + 1;
+    s->current_rps = xcalloc(n + 1, sizeof *s->current_rps);
+    s->current_fail_per_sec = xcalloc(n + 1, sizeof *s->current_fail_per_sec);
+    if (!in_flight) return;
+    uint32_t second = conduct_stats_second(c, now_us);
+    for (size_t i = 0; i <= n; i++) {
+        const results_row_t *row = i < n ? results_row(r, i) : results_total(r);
+        results_current_rates(row, second, &s->current_rps[i], &s->current_fail_per_sec[i]);
+    }
+}
+
+web_snapshot_t *snapshot_build(const conduct_t *c, uint64_t now_us) {
+    web_snapshot_t *s = xcalloc(1, sizeof *s);
+    conduct_state_t state = conduct_state(c, now_us);
+    s->state = snapshot_state_name(state);
+    s->user_count = conduct_user_count(c);
+    s->workers = conduct_worker_count(c);
+    s->report = conduct_copy_report(c, now_us);
+    if (s->report) {
+        s->dropped = results_dropped(s->report->results);
+        bool in_flight = state == CONDUCT_SPAWNING || state == CONDUCT_RUNNING ||
+                         state == CONDUCT_STOPPING;
+        s_rates(s, c, now_us, in_flight);
+    }
+    return s;
+}

@@ -1,0 +1,102 @@
+/* webglue: web commands into the conduct core, snapshots out. */
+#include "master/webglue.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/xmalloc.h"
+#include "master/snapshot.h"
+#include "web/web.h"
+
+struct webglue {
+    web_t *web;
+    const cli_opts_t *o;
+    const conduct_opts_t *co;
+    runplan_t **plan;
+    uint32_t n_workers;
+    uint64_t last_publish_us;
+    const char *last_state; /* static words (snapshot_state_name) */
+    uint32_t last_run_id;
+};
+
+webglue_t *webglue_new(const cli_opts_t *o, const conduct_opts_t *co, runplan_t **plan,
+                       uint32_t n_workers, char **err) {
+    web_opts_t wo = {.addr = o->web_addr, .auth = o->web_auth, .insecure = o->insecure};
+    web_t *web = web_new(&wo, err);
+    if (!web) return NULL;
+    webglue_t *g = xcalloc(1, sizeof *g);
+    *g = (webglue_t){.web = web, .o = o, .co = co, .plan = plan, .n_workers = n_workers};
+    return g;
+}
+
+void webglue_destroy(webglue_t **gp) {
+    if (!gp || !*gp) return;
+    web_destroy(&(*gp)->web);
+    free(*gp);
+    *gp = NULL;
+}
+
+const char *webglue_url(const webglue_t *g) {
+    return web_url(g->web);
+}
+
+/* A SWARM: with no run in flight the scenario is loaded again and the run
+ * starts on it; while running it is an edit of the run (no reload). */
+static void s_swarm(webglue_t *g, conduct_t *core, const web_cmd_t *cmd, uint64_t now_us) {
+    conduct_swarm_t s = {.users = cmd->users,
+                         .spawn_rate = cmd->spawn_rate,
+                         .host = cmd->host,
+                         .run_time_ms = cmd->run_time_ms};
+    runplan_t *next = NULL;
+    conduct_opts_t plan_opts = *g->co;
+    if (conduct_idle(core)) {
+        next = runplan_load(g->o, g->n_workers);
+        if (!next) {
+            log_error("start refused: %s no longer loads (its errors are above); nothing "
+                      "started",
+                      g->o->scenario);
+            return;
+        }
+        runplan_apply(next, g->o, &plan_opts);
+        s.plan = &plan_opts;
+    }
+    if (conduct_on_swarm(core, &s, now_us) == CONDUCT_SWARM_STARTED && next) {
+        runplan_destroy(g->plan); /* the core now runs on next */
+        *g->plan = next;
+        next = NULL;
+    }
+    runplan_destroy(&next);
+}
+
+static void s_commands(webglue_t *g, conduct_t *core, uint64_t now_us) {
+    web_cmd_t cmd;
+    while (web_take_command(g->web, &cmd)) {
+        switch (cmd.type) {
+        case WEB_CMD_SWARM:
+            s_swarm(g, core, &cmd, now_us);
+            break;
+        case WEB_CMD_STOP:
+            conduct_on_stop(core, now_us);
+            break;
+        case WEB_CMD_RESET:
+            conduct_on_reset(core, now_us);
+            break;
+        }
+        web_cmd_fini(&cmd);
+    }
+}
+
+void webglue_round(void *arg, conduct_t *core, uint64_t now_us) {
+    webglue_t *g = arg;
+    s_commands(g, core, now_us);
+    const char *state = snapshot_state_name(conduct_state(core, now_us));
+    bool changed = state != g->last_state || conduct_run_id(core) != g->last_run_id;
+    if (!changed && now_us < g->last_publish_us + 1000000u) return;
+    web_snapshot_t *s = snapshot_build(core, now_us);
+    web_publish(g->web, &s);
+    web_snapshot_free(&s); /* NULL after a publish: nothing left to free */
+    g->last_publish_us = now_us;
+    g->last_state = state;
+    g->last_run_id = conduct_run_id(core);
+}

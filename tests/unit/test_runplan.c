@@ -1,0 +1,107 @@
+/* test_runplan: what a run takes from the scenario file and the command
+ * line, made again at each web start (master/runplan.h). */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "master/runplan.h"
+
+static char s_path[64];
+
+static void s_write(const char *yaml) {
+    FILE *f = fopen(s_path, "w");
+    cr_assert_not_null(f);
+    fputs(yaml, f);
+    fclose(f);
+}
+
+static void s_setup(void) {
+    strcpy(s_path, "/tmp/test_runplan_XXXXXX");
+    int fd = mkstemp(s_path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+}
+
+static void s_teardown(void) {
+    unlink(s_path);
+}
+
+static const char *s_yaml(int users) {
+    static char buf[512];
+    snprintf(buf, sizeof buf,
+             "name: shop\n"
+             "host: http://127.0.0.1:1\n"
+             "load: {users: %d, spawn_rate: 2, duration: 5s}\n"
+             "thresholds: ['p95<300ms']\n"
+             "users:\n"
+             "  - name: Reader\n"
+             "    tasks:\n"
+             "      - {get: /}\n",
+             users);
+    return buf;
+}
+
+static void s_cli(cli_opts_t *o, bool web) {
+    char *argv[] = {"barrage", "run", s_path, "--threshold", "failure_rate<1%", web ? "--web" : NULL,
+                    NULL};
+    cr_assert_eq(cli_parse(web ? 6 : 5, argv, o), 0);
+}
+
+Test(runplan, loads_the_scenario_its_load_and_thresholds, .init = s_setup, .fini = s_teardown) {
+    s_write(s_yaml(6));
+    cli_opts_t o;
+    s_cli(&o, false);
+    runplan_t *p = runplan_load(&o, 2);
+    cr_assert_not_null(p);
+    cr_expect_str_eq(p->scenario->name, "shop");
+    cr_expect_eq(p->n_checks, 2, "the scenario's, then the command line's");
+    cr_expect_eq(strlen(p->sha256), 64);
+    conduct_opts_t co = {0};
+    runplan_apply(p, &o, &co);
+    cr_expect_eq(co.users, 6);
+    cr_expect_float_eq(co.spawn_rate, 2.0, 1e-12);
+    cr_expect_eq(co.duration_ms, 5000);
+    cr_expect_eq(co.scenario, p->scenario);
+    cr_expect_str_eq(co.scenario_name, s_path);
+    cr_expect_eq(co.scenario_sha256, p->sha256);
+    cr_expect(strstr(co.scenario_text, "name: shop") == co.scenario_text);
+    cr_expect_null(co.host, "no -H");
+    runplan_destroy(&p);
+    cr_expect_null(p);
+    runplan_destroy(&p);
+}
+
+Test(runplan, a_reload_picks_up_an_edited_scenario, .init = s_setup, .fini = s_teardown) {
+    s_write(s_yaml(6));
+    cli_opts_t o;
+    s_cli(&o, true);
+    runplan_t *a = runplan_load(&o, 1);
+    cr_assert_not_null(a);
+    s_write(s_yaml(9));
+    runplan_t *b = runplan_load(&o, 1);
+    cr_assert_not_null(b);
+    cr_expect_eq(b->load.users, 9);
+    cr_expect_eq(a->load.users, 6, "the plan in use is untouched");
+    cr_expect_str_neq(a->sha256, b->sha256);
+    runplan_destroy(&a);
+    runplan_destroy(&b);
+}
+
+Test(runplan, a_scenario_that_no_longer_loads_says_where, .init = s_setup, .fini = s_teardown) {
+    cr_redirect_stderr();
+    s_write("name: shop\nhost: http://127.0.0.1:1\nload: {users: 2, duration: 1s}\nusers: 5\n");
+    cli_opts_t o;
+    s_cli(&o, false);
+    cr_expect_null(runplan_load(&o, 1));
+    fflush(stderr);
+    char want[128];
+    snprintf(want, sizeof want, "%s:4:", s_path);
+    char text[4096];
+    size_t n = fread(text, 1, sizeof text - 1, cr_get_redirected_stderr());
+    text[n] = '\0';
+    cr_expect_not_null(strstr(text, want), "file:line:column: %s", text);
+    cr_expect_not_null(strstr(text, "error:"), "%s", text);
+}

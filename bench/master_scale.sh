@@ -8,7 +8,10 @@
 # env:   WORKERS (default 1000), NAMES (20), BUCKETS (40), DURATION (30s),
 #        MODE (spread: reports spread over each second, as independent workers send them;
 #              burst: all at the same instant, which also measures the merge latency),
-#        KEEP_TMP=1 keeps the temp dir (master log, JSON result).
+#        KEEP_TMP=1 keeps the temp dir (master log, JSON result),
+#        WEB=1: the master also serves --web, and a scraper fetches /metrics and
+#              /stats/requests every second during the run (as Prometheus and an open
+#              page would); the CPU share then includes the web side's threads.
 #
 # Figures:
 #   CPU share      master user+sys CPU (all threads, /proc/PID/stat) from the first RUN to
@@ -60,33 +63,58 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# listen_port PID: the TCP port PID listens on (its socket inodes, matched in /proc/net/tcp*).
+# listen_port PID [SKIP]: the TCP port PID listens on (its socket inodes, matched in
+# /proc/net/tcp*), other than SKIP (the web UI's port).
 listen_port() {
     local inodes
     inodes=$(find "/proc/$1/fd" -lname 'socket:*' -printf '%l\n' 2>/dev/null |
              sed 's/socket:\[\([0-9]*\)\]/\1/' | paste -sd' ' -)
     [ -n "$inodes" ] || return 0
     awk -v inodes="$inodes" 'BEGIN { n = split(inodes, a, " "); for (i = 1; i <= n; i++) want[a[i]] = 1 }
-        $4 == "0A" && ($10 in want) { split($2, p, ":"); print p[2]; exit }' \
-        /proc/net/tcp /proc/net/tcp6 | while read -r hex; do echo $((16#$hex)); done
+        $4 == "0A" && ($10 in want) { split($2, p, ":"); print p[2] }' \
+        /proc/net/tcp /proc/net/tcp6 | while read -r hex; do
+        [ "$((16#$hex))" = "${2:-}" ] || { echo $((16#$hex)); break; }
+    done
 }
 
 secs=${DURATION%s}
+web=(-q)
+[ "${WEB:-0}" = 1 ] && web=(--web 127.0.0.1:0 --autostart --autoquit 1)
 /usr/bin/time -f '%e %U %S %M' -o "$TMP/time" \
-    "$BUILD/barrage" master "$BENCH_DIR/master_scale.yaml" -q --bind tcp://127.0.0.1:0 \
+    "$BUILD/barrage" master "$BENCH_DIR/master_scale.yaml" "${web[@]}" --bind tcp://127.0.0.1:0 \
     --expect-workers "$WORKERS" --wait-workers 120s -u "$WORKERS" -t "$DURATION" \
     --json "$TMP/result.json" >"$TMP/master.out" 2>"$TMP/master.err" &
 TIME_PID=$!
 port=""
+url=""
+web_port=""
 for _ in $(seq 1 100); do
     [ -z "$MASTER_PID" ] && MASTER_PID=$(awk '{print $1}' "/proc/$TIME_PID/task/$TIME_PID/children" 2>/dev/null)
-    [ -n "$MASTER_PID" ] && port=$(listen_port "$MASTER_PID")
+    if [ "${WEB:-0}" = 1 ]; then
+        url=$(sed -n 's/^barrage: web UI on \(http:[^ ]*\)$/\1/p' "$TMP/master.err")
+        web_port=$(echo "$url" | sed -n 's#^http://[^/]*:\([0-9]*\)/$#\1#p')
+        [ -n "$web_port" ] || { sleep 0.05; continue; }
+    fi
+    [ -n "$MASTER_PID" ] && port=$(listen_port "$MASTER_PID" "$web_port")
     [ -n "$port" ] && break
     sleep 0.05
 done
 [ -n "$port" ] || { cat "$TMP/master.err" >&2; die "the master did not start listening"; }
 
 note "master pid $MASTER_PID on tcp://127.0.0.1:$port; $WORKERS simulated workers x $NAMES names x ~$BUCKETS buckets, $DURATION, $MODE"
+SCRAPER_PID=""
+if [ "${WEB:-0}" = 1 ]; then
+    [ -n "$url" ] || die "the master announced no web UI"
+    # Bounded: at most the run and its setup, one round a second.
+    (for _ in $(seq 1 $((secs + 200))); do
+        kill -0 "$MASTER_PID" 2>/dev/null || break
+        curl -s --max-time 5 "${url}metrics" >/dev/null
+        curl -s --max-time 5 "${url}stats/requests" >/dev/null
+        sleep 1
+    done) &
+    SCRAPER_PID=$!
+    note "scraping ${url}metrics and ${url}stats/requests every second"
+fi
 sim_rc=0
 "$BUILD/barrage-scale-sim" --master "tcp://127.0.0.1:$port" --workers "$WORKERS" \
     --names "$NAMES" --buckets "$BUCKETS" "${burst[@]}" --master-pid "$MASTER_PID" \
@@ -96,6 +124,7 @@ timeout 60 tail --pid="$MASTER_PID" -f /dev/null || true
 master_rc=0
 wait "$TIME_PID" || master_rc=$?
 MASTER_PID=""
+if [ -n "$SCRAPER_PID" ]; then wait "$SCRAPER_PID" || true; fi
 
 cat "$TMP/sim.out"
 [ "$sim_rc" -eq 0 ] || note "barrage-scale-sim exited $sim_rc"

@@ -24,17 +24,8 @@
 #include "report/summary.h"
 #include "scenarios/scenario.h"
 
-static scenario_t *s_load(const char *path) {
-    scenario_errors_t errs = {0};
-    scenario_t *sc = scenario_load_file(path, &errs);
-    for (size_t i = 0; i < errs.n; i++) fprintf(stderr, "%s\n", errs.lines[i]);
-    if (errs.dropped) fprintf(stderr, "%s: note: %zu more errors not shown\n", path, errs.dropped);
-    scenario_errors_fini(&errs);
-    return sc;
-}
-
 static int s_validate(const cli_opts_t *o) {
-    scenario_t *sc = s_load(o->scenario);
+    scenario_t *sc = runplan_load_scenario(o->scenario);
     if (!sc) return BARRAGE_EXIT_USAGE;
     size_t tasks = 0;
     for (size_t i = 0; i < sc->n_classes; i++) tasks += sc->classes[i].n_tasks;

@@ -6,7 +6,7 @@
 
 #include "common/xmalloc.h"
 
-static scenario_t *s_load(const char *path) {
+scenario_t *runplan_load_scenario(const char *path) {
     scenario_errors_t errs = {0};
     scenario_t *sc = scenario_load_file(path, &errs);
     for (size_t i = 0; i < errs.n; i++) fprintf(stderr, "%s\n", errs.lines[i]);
@@ -62,7 +62,7 @@ static int s_checks(runplan_t *p, const cli_opts_t *o) {
 
 runplan_t *runplan_load(const cli_opts_t *o, uint32_t n_workers) {
     runplan_t *p = xcalloc(1, sizeof *p);
-    p->scenario = s_load(o->scenario);
+    p->scenario = runplan_load_scenario(o->scenario);
     if (!p->scenario || loadplan_resolve(o, p->scenario, n_workers, &p->load) != 0 ||
         s_checks(p, o) != 0) {
         runplan_destroy(&p);

@@ -38,4 +38,9 @@ void runplan_destroy(runplan_t **p);
  * their use. */
 void runplan_apply(const runplan_t *p, const cli_opts_t *o, conduct_opts_t *co);
 
+/* Loads the scenario file at path, printing its errors on stderr as
+ * "file:line:column: error: ..." (and how many more were not shown). Returns
+ * the scenario (caller destroys), or NULL when it has errors. */
+scenario_t *runplan_load_scenario(const char *path);
+
 #endif

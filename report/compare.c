@@ -327,7 +327,7 @@ static void s_json_num(strbuf_t *b, double v) {
     if (isnan(v) || isinf(v))
         strbuf_append_str(b, "null");
     else
-        strbuf_appendf(b, "%.17g", v);
+        strbuf_appendf(b, "%.15g", v);
 }
 
 /* Metric m of side s as a number (NaN: no value), in the JSON's units. */

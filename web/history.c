@@ -146,7 +146,7 @@ static void s_num(strbuf_t *b, const char *key, double v) {
     if (isnan(v) || isinf(v))
         strbuf_append_str(b, "null");
     else
-        strbuf_appendf(b, "%.17g", v);
+        strbuf_appendf(b, "%.15g", v);
 }
 
 static void s_str(strbuf_t *b, const char *key, const char *s) {

@@ -40,7 +40,8 @@ static void s_push(history_t *h, report_t *r) {
 
 static int s_by_start(const void *a, const void *b) {
     const report_t *x = *(report_t *const *)a, *y = *(report_t *const *)b;
-    return x->started_ms < y->started_ms ? -1 : x->started_ms > y->started_ms;
+    if (x->started_ms != y->started_ms) return x->started_ms < y->started_ms ? -1 : 1;
+    return x->ended_ms < y->ended_ms ? -1 : x->ended_ms > y->ended_ms;
 }
 
 static bool s_is_json(const char *name) {

@@ -57,6 +57,8 @@ void cli_usage(FILE *out) {
             "      --autostart         with --web: start the first run at once\n"
             "      --autoquit N        with --web: quit N seconds after a run ended\n"
             "      --web-auth USER:PASSWORD  HTTP Basic auth (needed beyond loopback)\n"
+            "      --results-dir DIR   with --web: keep each finished run as DIR/run-ID-TIME.json\n"
+            "                          and list the runs already there (GET /api/runs)\n"
             "\n"
             "Outputs (run, master, report):\n"
             "      --csv PREFIX        PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv\n"
@@ -118,7 +120,7 @@ static int s_command(const char *word, cli_opts_t *o) {
 
 /* Long-only load options (the open model and ramps). */
 enum { S_OPT_RATE = 0x100, S_OPT_MAX_USERS, S_OPT_STAGES, S_OPT_WEB, S_OPT_WEB_AUTH,
-       S_OPT_AUTOSTART, S_OPT_AUTOQUIT };
+       S_OPT_AUTOSTART, S_OPT_RESULTS_DIR, S_OPT_AUTOQUIT };
 
 /* The web UI's options. */
 static int s_web_option(int c, const char *arg, cli_opts_t *o) {
@@ -133,6 +135,10 @@ static int s_web_option(int c, const char *arg, cli_opts_t *o) {
         return 0;
     case S_OPT_AUTOSTART:
         o->autostart = true;
+        return 0;
+    case S_OPT_RESULTS_DIR:
+        if (!*arg) return s_error("%s", "--results-dir wants a directory");
+        o->results_dir = arg;
         return 0;
     default: /* S_OPT_AUTOQUIT */
         return s_long(arg, 0, &o->autoquit_s) == 0
@@ -263,9 +269,10 @@ bool cli_endpoint_is_loopback(const char *endpoint) {
 /* The master's keys: all or nothing, and none beyond loopback only when asked. */
 static int s_check_security(const cli_opts_t *o) {
     if (o->command != CLI_RUN && o->command != CLI_MASTER) return 0;
-    bool web_flags = o->autostart || o->autoquit_s >= 0 || o->web_auth;
+    bool web_flags = o->autostart || o->autoquit_s >= 0 || o->web_auth || o->results_dir;
     if (web_flags && !o->web_addr) {
-        return s_error("%s", "--autostart, --autoquit and --web-auth go with --web");
+        return s_error("%s",
+                       "--autostart, --autoquit, --web-auth and --results-dir go with --web");
     }
     if (o->key_path && o->insecure) {
         return s_error("%s", "--key turns authentication on and --insecure turns it off: "
@@ -309,6 +316,7 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
         {"web-auth", required_argument, 0, S_OPT_WEB_AUTH},
         {"autostart", no_argument, 0, S_OPT_AUTOSTART},
         {"autoquit", required_argument, 0, S_OPT_AUTOQUIT},
+        {"results-dir", required_argument, 0, S_OPT_RESULTS_DIR},
         {"key", required_argument, 0, 'k'},       {"allow", required_argument, 0, 'a'},
         {"insecure", no_argument, 0, 'I'},        {"force", no_argument, 0, 'f'},
         {"verbose", no_argument, 0, 'v'},         {"quiet", no_argument, 0, 'q'},

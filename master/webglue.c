@@ -22,7 +22,10 @@ struct webglue {
 
 webglue_t *webglue_new(const cli_opts_t *o, const conduct_opts_t *co, runplan_t **plan,
                        uint32_t n_workers, char **err) {
-    web_opts_t wo = {.addr = o->web_addr, .auth = o->web_auth, .insecure = o->insecure};
+    web_opts_t wo = {.addr = o->web_addr,
+                     .auth = o->web_auth,
+                     .insecure = o->insecure,
+                     .results_dir = o->results_dir};
     web_t *web = web_new(&wo, err);
     if (!web) return NULL;
     webglue_t *g = xcalloc(1, sizeof *g);
@@ -35,6 +38,11 @@ void webglue_destroy(webglue_t **gp) {
     web_destroy(&(*gp)->web);
     free(*gp);
     *gp = NULL;
+}
+
+void webglue_add_run(webglue_t *g, const report_t *r) {
+    report_t *copy = report_clone(r);
+    web_add_run(g->web, &copy);
 }
 
 const char *webglue_url(const webglue_t *g) {

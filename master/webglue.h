@@ -25,6 +25,9 @@ webglue_t *webglue_new(const cli_opts_t *o, const conduct_opts_t *co, runplan_t 
                        uint32_t n_workers, char **err);
 void webglue_destroy(webglue_t **g);
 /* The URL served, e.g. "http://127.0.0.1:8089/" (borrowed). */
+/* Keeps a copy of a finished run in the web side's history (and its
+ * --results-dir); r stays the caller's. */
+void webglue_add_run(webglue_t *g, const report_t *r);
 const char *webglue_url(const webglue_t *g);
 
 /* The conductor's round hook (conductor_round_fn; arg is the glue): takes

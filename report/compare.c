@@ -8,35 +8,14 @@
 
 #include "common/strbuf.h"
 #include "common/xmalloc.h"
+#include "report/percentiles.h"
 #include "report/summary.h"
-
-typedef struct {
-    bool present;
-    uint64_t requests;
-    double fail_pct;
-    double rps;
-    uint64_t p50_us, p95_us, p99_us;
-} s_side_t;
-
-typedef enum { S_SAME, S_BETTER, S_WORSE, S_ADDED, S_REMOVED, S_NA } s_verdict_t;
 
 static const char *const s_verdict_word[] = {"same", "better", "worse", "added", "removed", "n/a"};
 
-typedef struct {
-    char *label;
-    s_side_t b, a;
-    s_verdict_t verdict;
-    char *regression; /* why it regressed beyond the gate; NULL if it did not */
-} s_row_t;
-
-typedef struct {
-    s_row_t *rows;
-    size_t n;
-} s_table_t;
-
-static s_side_t s_side(const results_row_t *row, double run_s) {
-    if (!row) return (s_side_t){0};
-    return (s_side_t){
+static compare_side_t s_side(const results_row_t *row, double run_s) {
+    if (!row) return (compare_side_t){0};
+    return (compare_side_t){
         .present = true,
         .requests = row->requests,
         .fail_pct = row->requests ? 100.0 * (double)row->failures / (double)row->requests : 0,
@@ -47,10 +26,11 @@ static s_side_t s_side(const results_row_t *row, double run_s) {
     };
 }
 
-static void s_add(s_table_t *t, char *label, const results_row_t *b, double run_b,
+static void s_add(compare_table_t *t, char *label, const results_row_t *b, double run_b,
                   const results_row_t *a, double run_a) {
     t->rows = xrealloc(t->rows, (t->n + 1) * sizeof *t->rows);
-    t->rows[t->n++] = (s_row_t){.label = label, .b = s_side(b, run_b), .a = s_side(a, run_a)};
+    t->rows[t->n++] =
+        (compare_row_t){.label = label, .before = s_side(b, run_b), .after = s_side(a, run_a)};
 }
 
 /* -1 better, 0 same, 1 worse: counts only beyond both bars. */
@@ -72,43 +52,43 @@ static bool s_beyond(double g, double limit) {
     return g > limit + 1e-9 * fmax(1.0, fabs(limit));
 }
 
-static void s_judge(s_row_t *r, const compare_opts_t *o) {
-    if (!r->b.present || !r->a.present) {
-        r->verdict = r->b.present ? S_REMOVED : S_ADDED;
+static void s_judge(compare_row_t *r, const compare_opts_t *o) {
+    if (!r->before.present || !r->after.present) {
+        r->verdict = r->before.present ? COMPARE_REMOVED : COMPARE_ADDED;
         return;
     }
-    if (r->b.requests && !r->a.requests) {
-        r->verdict = S_WORSE;
+    if (r->before.requests && !r->after.requests) {
+        r->verdict = COMPARE_WORSE;
         if (o->fail_on_regression_pct > 0) r->regression = xstrdup("no requests after");
         return;
     }
-    if (!r->b.requests || !r->a.requests) {
-        r->verdict = S_NA;
+    if (!r->before.requests || !r->after.requests) {
+        r->verdict = COMPARE_NA;
         return;
     }
-    int c95 = s_latency_change(r->b.p95_us, r->a.p95_us, o);
-    int c99 = s_latency_change(r->b.p99_us, r->a.p99_us, o);
-    double dfail = r->a.fail_pct - r->b.fail_pct;
+    int c95 = s_latency_change(r->before.p95_us, r->after.p95_us, o);
+    int c99 = s_latency_change(r->before.p99_us, r->after.p99_us, o);
+    double dfail = r->after.fail_pct - r->before.fail_pct;
     int cf = s_beyond(dfail, o->fail_rate_points)    ? 1
              : s_beyond(-dfail, o->fail_rate_points) ? -1
                                                      : 0;
-    r->verdict = (c95 > 0 || c99 > 0 || cf > 0)   ? S_WORSE
-                 : (c95 < 0 || c99 < 0 || cf < 0) ? S_BETTER
-                                                  : S_SAME;
+    r->verdict = (c95 > 0 || c99 > 0 || cf > 0)   ? COMPARE_WORSE
+                 : (c95 < 0 || c99 < 0 || cf < 0) ? COMPARE_BETTER
+                                                  : COMPARE_SAME;
     if (o->fail_on_regression_pct <= 0) return;
-    double g95 = s_growth_pct((double)r->b.p95_us, (double)r->a.p95_us);
-    double gf = s_growth_pct(r->b.fail_pct, r->a.fail_pct);
+    double g95 = s_growth_pct((double)r->before.p95_us, (double)r->after.p95_us);
+    double gf = s_growth_pct(r->before.fail_pct, r->after.fail_pct);
     strbuf_t why;
     strbuf_init(&why);
     /* The noise bars apply to the gate too: a sub-millisecond route whose p95
      * goes from 0.3 to 0.4 ms did not regress by 33 %. */
-    bool p95_moved = fabs((double)r->a.p95_us - (double)r->b.p95_us) > o->abs_ms * 1000.0;
+    bool p95_moved = fabs((double)r->after.p95_us - (double)r->before.p95_us) > o->abs_ms * 1000.0;
     bool fail_moved = s_beyond(fabs(dfail), o->fail_rate_points);
     if (p95_moved && s_beyond(g95, o->fail_on_regression_pct))
         strbuf_appendf(&why, "p95 %+.1f%%", g95);
     if (fail_moved && s_beyond(gf, o->fail_on_regression_pct))
-        strbuf_appendf(&why, "%sfailure rate %.2f%% -> %.2f%%", why.len ? ", " : "", r->b.fail_pct,
-                       r->a.fail_pct);
+        strbuf_appendf(&why, "%sfailure rate %.2f%% -> %.2f%%", why.len ? ", " : "",
+                       r->before.fail_pct, r->after.fail_pct);
     if (why.len) r->regression = xstrdup(strbuf_str(&why));
     strbuf_fini(&why);
 }
@@ -117,8 +97,11 @@ static char *s_label(const results_row_t *row) {
     return *row->method ? xasprintf("%s %s", row->method, row->name) : xstrdup(row->name);
 }
 
-static void s_build(s_table_t *t, const report_t *before, const report_t *after,
-                    const compare_opts_t *o) {
+void compare_compute(compare_table_t *t, const report_t *before, const report_t *after,
+                     const compare_opts_t *o) {
+    compare_opts_t dflt = COMPARE_OPTS_DEFAULT;
+    if (!o) o = &dflt;
+    *t = (compare_table_t){0};
     const results_t *rb = before->results, *ra = after->results;
     for (size_t i = 0; i < results_count(rb); i++) {
         const results_row_t *b = results_row(rb, i);
@@ -161,12 +144,12 @@ static void s_pct(double b, double a, char *buf) {
 }
 
 /* The before, after, delta and delta % cells of metric m. */
-static void s_cells(const s_row_t *r, int m, char cell[4][S_CELL]) {
-    const s_side_t *b = &r->b, *a = &r->a;
-    const s_side_t *side[2] = {b, a};
+static void s_cells(const compare_row_t *r, int m, char cell[4][S_CELL]) {
+    const compare_side_t *b = &r->before, *a = &r->after;
+    const compare_side_t *side[2] = {b, a};
     double vb = 0, va = 0;
     for (int k = 0; k < 2; k++) {
-        const s_side_t *s = side[k];
+        const compare_side_t *s = side[k];
         double *v = k ? &va : &vb;
         /* Without requests there is no failure rate or latency to show. */
         if (!s->present || ((m == 1 || m >= 3) && !s->requests)) {
@@ -228,7 +211,7 @@ static void s_md_escape(FILE *out, const char *s) {
     }
 }
 
-static void s_print_text(FILE *out, const s_table_t *t, const report_t *before,
+static void s_print_text(FILE *out, const compare_table_t *t, const report_t *before,
                          const report_t *after, const compare_opts_t *o) {
     int w = 10;
     for (size_t i = 0; i < t->n; i++) {
@@ -244,7 +227,7 @@ static void s_print_text(FILE *out, const s_table_t *t, const report_t *before,
     fprintf(out, "%-*s  %-12s %10s %10s %10s %9s  %s\n", w, "Name", "Metric", "Before", "After",
             "Delta", "Delta %", "Verdict");
     for (size_t i = 0; i < t->n; i++) {
-        const s_row_t *r = &t->rows[i];
+        const compare_row_t *r = &t->rows[i];
         for (int m = 0; m < S_METRICS; m++) {
             char cell[4][S_CELL];
             s_cells(r, m, cell);
@@ -256,8 +239,8 @@ static void s_print_text(FILE *out, const s_table_t *t, const report_t *before,
     }
 }
 
-static void s_print_md(FILE *out, const s_table_t *t, const report_t *before, const report_t *after,
-                       const compare_opts_t *o) {
+static void s_print_md(FILE *out, const compare_table_t *t, const report_t *before,
+                       const report_t *after, const compare_opts_t *o) {
     fprintf(out, "### barrage compare: %s → %s\n\n", s_or(o->before_label, "before"),
             s_or(o->after_label, "after"));
     fprintf(out, "Before: %s, %.1f s run. After: %s, %.1f s run.\n\n",
@@ -266,7 +249,7 @@ static void s_print_md(FILE *out, const s_table_t *t, const report_t *before, co
     fprintf(out, "| Name | Metric | Before | After | Delta | Delta %% | Verdict |\n");
     fprintf(out, "| --- | --- | ---: | ---: | ---: | ---: | --- |\n");
     for (size_t i = 0; i < t->n; i++) {
-        const s_row_t *r = &t->rows[i];
+        const compare_row_t *r = &t->rows[i];
         for (int m = 0; m < S_METRICS; m++) {
             char cell[4][S_CELL];
             s_cells(r, m, cell);
@@ -284,7 +267,7 @@ static void s_print_md(FILE *out, const s_table_t *t, const report_t *before, co
 }
 
 /* The rule line and, with a gate, the rows that regressed. Returns 1 if any. */
-static int s_print_footer(FILE *out, const s_table_t *t, const compare_opts_t *o) {
+static int s_print_footer(FILE *out, const compare_table_t *t, const compare_opts_t *o) {
     bool md = o->format == COMPARE_MD;
     fprintf(out,
             "\n%sA latency change counts when p95 or p99 moves by more than %g%% and more than "
@@ -302,7 +285,7 @@ static int s_print_footer(FILE *out, const s_table_t *t, const compare_opts_t *o
     fprintf(out, "\n%sRegressions beyond %g%%:%s\n", md ? "**" : "", o->fail_on_regression_pct,
             md ? "**" : "");
     for (size_t i = 0; i < t->n; i++) {
-        const s_row_t *r = &t->rows[i];
+        const compare_row_t *r = &t->rows[i];
         if (!r->regression) continue;
         if (md) {
             fputs("- `", out);
@@ -313,6 +296,153 @@ static int s_print_footer(FILE *out, const s_table_t *t, const compare_opts_t *o
         }
     }
     return 1;
+}
+
+void compare_table_fini(compare_table_t *t) {
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->rows[i].label);
+        free(t->rows[i].regression);
+    }
+    free(t->rows);
+    *t = (compare_table_t){0};
+}
+
+const char *compare_verdict_name(compare_verdict_t v) {
+    return s_verdict_word[v];
+}
+
+/* ---- JSON ---- */
+
+static void s_json_str(strbuf_t *b, const char *s) {
+    if (!s) {
+        strbuf_append_str(b, "null");
+        return;
+    }
+    strbuf_append_char(b, '"');
+    strbuf_append_json(b, s, strlen(s));
+    strbuf_append_char(b, '"');
+}
+
+static void s_json_num(strbuf_t *b, double v) {
+    if (isnan(v) || isinf(v))
+        strbuf_append_str(b, "null");
+    else
+        strbuf_appendf(b, "%.15g", v);
+}
+
+/* Metric m of side s as a number (NaN: no value), in the JSON's units. */
+static double s_metric(const compare_side_t *s, int m) {
+    if (!s->present || ((m == 1 || m >= 3) && !s->requests)) return NAN;
+    switch (m) {
+    case 0:
+        return (double)s->requests;
+    case 1:
+        return s->fail_pct;
+    case 2:
+        return s->rps;
+    case 3:
+        return (double)s->p50_us / 1000.0;
+    case 4:
+        return (double)s->p95_us / 1000.0;
+    default:
+        return (double)s->p99_us / 1000.0;
+    }
+}
+
+static const char *const s_json_key[S_METRICS] = {"requests", "failures_pct", "rps",
+                                                  "p50_ms",   "p95_ms",       "p99_ms"};
+
+/* kind 0: the side's values; 1: after - before; 2: growth in percent. */
+static void s_json_metrics(strbuf_t *b, const compare_row_t *r, int kind) {
+    const compare_side_t *s = kind == 0 ? &r->before : &r->after;
+    strbuf_append_char(b, '{');
+    for (int m = 0; m < S_METRICS; m++) {
+        double vb = s_metric(&r->before, m), va = s_metric(&r->after, m);
+        double v = kind == 0                ? s_metric(s, m)
+                   : isnan(vb) || isnan(va) ? NAN
+                   : kind == 1              ? va - vb
+                                            : s_growth_pct(vb, va);
+        strbuf_appendf(b, "%s\"%s\":", m ? "," : "", s_json_key[m]);
+        s_json_num(b, v);
+    }
+    strbuf_append_char(b, '}');
+}
+
+static void s_json_row(strbuf_t *b, const compare_row_t *r) {
+    strbuf_append_str(b, "{\"name\":");
+    s_json_str(b, r->label);
+    strbuf_appendf(b, ",\"verdict\":\"%s\",\"regression\":", s_verdict_word[r->verdict]);
+    s_json_str(b, r->regression);
+    strbuf_append_str(b, ",\"before\":");
+    if (r->before.present)
+        s_json_metrics(b, r, 0);
+    else
+        strbuf_append_str(b, "null");
+    strbuf_append_str(b, ",\"after\":");
+    if (r->after.present) {
+        compare_row_t swapped = {.before = r->after};
+        s_json_metrics(b, &swapped, 0);
+    } else {
+        strbuf_append_str(b, "null");
+    }
+    strbuf_append_str(b, ",\"delta\":");
+    s_json_metrics(b, r, 1);
+    strbuf_append_str(b, ",\"delta_pct\":");
+    s_json_metrics(b, r, 2);
+    strbuf_append_char(b, '}');
+}
+
+static void s_json_run(strbuf_t *b, const report_t *r) {
+    strbuf_append_str(b, "{\"scenario\":");
+    s_json_str(b, r->scenario_name);
+    strbuf_appendf(b, ",\"started_ms\":%llu,\"ended_ms\":%llu,\"run_seconds\":",
+                   (unsigned long long)r->started_ms, (unsigned long long)r->ended_ms);
+    s_json_num(b, r->run_seconds);
+    strbuf_append_char(b, '}');
+}
+
+static void s_json_p95(strbuf_t *b, const report_t *r) {
+    strbuf_append_char(b, '[');
+    size_t n = r->timeline ? timeline_count(r->timeline) : 0;
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        const timeline_point_t *p = timeline_point(r->timeline, i);
+        if (!p->requests) continue;
+        strbuf_appendf(b, "%s[%u,", first ? "" : ",", (unsigned)p->second);
+        s_json_num(b, (double)p->pct_us[PERCENTILES_P95] / 1000.0);
+        strbuf_append_char(b, ']');
+        first = false;
+    }
+    strbuf_append_char(b, ']');
+}
+
+void compare_json(const report_t *before, const report_t *after, const compare_opts_t *o,
+                  strbuf_t *b) {
+    compare_opts_t dflt = COMPARE_OPTS_DEFAULT;
+    if (!o) o = &dflt;
+    compare_table_t t;
+    compare_compute(&t, before, after, o);
+    strbuf_append_str(b, "{\"rules\":{\"rel_pct\":");
+    s_json_num(b, o->rel_pct);
+    strbuf_append_str(b, ",\"abs_ms\":");
+    s_json_num(b, o->abs_ms);
+    strbuf_append_str(b, ",\"fail_rate_points\":");
+    s_json_num(b, o->fail_rate_points);
+    strbuf_append_str(b, "},\"before\":");
+    s_json_run(b, before);
+    strbuf_append_str(b, ",\"after\":");
+    s_json_run(b, after);
+    strbuf_append_str(b, ",\"rows\":[");
+    for (size_t i = 0; i < t.n; i++) {
+        if (i) strbuf_append_char(b, ',');
+        s_json_row(b, &t.rows[i]);
+    }
+    strbuf_append_str(b, "],\"p95_per_second\":{\"before\":");
+    s_json_p95(b, before);
+    strbuf_append_str(b, ",\"after\":");
+    s_json_p95(b, after);
+    strbuf_append_str(b, "}}");
+    compare_table_fini(&t);
 }
 
 int compare_format_parse(const char *s, compare_format_t *out) {
@@ -331,18 +461,14 @@ int compare_reports(FILE *out, const report_t *before, const report_t *after,
                     const compare_opts_t *o) {
     compare_opts_t dflt = COMPARE_OPTS_DEFAULT;
     if (!o) o = &dflt;
-    s_table_t t = {0};
-    s_build(&t, before, after, o);
+    compare_table_t t;
+    compare_compute(&t, before, after, o);
     if (o->format == COMPARE_MD)
         s_print_md(out, &t, before, after, o);
     else
         s_print_text(out, &t, before, after, o);
     int rc = s_print_footer(out, &t, o);
-    for (size_t i = 0; i < t.n; i++) {
-        free(t.rows[i].label);
-        free(t.rows[i].regression);
-    }
-    free(t.rows);
+    compare_table_fini(&t);
     if (fflush(out) != 0 || ferror(out)) return -1;
     return rc;
 }

@@ -17,6 +17,7 @@
 #include "report/report_csv.h"
 #include "report/report_html.h"
 #include "report/report_json.h"
+#include "web/history.h"
 #include "web/metrics.h"
 #include "web/webapi.h"
 #include "web/websec.h"
@@ -45,6 +46,7 @@ struct web {
     pthread_mutex_t lock; /* guards current, head, tail */
     held_t *current;
     cmd_node_t *head, *tail;
+    history_t *history; /* the finished runs (its own lock) */
 };
 
 /* Per request: the POST body gathered so far. */
@@ -133,6 +135,10 @@ bool web_take_command(web_t *w, web_cmd_t *out) {
     *out = n->cmd;
     free(n);
     return true;
+}
+
+void web_add_run(web_t *w, report_t **r) {
+    history_add(w->history, r);
 }
 
 const char *web_url(const web_t *w) {
@@ -288,6 +294,65 @@ static enum MHD_Result s_simple_cmd(web_t *w, struct MHD_Connection *c, web_cmd_
     return s_send(c, MHD_HTTP_OK, "text/html; charset=utf-8", &b, NULL);
 }
 
+/* ---------------------------------------------------------------- history API */
+
+/* GET /api/compare?before=ID&after=ID */
+static enum MHD_Result s_api_compare(web_t *w, struct MHD_Connection *c) {
+    uint32_t before, after;
+    if (history_parse_id(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "before"),
+                         &before) != 0 ||
+        history_parse_id(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after"), &after) !=
+            0)
+        return s_json_error(c, MHD_HTTP_BAD_REQUEST,
+                            "give before=ID&after=ID, two run ids from /api/runs");
+    strbuf_t b;
+    strbuf_init(&b);
+    if (history_compare_json(w->history, before, after, &b) != 0) {
+        strbuf_fini(&b);
+        return s_json_error(c, MHD_HTTP_NOT_FOUND, "no such run");
+    }
+    return s_send(c, MHD_HTTP_OK, "application/json", &b, NULL);
+}
+
+/* GET /api/runs/ID/json */
+static enum MHD_Result s_api_result(web_t *w, struct MHD_Connection *c, const char *rest) {
+    const char *slash = strchr(rest, '/');
+    if (!slash || strcmp(slash, "/json") != 0)
+        return s_json_error(c, MHD_HTTP_NOT_FOUND, "no such page");
+    char id_text[16];
+    size_t n = (size_t)(slash - rest);
+    uint32_t id;
+    if (n >= sizeof id_text) return s_json_error(c, MHD_HTTP_BAD_REQUEST, "malformed run id");
+    memcpy(id_text, rest, n);
+    id_text[n] = '\0';
+    if (history_parse_id(id_text, &id) != 0)
+        return s_json_error(c, MHD_HTTP_BAD_REQUEST, "malformed run id");
+    strbuf_t b;
+    strbuf_init(&b);
+    if (history_result_json(w->history, id, &b) != 0) {
+        strbuf_fini(&b);
+        return s_json_error(c, MHD_HTTP_NOT_FOUND, "no such run");
+    }
+    char *disposition = xasprintf("attachment; filename=\"run-%u.json\"", (unsigned)id);
+    enum MHD_Result rc = s_send(c, MHD_HTTP_OK, "application/json", &b, disposition);
+    free(disposition);
+    return rc;
+}
+
+/* /api/runs, /api/runs/ID/json, /api/compare: read-only. */
+static enum MHD_Result s_api(web_t *w, struct MHD_Connection *c, const char *url, bool get) {
+    bool known = strcmp(url, "/api/runs") == 0 || strncmp(url, "/api/runs/", 10) == 0 ||
+                 strcmp(url, "/api/compare") == 0;
+    if (!known) return s_json_error(c, MHD_HTTP_NOT_FOUND, "no such page");
+    if (!get) return s_json_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
+    if (strcmp(url, "/api/compare") == 0) return s_api_compare(w, c);
+    if (strncmp(url, "/api/runs/", 10) == 0) return s_api_result(w, c, url + 10);
+    strbuf_t b;
+    strbuf_init(&b);
+    history_list_json(w->history, &b);
+    return s_send(c, MHD_HTTP_OK, "application/json", &b, NULL);
+}
+
 /* Host and Origin checks for a state-changing request; 0 = allowed. */
 static enum MHD_Result s_refused(web_t *w, struct MHD_Connection *c, bool *refused) {
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
@@ -324,6 +389,9 @@ static enum MHD_Result s_route(web_t *w, struct MHD_Connection *c, const char *u
             return s_get_doc(w, c, i);
         }
     if (strcmp(url, "/swarm") == 0) return s_json_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
+    /* ---- history and compare (web/history.h) ---- */
+    if (strncmp(url, "/api/", 5) == 0) return s_api(w, c, url, get);
+    /* ---- end history ---- */
     return s_json_error(c, MHD_HTTP_NOT_FOUND, "no such page");
 }
 
@@ -392,6 +460,8 @@ web_t *web_new(const web_opts_t *o, char **err) {
         *err = xstrdup("web auth must be USER:PASSWORD");
         goto fail;
     }
+    w->history = history_new(o->results_dir, err);
+    if (!w->history) goto fail;
     int rc = pthread_mutex_init(&w->lock, NULL);
     if (rc != 0) {
         *err = xasprintf("pthread_mutex_init (%s:%d): %s", __FILE__, __LINE__, strerror(rc));
@@ -422,6 +492,7 @@ web_t *web_new(const web_opts_t *o, char **err) {
                         : xasprintf("http://%s:%u/", w->addr.host, w->port);
     return w;
 fail:
+    history_destroy(&w->history);
     free(w);
     return NULL;
 }
@@ -435,6 +506,7 @@ void web_destroy(web_t **pw) {
     while (web_take_command(w, &c))
         web_cmd_fini(&c);
     pthread_mutex_destroy(&w->lock);
+    history_destroy(&w->history);
     free(w->auth);
     free(w->url);
     free(w);

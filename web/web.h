@@ -1,6 +1,7 @@
 /* web: the master's HTTP side (libmicrohttpd, its own threads) — the Locust
  * web API (/swarm, /stop, /stats/reset, /stats/requests, the CSV downloads,
- * /stats/report), Prometheus /metrics, and barrage's own JSON API.
+ * /stats/report), Prometheus /metrics, and barrage's own JSON API (the
+ * history of finished runs and their comparison: /api/runs, /api/compare).
  *
  * It never touches the run: the conductor publishes a snapshot of the run
  * once a second (web_publish) and takes the commands the web side queued
@@ -63,9 +64,11 @@ typedef struct {
 void web_cmd_fini(web_cmd_t *c);
 
 typedef struct {
-    const char *addr;     /* "127.0.0.1:8089", "[::1]:8089", "0.0.0.0:8089"; port 0 = any */
-    const char *auth;     /* "USER:PASSWORD" for HTTP Basic, or NULL */
-    bool insecure;        /* allow a non-loopback bind without auth */
+    const char *addr;        /* "127.0.0.1:8089", "[::1]:8089", "0.0.0.0:8089"; port 0 = any */
+    const char *auth;        /* "USER:PASSWORD" for HTTP Basic, or NULL */
+    bool insecure;           /* allow a non-loopback bind without auth */
+    const char *results_dir; /* keep each finished run there as JSON and load the ones
+                                already there at start (web/history.h); NULL = memory only */
 } web_opts_t;
 
 typedef struct web web_t;
@@ -81,6 +84,13 @@ const char *web_url(const web_t *w);
 
 /* Replaces the published snapshot with *s (taken: *s is set to NULL). */
 void web_publish(web_t *w, web_snapshot_t **s);
+/* Keeps a finished run in the history (taken: *r is set to NULL), under
+ * the next id (1, 2, 3 ... in finishing order, after the runs loaded from
+ * results_dir), and writes it to results_dir when given (a failed write is
+ * logged; the run stays listed). Served by GET /api/runs,
+ * /api/runs/ID/json and /api/compare (docs/web.md). */
+void web_add_run(web_t *w, report_t **r);
+
 /* Takes the oldest queued command into *out (caller calls web_cmd_fini);
  * false when none is queued. */
 bool web_take_command(web_t *w, web_cmd_t *out);

@@ -350,12 +350,17 @@ Test(cli, web_defaults_to_loopback_8089_and_takes_an_address) {
     cr_expect_str_eq(o.web_addr, "127.0.0.1:1234");
     cr_expect(o.autostart);
     cr_expect_eq(o.autoquit_s, 0);
+    cr_expect_null(o.results_dir);
+    cr_assert_eq(PARSE(&o, "master", "s.yaml", "--web", "--results-dir", "runs/"), 0);
+    cr_expect_str_eq(o.results_dir, "runs/");
 }
 
 Test(cli, web_flags_without_web_or_malformed_are_refused) {
     EXPECT_USAGE_ERROR("go with --web", "run", "s.yaml", "--autostart");
     EXPECT_USAGE_ERROR("go with --web", "master", "s.yaml", "--autoquit", "5");
     EXPECT_USAGE_ERROR("go with --web", "run", "s.yaml", "--web-auth", "a:b");
+    EXPECT_USAGE_ERROR("go with --web", "run", "s.yaml", "--results-dir", "runs");
+    EXPECT_USAGE_ERROR("--results-dir wants", "run", "s.yaml", "--web", "--results-dir", "");
     EXPECT_USAGE_ERROR("--autoquit wants", "run", "s.yaml", "--web", "--autoquit", "-1");
     EXPECT_USAGE_ERROR("--autoquit wants", "run", "s.yaml", "--web", "--autoquit", "soon");
     EXPECT_USAGE_ERROR("USER:PASSWORD", "run", "s.yaml", "--web", "--web-auth", "nocolon");

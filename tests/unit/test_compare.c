@@ -6,7 +6,11 @@
 #include <string.h>
 
 #include "common/xmalloc.h"
+#include <jansson.h>
+
+#include "common/strbuf.h"
 #include "report/compare.h"
+#include "report/percentiles.h"
 
 /* Adds n requests of latency_us (failures of them failed) to r under method/name. */
 static void s_add(report_t *r, const char *method, const char *name, uint64_t latency_us,
@@ -368,6 +372,119 @@ Test(compare, write_error_returns_minus_one) {
     s_delay_pair(&b, &a);
     cr_expect_eq(compare_reports(full, b, a, NULL), -1);
     fclose(full);
+    report_destroy(&b);
+    report_destroy(&a);
+}
+
+/* ---- rows and JSON (compare_compute, compare_json) ---- */
+
+Test(compare, compute_gives_the_rows_the_text_shows) {
+    report_t *b, *a;
+    s_delay_pair(&b, &a);
+    compare_table_t t;
+    compare_compute(&t, b, a, NULL);
+    cr_assert_eq(t.n, 4);
+    cr_assert_str_eq(t.rows[0].label, "GET /delay");
+    cr_assert_eq(t.rows[0].verdict, COMPARE_BETTER);
+    cr_assert_eq(t.rows[0].before.requests, 100);
+    cr_assert_eq(t.rows[0].after.requests, 1000);
+    cr_assert_float_eq(t.rows[0].after.rps, 100.0, 1e-9);
+    cr_assert_str_eq(t.rows[1].label, "GET /old");
+    cr_assert_eq(t.rows[1].verdict, COMPARE_REMOVED);
+    cr_assert(!t.rows[1].after.present);
+    cr_assert_eq(t.rows[2].verdict, COMPARE_ADDED);
+    cr_assert_float_eq(t.rows[2].after.fail_pct, 10.0, 1e-9);
+    cr_assert_str_eq(t.rows[3].label, "Aggregated");
+    cr_assert_str_eq(compare_verdict_name(t.rows[3].verdict), "better");
+    compare_table_fini(&t);
+    cr_assert_eq(t.n, 0);
+    cr_assert_null(t.rows);
+    report_destroy(&b);
+    report_destroy(&a);
+}
+
+static json_t *s_json(const report_t *b, const report_t *a, const compare_opts_t *o) {
+    strbuf_t sb;
+    strbuf_init(&sb);
+    compare_json(b, a, o, &sb);
+    json_error_t e;
+    json_t *j = json_loads(strbuf_str(&sb), 0, &e);
+    cr_assert_not_null(j, "%s: %s", e.text, strbuf_str(&sb));
+    strbuf_fini(&sb);
+    return j;
+}
+
+Test(compare, json_has_the_same_rows_numbers_and_verdicts) {
+    report_t *b, *a;
+    s_delay_pair(&b, &a);
+    json_t *j = s_json(b, a, NULL);
+    json_t *rows = json_object_get(j, "rows");
+    cr_assert_eq(json_array_size(rows), 4);
+    compare_table_t t;
+    compare_compute(&t, b, a, NULL);
+    for (size_t i = 0; i < t.n; i++) {
+        json_t *r = json_array_get(rows, i);
+        cr_assert_str_eq(json_string_value(json_object_get(r, "name")), t.rows[i].label);
+        cr_assert_str_eq(json_string_value(json_object_get(r, "verdict")),
+                         compare_verdict_name(t.rows[i].verdict));
+    }
+    json_t *d = json_array_get(rows, 0);
+    json_t *bs = json_object_get(d, "before"), *as = json_object_get(d, "after");
+    cr_assert(json_is_integer(json_object_get(bs, "requests")));
+    cr_assert_eq(json_integer_value(json_object_get(bs, "requests")), 100);
+    cr_assert_float_eq(json_number_value(json_object_get(as, "rps")), 100.0, 1e-9);
+    cr_assert_float_eq(json_number_value(json_object_get(bs, "p95_ms")),
+                       (double)t.rows[0].before.p95_us / 1000.0, 1e-9);
+    cr_assert_float_eq(json_number_value(json_object_get(json_object_get(d, "delta"), "requests")),
+                       900.0, 1e-9);
+    cr_assert_float_eq(
+        json_number_value(json_object_get(json_object_get(d, "delta_pct"), "requests")), 900.0,
+        1e-9);
+    /* /old is only before: after is null, and so are its deltas. */
+    json_t *old = json_array_get(rows, 1);
+    cr_assert(json_is_null(json_object_get(old, "after")));
+    cr_assert(json_is_null(json_object_get(json_object_get(old, "delta"), "p95_ms")));
+    /* The aggregate's failure rate grew from 0: an infinite growth is null. */
+    json_t *agg = json_array_get(rows, 3);
+    cr_assert(json_is_null(json_object_get(json_object_get(agg, "delta_pct"), "failures_pct")));
+    cr_assert_float_eq(json_number_value(json_object_get(json_object_get(j, "rules"), "rel_pct")),
+                       5.0, 1e-9);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "before"), "scenario")),
+                     "demo");
+    compare_table_fini(&t);
+    json_decref(j);
+    report_destroy(&b);
+    report_destroy(&a);
+}
+
+Test(compare, json_gives_both_runs_p95_per_second_from_their_timelines) {
+    report_t *b = s_report(2), *a = s_report(2);
+    for (uint32_t s = 0; s < 2; s++) {
+        histogram_t *h = histogram_new();
+        histogram_record_n(h, 10000 * (s + 1), 5);
+        results_row_delta_t row = {.method = "GET", .name = "/", .latency = h, .requests = 5};
+        results_delta_t dl = {.n_rows = 1, .rows = &row};
+        timeline_close_until(b->timeline, s, 1, 0);
+        timeline_add(b->timeline, s, &dl);
+        results_add(b->results, &dl);
+        histogram_destroy(&h);
+    }
+    timeline_close_until(b->timeline, 2, 1, 0);
+    json_t *j = s_json(b, a, NULL);
+    json_t *pb = json_object_get(json_object_get(j, "p95_per_second"), "before");
+    json_t *pa = json_object_get(json_object_get(j, "p95_per_second"), "after");
+    cr_assert_eq(json_array_size(pb), 2);
+    cr_assert_eq(json_array_size(pa), 0);
+    for (size_t i = 0; i < 2; i++) {
+        const timeline_point_t *p = timeline_point(b->timeline, i);
+        json_t *pt = json_array_get(pb, i);
+        cr_assert_eq(json_integer_value(json_array_get(pt, 0)), (json_int_t)p->second);
+        cr_assert_float_eq(json_number_value(json_array_get(pt, 1)),
+                           (double)p->pct_us[PERCENTILES_P95] / 1000.0, 1e-9);
+    }
+    cr_assert_gt(json_number_value(json_array_get(json_array_get(pb, 1), 1)),
+                 json_number_value(json_array_get(json_array_get(pb, 0), 1)));
+    json_decref(j);
     report_destroy(&b);
     report_destroy(&a);
 }

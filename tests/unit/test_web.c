@@ -1,6 +1,7 @@
 /* test_web: web/web — the server on loopback: address errors, the real port
  * in web_url, publishing snapshots, commands queued by requests and taken in
- * order, refusals, and teardown with commands and a snapshot left. */
+ * order, refusals, teardown with commands and a snapshot left, and the
+ * history API (/api/runs, /api/runs/ID/json, /api/compare). */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <netinet/in.h>
@@ -237,5 +238,90 @@ Test(web, serves_ipv6_loopback_with_brackets_in_the_url) {
     unsigned port = 0;
     cr_assert_eq(sscanf(web_url(w), "http://[::1]:%u/", &port), 1, "%s", web_url(w));
     cr_assert_gt(port, 0);
+    web_destroy(&w);
+}
+
+/* ---- history: /api/runs, /api/runs/ID/json, /api/compare ---- */
+
+static report_t *s_run(const char *scenario, uint64_t n, uint64_t latency_us) {
+    report_t *r = report_new();
+    r->scenario_name = xstrdup(scenario);
+    r->run_seconds = 2;
+    histogram_t *h = histogram_new();
+    histogram_record_n(h, latency_us, n);
+    results_row_delta_t row = {.method = "GET", .name = "/x", .latency = h, .requests = n};
+    results_add(r->results, &(results_delta_t){.n_rows = 1, .rows = &row});
+    histogram_destroy(&h);
+    return r;
+}
+
+/* The status code and the body of an answer. */
+static unsigned s_status(const char *ans) {
+    unsigned code = 0;
+    cr_assert_eq(sscanf(ans, "HTTP/1.1 %u", &code), 1, "%s", ans);
+    return code;
+}
+
+static const char *s_body(const char *ans) {
+    const char *b = strstr(ans, "\r\n\r\n");
+    cr_assert_not_null(b);
+    return b + 4;
+}
+
+Test(web, api_serves_the_history_of_runs) {
+    web_t *w = s_start();
+    char *ans = s_get(w, "/api/runs");
+    cr_assert_eq(s_status(ans), 200);
+    cr_assert_str_eq(s_body(ans), "{\"runs\":[]}");
+    free(ans);
+    report_t *a = s_run("first", 100, 50000), *b = s_run("second", 100, 5000);
+    web_add_run(w, &a);
+    cr_assert_null(a);
+    web_add_run(w, &b);
+    cr_assert_null(b);
+    ans = s_get(w, "/api/runs");
+    cr_assert_eq(s_status(ans), 200);
+    cr_assert(strstr(s_body(ans), "{\"runs\":[{\"id\":1,\"name\":\"first\""), "%s", ans);
+    cr_assert(strstr(s_body(ans), "{\"id\":2,\"name\":\"second\""), "%s", ans);
+    free(ans);
+    ans = s_get(w, "/api/runs/2/json");
+    cr_assert_eq(s_status(ans), 200);
+    cr_assert(strstr(s_body(ans), "\"second\""), "%s", ans);
+    cr_assert(strstr(ans, "filename=\"run-2.json\""), "%s", ans);
+    free(ans);
+    ans = s_get(w, "/api/compare?before=1&after=2");
+    cr_assert_eq(s_status(ans), 200);
+    cr_assert(strstr(s_body(ans), "{\"name\":\"GET /x\",\"verdict\":\"better\""), "%s", ans);
+    free(ans);
+    web_destroy(&w);
+}
+
+Test(web, api_refuses_unknown_runs_and_malformed_queries) {
+    web_t *w = s_start();
+    report_t *a = s_run("first", 10, 1000);
+    web_add_run(w, &a);
+    const struct {
+        const char *path;
+        unsigned status;
+    } cases[] = {
+        {"/api/runs/2/json", 404},      {"/api/runs/0/json", 400},
+        {"/api/runs/x/json", 400},      {"/api/runs/1/csv", 404},
+        {"/api/runs/1", 404},           {"/api/compare?before=1&after=2", 404},
+        {"/api/compare?before=1", 400}, {"/api/compare?before=1&after=-2", 400},
+        {"/api/compare", 400},          {"/api/nothing", 404},
+        {"/api/runs/1/json", 200},      {"/api/compare?before=1&after=1", 200},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *ans = s_get(w, cases[i].path);
+        cr_assert_eq(s_status(ans), cases[i].status, "%s: %s", cases[i].path, ans);
+        free(ans);
+    }
+    char *req = xasprintf("POST /api/runs HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: "
+                          "close\r\nContent-Length: 0\r\n\r\n",
+                          s_port(w));
+    char *ans = s_http(w, req);
+    cr_assert_eq(s_status(ans), 405, "%s", ans);
+    free(ans);
+    free(req);
     web_destroy(&w);
 }

@@ -328,7 +328,8 @@ static enum MHD_Result s_send_asset(struct MHD_Connection *c, const web_asset_t 
     if (ok == MHD_YES) ok = MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     if (ok == MHD_YES)
         ok = MHD_add_response_header(r, "Content-Security-Policy",
-                                     "default-src 'self'; frame-ancestors 'none'; "
+                                     "default-src 'self'; img-src 'self' data:; "
+                                     "frame-ancestors 'none'; "
                                      "form-action 'self'; base-uri 'none'");
     if (ok == MHD_YES) ok = MHD_queue_response(c, MHD_HTTP_OK, r);
     MHD_destroy_response(r);

@@ -54,7 +54,9 @@ users:
   - name: Reader
     think: constant 20ms
     tasks:
-      - {get: /, name: home}
+      - {weight: 3, get: /, name: home}
+      - {weight: 2, get: "/delay?ms=5", name: /delay}
+      - {weight: 1, get: /status/503, name: /flaky}
 YAML
 
 timeout --foreground 150 "$BUILD/barrage" run "$scenario" --web 127.0.0.1:0 --workers 2 \
@@ -101,7 +103,7 @@ check "web_page_check walks the page over CDP (rc $rc)" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || cat "$E2E_TMP/check.err"
 
 for s in start_form_shown running_with_4_users form_closed row_home_grows header_rps_positive \
-    aggregated_row workers_tab_rows chart_paths_drawn charts_visible chart_paths_grow \
+    aggregated_row failures_tab_rows header_fail_percent workers_tab_rows chart_paths_drawn charts_visible chart_paths_grow \
     edit_form_shown edit_users_follow swarm_error_shown bad_form_changes_nothing stopped \
     csv_downloaded new_test_form; do
     line=$(grep "^step $s " "$facts" | head -1)

@@ -11,6 +11,7 @@
 //
 // Usage: node --experimental-websocket web_page_check.mjs DEVTOOLS_ACTIVE_PORT_FILE
 //        PAGE_URL TARGET_URL [SCREENSHOT.png]
+// (SCREENSHOT.png: the Statistics tab mid-run; SCREENSHOT-charts.png: the Charts tab.)
 // Exit 0 when the walk ended (the caller judges the facts), 3 on a protocol failure.
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -130,6 +131,11 @@ async function walk() {
     const agg = await evaluate(row('Aggregated'));
     step('aggregated_row', agg && agg[0] === '' && Number(agg[2].replace(/,/g, '')) >= n2,
          JSON.stringify(agg));
+    const failures = await evaluate(`[...document.querySelectorAll('#failures tbody tr')].map((tr) => [...tr.cells].map((td) => td.textContent).join('|'))`);
+    step('failures_tab_rows', failures.length === 1 && /^[0-9,]+\|GET\|\/flaky\|HTTP 503/.test(failures[0]),
+         JSON.stringify(failures));
+    const failPct = await evaluate(`parseFloat(${header('h-fail')})`);
+    step('header_fail_percent', failPct > 5 && failPct < 40, `${failPct}%`);
     const workers = await evaluate(`document.querySelectorAll('#workers tbody tr').length`);
     step('workers_tab_rows', workers === 2, `${workers} workers`);
 
@@ -140,6 +146,11 @@ async function walk() {
     step('chart_paths_drawn', before !== null, JSON.stringify(before ?? await evaluate(paths)));
     const visible = await evaluate(`[...document.querySelectorAll('#t-charts svg')].every((s) => s.getBoundingClientRect().height > 100)`);
     step('charts_visible', visible);
+    if (shotPath) { // the Charts tab too, next to the screenshot: NAME-charts.png
+        await sleep(3000);
+        const shot = await cdp.send('Page.captureScreenshot', { format: 'png' }, sessionId);
+        writeFileSync(shotPath.replace(/(\.png)?$/, '-charts.png'), Buffer.from(shot.data, 'base64'));
+    }
     const grew = await waitFor(`(() => { const p = ${paths}; return p[0] > ${before ? before[0] : 0} ? p : null; })()`, 5);
     step('chart_paths_grow', grew !== null, JSON.stringify(grew));
     await evaluate(`document.querySelector('nav .tab[data-tab=stats]').click(); true`);

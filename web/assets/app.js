@@ -12,6 +12,12 @@ function fmt(v, digits) {
   return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 
+// Milliseconds as Locust shows them (whole), with decimals below 10 ms where whole
+// numbers would say 0 (a fast local target answers in well under a millisecond).
+function fmtMs(v) {
+  return fmt(v, v < 10 ? 2 : 0);
+}
+
 function cell(tr, text) {
   const td = document.createElement('td');
   td.textContent = text;
@@ -39,7 +45,10 @@ function showError(message) {
 // One line chart in svg: series [{cls, values}], x = seconds. Own code, no library:
 // three charts of a few hundred points need ~80 lines, and the page stays offline.
 function chart(svg, seconds, series) {
-  const W = 800, H = 220, L = 50, R = 10, T = 10, B = 24;
+  // As wide as the chart is on screen (800 while hidden), so text keeps its size.
+  const W = Math.max(300, Math.round(svg.getBoundingClientRect().width) || 800);
+  const H = 220, L = 50, R = 10, T = 10, B = 24;
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   const n = seconds.length;
   let max = 0;
   for (const s of series) for (const v of s.values) if (v > max) max = v;
@@ -98,7 +107,7 @@ function render(s) {
   $('h-users').textContent = fmt(s.users, 0);
   $('h-workers').textContent = fmt(s.worker_count, 0);
   $('h-rps').textContent = fmt(s.total_rps, 1);
-  $('h-fail').textContent = fmt(s.fail_percent, 0) + '%';
+  $('h-fail').textContent = fmt(s.fail_percent, s.fail_percent < 10 ? 1 : 0) + '%';
   $('h-dropped').textContent = fmt(s.dropped, 0);
   $('h-dropped-box').hidden = !(s.run && s.run.mode === 'open');
   $('h-host').textContent = s.run && s.run.host ? s.run.host : '';
@@ -118,7 +127,7 @@ function render(s) {
     cell(tr, fmt(r.requests, 0));
     cell(tr, fmt(r.failures, 0));
     for (const k of ['median_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'avg_ms', 'min_ms', 'max_ms'])
-      cell(tr, fmt(r[k], 0));
+      cell(tr, fmtMs(r[k]));
     cell(tr, fmt(r.avg_size_bytes, 0));
     cell(tr, fmt(r.current_rps, 1));
     cell(tr, fmt(r.current_fail_per_sec, 1));

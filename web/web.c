@@ -27,8 +27,8 @@
 #define WEB_MAX_CONNECTIONS 64
 #define WEB_CONNECTION_TIMEOUT_S 10
 #define WEB_MAX_BODY_BYTES 65536
-#define WEB_MAX_EVENT_STREAMS 16   /* GET /events at once; more get 503 */
-#define WEB_EVENT_HEARTBEAT_S 5    /* a comment line when nothing was published */
+#define WEB_MAX_EVENT_STREAMS 16    /* GET /events at once; more get 503 */
+#define WEB_EVENT_HEARTBEAT_S 5     /* a comment line when nothing was published */
 #define WEB_EVENT_BLOCK_BYTES 65536 /* MHD's buffer for an event stream */
 
 /* A published snapshot and how many holders it has (the web_t + handlers). */

@@ -165,9 +165,8 @@ void webstate_json(const web_snapshot_t *s, strbuf_t *b) {
     strbuf_append_str(b, ",\"total_rps\":");
     s_num(b, s && res ? s_rate(s->current_rps, s, results_count(res)) : 0);
     strbuf_append_str(b, ",\"fail_percent\":");
-    s_num(b, total && total->requests
-                 ? 100.0 * (double)total->failures / (double)total->requests
-                 : 0);
+    s_num(b,
+          total && total->requests ? 100.0 * (double)total->failures / (double)total->requests : 0);
     strbuf_appendf(b, ",\"dropped\":%llu", (unsigned long long)(s ? s->dropped : 0));
     s_run(b, r);
     s_workers(b, r);

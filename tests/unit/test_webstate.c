@@ -35,10 +35,10 @@ static web_snapshot_t *s_snapshot(void) {
     results_add(r->results, &d);
     histogram_destroy(&hb);
     histogram_destroy(&ha);
-    report_worker_t w1 = {.id = "w-1", .hostname = "lab1", .users = 7, .reports = 3,
-                          .state = "running"};
-    report_worker_t w2 = {.id = "w-2", .hostname = "lab2", .users = 0, .reports = 1,
-                          .state = "lost"};
+    report_worker_t w1 = {
+        .id = "w-1", .hostname = "lab1", .users = 7, .reports = 3, .state = "running"};
+    report_worker_t w2 = {
+        .id = "w-2", .hostname = "lab2", .users = 0, .reports = 1, .state = "lost"};
     report_add_worker(r, &w1);
     report_add_worker(r, &w2);
     timeline_point_t p0 = {.second = 0, .users = 4, .requests = 40, .failures = 1};
@@ -133,8 +133,8 @@ static void s_check_row(const json_t *row, const results_row_t *want, double rps
     cr_assert_float_eq(s_num(row, "avg_ms"), histogram_mean(h) / 1000.0, 1e-6);
     cr_assert_float_eq(s_num(row, "min_ms"), (double)histogram_min(h) / 1000.0, 1e-9);
     cr_assert_float_eq(s_num(row, "max_ms"), (double)histogram_max(h) / 1000.0, 1e-9);
-    cr_assert_float_eq(s_num(row, "avg_size_bytes"),
-                       (double)want->bytes / (double)want->requests, 1e-6);
+    cr_assert_float_eq(s_num(row, "avg_size_bytes"), (double)want->bytes / (double)want->requests,
+                       1e-6);
     cr_assert_eq(s_num(row, "current_rps"), rps);
     cr_assert_eq(s_num(row, "current_fail_per_sec"), fps);
 }

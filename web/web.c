@@ -11,20 +11,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/strbuf.h"
 #include "common/xmalloc.h"
 #include "report/report_csv.h"
 #include "report/report_html.h"
 #include "report/report_json.h"
+#include "web/assets.h"
 #include "web/history.h"
 #include "web/metrics.h"
 #include "web/webapi.h"
 #include "web/websec.h"
+#include "web/webstate.h"
 
 #define WEB_MAX_CONNECTIONS 64
 #define WEB_CONNECTION_TIMEOUT_S 10
 #define WEB_MAX_BODY_BYTES 65536
+#define WEB_MAX_EVENT_STREAMS 16    /* GET /events at once; more get 503 */
+#define WEB_EVENT_HEARTBEAT_S 5     /* a comment line when nothing was published */
+#define WEB_EVENT_BLOCK_BYTES 65536 /* MHD's buffer for an event stream */
 
 /* A published snapshot and how many holders it has (the web_t + handlers). */
 typedef struct {
@@ -47,6 +53,11 @@ struct web {
     held_t *current;
     cmd_node_t *head, *tail;
     history_t *history; /* the finished runs (its own lock) */
+    /* The live channel (GET /events), also under lock. */
+    pthread_cond_t published; /* signalled at each web_publish and at web_destroy */
+    uint64_t seq;             /* snapshots published so far */
+    unsigned streams;         /* event streams open */
+    bool stopping;            /* web_destroy began: every stream ends */
 };
 
 /* Per request: the POST body gathered so far. */
@@ -107,6 +118,9 @@ void web_publish(web_t *w, web_snapshot_t **s) {
     s_lock(w);
     held_t *old = w->current;
     w->current = h;
+    w->seq++;
+    int rc = pthread_cond_broadcast(&w->published);
+    if (rc != 0) xfatal("pthread_cond_broadcast");
     s_unlock(w);
     s_release(w, old);
 }
@@ -353,6 +367,156 @@ static enum MHD_Result s_api(web_t *w, struct MHD_Connection *c, const char *url
     return s_send(c, MHD_HTTP_OK, "application/json", &b, NULL);
 }
 
+/* ---------------------------------------------------------------- the page and its live channel */
+
+/* A condition variable timed on CLOCK_MONOTONIC (a wall clock step must not
+ * stretch or cut a heartbeat). Returns pthread's error number, 0 on success. */
+static int s_cond_init(pthread_cond_t *cv) {
+    pthread_condattr_t a;
+    int rc = pthread_condattr_init(&a);
+    if (rc != 0) return rc;
+    rc = pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    if (rc == 0) rc = pthread_cond_init(cv, &a);
+    pthread_condattr_destroy(&a);
+    return rc;
+}
+
+/* An embedded page file, from static memory. The page's own CSP keeps every
+ * request on this origin (no CDN, nothing leaves the page). */
+static enum MHD_Result s_send_asset(struct MHD_Connection *c, const web_asset_t *a) {
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
+    if (!r) return MHD_NO;
+    enum MHD_Result ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, a->type);
+    /* The assets change only with the binary: revalidate, never serve a stale page. */
+    if (ok == MHD_YES) ok = MHD_add_response_header(r, "Cache-Control", "no-cache");
+    if (ok == MHD_YES) ok = MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (ok == MHD_YES)
+        ok = MHD_add_response_header(r, "Content-Security-Policy",
+                                     "default-src 'self'; img-src 'self' data:; "
+                                     "frame-ancestors 'none'; "
+                                     "form-action 'self'; base-uri 'none'");
+    if (ok == MHD_YES) ok = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+/* One GET /events: what is left to hand to MHD, and the last snapshot sent. */
+typedef struct {
+    web_t *w;
+    uint64_t seq; /* w->seq when the last event was rendered */
+    bool sent_any;
+    strbuf_t out;
+    size_t out_off;
+} stream_t;
+
+/* Waits for a snapshot newer than the last one sent (the first event goes out
+ * at once) and renders it as one event into st->out, or a heartbeat comment
+ * after WEB_EVENT_HEARTBEAT_S. Returns -1 when the server is stopping. */
+static int s_events_next(stream_t *st) {
+    web_t *w = st->w;
+    struct timespec until;
+    if (clock_gettime(CLOCK_MONOTONIC, &until) != 0) xfatal("clock_gettime(CLOCK_MONOTONIC)");
+    until.tv_sec += WEB_EVENT_HEARTBEAT_S;
+    s_lock(w);
+    while (!w->stopping && st->sent_any && w->seq == st->seq) {
+        int rc = pthread_cond_timedwait(&w->published, &w->lock, &until);
+        if (rc == ETIMEDOUT) break;
+        if (rc != 0) xfatal("pthread_cond_timedwait");
+    }
+    bool stop = w->stopping, fresh = !st->sent_any || w->seq != st->seq;
+    held_t *h = NULL;
+    if (fresh && !stop && (h = w->current)) h->refs++;
+    st->seq = w->seq;
+    s_unlock(w);
+    if (stop) return -1;
+    if (!fresh) {
+        strbuf_append_str(&st->out, ": heartbeat\n\n");
+        return 0;
+    }
+    if (!st->sent_any) strbuf_append_str(&st->out, "retry: 1000\n");
+    st->sent_any = true;
+    strbuf_append_str(&st->out, "data: ");
+    webstate_json(h ? h->s : NULL, &st->out);
+    strbuf_append_str(&st->out, "\n\n");
+    s_release(w, h);
+    return 0;
+}
+
+static ssize_t s_events_read(void *cls, uint64_t pos, char *buf, size_t max) {
+    (void)pos;
+    stream_t *st = cls;
+    if (st->out_off == st->out.len) {
+        strbuf_reset(&st->out);
+        st->out_off = 0;
+        if (s_events_next(st) != 0) return MHD_CONTENT_READER_END_OF_STREAM;
+    }
+    size_t n = st->out.len - st->out_off;
+    if (n > max) n = max;
+    memcpy(buf, st->out.data + st->out_off, n);
+    st->out_off += n;
+    return (ssize_t)n;
+}
+
+static void s_events_free(void *cls) {
+    stream_t *st = cls;
+    s_lock(st->w);
+    st->w->streams--;
+    s_unlock(st->w);
+    strbuf_fini(&st->out);
+    free(st);
+}
+
+/* GET /events: Server-Sent Events, one "data:" line of webstate_json per
+ * published snapshot. At most WEB_MAX_EVENT_STREAMS at once (each holds a
+ * connection thread); every stream ends when the server stops. */
+static enum MHD_Result s_events(web_t *w, struct MHD_Connection *c) {
+    s_lock(w);
+    bool full = w->stopping || w->streams >= WEB_MAX_EVENT_STREAMS;
+    if (!full) w->streams++;
+    s_unlock(w);
+    if (full) return s_json_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "too many event streams");
+    stream_t *st = xcalloc(1, sizeof *st);
+    st->w = w;
+    strbuf_init(&st->out);
+    struct MHD_Response *r = MHD_create_response_from_callback(
+        MHD_SIZE_UNKNOWN, WEB_EVENT_BLOCK_BYTES, s_events_read, st, s_events_free);
+    if (!r) {
+        s_events_free(st);
+        return MHD_NO;
+    }
+    enum MHD_Result ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                                 "text/event-stream; charset=utf-8");
+    if (ok == MHD_YES) ok = MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (ok == MHD_YES) ok = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r); /* frees st through s_events_free when MHD is done */
+    return ok;
+}
+
+/* The page's routes: its files (GET / and the asset paths), GET /api/state
+ * and GET /events. False when url is none of them. */
+static bool s_page_route(web_t *w, struct MHD_Connection *c, const char *url, bool get,
+                         enum MHD_Result *rc) {
+    const web_asset_t *a = assets_find(url);
+    bool api = strcmp(url, "/api/state") == 0, events = strcmp(url, "/events") == 0;
+    if (!a && !api && !events) return false;
+    if (!get) {
+        *rc = s_json_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
+    } else if (a) {
+        *rc = s_send_asset(c, a);
+    } else if (events) {
+        *rc = s_events(w, c);
+    } else {
+        held_t *h = s_acquire(w);
+        strbuf_t b;
+        strbuf_init(&b);
+        webstate_json(h ? h->s : NULL, &b);
+        s_release(w, h);
+        *rc = s_send(c, MHD_HTTP_OK, "application/json", &b, NULL);
+    }
+    return true;
+}
+
 /* Host and Origin checks for a state-changing request; 0 = allowed. */
 static enum MHD_Result s_refused(web_t *w, struct MHD_Connection *c, bool *refused) {
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
@@ -389,6 +553,8 @@ static enum MHD_Result s_route(web_t *w, struct MHD_Connection *c, const char *u
             return s_get_doc(w, c, i);
         }
     if (strcmp(url, "/swarm") == 0) return s_json_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
+    enum MHD_Result page_rc;
+    if (s_page_route(w, c, url, get, &page_rc)) return page_rc;
     /* ---- history and compare (web/history.h) ---- */
     if (strncmp(url, "/api/", 5) == 0) return s_api(w, c, url, get);
     /* ---- end history ---- */
@@ -467,6 +633,12 @@ web_t *web_new(const web_opts_t *o, char **err) {
         *err = xasprintf("pthread_mutex_init (%s:%d): %s", __FILE__, __LINE__, strerror(rc));
         goto fail;
     }
+    rc = s_cond_init(&w->published);
+    if (rc != 0) {
+        *err = xasprintf("pthread_cond_init (%s:%d): %s", __FILE__, __LINE__, strerror(rc));
+        pthread_mutex_destroy(&w->lock);
+        goto fail;
+    }
     w->auth = o->auth ? xstrdup(o->auth) : NULL;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
     if (w->addr.v6) flags |= MHD_USE_IPv6;
@@ -480,6 +652,7 @@ web_t *web_new(const web_opts_t *o, char **err) {
         *err = xasprintf("MHD_start_daemon on %s (%s:%d): %s", o->addr, __FILE__, __LINE__,
                          errno ? strerror(errno) : "failed");
         pthread_mutex_destroy(&w->lock);
+        pthread_cond_destroy(&w->published);
         free(w->auth);
         goto fail;
     }
@@ -500,6 +673,11 @@ fail:
 void web_destroy(web_t **pw) {
     if (!pw || !*pw) return;
     web_t *w = *pw;
+    s_lock(w); /* wake every event stream: each ends, so the joins below return */
+    w->stopping = true;
+    int rc = pthread_cond_broadcast(&w->published);
+    if (rc != 0) xfatal("pthread_cond_broadcast");
+    s_unlock(w);
     MHD_stop_daemon(w->daemon); /* joins every connection thread */
     s_release(w, w->current);
     web_cmd_t c;
@@ -507,6 +685,7 @@ void web_destroy(web_t **pw) {
         web_cmd_fini(&c);
     pthread_mutex_destroy(&w->lock);
     history_destroy(&w->history);
+    pthread_cond_destroy(&w->published);
     free(w->auth);
     free(w->url);
     free(w);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "common/strbuf.h"
@@ -324,4 +325,109 @@ Test(web, api_refuses_unknown_runs_and_malformed_queries) {
     free(ans);
     free(req);
     web_destroy(&w);
+}
+
+/* ---------------------------------------------------------------- the page and /events */
+
+Test(web, serves_the_embedded_page_with_types_and_cache_control) {
+    web_t *w = s_start();
+    const struct {
+        const char *path, *type, *marker;
+    } files[] = {
+        {"/", "Content-Type: text/html; charset=utf-8", "<script src=\"/app.js\""},
+        {"/index.html", "Content-Type: text/html; charset=utf-8", "id=\"stats\""},
+        {"/app.js", "Content-Type: text/javascript; charset=utf-8", "new EventSource('/events')"},
+        {"/style.css", "Content-Type: text/css; charset=utf-8", "svg path"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *a = s_get(w, files[i].path);
+        cr_assert(strstr(a, "HTTP/1.1 200"), "%s\n%s", files[i].path, a);
+        cr_assert(strstr(a, files[i].type), "%s\n%.300s", files[i].path, a);
+        cr_assert(strstr(a, "Cache-Control: no-cache"), "%s", files[i].path);
+        cr_assert(strstr(a, "Content-Security-Policy: default-src 'self'"), "%s", files[i].path);
+        cr_assert(strstr(a, files[i].marker), "%s has %s", files[i].path, files[i].marker);
+        free(a);
+    }
+    web_destroy(&w);
+}
+
+Test(web, api_state_renders_the_latest_snapshot) {
+    web_t *w = s_start();
+    char *a = s_get(w, "/api/state");
+    cr_assert(strstr(a, "Content-Type: application/json"), "%s", a);
+    cr_assert(strstr(a, "{\"state\":\"ready\",\"users\":0,"), "before any snapshot: %s", a);
+    free(a);
+    web_snapshot_t *s = s_snapshot("running", 5);
+    web_publish(w, &s);
+    a = s_get(w, "/api/state");
+    cr_assert(strstr(a, "{\"state\":\"running\",\"users\":5,"), "%s", a);
+    free(a);
+    web_destroy(&w);
+}
+
+/* Opens GET /events on a socket (a read timeout of 5 s); returns the fd. */
+static int s_events_open(const web_t *w) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_geq(fd, 0);
+    struct timeval tv = {.tv_sec = 5};
+    cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s_port(w))};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    char *req = xasprintf("GET /events HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n\r\n", s_port(w));
+    cr_assert_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+    free(req);
+    return fd;
+}
+
+/* Reads fd into b until b holds needle; false on a timeout or the end. */
+static bool s_read_until(int fd, strbuf_t *b, const char *needle) {
+    char buf[4096];
+    while (!strstr(strbuf_str(b), needle)) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n <= 0) return false;
+        strbuf_append(b, buf, (size_t)n);
+    }
+    return true;
+}
+
+Test(web, events_push_each_published_snapshot_and_end_at_destroy, .timeout = 30) {
+    web_t *w = s_start();
+    int fd = s_events_open(w);
+    strbuf_t b;
+    strbuf_init(&b);
+    cr_assert(s_read_until(fd, &b, "data: {\"state\":\"ready\""), "the first event at once: %s",
+              strbuf_str(&b));
+    cr_assert(strstr(strbuf_str(&b), "Content-Type: text/event-stream"), "%s", strbuf_str(&b));
+    web_snapshot_t *s = s_snapshot("spawning", 2);
+    web_publish(w, &s);
+    cr_assert(s_read_until(fd, &b, "data: {\"state\":\"spawning\",\"users\":2,"), "%s",
+              strbuf_str(&b));
+    s = s_snapshot("running", 4);
+    web_publish(w, &s);
+    cr_assert(s_read_until(fd, &b, "data: {\"state\":\"running\",\"users\":4,"), "%s",
+              strbuf_str(&b));
+    /* Nothing published: a heartbeat comment keeps the stream alive. */
+    cr_assert(s_read_until(fd, &b, "\n: heartbeat\n\n"), "%s", strbuf_str(&b));
+    strbuf_fini(&b);
+    /* More streams than the cap: the one over it is refused. */
+    int more[16];
+    for (size_t i = 0; i < 15; i++) {
+        more[i] = s_events_open(w);
+        strbuf_t m;
+        strbuf_init(&m);
+        cr_assert(s_read_until(more[i], &m, "data: "), "stream %zu", i + 2);
+        strbuf_fini(&m);
+    }
+    more[15] = s_events_open(w);
+    strbuf_t m;
+    strbuf_init(&m);
+    cr_assert(s_read_until(more[15], &m, "HTTP/1.1 503"), "the 17th: %s", strbuf_str(&m));
+    strbuf_fini(&m);
+    /* web_destroy with 16 streams open returns: each ends. */
+    web_destroy(&w);
+    cr_assert_null(w);
+    close(fd);
+    for (size_t i = 0; i < 16; i++)
+        close(more[i]);
 }

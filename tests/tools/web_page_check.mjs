@@ -1,0 +1,237 @@
+// web_page_check: drives barrage's web page (GET /) in an already running headless
+// Chromium over the DevTools protocol (no npm packages: Node's own WebSocket and fs),
+// as a user would — fill the start form, start, watch, edit, stop, download — and
+// prints what it saw, one fact per line, for tests/e2e/test_web_page.sh to judge:
+//
+//   step <name> ok|FAIL <detail>   each step of the walk and whether the page showed it
+//   final_aggregated <n>           the Statistics tab's Aggregated # Requests after the stop
+//   csv_aggregated <n>             the same row of the stats CSV fetched through its link
+//   request <url>                  every request the page made (Network domain)
+//   console <level> <text>         console messages, log entries and exceptions
+//
+// Usage: node --experimental-websocket web_page_check.mjs DEVTOOLS_ACTIVE_PORT_FILE
+//        PAGE_URL TARGET_URL [SCREENSHOT.png]
+// (SCREENSHOT.png: the Statistics tab mid-run; SCREENSHOT-charts.png: the Charts tab.)
+// Exit 0 when the walk ended (the caller judges the facts), 3 on a protocol failure.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [portFile, pageUrl, targetUrl, shotPath] = process.argv.slice(2);
+if (!portFile || !pageUrl || !targetUrl) {
+    console.error('usage: web_page_check.mjs DEVTOOLS_ACTIVE_PORT_FILE PAGE_URL TARGET_URL ' +
+                  '[SCREENSHOT.png]');
+    process.exit(2);
+}
+setTimeout(() => {
+    console.error('web_page_check: timed out after 90s');
+    process.exit(3);
+}, 90000).unref();
+
+class Cdp {
+    constructor(url) {
+        this.nextId = 1;
+        this.pending = new Map();
+        this.listeners = [];
+        this.ws = new WebSocket(url);
+        this.ws.onmessage = (ev) => this.onMessage(JSON.parse(ev.data));
+        this.opened = new Promise((ok, fail) => {
+            this.ws.onopen = ok;
+            this.ws.onerror = () => fail(new Error(`cannot connect to ${url}`));
+        });
+    }
+    onMessage(msg) {
+        if (msg.id !== undefined) {
+            const p = this.pending.get(msg.id);
+            this.pending.delete(msg.id);
+            if (!p) return;
+            if (msg.error) p.fail(new Error(`${p.method}: ${msg.error.message}`));
+            else p.ok(msg.result);
+            return;
+        }
+        for (const l of this.listeners) l(msg);
+    }
+    send(method, params = {}, sessionId = undefined) {
+        const id = this.nextId++;
+        this.ws.send(JSON.stringify({ id, method, params, sessionId }));
+        return new Promise((ok, fail) => this.pending.set(id, { ok, fail, method }));
+    }
+    once(method, sessionId) {
+        return new Promise((ok) => {
+            const fn = (msg) => {
+                if (msg.method !== method || msg.sessionId !== sessionId) return;
+                this.listeners = this.listeners.filter((l) => l !== fn);
+                ok(msg.params);
+            };
+            this.listeners.push(fn);
+        });
+    }
+}
+
+const [port, path] = readFileSync(portFile, 'utf8').split('\n');
+const cdp = new Cdp(`ws://127.0.0.1:${port.trim()}${path.trim()}`);
+const out = [];
+const requests = [], consoleLines = [];
+let sessionId;
+
+async function evaluate(expression) {
+    const r = await cdp.send('Runtime.evaluate',
+                             { expression, returnByValue: true, awaitPromise: true }, sessionId);
+    if (r.exceptionDetails) throw new Error(`evaluate ${expression}: ${r.exceptionDetails.text}`);
+    return r.result.value;
+}
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+// Polls expression in the page until it is truthy; returns its value, or null at the deadline.
+async function waitFor(expression, seconds) {
+    const end = Date.now() + seconds * 1000;
+    for (;;) {
+        const v = await evaluate(expression);
+        if (v) return v;
+        if (Date.now() > end) return null;
+        await sleep(100);
+    }
+}
+
+function step(name, ok, detail) {
+    out.push(`step ${name} ${ok ? 'ok' : 'FAIL'} ${detail ?? ''}`);
+}
+
+const num = (el) => `Number((${el}).textContent.replace(/,/g, ''))`;
+const header = (id) => `document.getElementById('${id}').textContent`;
+// The Statistics row named `name` as [type, name, requests, ...] (null when absent).
+const row = (name) => `(() => { for (const tr of document.querySelectorAll('#stats tbody tr')) {
+    const c = [...tr.cells].map((td) => td.textContent);
+    if (c[1] === ${JSON.stringify(name)}) return c; } return null; })()`;
+const reqs = (name) => `(() => { const r = ${row(name)}; return r ? Number(r[2].replace(/,/g, '')) : 0; })()`;
+
+async function fillAndSubmit(fields) {
+    const sets = Object.entries(fields)
+        .map(([id, v]) => `document.getElementById('${id}').value = ${JSON.stringify(v)};`).join('');
+    await evaluate(`${sets} document.getElementById('f-submit').click(); true`);
+}
+
+async function walk() {
+    // 1. The page opens with the start form (no run yet).
+    const open = await waitFor(`document.getElementById('start').open && ${header('h-state')} === 'READY'`, 10);
+    step('start_form_shown', open, `state=${await evaluate(header('h-state'))}`);
+
+    // 2. Fill the form and start against the demo target.
+    await fillAndSubmit({ 'f-users': '4', 'f-rate': '100', 'f-host': targetUrl, 'f-time': '' });
+    const running = await waitFor(`${header('h-state')} === 'RUNNING' && ${header('h-users')} === '4'`, 15);
+    step('running_with_4_users', running, `state=${await evaluate(header('h-state'))} users=${await evaluate(header('h-users'))}`);
+    step('form_closed', !(await evaluate(`document.getElementById('start').open`)));
+
+    // 3. The table: a row appears and its numbers grow; the header's figures follow.
+    const n1 = await waitFor(reqs('home'), 10);
+    await sleep(2500);
+    const n2 = await evaluate(reqs('home'));
+    step('row_home_grows', n1 > 0 && n2 > n1, `${n1} -> ${n2}`);
+    const rps = await evaluate(`Number(${header('h-rps')}.replace(/,/g, ''))`);
+    step('header_rps_positive', rps > 0, `rps=${rps}`);
+    const agg = await evaluate(row('Aggregated'));
+    step('aggregated_row', agg && agg[0] === '' && Number(agg[2].replace(/,/g, '')) >= n2,
+         JSON.stringify(agg));
+    const failures = await evaluate(`[...document.querySelectorAll('#failures tbody tr')].map((tr) => [...tr.cells].map((td) => td.textContent).join('|'))`);
+    step('failures_tab_rows', failures.length === 1 && /^[0-9,]+\|GET\|\/flaky\|HTTP 503/.test(failures[0]),
+         JSON.stringify(failures));
+    const failPct = await evaluate(`parseFloat(${header('h-fail')})`);
+    step('header_fail_percent', failPct > 5 && failPct < 40, `${failPct}%`);
+    const workers = await evaluate(`document.querySelectorAll('#workers tbody tr').length`);
+    step('workers_tab_rows', workers === 2, `${workers} workers`);
+
+    // 4. Charts: each SVG has its lines drawn, and they grow with the timeline.
+    await evaluate(`document.querySelector('nav .tab[data-tab=charts]').click(); true`);
+    const paths = `[...document.querySelectorAll('#t-charts svg path')].map((p) => (p.getAttribute('d').match(/[ML]/g) || []).length)`;
+    const before = await waitFor(`(() => { const p = ${paths}; return p.length === 6 && p.every((n) => n >= 2) ? p : null; })()`, 10);
+    step('chart_paths_drawn', before !== null, JSON.stringify(before ?? await evaluate(paths)));
+    const visible = await evaluate(`[...document.querySelectorAll('#t-charts svg')].every((s) => s.getBoundingClientRect().height > 100)`);
+    step('charts_visible', visible);
+    if (shotPath) { // the Charts tab too, next to the screenshot: NAME-charts.png
+        await sleep(3000);
+        const shot = await cdp.send('Page.captureScreenshot', { format: 'png' }, sessionId);
+        writeFileSync(shotPath.replace(/(\.png)?$/, '-charts.png'), Buffer.from(shot.data, 'base64'));
+    }
+    const grew = await waitFor(`(() => { const p = ${paths}; return p[0] > ${before ? before[0] : 0} ? p : null; })()`, 5);
+    step('chart_paths_grow', grew !== null, JSON.stringify(grew));
+    await evaluate(`document.querySelector('nav .tab[data-tab=stats]').click(); true`);
+
+    // 5. Edit mid-run: 8 users; the header's count follows.
+    await evaluate(`document.getElementById('b-edit').click(); true`);
+    const editOpen = await evaluate(`document.getElementById('start').open && document.getElementById('f-submit').textContent === 'Update'`);
+    step('edit_form_shown', editOpen);
+    await fillAndSubmit({ 'f-users': '8', 'f-rate': '100' });
+    const eight = await waitFor(`${header('h-users')} === '8'`, 15);
+    step('edit_users_follow', eight, `users=${await evaluate(header('h-users'))}`);
+
+    // 6. A bad form: /swarm's 400 message is shown in the page and nothing changes.
+    await evaluate(`call('POST', '/swarm', 'user_count=-1&spawn_rate=1').then(() => true)`);
+    const err = await waitFor(`!document.getElementById('error').hidden && document.getElementById('error').textContent`, 5);
+    step('swarm_error_shown', Boolean(err), JSON.stringify(err));
+    await sleep(1200);
+    step('bad_form_changes_nothing', (await evaluate(header('h-users'))) === '8',
+         `users=${await evaluate(header('h-users'))}`);
+    // Locust's page shows the last good state: a good request clears the message.
+    await evaluate(`showError(''); true`);
+
+    if (shotPath) {
+        await sleep(1500);
+        const shot = await cdp.send('Page.captureScreenshot', { format: 'png' }, sessionId);
+        writeFileSync(shotPath, Buffer.from(shot.data, 'base64'));
+    }
+
+    // 7. Stop: the state says so and "New test" is offered.
+    await evaluate(`document.getElementById('b-stop').click(); true`);
+    const stopped = await waitFor(`${header('h-state')} === 'STOPPED' && !document.getElementById('b-new').hidden && document.getElementById('b-stop').hidden`, 15);
+    step('stopped', stopped, `state=${await evaluate(header('h-state'))}`);
+    // The final reports are merged by the time the state says stopped; one more event to be sure.
+    await sleep(2500);
+    out.push(`final_aggregated ${await evaluate(reqs('Aggregated'))}`);
+
+    // 8. Download data: the stats CSV through its link.
+    await evaluate(`document.querySelector('nav .tab[data-tab=download]').click(); true`);
+    const csv = await evaluate(`fetch(document.getElementById('d-stats').href).then((r) => r.text())`);
+    const line = csv.split('\n').find((l) => l.startsWith(',Aggregated,'));
+    step('csv_downloaded', csv.startsWith('Type,Name,Request Count,'), JSON.stringify(csv.slice(0, 40)));
+    out.push(`csv_aggregated ${line ? line.split(',')[2] : 'none'}`);
+    step('new_test_form', await evaluate(`document.getElementById('b-new').click(); document.getElementById('start').open && document.getElementById('f-submit').textContent === 'Start'`));
+}
+
+async function main() {
+    await cdp.opened;
+    const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
+    ({ sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true }));
+    cdp.listeners.push((msg) => {
+        if (msg.sessionId !== sessionId) return;
+        const p = msg.params;
+        if (msg.method === 'Network.requestWillBeSent') requests.push(p.request.url);
+        if (msg.method === 'Runtime.consoleAPICalled')
+            consoleLines.push(`${p.type} ${p.args.map((a) => a.value ?? a.description ?? '').join(' ')}`);
+        if (msg.method === 'Runtime.exceptionThrown') {
+            const d = p.exceptionDetails;
+            consoleLines.push(`exception ${d.exception?.description ?? d.text}`);
+        }
+        if (msg.method === 'Log.entryAdded') consoleLines.push(`${p.entry.level} ${p.entry.text}`);
+    });
+    for (const domain of ['Page', 'Runtime', 'Log', 'Network']) await cdp.send(`${domain}.enable`, {}, sessionId);
+    await cdp.send('Emulation.setDeviceMetricsOverride',
+                   { width: 1280, height: 720, deviceScaleFactor: 1, mobile: false }, sessionId);
+    const loaded = cdp.once('Page.loadEventFired', sessionId);
+    const nav = await cdp.send('Page.navigate', { url: pageUrl }, sessionId);
+    if (nav.errorText) throw new Error(`cannot load ${pageUrl}: ${nav.errorText}`);
+    await loaded;
+    try {
+        await walk();
+    } catch (e) {
+        step('walk', false, e.message);
+    }
+    await cdp.send('Page.navigate', { url: 'about:blank' }, sessionId); // closes the event stream
+    for (const r of requests) out.push(`request ${r}`);
+    for (const c of consoleLines) out.push(`console ${c}`);
+    console.log(out.join('\n'));
+    process.exit(0);
+}
+
+main().catch((e) => {
+    console.error(`web_page_check: ${e.message}`);
+    process.exit(3);
+});

@@ -1,0 +1,177 @@
+/* webstate: the page's JSON (barrage's own API) from a snapshot. */
+#include "web/webstate.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "report/percentiles.h"
+
+static void s_str(strbuf_t *b, const char *s) {
+    if (!s) {
+        strbuf_append_str(b, "null");
+        return;
+    }
+    strbuf_append_char(b, '"');
+    strbuf_append_json(b, s, strlen(s));
+    strbuf_append_char(b, '"');
+}
+
+/* A finite double as JSON (NaN and infinity become 0: JSON has neither). */
+static void s_num(strbuf_t *b, double v) {
+    strbuf_appendf(b, "%.10g", isfinite(v) ? v : 0.0);
+}
+
+static void s_ms(strbuf_t *b, uint64_t us) {
+    s_num(b, (double)us / 1000.0);
+}
+
+static double s_rate(const double *rates, const web_snapshot_t *s, size_t i) {
+    return rates && i < s->n_rates ? rates[i] : 0;
+}
+
+static void s_pct(strbuf_t *b, const char *key, const histogram_t *h, double p) {
+    strbuf_appendf(b, ",\"%s\":", key);
+    s_ms(b, h && histogram_count(h) ? histogram_percentile(h, p) : 0);
+}
+
+static void s_row(strbuf_t *b, const results_row_t *row, const char *method, const char *name,
+                  double rps, double fps) {
+    const histogram_t *h = row->latency;
+    bool any = h && histogram_count(h) > 0;
+    strbuf_append_str(b, "{\"method\":");
+    s_str(b, method);
+    strbuf_append_str(b, ",\"name\":");
+    s_str(b, name);
+    strbuf_appendf(b, ",\"requests\":%llu,\"failures\":%llu", (unsigned long long)row->requests,
+                   (unsigned long long)row->failures);
+    s_pct(b, "median_ms", h, 50);
+    s_pct(b, "p90_ms", h, 90);
+    s_pct(b, "p95_ms", h, 95);
+    s_pct(b, "p99_ms", h, 99);
+    strbuf_append_str(b, ",\"avg_ms\":");
+    s_num(b, any ? histogram_mean(h) / 1000.0 : 0);
+    strbuf_append_str(b, ",\"min_ms\":");
+    s_ms(b, any ? histogram_min(h) : 0);
+    strbuf_append_str(b, ",\"max_ms\":");
+    s_ms(b, any ? histogram_max(h) : 0);
+    strbuf_append_str(b, ",\"avg_size_bytes\":");
+    s_num(b, row->requests ? (double)row->bytes / (double)row->requests : 0);
+    strbuf_append_str(b, ",\"current_rps\":");
+    s_num(b, rps);
+    strbuf_append_str(b, ",\"current_fail_per_sec\":");
+    s_num(b, fps);
+    strbuf_append_char(b, '}');
+}
+
+static void s_stats(strbuf_t *b, const web_snapshot_t *s, const results_t *res) {
+    strbuf_append_str(b, ",\"stats\":[");
+    size_t n = res ? results_count(res) : 0; /* a row, then ',', then the aggregate */
+    for (size_t i = 0; i < n; i++) {
+        const results_row_t *row = results_row(res, i);
+        s_row(b, row, row->method, row->name, s_rate(s->current_rps, s, i),
+              s_rate(s->current_fail_per_sec, s, i));
+        strbuf_append_char(b, ',');
+    }
+    if (res)
+        s_row(b, results_total(res), NULL, "Aggregated", s_rate(s->current_rps, s, n),
+              s_rate(s->current_fail_per_sec, s, n));
+    strbuf_append_char(b, ']');
+}
+
+static void s_failures(strbuf_t *b, const results_t *res) {
+    strbuf_append_str(b, ",\"failures\":[");
+    size_t n = res ? results_error_count(res) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const results_error_t *e = results_error(res, i);
+        strbuf_append_str(b, i ? ",{\"method\":" : "{\"method\":");
+        s_str(b, e->method);
+        strbuf_append_str(b, ",\"name\":");
+        s_str(b, e->name);
+        strbuf_append_str(b, ",\"reason\":");
+        s_str(b, e->reason);
+        strbuf_appendf(b, ",\"count\":%llu}", (unsigned long long)e->count);
+    }
+    strbuf_append_char(b, ']');
+}
+
+static void s_workers(strbuf_t *b, const report_t *r) {
+    strbuf_append_str(b, ",\"workers\":[");
+    for (size_t i = 0; r && i < r->n_workers; i++) {
+        const report_worker_t *w = &r->workers[i];
+        strbuf_append_str(b, i ? ",{\"id\":" : "{\"id\":");
+        s_str(b, w->id ? w->id : "");
+        strbuf_append_str(b, ",\"host\":");
+        s_str(b, w->hostname ? w->hostname : "");
+        strbuf_append_str(b, ",\"state\":");
+        s_str(b, w->state ? w->state : "");
+        bool lost = w->state && strcmp(w->state, "lost") == 0;
+        strbuf_appendf(b, ",\"users\":%u,\"reports\":%llu,\"lost\":%s}", w->users,
+                       (unsigned long long)w->reports, lost ? "true" : "false");
+    }
+    strbuf_append_char(b, ']');
+}
+
+static void s_timeline(strbuf_t *b, const timeline_t *t) {
+    strbuf_append_str(b, ",\"timeline\":[");
+    size_t n = t ? timeline_count(t) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const timeline_point_t *p = timeline_point(t, i);
+        strbuf_appendf(b, "%s{\"second\":%u,\"rps\":%llu,\"fail_per_sec\":%llu,\"users\":%u",
+                       i ? "," : "", p->second, (unsigned long long)p->requests,
+                       (unsigned long long)p->failures, p->users);
+        strbuf_append_str(b, ",\"p50_ms\":");
+        s_ms(b, p->pct_us[PERCENTILES_P50]);
+        strbuf_append_str(b, ",\"p95_ms\":");
+        s_ms(b, p->pct_us[PERCENTILES_P95]);
+        strbuf_append_str(b, ",\"p99_ms\":");
+        s_ms(b, p->pct_us[PERCENTILES_P99]);
+        strbuf_append_char(b, '}');
+    }
+    strbuf_append_char(b, ']');
+}
+
+/* The run's plan, for the start and edit forms (null before any run). */
+static void s_run(strbuf_t *b, const report_t *r) {
+    strbuf_append_str(b, ",\"run\":");
+    if (!r) {
+        strbuf_append_str(b, "null");
+        return;
+    }
+    strbuf_append_str(b, "{\"scenario\":");
+    s_str(b, r->scenario_name);
+    strbuf_append_str(b, ",\"host\":");
+    s_str(b, r->host);
+    strbuf_append_str(b, ",\"mode\":");
+    s_str(b, r->mode);
+    strbuf_appendf(b, ",\"users\":%u,\"spawn_rate\":", r->users);
+    s_num(b, r->spawn_rate);
+    strbuf_append_str(b, ",\"rate\":");
+    s_num(b, r->rate);
+    strbuf_append_str(b, ",\"run_time_s\":");
+    s_num(b, (double)r->duration_ms / 1000.0);
+    strbuf_append_str(b, ",\"elapsed_s\":");
+    s_num(b, r->run_seconds);
+    strbuf_append_char(b, '}');
+}
+
+void webstate_json(const web_snapshot_t *s, strbuf_t *b) {
+    const report_t *r = s ? s->report : NULL;
+    const results_t *res = r ? r->results : NULL;
+    const results_row_t *total = res ? results_total(res) : NULL;
+    strbuf_append_str(b, "{\"state\":");
+    s_str(b, s ? s->state : "ready");
+    strbuf_appendf(b, ",\"users\":%u,\"worker_count\":%u", s ? s->user_count : 0,
+                   s ? s->workers : 0);
+    strbuf_append_str(b, ",\"total_rps\":");
+    s_num(b, s && res ? s_rate(s->current_rps, s, results_count(res)) : 0);
+    strbuf_append_str(b, ",\"fail_percent\":");
+    s_num(b,
+          total && total->requests ? 100.0 * (double)total->failures / (double)total->requests : 0);
+    strbuf_appendf(b, ",\"dropped\":%llu", (unsigned long long)(s ? s->dropped : 0));
+    s_run(b, r);
+    s_workers(b, r);
+    s_stats(b, s, res);
+    s_failures(b, res);
+    s_timeline(b, r ? r->timeline : NULL);
+    strbuf_append_char(b, '}');
+}

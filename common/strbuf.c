@@ -141,3 +141,13 @@ char *strbuf_detach(strbuf_t *b, size_t *len) {
 const char *strbuf_str(const strbuf_t *b) {
     return b->data ? b->data : "";
 }
+
+void strbuf_append_json_string(strbuf_t *b, const char *s) {
+    if (!s) {
+        strbuf_append_str(b, "null");
+        return;
+    }
+    strbuf_append_char(b, '"');
+    strbuf_append_json(b, s, strlen(s));
+    strbuf_append_char(b, '"');
+}

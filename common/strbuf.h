@@ -34,6 +34,9 @@ void strbuf_vappendf(strbuf_t *b, const char *fmt, va_list ap)
  * others as \u00xx with lower case hex); every other byte, UTF-8 included,
  * is copied as is (RFC 8259, section 7). */
 void strbuf_append_json(strbuf_t *b, const char *s, size_t len);
+/* Appends the NUL-terminated s as a JSON string value, quotes included
+ * (escaped as strbuf_append_json does), or null when s is NULL. */
+void strbuf_append_json_string(strbuf_t *b, const char *s);
 
 /* Makes room for at least extra_bytes after the content and returns where
  * they go (strbuf_room bytes may be written there); the bytes count once

@@ -313,16 +313,6 @@ const char *compare_verdict_name(compare_verdict_t v) {
 
 /* ---- JSON ---- */
 
-static void s_json_str(strbuf_t *b, const char *s) {
-    if (!s) {
-        strbuf_append_str(b, "null");
-        return;
-    }
-    strbuf_append_char(b, '"');
-    strbuf_append_json(b, s, strlen(s));
-    strbuf_append_char(b, '"');
-}
-
 static void s_json_num(strbuf_t *b, double v) {
     if (isnan(v) || isinf(v))
         strbuf_append_str(b, "null");
@@ -370,9 +360,9 @@ static void s_json_metrics(strbuf_t *b, const compare_row_t *r, int kind) {
 
 static void s_json_row(strbuf_t *b, const compare_row_t *r) {
     strbuf_append_str(b, "{\"name\":");
-    s_json_str(b, r->label);
+    strbuf_append_json_string(b, r->label);
     strbuf_appendf(b, ",\"verdict\":\"%s\",\"regression\":", s_verdict_word[r->verdict]);
-    s_json_str(b, r->regression);
+    strbuf_append_json_string(b, r->regression);
     strbuf_append_str(b, ",\"before\":");
     if (r->before.present)
         s_json_metrics(b, r, 0);
@@ -394,7 +384,7 @@ static void s_json_row(strbuf_t *b, const compare_row_t *r) {
 
 static void s_json_run(strbuf_t *b, const report_t *r) {
     strbuf_append_str(b, "{\"scenario\":");
-    s_json_str(b, r->scenario_name);
+    strbuf_append_json_string(b, r->scenario_name);
     strbuf_appendf(b, ",\"started_ms\":%llu,\"ended_ms\":%llu,\"run_seconds\":",
                    (unsigned long long)r->started_ms, (unsigned long long)r->ended_ms);
     s_json_num(b, r->run_seconds);

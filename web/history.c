@@ -152,13 +152,7 @@ static void s_num(strbuf_t *b, const char *key, double v) {
 
 static void s_str(strbuf_t *b, const char *key, const char *s) {
     strbuf_appendf(b, ",\"%s\":", key);
-    if (!s) {
-        strbuf_append_str(b, "null");
-        return;
-    }
-    strbuf_append_char(b, '"');
-    strbuf_append_json(b, s, strlen(s));
-    strbuf_append_char(b, '"');
+    strbuf_append_json_string(b, s);
 }
 
 static void s_entry(strbuf_t *b, uint32_t id, const report_t *r) {

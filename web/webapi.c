@@ -9,12 +9,6 @@
 #include "common/units.h"
 #include "common/xmalloc.h"
 
-static void s_str(strbuf_t *b, const char *s) {
-    strbuf_append_char(b, '"');
-    strbuf_append_json(b, s, strlen(s));
-    strbuf_append_char(b, '"');
-}
-
 /* s as HTML-escaped text (Python's html.escape: & < > and, with quote, " '). */
 static void s_html_str(strbuf_t *b, const char *s, bool quote) {
     strbuf_t e;
@@ -40,7 +34,7 @@ static void s_html_str(strbuf_t *b, const char *s, bool quote) {
             strbuf_append_char(&e, *p);
         }
     }
-    s_str(b, strbuf_str(&e));
+    strbuf_append_json_string(b, strbuf_str(&e));
     strbuf_fini(&e);
 }
 
@@ -68,11 +62,11 @@ static void s_row(strbuf_t *b, const results_row_t *row, const char *method, con
     bool any = h && histogram_count(h) > 0;
     strbuf_append_str(b, "{\"method\": ");
     if (method)
-        s_str(b, method);
+        strbuf_append_json_string(b, method);
     else
         strbuf_append_str(b, "null");
     strbuf_append_str(b, ", \"name\": ");
-    s_str(b, name);
+    strbuf_append_json_string(b, name);
     strbuf_append_str(b, ", \"safe_name\": ");
     s_html_str(b, name, false);
     strbuf_appendf(b, ", \"num_requests\": %llu, \"num_failures\": %llu", (unsigned long long)n,
@@ -145,7 +139,7 @@ static void s_errors(strbuf_t *b, const results_t *res) {
     for (size_t i = 0; i < n; i++) {
         const results_error_t *e = results_error(res, i);
         strbuf_append_str(b, i ? ", {\"method\": " : "{\"method\": ");
-        s_str(b, e->method);
+        strbuf_append_json_string(b, e->method);
         strbuf_append_str(b, ", \"name\": ");
         s_html_str(b, e->name, true);
         strbuf_append_str(b, ", \"error\": ");
@@ -161,9 +155,9 @@ static void s_workers(strbuf_t *b, const report_t *r) {
     for (size_t i = 0; r && i < r->n_workers; i++) {
         const report_worker_t *w = &r->workers[i];
         strbuf_append_str(b, i ? ", {\"id\": " : "{\"id\": ");
-        s_str(b, w->id ? w->id : "");
+        strbuf_append_json_string(b, w->id ? w->id : "");
         strbuf_append_str(b, ", \"state\": ");
-        s_str(b, w->state ? w->state : "");
+        strbuf_append_json_string(b, w->state ? w->state : "");
         strbuf_appendf(b, ", \"user_count\": %u, \"cpu_usage\": null, \"memory_usage\": null}",
                        w->users);
     }
@@ -199,23 +193,23 @@ void webapi_requests_json(const web_snapshot_t *s, strbuf_t *b) {
     strbuf_append_str(b, ", ");
     s_workers(b, r);
     strbuf_append_str(b, ", \"state\": ");
-    s_str(b, s && s->state ? s->state : "ready");
+    strbuf_append_json_string(b, s && s->state ? s->state : "ready");
     strbuf_appendf(b, ", \"user_count\": %u}\n", s ? s->user_count : 0);
 }
 
 void webapi_result_json(strbuf_t *b, bool ok, const char *message, const char *host) {
     strbuf_appendf(b, "{\"success\": %s, \"message\": ", ok ? "true" : "false");
-    s_str(b, message);
+    strbuf_append_json_string(b, message);
     if (host) {
         strbuf_append_str(b, ", \"host\": ");
-        s_str(b, host);
+        strbuf_append_json_string(b, host);
     }
     strbuf_append_str(b, "}\n");
 }
 
 void webapi_swarm_json(strbuf_t *b, const web_cmd_t *c, const char *host) {
     strbuf_append_str(b, "{\"success\": true, \"message\": \"Swarming started\", \"host\": ");
-    s_str(b, host);
+    strbuf_append_json_string(b, host);
     if (c->run_time_ms) {
         strbuf_append_str(b, ", \"run_time\": ");
         if (c->run_time_ms % 1000 == 0)

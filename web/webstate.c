@@ -6,16 +6,6 @@
 
 #include "report/percentiles.h"
 
-static void s_str(strbuf_t *b, const char *s) {
-    if (!s) {
-        strbuf_append_str(b, "null");
-        return;
-    }
-    strbuf_append_char(b, '"');
-    strbuf_append_json(b, s, strlen(s));
-    strbuf_append_char(b, '"');
-}
-
 /* A finite double as JSON (NaN and infinity become 0: JSON has neither). */
 static void s_num(strbuf_t *b, double v) {
     strbuf_appendf(b, "%.10g", isfinite(v) ? v : 0.0);
@@ -39,9 +29,9 @@ static void s_row(strbuf_t *b, const results_row_t *row, const char *method, con
     const histogram_t *h = row->latency;
     bool any = h && histogram_count(h) > 0;
     strbuf_append_str(b, "{\"method\":");
-    s_str(b, method);
+    strbuf_append_json_string(b, method);
     strbuf_append_str(b, ",\"name\":");
-    s_str(b, name);
+    strbuf_append_json_string(b, name);
     strbuf_appendf(b, ",\"requests\":%llu,\"failures\":%llu", (unsigned long long)row->requests,
                    (unsigned long long)row->failures);
     s_pct(b, "median_ms", h, 50);
@@ -84,11 +74,11 @@ static void s_failures(strbuf_t *b, const results_t *res) {
     for (size_t i = 0; i < n; i++) {
         const results_error_t *e = results_error(res, i);
         strbuf_append_str(b, i ? ",{\"method\":" : "{\"method\":");
-        s_str(b, e->method);
+        strbuf_append_json_string(b, e->method);
         strbuf_append_str(b, ",\"name\":");
-        s_str(b, e->name);
+        strbuf_append_json_string(b, e->name);
         strbuf_append_str(b, ",\"reason\":");
-        s_str(b, e->reason);
+        strbuf_append_json_string(b, e->reason);
         strbuf_appendf(b, ",\"count\":%llu}", (unsigned long long)e->count);
     }
     strbuf_append_char(b, ']');
@@ -99,11 +89,11 @@ static void s_workers(strbuf_t *b, const report_t *r) {
     for (size_t i = 0; r && i < r->n_workers; i++) {
         const report_worker_t *w = &r->workers[i];
         strbuf_append_str(b, i ? ",{\"id\":" : "{\"id\":");
-        s_str(b, w->id ? w->id : "");
+        strbuf_append_json_string(b, w->id ? w->id : "");
         strbuf_append_str(b, ",\"host\":");
-        s_str(b, w->hostname ? w->hostname : "");
+        strbuf_append_json_string(b, w->hostname ? w->hostname : "");
         strbuf_append_str(b, ",\"state\":");
-        s_str(b, w->state ? w->state : "");
+        strbuf_append_json_string(b, w->state ? w->state : "");
         bool lost = w->state && strcmp(w->state, "lost") == 0;
         strbuf_appendf(b, ",\"users\":%u,\"reports\":%llu,\"lost\":%s}", w->users,
                        (unsigned long long)w->reports, lost ? "true" : "false");
@@ -138,11 +128,11 @@ static void s_run(strbuf_t *b, const report_t *r) {
         return;
     }
     strbuf_append_str(b, "{\"scenario\":");
-    s_str(b, r->scenario_name);
+    strbuf_append_json_string(b, r->scenario_name);
     strbuf_append_str(b, ",\"host\":");
-    s_str(b, r->host);
+    strbuf_append_json_string(b, r->host);
     strbuf_append_str(b, ",\"mode\":");
-    s_str(b, r->mode);
+    strbuf_append_json_string(b, r->mode);
     strbuf_appendf(b, ",\"users\":%u,\"spawn_rate\":", r->users);
     s_num(b, r->spawn_rate);
     strbuf_append_str(b, ",\"rate\":");
@@ -159,7 +149,7 @@ void webstate_json(const web_snapshot_t *s, strbuf_t *b) {
     const results_t *res = r ? r->results : NULL;
     const results_row_t *total = res ? results_total(res) : NULL;
     strbuf_append_str(b, "{\"state\":");
-    s_str(b, s ? s->state : "ready");
+    strbuf_append_json_string(b, s ? s->state : "ready");
     strbuf_appendf(b, ",\"users\":%u,\"worker_count\":%u", s ? s->user_count : 0,
                    s ? s->workers : 0);
     strbuf_append_str(b, ",\"total_rps\":");

@@ -251,3 +251,15 @@ Test(strbuf, detach_hands_over_the_string) {
     free(s);
     strbuf_fini(&b);
 }
+
+Test(strbuf, json_string_is_quoted_escaped_or_null) {
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_append_json_string(&b, "a \"q\"\n");
+    strbuf_append_char(&b, ',');
+    strbuf_append_json_string(&b, NULL);
+    strbuf_append_char(&b, ',');
+    strbuf_append_json_string(&b, "");
+    cr_expect_str_eq(strbuf_str(&b), "\"a \\\"q\\\"\\n\",null,\"\"");
+    strbuf_fini(&b);
+}

@@ -90,3 +90,88 @@ start_master() {
     done
     check "master announced its endpoint ($endpoint)" test -n "$endpoint"
 }
+
+# start_web_master NAME SCENARIO ARGS...: `barrage run SCENARIO --web 127.0.0.1:0
+# --workers 2 ARGS...` in the background (bounded; --foreground so that a SIGINT
+# reaches the master once, not again through timeout's process group), its output in
+# $E2E_TMP/NAME.out and NAME.err; sets MASTER_PID and WEB (the URL it announced,
+# checked).
+start_web_master() {
+    local name=$1 scenario=$2
+    shift 2
+    timeout --foreground 150 "$BUILD/barrage" run "$scenario" --web 127.0.0.1:0 --workers 2 \
+        "$@" >"$E2E_TMP/$name.out" 2>"$E2E_TMP/$name.err" &
+    MASTER_PID=$!
+    E2E_PIDS+=("$MASTER_PID")
+    WEB=""
+    for _ in $(seq 1 100); do
+        WEB=$(sed -n 's/^barrage: web UI on \(http:[^ ]*\)$/\1/p' "$E2E_TMP/$name.err")
+        [ -n "$WEB" ] && break
+        sleep 0.05
+    done
+    check "the master announced its web UI ($WEB)" test -n "$WEB"
+    [ -n "$WEB" ] || { cat "$E2E_TMP/$name.err"; e2e_finish; exit 1; }
+}
+
+# browser_required WHAT: exits 0 with a "skip" line unless Debian's Chromium and a node
+# with WebSocket are there (WHAT: what goes unchecked without them).
+CHROMIUM=${BARRAGE_CHROMIUM:-/usr/bin/chromium}
+CHROMIUM_PID=
+browser_required() {
+    if [ ! -x "$CHROMIUM" ]; then
+        echo "skip - $CHROMIUM not found (apt-get install chromium): $1 is not checked in a browser"
+        exit 0
+    fi
+    if ! node --experimental-websocket -e 'process.exit(typeof WebSocket == "function" ? 0 : 1)' \
+        2>/dev/null; then
+        echo "skip - node >= 20 with --experimental-websocket not found: $1 is not checked" \
+            "in a browser"
+        exit 0
+    fi
+    trap 'stop_chromium; e2e_cleanup' EXIT
+}
+
+# start_chromium: headless Chromium on about:blank with a DevTools port, leading its own
+# process group (setsid) so that exactly its processes are stopped; sets CHROMIUM_PID and
+# DEVTOOLS_PORT_FILE. Fails the test when no DevTools port appears within 15 s.
+start_chromium() {
+    local profile="$E2E_TMP/chromium-profile"
+    mkdir -p "$profile"
+    setsid "$CHROMIUM" --headless --no-sandbox --user-data-dir="$profile" \
+        --remote-debugging-address=127.0.0.1 --remote-debugging-port=0 --hide-scrollbars \
+        --no-first-run --no-default-browser-check --disable-background-networking \
+        --disable-component-update --disable-sync --disable-extensions --disable-gpu \
+        --mute-audio --password-store=basic about:blank \
+        >"$E2E_TMP/chromium.out" 2>"$E2E_TMP/chromium.err" &
+    CHROMIUM_PID=$!
+    DEVTOOLS_PORT_FILE="$profile/DevToolsActivePort"
+    for _ in $(seq 1 150); do
+        [ -s "$DEVTOOLS_PORT_FILE" ] && return 0
+        kill -0 "$CHROMIUM_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    check "chromium starts with a DevTools port" false
+    tail -20 "$E2E_TMP/chromium.err"
+    e2e_finish
+    exit
+}
+
+# stop_chromium: stops the Chromium start_chromium started: its process group
+# (renderers, GPU and zygote processes), then the browser itself if it is somehow not
+# the leader.
+stop_chromium() {
+    [ -n "$CHROMIUM_PID" ] || return 0
+    if [ "$(ps -o pgid= -p "$CHROMIUM_PID" 2>/dev/null | tr -d ' ')" = "$CHROMIUM_PID" ]; then
+        kill -TERM -- "-$CHROMIUM_PID" 2>/dev/null
+    else
+        kill -TERM "$CHROMIUM_PID" 2>/dev/null
+    fi
+    for _ in $(seq 1 50); do
+        kill -0 -- "-$CHROMIUM_PID" 2>/dev/null || kill -0 "$CHROMIUM_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL -- "-$CHROMIUM_PID" 2>/dev/null
+    kill -KILL "$CHROMIUM_PID" 2>/dev/null
+    wait "$CHROMIUM_PID" 2>/dev/null
+    CHROMIUM_PID=
+}

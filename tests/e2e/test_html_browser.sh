@@ -8,40 +8,7 @@
 # clean and the page requests nothing but itself, even with its CSP bypassed.
 . "$(dirname "$0")/lib.sh"
 
-CHROMIUM=${BARRAGE_CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$CHROMIUM" ]; then
-    echo "skip - $CHROMIUM not found (apt-get install chromium): the HTML report is not" \
-        "checked in a browser"
-    exit 0
-fi
-if ! node --experimental-websocket -e 'process.exit(typeof WebSocket == "function" ? 0 : 1)' \
-    2>/dev/null; then
-    echo "skip - node >= 20 with --experimental-websocket not found: the HTML report is not" \
-        "checked in a browser"
-    exit 0
-fi
-
-CHROMIUM_PID=
-# Stops the Chromium this test started: its process group (renderers, GPU and
-# zygote processes), then the browser itself if it is somehow not the leader.
-stop_chromium() {
-    [ -n "$CHROMIUM_PID" ] || return 0
-    if [ "$(ps -o pgid= -p "$CHROMIUM_PID" 2>/dev/null | tr -d ' ')" = "$CHROMIUM_PID" ]; then
-        kill -TERM -- "-$CHROMIUM_PID" 2>/dev/null
-    else
-        kill -TERM "$CHROMIUM_PID" 2>/dev/null
-    fi
-    local i
-    for i in $(seq 1 50); do
-        kill -0 -- "-$CHROMIUM_PID" 2>/dev/null || kill -0 "$CHROMIUM_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL -- "-$CHROMIUM_PID" 2>/dev/null
-    kill -KILL "$CHROMIUM_PID" 2>/dev/null
-    wait "$CHROMIUM_PID" 2>/dev/null
-    CHROMIUM_PID=
-}
-trap 'stop_chromium; e2e_cleanup' EXIT
+browser_required "the HTML report"
 
 start_target
 cat >"$E2E_TMP/metrics.yaml" <<YAML
@@ -67,36 +34,16 @@ check "report.html written" test -s "$E2E_TMP/report.html"
 "$BUILD/tests/html_fixture" "$E2E_TMP/coinciding.html" coinciding
 check "coinciding.html written" test -s "$E2E_TMP/coinciding.html"
 
-# setsid: Chromium leads its own process group, so exactly its processes are stopped.
-profile="$E2E_TMP/chromium-profile"
-mkdir -p "$profile"
-setsid "$CHROMIUM" --headless --no-sandbox --user-data-dir="$profile" \
-    --remote-debugging-address=127.0.0.1 --remote-debugging-port=0 --hide-scrollbars \
-    --no-first-run --no-default-browser-check --disable-background-networking \
-    --disable-component-update --disable-sync --disable-extensions --disable-gpu \
-    --mute-audio --password-store=basic about:blank \
-    >"$E2E_TMP/chromium.out" 2>"$E2E_TMP/chromium.err" &
-CHROMIUM_PID=$!
-for _ in $(seq 1 150); do
-    [ -s "$profile/DevToolsActivePort" ] && break
-    kill -0 "$CHROMIUM_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ ! -s "$profile/DevToolsActivePort" ]; then
-    check "chromium starts with a DevTools port" false
-    tail -20 "$E2E_TMP/chromium.err"
-    e2e_finish
-    exit
-fi
+start_chromium
 
 facts="$E2E_TMP/facts.txt"
 timeout 30 node --experimental-websocket "$SRC/tests/tools/html_check.mjs" \
-    "$profile/DevToolsActivePort" "$E2E_TMP/report.html" "$E2E_TMP/report.png" 25 \
+    "$DEVTOOLS_PORT_FILE" "$E2E_TMP/report.html" "$E2E_TMP/report.png" 25 \
     >"$facts" 2>"$E2E_TMP/check.err"
 rc=$?
 coinciding="$E2E_TMP/coinciding.txt"
 timeout 30 node --experimental-websocket "$SRC/tests/tools/html_check.mjs" \
-    "$profile/DevToolsActivePort" "$E2E_TMP/coinciding.html" "$E2E_TMP/coinciding.png" 25 \
+    "$DEVTOOLS_PORT_FILE" "$E2E_TMP/coinciding.html" "$E2E_TMP/coinciding.png" 25 \
     >"$coinciding" 2>"$E2E_TMP/check_coinciding.err"
 rc_coinciding=$?
 stop_chromium

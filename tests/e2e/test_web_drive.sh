@@ -24,20 +24,7 @@ YAML
 }
 write_scenario
 
-# --foreground: timeout would otherwise pass our SIGINT to its whole process group, and
-# the master would get it twice (the second after it has begun to quit).
-timeout --foreground 120 "$BUILD/barrage" run "$scenario" --web 127.0.0.1:0 --workers 2 \
-    >"$E2E_TMP/master.out" 2>"$E2E_TMP/master.err" &
-MASTER_PID=$!
-E2E_PIDS+=("$MASTER_PID")
-WEB=""
-for _ in $(seq 1 100); do
-    WEB=$(sed -n 's/^barrage: web UI on \(http:[^ ]*\)$/\1/p' "$E2E_TMP/master.err")
-    [ -n "$WEB" ] && break
-    sleep 0.05
-done
-check "the master announced its web UI ($WEB)" test -n "$WEB"
-[ -n "$WEB" ] || { cat "$E2E_TMP/master.err"; e2e_finish; exit 1; }
+start_web_master master "$scenario"
 
 # field EXPR: a Python expression over d = GET /stats/requests.
 field() {

@@ -9,39 +9,7 @@
 # screenshot of the page mid-run (docs/web-ui.png is one).
 . "$(dirname "$0")/lib.sh"
 
-CHROMIUM=${BARRAGE_CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$CHROMIUM" ]; then
-    echo "skip - $CHROMIUM not found (apt-get install chromium): the web page is not" \
-        "checked in a browser"
-    exit 0
-fi
-if ! node --experimental-websocket -e 'process.exit(typeof WebSocket == "function" ? 0 : 1)' \
-    2>/dev/null; then
-    echo "skip - node >= 20 with --experimental-websocket not found: the web page is not" \
-        "checked in a browser"
-    exit 0
-fi
-
-CHROMIUM_PID=
-# Stops the Chromium this test started: its process group, then the browser itself.
-stop_chromium() {
-    [ -n "$CHROMIUM_PID" ] || return 0
-    if [ "$(ps -o pgid= -p "$CHROMIUM_PID" 2>/dev/null | tr -d ' ')" = "$CHROMIUM_PID" ]; then
-        kill -TERM -- "-$CHROMIUM_PID" 2>/dev/null
-    else
-        kill -TERM "$CHROMIUM_PID" 2>/dev/null
-    fi
-    local i
-    for i in $(seq 1 50); do
-        kill -0 -- "-$CHROMIUM_PID" 2>/dev/null || kill -0 "$CHROMIUM_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL -- "-$CHROMIUM_PID" 2>/dev/null
-    kill -KILL "$CHROMIUM_PID" 2>/dev/null
-    wait "$CHROMIUM_PID" 2>/dev/null
-    CHROMIUM_PID=
-}
-trap 'stop_chromium; e2e_cleanup' EXIT
+browser_required "the web page"
 
 start_target
 # The scenario's host is unreachable: the run must use the host typed in the form.
@@ -59,43 +27,13 @@ users:
       - {weight: 1, get: /status/503, name: /flaky}
 YAML
 
-timeout --foreground 150 "$BUILD/barrage" run "$scenario" --web 127.0.0.1:0 --workers 2 \
-    >"$E2E_TMP/master.out" 2>"$E2E_TMP/master.err" &
-MASTER_PID=$!
-E2E_PIDS+=("$MASTER_PID")
-WEB=""
-for _ in $(seq 1 100); do
-    WEB=$(sed -n 's/^barrage: web UI on \(http:[^ ]*\)$/\1/p' "$E2E_TMP/master.err")
-    [ -n "$WEB" ] && break
-    sleep 0.05
-done
-check "the master announced its web UI ($WEB)" test -n "$WEB"
-[ -n "$WEB" ] || { cat "$E2E_TMP/master.err"; e2e_finish; exit 1; }
+start_web_master master "$scenario"
 
-profile="$E2E_TMP/chromium-profile"
-mkdir -p "$profile"
-setsid "$CHROMIUM" --headless --no-sandbox --user-data-dir="$profile" \
-    --remote-debugging-address=127.0.0.1 --remote-debugging-port=0 --hide-scrollbars \
-    --no-first-run --no-default-browser-check --disable-background-networking \
-    --disable-component-update --disable-sync --disable-extensions --disable-gpu \
-    --mute-audio --password-store=basic about:blank \
-    >"$E2E_TMP/chromium.out" 2>"$E2E_TMP/chromium.err" &
-CHROMIUM_PID=$!
-for _ in $(seq 1 150); do
-    [ -s "$profile/DevToolsActivePort" ] && break
-    kill -0 "$CHROMIUM_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ ! -s "$profile/DevToolsActivePort" ]; then
-    check "chromium starts with a DevTools port" false
-    tail -20 "$E2E_TMP/chromium.err"
-    e2e_finish
-    exit
-fi
+start_chromium
 
 facts="$E2E_TMP/facts.txt"
 timeout 100 node --experimental-websocket "$SRC/tests/tools/web_page_check.mjs" \
-    "$profile/DevToolsActivePort" "$WEB" "$TARGET_URL" "${BARRAGE_SCREENSHOT:-}" \
+    "$DEVTOOLS_PORT_FILE" "$WEB" "$TARGET_URL" "${BARRAGE_SCREENSHOT:-}" \
     >"$facts" 2>"$E2E_TMP/check.err"
 rc=$?
 stop_chromium

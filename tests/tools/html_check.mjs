@@ -18,6 +18,7 @@
 // Usage: node --experimental-websocket html_check.mjs DEVTOOLS_ACTIVE_PORT_FILE PAGE.html
 //        SCREENSHOT.png [TIMEOUT_S]
 // Exit 0 when the facts were collected (the caller judges them), 3 on a protocol failure.
+import { Cdp } from './cdp.mjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -37,50 +38,6 @@ setTimeout(() => {
 
 const VIEWPORT = { width: 1280, height: 900 };
 
-// A minimal CDP session over one browser WebSocket, with flattened targets.
-class Cdp {
-    constructor(url) {
-        this.nextId = 1;
-        this.pending = new Map();
-        this.listeners = [];
-        this.ws = new WebSocket(url);
-        this.ws.onmessage = (ev) => this.onMessage(JSON.parse(ev.data));
-        this.opened = new Promise((ok, fail) => {
-            this.ws.onopen = ok;
-            this.ws.onerror = () => fail(new Error(`cannot connect to ${url}`));
-        });
-    }
-    onMessage(msg) {
-        if (msg.id !== undefined) {
-            const p = this.pending.get(msg.id);
-            this.pending.delete(msg.id);
-            if (!p) return;
-            if (msg.error) p.fail(new Error(`${p.method}: ${msg.error.message}`));
-            else p.ok(msg.result);
-            return;
-        }
-        for (const l of this.listeners) l(msg);
-    }
-    send(method, params = {}, sessionId = undefined) {
-        const id = this.nextId++;
-        this.ws.send(JSON.stringify({ id, method, params, sessionId }));
-        return new Promise((ok, fail) => this.pending.set(id, { ok, fail, method }));
-    }
-    on(fn) {
-        this.listeners.push(fn);
-    }
-    // Resolves with the first event named `method` in session `sessionId`.
-    once(method, sessionId) {
-        return new Promise((ok) => {
-            const fn = (msg) => {
-                if (msg.method !== method || msg.sessionId !== sessionId) return;
-                this.listeners = this.listeners.filter((l) => l !== fn);
-                ok(msg.params);
-            };
-            this.on(fn);
-        });
-    }
-}
 
 // The browser's WebSocket URL from the DevToolsActivePort file (port, then path).
 function browserUrl(file) {

@@ -13,6 +13,7 @@
 //        PAGE_URL TARGET_URL [SCREENSHOT.png]
 // (SCREENSHOT.png: the Statistics tab mid-run; SCREENSHOT-charts.png: the Charts tab.)
 // Exit 0 when the walk ended (the caller judges the facts), 3 on a protocol failure.
+import { Cdp } from './cdp.mjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [portFile, pageUrl, targetUrl, shotPath] = process.argv.slice(2);
@@ -25,46 +26,6 @@ setTimeout(() => {
     console.error('web_page_check: timed out after 90s');
     process.exit(3);
 }, 90000).unref();
-
-class Cdp {
-    constructor(url) {
-        this.nextId = 1;
-        this.pending = new Map();
-        this.listeners = [];
-        this.ws = new WebSocket(url);
-        this.ws.onmessage = (ev) => this.onMessage(JSON.parse(ev.data));
-        this.opened = new Promise((ok, fail) => {
-            this.ws.onopen = ok;
-            this.ws.onerror = () => fail(new Error(`cannot connect to ${url}`));
-        });
-    }
-    onMessage(msg) {
-        if (msg.id !== undefined) {
-            const p = this.pending.get(msg.id);
-            this.pending.delete(msg.id);
-            if (!p) return;
-            if (msg.error) p.fail(new Error(`${p.method}: ${msg.error.message}`));
-            else p.ok(msg.result);
-            return;
-        }
-        for (const l of this.listeners) l(msg);
-    }
-    send(method, params = {}, sessionId = undefined) {
-        const id = this.nextId++;
-        this.ws.send(JSON.stringify({ id, method, params, sessionId }));
-        return new Promise((ok, fail) => this.pending.set(id, { ok, fail, method }));
-    }
-    once(method, sessionId) {
-        return new Promise((ok) => {
-            const fn = (msg) => {
-                if (msg.method !== method || msg.sessionId !== sessionId) return;
-                this.listeners = this.listeners.filter((l) => l !== fn);
-                ok(msg.params);
-            };
-            this.listeners.push(fn);
-        });
-    }
-}
 
 const [port, path] = readFileSync(portFile, 'utf8').split('\n');
 const cdp = new Cdp(`ws://127.0.0.1:${port.trim()}${path.trim()}`);

@@ -1,0 +1,48 @@
+// cdp: a minimal Chrome DevTools Protocol session over one browser WebSocket (Node's own
+// WebSocket, no npm packages), shared by the browser tests' drivers (html_check.mjs,
+// web_page_check.mjs).
+// One session with flattened targets: send() a command, on() every event, once() the next
+// event of a name in a session.
+export class Cdp {
+    constructor(url) {
+        this.nextId = 1;
+        this.pending = new Map();
+        this.listeners = [];
+        this.ws = new WebSocket(url);
+        this.ws.onmessage = (ev) => this.onMessage(JSON.parse(ev.data));
+        this.opened = new Promise((ok, fail) => {
+            this.ws.onopen = ok;
+            this.ws.onerror = () => fail(new Error(`cannot connect to ${url}`));
+        });
+    }
+    onMessage(msg) {
+        if (msg.id !== undefined) {
+            const p = this.pending.get(msg.id);
+            this.pending.delete(msg.id);
+            if (!p) return;
+            if (msg.error) p.fail(new Error(`${p.method}: ${msg.error.message}`));
+            else p.ok(msg.result);
+            return;
+        }
+        for (const l of this.listeners) l(msg);
+    }
+    send(method, params = {}, sessionId = undefined) {
+        const id = this.nextId++;
+        this.ws.send(JSON.stringify({ id, method, params, sessionId }));
+        return new Promise((ok, fail) => this.pending.set(id, { ok, fail, method }));
+    }
+    on(fn) {
+        this.listeners.push(fn);
+    }
+    // Resolves with the first event named `method` in session `sessionId`.
+    once(method, sessionId) {
+        return new Promise((ok) => {
+            const fn = (msg) => {
+                if (msg.method !== method || msg.sessionId !== sessionId) return;
+                this.listeners = this.listeners.filter((l) => l !== fn);
+                ok(msg.params);
+            };
+            this.on(fn);
+        });
+    }
+}

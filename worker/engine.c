@@ -105,13 +105,14 @@ static void s_not_sent(vuser_t *u, const char *call, const char *reason, int lin
 static void s_fire(vuser_t *u) {
     engine_t *e = u->engine;
     const plan_step_t *st = &u->task->steps[u->step];
+    CURLcode render_rc = render_step(u, st, &e->rng);
     u->body_bytes = 0;
     u->keep_body = st->keep_body;
     strbuf_reset(&u->response);
-    /* An open-model iteration's first request counts from its intended start. */
+    /* An open-model iteration's first request counts from its intended start;
+     * a closed-model request from when it is ready to go (rendering excluded). */
     u->started_us = u->intended_us ? u->intended_us : clock_now_us();
     u->intended_us = 0;
-    CURLcode render_rc = render_step(u, st, &e->rng);
     if (render_rc != CURLE_OK) {
         s_not_sent(u, "curl_easy_setopt", curl_easy_strerror(render_rc), __LINE__);
         return;

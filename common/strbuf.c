@@ -1,6 +1,7 @@
 /* strbuf: growable NUL-terminated buffer, and the JSON string escaper. */
 #include "common/strbuf.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,4 +151,11 @@ void strbuf_append_json_string(strbuf_t *b, const char *s) {
     strbuf_append_char(b, '"');
     strbuf_append_json(b, s, strlen(s));
     strbuf_append_char(b, '"');
+}
+
+void strbuf_append_json_number(strbuf_t *b, double v) {
+    if (isnan(v) || isinf(v))
+        strbuf_append_str(b, "null");
+    else
+        strbuf_appendf(b, "%.15g", v);
 }

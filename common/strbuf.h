@@ -37,6 +37,9 @@ void strbuf_append_json(strbuf_t *b, const char *s, size_t len);
 /* Appends the NUL-terminated s as a JSON string value, quotes included
  * (escaped as strbuf_append_json does), or null when s is NULL. */
 void strbuf_append_json_string(strbuf_t *b, const char *s);
+/* Appends v as a JSON number with 15 significant digits (%.15g), or null when
+ * v is NaN or infinite (JSON has neither). */
+void strbuf_append_json_number(strbuf_t *b, double v);
 
 /* Makes room for at least extra_bytes after the content and returns where
  * they go (strbuf_room bytes may be written there); the bytes count once

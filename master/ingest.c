@@ -38,7 +38,8 @@ void ingest_stats(results_t *r, timeline_t *t, uint32_t second, const proto_stat
     size_t n_metrics = 0;
     for (uint32_t i = 0; i < st->n_stats; i++)
         n_metrics += st->stats[i].n_metrics;
-    /* One allocation per report for the row headers; histograms are borrowed. */
+    /* Three small arrays per report (row, metric and error headers); strings and
+     * histograms are borrowed, not copied. */
     results_row_delta_t *rows = xcalloc(st->n_stats + 1u, sizeof *rows);
     results_metric_delta_t *metrics = xcalloc(n_metrics + 1u, sizeof *metrics);
     results_error_delta_t *errors = xcalloc(st->n_errors + 1u, sizeof *errors);

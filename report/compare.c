@@ -313,13 +313,6 @@ const char *compare_verdict_name(compare_verdict_t v) {
 
 /* ---- JSON ---- */
 
-static void s_json_num(strbuf_t *b, double v) {
-    if (isnan(v) || isinf(v))
-        strbuf_append_str(b, "null");
-    else
-        strbuf_appendf(b, "%.15g", v);
-}
-
 /* Metric m of side s as a number (NaN: no value), in the JSON's units. */
 static double s_metric(const compare_side_t *s, int m) {
     if (!s->present || ((m == 1 || m >= 3) && !s->requests)) return NAN;
@@ -353,7 +346,7 @@ static void s_json_metrics(strbuf_t *b, const compare_row_t *r, int kind) {
                    : kind == 1              ? va - vb
                                             : s_growth_pct(vb, va);
         strbuf_appendf(b, "%s\"%s\":", m ? "," : "", s_json_key[m]);
-        s_json_num(b, v);
+        strbuf_append_json_number(b, v);
     }
     strbuf_append_char(b, '}');
 }
@@ -387,7 +380,7 @@ static void s_json_run(strbuf_t *b, const report_t *r) {
     strbuf_append_json_string(b, r->scenario_name);
     strbuf_appendf(b, ",\"started_ms\":%llu,\"ended_ms\":%llu,\"run_seconds\":",
                    (unsigned long long)r->started_ms, (unsigned long long)r->ended_ms);
-    s_json_num(b, r->run_seconds);
+    strbuf_append_json_number(b, r->run_seconds);
     strbuf_append_char(b, '}');
 }
 
@@ -399,7 +392,7 @@ static void s_json_p95(strbuf_t *b, const report_t *r) {
         const timeline_point_t *p = timeline_point(r->timeline, i);
         if (!p->requests) continue;
         strbuf_appendf(b, "%s[%u,", first ? "" : ",", (unsigned)p->second);
-        s_json_num(b, (double)p->pct_us[PERCENTILES_P95] / 1000.0);
+        strbuf_append_json_number(b, (double)p->pct_us[PERCENTILES_P95] / 1000.0);
         strbuf_append_char(b, ']');
         first = false;
     }
@@ -413,11 +406,11 @@ void compare_json(const report_t *before, const report_t *after, const compare_o
     compare_table_t t;
     compare_compute(&t, before, after, o);
     strbuf_append_str(b, "{\"rules\":{\"rel_pct\":");
-    s_json_num(b, o->rel_pct);
+    strbuf_append_json_number(b, o->rel_pct);
     strbuf_append_str(b, ",\"abs_ms\":");
-    s_json_num(b, o->abs_ms);
+    strbuf_append_json_number(b, o->abs_ms);
     strbuf_append_str(b, ",\"fail_rate_points\":");
-    s_json_num(b, o->fail_rate_points);
+    strbuf_append_json_number(b, o->fail_rate_points);
     strbuf_append_str(b, "},\"before\":");
     s_json_run(b, before);
     strbuf_append_str(b, ",\"after\":");

@@ -144,10 +144,7 @@ static const report_t *s_get(history_t *h, uint32_t id) {
 
 static void s_num(strbuf_t *b, const char *key, double v) {
     strbuf_appendf(b, ",\"%s\":", key);
-    if (isnan(v) || isinf(v))
-        strbuf_append_str(b, "null");
-    else
-        strbuf_appendf(b, "%.15g", v);
+    strbuf_append_json_number(b, v);
 }
 
 static void s_str(strbuf_t *b, const char *key, const char *s) {

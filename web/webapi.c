@@ -61,10 +61,7 @@ static void s_row(strbuf_t *b, const results_row_t *row, const char *method, con
     uint64_t n = row ? row->requests : 0;
     bool any = h && histogram_count(h) > 0;
     strbuf_append_str(b, "{\"method\": ");
-    if (method)
-        strbuf_append_json_string(b, method);
-    else
-        strbuf_append_str(b, "null");
+    strbuf_append_json_string(b, method); /* null for the aggregate */
     strbuf_append_str(b, ", \"name\": ");
     strbuf_append_json_string(b, name);
     strbuf_append_str(b, ", \"safe_name\": ");

@@ -1,5 +1,6 @@
 /* test_strbuf: the growable NUL-terminated buffer (common/strbuf.h). */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,5 +262,19 @@ Test(strbuf, json_string_is_quoted_escaped_or_null) {
     strbuf_append_char(&b, ',');
     strbuf_append_json_string(&b, "");
     cr_expect_str_eq(strbuf_str(&b), "\"a \\\"q\\\"\\n\",null,\"\"");
+    strbuf_fini(&b);
+}
+
+Test(strbuf, json_number_has_15_digits_and_null_for_non_finite) {
+    strbuf_t b;
+    strbuf_init(&b);
+    strbuf_append_json_number(&b, 0.1);
+    strbuf_append_char(&b, ',');
+    strbuf_append_json_number(&b, 12.345678901234567);
+    strbuf_append_char(&b, ',');
+    strbuf_append_json_number(&b, NAN);
+    strbuf_append_char(&b, ',');
+    strbuf_append_json_number(&b, -INFINITY);
+    cr_expect_str_eq(strbuf_str(&b), "0.1,12.3456789012346,null,null");
     strbuf_fini(&b);
 }

@@ -28,7 +28,15 @@ struct conductor {
     live_t *live;
     conductor_round_fn *round; /* the web glue's hook, or NULL */
     void *round_arg;
+    /* SIGINT/SIGTERM are ours from the first conductor_run to conductor_destroy,
+     * so that a signal between two runs (while the last one's report is written)
+     * is taken at the next round instead of killing the master. */
+    bool signals_set;
+    struct sigaction old_int, old_term;
 };
+
+static void s_install_signals(struct sigaction *old_int, struct sigaction *old_term);
+static void s_restore_signals(const struct sigaction *old_int, const struct sigaction *old_term);
 
 static void s_on_signal(int sig) {
     (void)sig;
@@ -109,6 +117,7 @@ void conductor_destroy(conductor_t **cp) {
     }
     conduct_destroy(&c->core);
     live_destroy(&c->live);
+    if (c->signals_set) s_restore_signals(&c->old_int, &c->old_term);
     free(c);
     *cp = NULL;
 }
@@ -261,8 +270,10 @@ void conductor_set_round(conductor_t *c, conductor_round_fn *fn, void *arg) {
 }
 
 int conductor_run(conductor_t *c) {
-    struct sigaction old_int, old_term;
-    s_install_signals(&old_int, &old_term);
+    if (!c->signals_set) {
+        s_install_signals(&c->old_int, &c->old_term);
+        c->signals_set = true;
+    }
     if (!c->core) {
         c->core = conduct_new(c->o, clock_now_us(), clock_wall_ms());
         if (c->o->multi_run && !c->o->autostart) {
@@ -276,7 +287,6 @@ int conductor_run(conductor_t *c) {
     bool ended = conduct_run_ended(c->core);
     conduct_finish(c->core, clock_now_us());
     s_flush(c);
-    s_restore_signals(&old_int, &old_term);
     return ended || !c->o->multi_run ? conduct_outcome(c->core) : CONDUCTOR_QUIT;
 }
 

@@ -3,7 +3,9 @@
  * CURVE authenticator when the master has keys), polls it, receives and
  * decodes each worker message, hands it to the core with the time, sends what
  * the core queues, logs its events, draws the live view, and turns SIGINT and
- * SIGTERM into a signal for the core. What a run does (admitting workers,
+ * SIGTERM into a signal for the core (its handlers stay from the first
+ * conductor_run until conductor_destroy, so a signal between two runs is
+ * taken at the next one rather than killing the master). What a run does (admitting workers,
  * splitting users, rebalancing, stopping, the bounded wait for final reports)
  * is decided in the core. */
 #ifndef BARRAGE_MASTER_CONDUCTOR_H

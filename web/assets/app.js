@@ -147,6 +147,8 @@ function render(s) {
     cell(tr, w.lost ? 'lost' : '');
   });
   drawCharts(s.timeline);
+  // Other parts of the page (runs.js) follow the state without a channel of their own.
+  document.dispatchEvent(new CustomEvent('barrage-state', { detail: s }));
 }
 
 // ---------------------------------------------------------------- controls
@@ -209,6 +211,7 @@ function showTab(name) {
   for (const b of document.querySelectorAll('nav .tab')) b.classList.toggle('on', b.dataset.tab === name);
   for (const sec of document.querySelectorAll('main > section')) sec.hidden = sec.id !== `t-${name}`;
   if (name === 'charts' && last) drawCharts(last.timeline);
+  document.dispatchEvent(new CustomEvent('barrage-tab', { detail: name }));
 }
 
 function connect() {

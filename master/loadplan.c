@@ -12,13 +12,13 @@
 
 /* The ramp's stages from the command line's --stages or the scenario's. */
 static int s_stages(const cli_opts_t *o, const scenario_t *sc, bool use_scenario,
-                    scenario_stage_t **out, size_t *n) {
+                    scenario_stage_t **out, size_t *n, FILE *err) {
     *out = NULL;
     *n = 0;
     if (o->stages) {
-        char err[200];
-        if (scenario_stages_parse(o->stages, out, n, err, sizeof err) == 0) return 0;
-        fprintf(stderr, "barrage: error: --stages '%s': %s\n", o->stages, err);
+        char why[200];
+        if (scenario_stages_parse(o->stages, out, n, why, sizeof why) == 0) return 0;
+        fprintf(err, "barrage: error: --stages '%s': %s\n", o->stages, why);
         return -1;
     }
     if (!use_scenario || sc->load.stages_kind == SCENARIO_STAGES_NONE) return 0;
@@ -30,13 +30,13 @@ static int s_stages(const cli_opts_t *o, const scenario_t *sc, bool use_scenario
 
 /* Fills lp->stages: a leading step to start (when > 0), then the stages. */
 static int s_ramp(loadplan_t *lp, double start, const scenario_stage_t *st, size_t n,
-                  const char *file) {
+                  const char *file, FILE *err) {
     if (n == 0) return 0;
     lp->stages = xcalloc(n + 1, sizeof *lp->stages);
     if (start > 0) lp->stages[lp->n_stages++] = (ramp_stage_t){.duration_us = 0, .target = start};
     for (size_t i = 0; i < n; i++) {
         if (!lp->open && st[i].target != floor(st[i].target)) {
-            fprintf(stderr,
+            fprintf(err,
                     "barrage: error: %s: stage %zu: users must be a whole number (got %g)\n", file,
                     i + 1, st[i].target);
             return -1;
@@ -48,7 +48,7 @@ static int s_ramp(loadplan_t *lp, double start, const scenario_stage_t *st, size
 }
 
 static int s_open(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers, loadplan_t *lp,
-                  double peak) {
+                  double peak, FILE *err) {
     lp->rate = peak;
     if (o->max_users > 0) {
         lp->max_users = (uint32_t)o->max_users;
@@ -61,7 +61,7 @@ static int s_open(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers,
                             : LOADPLAN_MIN_DEFAULT_MAX_USERS;
     }
     if (lp->max_users < n_workers) {
-        fprintf(stderr,
+        fprintf(err,
                 "barrage: error: %s: max_users %" PRIu32 " is below the %" PRIu32
                 " workers: each worker needs at least one\n",
                 o->scenario, lp->max_users, n_workers);
@@ -70,10 +70,10 @@ static int s_open(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers,
     return 0;
 }
 
-static int s_checks(const cli_opts_t *o, const scenario_t *sc, const loadplan_t *lp) {
+static int s_checks(const cli_opts_t *o, const scenario_t *sc, const loadplan_t *lp, FILE *err) {
     /* With the web UI a run without a run time goes on until stopped. */
     if (!lp->duration_ms && !o->web_addr) {
-        fprintf(stderr,
+        fprintf(err,
                 "barrage: error: %s: no run time: set load.duration or load.stages in "
                 "the scenario or pass -t/--run-time\n",
                 o->scenario);
@@ -82,7 +82,7 @@ static int s_checks(const cli_opts_t *o, const scenario_t *sc, const loadplan_t 
     const scenario_data_t *d = sc->data;
     uint32_t users = lp->open ? lp->max_users : lp->users;
     if (d && d->order == SCENARIO_DATA_UNIQUE && users > d->n_rows) {
-        fprintf(stderr,
+        fprintf(err,
                 "barrage: error: %s:%d:%d: data file '%s' has %zu rows for %u %s: "
                 "order unique gives each user its own row\n",
                 o->scenario, d->pos.line, d->pos.col, d->file, d->n_rows, users,
@@ -90,7 +90,7 @@ static int s_checks(const cli_opts_t *o, const scenario_t *sc, const loadplan_t 
         return -1;
     }
     if (!o->host && !sc->host) {
-        fprintf(stderr,
+        fprintf(err,
                 "barrage: error: %s: no host: set 'host' in the scenario or pass "
                 "-H/--host\n",
                 o->scenario);
@@ -100,14 +100,14 @@ static int s_checks(const cli_opts_t *o, const scenario_t *sc, const loadplan_t 
 }
 
 /* Model-specific option clashes. */
-static int s_clashes(const cli_opts_t *o, bool open, bool staged) {
+static int s_clashes(const cli_opts_t *o, bool open, bool staged, FILE *err) {
     if (!open && o->max_users > 0) {
-        fprintf(stderr, "barrage: error: --max-users caps the open model: it needs --rate or "
+        fprintf(err, "barrage: error: --max-users caps the open model: it needs --rate or "
                         "load.rate\n");
         return -1;
     }
     if (staged && o->spawn_rate > 0) {
-        fprintf(stderr, "barrage: error: -r/--spawn-rate cannot be combined with stages (the "
+        fprintf(err, "barrage: error: -r/--spawn-rate cannot be combined with stages (the "
                         "stages set the ramp)\n");
         return -1;
     }
@@ -115,7 +115,7 @@ static int s_clashes(const cli_opts_t *o, bool open, bool staged) {
 }
 
 int loadplan_resolve(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers,
-                     loadplan_t *lp) {
+                     loadplan_t *lp, FILE *err) {
     *lp = (loadplan_t){0};
     const scenario_load_t *l = &sc->load;
     bool cli_users = o->users > 0, cli_rate = o->rate > 0;
@@ -124,9 +124,9 @@ int loadplan_resolve(const cli_opts_t *o, const scenario_t *sc, uint32_t n_worke
                             : (cli_users ? (double)o->users : (double)l->users);
     scenario_stage_t *st = NULL;
     size_t n = 0;
-    if (s_stages(o, sc, !cli_users && !cli_rate, &st, &n) != 0) return -1;
-    int rc = s_clashes(o, lp->open, n > 0);
-    if (rc == 0) rc = s_ramp(lp, start, st, n, o->stages ? "--stages" : o->scenario);
+    if (s_stages(o, sc, !cli_users && !cli_rate, &st, &n, err) != 0) return -1;
+    int rc = s_clashes(o, lp->open, n > 0, err);
+    if (rc == 0) rc = s_ramp(lp, start, st, n, o->stages ? "--stages" : o->scenario, err);
     free(st);
     if (rc != 0) {
         loadplan_fini(lp);
@@ -135,13 +135,13 @@ int loadplan_resolve(const cli_opts_t *o, const scenario_t *sc, uint32_t n_worke
     ramp_t ramp = {.start = start, .stages = lp->stages, .n_stages = lp->n_stages};
     double peak = ramp_peak(&ramp);
     if (lp->open) {
-        rc = s_open(o, sc, n_workers, lp, peak);
+        rc = s_open(o, sc, n_workers, lp, peak, err);
     } else {
         lp->users = peak >= 1 ? (peak < UINT32_MAX ? (uint32_t)peak : UINT32_MAX) : 1;
         lp->spawn_rate = n ? 0 : (o->spawn_rate > 0 ? o->spawn_rate : l->spawn_rate);
     }
     if (n > 0 && !(peak > 0)) {
-        fprintf(stderr, "barrage: error: --stages '%s': never above 0 (nothing would run)\n",
+        fprintf(err, "barrage: error: --stages '%s': never above 0 (nothing would run)\n",
                 o->stages ? o->stages : "");
         rc = -1;
     }
@@ -152,7 +152,7 @@ int loadplan_resolve(const cli_opts_t *o, const scenario_t *sc, uint32_t n_worke
     if (!lp->duration_ms)
         for (size_t i = 0; i < l->n_stages; i++)
             lp->duration_ms += l->stages[i].duration_ms;
-    if (rc == 0) rc = s_checks(o, sc, lp);
+    if (rc == 0) rc = s_checks(o, sc, lp, err);
     if (rc != 0) loadplan_fini(lp);
     return rc;
 }

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/ramp.h"
 #include "master/cli.h"
@@ -39,10 +40,10 @@ typedef struct {
 
 /* Resolves the load of a run of sc with o's overrides; n_workers is how many
  * workers will share it. Returns 0, or -1 after printing
- * "barrage: error: ..." lines on stderr (a usage error). Host and data-file
+ * "barrage: error: ..." lines on err (a usage error). Host and data-file
  * checks are included. Release with loadplan_fini. */
 int loadplan_resolve(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers,
-                     loadplan_t *out);
+                     loadplan_t *out, FILE *err);
 void loadplan_fini(loadplan_t *lp);
 
 /* The ramp as a person writes it, "30s:100,1m:500" (a start value as

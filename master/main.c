@@ -25,7 +25,7 @@
 #include "scenarios/scenario.h"
 
 static int s_validate(const cli_opts_t *o) {
-    scenario_t *sc = runplan_load_scenario(o->scenario);
+    scenario_t *sc = runplan_load_scenario(o->scenario, stderr);
     if (!sc) return BARRAGE_EXIT_USAGE;
     size_t tasks = 0;
     for (size_t i = 0; i < sc->n_classes; i++) tasks += sc->classes[i].n_tasks;
@@ -157,7 +157,7 @@ static int s_conduct(const cli_opts_t *o, bool local) {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     long n = local ? (o->workers > 0 ? o->workers : cpus) : o->expect_workers;
     uint32_t n_workers = (uint32_t)(n > 0 ? n : 1);
-    runplan_t *plan = runplan_load(o, n_workers);
+    runplan_t *plan = runplan_load(o, n_workers, stderr);
     if (!plan) return BARRAGE_EXIT_USAGE;
     conductor_opts_t co = {.report_ms = TIMEOUT_REPORT_MS, .heartbeat_ms = TIMEOUT_HEARTBEAT_MS,
                            .live_ms = 2000, .live = o->verbosity >= 0};

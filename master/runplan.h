@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "master/cli.h"
 #include "master/conduct.h"
@@ -27,10 +28,10 @@ typedef struct {
 } runplan_t;
 
 /* Loads o->scenario and resolves its load and thresholds for n_workers
- * workers. Every error is printed on stderr (scenario errors as
- * file:line:column: error: ..., the rest as barrage: error: ...). Returns the
- * plan (runplan_destroy), or NULL. */
-runplan_t *runplan_load(const cli_opts_t *o, uint32_t n_workers);
+ * workers. Every error (and warning) is printed on err, stderr or the web
+ * glue's buffer (scenario errors as file:line:column: error: ..., the rest
+ * as barrage: error: ...). Returns the plan (runplan_destroy), or NULL. */
+runplan_t *runplan_load(const cli_opts_t *o, uint32_t n_workers, FILE *err);
 void runplan_destroy(runplan_t **p);
 
 /* Sets co's run fields (scenario, text, files, hash, host, users, spawn
@@ -38,9 +39,16 @@ void runplan_destroy(runplan_t **p);
  * their use. */
 void runplan_apply(const runplan_t *p, const cli_opts_t *o, conduct_opts_t *co);
 
-/* Loads the scenario file at path, printing its errors on stderr as
+/* Only the user classes named (n >= 1) take part in p's run: the others'
+ * weights become 0, so the closed model's split gives them no users. n == 0
+ * keeps every class. Returns 0, or -1 with *why (caller frees, one sentence;
+ * p unchanged) for a name the scenario lacks, or a subset in the open model
+ * (its workers pick each arrival's class by the scenario's weights). */
+int runplan_pick_classes(runplan_t *p, const char *const *names, size_t n, char **why);
+
+/* Loads the scenario file at path, printing its errors on err as
  * "file:line:column: error: ..." (and how many more were not shown). Returns
  * the scenario (caller destroys), or NULL when it has errors. */
-scenario_t *runplan_load_scenario(const char *path);
+scenario_t *runplan_load_scenario(const char *path, FILE *err);
 
 #endif

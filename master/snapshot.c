@@ -1,6 +1,8 @@
 /* snapshot: the web's view of the run, copied from the conduct core. */
 #include "master/snapshot.h"
 
+#include <stdlib.h>
+
 #include "common/xmalloc.h"
 
 const char *snapshot_state_name(conduct_state_t s) {
@@ -48,4 +50,39 @@ web_snapshot_t *snapshot_build(const conduct_t *c, uint64_t now_us) {
         s_rates(s, c, now_us, in_flight);
     }
     return s;
+}
+
+/* A task's name: its own, else its first request's. */
+static char *s_task_name(const scenario_task_t *t) {
+    if (t->name) return xstrdup(t->name);
+    return xstrdup(t->n_steps ? t->steps[0].name : "");
+}
+
+static void s_class(web_class_t *out, const scenario_class_t *c) {
+    out->name = xstrdup(c->name);
+    out->weight = c->weight;
+    out->n_tasks = c->n_tasks;
+    out->tasks = xcalloc(c->n_tasks ? c->n_tasks : 1, sizeof *out->tasks);
+    for (size_t t = 0; t < c->n_tasks; t++)
+        out->tasks[t] = (web_task_t){s_task_name(&c->tasks[t]), c->tasks[t].weight};
+}
+
+web_scenario_t *snapshot_scenario(const runplan_t *p, const cli_opts_t *o, const char *errors) {
+    web_scenario_t *v = xcalloc(1, sizeof *v);
+    const scenario_t *sc = p->scenario;
+    const loadplan_t *lp = &p->load;
+    v->file = xstrdup(o->scenario ? o->scenario : sc->file);
+    const char *host = o->host ? o->host : sc->host;
+    v->host = host ? xstrdup(host) : NULL;
+    v->open = lp->open;
+    v->users = lp->open ? lp->max_users : lp->users;
+    v->spawn_rate = lp->spawn_rate;
+    v->rate = lp->rate;
+    v->run_time_ms = lp->duration_ms;
+    if (lp->n_stages) v->stages = loadplan_stages_text(lp->stages, lp->n_stages);
+    v->n_classes = sc->n_classes;
+    v->classes = xcalloc(sc->n_classes ? sc->n_classes : 1, sizeof *v->classes);
+    for (size_t i = 0; i < sc->n_classes; i++) s_class(&v->classes[i], &sc->classes[i]);
+    v->errors = errors ? xstrdup(errors) : NULL;
+    return v;
 }

@@ -14,7 +14,9 @@
 
 #include <stdint.h>
 
+#include "master/cli.h"
 #include "master/conduct.h"
+#include "master/runplan.h"
 #include "web/web.h"
 
 /* A new snapshot of c at now_us: the state, users, workers, dropped
@@ -23,6 +25,13 @@
  * snapshot, allocated as web_snapshot_free frees it (the struct and the rate
  * arrays with malloc, the report with report_new). Never NULL. */
 web_snapshot_t *snapshot_build(const conduct_t *c, uint64_t now_us);
+
+/* What the next start takes, from the plan in use p (the last one loaded)
+ * and the command line o: file, host, model, users or rate, spawn rate, run
+ * time, stages, classes and their tasks with weights (a class left out of
+ * the last start has weight 0); errors (copied, NULL = none) are the last
+ * reload's. Freed with web_scenario_free. Never NULL. */
+web_scenario_t *snapshot_scenario(const runplan_t *p, const cli_opts_t *o, const char *errors);
 
 /* The Locust word of a state (static). */
 const char *snapshot_state_name(conduct_state_t s);

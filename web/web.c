@@ -38,9 +38,18 @@ typedef struct {
     unsigned refs;
 } held_t;
 
+/* A queued command; a SWARM's node also carries its answer, and lives until
+ * the POST that waits for it is done (in the queue, then on the answers
+ * list once taken). */
 typedef struct cmd_node {
     web_cmd_t cmd;
     struct cmd_node *next;
+    uint64_t id;  /* the command's id (awaited only) */
+    bool awaited; /* a handler waits for the answer and frees the node */
+    bool answered;
+    web_answer_kind_t kind;
+    char *message;
+    char *host;
 } cmd_node_t;
 
 struct web {
@@ -52,9 +61,12 @@ struct web {
     pthread_mutex_t lock; /* guards current, head, tail */
     held_t *current;
     cmd_node_t *head, *tail;
+    cmd_node_t *taken;   /* awaited commands taken by the conductor, not yet answered */
+    uint32_t answer_wait_ms;
+    uint64_t next_cmd_id;
     history_t *history; /* the finished runs (its own lock) */
     /* The live channel (GET /events), also under lock. */
-    pthread_cond_t published; /* signalled at each web_publish and at web_destroy */
+    pthread_cond_t published; /* signalled at each web_publish, web_answer and web_destroy */
     uint64_t seq;             /* snapshots published so far */
     unsigned streams;         /* event streams open */
     bool stopping;            /* web_destroy began: every stream ends */
@@ -66,8 +78,27 @@ typedef struct {
     bool too_big;
 } req_t;
 
+void web_scenario_free(web_scenario_t **sp) {
+    if (!sp || !*sp) return;
+    web_scenario_t *s = *sp;
+    for (size_t i = 0; i < s->n_classes; i++) {
+        for (size_t t = 0; t < s->classes[i].n_tasks; t++) free(s->classes[i].tasks[t].name);
+        free(s->classes[i].tasks);
+        free(s->classes[i].name);
+    }
+    free(s->classes);
+    free(s->file);
+    free(s->host);
+    free(s->stages);
+    free(s->errors);
+    free(s);
+    *sp = NULL;
+}
+
 void web_snapshot_free(web_snapshot_t **s) {
     if (!s || !*s) return;
+    web_scenario_free(&(*s)->scenario);
+    log_lines_free((*s)->logs, (*s)->n_logs);
     report_destroy(&(*s)->report);
     free((*s)->current_rps);
     free((*s)->current_fail_per_sec);
@@ -77,7 +108,16 @@ void web_snapshot_free(web_snapshot_t **s) {
 
 void web_cmd_fini(web_cmd_t *c) {
     free(c->host);
+    for (size_t i = 0; i < c->n_classes; i++) free(c->classes[i]);
+    free(c->classes);
     memset(c, 0, sizeof *c);
+}
+
+static void s_node_free(cmd_node_t *n) {
+    web_cmd_fini(&n->cmd);
+    free(n->message);
+    free(n->host);
+    free(n);
 }
 
 static void s_lock(web_t *w) {
@@ -125,16 +165,38 @@ void web_publish(web_t *w, web_snapshot_t **s) {
     s_release(w, old);
 }
 
-static void s_queue(web_t *w, const web_cmd_t *c) {
+/* Queues *c (taken: zeroed). Awaited, it gets an id and the node is
+ * returned for the caller's s_await; otherwise NULL. */
+static cmd_node_t *s_queue(web_t *w, web_cmd_t *c, bool awaited) {
     cmd_node_t *n = xcalloc(1, sizeof *n);
     n->cmd = *c;
+    n->awaited = awaited;
+    memset(c, 0, sizeof *c);
     s_lock(w);
+    if (awaited) n->id = n->cmd.id = ++w->next_cmd_id;
     if (w->tail)
         w->tail->next = n;
     else
         w->head = n;
     w->tail = n;
     s_unlock(w);
+    return awaited ? n : NULL;
+}
+
+/* Unlinks n from the list at *head (tail fixed when given); false if absent. */
+static bool s_unlink(cmd_node_t **head, cmd_node_t **tail, cmd_node_t *n) {
+    cmd_node_t *prev = NULL;
+    for (cmd_node_t *p = *head; p; prev = p, p = p->next) {
+        if (p != n) continue;
+        if (prev)
+            prev->next = p->next;
+        else
+            *head = p->next;
+        if (tail && *tail == p) *tail = prev;
+        p->next = NULL;
+        return true;
+    }
+    return false;
 }
 
 bool web_take_command(web_t *w, web_cmd_t *out) {
@@ -143,12 +205,33 @@ bool web_take_command(web_t *w, web_cmd_t *out) {
     if (n) {
         w->head = n->next;
         if (!w->head) w->tail = NULL;
+        *out = n->cmd; /* the strings move to the caller */
+        memset(&n->cmd, 0, sizeof n->cmd);
+        if (n->awaited) { /* its handler frees it once answered */
+            n->next = w->taken;
+            w->taken = n;
+        }
     }
     s_unlock(w);
     if (!n) return false;
-    *out = n->cmd;
-    free(n);
+    if (!n->awaited) free(n);
     return true;
+}
+
+void web_answer(web_t *w, uint64_t id, web_answer_kind_t kind, const char *message,
+                const char *host) {
+    s_lock(w);
+    for (cmd_node_t *n = w->taken; n; n = n->next) {
+        if (n->id != id || n->answered) continue;
+        n->answered = true;
+        n->kind = kind;
+        n->message = message ? xstrdup(message) : NULL;
+        n->host = host ? xstrdup(host) : NULL;
+        int rc = pthread_cond_broadcast(&w->published);
+        if (rc != 0) xfatal("pthread_cond_broadcast");
+        break;
+    }
+    s_unlock(w);
 }
 
 void web_add_run(web_t *w, report_t **r) {
@@ -262,14 +345,30 @@ static enum MHD_Result s_get_doc(web_t *w, struct MHD_Connection *c, size_t i) {
     return s_send(c, MHD_HTTP_OK, s_docs[i].type, &b, s_docs[i].disposition);
 }
 
-/* The host a run would use: the form's, else the latest run's (scenario or -H). */
-static char *s_host_in_effect(web_t *w, const web_cmd_t *cmd) {
-    if (cmd->host) return xstrdup(cmd->host);
-    held_t *h = s_acquire(w);
-    const char *host = h && h->s && h->s->report && h->s->report->host ? h->s->report->host : "";
-    char *copy = xstrdup(host);
-    s_release(w, h);
-    return copy;
+/* Waits for n's answer (at most WEB_ANSWER_WAIT_S) and takes n off the
+ * lists. Returns true when answered; false when the wait ended first (*taken
+ * says whether the conductor had the command). n is still the caller's. */
+static bool s_await(web_t *w, cmd_node_t *n, bool *taken) {
+    struct timespec until;
+    if (clock_gettime(CLOCK_MONOTONIC, &until) != 0) xfatal("clock_gettime(CLOCK_MONOTONIC)");
+    until.tv_sec += w->answer_wait_ms / 1000u;
+    until.tv_nsec += (long)(w->answer_wait_ms % 1000u) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    s_lock(w);
+    while (!n->answered && !w->stopping) {
+        int rc = pthread_cond_timedwait(&w->published, &w->lock, &until);
+        if (rc == ETIMEDOUT) break;
+        if (rc != 0) xfatal("pthread_cond_timedwait");
+    }
+    /* Still queued: withdrawn, so that nothing starts behind the user's back. */
+    *taken = !s_unlink(&w->head, &w->tail, n);
+    if (*taken) s_unlink(&w->taken, NULL, n);
+    bool answered = n->answered;
+    s_unlock(w);
+    return answered;
 }
 
 static enum MHD_Result s_swarm(web_t *w, struct MHD_Connection *c, req_t *q) {
@@ -286,18 +385,33 @@ static enum MHD_Result s_swarm(web_t *w, struct MHD_Connection *c, req_t *q) {
         free(err);
         return rc;
     }
-    strbuf_t b;
-    strbuf_init(&b);
-    char *host = s_host_in_effect(w, &cmd);
-    webapi_swarm_json(&b, &cmd, host);
-    free(host);
-    s_queue(w, &cmd);
-    return s_send(c, MHD_HTTP_OK, "application/json", &b, NULL);
+    uint64_t run_time_ms = cmd.run_time_ms;
+    cmd_node_t *n = s_queue(w, &cmd, true);
+    bool taken = false;
+    enum MHD_Result rc;
+    if (!s_await(w, n, &taken)) {
+        rc = s_json_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          taken ? "the master took the start but did not answer in time"
+                                : "the master is busy (e.g. writing the last run's reports): "
+                                  "nothing started; try again");
+    } else if (n->kind == WEB_ANSWER_DONE) {
+        strbuf_t b;
+        strbuf_init(&b);
+        web_cmd_t answered = {.type = WEB_CMD_SWARM, .run_time_ms = run_time_ms};
+        webapi_swarm_json(&b, &answered, n->host ? n->host : "");
+        rc = s_send(c, MHD_HTTP_OK, "application/json", &b, NULL);
+    } else {
+        rc = s_json_error(c,
+                          n->kind == WEB_ANSWER_INVALID ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_CONFLICT,
+                          n->message ? n->message : "refused");
+    }
+    s_node_free(n);
+    return rc;
 }
 
 static enum MHD_Result s_simple_cmd(web_t *w, struct MHD_Connection *c, web_cmd_type_t type) {
     web_cmd_t cmd = {.type = type};
-    s_queue(w, &cmd);
+    s_queue(w, &cmd, false);
     strbuf_t b;
     strbuf_init(&b);
     if (type == WEB_CMD_STOP) {
@@ -640,6 +754,7 @@ web_t *web_new(const web_opts_t *o, char **err) {
         goto fail;
     }
     w->auth = o->auth ? xstrdup(o->auth) : NULL;
+    w->answer_wait_ms = o->answer_wait_ms ? o->answer_wait_ms : WEB_ANSWER_WAIT_S * 1000u;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
     if (w->addr.v6) flags |= MHD_USE_IPv6;
     errno = 0;

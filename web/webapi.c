@@ -298,6 +298,13 @@ static int s_field(web_cmd_t *out, const char *key, const char *v, bool *seen_us
             return -1;
         }
         out->host = xstrdup(v);
+    } else if (strcmp(key, "user_classes") == 0) {
+        if (out->n_classes == WEB_MAX_CLASSES) {
+            *err = xasprintf("at most %d user_classes", WEB_MAX_CLASSES);
+            return -1;
+        }
+        if (!out->classes) out->classes = xcalloc(WEB_MAX_CLASSES, sizeof *out->classes);
+        out->classes[out->n_classes++] = xstrdup(v);
     } else if (strcmp(key, "run_time") == 0) {
         out->run_time_ms = 0;
         if (*v != '\0' &&

@@ -18,8 +18,10 @@ void webapi_requests_json(const web_snapshot_t *s, strbuf_t *b);
 /* Parses POST /swarm's application/x-www-form-urlencoded body (len bytes)
  * into *out (type WEB_CMD_SWARM): user_count (whole number >= 0, required),
  * spawn_rate (number > 0, required), host (http:// or https:// URL; empty =
- * keep), run_time ("20", "20s", "3m", "1h20m"; empty = keep). Other fields
- * (user_classes, ...) are ignored, as Locust ignores them. Returns 0, or -1
+ * keep), run_time ("20", "20s", "3m", "1h20m"; empty = keep), user_classes
+ * (repeated, as Locust's class picker sends it: the classes that take part;
+ * at most WEB_MAX_CLASSES; checked against the scenario by the conductor).
+ * Other fields are ignored, as Locust ignores them. Returns 0, or -1
  * with *err (caller frees, one sentence) and *out zeroed. */
 int webapi_parse_swarm(const char *body, size_t len, web_cmd_t *out, char **err);
 

@@ -144,6 +144,134 @@ static void s_run(strbuf_t *b, const report_t *r) {
     strbuf_append_char(b, '}');
 }
 
+/* Share of weight in total (0 when the total is 0). */
+static double s_ratio(uint32_t weight, uint64_t total) {
+    return total ? (double)weight / (double)total : 0;
+}
+
+static void s_class(strbuf_t *b, const web_class_t *c, uint64_t class_total) {
+    strbuf_append_str(b, "{\"name\":");
+    strbuf_append_json_string(b, c->name);
+    strbuf_appendf(b, ",\"weight\":%u,\"ratio\":", c->weight);
+    s_num(b, s_ratio(c->weight, class_total));
+    uint64_t task_total = 0;
+    for (size_t t = 0; t < c->n_tasks; t++) task_total += c->tasks[t].weight;
+    strbuf_append_str(b, ",\"tasks\":[");
+    for (size_t t = 0; t < c->n_tasks; t++) {
+        strbuf_append_str(b, t ? ",{\"name\":" : "{\"name\":");
+        strbuf_append_json_string(b, c->tasks[t].name);
+        strbuf_appendf(b, ",\"weight\":%u,\"ratio\":", c->tasks[t].weight);
+        s_num(b, s_ratio(c->tasks[t].weight, task_total));
+        strbuf_append_char(b, '}');
+    }
+    strbuf_append_str(b, "]}");
+}
+
+/* What the next start takes (the form's defaults, Current ratio), or null. */
+static void s_scenario(strbuf_t *b, const web_scenario_t *v) {
+    strbuf_append_str(b, ",\"scenario\":");
+    if (!v) {
+        strbuf_append_str(b, "null");
+        return;
+    }
+    strbuf_append_str(b, "{\"file\":");
+    strbuf_append_json_string(b, v->file);
+    strbuf_append_str(b, ",\"host\":");
+    strbuf_append_json_string(b, v->host);
+    strbuf_appendf(b, ",\"mode\":\"%s\",\"users\":%u,\"spawn_rate\":", v->open ? "open" : "closed",
+                   v->users);
+    s_num(b, v->spawn_rate);
+    strbuf_append_str(b, ",\"rate\":");
+    s_num(b, v->rate);
+    strbuf_append_str(b, ",\"run_time_s\":");
+    s_num(b, (double)v->run_time_ms / 1000.0);
+    strbuf_append_str(b, ",\"stages\":");
+    strbuf_append_json_string(b, v->stages);
+    uint64_t class_total = 0;
+    for (size_t i = 0; i < v->n_classes; i++) class_total += v->classes[i].weight;
+    strbuf_append_str(b, ",\"classes\":[");
+    for (size_t i = 0; i < v->n_classes; i++) {
+        if (i) strbuf_append_char(b, ',');
+        s_class(b, &v->classes[i], class_total);
+    }
+    strbuf_append_str(b, "],\"errors\":");
+    strbuf_append_json_string(b, v->errors);
+    strbuf_append_char(b, '}');
+}
+
+/* A metric value recorded x1000 in its unit (ms, or queries). */
+static void s_metric_num(strbuf_t *b, const char *key, double v_x1000) {
+    strbuf_appendf(b, ",\"%s\":", key);
+    s_num(b, v_x1000 / 1000.0);
+}
+
+/* Server-Timing / X-Query-Count per name (docs/web.md). */
+static void s_metrics(strbuf_t *b, const results_t *res) {
+    strbuf_append_str(b, ",\"metrics\":[");
+    bool first = true;
+    for (size_t i = 0; res && i < results_count(res); i++) {
+        const results_row_t *row = results_row(res, i);
+        for (size_t k = 0; k < row->n_metrics; k++) {
+            const results_metric_t *m = &row->metrics[k];
+            const histogram_t *h = m->values;
+            uint64_t n = h ? histogram_count(h) : 0;
+            strbuf_append_str(b, first ? "{\"method\":" : ",{\"method\":");
+            first = false;
+            strbuf_append_json_string(b, row->method);
+            strbuf_append_str(b, ",\"name\":");
+            strbuf_append_json_string(b, row->name);
+            strbuf_append_str(b, ",\"metric\":");
+            strbuf_append_json_string(b, m->name);
+            strbuf_appendf(b, ",\"unit\":\"%s\",\"count\":%llu",
+                           strcmp(m->name, "queries") == 0 ? "queries" : "ms",
+                           (unsigned long long)n);
+            s_metric_num(b, "avg", n ? histogram_mean(h) : 0);
+            s_metric_num(b, "p50", n ? (double)histogram_percentile(h, 50) : 0);
+            s_metric_num(b, "p95", n ? (double)histogram_percentile(h, 95) : 0);
+            s_metric_num(b, "p99", n ? (double)histogram_percentile(h, 99) : 0);
+            s_metric_num(b, "max", n ? (double)histogram_max(h) : 0);
+            strbuf_append_char(b, '}');
+        }
+    }
+    strbuf_append_char(b, ']');
+}
+
+/* Failures that are the scenario's own, not the target's answer (Locust's
+ * "exceptions": its user code raising, e.g. a KeyError on a missing token). */
+static bool s_is_exception(const char *reason) {
+    return strncmp(reason, "capture:", 8) == 0 || strncmp(reason, "not sent:", 9) == 0;
+}
+
+static void s_exceptions(strbuf_t *b, const results_t *res) {
+    strbuf_append_str(b, ",\"exceptions\":[");
+    bool first = true;
+    for (size_t i = 0; res && i < results_error_count(res); i++) {
+        const results_error_t *e = results_error(res, i);
+        if (!s_is_exception(e->reason)) continue;
+        strbuf_append_str(b, first ? "{\"method\":" : ",{\"method\":");
+        first = false;
+        strbuf_append_json_string(b, e->method);
+        strbuf_append_str(b, ",\"name\":");
+        strbuf_append_json_string(b, e->name);
+        strbuf_append_str(b, ",\"reason\":");
+        strbuf_append_json_string(b, e->reason);
+        strbuf_appendf(b, ",\"count\":%llu}", (unsigned long long)e->count);
+    }
+    strbuf_append_char(b, ']');
+}
+
+static void s_logs(strbuf_t *b, const web_snapshot_t *s) {
+    strbuf_append_str(b, ",\"logs\":[");
+    for (size_t i = 0; s && i < s->n_logs; i++) {
+        const log_line_t *l = &s->logs[i];
+        strbuf_appendf(b, "%s{\"wall_ms\":%llu,\"level\":\"%s\",\"text\":", i ? "," : "",
+                       (unsigned long long)l->wall_ms, log_level_name(l->level));
+        strbuf_append_json_string(b, l->text);
+        strbuf_append_char(b, '}');
+    }
+    strbuf_append_char(b, ']');
+}
+
 void webstate_json(const web_snapshot_t *s, strbuf_t *b) {
     const report_t *r = s ? s->report : NULL;
     const results_t *res = r ? r->results : NULL;
@@ -163,5 +291,9 @@ void webstate_json(const web_snapshot_t *s, strbuf_t *b) {
     s_stats(b, s, res);
     s_failures(b, res);
     s_timeline(b, r ? r->timeline : NULL);
+    s_scenario(b, s ? s->scenario : NULL);
+    s_metrics(b, res);
+    s_exceptions(b, res);
+    s_logs(b, s);
     strbuf_append_char(b, '}');
 }

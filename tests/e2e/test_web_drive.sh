@@ -2,9 +2,12 @@
 # test_web_drive: Locust's web API drives real runs of a real master and two local
 # workers against the demo target, as a Locust user's script would: nothing starts
 # until POST /swarm; /stats/requests follows the run (state, users, counts);
+# the start form's defaults come from the scenario (/api/state) before any run;
 # a second /swarm while running edits the users; the run ends at its run_time and
 # the master stays up; a second run starts with empty stats, /stats/reset empties
-# them, /stop ends it; a malformed form or a scenario broken on disk starts nothing;
+# them, /stop ends it; a malformed form, an unknown user class or a scenario broken
+# on disk starts nothing and /swarm's answer says why (the scenario's errors with
+# file:line:column, also in /api/state);
 # every request the target served is in the runs' totals. Ctrl-C ends the master.
 . "$(dirname "$0")/lib.sh"
 
@@ -41,9 +44,25 @@ wait_for() {
     done
     return 1
 }
+wait_for_state_errors() {
+    local _
+    for _ in $(seq 1 30); do
+        sfield "s['errors']" | grep -qE "web.yaml:[0-9]+:[0-9]+: error" && return 0
+        sleep 0.1
+    done
+    return 1
+}
 aggregated() { field "[s['num_requests'] for s in d['stats'] if s['name'] == 'Aggregated'][0]"; }
 
 check "before any start: state ready" wait_for "d['state']" ready 10
+# sfield EXPR: a Python expression over s = GET /api/state's scenario (the start form's defaults).
+sfield() {
+    curl -s --max-time 5 "${WEB}api/state" |
+        python3 -c "import json, sys; s = json.load(sys.stdin)['scenario']; print($1)" 2>/dev/null
+}
+check "the start form's defaults come from the scenario before any run" test \
+    "$(sfield "(s['users'], s['spawn_rate'], s['run_time_s'], s['host'], s['mode'], s['classes'][0]['name'])")" \
+    = "(2, 2, 60, '$TARGET_URL', 'closed', 'Reader')"
 sleep 1.5
 check "...and nothing was fired (target served $(target_total))" test "$(target_total)" -eq 0
 
@@ -54,10 +73,16 @@ check "a malformed /swarm answers 400 (got $code)" test "$code" = 400
 check "...with success false and a reason" grep -q '"success": false' "$E2E_TMP/bad.json"
 sleep 0.5
 check "...and starts nothing" test "$(field "d['state']")" = ready
+code=$(curl -s -o "$E2E_TMP/class.json" -w '%{http_code}' -X POST \
+    -d 'user_count=2&spawn_rate=2&user_classes=Admin' "${WEB}swarm")
+check "an unknown user class answers 400 (got $code)" test "$code" = 400
+check "...naming it and the scenario's classes" \
+    grep -q "unknown user class 'Admin'.*'Reader'" "$E2E_TMP/class.json"
 
 # Run 1: 4 users for 6 s, then an edit to 8 users.
 curl -s -X POST -d 'user_count=4&spawn_rate=100&run_time=6s' "${WEB}swarm" >"$E2E_TMP/swarm1.json"
 check "/swarm answers Locust's success" grep -q '"success": true' "$E2E_TMP/swarm1.json"
+check "...naming the scenario's host" grep -qF "\"host\": \"$TARGET_URL\"" "$E2E_TMP/swarm1.json"
 check "run 1 is running with 4 users" wait_for "(d['state'], d['user_count'])" "('running', 4)" 10
 check "...on 2 workers" test "$(field "len(d['workers'])")" = 2
 check "...and its counts grow" wait_for "int([s['num_requests'] for s in d['stats'] if s['name'] == 'home'][0] > 0)" 1 5
@@ -89,10 +114,14 @@ check "run 2 stops" wait_for "d['state']" stopped 15
 # A scenario broken on disk: the next start is refused with file:line:column, nothing runs.
 served_after=$(target_total)
 printf 'name: broken\nusers: [\n' >"$scenario"
-curl -s -X POST -d 'user_count=2&spawn_rate=100&run_time=5s' "${WEB}swarm" >/dev/null
-sleep 2
-check "a broken scenario: its error is logged with file:line:column" \
-    grep -qE "web.yaml:[0-9]+:[0-9]+: error" "$E2E_TMP/master.err"
+code=$(curl -s -o "$E2E_TMP/broken.json" -w '%{http_code}' -X POST \
+    -d 'user_count=2&spawn_rate=100&run_time=5s' "${WEB}swarm")
+check "a broken scenario: /swarm answers 400 (got $code)" test "$code" = 400
+check "...with its error at file:line:column" \
+    grep -qE '"success": false, "message": ".*web.yaml:[0-9]+:[0-9]+: error' "$E2E_TMP/broken.json"
+check "...which the page's state shows too" wait_for_state_errors
+check "...and the master's log" grep -qE "web.yaml:[0-9]+:[0-9]+: error" "$E2E_TMP/master.err"
+sleep 1
 check "...and nothing starts (state $(field "d['state']"))" test "$(field "d['state']")" = stopped
 check "...and nothing is fired" test "$(target_total)" -eq "$served_after"
 

@@ -1,6 +1,7 @@
 /* web_fixture: serves a JSON result (report_json_read) as a stopped run's
  * snapshot on barrage's web side, prints the URL on stdout, then prints each
- * command taken from the queue as one line, until SIGTERM or SIGINT.
+ * command taken from the queue as one line (answering each start as
+ * started, on the form's host or the result's), until SIGTERM or SIGINT.
  * Usage: web_fixture RESULT.json [--addr HOST:PORT] [--auth USER:PASS] [--insecure] */
 #include <signal.h>
 #include <stdio.h>
@@ -76,6 +77,9 @@ int main(int argc, char **argv) {
         web_cmd_t c;
         while (web_take_command(w, &c)) {
             s_print(&c);
+            /* As the master does: started, on the form's host or the run's. */
+            if (c.type == WEB_CMD_SWARM)
+                web_answer(w, c.id, WEB_ANSWER_DONE, NULL, c.host ? c.host : r->host);
             web_cmd_fini(&c);
         }
         struct timespec ts = {0, 20L * 1000 * 1000};

@@ -38,7 +38,7 @@ static int s_resolve(const char *load, const char *const *words, uint32_t worker
     scenario_t *sc = s_scenario(load);
     cli_opts_t o;
     s_cli(&o, words);
-    int rc = loadplan_resolve(&o, sc, workers, lp);
+    int rc = loadplan_resolve(&o, sc, workers, lp, stderr);
     scenario_destroy(&sc);
     return rc;
 }

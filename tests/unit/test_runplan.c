@@ -54,7 +54,7 @@ Test(runplan, loads_the_scenario_its_load_and_thresholds, .init = s_setup, .fini
     s_write(s_yaml(6));
     cli_opts_t o;
     s_cli(&o, false);
-    runplan_t *p = runplan_load(&o, 2);
+    runplan_t *p = runplan_load(&o, 2, stderr);
     cr_assert_not_null(p);
     cr_expect_str_eq(p->scenario->name, "shop");
     cr_expect_eq(p->n_checks, 2, "the scenario's, then the command line's");
@@ -78,10 +78,10 @@ Test(runplan, a_reload_picks_up_an_edited_scenario, .init = s_setup, .fini = s_t
     s_write(s_yaml(6));
     cli_opts_t o;
     s_cli(&o, true);
-    runplan_t *a = runplan_load(&o, 1);
+    runplan_t *a = runplan_load(&o, 1, stderr);
     cr_assert_not_null(a);
     s_write(s_yaml(9));
-    runplan_t *b = runplan_load(&o, 1);
+    runplan_t *b = runplan_load(&o, 1, stderr);
     cr_assert_not_null(b);
     cr_expect_eq(b->load.users, 9);
     cr_expect_eq(a->load.users, 6, "the plan in use is untouched");
@@ -95,7 +95,7 @@ Test(runplan, a_scenario_that_no_longer_loads_says_where, .init = s_setup, .fini
     s_write("name: shop\nhost: http://127.0.0.1:1\nload: {users: 2, duration: 1s}\nusers: 5\n");
     cli_opts_t o;
     s_cli(&o, false);
-    cr_expect_null(runplan_load(&o, 1));
+    cr_expect_null(runplan_load(&o, 1, stderr));
     fflush(stderr);
     char want[128];
     snprintf(want, sizeof want, "%s:4:", s_path);
@@ -104,4 +104,79 @@ Test(runplan, a_scenario_that_no_longer_loads_says_where, .init = s_setup, .fini
     text[n] = '\0';
     cr_expect_not_null(strstr(text, want), "file:line:column: %s", text);
     cr_expect_not_null(strstr(text, "error:"), "%s", text);
+}
+
+Test(runplan, errors_go_where_they_are_sent, .init = s_setup, .fini = s_teardown) {
+    s_write("name: shop\nhost: http://127.0.0.1:1\nload: {users: 2, duration: 1s}\nusers: 5\n");
+    cli_opts_t o;
+    s_cli(&o, false);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *err = open_memstream(&text, &len);
+    cr_assert_not_null(err);
+    cr_expect_null(runplan_load(&o, 1, err));
+    cr_assert_eq(fclose(err), 0);
+    char want[128];
+    snprintf(want, sizeof want, "%s:4:", s_path);
+    cr_expect_not_null(strstr(text, want), "the scenario's error with its place: %s", text);
+    free(text);
+}
+
+static const char *s_two_classes(const char *load) {
+    static char buf[512];
+    snprintf(buf, sizeof buf,
+             "name: shop\n"
+             "host: http://127.0.0.1:1\n"
+             "load: %s\n"
+             "users:\n"
+             "  - name: Reader\n"
+             "    weight: 3\n"
+             "    tasks:\n"
+             "      - {get: /}\n"
+             "  - name: Writer\n"
+             "    tasks:\n"
+             "      - {post: /w}\n",
+             load);
+    return buf;
+}
+
+Test(runplan, picking_classes_zeroes_the_others_weights, .init = s_setup, .fini = s_teardown) {
+    s_write(s_two_classes("{users: 4, duration: 5s}"));
+    cli_opts_t o;
+    s_cli(&o, true);
+    runplan_t *p = runplan_load(&o, 1, stderr);
+    cr_assert_not_null(p);
+    char *why = NULL;
+    cr_assert_eq(runplan_pick_classes(p, NULL, 0, &why), 0, "none named: all take part");
+    cr_expect_eq(p->scenario->classes[0].weight, 3);
+    const char *both[] = {"Writer", "Reader"};
+    cr_assert_eq(runplan_pick_classes(p, both, 2, &why), 0);
+    cr_expect_eq(p->scenario->classes[1].weight, 1);
+    const char *bad[] = {"Writer", "Admin"};
+    cr_assert_eq(runplan_pick_classes(p, bad, 2, &why), -1);
+    cr_expect_not_null(strstr(why, "unknown user class 'Admin'"), "%s", why);
+    cr_expect_not_null(strstr(why, "'Reader', 'Writer'"), "names what it has: %s", why);
+    free(why);
+    cr_expect_eq(p->scenario->classes[0].weight, 3, "a refused pick changes nothing");
+    const char *one[] = {"Writer"};
+    cr_assert_eq(runplan_pick_classes(p, one, 1, &why), 0);
+    cr_expect_eq(p->scenario->classes[0].weight, 0);
+    cr_expect_eq(p->scenario->classes[1].weight, 1);
+    runplan_destroy(&p);
+}
+
+Test(runplan, the_open_model_takes_every_class, .init = s_setup, .fini = s_teardown) {
+    s_write(s_two_classes("{rate: 5, duration: 5s}"));
+    cli_opts_t o;
+    s_cli(&o, true);
+    runplan_t *p = runplan_load(&o, 1, stderr);
+    cr_assert_not_null(p);
+    char *why = NULL;
+    const char *one[] = {"Writer"};
+    cr_assert_eq(runplan_pick_classes(p, one, 1, &why), -1);
+    cr_expect_not_null(strstr(why, "closed model only"), "%s", why);
+    free(why);
+    const char *both[] = {"Reader", "Writer"};
+    cr_assert_eq(runplan_pick_classes(p, both, 2, &why), 0, "all of them is every class");
+    runplan_destroy(&p);
 }

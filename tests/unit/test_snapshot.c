@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "master/snapshot.h"
 
@@ -224,4 +225,49 @@ Test(snapshot, cost_of_a_snapshot_of_twenty_names) {
     double ms = ((double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6) / n;
     fprintf(stderr, "snapshot of 20 names, 600 s timeline: %.3f ms each\n", ms);
     conduct_destroy(&f.c);
+}
+
+/* What the next start takes, from a plan loaded from a real file and the
+ * command line (-H wins over the scenario's host; stages as written). */
+Test(snapshot, the_scenario_view_of_a_plan) {
+    char path[] = "/tmp/test_snapshot_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    const char *yaml = "name: shop\n"
+                       "host: http://127.0.0.1:1\n"
+                       "load: {users: 4, spawn_rate: 2, duration: 7s}\n"
+                       "users:\n"
+                       "  - name: Reader\n"
+                       "    weight: 3\n"
+                       "    tasks:\n"
+                       "      - {get: /items, name: items, weight: 5}\n"
+                       "      - name: browse\n"
+                       "        steps: [{get: /a}, {get: /b}]\n";
+    cr_assert_eq(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
+    close(fd);
+    char *argv[] = {"barrage", "run", path, "-H", "http://127.0.0.1:2", "--web", NULL};
+    cli_opts_t o;
+    cr_assert_eq(cli_parse(6, argv, &o), 0);
+    runplan_t *p = runplan_load(&o, 1, stderr);
+    cr_assert_not_null(p);
+    web_scenario_t *v = snapshot_scenario(p, &o, "earlier: broken");
+    cr_expect_str_eq(v->file, path);
+    cr_expect_str_eq(v->host, "http://127.0.0.1:2");
+    cr_expect_not(v->open);
+    cr_expect_eq(v->users, 4);
+    cr_expect_float_eq(v->spawn_rate, 2.0, 1e-12);
+    cr_expect_eq(v->run_time_ms, 7000);
+    cr_expect_null(v->stages);
+    cr_assert_eq(v->n_classes, 1);
+    cr_expect_str_eq(v->classes[0].name, "Reader");
+    cr_expect_eq(v->classes[0].weight, 3);
+    cr_assert_eq(v->classes[0].n_tasks, 2);
+    cr_expect_str_eq(v->classes[0].tasks[0].name, "items", "a single request's name");
+    cr_expect_eq(v->classes[0].tasks[0].weight, 5);
+    cr_expect_str_eq(v->classes[0].tasks[1].name, "browse");
+    cr_expect_str_eq(v->errors, "earlier: broken");
+    web_scenario_free(&v);
+    cr_expect_null(v);
+    runplan_destroy(&p);
+    unlink(path);
 }

@@ -3,6 +3,7 @@
  * order, refusals, teardown with commands and a snapshot left, and the
  * history API (/api/runs, /api/runs/ID/json, /api/compare). */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <criterion/criterion.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -122,21 +123,60 @@ Test(web, handlers_read_the_latest_published_snapshot) {
     web_destroy(&w);
 }
 
-Test(web, requests_queue_commands_in_order) {
+/* A conductor on its own thread: takes commands and answers each start by
+ * its users (4 started, 5 refused by the state, 6 a broken scenario), until
+ * it has taken `want` commands. What it took is kept in order. */
+typedef struct {
+    web_t *w;
+    int want;
+    web_cmd_t took[8];
+    int n;
+} conductor_fx_t;
+
+static void *s_conductor(void *arg) {
+    conductor_fx_t *f = arg;
+    while (f->n < f->want) {
+        web_cmd_t c;
+        if (!web_take_command(f->w, &c)) {
+            usleep(1000);
+            continue;
+        }
+        if (c.type == WEB_CMD_SWARM && c.users == 4)
+            web_answer(f->w, c.id, WEB_ANSWER_DONE, NULL, c.host ? c.host : "http://scenario");
+        else if (c.type == WEB_CMD_SWARM && c.users == 5)
+            web_answer(f->w, c.id, WEB_ANSWER_REFUSED, "start refused: no worker has joined yet",
+                       NULL);
+        else if (c.type == WEB_CMD_SWARM)
+            web_answer(f->w, c.id, WEB_ANSWER_INVALID,
+                       "s.yaml:3:5: error: expected a mapping\ns.yaml:9:1: error: unknown key",
+                       NULL);
+        f->took[f->n++] = c;
+    }
+    return NULL;
+}
+
+Test(web, a_start_is_answered_with_the_conductors_verdict, .timeout = 30) {
     web_t *w = s_start();
     web_cmd_t c;
     cr_assert_not(web_take_command(w, &c));
-    char *a = s_post(w, "user_count=4&spawn_rate=2&host=http%3A%2F%2Fh", "");
+    conductor_fx_t f = {.w = w, .want = 6};
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, s_conductor, &f), 0);
+    char *a = s_post(w, "user_count=4&spawn_rate=2&host=http%3A%2F%2Fh&run_time=20s", "");
     cr_assert(strstr(a, "HTTP/1.1 200"), "%s", a);
-    cr_assert(strstr(a, "\"host\": \"http://h\"}"), "%s", a);
+    cr_assert(strstr(a, "\"success\": true") && strstr(a, "\"host\": \"http://h\"") &&
+                  strstr(a, "\"run_time\": 20"),
+              "%s", a);
     free(a);
-    /* Without a host in the form, the answer names the latest run's. */
-    web_snapshot_t *s = s_snapshot("stopped", 0);
-    s->report = report_new();
-    s->report->host = xstrdup("http://scenario");
-    web_publish(w, &s);
+    a = s_post(w, "user_count=4&spawn_rate=2&user_classes=Reader&user_classes=Writer", "");
+    cr_assert(strstr(a, "\"host\": \"http://scenario\""), "the run's host\n%s", a);
+    free(a);
     a = s_post(w, "user_count=5&spawn_rate=2", "");
-    cr_assert(strstr(a, "\"host\": \"http://scenario\"}"), "%s", a);
+    cr_assert(strstr(a, "HTTP/1.1 409") && strstr(a, "no worker has joined yet"), "%s", a);
+    free(a);
+    a = s_post(w, "user_count=6&spawn_rate=2", "");
+    cr_assert(strstr(a, "HTTP/1.1 400") && strstr(a, "s.yaml:3:5: error: expected a mapping\\n"),
+              "the scenario's errors, one per line\n%s", a);
     free(a);
     a = s_post(w, "user_count=-1&spawn_rate=2", "");
     cr_assert(strstr(a, "HTTP/1.1 400") && strstr(a, "user_count must be"), "%s", a);
@@ -147,19 +187,34 @@ Test(web, requests_queue_commands_in_order) {
     a = s_get(w, "/stats/reset");
     cr_assert(strstr(a, "\r\n\r\nok"), "%s", a);
     free(a);
-    cr_assert(web_take_command(w, &c));
-    cr_assert_eq(c.type, WEB_CMD_SWARM);
-    cr_assert_eq(c.users, 4);
-    cr_assert_str_eq(c.host, "http://h");
-    web_cmd_fini(&c);
-    cr_assert(web_take_command(w, &c));
-    cr_assert_eq(c.users, 5);
-    cr_assert_null(c.host, "the command keeps NULL: the conductor picks the host");
-    cr_assert(web_take_command(w, &c));
-    cr_assert_eq(c.type, WEB_CMD_STOP);
-    cr_assert(web_take_command(w, &c));
-    cr_assert_eq(c.type, WEB_CMD_RESET);
+    cr_assert_eq(pthread_join(t, NULL), 0);
+    cr_assert_eq(f.took[0].type, WEB_CMD_SWARM);
+    cr_assert_eq(f.took[0].users, 4);
+    cr_assert_str_eq(f.took[0].host, "http://h");
+    cr_assert_eq(f.took[0].run_time_ms, 20000);
+    cr_assert_null(f.took[1].host, "the command keeps NULL: the conductor picks the host");
+    cr_assert_eq(f.took[1].n_classes, 2);
+    cr_assert_str_eq(f.took[1].classes[1], "Writer");
+    cr_assert_neq(f.took[0].id, f.took[1].id);
+    cr_assert_eq(f.took[3].users, 6);
+    cr_assert_eq(f.took[4].type, WEB_CMD_STOP);
+    cr_assert_eq(f.took[5].type, WEB_CMD_RESET);
     cr_assert_not(web_take_command(w, &c), "the bad form queued nothing");
+    for (int i = 0; i < f.n; i++) web_cmd_fini(&f.took[i]);
+    web_answer(w, 99, WEB_ANSWER_DONE, NULL, "x"); /* nobody waits: ignored */
+    web_destroy(&w);
+}
+
+Test(web, a_start_nobody_takes_is_withdrawn, .timeout = 30) {
+    web_opts_t o = {.addr = "127.0.0.1:0", .answer_wait_ms = 200};
+    char *err = NULL;
+    web_t *w = web_new(&o, &err);
+    cr_assert_not_null(w, "web_new: %s", err ? err : "?");
+    char *a = s_post(w, "user_count=4&spawn_rate=2", "");
+    cr_assert(strstr(a, "HTTP/1.1 503") && strstr(a, "nothing started"), "%s", a);
+    free(a);
+    web_cmd_t c;
+    cr_assert_not(web_take_command(w, &c), "withdrawn: it can never start later");
     web_destroy(&w);
 }
 
@@ -222,7 +277,7 @@ Test(web, basic_auth_guards_every_page) {
 
 Test(web, destroy_frees_queued_commands_and_the_snapshot) {
     web_t *w = s_start();
-    char *a = s_post(w, "user_count=1&spawn_rate=1&host=http%3A%2F%2Fleft", "");
+    char *a = s_get(w, "/stop");
     free(a);
     web_snapshot_t *s = s_snapshot("stopped", 0);
     s->report = report_new();

@@ -195,3 +195,79 @@ Test(webstate, failures_workers_and_timeline) {
     json_decref(j);
     web_snapshot_free(&s);
 }
+
+/* The next start's scenario (classes with ratios, errors), server-side
+ * metrics, the failures that are the scenario's own, and the log lines. */
+Test(webstate, scenario_metrics_exceptions_and_logs) {
+    report_t *r = report_new();
+    histogram_t *lat = histogram_new(), *db = histogram_new(), *q = histogram_new();
+    histogram_record_n(lat, 20000, 4);
+    histogram_record_n(db, 12300, 4);  /* db;dur=12.3 (ms, x1000) */
+    histogram_record_n(q, 21000, 4);   /* X-Query-Count: 21 (x1000) */
+    results_metric_delta_t m[2] = {{.name = "db", .values = db}, {.name = "queries", .values = q}};
+    results_row_delta_t rows[1] = {{.method = "GET", .name = "/items", .requests = 4,
+                                    .failures = 3, .latency = lat, .n_metrics = 2, .metrics = m}};
+    results_error_delta_t errs[3] = {
+        {.method = "GET", .name = "/items", .reason = "HTTP 503", .count = 1},
+        {.method = "GET", .name = "/items", .reason = "capture: $.token not found", .count = 1},
+        {.method = "GET", .name = "/items", .reason = "not sent: bad URL", .count = 1}};
+    results_delta_t d = {.n_rows = 1, .rows = rows, .n_errors = 3, .errors = errs};
+    results_add(r->results, &d);
+    histogram_destroy(&lat);
+    histogram_destroy(&db);
+    histogram_destroy(&q);
+    web_snapshot_t *s = xcalloc(1, sizeof *s);
+    s->state = "stopped";
+    s->report = r;
+    web_scenario_t *v = xcalloc(1, sizeof *v);
+    v->file = xstrdup("shop.yaml");
+    v->host = xstrdup("http://127.0.0.1:8000");
+    v->users = 10;
+    v->spawn_rate = 2;
+    v->run_time_ms = 30000;
+    v->n_classes = 2;
+    v->classes = xcalloc(2, sizeof *v->classes);
+    v->classes[0] = (web_class_t){.name = xstrdup("Reader"), .weight = 3, .n_tasks = 2};
+    v->classes[0].tasks = xcalloc(2, sizeof(web_task_t));
+    v->classes[0].tasks[0] = (web_task_t){xstrdup("/items"), 3};
+    v->classes[0].tasks[1] = (web_task_t){xstrdup("browse"), 1};
+    v->classes[1] = (web_class_t){.name = xstrdup("Writer"), .weight = 1};
+    v->errors = xstrdup("shop.yaml:3:5: error: expected a number");
+    s->scenario = v;
+    s->n_logs = 1;
+    s->logs = xcalloc(1, sizeof *s->logs);
+    s->logs[0] = (log_line_t){1700000000123u, LOG_LEVEL_WARN, xstrdup("worker \"w1\" lost")};
+    json_t *j = s_render(s);
+    const json_t *sc = json_object_get(j, "scenario");
+    cr_assert_str_eq(s_text(sc, "mode"), "closed");
+    cr_assert_eq(s_num(sc, "users"), 10);
+    cr_assert_eq(s_num(sc, "run_time_s"), 30);
+    cr_assert(json_is_null(json_object_get(sc, "stages")));
+    cr_assert_str_eq(s_text(sc, "errors"), "shop.yaml:3:5: error: expected a number");
+    const json_t *reader = json_array_get(json_object_get(sc, "classes"), 0);
+    cr_assert_float_eq(s_num(reader, "ratio"), 0.75, 1e-12);
+    const json_t *browse = json_array_get(json_object_get(reader, "tasks"), 1);
+    cr_assert_str_eq(s_text(browse, "name"), "browse");
+    cr_assert_float_eq(s_num(browse, "ratio"), 0.25, 1e-12);
+    const json_t *writer = json_array_get(json_object_get(sc, "classes"), 1);
+    cr_assert_eq(json_array_size(json_object_get(writer, "tasks")), 0);
+    const json_t *metrics = json_object_get(j, "metrics");
+    cr_assert_eq(json_array_size(metrics), 2);
+    const json_t *m0 = json_array_get(metrics, 0), *m1 = json_array_get(metrics, 1);
+    cr_assert_str_eq(s_text(m0, "metric"), "db");
+    cr_assert_str_eq(s_text(m0, "unit"), "ms");
+    cr_assert_eq(s_num(m0, "count"), 4);
+    cr_assert_float_eq(s_num(m0, "p95"), 12.3, 0.05, "within the histogram's precision");
+    cr_assert_str_eq(s_text(m1, "unit"), "queries");
+    cr_assert_float_eq(s_num(m1, "max"), 21, 0.05);
+    const json_t *ex = json_object_get(j, "exceptions");
+    cr_assert_eq(json_array_size(ex), 2, "capture and not sent; the 503 is the target's");
+    cr_assert_str_eq(s_text(json_array_get(ex, 0), "reason"), "capture: $.token not found");
+    cr_assert_eq(json_array_size(json_object_get(j, "failures")), 3, "all three stay failures");
+    const json_t *l0 = json_array_get(json_object_get(j, "logs"), 0);
+    cr_assert_str_eq(s_text(l0, "level"), "warn");
+    cr_assert_str_eq(s_text(l0, "text"), "worker \"w1\" lost");
+    cr_assert_eq(s_num(l0, "wall_ms"), 1700000000123.0);
+    json_decref(j);
+    web_snapshot_free(&s);
+}

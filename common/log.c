@@ -2,6 +2,7 @@
 #include "common/log.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,10 @@ static struct {
     log_line_t *lines;
     size_t cap, head, n;
 } s_recent;
+/* The most verbose level kept (read unlocked by log_write: set before the
+ * threads that log start). */
+static log_level_t s_keep_level = LOG_LEVEL_ERROR;
+static size_t s_keeping; /* cap, as log_write sees it */
 
 static void s_recent_lock_or_die(void) {
     if (pthread_mutex_lock(&s_recent_lock) != 0) abort();
@@ -36,8 +41,10 @@ static void s_recent_unlock(void) {
     if (pthread_mutex_unlock(&s_recent_lock) != 0) abort();
 }
 
-void log_keep_recent(size_t n) {
+void log_keep_recent(size_t n, log_level_t level) {
     if (n > LOG_MAX_RECENT) n = LOG_MAX_RECENT;
+    s_keep_level = level;
+    s_keeping = n;
     s_recent_lock_or_die();
     for (size_t i = 0; i < s_recent.n; i++)
         free(s_recent.lines[(s_recent.head + i) % s_recent.cap].text);
@@ -97,7 +104,8 @@ log_level_t log_get_level(void) {
 }
 
 void log_write(log_level_t level, const char *fmt, ...) {
-    if (level > s_log.level) return;
+    bool print = level <= s_log.level, keep = s_keeping && level <= s_keep_level;
+    if (!print && !keep) return;
     struct timeval tv;
     gettimeofday(&tv, NULL);
     struct tm tm;
@@ -111,7 +119,8 @@ void log_write(log_level_t level, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     /* One fprintf per line so concurrent processes do not interleave mid-line. */
-    fprintf(stderr, "%s.%03ld %s[%ld] %s %s\n", stamp, (long)(tv.tv_usec / 1000), s_log.ident,
-            (long)getpid(), s_names[level], msg);
-    s_keep((uint64_t)tv.tv_sec * 1000u + (uint64_t)(tv.tv_usec / 1000), level, msg);
+    if (print)
+        fprintf(stderr, "%s.%03ld %s[%ld] %s %s\n", stamp, (long)(tv.tv_usec / 1000),
+                s_log.ident, (long)getpid(), s_names[level], msg);
+    if (keep) s_keep((uint64_t)tv.tv_sec * 1000u + (uint64_t)(tv.tv_usec / 1000), level, msg);
 }

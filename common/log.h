@@ -2,7 +2,7 @@
  *
  * The process calls log_init once with its ident ("master", "worker-3"); the
  * level filters what is printed. Nothing in barrage logs per request.
- * Optionally (log_keep_recent) the last lines printed are also kept in
+ * Optionally (log_keep_recent) the last lines are also kept in
  * memory for the web UI's Logs tab; log_write and log_recent may then be
  * called from any thread. */
 #ifndef BARRAGE_COMMON_LOG_H
@@ -19,10 +19,11 @@ log_level_t log_get_level(void);
 
 void log_write(log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Keeps the last n (<= LOG_MAX_RECENT) lines printed from now on; 0 stops
- * keeping and forgets them. */
+/* Keeps the last n (<= LOG_MAX_RECENT) lines at level or louder from now
+ * on, printed or not (the web's Logs tab shows info lines that stderr, at
+ * warn, does not); n == 0 stops keeping and forgets them. */
 #define LOG_MAX_RECENT 1000
-void log_keep_recent(size_t n);
+void log_keep_recent(size_t n, log_level_t level);
 
 /* A line kept: when (wall clock, ms since the epoch), how loud, and the
  * message without stamp, ident and level. */

@@ -35,7 +35,7 @@ webglue_t *webglue_new(const cli_opts_t *o, const conduct_opts_t *co, runplan_t 
     if (!web) return NULL;
     webglue_t *g = xcalloc(1, sizeof *g);
     *g = (webglue_t){.web = web, .o = o, .co = co, .plan = plan, .n_workers = n_workers};
-    log_keep_recent(WEBGLUE_LOG_LINES);
+    log_keep_recent(WEBGLUE_LOG_LINES, LOG_LEVEL_INFO);
     return g;
 }
 

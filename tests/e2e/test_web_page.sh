@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # test_web_page: barrage's web page (GET /) in Debian's headless Chromium, driven over
 # the DevTools protocol (tests/tools/web_page_check.mjs) against a real master with two
-# local workers and the demo target: the start form, a start, the Statistics table and
-# the charts updating live over /events, an edit of the users mid-run followed by the
-# header, a /swarm error shown in the page, Stop, the stats CSV through its download
-# link; the page's final Aggregated count equals the target's own counter, the console
+# local workers and the demo target: the start form filled from the scenario, a start
+# with one of two user classes picked, the Statistics table and the charts updating
+# live over /events, the Failures, Exceptions, Current ratio, Server-side metrics, Workers
+# and Logs tabs, an edit of the users mid-run followed by the header, a /swarm error
+# shown in the page, Stop, the stats CSV through its download link, and a start refused
+# with the errors of the scenario broken on disk; the page's final Aggregated count
+# equals the target's own counter, the console
 # stays clean and every request goes to the master. BARRAGE_SCREENSHOT=PATH keeps a
 # screenshot of the page mid-run (docs/web-ui.png is one).
 . "$(dirname "$0")/lib.sh"
@@ -20,11 +23,16 @@ host: http://127.0.0.1:1
 load: {users: 2, spawn_rate: 2, duration: 1m}
 users:
   - name: Reader
+    weight: 3
     think: constant 20ms
     tasks:
       - {weight: 3, get: /, name: home}
       - {weight: 2, get: "/delay?ms=5", name: /delay}
       - {weight: 1, get: /status/503, name: /flaky}
+      - {weight: 1, get: /, name: token, capture: {token: "json:\$.access_token"}}
+  - name: Writer
+    tasks:
+      - {get: /, name: writer-only}
 YAML
 
 start_web_master master "$scenario"
@@ -33,17 +41,19 @@ start_chromium
 
 facts="$E2E_TMP/facts.txt"
 timeout 100 node --experimental-websocket "$SRC/tests/tools/web_page_check.mjs" \
-    "$DEVTOOLS_PORT_FILE" "$WEB" "$TARGET_URL" "${BARRAGE_SCREENSHOT:-}" \
+    "$DEVTOOLS_PORT_FILE" "$WEB" "$TARGET_URL" "$scenario" "${BARRAGE_SCREENSHOT:-}" \
     >"$facts" 2>"$E2E_TMP/check.err"
 rc=$?
 stop_chromium
 check "web_page_check walks the page over CDP (rc $rc)" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || cat "$E2E_TMP/check.err"
 
-for s in start_form_shown running_with_4_users form_closed row_home_grows header_rps_positive \
-    aggregated_row failures_tab_rows header_fail_percent workers_tab_rows chart_paths_drawn charts_visible chart_paths_grow \
-    edit_form_shown edit_users_follow swarm_error_shown bad_form_changes_nothing stopped \
-    csv_downloaded new_test_form; do
+for s in start_form_shown form_defaults running_with_4_users form_closed row_home_grows \
+    header_rps_positive aggregated_row failures_tab_rows picked_class_only exceptions_tab_rows \
+    ratio_tab_rows metrics_tab_rows logs_tab_rows header_fail_percent workers_tab_rows \
+    chart_paths_drawn charts_visible chart_paths_grow edit_form_shown edit_users_follow \
+    swarm_error_shown bad_form_changes_nothing stopped csv_downloaded new_test_form \
+    scenario_errors_shown broken_scenario_starts_nothing; do
     line=$(grep "^step $s " "$facts" | head -1)
     check "page: ${line#step }" test "$(echo "$line" | cut -d' ' -f3)" = ok
 done

@@ -10,16 +10,18 @@
 //   console <level> <text>         console messages, log entries and exceptions
 //
 // Usage: node --experimental-websocket web_page_check.mjs DEVTOOLS_ACTIVE_PORT_FILE
-//        PAGE_URL TARGET_URL [SCREENSHOT.png]
+//        PAGE_URL TARGET_URL SCENARIO_FILE [SCREENSHOT.png]
+// (SCENARIO_FILE: the master's scenario; the walk breaks it on disk at the end and puts
+// it back, to see a start refused with the scenario's errors.)
 // (SCREENSHOT.png: the Statistics tab mid-run; SCREENSHOT-charts.png: the Charts tab.)
 // Exit 0 when the walk ended (the caller judges the facts), 3 on a protocol failure.
 import { Cdp } from './cdp.mjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const [portFile, pageUrl, targetUrl, shotPath] = process.argv.slice(2);
-if (!portFile || !pageUrl || !targetUrl) {
+const [portFile, pageUrl, targetUrl, scenarioFile, shotPath] = process.argv.slice(2);
+if (!portFile || !pageUrl || !targetUrl || !scenarioFile) {
     console.error('usage: web_page_check.mjs DEVTOOLS_ACTIVE_PORT_FILE PAGE_URL TARGET_URL ' +
-                  '[SCREENSHOT.png]');
+                  'SCENARIO_FILE [SCREENSHOT.png]');
     process.exit(2);
 }
 setTimeout(() => {
@@ -75,8 +77,13 @@ async function walk() {
     // 1. The page opens with the start form (no run yet).
     const open = await waitFor(`document.getElementById('start').open && ${header('h-state')} === 'READY'`, 10);
     step('start_form_shown', open, `state=${await evaluate(header('h-state'))}`);
+    // ...filled from the scenario: its users, spawn rate, host, run time and classes.
+    const defaults = await evaluate(`['f-users', 'f-rate', 'f-host', 'f-time'].map((id) => document.getElementById(id).value).join(' ') + ' ' +
+        [...document.querySelectorAll('#f-classes input')].map((i) => i.value + (i.checked ? '+' : '-')).join(',')`);
+    step('form_defaults', defaults === '2 2 http://127.0.0.1:1 60s Reader+,Writer+', defaults);
 
-    // 2. Fill the form and start against the demo target.
+    // 2. Fill the form and start against the demo target, Reader users only.
+    await evaluate(`document.querySelector('#f-classes input[value=Writer]').click(); true`);
     await fillAndSubmit({ 'f-users': '4', 'f-rate': '100', 'f-host': targetUrl, 'f-time': '' });
     const running = await waitFor(`${header('h-state')} === 'RUNNING' && ${header('h-users')} === '4'`, 15);
     step('running_with_4_users', running, `state=${await evaluate(header('h-state'))} users=${await evaluate(header('h-users'))}`);
@@ -92,9 +99,24 @@ async function walk() {
     const agg = await evaluate(row('Aggregated'));
     step('aggregated_row', agg && agg[0] === '' && Number(agg[2].replace(/,/g, '')) >= n2,
          JSON.stringify(agg));
-    const failures = await evaluate(`[...document.querySelectorAll('#failures tbody tr')].map((tr) => [...tr.cells].map((td) => td.textContent).join('|'))`);
-    step('failures_tab_rows', failures.length === 1 && /^[0-9,]+\|GET\|\/flaky\|HTTP 503/.test(failures[0]),
-         JSON.stringify(failures));
+    const cells = (table) => `[...document.querySelectorAll('#${table} tbody tr')].map((tr) => [...tr.cells].map((td) => td.textContent).join('|'))`;
+    const failures = await evaluate(cells('failures'));
+    step('failures_tab_rows', failures.length === 2 && failures.some((f) => /^[0-9,]+\|GET\|\/flaky\|HTTP 503/.test(f)) &&
+         failures.some((f) => /\|GET\|token\|capture: /.test(f)), JSON.stringify(failures));
+    step('picked_class_only', (await evaluate(row('writer-only'))) === null, 'no Writer request');
+    // Exceptions: the scenario's own failures (the capture), not the target's 503.
+    const exceptions = await evaluate(cells('exceptions'));
+    step('exceptions_tab_rows', exceptions.length === 1 && /\|GET\|token\|capture: /.test(exceptions[0]), JSON.stringify(exceptions));
+    // Current ratio: as planned for this start (Writer left out).
+    const ratio = await evaluate(cells('ratio'));
+    step('ratio_tab_rows', ratio[0] === 'Reader|3|100%' && ratio.some((r) => r.startsWith('home|3|')) &&
+         ratio.includes('Writer|0|0%'), JSON.stringify(ratio));
+    // Server-side metrics: the demo target's Server-Timing "app" per name.
+    const metrics = await evaluate(cells('metrics'));
+    step('metrics_tab_rows', metrics.some((m) => /^GET\|home\|app \(ms\)\|[0-9,]+\|/.test(m)), JSON.stringify(metrics.slice(0, 2)));
+    // Logs: the master's recent lines, the newest first.
+    const logs = await evaluate(cells('logs'));
+    step('logs_tab_rows', logs.some((l) => /\|info\|run [0-9]+ started: 4 users/.test(l)), JSON.stringify(logs.slice(0, 3)));
     const failPct = await evaluate(`parseFloat(${header('h-fail')})`);
     step('header_fail_percent', failPct > 5 && failPct < 40, `${failPct}%`);
     const workers = await evaluate(`document.querySelectorAll('#workers tbody tr').length`);
@@ -155,6 +177,21 @@ async function walk() {
     step('csv_downloaded', csv.startsWith('Type,Name,Request Count,'), JSON.stringify(csv.slice(0, 40)));
     out.push(`csv_aggregated ${line ? line.split(',')[2] : 'none'}`);
     step('new_test_form', await evaluate(`document.getElementById('b-new').click(); document.getElementById('start').open && document.getElementById('f-submit').textContent === 'Start'`));
+
+    // 9. The scenario broken on disk: Start is refused, its errors are shown with
+    // file:line:column, nothing starts; the file is put back.
+    const good = readFileSync(scenarioFile, 'utf8');
+    writeFileSync(scenarioFile, 'name: broken\nusers: [\n');
+    try {
+        await evaluate(`document.getElementById('f-submit').click(); true`);
+        const shown = await waitFor(`!document.getElementById('scenario-errors').hidden && document.getElementById('scenario-errors-text').textContent`, 10);
+        const where = `${scenarioFile.split('/').pop()}:`;
+        step('scenario_errors_shown', Boolean(shown) && shown.includes(where) && /:[0-9]+:[0-9]+: error/.test(shown), JSON.stringify(shown));
+        await sleep(1200);
+        step('broken_scenario_starts_nothing', (await evaluate(header('h-state'))) === 'STOPPED', await evaluate(header('h-state')));
+    } finally {
+        writeFileSync(scenarioFile, good);
+    }
 }
 
 async function main() {

@@ -146,9 +146,78 @@ function render(s) {
     cell(tr, fmt(w.reports, 0));
     cell(tr, w.lost ? 'lost' : '');
   });
+  fillRows($('exceptions').tBodies[0], s.exceptions, (tr, e) => {
+    cell(tr, fmt(e.count, 0));
+    cell(tr, e.method);
+    cell(tr, e.name);
+    cell(tr, e.reason);
+  });
+  fillRows($('metrics').tBodies[0], s.metrics, (tr, m) => {
+    const v = (x) => (m.unit === 'ms' ? fmtMs(x) : fmt(x, 1));
+    cell(tr, m.method);
+    cell(tr, m.name);
+    cell(tr, m.unit === 'ms' ? `${m.metric} (ms)` : `${m.metric} (X-Query-Count)`);
+    cell(tr, fmt(m.count, 0));
+    for (const k of ['avg', 'p50', 'p95', 'p99', 'max']) cell(tr, v(m[k]));
+  });
+  fillRows($('logs').tBodies[0], s.logs.slice().reverse(), (tr, l) => {
+    tr.className = l.level;
+    cell(tr, new Date(l.wall_ms).toLocaleTimeString('en-GB', { hour12: false }));
+    cell(tr, l.level);
+    cell(tr, l.text);
+  });
+  renderScenario(s.scenario);
   drawCharts(s.timeline);
   // Other parts of the page (runs.js) follow the state without a channel of their own.
   document.dispatchEvent(new CustomEvent('barrage-state', { detail: s }));
+}
+
+// The scenario the next start takes: its errors (a start refused) and, in Current
+// ratio, its classes and tasks with the share each gets (as planned: weights).
+function renderScenario(sc) {
+  $('scenario-errors').hidden = !(sc && sc.errors);
+  $('scenario-errors-text').textContent = sc && sc.errors ? sc.errors : '';
+  const rows = [];
+  if (sc) {
+    for (const c of sc.classes) {
+      rows.push({ cls: 'class', name: c.name, weight: c.weight, ratio: c.ratio });
+      for (const t of c.tasks)
+        rows.push({ cls: 'task', name: t.name, weight: t.weight, ratio: t.ratio * c.ratio, within: t.ratio });
+    }
+  }
+  fillRows($('ratio').tBodies[0], rows, (tr, r) => {
+    tr.className = r.cls;
+    cell(tr, r.name);
+    cell(tr, fmt(r.weight, 0));
+    const pct = `${fmt(100 * r.ratio, 1)}%`;
+    cell(tr, r.cls === 'task' ? `${pct} (${fmt(100 * r.within, 1)}% of its class)` : pct);
+  });
+  $('ratio-note').textContent = !sc ? '' : sc.mode === 'open'
+    ? `${sc.file}: each arrival picks a class by weight, then a task by weight.`
+    : `${sc.file}: users are split over the classes by weight (exactly, over all workers); each user picks its tasks by weight.`;
+}
+
+// The form's fields for the scenario's model: users and spawn rate (closed), or
+// max users and the arrival rate (open; Locust's fields carry them to /swarm).
+function formFields(sc) {
+  const open = sc && sc.mode === 'open';
+  $('f-users-label').textContent = open ? 'Max users (iterations in flight at most)' : 'Number of users (peak concurrency)';
+  $('f-rate-label').textContent = open ? 'Arrival rate (iterations started/second)' : 'Spawn rate (users started/second)';
+  $('f-file').textContent = sc ? `Scenario: ${sc.file}` : '';
+  $('f-stages').hidden = !(sc && sc.stages);
+  $('f-stages').textContent = sc && sc.stages ? `Stages (from the scenario): ${sc.stages}` : '';
+  const box = $('f-classes');
+  const names = sc ? sc.classes.map((c) => c.name) : [];
+  box.hidden = names.length < 2 || open;
+  const have = [...box.querySelectorAll('input')].map((i) => i.value);
+  if (have.join('\n') === names.join('\n')) return;
+  box.replaceChildren(Object.assign(document.createElement('legend'), { textContent: 'User classes' }));
+  for (const c of sc ? sc.classes : []) {
+    const label = document.createElement('label');
+    const input = Object.assign(document.createElement('input'), { type: 'checkbox', name: 'user_classes', value: c.name, checked: c.weight > 0 });
+    label.append(input, c.name);
+    box.appendChild(label);
+  }
 }
 
 // ---------------------------------------------------------------- controls
@@ -159,10 +228,20 @@ function openForm(mode) {
   d.className = mode === 'edit' ? 'edit' : '';
   $('f-title').textContent = mode === 'edit' ? 'Edit running load test' : 'Start new load test';
   $('f-submit').textContent = mode === 'edit' ? 'Update' : 'Start';
+  // Defaults: the scenario the next start takes (the running run's for an edit).
+  const sc = last && last.scenario;
   const run = last && last.run;
-  if (mode === 'edit') $('f-users').value = last ? last.users : '';
-  else if (run && !$('f-users').value) $('f-users').value = run.users;
-  if (run && !$('f-rate').value) $('f-rate').value = run.spawn_rate;
+  formFields(mode === 'edit' && run ? { ...sc, mode: run.mode } : sc);
+  const open = mode === 'edit' && run ? run.mode === 'open' : sc && sc.mode === 'open';
+  if (mode === 'edit') {
+    $('f-users').value = run && open ? run.users : last ? last.users : '';
+    if (run) $('f-rate').value = open ? run.rate : run.spawn_rate || '';
+  } else if (sc && !$('f-users').value) {
+    $('f-users').value = sc.users;
+    $('f-rate').value = open ? sc.rate : sc.spawn_rate || sc.users; // 0 = all at once: in 1 s
+    $('f-host').value = sc.host || '';
+    $('f-time').value = sc.run_time_s ? `${sc.run_time_s}s` : '';
+  }
   if (!d.open) d.showModal();
 }
 
@@ -203,6 +282,11 @@ async function submitForm(ev) {
   if (formMode === 'start') {
     f.set('host', $('f-host').value.trim());
     f.set('run_time', $('f-time').value.trim());
+    if (!$('f-classes').hidden) {
+      const picked = [...$('f-classes').querySelectorAll('input:checked')];
+      if (!picked.length) return showError('Pick at least one user class.');
+      for (const c of picked) f.append('user_classes', c.value);
+    }
   }
   if (await call('POST', '/swarm', f.toString())) $('start').close();
 }

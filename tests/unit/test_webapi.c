@@ -216,6 +216,11 @@ Test(webapi, swarm_form_parses_locusts_fields) {
     cr_assert_eq(c.users, 0);
     cr_assert_null(c.host, "empty host keeps the scenario's");
     cr_assert_eq(c.run_time_ms, 0, "empty run_time keeps -t");
+    cr_assert_eq(c.n_classes, 2, "the class picker's fields, in order");
+    cr_assert_str_eq(c.classes[0], "A");
+    cr_assert_str_eq(c.classes[1], "B");
+    web_cmd_fini(&c);
+    cr_assert_null(c.classes);
     c = s_ok("user_count=1&spawn_rate=1&run_time=20");
     cr_assert_eq(c.run_time_ms, 20000, "a bare number is seconds, as in Locust");
     c = s_ok("user_count=1&spawn_rate=1&host=https://x.example/a+b");
@@ -238,6 +243,12 @@ Test(webapi, swarm_form_refuses_malformed_values) {
     s_bad("user_count=2", "spawn_rate is missing");
     s_bad("user_count=%ZZ&spawn_rate=2", "not valid application/x-www-form-urlencoded");
     s_bad("user_count=1%00&spawn_rate=2", "not valid application/x-www-form-urlencoded");
+    strbuf_t many;
+    strbuf_init(&many);
+    strbuf_append_str(&many, "user_count=1&spawn_rate=1");
+    for (int i = 0; i <= WEB_MAX_CLASSES; i++) strbuf_appendf(&many, "&user_classes=C%d", i);
+    s_bad(strbuf_str(&many), "at most 64 user_classes");
+    strbuf_fini(&many);
 }
 
 Test(webapi, result_json_is_locusts_answer) {

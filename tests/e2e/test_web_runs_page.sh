@@ -7,7 +7,8 @@
 # default, and picking them either way round shows /api/compare's rows exactly (each
 # cell's data-v) in `barrage compare`'s text (each cell's text), with the verdicts;
 # the chart has both runs' p95 series, one point per second /api/compare gives, the
-# slower run drawn higher; each run's JSON link answers; the console stays clean and
+# slower run drawn higher; the list shows each run's thresholds (run 2 fails "p95 <
+# 20ms"); each run's JSON link answers; the console stays clean and
 # every request goes to the master. BARRAGE_SCREENSHOT=PATH keeps a screenshot.
 . "$(dirname "$0")/lib.sh"
 
@@ -20,6 +21,8 @@ write_scenario() { # write_scenario DELAY_MS
 name: web-runs
 host: $TARGET_URL
 load: {users: 2, spawn_rate: 2, duration: 1m}
+thresholds:
+  - "p95 < 20ms"
 users:
   - name: Reader
     think: constant 10ms
@@ -76,7 +79,7 @@ check "web_runs_check walks the Runs tab over CDP (rc $rc)" test "$rc" -eq 0
 for s in runs_tab_empty list_after_run1 list_after_run2 defaults_last_two pick_reversed pick_forward \
     chart_visible; do
     line=$(grep "^step $s " "$facts" | head -1)
-    check "page: ${line#step }" test "$(echo "$line" | cut -d' ' -f3)" = ok
+    check "page: ${line:+${line#step }}${line:-$s: not reported}" test "$(echo "$line" | cut -d' ' -f3)" = ok
 done
 check "no step of the walk failed" test -z "$(grep '^step .* FAIL' "$facts")"
 grep '^step walk ' "$facts"
@@ -109,7 +112,12 @@ for s, a in zip(shown, reversed(api)):
         if value(v) != (None if a[k] is None else float(a[k])):
             ok = False; print("list", s["id"], k, v, a[k])
     ok = ok and s["name"] == a["name"] and s["json"] == f"{origin}/api/runs/{s['id']}/json"
-verdict("list", ok, json.dumps([(r["id"], r["v"]["requests"], r["v"]["p95_ms"]) for r in shown]))
+    t = a["thresholds"]
+    ok = ok and t == 1 and s["thresholds"] == f"{t - a['thresholds_failed']}/{t} passed"
+verdict("list", ok, json.dumps([(r["id"], r["v"]["requests"], r["v"]["p95_ms"], r["thresholds"])
+                                for r in shown]))
+# Run 2 (the 40 ms route) cannot meet "p95 < 20ms".
+verdict("run2_threshold_failed", api[-1]["thresholds_failed"] == 1, shown[0]["thresholds"] if shown else "")
 
 # `barrage compare`'s text cells: NAME  METRIC  BEFORE AFTER DELTA DELTA% [VERDICT].
 METRIC = {"requests": "requests", "failures_pct": "failure rate", "rps": "rps",
@@ -177,7 +185,7 @@ for rid in (1, 2):
     size = len(open(f"{tmp}/run{rid}.json", encoding="utf-8").read())
     verdict(f"json_link_{rid}", l is not None and l.split()[1:] == ["200", str(size)], f"{l} ({size} chars)")
 PY
-for j in list compare_1_2 slower_is_worse compare_2_1 faster_is_better chart_points chart_after_higher \
+for j in list run2_threshold_failed compare_1_2 slower_is_worse compare_2_1 faster_is_better chart_points chart_after_higher \
     json_link_1 json_link_2; do
     line=$(grep " $j " "$E2E_TMP/judge.txt" | head -1)
     [ -n "$line" ] || line=$(grep " $j\$" "$E2E_TMP/judge.txt" | head -1)
@@ -203,5 +211,6 @@ fi
 kill -INT "$MASTER_PID"
 wait "$MASTER_PID"
 rc=$?
-check "Ctrl-C ends the master, exit 0 (got $rc)" test "$rc" -eq 0
+check "Ctrl-C ends the master with the last run's status: 1, its threshold failed (got $rc)" \
+    test "$rc" -eq 1
 e2e_finish

@@ -65,14 +65,16 @@ function step(name, ok, detail) {
 
 const shown = (id) => `!document.getElementById('${id}').hidden`;
 const listIds = `[...document.querySelectorAll('#runs tbody tr')].map((tr) => Number(tr.dataset.id))`;
-const COLUMNS = ['id', 'started_ms', 'duration_s', 'users', 'requests', 'failure_rate_pct', 'p95_ms', 'rps'];
-// The list as shown: per row its data-v values by column (cells 2 .. 10 but the name's).
+const COLUMNS = ['id', 'started_ms', 'duration_s', 'users', 'requests', 'failure_rate_pct', 'p95_ms', 'rps',
+                 'thresholds_failed'];
+// The list as shown: per row its data-v values by column, the thresholds cell's text.
 const listRows = `[...document.querySelectorAll('#runs tbody tr')].map((tr) => {
     const v = [...tr.cells].filter((td) => td.dataset.v !== undefined).map((td) => td.dataset.v);
     const cols = ${JSON.stringify(COLUMNS)};
     return { id: Number(tr.dataset.id), name: tr.querySelector('td.name').textContent,
              v: Object.fromEntries(cols.map((c, i) => [c, v[i]])),
              checked: [...tr.querySelectorAll('input')].map((r) => r.checked),
+             thresholds: tr.cells[tr.cells.length - 2].textContent,
              json: tr.querySelector('a.json').href };
 })`;
 // The compare table as shown: per name its verdict and per metric the four cells.

@@ -142,6 +142,9 @@
       td(tr, `${num(r.failure_rate_pct, 2)}%`, r.failure_rate_pct);
       td(tr, r.p95_ms === null ? '-' : ms(r.p95_ms), r.p95_ms);
       td(tr, num(r.rps, 1), r.rps);
+      const t = r.thresholds;
+      td(tr, t ? `${t - r.thresholds_failed}/${t} passed` : '-', r.thresholds_failed,
+         t && r.thresholds_failed ? 'failed' : '').title = t ? '' : 'the scenario sets no thresholds';
       const a = document.createElement('a');
       a.href = `/api/runs/${r.id}/json`;
       a.textContent = 'JSON';

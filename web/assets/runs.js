@@ -22,8 +22,9 @@
   let runs = [];           // /api/runs's list, oldest first
   let pick = { before: 0, after: 0 }; // the ids picked (0: none)
   let picked = false;      // the user chose: new runs no longer move the defaults
-  let shown = '';          // the "before,after" pair whose compare is shown
-  let compareSeq = 0;      // drops a compare answer that a newer request overtook
+  let shown = '';          // the pair whose compare is shown (ids and start times)
+  let listSeq = 0;         // drops a list answer that a newer request overtook
+  let compareSeq = 0;      // the same for compare answers
   let lastCompare = null;
   // A run in flight: the list's length before it, so that its end is seen once the
   // master has added it (the state says "stopped" a moment before the run is kept).
@@ -90,13 +91,15 @@
   // ---------------------------------------------------------------- the list
 
   async function refresh() {
+    const seq = ++listSeq;
     let list;
     try {
       list = (await getJson('/api/runs')).runs;
     } catch (e) {
-      note(e.message);
+      if (seq === listSeq) note(e.message);
       return null;
     }
+    if (seq !== listSeq) return list.length;
     runs = list;
     const ids = new Set(runs.map((r) => r.id));
     if (!picked || !ids.has(pick.before) || !ids.has(pick.after)) {
@@ -160,7 +163,10 @@
   // ---------------------------------------------------------------- compare
 
   async function compare() {
-    const key = `${pick.before},${pick.after}`;
+    // A master restarted on its --results-dir numbers its runs again: the start times
+    // tell a run 2 from another run 2.
+    const started = (id) => (runs.find((r) => r.id === id) || {}).started_ms;
+    const key = `${pick.before}@${started(pick.before)},${pick.after}@${started(pick.after)}`;
     if (!pick.before || !pick.after) {
       shown = '';
       byId('r-compare').hidden = true;

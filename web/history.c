@@ -166,6 +166,10 @@ static void s_entry(strbuf_t *b, uint32_t id, const report_t *r) {
           t->requests ? 100.0 * (double)t->failures / (double)t->requests : 0);
     s_num(b, "p95_ms", t->requests ? (double)histogram_percentile(t->latency, 95) / 1000.0 : NAN);
     s_num(b, "rps", r->run_seconds > 0 ? (double)t->requests / r->run_seconds : 0);
+    size_t failed = 0;
+    for (size_t i = 0; i < r->n_thresholds; i++)
+        failed += !r->thresholds[i].passed;
+    strbuf_appendf(b, ",\"thresholds\":%zu,\"thresholds_failed\":%zu", r->n_thresholds, failed);
     strbuf_append_char(b, '}');
 }
 

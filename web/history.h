@@ -35,7 +35,8 @@ uint32_t history_count(history_t *h);
 
 /* Appends {"runs": [...]} to b, oldest first: per run id, name (the
  * scenario's name), scenario (its file), started_ms, ended_ms, duration_s,
- * users, requests, failures, failure_rate_pct, p95_ms, rps. */
+ * users, requests, failures, failure_rate_pct, p95_ms, rps, thresholds (how
+ * many the run checked) and thresholds_failed. */
 void history_list_json(history_t *h, strbuf_t *b);
 /* Appends run id's result JSON (report_json_render's bytes) to b. Returns 0,
  * or -1 (b untouched) when there is no such run. */

@@ -104,6 +104,38 @@ Test(history, list_gives_failures_rate_and_p95) {
     cr_assert_float_eq(json_number_value(json_object_get(r, "failure_rate_pct")), 25.0, 1e-9);
     cr_assert_float_eq(json_number_value(json_object_get(r, "p95_ms")), (double)p95_us / 1000.0,
                        1e-9);
+    cr_assert_eq(json_integer_value(json_object_get(r, "thresholds")), 0);
+    cr_assert_eq(json_integer_value(json_object_get(r, "thresholds_failed")), 0);
+    json_decref(j);
+    strbuf_fini(&sb);
+    history_destroy(&h);
+}
+
+Test(history, list_counts_the_thresholds_and_those_that_failed) {
+    char *err = NULL;
+    history_t *h = history_new(NULL, &err);
+    report_t *a = s_run("a", 1, 200, 50000, 0), *b = s_run("b", 2, 200, 50000, 0);
+    report_add_threshold(a, &(report_threshold_t){.text = "p95 < 300ms", .passed = true,
+                                                  .value = 50, .measured = "50ms"});
+    report_add_threshold(a, &(report_threshold_t){.text = "p99 < 10ms", .passed = false,
+                                                  .value = 50, .measured = "50ms"});
+    report_add_threshold(a, &(report_threshold_t){.text = "rps > 100", .name = "/x",
+                                                  .passed = false, .value = 20,
+                                                  .measured = "20.0/s"});
+    report_add_threshold(b, &(report_threshold_t){.text = "p95 < 300ms", .passed = true,
+                                                  .value = 50, .measured = "50ms"});
+    history_add(h, &a);
+    history_add(h, &b);
+    strbuf_t sb;
+    strbuf_init(&sb);
+    history_list_json(h, &sb);
+    json_t *j = s_parse(&sb);
+    json_t *runs = json_object_get(j, "runs");
+    json_t *ra = json_array_get(runs, 0), *rb = json_array_get(runs, 1);
+    cr_assert_eq(json_integer_value(json_object_get(ra, "thresholds")), 3);
+    cr_assert_eq(json_integer_value(json_object_get(ra, "thresholds_failed")), 2);
+    cr_assert_eq(json_integer_value(json_object_get(rb, "thresholds")), 1);
+    cr_assert_eq(json_integer_value(json_object_get(rb, "thresholds_failed")), 0);
     json_decref(j);
     strbuf_fini(&sb);
     history_destroy(&h);

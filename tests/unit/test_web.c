@@ -392,6 +392,7 @@ Test(web, serves_the_embedded_page_with_types_and_cache_control) {
         {"/", "Content-Type: text/html; charset=utf-8", "<script src=\"/app.js\""},
         {"/index.html", "Content-Type: text/html; charset=utf-8", "id=\"stats\""},
         {"/app.js", "Content-Type: text/javascript; charset=utf-8", "new EventSource('/events')"},
+        {"/runs.js", "Content-Type: text/javascript; charset=utf-8", "/api/compare?before="},
         {"/style.css", "Content-Type: text/css; charset=utf-8", "svg path"},
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {

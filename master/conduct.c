@@ -10,6 +10,7 @@
 #include "load/rebalance.h"
 #include "load/split.h"
 #include "master/ingest.h"
+#include "report/verdicts.h"
 #include "master/loadplan.h"
 #include "proto/timeouts.h"
 #include "report/timeline.h"
@@ -34,6 +35,10 @@ struct conduct {
     registry_t reg;
     results_t *results;
     timeline_t *timeline;
+    verdicts_t *verdicts; /* the run's thresholds judged each second */
+    uint32_t judged;      /* seconds closed at the last judgement */
+    char *aborted_by;     /* the threshold that stopped the run, or NULL */
+    double aborted_at_s;
     phase_t phase;
     uint32_t run_id;
     int outcome;
@@ -140,6 +145,7 @@ conduct_t *conduct_new(const conduct_opts_t *opts, uint64_t now_us, uint64_t wal
     registry_init(&c->reg);
     c->results = results_new();
     c->timeline = timeline_new();
+    c->verdicts = verdicts_new(opts->checks, opts->n_checks);
     c->phase = PHASE_WAITING;
     c->phase_deadline_us = now_us + opts->wait_workers_ms * 1000u;
     if (opts->multi_run && !opts->autostart) {
@@ -161,6 +167,8 @@ void conduct_destroy(conduct_t **cp) {
     report_destroy(&c->last);
     results_destroy(&c->results);
     timeline_destroy(&c->timeline);
+    verdicts_destroy(&c->verdicts);
+    free(c->aborted_by);
     free(c);
     *cp = NULL;
 }
@@ -245,6 +253,13 @@ static void s_send_users(conduct_t *c, worker_entry_t *w, const uint32_t *per_cl
     s_send(c, w, &m);
 }
 
+/* The run's thresholds judged from now on, from nothing. */
+static void s_new_verdicts(conduct_t *c) {
+    verdicts_destroy(&c->verdicts);
+    c->verdicts = verdicts_new(c->run.checks, c->run.n_checks);
+    c->judged = 0;
+}
+
 /* Multi-run: the workers of the last run (finished, or refused it) are
  * ready for the next; the results and timeline start empty. */
 static void s_prepare_run(conduct_t *c) {
@@ -255,6 +270,10 @@ static void s_prepare_run(conduct_t *c) {
     results_reset(c->results);
     timeline_destroy(&c->timeline);
     c->timeline = timeline_new();
+    s_new_verdicts(c);
+    free(c->aborted_by);
+    c->aborted_by = NULL;
+    c->aborted_at_s = 0;
     c->interrupted = false;
     c->settled = false;
     c->outcome = CONDUCT_OK;
@@ -554,7 +573,7 @@ static void s_on_stats(conduct_t *c, worker_entry_t *w, const proto_msg_t *m, ui
     if (!s_check_seq(c, w, st)) return;
     uint32_t second = s_timeline_second(c, now);
     timeline_close_until(c->timeline, second, s_users(c), c->stats_start_wall_ms);
-    ingest_stats(c->results, c->timeline, second, st);
+    ingest_stats(c->results, c->timeline, c->verdicts, second, st);
     w->reports++;
     w->users = st->users;
     if (m->type == PROTO_FINAL) w->state = WORKER_FINISHED;
@@ -675,7 +694,9 @@ static void s_live(conduct_t *c, uint64_t now) {
                                .window_s = (double)(now - c->last_live_us) / 1e6,
                                .users_target = open ? c->run.max_users : (uint32_t)(target + 0.5),
                                .rate = open ? target : 0,
-                               .dropped = results_dropped(c->results)};
+                               .dropped = results_dropped(c->results),
+                               .thresholds = verdicts_count(c->verdicts),
+                               .thresholds_failing = verdicts_failing(c->verdicts)};
     for (size_t i = 0; i < c->reg.n; i++) {
         if (!s_in_run(c->reg.items[i])) continue;
         o->live.users += c->reg.items[i]->users;
@@ -778,6 +799,27 @@ static void s_advance(conduct_t *c, uint64_t now) {
     }
 }
 
+/* Once a second: every threshold judged on what is merged; an aborting
+ * one that failed stops the run (workers drain, final reports come in, the
+ * outputs are written as after any stop). */
+static void s_judge(conduct_t *c, uint64_t now) {
+    uint32_t closed = s_timeline_second(c, now);
+    if (closed <= c->judged || c->phase != PHASE_RUNNING) return;
+    c->judged = closed;
+    uint64_t elapsed_ms = (now - c->stats_start_us) / 1000u;
+    size_t k = verdicts_judge(c->verdicts, c->results, closed, elapsed_ms);
+    if (k == VERDICTS_NO_ABORT) return;
+    const report_threshold_t *t = verdicts_get(c->verdicts, k);
+    free(c->aborted_by);
+    c->aborted_by = t->name ? xasprintf("%s: %s", t->name, t->text) : xstrdup(t->text);
+    c->aborted_at_s = (double)(now - c->run_start_us) / 1e6;
+    s_event(c, CONDUCT_THRESHOLD_ABORT, CONDUCT_NO_WORKER, LOG_LEVEL_ERROR,
+            "run %u: threshold '%s' failed after %.1f s (measured %s) and has abort set: "
+            "stopping the run",
+            c->run_id, c->aborted_by, c->aborted_at_s, t->measured);
+    s_stop_run(c, now);
+}
+
 void conduct_tick(conduct_t *c, uint64_t now) {
     if (c->phase == PHASE_DONE || c->phase == PHASE_ENDED) return;
     s_heartbeat(c, now);
@@ -787,6 +829,7 @@ void conduct_tick(conduct_t *c, uint64_t now) {
         /* Seconds close on time, stamped with the users of that moment. */
         timeline_close_until(c->timeline, s_timeline_second(c, now), s_users(c),
                              c->stats_start_wall_ms);
+        s_judge(c, now);
     }
     s_live(c, now);
     s_advance(c, now);
@@ -948,7 +991,17 @@ report_t *conduct_copy_report(const conduct_t *c, uint64_t now_us) {
     r->timeline = timeline_clone(c->timeline);
     conduct_fill_meta(c, r);
     s_fill_run(c, r, now_us);
+    /* While running, the thresholds' current verdicts. */
+    for (size_t i = 0; i < verdicts_count(c->verdicts); i++)
+        report_add_threshold(r, verdicts_get(c->verdicts, i));
     return r;
+}
+
+void conduct_judge(const conduct_t *c, report_t *r) {
+    thresholds_evaluate(r, c->run.checks, c->run.n_checks, verdicts_window(c->verdicts));
+    free(r->aborted_by);
+    r->aborted_by = c->aborted_by ? xstrdup(c->aborted_by) : NULL;
+    r->aborted_at_s = c->aborted_at_s;
 }
 
 /* --- commands (the web's SWARM, STOP, RESET) --- */
@@ -980,6 +1033,8 @@ static void s_take_plan(conduct_opts_t *o, const conduct_opts_t *plan) {
     o->max_users = plan->max_users;
     o->stages = plan->stages;
     o->n_stages = plan->n_stages;
+    o->checks = plan->checks;
+    o->n_checks = plan->n_checks;
 }
 
 /* Applies a start's users, spawn rate and run time to run; -1 (refused,
@@ -1178,6 +1233,7 @@ void conduct_on_reset(conduct_t *c, uint64_t now_us) {
     results_reset(c->results);
     timeline_destroy(&c->timeline);
     c->timeline = timeline_new();
+    s_new_verdicts(c);
     c->stats_start_us = now_us;
     c->stats_start_wall_ms = s_wall_ms(c, now_us);
     s_event(c, CONDUCT_STATS_RESET, CONDUCT_NO_WORKER, LOG_LEVEL_INFO,

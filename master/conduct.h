@@ -36,6 +36,7 @@
 #include "report/report.h"
 #include "report/results.h"
 #include "report/summary.h"
+#include "report/thresholds.h"
 #include "scenarios/scenario.h"
 
 /* What a run is. The core reads the run's fields; bind, curve_secret,
@@ -73,6 +74,9 @@ typedef struct {
     bool autostart;             /* with multi_run: the first run starts without a start */
     uint64_t autoquit_ms;       /* with multi_run: quit this long after a run ended;
                                    CONDUCT_NO_AUTOQUIT = never */
+    const thresholds_check_t *checks; /* judged each second while running (an aborting one
+                                         that fails stops the run) and at the end */
+    size_t n_checks;
 } conduct_opts_t;
 
 #define CONDUCT_NO_AUTOQUIT UINT64_MAX
@@ -117,6 +121,7 @@ typedef enum {
     CONDUCT_EDITED,        /* the running run's users (or rate) changed */
     CONDUCT_STATS_RESET,   /* the running run's results and timeline were emptied */
     CONDUCT_QUITTING,      /* multi-run: the master ends (signal, autoquit) */
+    CONDUCT_THRESHOLD_ABORT, /* a threshold with abort set failed: the run stops */
 } conduct_kind_t;
 
 /* One output. Everything in it is owned by the queue (until
@@ -241,6 +246,10 @@ results_t *conduct_results(conduct_t *c);
  * the run short; the core keeps empty results afterwards. Call once per run,
  * after conduct_finish. */
 void conduct_fill_report(conduct_t *c, report_t *r, uint64_t now_us);
+/* Judges the run's checks at its end into r (whose results conduct_fill_report
+ * filled): a windowed check on its window's last seconds; and names the
+ * threshold that aborted the run, if one did (r->abort). */
+void conduct_judge(const conduct_t *c, report_t *r);
 /* Fills r's metadata from the run's plan (after any start's overrides):
  * version, scenario name, file and hash, host, mode, users, spawn rate,
  * duration, rate, max_users, stages (strings owned by r; r's are replaced). */

@@ -294,6 +294,10 @@ void conductor_fill_report(conductor_t *c, report_t *r) {
     if (c->core) conduct_fill_report(c->core, r, clock_now_us());
 }
 
+void conductor_judge(conductor_t *c, report_t *r) {
+    if (c->core) conduct_judge(c->core, r);
+}
+
 void conductor_fill_meta(conductor_t *c, report_t *r) {
     if (c->core) conduct_fill_meta(c->core, r);
 }

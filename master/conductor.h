@@ -59,6 +59,8 @@ int conductor_run(conductor_t *c);
  * after conductor_run. */
 void conductor_fill_report(conductor_t *c, report_t *r);
 /* The run's metadata into r (conduct_fill_meta). */
+/* The run's thresholds judged at its end into r (conduct_judge). */
+void conductor_judge(conductor_t *c, report_t *r);
 void conductor_fill_meta(conductor_t *c, report_t *r);
 /* Multi-run: keeps the finished run's report for the web (takes *r). */
 void conductor_keep_report(conductor_t *c, report_t **r);

@@ -34,7 +34,8 @@ static void s_convert(const proto_stats_t *st, results_row_delta_t *rows,
     }
 }
 
-void ingest_stats(results_t *r, timeline_t *t, uint32_t second, const proto_stats_t *st) {
+void ingest_stats(results_t *r, timeline_t *t, verdicts_t *v, uint32_t second,
+                  const proto_stats_t *st) {
     size_t n_metrics = 0;
     for (uint32_t i = 0; i < st->n_stats; i++)
         n_metrics += st->stats[i].n_metrics;
@@ -51,6 +52,7 @@ void ingest_stats(results_t *r, timeline_t *t, uint32_t second, const proto_stat
                          .dropped = st->dropped};
     results_add_at(r, &d, second);
     timeline_add(t, second, &d);
+    if (v) verdicts_add(v, second, &d);
     free(rows);
     free(metrics);
     free(errors);

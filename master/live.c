@@ -96,6 +96,9 @@ static void s_load(FILE *o, const summary_live_t *info) {
         fprintf(o, "users %u/%u", info->users, info->users_target);
     }
     fprintf(o, "  workers %u", info->workers);
+    if (info->thresholds)
+        fprintf(o, "  thresholds %zu/%zu ok", info->thresholds - info->thresholds_failing,
+                info->thresholds);
 }
 
 static void s_table_row(live_t *l, const char *method, const char *name, const ring_t *g,

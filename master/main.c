@@ -89,13 +89,12 @@ static int s_write_outputs(const report_t *r, const outputs_t *out) {
 /* After a run: report, verdicts, files; returns the exit code. Multi-run,
  * the report is then kept for the web UI. Each run writes the same output
  * files (the last run's stay, as Locust overwrites its CSVs). */
-static int s_finish(conductor_t *c, int outcome, const cli_opts_t *o, const runplan_t *plan,
-                    webglue_t *web) {
+static int s_finish(conductor_t *c, int outcome, const cli_opts_t *o, webglue_t *web) {
     if (outcome == CONDUCTOR_NO_WORKERS) return BARRAGE_EXIT_RUNTIME;
     report_t *r = report_new();
     conductor_fill_meta(c, r);
     conductor_fill_report(c, r);
-    thresholds_evaluate(r, plan->checks, plan->n_checks);
+    conductor_judge(c, r);
     s_print_report(r);
     outputs_t out = s_outputs(o);
     int rc = BARRAGE_EXIT_OK;
@@ -103,7 +102,7 @@ static int s_finish(conductor_t *c, int outcome, const cli_opts_t *o, const runp
     if (outcome == CONDUCTOR_FAILED) {
         fprintf(stderr, "barrage: error: no worker completed the run\n");
         rc = BARRAGE_EXIT_RUNTIME;
-    } else if (rc == BARRAGE_EXIT_OK && !report_thresholds_passed(r)) {
+    } else if (rc == BARRAGE_EXIT_OK && (!report_thresholds_passed(r) || r->aborted_by)) {
         rc = BARRAGE_EXIT_THRESHOLDS;
     }
     if (web) webglue_add_run(web, r);
@@ -113,13 +112,12 @@ static int s_finish(conductor_t *c, int outcome, const cli_opts_t *o, const runp
 }
 
 /* Runs until the master is done: one run, or with --web as many as the
- * page starts (the exit status is the last run's). *plan may be replaced
- * by the web glue at each start. */
-static int s_runs(conductor_t *c, const cli_opts_t *o, runplan_t **plan, webglue_t *web) {
-    if (!o->web_addr) return s_finish(c, conductor_run(c), o, *plan, NULL);
+ * page starts (the exit status is the last run's). */
+static int s_runs(conductor_t *c, const cli_opts_t *o, webglue_t *web) {
+    if (!o->web_addr) return s_finish(c, conductor_run(c), o, NULL);
     int rc = BARRAGE_EXIT_OK;
     for (int outcome; (outcome = conductor_run(c)) != CONDUCTOR_QUIT;) {
-        rc = s_finish(c, outcome, o, *plan, web);
+        rc = s_finish(c, outcome, o, web);
     }
     return rc;
 }
@@ -195,7 +193,7 @@ static int s_conduct(const cli_opts_t *o, bool local) {
                 conductor_endpoint(c), co.expect_workers, co.expect_workers == 1 ? "" : "s");
     }
     spawn_failed = local && s_spawn_local(&lw, o, c, co.expect_workers, &sec) != 0;
-    if (!spawn_failed) rc = s_runs(c, o, &plan, web);
+    if (!spawn_failed) rc = s_runs(c, o, web);
     webglue_destroy(&web);
     conductor_destroy(&c);
     if (local) local_reap(&lw, spawn_failed ? 0 : 5000);

@@ -47,6 +47,8 @@ static int s_checks(runplan_t *p, const cli_opts_t *o, FILE *err) {
                     t->pos.col, t->text, why);
             bad = 1;
         } else {
+            p->checks[p->n_checks].abort = t->abort;
+            p->checks[p->n_checks].delay_ms = t->delay_ms;
             p->n_checks++;
         }
     }
@@ -101,6 +103,8 @@ void runplan_apply(const runplan_t *p, const cli_opts_t *o, conduct_opts_t *co) 
     co->files = p->files;
     co->n_files = p->n_files;
     co->host = o->host;
+    co->checks = p->checks;
+    co->n_checks = p->n_checks;
     const loadplan_t *lp = &p->load;
     co->users = lp->open ? 0 : lp->users;
     co->spawn_rate = lp->spawn_rate;

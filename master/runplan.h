@@ -35,7 +35,7 @@ runplan_t *runplan_load(const cli_opts_t *o, uint32_t n_workers, FILE *err);
 void runplan_destroy(runplan_t **p);
 
 /* Sets co's run fields (scenario, text, files, hash, host, users, spawn
- * rate, run time, rate, max_users, stages) to p's, borrowed: p must outlive
+ * rate, run time, rate, max_users, stages, thresholds) to p's, borrowed: p must outlive
  * their use. */
 void runplan_apply(const runplan_t *p, const cli_opts_t *o, conduct_opts_t *co);
 

@@ -22,6 +22,7 @@ void report_destroy(report_t **rp) {
     free(r->host);
     free(r->mode);
     free(r->stages);
+    free(r->aborted_by);
     for (size_t i = 0; i < r->n_workers; i++) {
         free(r->workers[i].id);
         free(r->workers[i].hostname);
@@ -79,6 +80,7 @@ report_t *report_clone(const report_t *r) {
     c->host = s_dup(r->host);
     c->mode = s_dup(r->mode);
     c->stages = s_dup(r->stages);
+    c->aborted_by = s_dup(r->aborted_by);
     c->workers = NULL;
     c->n_workers = 0;
     for (size_t i = 0; i < r->n_workers; i++) report_add_worker(c, &r->workers[i]);

@@ -48,6 +48,9 @@ typedef struct report {
     double run_seconds;   /* measured, RUN to STOP */
     uint64_t started_ms, ended_ms; /* wall clock */
     bool interrupted;
+    char *aborted_by;    /* the threshold that stopped the run ("p95 < 300ms over 30s",
+                            "/login: failure_rate < 1%"), or NULL */
+    double aborted_at_s; /* when, in seconds since the run's start */
     /* Workers, in joining order. */
     report_worker_t *workers;
     size_t n_workers;

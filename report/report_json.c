@@ -222,6 +222,8 @@ static void s_write_meta(jw_t *w, const report_t *r) {
     s_kv_str(w, "ended", s_iso8601(r->ended_ms, iso, sizeof iso));
     s_kv_u64(w, "ended_ms", r->ended_ms);
     s_kv_bool(w, "interrupted", r->interrupted);
+    s_kv_str(w, "aborted_by", r->aborted_by);
+    s_kv_double(w, "aborted_at_s", r->aborted_at_s);
 }
 
 static void s_write_workers(jw_t *w, const report_t *r) {
@@ -607,7 +609,8 @@ static bool s_str(rd_t *rd, json_t *obj, const char *at, const char *key, bool n
 }
 
 /* Keys added to format_version 1 after its first files (the open model's
- * rate, max_users, stages and dropped): absent means the default. */
+ * rate, max_users, stages and dropped; aborted_by and aborted_at_s): absent
+ * means the default. */
 static bool s_added(json_t *obj, const char *key) {
     return json_object_get(obj, key) != NULL;
 }
@@ -642,7 +645,11 @@ static void s_read_meta(rd_t *rd, json_t *root, report_t *r) {
     s_u64(rd, root, "", "started_ms", &r->started_ms);
     s_u64(rd, root, "", "ended_ms", &r->ended_ms);
     s_bool(rd, root, "", "interrupted", &r->interrupted);
+    const char *aborted_by = NULL;
+    if (s_added(root, "aborted_by")) s_str(rd, root, "", "aborted_by", true, &aborted_by);
+    if (s_added(root, "aborted_at_s")) s_double(rd, root, "", "aborted_at_s", &r->aborted_at_s);
     if (rd->err) return;
+    r->aborted_by = s_dup(aborted_by);
     r->scenario_name = s_dup(name);
     r->scenario_file = s_dup(file);
     r->scenario_sha256 = s_dup(sha);

@@ -22,6 +22,7 @@ typedef struct {
     uint32_t workers;
     double rate;      /* open model: the arrival rate asked for now; 0 = closed model */
     uint64_t dropped; /* open model: iterations dropped so far (max_users reached) */
+    size_t thresholds, thresholds_failing; /* judged so far, and failing now */
 } summary_live_t;
 
 /* The final summary; run_s is the measured run time used for req/s. */

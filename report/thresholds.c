@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/units.h"
 #include "common/xmalloc.h"
+#include "report/window.h"
 
 #define S_METRICS "pNN, avg, min, max, med, failure_rate, failures, requests or rps"
 #define S_OPERATORS "<, <=, >, >=, ==, !="
@@ -148,7 +150,33 @@ static int s_value(const char *t, size_t at, size_t len, thresholds_check_t *c,
     return s_fail(e, at, "bad value '%.*s' (expected %s)", (int)len, v, expected);
 }
 
-/* Parses "METRIC OP VALUE" starting at t[i] (the part after any name). */
+/* Where the word "over" starts in t[i..end) (after a space), or end. */
+static size_t s_find_over(const char *t, size_t i, size_t end) {
+    for (size_t k = i; k + 4 <= end; k++)
+        if ((k == i || s_space(t[k - 1])) && strncmp(t + k, "over", 4) == 0 &&
+            (k + 4 == end || s_space(t[k + 4])))
+            return k;
+    return end;
+}
+
+/* Parses the window "over DURATION" at t[over..end) into c->window_ms. */
+static int s_window(const char *t, size_t over, size_t end, thresholds_check_t *c,
+                    const s_errout_t *e) {
+    size_t a = s_skip_space(t, over + 4);
+    if (a >= end) return s_fail(e, over, "expected a duration after 'over' (e.g. over 30s)");
+    char *d = xstrndup(t + a, end - a);
+    int rc = units_parse_duration_ms(d, &c->window_ms);
+    free(d);
+    if (rc != 0 || c->window_ms < 1000 || c->window_ms % 1000 != 0)
+        return s_fail(e, a, "the window must be whole seconds, e.g. over 30s (got '%.*s')",
+                      (int)(end - a), t + a);
+    if (c->window_ms > THRESHOLDS_MAX_WINDOW_S * 1000u)
+        return s_fail(e, a, "the window may be at most %us (got '%.*s')", THRESHOLDS_MAX_WINDOW_S,
+                      (int)(end - a), t + a);
+    return 0;
+}
+
+/* Parses "METRIC OP VALUE [over DURATION]" starting at t[i] (the part after any name). */
 static int s_check(const char *t, size_t i, thresholds_check_t *c, const s_errout_t *e) {
     i = s_skip_space(t, i);
     size_t m = i;
@@ -181,6 +209,13 @@ static int s_check(const char *t, size_t i, thresholds_check_t *c, const s_errou
     size_t end = strlen(t);
     while (end > i && s_space(t[end - 1]))
         end--;
+    size_t over = s_find_over(t, i, end);
+    if (over < end) {
+        if (over > i && s_window(t, over, end, c, e) < 0) return -1;
+        end = over;
+        while (end > i && s_space(t[end - 1]))
+            end--;
+    }
     if (end == i)
         return s_fail(e, i, "expected a value after '%.*s %.*s'", (int)metric_len, t + m,
                       (int)op_len, t + op_at);
@@ -235,32 +270,27 @@ void thresholds_check_fini(thresholds_check_t *c) {
 
 /* ---- evaluation ---- */
 
-/* The rows a check looks at, combined. h is borrowed or owned (own). */
-typedef struct {
-    uint64_t requests, failures;
-    const histogram_t *h;
-    histogram_t *own;
-} s_sample_t;
-
-static void s_select(const results_t *res, const char *name, s_sample_t *s) {
-    *s = (s_sample_t){0};
+void thresholds_sample_of(const results_t *res, const char *name, thresholds_sample_t *s,
+                          histogram_t **own) {
+    *s = (thresholds_sample_t){0};
+    *own = NULL;
     if (!name) {
         const results_row_t *t = results_total(res);
-        *s = (s_sample_t){t->requests, t->failures, t->latency, NULL};
+        *s = (thresholds_sample_t){t->requests, t->failures, t->latency};
         return;
     }
     for (size_t i = 0; i < results_count(res); i++) {
         const results_row_t *row = results_row(res, i);
         if (strcmp(row->name, name) != 0) continue;
-        if (s->h && !s->own) { /* a second method: merge into a copy */
-            s->own = histogram_new();
-            histogram_merge(s->own, s->h);
-            s->h = s->own;
+        if (s->latency && !*own) { /* a second method: merge into a copy */
+            *own = histogram_new();
+            histogram_merge(*own, s->latency);
+            s->latency = *own;
         }
-        if (s->own)
-            histogram_merge(s->own, row->latency);
+        if (*own)
+            histogram_merge(*own, row->latency);
         else
-            s->h = row->latency;
+            s->latency = row->latency;
         s->requests += row->requests;
         s->failures += row->failures;
     }
@@ -338,24 +368,24 @@ static bool s_holds(double a, thresholds_op_t op, double b) {
 }
 
 /* The measured value of c in c's unit; false (with why) when nothing to measure. */
-static bool s_measure(const thresholds_check_t *c, const s_sample_t *s, double run_seconds,
-                      double *value, const char **why) {
-    if (s->requests == 0) {
+static bool s_measure(const thresholds_check_t *c, const thresholds_sample_t *s,
+                      double run_seconds, double *value, const char **why) {
+    if (s->requests == 0 || !s->latency) {
         *why = "no requests";
         return false;
     }
     switch (c->metric) {
     case THRESHOLDS_PERCENTILE:
-        *value = (double)histogram_percentile(s->h, c->percentile) / s_unit_us(c->unit);
+        *value = (double)histogram_percentile(s->latency, c->percentile) / s_unit_us(c->unit);
         break;
     case THRESHOLDS_AVG:
-        *value = histogram_mean(s->h) / s_unit_us(c->unit);
+        *value = histogram_mean(s->latency) / s_unit_us(c->unit);
         break;
     case THRESHOLDS_MIN:
-        *value = (double)histogram_min(s->h) / s_unit_us(c->unit);
+        *value = (double)histogram_min(s->latency) / s_unit_us(c->unit);
         break;
     case THRESHOLDS_MAX:
-        *value = (double)histogram_max(s->h) / s_unit_us(c->unit);
+        *value = (double)histogram_max(s->latency) / s_unit_us(c->unit);
         break;
     case THRESHOLDS_FAILURE_RATE:
         *value = (double)s->failures / (double)s->requests;
@@ -378,38 +408,53 @@ static bool s_measure(const thresholds_check_t *c, const s_sample_t *s, double r
     return true;
 }
 
-void thresholds_evaluate(report_t *r, const thresholds_check_t *checks, size_t n) {
+void thresholds_judge(const thresholds_check_t *c, const thresholds_sample_t *s, double seconds,
+                      report_threshold_t *t, char *measured, size_t measured_bytes) {
+    double value = 0;
+    const char *why = NULL;
+    *t = (report_threshold_t){.text = c->text, .name = c->name, .measured = measured};
+    if (!s_measure(c, s, seconds, &value, &why)) {
+        snprintf(measured, measured_bytes, "%s", why);
+        return;
+    }
+    char num[48];
+    thresholds_unit_t shown = c->unit;
+    double v = value;
+    bool latency = c->metric == THRESHOLDS_PERCENTILE || c->metric == THRESHOLDS_AVG ||
+                   c->metric == THRESHOLDS_MIN || c->metric == THRESHOLDS_MAX;
+    if (latency && (shown == THRESHOLDS_UNIT_S || shown == THRESHOLDS_UNIT_MIN) && v < 1) {
+        /* "32.9ms" reads better than "0.0329s". */
+        v = value * s_unit_us(c->unit) / 1000.0;
+        shown = THRESHOLDS_UNIT_MS;
+    }
+    if (c->metric == THRESHOLDS_RPS)
+        snprintf(num, sizeof num, "%.1f", v);
+    else
+        s_format_number(v, num, sizeof num);
+    snprintf(measured, measured_bytes, "%s%s", num, s_unit_suffix(shown));
+    t->value = value;
+    t->passed = s_holds(value, c->op, c->limit);
+}
+
+void thresholds_evaluate(report_t *r, const thresholds_check_t *checks, size_t n,
+                         const window_t *w) {
     for (size_t i = 0; i < n; i++) {
         const thresholds_check_t *c = &checks[i];
-        s_sample_t s;
-        s_select(r->results, c->name, &s);
-        double value = 0;
-        const char *why = NULL;
-        char measured[64];
-        report_threshold_t t = {.text = c->text, .name = c->name, .measured = measured};
-        if (s_measure(c, &s, r->run_seconds, &value, &why)) {
-            char num[48];
-            thresholds_unit_t shown = c->unit;
-            double v = value;
-            bool latency = c->metric == THRESHOLDS_PERCENTILE || c->metric == THRESHOLDS_AVG ||
-                           c->metric == THRESHOLDS_MIN || c->metric == THRESHOLDS_MAX;
-            if (latency && (shown == THRESHOLDS_UNIT_S || shown == THRESHOLDS_UNIT_MIN) && v < 1) {
-                /* "32.9ms" reads better than "0.0329s". */
-                v = value * s_unit_us(c->unit) / 1000.0;
-                shown = THRESHOLDS_UNIT_MS;
-            }
-            if (c->metric == THRESHOLDS_RPS)
-                snprintf(num, sizeof num, "%.1f", v);
-            else
-                s_format_number(v, num, sizeof num);
-            snprintf(measured, sizeof measured, "%s%s", num, s_unit_suffix(shown));
-            t.value = value;
-            t.passed = s_holds(value, c->op, c->limit);
+        thresholds_sample_t s;
+        histogram_t *own = NULL;
+        double seconds = r->run_seconds;
+        if (c->window_ms && w) {
+            uint32_t covered = 0;
+            window_sample(w, i, &s, &own, &covered);
+            seconds = covered;
         } else {
-            snprintf(measured, sizeof measured, "%s", why);
+            thresholds_sample_of(r->results, c->name, &s, &own);
         }
+        char measured[64];
+        report_threshold_t t;
+        thresholds_judge(c, &s, seconds, &t, measured, sizeof measured);
         report_add_threshold(r, &t);
-        histogram_destroy(&s.own);
+        histogram_destroy(&own);
     }
 }
 
@@ -441,4 +486,7 @@ void thresholds_print(FILE *out, const report_t *r) {
                 r->n_thresholds, s, failed);
     else
         fprintf(out, "  %zu of %zu threshold%s passed\n", r->n_thresholds, r->n_thresholds, s);
+    if (r->aborted_by)
+        fprintf(out, "  the run was stopped after %.1f s: '%s' failed and has abort set\n",
+                r->aborted_at_s, r->aborted_by);
 }

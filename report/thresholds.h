@@ -2,7 +2,7 @@
  * "/login: failure_rate < 1%"), parsed once before the run so a bad one is a
  * usage or scenario error, then evaluated against the report at the end.
  *
- * Syntax:   [NAME:] METRIC OP VALUE        (spaces anywhere between tokens)
+ * Syntax:   [NAME:] METRIC OP VALUE [over DURATION]   (spaces anywhere between tokens)
  *
  *   NAME    optional stats name, everything before the last ':' ("/login:
  *           p95 < 300ms"); without it the check applies to the aggregate of
@@ -17,6 +17,15 @@
  *           Locust's tables): "300ms", "1.5s", "300".
  *           failure_rate: a percentage "1%" or a fraction 0..1 "0.01".
  *           failures, requests: a whole number. rps: a number, "/s" optional.
+ *   over    a sliding window of whole seconds (at most THRESHOLDS_MAX_WINDOW_S):
+ *           the check is judged on the last DURATION of the run only, from the
+ *           per-second histograms of those seconds merged (report/window.h) —
+ *           exact, not an average of percentiles; rps is then per second of
+ *           the window.
+ *
+ * While a run goes on every check is judged each second (live verdicts); a
+ * check with abort set stops the run when it fails, once delay_ms of the run
+ * have passed (k6's abortOnFail and delayAbortEval).
  *
  * Names are case-sensitive, metrics and units lowercase. A run (or name) with
  * no requests fails every threshold on it with measured "no requests": a
@@ -24,7 +33,9 @@
 #ifndef BARRAGE_REPORT_THRESHOLDS_H
 #define BARRAGE_REPORT_THRESHOLDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "report/report.h"
@@ -70,7 +81,13 @@ typedef struct {
     thresholds_op_t op;
     thresholds_unit_t unit;
     double limit; /* in the written unit: 300 for "300ms", 1 for "1%", 0.01 for "0.01" */
+    uint64_t window_ms; /* "over 30s": 30000; 0 = the whole run */
+    bool abort;         /* stop the run when it fails while running (the scenario's abort:) */
+    uint64_t delay_ms;  /* abort not before this much of the run has passed (delay:) */
 } thresholds_check_t;
+
+/* The longest window "over ..." may give, in seconds. */
+#define THRESHOLDS_MAX_WINDOW_S 600u
 
 /* Parses text ("p95 < 300ms", "/login: p99<1s") into *out. Returns 0, or -1
  * with a message in err (e.g. "unknown metric 'p95x' (expected pNN, avg, ...)")
@@ -89,16 +106,42 @@ int thresholds_parse_named(const char *name, const char *text, thresholds_check_
 /* Frees the strings of c (NULL allowed) and empties it. */
 void thresholds_check_fini(thresholds_check_t *c);
 
+/* What a check measures: the requests, failures and latency of the rows it
+ * names (or of all rows), over the whole run or a window. */
+typedef struct {
+    uint64_t requests, failures;
+    const histogram_t *latency; /* NULL when no requests */
+} thresholds_sample_t;
+
+/* The sample of the rows of res named name (NULL = the aggregate): several
+ * methods under one name are combined exactly (histograms merged into *own,
+ * which the caller destroys; NULL when nothing was merged). */
+void thresholds_sample_of(const results_t *res, const char *name, thresholds_sample_t *s,
+                          histogram_t **own);
+
+/* Judges c on s over `seconds` of run (for rps) into *t: text and name
+ * borrowed from c, passed, value, and measured written into measured
+ * (measured_bytes; t->measured points to it). */
+void thresholds_judge(const thresholds_check_t *c, const thresholds_sample_t *s, double seconds,
+                      report_threshold_t *t, char *measured, size_t measured_bytes);
+
+typedef struct window window_t; /* report/window.h */
+
 /* Evaluates checks[0..n-1] against r (its results and run_seconds) and
  * appends one report_threshold_t per check, in order, with report_add_threshold:
  * passed, value (the measured value in the check's unit) and measured as
- * shown ("212ms", "0.4%", "153.2/s", or "no requests"). */
-void thresholds_evaluate(report_t *r, const thresholds_check_t *checks, size_t n);
+ * shown ("212ms", "0.4%", "153.2/s", or "no requests"). A windowed check
+ * is judged on w's last seconds (w made from these checks; NULL: on the
+ * whole run, as a result read back from JSON has no seconds). */
+void thresholds_evaluate(report_t *r, const thresholds_check_t *checks, size_t n,
+                         const window_t *w);
 
 /* Prints r's verdicts, one line each ("  PASS  p95 < 300ms   (measured 212ms)",
  * "  FAIL  /login: p99 < 1s   (measured 1.42s)"), then one total line
- * ("  2 of 3 thresholds passed, 1 failed", "  3 of 3 thresholds passed").
- * Prints nothing without thresholds. */
+ * ("  2 of 3 thresholds passed, 1 failed", "  3 of 3 thresholds passed"),
+ * and the one that stopped the run, if one did ("  the run was stopped
+ * after 5.0 s: 'failure_rate < 1%' failed and has abort set"). Prints
+ * nothing without thresholds. */
 void thresholds_print(FILE *out, const report_t *r);
 
 #endif

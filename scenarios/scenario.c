@@ -265,7 +265,7 @@ static void s_data(scenario_doc_t *d, yaml_node_t *n, const scenario_files_t *fi
 }
 
 static void s_threshold(scenario_doc_t *d, yaml_node_t *n, scenario_threshold_t *t) {
-    static const char *const keys[] = {"name", "check", NULL};
+    static const char *const keys[] = {"name", "check", "abort", "delay", NULL};
     char got[96];
     t->pos = scenario_doc_pos(n);
     if (n->type == YAML_SCALAR_NODE) {
@@ -279,13 +279,21 @@ static void s_threshold(scenario_doc_t *d, yaml_node_t *n, scenario_threshold_t 
                            scenario_doc_describe(n, got, sizeof got));
         return;
     }
-    scenario_field_t f[2];
+    scenario_field_t f[4];
     scenario_doc_fields(d, n, "threshold", "in threshold", keys, f);
     if (f[0].value) scenario_doc_string(d, f[0].value, "name", &t->name);
     if (f[1].value)
         scenario_doc_string(d, f[1].value, "check", &t->text);
     else
         scenario_doc_error(d, n, "threshold has no check (expected e.g. check: \"p99 < 1s\")");
+    if (f[2].value) scenario_doc_bool(d, f[2].value, "abort", &t->abort);
+    if (f[3].value) {
+        scenario_doc_duration(d, f[3].value, "delay", &t->delay_ms);
+        if (!t->abort)
+            scenario_doc_error(d, f[3].value,
+                               "delay applies to a threshold with abort: true (it says how long "
+                               "the run goes on before the threshold may stop it)");
+    }
 }
 
 static void s_thresholds(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {

@@ -229,8 +229,10 @@ typedef struct {
 } scenario_data_t;
 
 typedef struct {
-    char *text;         /* as written, e.g. "p95 < 300ms" */
+    char *text;         /* as written, e.g. "p95 < 300ms" or "p95 < 300ms over 30s" */
     char *name;         /* NULL = aggregated, else the stats name it applies to */
+    bool abort;         /* abort: true — a failure while running stops the run */
+    uint64_t delay_ms;  /* delay: — not before this much of the run (abort only) */
     scenario_pos_t pos;
 } scenario_threshold_t;
 

@@ -1101,3 +1101,67 @@ Test(conduct, a_run_without_a_run_time_goes_on_until_stopped) {
     cr_expect_eq(n_sent(&f, PROTO_STOP), 1);
     fx_fini(&f);
 }
+
+/* A report of `requests` GET / requests at 5 ms, `failures` of them failed. */
+static void report_failing(fx_t *f, int i, uint32_t seq, uint64_t requests, uint64_t failures) {
+    proto_stat_t row = {.method = "GET", .name = "/", .requests = requests, .failures = failures,
+                        .latency = histogram_new()};
+    histogram_record_n(row.latency, 5000, requests);
+    proto_msg_t m = {.type = PROTO_STATS};
+    m.u.stats = (proto_stats_t){
+        .run_id = conduct_run_id(f->c), .seq = seq, .users = 4, .n_stats = 1, .stats = &row};
+    from(f, i, &m);
+    histogram_destroy(&row.latency);
+}
+
+Test(conduct, an_aborting_threshold_that_fails_stops_the_run_after_its_delay) {
+    fx_t f;
+    fx_init(&f, 1, 4, 0);
+    thresholds_check_t checks[2];
+    char err[200];
+    cr_assert_eq(thresholds_parse("p99 < 1s", &checks[0], err, sizeof err, NULL), 0);
+    cr_assert_eq(thresholds_parse("failure_rate < 1%", &checks[1], err, sizeof err, NULL), 0);
+    checks[1].abort = true;
+    checks[1].delay_ms = 2500;
+    f.o.checks = checks;
+    f.o.n_checks = 2;
+    conduct_destroy(&f.c);
+    f.c = conduct_new(&f.o, f.now, WALL0_MS);
+    hello(&f, 0);
+    tick(&f, f.now + 1000);
+    uint64_t start = f.now;
+    cr_assert_eq(n_sent(&f, PROTO_RUN), 1);
+    conduct_outputs_clear(f.c);
+    /* Second 0 already fails (10%), but the delay holds it. */
+    tick(&f, start + 1000000);
+    report_failing(&f, 0, 0, 100, 10);
+    tick(&f, start + 2000000);
+    cr_expect_eq(n_kind(&f, CONDUCT_THRESHOLD_ABORT), 0, "within its delay (2.5 s)");
+    cr_expect_eq(n_sent(&f, PROTO_STOP), 0);
+    report_failing(&f, 0, 1, 100, 0);
+    tick(&f, start + 3000000);
+    const conduct_out_t *ev = find_kind(&f, CONDUCT_THRESHOLD_ABORT);
+    cr_assert_not_null(ev, "failing (5%) after its delay: the run stops");
+    cr_expect(strstr(ev->text, "threshold 'failure_rate < 1%' failed after 3.0 s (measured 5%)"),
+              "%s", ev->text);
+    cr_expect_eq(n_sent(&f, PROTO_STOP), 1, "the workers drain as after any stop");
+    cr_expect_eq(conduct_state(f.c, f.now), CONDUCT_STOPPING);
+    /* The final report arrives; the run ends; the report says who stopped it. */
+    report(&f, 0, PROTO_FINAL, conduct_run_id(f.c), 2, 10);
+    tick(&f, f.now + 1000);
+    cr_expect(conduct_run_ended(f.c) || conduct_done(f.c));
+    conduct_finish(f.c, f.now);
+    report_t *r = report_new();
+    conduct_fill_report(f.c, r, f.now);
+    conduct_judge(f.c, r);
+    cr_expect_str_eq(r->aborted_by, "failure_rate < 1%");
+    cr_expect_float_eq(r->aborted_at_s, 3.0, 1e-9);
+    cr_assert_eq(r->n_thresholds, 2, "judged at the end too");
+    cr_expect(r->thresholds[0].passed);
+    cr_expect_not(r->thresholds[1].passed);
+    cr_expect_eq(results_total(r->results)->requests, 210, "the final report is in");
+    report_destroy(&r);
+    fx_fini(&f);
+    thresholds_check_fini(&checks[0]);
+    thresholds_check_fini(&checks[1]);
+}

@@ -31,8 +31,8 @@ Test(ingest, wire_rows_errors_metrics_and_dropped_reach_results_and_timeline) {
                         .errors = errors};
     results_t *r = results_new();
     timeline_t *t = timeline_new();
-    ingest_stats(r, t, 0, &st);
-    ingest_stats(r, t, 0, &st);
+    ingest_stats(r, t, NULL, 0, &st);
+    ingest_stats(r, t, NULL, 0, &st);
     timeline_close_until(t, 1, 4, 1000);
 
     cr_assert_eq(results_count(r), 3);

@@ -149,3 +149,22 @@ Test(live, reset_forgets_the_window) {
     free(text);
     results_destroy(&r);
 }
+
+Test(live, line_says_how_many_thresholds_hold_now) {
+    results_t *r = results_new();
+    s_add(r, 104, 50000, 10);
+    summary_live_t info = {.elapsed_s = 3,
+                           .duration_s = 60,
+                           .window_s = 2,
+                           .users = 5,
+                           .users_target = 5,
+                           .workers = 1,
+                           .thresholds = 3,
+                           .thresholds_failing = 1};
+    live_t *l = NULL;
+    char *text = s_tick(false, &l, r, &info);
+    cr_expect(strstr(text, "users 5/5  workers 1  thresholds 2/3 ok  reqs 104"), "%s", text);
+    free(text);
+    live_destroy(&l);
+    results_destroy(&r);
+}

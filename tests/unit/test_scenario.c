@@ -847,3 +847,26 @@ Test(scenario, sha256_is_of_the_text_it_parsed) {
     free(hex);
     scenario_destroy(&s);
 }
+
+Test(scenario, thresholds_may_abort_after_a_delay) {
+    scenario_t *s = s_load_ok("a.yaml", "host: http://h\n"
+                                        "thresholds:\n"
+                                        "  - {check: \"failure_rate < 1%\", abort: true, delay: 2s}\n"
+                                        "  - {name: /x, check: \"p95 < 300ms over 30s\", abort: true}\n"
+                                        "  - p99 < 1s\n"
+                                        "users:\n  - name: U\n    tasks:\n      - get: /x\n");
+    cr_assert_eq(s->n_thresholds, 3);
+    cr_expect(s->thresholds[0].abort);
+    cr_expect_eq(s->thresholds[0].delay_ms, 2000);
+    cr_expect(s->thresholds[1].abort);
+    cr_expect_eq(s->thresholds[1].delay_ms, 0);
+    cr_expect_str_eq(s->thresholds[1].text, "p95 < 300ms over 30s");
+    cr_expect_not(s->thresholds[2].abort);
+    scenario_destroy(&s);
+    char *e = s_load_errors("thresholds:\n  - {check: \"p95 < 1s\", delay: 5s}\n"
+                            "  - {check: \"p95 < 1s\", abort: maybe}\n");
+    cr_expect(strstr(e, "t.yaml:2:32: error: delay applies to a threshold with abort: true"), "%s",
+              e);
+    cr_expect(strstr(e, "t.yaml:3:32: error: abort must be"), "%s", e);
+    free(e);
+}

@@ -30,7 +30,7 @@ static thresholds_check_t s_parse_ok(const char *text) {
 /* Evaluates one check on r and returns a copy of its verdict's fields. */
 static const report_threshold_t *s_eval(report_t *r, const char *text) {
     thresholds_check_t c = s_parse_ok(text);
-    thresholds_evaluate(r, &c, 1);
+    thresholds_evaluate(r, &c, 1, NULL);
     thresholds_check_fini(&c);
     cr_assert_gt(r->n_thresholds, 0);
     return &r->thresholds[r->n_thresholds - 1];
@@ -220,6 +220,13 @@ Test(thresholds, every_error_has_a_message_and_offset) {
         {"requests > 10ms", "bad value '10ms' (expected a whole number like 100)", 11},
         {"rps > 100/m", "bad value '100/m' (expected a rate like 100 or 100/s)", 6},
         {"rps > fast", "bad value 'fast' (expected a rate like 100 or 100/s)", 6},
+        {"p95 < 300ms over", "expected a duration after 'over' (e.g. over 30s)", 12},
+        {"p95 < 300ms over 1.5s", "the window must be whole seconds, e.g. over 30s (got '1.5s')",
+         17},
+        {"p95 < 300ms over soon", "the window must be whole seconds, e.g. over 30s (got 'soon')",
+         17},
+        {"p95 < 300ms over 11m", "the window may be at most 600s (got '11m')", 17},
+        {"p95 < over 30s", "expected a value after 'p95 <'", 6},
         {": p95 < 1s", "empty name before ':'", 0},
         {"  : p95 < 1s", "empty name before ':'", 2},
     };
@@ -369,8 +376,8 @@ Test(thresholds, evaluate_appends_in_order_and_all_pass) {
     thresholds_check_t c[3];
     for (int i = 0; i < 3; i++)
         c[i] = s_parse_ok(texts[i]);
-    thresholds_evaluate(r, c, 3);
-    thresholds_evaluate(r, c, 0);
+    thresholds_evaluate(r, c, 3, NULL);
+    thresholds_evaluate(r, c, 0, NULL);
     cr_assert_eq(r->n_thresholds, 3);
     for (int i = 0; i < 3; i++) {
         cr_expect_str_eq(r->thresholds[i].text, c[i].text);
@@ -401,7 +408,7 @@ Test(thresholds, print_lines_and_total) {
     thresholds_check_t c[3];
     for (int i = 0; i < 3; i++)
         c[i] = s_parse_ok(texts[i]);
-    thresholds_evaluate(r, c, 3);
+    thresholds_evaluate(r, c, 3, NULL);
     for (int i = 0; i < 3; i++)
         thresholds_check_fini(&c[i]);
     char *got = s_print(r);
@@ -419,11 +426,48 @@ Test(thresholds, print_all_passed_and_nothing_without_thresholds) {
     cr_expect_str_eq(got, "");
     free(got);
     thresholds_check_t c = s_parse_ok("p95 < 300ms");
-    thresholds_evaluate(r, &c, 1);
+    thresholds_evaluate(r, &c, 1, NULL);
     thresholds_check_fini(&c);
     got = s_print(r);
     cr_expect_str_eq(got, "  PASS  p95 < 300ms               (measured 212ms)\n"
                           "  1 of 1 threshold passed\n");
     free(got);
+    report_destroy(&r);
+}
+
+Test(thresholds, a_window_is_parsed_after_the_value) {
+    thresholds_check_t c = s_parse_ok("/login: p95 < 300ms over 30s");
+    cr_expect_str_eq(c.name, "/login");
+    cr_expect_str_eq(c.text, "p95 < 300ms over 30s", "the text keeps the window");
+    cr_expect_eq(c.window_ms, 30000);
+    cr_expect_float_eq(c.limit, 300, 1e-9);
+    thresholds_check_fini(&c);
+    c = s_parse_ok("failure_rate<1% over 1m");
+    cr_expect_eq(c.window_ms, 60000);
+    cr_expect_eq(c.unit, THRESHOLDS_UNIT_PERCENT);
+    thresholds_check_fini(&c);
+    c = s_parse_ok("rps > 10");
+    cr_expect_eq(c.window_ms, 0, "no window: the whole run");
+    cr_expect_not(c.abort, "abort comes from the scenario's mapping");
+    thresholds_check_fini(&c);
+}
+
+Test(thresholds, print_names_the_threshold_that_stopped_the_run) {
+    report_t *r = report_new();
+    s_add(r, "GET", "/", 1000, 10, 5);
+    thresholds_check_t c = s_parse_ok("failure_rate < 1%");
+    thresholds_evaluate(r, &c, 1, NULL);
+    r->aborted_by = strdup("failure_rate < 1%");
+    r->aborted_at_s = 5.04;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    thresholds_print(f, r);
+    fclose(f);
+    cr_expect(strstr(text, "  the run was stopped after 5.0 s: 'failure_rate < 1%' failed and "
+                           "has abort set\n"),
+              "%s", text);
+    free(text);
+    thresholds_check_fini(&c);
     report_destroy(&r);
 }

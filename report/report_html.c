@@ -152,6 +152,11 @@ static void s_verdict(strbuf_t *b, const report_t *r) {
         strbuf_appendf(b, "<span class=\"badge pass\">thresholds passed: %zu of %zu</span>",
                        r->n_thresholds, r->n_thresholds);
     if (r->interrupted) strbuf_append_str(b, "<span class=\"badge warn\">interrupted</span>");
+    if (r->aborted_by) {
+        strbuf_appendf(b, "<span class=\"badge fail\">stopped after %.1f s by ", r->aborted_at_s);
+        xml_escape(b, r->aborted_by);
+        strbuf_append_str(b, " (abort: true)</span>");
+    }
 }
 
 static void s_meta_open(strbuf_t *b, const char *key) {

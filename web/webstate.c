@@ -260,6 +260,24 @@ static void s_exceptions(strbuf_t *b, const results_t *res) {
     strbuf_append_char(b, ']');
 }
 
+/* Each threshold's verdict: live while running (judged each second), the
+ * final one after; and the one that stopped the run, if one did. */
+static void s_thresholds(strbuf_t *b, const report_t *r) {
+    strbuf_append_str(b, ",\"thresholds\":[");
+    for (size_t i = 0; r && i < r->n_thresholds; i++) {
+        const report_threshold_t *t = &r->thresholds[i];
+        strbuf_append_str(b, i ? ",{\"name\":" : "{\"name\":");
+        strbuf_append_json_string(b, t->name);
+        strbuf_append_str(b, ",\"check\":");
+        strbuf_append_json_string(b, t->text);
+        strbuf_appendf(b, ",\"passed\":%s,\"measured\":", t->passed ? "true" : "false");
+        strbuf_append_json_string(b, t->measured);
+        strbuf_append_char(b, '}');
+    }
+    strbuf_append_str(b, "],\"aborted_by\":");
+    strbuf_append_json_string(b, r ? r->aborted_by : NULL);
+}
+
 static void s_logs(strbuf_t *b, const web_snapshot_t *s) {
     strbuf_append_str(b, ",\"logs\":[");
     for (size_t i = 0; s && i < s->n_logs; i++) {
@@ -294,6 +312,7 @@ void webstate_json(const web_snapshot_t *s, strbuf_t *b) {
     s_scenario(b, s ? s->scenario : NULL);
     s_metrics(b, res);
     s_exceptions(b, res);
+    s_thresholds(b, r);
     s_logs(b, s);
     strbuf_append_char(b, '}');
 }

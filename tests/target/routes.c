@@ -1,4 +1,5 @@
-/* routes: /, /json, /delay, /status/N, /login, /private, /echo, /__stats, /__reset, /fault/NAME. */
+/* routes: /, /json, /delay, /status/N, /fail-after, /login, /private, /echo, /__stats, /__reset,
+ * /fault/NAME. */
 #include "tests/target/routes.h"
 
 #include <jansson.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/clock.h"
 #include "common/xmalloc.h"
 #include "tests/target/dist.h"
 #include "tests/target/faults.h"
@@ -19,6 +21,7 @@ struct routes {
     dist_t *dist;           /* /mix, /dist, /__stall */
     strbuf_t body;          /* generated bodies, reused */
     char content_type[256]; /* /echo's Content-Type, NUL-terminated */
+    uint64_t fail_after_first_us; /* /fail-after's first request (0: none yet, or reset) */
 };
 
 #define S_JSON "application/json"
@@ -138,6 +141,19 @@ static void s_get_delay(routes_t *r, const http_request_t *req, bool resumed,
     s_jsonf(r, out, 200, "{\"delayed_ms\": %llu}", (unsigned long long)ms);
 }
 
+/* /fail-after?ms=N: 200 until N ms after the first request to it (since the
+ * start or the last /__reset), 500 from then on — a target that breaks
+ * mid-run, at a time the test knows. */
+static void s_fail_after(routes_t *r, const http_request_t *req, routes_result_t *out) {
+    uint64_t ms, now = clock_now_us();
+    if (!s_uint_param(r, req, "ms", 0, ROUTES_MAX_DELAY_MS, &ms, out)) return;
+    if (!r->fail_after_first_us) r->fail_after_first_us = now;
+    if (now - r->fail_after_first_us < ms * 1000u)
+        s_json(out, 200, "{\"ok\": true}");
+    else
+        s_json(out, 500, "{\"error\": \"failing on purpose (/fail-after)\"}");
+}
+
 static void s_status(routes_t *r, const http_request_t *req, routes_result_t *out) {
     http_slice_t code = {req->path.ptr + 8, req->path.len - 8}; /* after "/status/" */
     uint64_t status;
@@ -231,6 +247,8 @@ void routes_handle(routes_t *r, const http_request_t *req, bool resumed, routes_
         if (s_allowed(get, out, S_ALLOW_GET)) s_get_json(r, req, out);
     } else if (http_slice_eq(path, "/delay")) {
         if (s_allowed(get, out, S_ALLOW_GET)) s_get_delay(r, req, resumed, out);
+    } else if (http_slice_eq(path, "/fail-after")) {
+        if (s_allowed(get, out, S_ALLOW_GET)) s_fail_after(r, req, out);
     } else if (http_slice_eq(path, "/login")) {
         if (s_allowed(s_is(req, "POST"), out, S_ALLOW_POST)) s_login(r, req, out);
     } else if (http_slice_eq(path, "/private")) {
@@ -240,6 +258,7 @@ void routes_handle(routes_t *r, const http_request_t *req, bool resumed, routes_
     } else if (http_slice_eq(path, "/__reset")) {
         if (s_allowed(s_is(req, "POST"), out, S_ALLOW_POST)) {
             counters_reset(r->counters);
+            r->fail_after_first_us = 0;
             s_json(out, 200, "{\"reset\": true}");
         }
     } else if (faults_route(req, &out->fault, &out->resp)) {

@@ -249,6 +249,8 @@ static report_t *s_build(void) {
     r->started_ms = 1714564800123ull;
     r->ended_ms = 1714564804135ull;
     r->interrupted = true;
+    r->aborted_by = xstrdup("/login: failure_rate < 1% over 30s");
+    r->aborted_at_s = 5.25;
 
     report_worker_t w[3] = {
         {.id = "loadgen-1-4242-0",
@@ -409,6 +411,8 @@ static void s_same_meta(const report_t *g, const report_t *w) {
     cr_assert_eq(g->started_ms, w->started_ms, "started_ms");
     cr_assert_eq(g->ended_ms, w->ended_ms, "ended_ms");
     cr_assert_eq(g->interrupted, w->interrupted, "interrupted");
+    s_same_str(g->aborted_by, w->aborted_by, "aborted_by");
+    s_same_double(g->aborted_at_s, w->aborted_at_s, "aborted_at_s");
 }
 
 static void s_same_report(const report_t *g, const report_t *w) {

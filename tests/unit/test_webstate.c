@@ -234,6 +234,9 @@ Test(webstate, scenario_metrics_exceptions_and_logs) {
     v->classes[1] = (web_class_t){.name = xstrdup("Writer"), .weight = 1};
     v->errors = xstrdup("shop.yaml:3:5: error: expected a number");
     s->scenario = v;
+    report_threshold_t t = {.text = "p95 < 300ms over 30s", .passed = false, .measured = "412ms"};
+    report_add_threshold(r, &t);
+    r->aborted_by = xstrdup("p95 < 300ms over 30s");
     s->n_logs = 1;
     s->logs = xcalloc(1, sizeof *s->logs);
     s->logs[0] = (log_line_t){1700000000123u, LOG_LEVEL_WARN, xstrdup("worker \"w1\" lost")};
@@ -264,6 +267,12 @@ Test(webstate, scenario_metrics_exceptions_and_logs) {
     cr_assert_eq(json_array_size(ex), 2, "capture and not sent; the 503 is the target's");
     cr_assert_str_eq(s_text(json_array_get(ex, 0), "reason"), "capture: $.token not found");
     cr_assert_eq(json_array_size(json_object_get(j, "failures")), 3, "all three stay failures");
+    const json_t *t0 = json_array_get(json_object_get(j, "thresholds"), 0);
+    cr_assert(json_is_null(json_object_get(t0, "name")));
+    cr_assert_str_eq(s_text(t0, "check"), "p95 < 300ms over 30s");
+    cr_assert(json_is_false(json_object_get(t0, "passed")));
+    cr_assert_str_eq(s_text(t0, "measured"), "412ms");
+    cr_assert_str_eq(s_text(j, "aborted_by"), "p95 < 300ms over 30s");
     const json_t *l0 = json_array_get(json_object_get(j, "logs"), 0);
     cr_assert_str_eq(s_text(l0, "level"), "warn");
     cr_assert_str_eq(s_text(l0, "text"), "worker \"w1\" lost");

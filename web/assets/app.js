@@ -166,10 +166,27 @@ function render(s) {
     cell(tr, l.level);
     cell(tr, l.text);
   });
+  renderThresholds(s.thresholds, s.aborted_by);
   renderScenario(s.scenario);
   drawCharts(s.timeline);
   // Other parts of the page (runs.js) follow the state without a channel of their own.
   document.dispatchEvent(new CustomEvent('barrage-state', { detail: s }));
+}
+
+// Each threshold's verdict (live while running), and the one that stopped the run.
+function renderThresholds(list, abortedBy) {
+  const p = $('thresholds');
+  const items = list.map((t) => {
+    const label = t.name ? `${t.name}: ${t.check}` : t.check;
+    return Object.assign(document.createElement('span'), {
+      className: t.passed ? 'pass' : 'fail',
+      textContent: `${t.passed ? '✓' : '✗'} ${label} (${t.measured})`,
+    });
+  });
+  if (abortedBy)
+    items.push(Object.assign(document.createElement('span'), { className: 'aborted', textContent: `stopped by ${abortedBy}` }));
+  p.replaceChildren(...items);
+  p.hidden = items.length === 0;
 }
 
 // The scenario the next start takes: its errors (a start refused) and, in Current

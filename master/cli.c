@@ -67,6 +67,8 @@ void cli_usage(FILE *out) {
             "      --junit FILE        thresholds as JUnit XML\n"
             "      --threshold EXPR    e.g. 'p95<300ms', 'failure_rate<1%%', '/login:p99<1s'\n"
             "                          (repeatable; adds to the scenario's thresholds)\n"
+            "      --abort-if-unreachable  stop the run (exit 3) when, in its first seconds,\n"
+            "                          every request of a name failed to connect\n"
             "compare:\n"
             "      --format text|md    md: a markdown table for a write-up\n"
             "      --fail-on-regression N%%  exit 1 if a p95 or failure rate got worse by more\n"
@@ -120,7 +122,7 @@ static int s_command(const char *word, cli_opts_t *o) {
 
 /* Long-only load options (the open model and ramps). */
 enum { S_OPT_RATE = 0x100, S_OPT_MAX_USERS, S_OPT_STAGES, S_OPT_WEB, S_OPT_WEB_AUTH,
-       S_OPT_AUTOSTART, S_OPT_RESULTS_DIR, S_OPT_AUTOQUIT };
+       S_OPT_AUTOSTART, S_OPT_RESULTS_DIR, S_OPT_AUTOQUIT, S_OPT_ABORT_UNREACHABLE };
 
 /* The web UI's options. */
 static int s_web_option(int c, const char *arg, cli_opts_t *o) {
@@ -183,6 +185,10 @@ static int s_load_option(int c, const char *arg, cli_opts_t *o) {
 static int s_option(int c, const char *arg, cli_opts_t *o) {
     char *end;
     if (c >= S_OPT_RATE && c <= S_OPT_STAGES) return s_load_option(c, arg, o);
+    if (c == S_OPT_ABORT_UNREACHABLE) {
+        o->abort_if_unreachable = true;
+        return 0;
+    }
     if (c >= S_OPT_WEB && c <= S_OPT_AUTOQUIT) return s_web_option(c, arg, o);
     switch (c) {
     case 'u':
@@ -317,6 +323,7 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
         {"autostart", no_argument, 0, S_OPT_AUTOSTART},
         {"autoquit", required_argument, 0, S_OPT_AUTOQUIT},
         {"results-dir", required_argument, 0, S_OPT_RESULTS_DIR},
+        {"abort-if-unreachable", no_argument, 0, S_OPT_ABORT_UNREACHABLE},
         {"key", required_argument, 0, 'k'},       {"allow", required_argument, 0, 'a'},
         {"insecure", no_argument, 0, 'I'},        {"force", no_argument, 0, 'f'},
         {"verbose", no_argument, 0, 'v'},         {"quiet", no_argument, 0, 'q'},

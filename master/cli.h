@@ -61,6 +61,7 @@ typedef struct {
     const char *web_auth;       /* --web-auth USER:PASSWORD */
     bool autostart;             /* --autostart: with --web, start the first run at once */
     const char *results_dir;    /* --results-dir DIR: with --web, keep each run there as JSON */
+    bool abort_if_unreachable;  /* --abort-if-unreachable (run, master) */
     long autoquit_s;            /* --autoquit SECONDS: with --web, quit that long after a run
                                    ended; -1 = never */
 } cli_opts_t;

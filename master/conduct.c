@@ -9,6 +9,7 @@
 #include "common/xmalloc.h"
 #include "load/rebalance.h"
 #include "load/split.h"
+#include "common/strbuf.h"
 #include "master/ingest.h"
 #include "report/verdicts.h"
 #include "master/loadplan.h"
@@ -39,6 +40,7 @@ struct conduct {
     uint32_t judged;      /* seconds closed at the last judgement */
     char *aborted_by;     /* the threshold that stopped the run, or NULL */
     double aborted_at_s;
+    bool unreachable_said; /* the dead-target warning was given in this run */
     phase_t phase;
     uint32_t run_id;
     int outcome;
@@ -274,6 +276,7 @@ static void s_prepare_run(conduct_t *c) {
     free(c->aborted_by);
     c->aborted_by = NULL;
     c->aborted_at_s = 0;
+    c->unreachable_said = false;
     c->interrupted = false;
     c->settled = false;
     c->outcome = CONDUCT_OK;
@@ -799,6 +802,53 @@ static void s_advance(conduct_t *c, uint64_t now) {
     }
 }
 
+/* Requests of row i of r that failed to connect or resolve (the workers'
+ * "connect: ..." reasons), and the first such reason. */
+static uint64_t s_connect_failures(const results_t *r, const results_row_t *row,
+                                   const char **reason) {
+    uint64_t n = 0;
+    for (size_t k = 0; k < results_error_count(r); k++) {
+        const results_error_t *e = results_error(r, k);
+        if (strcmp(e->method, row->method) != 0 || strcmp(e->name, row->name) != 0 ||
+            strncmp(e->reason, "connect:", 8) != 0)
+            continue;
+        if (!n) *reason = e->reason;
+        n += e->count;
+    }
+    return n;
+}
+
+/* In a run's first seconds: the names whose every request failed to
+ * connect, said at once, once ("is the target up?"); with
+ * abort_if_unreachable the run stops (outcome CONDUCT_UNREACHABLE). */
+static void s_check_unreachable(conduct_t *c, uint32_t closed, uint64_t now) {
+    if (c->unreachable_said || closed > CONDUCT_UNREACHABLE_S) return;
+    strbuf_t names;
+    strbuf_init(&names);
+    const char *reason = NULL;
+    for (size_t i = 0; i < results_count(c->results); i++) {
+        const results_row_t *row = results_row(c->results, i);
+        const char *why = NULL;
+        if (!row->requests || s_connect_failures(c->results, row, &why) != row->requests) continue;
+        strbuf_appendf(&names, "%s%s %s (%llu)", names.len ? ", " : "", row->method, row->name,
+                       (unsigned long long)row->requests);
+        if (!reason) reason = why;
+    }
+    if (names.len) {
+        c->unreachable_said = true;
+        const char *host = c->run.host ? c->run.host : c->run.scenario->host;
+        s_event(c, CONDUCT_TARGET_UNREACHABLE, CONDUCT_NO_WORKER, LOG_LEVEL_ERROR,
+                "every request of %s failed to connect (%s) — is the target up at %s?%s",
+                strbuf_str(&names), reason, host ? host : "its host",
+                c->run.abort_if_unreachable ? " Stopping the run (abort if unreachable)" : "");
+        if (c->run.abort_if_unreachable) {
+            c->outcome = CONDUCT_UNREACHABLE;
+            s_stop_run(c, now);
+        }
+    }
+    strbuf_fini(&names);
+}
+
 /* Once a second: every threshold judged on what is merged; an aborting
  * one that failed stops the run (workers drain, final reports come in, the
  * outputs are written as after any stop). */
@@ -806,6 +856,8 @@ static void s_judge(conduct_t *c, uint64_t now) {
     uint32_t closed = s_timeline_second(c, now);
     if (closed <= c->judged || c->phase != PHASE_RUNNING) return;
     c->judged = closed;
+    s_check_unreachable(c, closed, now);
+    if (c->phase != PHASE_RUNNING) return;
     uint64_t elapsed_ms = (now - c->stats_start_us) / 1000u;
     size_t k = verdicts_judge(c->verdicts, c->results, closed, elapsed_ms);
     if (k == VERDICTS_NO_ABORT) return;
@@ -1035,6 +1087,7 @@ static void s_take_plan(conduct_opts_t *o, const conduct_opts_t *plan) {
     o->n_stages = plan->n_stages;
     o->checks = plan->checks;
     o->n_checks = plan->n_checks;
+    o->abort_if_unreachable = plan->abort_if_unreachable;
 }
 
 /* Applies a start's users, spawn rate and run time to run; -1 (refused,

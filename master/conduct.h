@@ -77,12 +77,23 @@ typedef struct {
     const thresholds_check_t *checks; /* judged each second while running (an aborting one
                                          that fails stops the run) and at the end */
     size_t n_checks;
+    bool abort_if_unreachable; /* stop the run when a name's every request failed to connect
+                                  in its first seconds (CONDUCT_UNREACHABLE) */
 } conduct_opts_t;
+
+/* How long into a run the master looks for a target that is not there: a
+ * name whose every request so far failed to connect or resolve. */
+#define CONDUCT_UNREACHABLE_S 10u
 
 #define CONDUCT_NO_AUTOQUIT UINT64_MAX
 
 /* Outcomes of a run (conduct_outcome). */
-enum { CONDUCT_OK = 0, CONDUCT_NO_WORKERS = -1, CONDUCT_FAILED = -2 };
+enum {
+    CONDUCT_OK = 0,
+    CONDUCT_NO_WORKERS = -1,
+    CONDUCT_FAILED = -2,
+    CONDUCT_UNREACHABLE = -4, /* abort_if_unreachable stopped the run */
+};
 
 /* Where the core is, in Locust's words where it has them. */
 typedef enum {
@@ -122,6 +133,8 @@ typedef enum {
     CONDUCT_STATS_RESET,   /* the running run's results and timeline were emptied */
     CONDUCT_QUITTING,      /* multi-run: the master ends (signal, autoquit) */
     CONDUCT_THRESHOLD_ABORT, /* a threshold with abort set failed: the run stops */
+    CONDUCT_TARGET_UNREACHABLE, /* in its first seconds, a name's every request failed to
+                                   connect: said once (and the run stops, with the option) */
 } conduct_kind_t;
 
 /* One output. Everything in it is owned by the queue (until

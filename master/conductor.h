@@ -25,6 +25,7 @@ enum {
     CONDUCTOR_NO_WORKERS = CONDUCT_NO_WORKERS,
     CONDUCTOR_FAILED = CONDUCT_FAILED,
     CONDUCTOR_QUIT = -3, /* multi-run: the master ends, no run ended in this call */
+    CONDUCTOR_UNREACHABLE = CONDUCT_UNREACHABLE,
 };
 
 /* Called once a loop round, after the core's tick, with the core and the

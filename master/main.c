@@ -102,6 +102,10 @@ static int s_finish(conductor_t *c, int outcome, const cli_opts_t *o, webglue_t 
     if (outcome == CONDUCTOR_FAILED) {
         fprintf(stderr, "barrage: error: no worker completed the run\n");
         rc = BARRAGE_EXIT_RUNTIME;
+    } else if (outcome == CONDUCTOR_UNREACHABLE) {
+        fprintf(stderr, "barrage: error: the target is unreachable (the run was stopped: "
+                        "abort if unreachable)\n");
+        rc = BARRAGE_EXIT_RUNTIME;
     } else if (rc == BARRAGE_EXIT_OK && (!report_thresholds_passed(r) || r->aborted_by)) {
         rc = BARRAGE_EXIT_THRESHOLDS;
     }

@@ -105,6 +105,7 @@ void runplan_apply(const runplan_t *p, const cli_opts_t *o, conduct_opts_t *co) 
     co->host = o->host;
     co->checks = p->checks;
     co->n_checks = p->n_checks;
+    co->abort_if_unreachable = o->abort_if_unreachable || p->scenario->abort_if_unreachable;
     const loadplan_t *lp = &p->load;
     co->users = lp->open ? 0 : lp->users;
     co->spawn_rate = lp->spawn_rate;

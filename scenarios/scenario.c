@@ -313,10 +313,11 @@ static void s_thresholds(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
 /* Fills s from the document's root node. */
 static void s_top(scenario_doc_t *d, yaml_node_t *root, const scenario_files_t *files,
                   scenario_t *s) {
-    static const char *const keys[] = {"name",     "host",       "load",  "data",
-                                       "defaults", "thresholds", "users", NULL};
-    enum { NAME, HOST, LOAD, DATA, DEFAULTS, THRESHOLDS, USERS };
-    scenario_field_t f[7];
+    static const char *const keys[] = {"name",       "host",  "load",
+                                       "data",       "defaults", "thresholds",
+                                       "users",      "abort_if_unreachable", NULL};
+    enum { NAME, HOST, LOAD, DATA, DEFAULTS, THRESHOLDS, USERS, ABORT_UNREACHABLE };
+    scenario_field_t f[8];
     if (!scenario_doc_fields(d, root, "the top level", "at top level", keys, f)) return;
     if (f[NAME].value) scenario_doc_string(d, f[NAME].value, "name", &s->name);
     if (f[HOST].value) s_host(d, f[HOST].value, s);
@@ -325,6 +326,9 @@ static void s_top(scenario_doc_t *d, yaml_node_t *root, const scenario_files_t *
     if (f[DATA].value) s_data(d, f[DATA].value, files, s);
     if (f[DEFAULTS].value) s_defaults(d, f[DEFAULTS].value, s);
     if (f[THRESHOLDS].value) s_thresholds(d, f[THRESHOLDS].value, s);
+    if (f[ABORT_UNREACHABLE].value)
+        scenario_doc_bool(d, f[ABORT_UNREACHABLE].value, "abort_if_unreachable",
+                          &s->abort_if_unreachable);
     if (f[USERS].value)
         scenario_classes_read(d, f[USERS].value, s);
     else

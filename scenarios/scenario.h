@@ -241,6 +241,7 @@ typedef struct scenario {
     char *name;           /* scenario name; defaults to the file's base name */
     char *host;           /* NULL if not set (then -H is required) */
     scenario_load_t load;
+    bool abort_if_unreachable;   /* stop the run when a name cannot connect at all at first */
     uint64_t default_timeout_ms; /* defaults.timeout, 10000 when not set */
     bool default_follow_redirects; /* defaults.follow_redirects, true when not set */
     scenario_headers_t default_headers;

@@ -1165,3 +1165,70 @@ Test(conduct, an_aborting_threshold_that_fails_stops_the_run_after_its_delay) {
     thresholds_check_fini(&checks[0]);
     thresholds_check_fini(&checks[1]);
 }
+
+/* A report of `requests` GET / requests that all failed with reason. */
+static void report_refused(fx_t *f, int i, uint32_t seq, uint64_t requests, const char *reason) {
+    proto_stat_t row = {.method = "GET", .name = "/", .requests = requests, .failures = requests,
+                        .latency = histogram_new()};
+    histogram_record_n(row.latency, 100, requests);
+    proto_error_t err = {.method = "GET", .name = "/", .reason = (char *)reason, .count = requests};
+    proto_msg_t m = {.type = PROTO_STATS};
+    m.u.stats = (proto_stats_t){.run_id = conduct_run_id(f->c), .seq = seq, .users = 4,
+                                .n_stats = 1, .stats = &row, .n_errors = 1, .errors = &err};
+    from(f, i, &m);
+    histogram_destroy(&row.latency);
+}
+
+Test(conduct, a_target_that_refuses_every_connection_is_said_at_once_and_may_stop_the_run) {
+    for (int abort = 0; abort <= 1; abort++) {
+        fx_t f;
+        fx_init(&f, 1, 4, 0);
+        f.sc.host = "http://127.0.0.1:1";
+        f.o.abort_if_unreachable = abort;
+        conduct_destroy(&f.c);
+        f.c = conduct_new(&f.o, f.now, WALL0_MS);
+        hello(&f, 0);
+        tick(&f, f.now + 1000);
+        uint64_t start = f.now;
+        conduct_outputs_clear(f.c);
+        tick(&f, start + 1000000);
+        report_refused(&f, 0, 0, 5000, "connect: Couldn't connect to server");
+        tick(&f, start + 2000000);
+        const conduct_out_t *ev = find_kind(&f, CONDUCT_TARGET_UNREACHABLE);
+        cr_assert_not_null(ev, "said in the first seconds");
+        cr_expect(strstr(ev->text, "every request of GET / (5000) failed to connect (connect: "
+                                   "Couldn't connect to server) — is the target up at "
+                                   "http://127.0.0.1:1?"),
+                  "%s", ev->text);
+        cr_expect_eq(n_sent(&f, PROTO_STOP), (size_t)abort, "stops only with the option");
+        conduct_outputs_clear(f.c);
+        report_refused(&f, 0, 1, 5000, "connect: Couldn't connect to server");
+        tick(&f, start + 3000000);
+        cr_expect_eq(n_kind(&f, CONDUCT_TARGET_UNREACHABLE), 0, "said once");
+        if (abort) {
+            report(&f, 0, PROTO_FINAL, conduct_run_id(f.c), 2, 0);
+            tick(&f, f.now + 1000);
+            conduct_finish(f.c, f.now);
+            cr_expect_eq(conduct_outcome(f.c), CONDUCT_UNREACHABLE);
+        }
+        fx_fini(&f);
+    }
+}
+
+Test(conduct, some_connections_refused_is_not_a_dead_target) {
+    fx_t f;
+    fx_init(&f, 1, 4, 0);
+    f.o.abort_if_unreachable = true;
+    conduct_destroy(&f.c);
+    f.c = conduct_new(&f.o, f.now, WALL0_MS);
+    hello(&f, 0);
+    tick(&f, f.now + 1000);
+    uint64_t start = f.now;
+    tick(&f, start + 1000000);
+    report_refused(&f, 0, 0, 50, "connect: Couldn't connect to server");
+    report(&f, 0, PROTO_STATS, conduct_run_id(f.c), 1, 10); /* 10 of / answered */
+    tick(&f, start + 2000000);
+    cr_expect_eq(n_kind(&f, CONDUCT_TARGET_UNREACHABLE), 0);
+    cr_expect_eq(n_sent(&f, PROTO_STOP), 0);
+    fx_fini(&f);
+}

@@ -41,6 +41,8 @@ struct conduct {
     char *aborted_by;     /* the threshold that stopped the run, or NULL */
     double aborted_at_s;
     bool unreachable_said; /* the dead-target warning was given in this run */
+    report_saturation_t *saturations; /* the run's episodes that ended (worker borrowed) */
+    size_t n_saturations;
     phase_t phase;
     uint32_t run_id;
     int outcome;
@@ -171,6 +173,7 @@ void conduct_destroy(conduct_t **cp) {
     timeline_destroy(&c->timeline);
     verdicts_destroy(&c->verdicts);
     free(c->aborted_by);
+    free(c->saturations);
     free(c);
     *cp = NULL;
 }
@@ -277,6 +280,15 @@ static void s_prepare_run(conduct_t *c) {
     c->aborted_by = NULL;
     c->aborted_at_s = 0;
     c->unreachable_said = false;
+    free(c->saturations);
+    c->saturations = NULL;
+    c->n_saturations = 0;
+    for (size_t i = 0; i < c->reg.n; i++) {
+        worker_entry_t *w = c->reg.items[i];
+        w->cpu_max_permille = w->lag_max_us = 0;
+        w->rss_max_kib = 0;
+        w->saturation = (saturation_t){0};
+    }
     c->interrupted = false;
     c->settled = false;
     c->outcome = CONDUCT_OK;
@@ -582,6 +594,45 @@ static void s_on_stats(conduct_t *c, worker_entry_t *w, const proto_msg_t *m, ui
     if (m->type == PROTO_FINAL) w->state = WORKER_FINISHED;
 }
 
+/* Seconds since the run's start at now. */
+static double s_run_s(const conduct_t *c, uint64_t now) {
+    return now > c->run_start_us ? (double)(now - c->run_start_us) / 1e6 : 0;
+}
+
+/* Keeps an episode of w's saturation, from its start to `to`. */
+static void s_keep_saturation(conduct_t *c, const worker_entry_t *w, uint64_t to) {
+    c->saturations = xrealloc(c->saturations, (c->n_saturations + 1) * sizeof *c->saturations);
+    c->saturations[c->n_saturations++] =
+        (report_saturation_t){.worker = w->worker_id,
+                              .from_s = s_run_s(c, w->saturation.began_us),
+                              .to_s = s_run_s(c, to),
+                              .cpu_max_permille = w->saturation.cpu_max_permille,
+                              .lag_max_us = w->saturation.lag_max_us};
+}
+
+/* A heartbeat's health: the worker's maxima, and its saturation said once
+ * per episode (master/saturation.h). */
+static void s_on_health(conduct_t *c, worker_entry_t *w, uint64_t now) {
+    const proto_health_t *h = &w->health;
+    if (h->cpu_permille > w->cpu_max_permille) w->cpu_max_permille = h->cpu_permille;
+    if (h->lag_us > w->lag_max_us) w->lag_max_us = h->lag_us;
+    if (h->rss_kib > w->rss_max_kib) w->rss_max_kib = h->rss_kib;
+    switch (saturation_update(&w->saturation, h, now)) {
+    case SATURATION_BEGAN:
+        s_event(c, CONDUCT_WORKER_SATURATED, w->index, LOG_LEVEL_WARN,
+                "worker %s is saturated: latencies from it include time waiting for CPU; add "
+                "workers or processes (CPU %.0f%%, loop lag %.1f ms, since %.1f s)",
+                w->worker_id, h->cpu_permille / 10.0, h->lag_us / 1000.0,
+                s_run_s(c, w->saturation.began_us));
+        break;
+    case SATURATION_ENDED:
+        s_keep_saturation(c, w, now);
+        break;
+    case SATURATION_SAME:
+        break;
+    }
+}
+
 static void s_on_worker_message(conduct_t *c, worker_entry_t *w, const proto_msg_t *m,
                                 uint64_t now) {
     w->last_seen_us = now;
@@ -595,7 +646,11 @@ static void s_on_worker_message(conduct_t *c, worker_entry_t *w, const proto_msg
         s_on_stats(c, w, m, now);
         break;
     case PROTO_HEARTBEAT:
-        if (s_in_run(w)) w->users = m->u.heartbeat.users;
+        w->health = m->u.heartbeat.health;
+        if (s_in_run(w)) {
+            w->users = m->u.heartbeat.users;
+            s_on_health(c, w, now);
+        }
         break;
     case PROTO_REJECT:
         s_event(c, CONDUCT_WORKER_REFUSED, w->index, LOG_LEVEL_ERROR,
@@ -701,9 +756,12 @@ static void s_live(conduct_t *c, uint64_t now) {
                                .thresholds = verdicts_count(c->verdicts),
                                .thresholds_failing = verdicts_failing(c->verdicts)};
     for (size_t i = 0; i < c->reg.n; i++) {
-        if (!s_in_run(c->reg.items[i])) continue;
-        o->live.users += c->reg.items[i]->users;
+        const worker_entry_t *w = c->reg.items[i];
+        if (!s_in_run(w)) continue;
+        o->live.users += w->users;
         o->live.workers++;
+        if (w->health.cpu_permille > o->live.cpu_max_permille)
+            o->live.cpu_max_permille = w->health.cpu_permille;
     }
     c->last_live_us = now;
     c->next_live_us = now + (uint64_t)c->run.live_ms * 1000u;
@@ -981,13 +1039,37 @@ static void s_add_workers(const conduct_t *c, report_t *r) {
                               .users = w->assigned,
                               .reports = w->reports,
                               .state = (char *)registry_state_name(w->state),
-                              .lost_at_ms = w->lost_at_ms};
+                              .lost_at_ms = w->lost_at_ms,
+                              .cpu_permille = w->health.cpu_permille,
+                              .cpu_max_permille = w->cpu_max_permille,
+                              .rss_kib = w->health.rss_kib,
+                              .rss_max_kib = w->rss_max_kib,
+                              .connections = w->health.connections,
+                              .lag_max_us = w->lag_max_us};
         report_add_worker(r, &rw);
+    }
+}
+
+/* The run's saturation episodes; one still going on ends at the run's stop
+ * (or now). */
+static void s_add_saturations(const conduct_t *c, report_t *r, uint64_t now_us) {
+    for (size_t i = 0; i < c->n_saturations; i++) report_add_saturation(r, &c->saturations[i]);
+    uint64_t end = c->run_stop_us ? c->run_stop_us : now_us;
+    for (size_t i = 0; i < c->reg.n; i++) {
+        const worker_entry_t *w = c->reg.items[i];
+        if (!w->saturation.open || w->last_run != c->run_id) continue;
+        report_saturation_t s = {.worker = w->worker_id,
+                                 .from_s = s_run_s(c, w->saturation.began_us),
+                                 .to_s = s_run_s(c, end),
+                                 .cpu_max_permille = w->saturation.cpu_max_permille,
+                                 .lag_max_us = w->saturation.lag_max_us};
+        report_add_saturation(r, &s);
     }
 }
 
 static void s_fill_run(const conduct_t *c, report_t *r, uint64_t now_us) {
     s_add_workers(c, r);
+    s_add_saturations(c, r, now_us);
     r->run_seconds = s_run_seconds(c, now_us);
     r->interrupted = c->interrupted;
     r->started_ms = c->stats_start_wall_ms;

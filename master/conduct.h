@@ -133,6 +133,7 @@ typedef enum {
     CONDUCT_STATS_RESET,   /* the running run's results and timeline were emptied */
     CONDUCT_QUITTING,      /* multi-run: the master ends (signal, autoquit) */
     CONDUCT_THRESHOLD_ABORT, /* a threshold with abort set failed: the run stops */
+    CONDUCT_WORKER_SATURATED, /* a worker's CPU or loop lag stayed high: said once per episode */
     CONDUCT_TARGET_UNREACHABLE, /* in its first seconds, a name's every request failed to
                                    connect: said once (and the run stops, with the option) */
 } conduct_kind_t;

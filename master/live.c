@@ -96,6 +96,7 @@ static void s_load(FILE *o, const summary_live_t *info) {
         fprintf(o, "users %u/%u", info->users, info->users_target);
     }
     fprintf(o, "  workers %u", info->workers);
+    if (info->cpu_max_permille) fprintf(o, " (cpu max %.0f%%)", info->cpu_max_permille / 10.0);
     if (info->thresholds)
         fprintf(o, "  thresholds %zu/%zu ok", info->thresholds - info->thresholds_failing,
                 info->thresholds);

@@ -49,8 +49,13 @@ static void s_print_workers(const report_t *r) {
         if (w->lost_at_ms && r->started_ms && w->lost_at_ms >= r->started_ms) {
             printf(" at %.1f s into the run", (double)(w->lost_at_ms - r->started_ms) / 1000.0);
         }
+        if (w->rss_max_kib)
+            printf("  cpu %.0f%% (max %.0f%%)  rss %.1f MiB  conns %u  lag max %.1f ms",
+                   w->cpu_permille / 10.0, w->cpu_max_permille / 10.0, w->rss_kib / 1024.0,
+                   w->connections, w->lag_max_us / 1000.0);
         printf("\n");
     }
+    summary_print_saturations(stdout, r);
 }
 
 /* The text a person reads at the end: tables, workers, threshold verdicts. */

@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "master/saturation.h"
+#include "proto/proto.h"
+
 typedef enum {
     WORKER_READY,    /* joined, idle */
     WORKER_RUNNING,  /* has a RUN, reporting */
@@ -38,6 +41,10 @@ typedef struct {
     bool gap_logged;     /* a gap in its sequence was already logged */
     uint32_t *class_users; /* its latest share per user class (owned; NULL before a run) */
     uint32_t last_run;     /* id of the last run it was given (0: none yet) */
+    proto_health_t health; /* from its last heartbeat */
+    uint32_t cpu_max_permille, lag_max_us; /* the most in the run */
+    uint64_t rss_max_kib;
+    saturation_t saturation; /* its episode, if one is going on */
 } worker_entry_t;
 
 typedef struct {

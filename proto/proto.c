@@ -15,7 +15,8 @@
  *   stats/final r run_id, s seq, u users, dr dropped,
  *              st [{m method, n name, q requests, f failures, b bytes, h hist}],
  *              e [{m method, n name, r reason, c count}]
- *   heartbeat  r run_id, u users
+ *   heartbeat  r run_id, u users, and from a worker its health: hc cpu_permille,
+ *              hr rss_kib, hn connections, hl lag_us (each absent = 0)
  *   stop       r run_id
  *   quit       (nothing)
  *   users      r run_id, u users_per_class [uint], sr spawn_rate (float),
@@ -233,9 +234,13 @@ static void s_enc_body(msgpack_packer *pk, const proto_msg_t *m) {
         s_enc_stats(pk, m->type, &m->u.stats);
         break;
     case PROTO_HEARTBEAT:
-        s_head(pk, m->type, 2);
+        s_head(pk, m->type, 6);
         s_put_u64(pk, "r", m->u.heartbeat.run_id);
         s_put_u64(pk, "u", m->u.heartbeat.users);
+        s_put_u64(pk, "hc", m->u.heartbeat.health.cpu_permille);
+        s_put_u64(pk, "hr", m->u.heartbeat.health.rss_kib);
+        s_put_u64(pk, "hn", m->u.heartbeat.health.connections);
+        s_put_u64(pk, "hl", m->u.heartbeat.health.lag_us);
         break;
     case PROTO_STOP:
         s_head(pk, m->type, 1);
@@ -395,6 +400,25 @@ static int s_get_u32(const msgpack_object *map, const char *key, uint32_t *out) 
     if (v > UINT32_MAX) return PROTO_ERR_RANGE;
     *out = (uint32_t)v;
     return PROTO_OK;
+}
+
+/* An unsigned value that may be absent (then 0). */
+static int s_get_u64_or_0(const msgpack_object *map, const char *key, uint64_t *out) {
+    *out = 0;
+    return s_get(map, key) ? s_get_u64(map, key, out) : PROTO_OK;
+}
+
+static int s_get_u32_or_0(const msgpack_object *map, const char *key, uint32_t *out) {
+    *out = 0;
+    return s_get(map, key) ? s_get_u32(map, key, out) : PROTO_OK;
+}
+
+static int s_dec_health(const msgpack_object *o, proto_health_t *h) {
+    int rc = s_get_u32_or_0(o, "hc", &h->cpu_permille);
+    if (!rc) rc = s_get_u64_or_0(o, "hr", &h->rss_kib);
+    if (!rc) rc = s_get_u32_or_0(o, "hn", &h->connections);
+    if (!rc) rc = s_get_u32_or_0(o, "hl", &h->lag_us);
+    return rc;
 }
 
 /* A rate: a float, finite and >= 0. */
@@ -656,6 +680,7 @@ static int s_dec_body(const msgpack_object *o, proto_msg_t *m) {
     case PROTO_HEARTBEAT:
         rc = s_get_u32(o, "r", &m->u.heartbeat.run_id);
         if (!rc) rc = s_get_u32(o, "u", &m->u.heartbeat.users);
+        if (!rc) rc = s_dec_health(o, &m->u.heartbeat.health);
         return rc;
     case PROTO_STOP:
         return s_get_u32(o, "r", &m->u.stop.run_id);

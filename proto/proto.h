@@ -17,8 +17,9 @@
 #include "common/ramp.h"
 
 /* 2: STATS and FINAL lost wall_ms ("w"), which no master read; seq ("s") is now
- * checked by the master (gaps counted, duplicates not merged). */
-#define PROTO_VERSION 2u
+ * checked by the master (gaps counted, duplicates not merged).
+ * 3: a worker's HEARTBEAT carries its health (CPU, RSS, connections, loop lag). */
+#define PROTO_VERSION 3u
 /* Limits a decoder enforces against hostile peers (proto_encode refuses to
  * produce a message beyond them). A decoded stats row owns a ~190 KB histogram,
  * hence the row cap. */
@@ -147,9 +148,20 @@ typedef struct {
     proto_error_t *errors;
 } proto_stats_t;
 
+/* A worker's health over the last heartbeat interval (a master's heartbeat
+ * sends zeros; absent keys decode as 0). */
+typedef struct {
+    uint32_t cpu_permille;  /* the worker process's CPU (user + system) per wall time,
+                               in thousandths of one core: 1000 = one core busy */
+    uint64_t rss_kib;       /* its resident memory now */
+    uint32_t connections;   /* sockets libcurl has open now */
+    uint32_t lag_us;        /* how late its event loop's timers fired, at most */
+} proto_health_t;
+
 typedef struct {
     uint32_t run_id; /* 0 = not in a run */
     uint32_t users;
+    proto_health_t health;
 } proto_heartbeat_t;
 
 typedef struct {

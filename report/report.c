@@ -35,6 +35,8 @@ void report_destroy(report_t **rp) {
         free(r->thresholds[i].measured);
     }
     free(r->thresholds);
+    for (size_t i = 0; i < r->n_saturations; i++) free(r->saturations[i].worker);
+    free(r->saturations);
     results_destroy(&r->results);
     timeline_destroy(&r->timeline);
     free(r);
@@ -52,6 +54,13 @@ void report_add_worker(report_t *r, const report_worker_t *w) {
     d->id = s_dup(w->id);
     d->hostname = s_dup(w->hostname);
     d->state = s_dup(w->state);
+}
+
+void report_add_saturation(report_t *r, const report_saturation_t *s) {
+    r->saturations = xrealloc(r->saturations, (r->n_saturations + 1) * sizeof *r->saturations);
+    report_saturation_t *d = &r->saturations[r->n_saturations++];
+    *d = *s;
+    d->worker = s_dup(s->worker);
 }
 
 void report_add_threshold(report_t *r, const report_threshold_t *t) {
@@ -87,6 +96,9 @@ report_t *report_clone(const report_t *r) {
     c->thresholds = NULL;
     c->n_thresholds = 0;
     for (size_t i = 0; i < r->n_thresholds; i++) report_add_threshold(c, &r->thresholds[i]);
+    c->saturations = NULL;
+    c->n_saturations = 0;
+    for (size_t i = 0; i < r->n_saturations; i++) report_add_saturation(c, &r->saturations[i]);
     c->results = results_clone(r->results);
     c->timeline = timeline_clone(r->timeline);
     return c;

@@ -21,7 +21,20 @@ typedef struct {
     uint64_t reports; /* STATS + FINAL received */
     char *state;      /* "finished", "lost", "refused", ... */
     uint64_t lost_at_ms; /* wall clock; 0 unless lost */
+    /* Health, from its heartbeats (0 when none came): the last, and the most. */
+    uint32_t cpu_permille, cpu_max_permille; /* process CPU, thousandths of a core */
+    uint64_t rss_kib, rss_max_kib;
+    uint32_t connections;
+    uint32_t lag_max_us; /* how late its loop's timers fired, at most */
 } report_worker_t;
+
+/* A span of time when a worker was the bottleneck (master/saturation.h): its
+ * latencies include time waiting for CPU. */
+typedef struct {
+    char *worker;     /* its id */
+    double from_s, to_s; /* since the run's start */
+    uint32_t cpu_max_permille, lag_max_us;
+} report_saturation_t;
 
 typedef struct {
     char *text; /* as written: "p95 < 300ms" */
@@ -59,6 +72,8 @@ typedef struct report {
     timeline_t *timeline; /* owned */
     report_threshold_t *thresholds;
     size_t n_thresholds;
+    report_saturation_t *saturations; /* in the order they began */
+    size_t n_saturations;
 } report_t;
 
 /* An empty report with new results and timeline; fill its fields directly
@@ -71,6 +86,8 @@ void report_destroy(report_t **r);
 report_t *report_clone(const report_t *r);
 /* Adds a worker (strings copied). */
 void report_add_worker(report_t *r, const report_worker_t *w);
+/* Adds a saturation episode (strings copied). */
+void report_add_saturation(report_t *r, const report_saturation_t *s);
 /* Adds a threshold verdict (strings copied). */
 void report_add_threshold(report_t *r, const report_threshold_t *t);
 /* True if every threshold passed (or there are none). */

@@ -599,6 +599,8 @@ static void s_workers_table(strbuf_t *b, const report_t *r) {
     strbuf_append_str(b, "<div class=\"scroll\"><table class=\"workers\">\n<thead><tr><th>Id"
                          "</th><th>Host</th><th class=\"num\">PID</th><th class=\"num\">Users"
                          "</th><th class=\"num\">Reports</th><th>State</th><th>Lost at</th>"
+                         "<th class=\"num\">CPU max</th><th class=\"num\">RSS max</th>"
+                         "<th class=\"num\">Connections</th><th class=\"num\">Loop lag max</th>"
                          "</tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < r->n_workers; i++) {
         const report_worker_t *w = &r->workers[i];
@@ -617,9 +619,23 @@ static void s_workers_table(strbuf_t *b, const report_t *r) {
             s_wall(b, w->lost_at_ms, true);
         else
             strbuf_append_str(b, "&#8212;");
-        strbuf_append_str(b, "</td></tr>\n");
+        strbuf_appendf(b,
+                       "</td><td class=\"num%s\">%.0f%%</td><td class=\"num\">%.1f MiB</td>"
+                       "<td class=\"num\">%" PRIu32 "</td><td class=\"num\">%.1f ms</td></tr>\n",
+                       w->cpu_max_permille >= 900 ? " bad" : "", w->cpu_max_permille / 10.0,
+                       w->rss_max_kib / 1024.0, w->connections, w->lag_max_us / 1000.0);
     }
     strbuf_append_str(b, "</tbody></table></div>\n");
+    for (size_t i = 0; i < r->n_saturations; i++) {
+        const report_saturation_t *x = &r->saturations[i];
+        strbuf_append_str(b, "<p class=\"warn\">Worker ");
+        xml_escape(b, x->worker);
+        strbuf_appendf(b,
+                       " was saturated from %.1f s to %.1f s (CPU up to %.1f%%, loop lag up to "
+                       "%.1f ms): latencies from it include time waiting for CPU; add workers or "
+                       "processes.</p>\n",
+                       x->from_s, x->to_s, x->cpu_max_permille / 10.0, x->lag_max_us / 1000.0);
+    }
 }
 
 static void s_thresholds_table(strbuf_t *b, const report_t *r) {

@@ -242,6 +242,29 @@ static void s_write_workers(jw_t *w, const report_t *r) {
         s_kv_str(w, "state", x->state);
         s_kv_str(w, "lost_at", s_iso8601(x->lost_at_ms, iso, sizeof iso));
         s_kv_u64(w, "lost_at_ms", x->lost_at_ms);
+        s_kv_u64(w, "cpu_permille", x->cpu_permille);
+        s_kv_u64(w, "cpu_max_permille", x->cpu_max_permille);
+        s_kv_u64(w, "rss_kib", x->rss_kib);
+        s_kv_u64(w, "rss_max_kib", x->rss_max_kib);
+        s_kv_u64(w, "connections", x->connections);
+        s_kv_u64(w, "lag_max_us", x->lag_max_us);
+        s_close(w, '}');
+    }
+    s_close(w, ']');
+}
+
+static void s_write_saturations(jw_t *w, const report_t *r) {
+    s_key(w, "saturation");
+    s_open(w, '[', false);
+    for (size_t i = 0; i < r->n_saturations; i++) {
+        const report_saturation_t *x = &r->saturations[i];
+        s_item(w);
+        s_open(w, '{', true);
+        s_kv_str(w, "worker", x->worker);
+        s_kv_double(w, "from_s", x->from_s);
+        s_kv_double(w, "to_s", x->to_s);
+        s_kv_u64(w, "cpu_max_permille", x->cpu_max_permille);
+        s_kv_u64(w, "lag_max_us", x->lag_max_us);
         s_close(w, '}');
     }
     s_close(w, ']');
@@ -444,6 +467,7 @@ void report_json_render(const report_t *r, strbuf_t *b) {
     s_open(&w, '{', false);
     s_write_meta(&w, r);
     s_write_workers(&w, r);
+    s_write_saturations(&w, r);
     s_write_stats(&w, r);
     s_write_errors(&w, r);
     s_write_timeline(&w, r);
@@ -609,8 +633,8 @@ static bool s_str(rd_t *rd, json_t *obj, const char *at, const char *key, bool n
 }
 
 /* Keys added to format_version 1 after its first files (the open model's
- * rate, max_users, stages and dropped; aborted_by and aborted_at_s): absent
- * means the default. */
+ * rate, max_users, stages and dropped; aborted_by and aborted_at_s; the
+ * workers' health and saturation): absent means the default. */
 static bool s_added(json_t *obj, const char *key) {
     return json_object_get(obj, key) != NULL;
 }
@@ -677,6 +701,14 @@ static void s_read_workers(rd_t *rd, json_t *root, report_t *r) {
         s_u64(rd, v, at, "reports", &w.reports);
         s_str(rd, v, at, "state", true, &state);
         s_u64(rd, v, at, "lost_at_ms", &w.lost_at_ms);
+        if (s_added(v, "cpu_permille")) { /* health: absent in older files */
+            s_u32(rd, v, at, "cpu_permille", &w.cpu_permille);
+            s_u32(rd, v, at, "cpu_max_permille", &w.cpu_max_permille);
+            s_u64(rd, v, at, "rss_kib", &w.rss_kib);
+            s_u64(rd, v, at, "rss_max_kib", &w.rss_max_kib);
+            s_u32(rd, v, at, "connections", &w.connections);
+            s_u32(rd, v, at, "lag_max_us", &w.lag_max_us);
+        }
         if (rd->err) return;
         /* report_add_worker copies the strings: lending the document's is fine. */
         w.id = (char *)id;
@@ -989,6 +1021,27 @@ static void s_read_timeline(rd_t *rd, json_t *root, report_t *r) {
     }
 }
 
+static void s_read_saturations(rd_t *rd, json_t *root, report_t *r) {
+    if (!s_added(root, "saturation")) return; /* absent in older files */
+    json_t *arr = s_typed(rd, root, "", "saturation", JSON_ARRAY);
+    for (size_t i = 0; !rd->err && i < json_array_size(arr); i++) {
+        char at[PATH_BYTES];
+        json_t *v = json_array_get(arr, i);
+        report_saturation_t x = {0};
+        const char *worker = NULL;
+        s_index(at, "", "saturation", i);
+        if (!json_is_object(v)) s_fail(rd, at, "expected an object");
+        s_str(rd, v, at, "worker", true, &worker);
+        s_double(rd, v, at, "from_s", &x.from_s);
+        s_double(rd, v, at, "to_s", &x.to_s);
+        s_u32(rd, v, at, "cpu_max_permille", &x.cpu_max_permille);
+        s_u32(rd, v, at, "lag_max_us", &x.lag_max_us);
+        if (rd->err) return;
+        x.worker = (char *)worker; /* copied by report_add_saturation */
+        report_add_saturation(r, &x);
+    }
+}
+
 static void s_read_thresholds(rd_t *rd, json_t *root, report_t *r) {
     json_t *arr = s_typed(rd, root, "", "thresholds", JSON_ARRAY);
     for (size_t i = 0; !rd->err && i < json_array_size(arr); i++) {
@@ -1036,6 +1089,7 @@ report_t *report_json_read(const char *path, char **err) {
     if (!json_is_object(root)) s_fail(&rd, "", "expected an object");
     if (!rd.err) s_read_meta(&rd, root, r);
     if (!rd.err) s_read_workers(&rd, root, r);
+    if (!rd.err) s_read_saturations(&rd, root, r);
     if (!rd.err) s_read_stats(&rd, root, r);
     if (!rd.err) s_read_timeline(&rd, root, r);
     if (!rd.err) s_read_thresholds(&rd, root, r);

@@ -155,3 +155,14 @@ void summary_print_load(FILE *out, const report_t *r) {
         fputc('\n', out);
     }
 }
+
+void summary_print_saturations(FILE *out, const report_t *r) {
+    for (size_t i = 0; i < r->n_saturations; i++) {
+        const report_saturation_t *x = &r->saturations[i];
+        fprintf(out,
+                "  warning: worker %s was saturated from %.1f s to %.1f s (CPU up to %.1f%%, "
+                "loop lag up to %.1f ms): latencies from it include time waiting for CPU; add "
+                "workers or processes\n",
+                x->worker, x->from_s, x->to_s, x->cpu_max_permille / 10.0, x->lag_max_us / 1000.0);
+    }
+}

@@ -23,6 +23,7 @@ typedef struct {
     double rate;      /* open model: the arrival rate asked for now; 0 = closed model */
     uint64_t dropped; /* open model: iterations dropped so far (max_users reached) */
     size_t thresholds, thresholds_failing; /* judged so far, and failing now */
+    uint32_t cpu_max_permille; /* the busiest worker's CPU at its last heartbeat */
 } summary_live_t;
 
 /* The final summary; run_s is the measured run time used for req/s. */
@@ -32,6 +33,11 @@ void summary_print_final(FILE *out, const results_t *r, double run_s);
  * open model how many iterations were dropped (max_users reached), e.g.
  * "Load: open model (arrival rate), 1000/s, max_users 2000: 0 iterations dropped". */
 void summary_print_load(FILE *out, const report_t *r);
+
+/* One line per saturation episode of r ("worker W was saturated from 2.5 s
+ * to 9.8 s (CPU up to 99.8%, loop lag up to 41.0 ms): latencies from it
+ * include time waiting for CPU; add workers or processes"); nothing without. */
+void summary_print_saturations(FILE *out, const report_t *r);
 
 /* Formats a microsecond value as milliseconds with precision that keeps
  * three significant digits for small values ("0.215", "12.3", "250"). */

@@ -146,7 +146,8 @@ static void s_errors(strbuf_t *b, const results_t *res) {
     strbuf_append_str(b, "]");
 }
 
-/* cpu_usage and memory_usage: barrage's workers do not report them (null). */
+/* cpu_usage (percent of one core) and memory_usage (bytes) as Locust's, from
+ * the worker's last heartbeat; null before one with its health came. */
 static void s_workers(strbuf_t *b, const report_t *r) {
     strbuf_append_str(b, "\"workers\": [");
     for (size_t i = 0; r && i < r->n_workers; i++) {
@@ -155,8 +156,12 @@ static void s_workers(strbuf_t *b, const report_t *r) {
         strbuf_append_json_string(b, w->id ? w->id : "");
         strbuf_append_str(b, ", \"state\": ");
         strbuf_append_json_string(b, w->state ? w->state : "");
-        strbuf_appendf(b, ", \"user_count\": %u, \"cpu_usage\": null, \"memory_usage\": null}",
-                       w->users);
+        strbuf_appendf(b, ", \"user_count\": %u", w->users);
+        if (w->rss_kib)
+            strbuf_appendf(b, ", \"cpu_usage\": %.1f, \"memory_usage\": %llu}",
+                           w->cpu_permille / 10.0, (unsigned long long)w->rss_kib * 1024u);
+        else
+            strbuf_append_str(b, ", \"cpu_usage\": null, \"memory_usage\": null}");
     }
     strbuf_append_str(b, "]");
 }

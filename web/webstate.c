@@ -95,8 +95,13 @@ static void s_workers(strbuf_t *b, const report_t *r) {
         strbuf_append_str(b, ",\"state\":");
         strbuf_append_json_string(b, w->state ? w->state : "");
         bool lost = w->state && strcmp(w->state, "lost") == 0;
-        strbuf_appendf(b, ",\"users\":%u,\"reports\":%llu,\"lost\":%s}", w->users,
+        strbuf_appendf(b, ",\"users\":%u,\"reports\":%llu,\"lost\":%s", w->users,
                        (unsigned long long)w->reports, lost ? "true" : "false");
+        strbuf_appendf(b,
+                       ",\"cpu_percent\":%.1f,\"cpu_max_percent\":%.1f,\"rss_mib\":%.1f,"
+                       "\"connections\":%u,\"lag_max_ms\":%.1f}",
+                       w->cpu_permille / 10.0, w->cpu_max_permille / 10.0, w->rss_kib / 1024.0,
+                       w->connections, w->lag_max_us / 1000.0);
     }
     strbuf_append_char(b, ']');
 }
@@ -273,6 +278,18 @@ static void s_thresholds(strbuf_t *b, const report_t *r) {
         strbuf_appendf(b, ",\"passed\":%s,\"measured\":", t->passed ? "true" : "false");
         strbuf_append_json_string(b, t->measured);
         strbuf_append_char(b, '}');
+    }
+    strbuf_append_str(b, "],\"saturation\":[");
+    for (size_t i = 0; r && i < r->n_saturations; i++) {
+        const report_saturation_t *x = &r->saturations[i];
+        strbuf_append_str(b, i ? ",{\"worker\":" : "{\"worker\":");
+        strbuf_append_json_string(b, x->worker);
+        strbuf_append_str(b, ",\"from_s\":");
+        s_num(b, x->from_s);
+        strbuf_append_str(b, ",\"to_s\":");
+        s_num(b, x->to_s);
+        strbuf_appendf(b, ",\"cpu_max_percent\":%.1f,\"lag_max_ms\":%.1f}",
+                       x->cpu_max_permille / 10.0, x->lag_max_us / 1000.0);
     }
     strbuf_append_str(b, "],\"aborted_by\":");
     strbuf_append_json_string(b, r ? r->aborted_by : NULL);

@@ -18,11 +18,13 @@
 #include "worker/agentcore.h"
 #include "worker/engine.h"
 #include "worker/fdlimit.h"
+#include "worker/health.h"
 #include "worker/loop.h"
 #include "worker/watch.h"
 
 typedef struct {
     loop_t *loop;
+    health_t health; /* the last CPU reading, for each heartbeat's share */
     void *zctx, *sock;
     int sigfd;
     char *id;
@@ -65,6 +67,12 @@ static void s_heartbeat(agent_t *a) {
     bool live = a->engine && !engine_done(a->engine);
     m.u.heartbeat.run_id = live ? engine_run_id(a->engine) : 0;
     m.u.heartbeat.users = live ? engine_users(a->engine) : 0;
+    uint64_t lag_us = loop_take_lag_us(a->loop);
+    m.u.heartbeat.health = (proto_health_t){
+        .cpu_permille = health_cpu_permille(&a->health, health_process_cpu_us(), clock_now_us()),
+        .rss_kib = health_rss_kib(),
+        .connections = a->engine ? engine_connections(a->engine) : 0,
+        .lag_us = lag_us > UINT32_MAX ? UINT32_MAX : (uint32_t)lag_us};
     s_send(a, &m);
 }
 

@@ -643,3 +643,7 @@ int engine_set_users(engine_t *e, const proto_users_t *spec) {
 bool engine_done(const engine_t *e) {
     return e->core.state == ENGINECORE_DONE;
 }
+
+uint32_t engine_connections(const engine_t *e) {
+    return e->multi ? multi_open_sockets(e->multi) : 0;
+}

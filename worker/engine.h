@@ -60,6 +60,8 @@ int engine_set_users(engine_t *e, const proto_users_t *spec);
 uint32_t engine_run_id(const engine_t *e);
 /* Virtual users started and not stopped. */
 uint32_t engine_users(const engine_t *e);
+/* Connections (curl's sockets) the engine has open now. */
+uint32_t engine_connections(const engine_t *e);
 /* True once the final report has been handed to the report hook. */
 bool engine_done(const engine_t *e);
 

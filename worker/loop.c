@@ -31,6 +31,7 @@ struct loop {
     loop_timer_t **heap;
     size_t heap_len, heap_cap;
     bool stop;
+    uint64_t lag_max_us; /* how late a timer fired, at most, since loop_take_lag_us */
     char error[256]; /* the last failure, for loop_error */
 };
 
@@ -263,6 +264,7 @@ static int s_fire_due(loop_t *l, bool tfd_fired) {
     size_t budget = l->heap_len;
     while (l->heap_len && l->heap[0]->when_us <= now && budget--) {
         loop_timer_t *t = l->heap[0];
+        if (now - t->when_us > l->lag_max_us) l->lag_max_us = now - t->when_us;
         loop_timer_stop(l, t);
         t->cb(l, t->arg);
     }
@@ -308,4 +310,10 @@ int loop_run(loop_t *l) {
 
 void loop_stop(loop_t *l) {
     l->stop = true;
+}
+
+uint64_t loop_take_lag_us(loop_t *l) {
+    uint64_t lag = l->lag_max_us;
+    l->lag_max_us = 0;
+    return lag;
 }

@@ -62,6 +62,10 @@ void loop_timer_start(loop_t *loop, loop_timer_t *t, uint64_t when_us);
 void loop_timer_stop(loop_t *loop, loop_timer_t *t);
 bool loop_timer_armed(const loop_timer_t *t);
 
+/* How late a timer fired, at most, since the last call (the loop's lag: a
+ * busy process runs its timers late); then starts counting again. */
+uint64_t loop_take_lag_us(loop_t *loop);
+
 /* Waits for and dispatches one batch of events and due timers. Returns 0, or
  * -1 with loop_error when epoll or the timerfd fail (EINTR is not a failure). */
 int loop_run_once(loop_t *loop);

@@ -17,6 +17,7 @@ struct multi {
     multi_done_cb done;
     void *arg;
     int in_flight;
+    uint32_t open_sockets; /* curl's sockets between open and close */
 };
 
 static void s_drain(multi_t *m) {
@@ -97,13 +98,17 @@ static curl_socket_t s_open_socket(void *clientp, curlsocktype purpose,
     (void)purpose;
     multi_t *m = clientp;
     int fd = socket(addr->family, addr->socktype, addr->protocol);
-    if (fd >= 0) loop_adopt(m->loop, fd);
+    if (fd >= 0) {
+        loop_adopt(m->loop, fd);
+        m->open_sockets++;
+    }
     return fd >= 0 ? fd : CURL_SOCKET_BAD;
 }
 
 static int s_close_socket(void *clientp, curl_socket_t fd) {
     multi_t *m = clientp;
     loop_forget(m->loop, fd);
+    if (m->open_sockets) m->open_sockets--;
     return close(fd);
 }
 
@@ -228,4 +233,8 @@ CURLMcode multi_remove(multi_t *m, CURL *easy) {
 
 int multi_in_flight(const multi_t *m) {
     return m->in_flight;
+}
+
+uint32_t multi_open_sockets(const multi_t *m) {
+    return m->open_sockets;
 }

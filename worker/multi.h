@@ -30,6 +30,10 @@ multi_t *multi_new(loop_t *loop, multi_done_cb done, void *arg, char **err);
  * easy handles are the caller's. */
 void multi_destroy(multi_t **m);
 
+/* Sockets curl has open now (opened and not yet closed through the hooks
+ * multi_prepare sets): the worker's connections, idle keep-alive ones too. */
+uint32_t multi_open_sockets(const multi_t *m);
+
 /* Sets, once per easy handle, what every transfer of m needs: socket
  * open/close hooks that keep the loop's view of curl's sockets exact (so
  * idle keep-alive sockets stay in epoll at no cost), CURLOPT_NOSIGNAL, and

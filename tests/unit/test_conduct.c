@@ -1232,3 +1232,50 @@ Test(conduct, some_connections_refused_is_not_a_dead_target) {
     cr_expect_eq(n_sent(&f, PROTO_STOP), 0);
     fx_fini(&f);
 }
+
+static void heartbeat_health(fx_t *f, int i, uint32_t cpu_permille, uint32_t lag_us) {
+    proto_msg_t m = {.type = PROTO_HEARTBEAT};
+    m.u.heartbeat = (proto_heartbeat_t){
+        .run_id = conduct_run_id(f->c),
+        .users = 4,
+        .health = {.cpu_permille = cpu_permille, .rss_kib = 30000, .connections = 4,
+                   .lag_us = lag_us}};
+    from(f, i, &m);
+}
+
+Test(conduct, a_saturated_worker_is_said_once_per_episode_and_kept_in_the_report) {
+    fx_t f;
+    fx_init(&f, 1, 4, 0);
+    hello(&f, 0);
+    tick(&f, f.now + 1000);
+    uint64_t start = f.now;
+    conduct_outputs_clear(f.c);
+    for (int s = 1; s <= 6; s++) { /* 97% from second 1 */
+        tick(&f, start + (uint64_t)s * 1000000u);
+        heartbeat_health(&f, 0, 970, 2000);
+    }
+    cr_expect_eq(n_kind(&f, CONDUCT_WORKER_SATURATED), 1, "said once, 3 s after it began");
+    const conduct_out_t *ev = find_kind(&f, CONDUCT_WORKER_SATURATED);
+    cr_assert_not_null(ev);
+    cr_expect(strstr(ev->text, "worker w0 is saturated: latencies from it include time waiting "
+                               "for CPU; add workers or processes (CPU 97%"),
+              "%s", ev->text);
+    tick(&f, start + 7000000);
+    heartbeat_health(&f, 0, 300, 1000); /* the episode ends */
+    tick(&f, start + 8000000);
+    heartbeat_health(&f, 0, 350, 1200);
+    report_t *r = report_new();
+    conduct_fill_report(f.c, r, f.now);
+    cr_assert_eq(r->n_saturations, 1);
+    cr_expect_str_eq(r->saturations[0].worker, "w0");
+    cr_expect_float_eq(r->saturations[0].from_s, 1.0, 1e-9);
+    cr_expect_float_eq(r->saturations[0].to_s, 7.0, 1e-9);
+    cr_expect_eq(r->saturations[0].cpu_max_permille, 970);
+    cr_assert_eq(r->n_workers, 1);
+    cr_expect_eq(r->workers[0].cpu_permille, 350, "the last heartbeat's");
+    cr_expect_eq(r->workers[0].cpu_max_permille, 970);
+    cr_expect_eq(r->workers[0].connections, 4);
+    cr_expect_eq(r->workers[0].rss_kib, 30000);
+    report_destroy(&r);
+    fx_fini(&f);
+}

@@ -254,7 +254,8 @@ static void s_fill(proto_msg_t *m, proto_type_t type) {
         s_fill_stats(m, type);
         break;
     case PROTO_HEARTBEAT:
-        m->u.heartbeat = (proto_heartbeat_t){9, 77};
+        m->u.heartbeat = (proto_heartbeat_t){9, 77, {.cpu_permille = 935, .rss_kib = 1ull << 33,
+                                                     .connections = 4000, .lag_us = 12500}};
         break;
     case PROTO_STOP:
         m->u.stop.run_id = 9;
@@ -399,6 +400,10 @@ static void s_assert_msg_eq(const proto_msg_t *want, const proto_msg_t *got) {
     case PROTO_HEARTBEAT:
         cr_assert_eq(got->u.heartbeat.run_id, want->u.heartbeat.run_id);
         cr_assert_eq(got->u.heartbeat.users, want->u.heartbeat.users);
+        cr_assert_eq(got->u.heartbeat.health.cpu_permille, want->u.heartbeat.health.cpu_permille);
+        cr_assert_eq(got->u.heartbeat.health.rss_kib, want->u.heartbeat.health.rss_kib);
+        cr_assert_eq(got->u.heartbeat.health.connections, want->u.heartbeat.health.connections);
+        cr_assert_eq(got->u.heartbeat.health.lag_us, want->u.heartbeat.health.lag_us);
         break;
     case PROTO_STOP:
         cr_assert_eq(got->u.stop.run_id, want->u.stop.run_id);
@@ -843,10 +848,11 @@ Test(proto, version_mismatch_names_the_peer_version) {
 }
 
 /* Version 1 sent wall_ms ("w") in STATS, which no master read: version 2
- * dropped it, so a version-1 report is refused as another version, and a
- * "w" key in a version-2 report is an unknown key, ignored. */
-Test(proto, stats_without_wall_ms_is_version_2) {
-    cr_assert_eq(PROTO_VERSION, 2);
+ * dropped it (and 3 added the heartbeat's health), so a version-1 report is
+ * refused as another version, and a "w" key in a current report is an
+ * unknown key, ignored. */
+Test(proto, stats_without_wall_ms_since_version_2) {
+    cr_assert_eq(PROTO_VERSION, 3);
     wbuf_t w = {0};
     w_msg(&w, 1, PROTO_STATS, 7);
     w_kv(&w, "r", 1);
@@ -1537,5 +1543,24 @@ Test(proto, roundtrip_run_stages) {
     proto_msg_fini(&got);
     free(buf);
     proto_msg_fini(&m);
+    s_no_leaks();
+}
+
+Test(proto, a_heartbeat_without_health_decodes_zeros_and_a_bad_one_is_refused) {
+    wbuf_t w = {0};
+    w_msg(&w, PROTO_VERSION, PROTO_HEARTBEAT, 2);
+    w_kv(&w, "r", 3);
+    w_kv(&w, "u", 4);
+    proto_msg_t out;
+    cr_assert_eq(w_decode(&w, &out), PROTO_OK, "the master's heartbeat has no health");
+    cr_assert_eq(out.u.heartbeat.health.cpu_permille, 0);
+    cr_assert_eq(out.u.heartbeat.health.rss_kib, 0);
+    proto_msg_fini(&out);
+    wbuf_t bad = {0};
+    w_msg(&bad, PROTO_VERSION, PROTO_HEARTBEAT, 3);
+    w_kv(&bad, "r", 3);
+    w_kv(&bad, "u", 4);
+    w_kv(&bad, "hl", (uint64_t)UINT32_MAX + 1);
+    cr_assert_eq(w_decode(&bad, &out), PROTO_ERR_RANGE, "lag beyond 32 bits");
     s_no_leaks();
 }

@@ -251,6 +251,9 @@ static report_t *s_build(void) {
     r->interrupted = true;
     r->aborted_by = xstrdup("/login: failure_rate < 1% over 30s");
     r->aborted_at_s = 5.25;
+    report_saturation_t sat = {.worker = "loadgen-1-4242-0", .from_s = 2.5, .to_s = 9.75,
+                               .cpu_max_permille = 998, .lag_max_us = 41000};
+    report_add_saturation(r, &sat);
 
     report_worker_t w[3] = {
         {.id = "loadgen-1-4242-0",
@@ -258,7 +261,13 @@ static report_t *s_build(void) {
          .pid = 4242,
          .users = 10,
          .reports = 5,
-         .state = "finished"},
+         .state = "finished",
+         .cpu_permille = 412,
+         .cpu_max_permille = 998,
+         .rss_kib = 20480,
+         .rss_max_kib = 22016,
+         .connections = 10,
+         .lag_max_us = 41000},
         {.id = "loadgen-2-777-0",
          .hostname = "loadgen-2",
          .pid = 777,
@@ -413,6 +422,14 @@ static void s_same_meta(const report_t *g, const report_t *w) {
     cr_assert_eq(g->interrupted, w->interrupted, "interrupted");
     s_same_str(g->aborted_by, w->aborted_by, "aborted_by");
     s_same_double(g->aborted_at_s, w->aborted_at_s, "aborted_at_s");
+    cr_assert_eq(g->n_saturations, w->n_saturations, "saturation episodes");
+    for (size_t i = 0; i < g->n_saturations; i++) {
+        s_same_str(g->saturations[i].worker, w->saturations[i].worker, "saturation worker");
+        s_same_double(g->saturations[i].from_s, w->saturations[i].from_s, "from_s");
+        s_same_double(g->saturations[i].to_s, w->saturations[i].to_s, "to_s");
+        cr_assert_eq(g->saturations[i].cpu_max_permille, w->saturations[i].cpu_max_permille);
+        cr_assert_eq(g->saturations[i].lag_max_us, w->saturations[i].lag_max_us);
+    }
 }
 
 static void s_same_report(const report_t *g, const report_t *w) {
@@ -427,6 +444,12 @@ static void s_same_report(const report_t *g, const report_t *w) {
         cr_assert_eq(a->reports, b->reports, "workers[%zu].reports", i);
         s_same_str(a->state, b->state, "worker state");
         cr_assert_eq(a->lost_at_ms, b->lost_at_ms, "workers[%zu].lost_at_ms", i);
+        cr_assert_eq(a->cpu_permille, b->cpu_permille, "workers[%zu].cpu_permille", i);
+        cr_assert_eq(a->cpu_max_permille, b->cpu_max_permille, "workers[%zu]", i);
+        cr_assert_eq(a->rss_kib, b->rss_kib, "workers[%zu].rss_kib", i);
+        cr_assert_eq(a->rss_max_kib, b->rss_max_kib, "workers[%zu].rss_max_kib", i);
+        cr_assert_eq(a->connections, b->connections, "workers[%zu].connections", i);
+        cr_assert_eq(a->lag_max_us, b->lag_max_us, "workers[%zu].lag_max_us", i);
     }
     cr_assert_eq(results_count(g->results), results_count(w->results), "number of rows");
     for (size_t i = 0; i < results_count(w->results); i++) {

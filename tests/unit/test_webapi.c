@@ -61,8 +61,11 @@ static web_snapshot_t *s_snapshot(void) {
     results_add(r->results, &d);
     histogram_destroy(&hb);
     histogram_destroy(&ha);
-    report_worker_t w = {.id = "w-1", .hostname = "lab", .pid = 1, .users = 7, .state = "running"};
+    report_worker_t w = {.id = "w-1", .hostname = "lab", .pid = 1, .users = 7, .state = "running",
+                         .cpu_permille = 412, .rss_kib = 20480};
     report_add_worker(r, &w);
+    report_worker_t w2 = {.id = "w-2", .hostname = "lab", .pid = 2, .state = "running"};
+    report_add_worker(r, &w2);
     web_snapshot_t *s = xcalloc(1, sizeof *s);
     s->state = "running";
     s->user_count = 7;
@@ -166,7 +169,10 @@ Test(webapi, values_come_from_the_snapshot) {
     json_t *w = json_array_get(json_object_get(j, "workers"), 0);
     cr_assert_str_eq(json_string_value(json_object_get(w, "id")), "w-1");
     cr_assert_eq(s_num(w, "user_count"), 7);
-    cr_assert(json_is_null(json_object_get(w, "cpu_usage")), "not measured: null, not a made-up 0");
+    cr_assert_float_eq(s_num(w, "cpu_usage"), 41.2, 1e-9, "percent of one core, as Locust's");
+    cr_assert_eq(s_num(w, "memory_usage"), 20480.0 * 1024, "bytes");
+    json_t *w2 = json_array_get(json_object_get(j, "workers"), 1);
+    cr_assert(json_is_null(json_object_get(w2, "cpu_usage")), "no health yet: null, not a 0");
     json_decref(j);
     web_snapshot_free(&s);
 }

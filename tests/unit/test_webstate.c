@@ -237,6 +237,12 @@ Test(webstate, scenario_metrics_exceptions_and_logs) {
     report_threshold_t t = {.text = "p95 < 300ms over 30s", .passed = false, .measured = "412ms"};
     report_add_threshold(r, &t);
     r->aborted_by = xstrdup("p95 < 300ms over 30s");
+    report_worker_t wk9 = {.id = "w-9", .hostname = "h", .state = "running", .cpu_permille = 935,
+                          .cpu_max_permille = 998, .rss_kib = 20480, .connections = 12,
+                          .lag_max_us = 12500};
+    report_add_worker(r, &wk9);
+    report_saturation_t sat9 = {.worker = "w-9", .from_s = 2.5, .to_s = 7, .cpu_max_permille = 998};
+    report_add_saturation(r, &sat9);
     s->n_logs = 1;
     s->logs = xcalloc(1, sizeof *s->logs);
     s->logs[0] = (log_line_t){1700000000123u, LOG_LEVEL_WARN, xstrdup("worker \"w1\" lost")};
@@ -273,6 +279,15 @@ Test(webstate, scenario_metrics_exceptions_and_logs) {
     cr_assert(json_is_false(json_object_get(t0, "passed")));
     cr_assert_str_eq(s_text(t0, "measured"), "412ms");
     cr_assert_str_eq(s_text(j, "aborted_by"), "p95 < 300ms over 30s");
+    const json_t *sat = json_array_get(json_object_get(j, "saturation"), 0);
+    cr_assert_str_eq(s_text(sat, "worker"), "w-9");
+    cr_assert_eq(s_num(sat, "from_s"), 2.5);
+    cr_assert_eq(s_num(sat, "cpu_max_percent"), 99.8);
+    const json_t *wk = json_array_get(json_object_get(j, "workers"), 0);
+    cr_assert_eq(s_num(wk, "cpu_percent"), 93.5);
+    cr_assert_eq(s_num(wk, "rss_mib"), 20);
+    cr_assert_eq(s_num(wk, "connections"), 12);
+    cr_assert_eq(s_num(wk, "lag_max_ms"), 12.5);
     const json_t *l0 = json_array_get(json_object_get(j, "logs"), 0);
     cr_assert_str_eq(s_text(l0, "level"), "warn");
     cr_assert_str_eq(s_text(l0, "text"), "worker \"w1\" lost");

@@ -145,7 +145,15 @@ function render(s) {
     cell(tr, fmt(w.users, 0));
     cell(tr, fmt(w.reports, 0));
     cell(tr, w.lost ? 'lost' : '');
+    cell(tr, fmt(w.cpu_percent, 0));
+    cell(tr, fmt(w.cpu_max_percent, 0));
+    cell(tr, fmt(w.rss_mib, 1));
+    cell(tr, fmt(w.connections, 0));
+    cell(tr, fmt(w.lag_max_ms, 1));
   });
+  const sat = s.saturation.map((x) => `worker ${x.worker} was saturated from ${fmt(x.from_s, 1)} s to ${fmt(x.to_s, 1)} s (CPU up to ${fmt(x.cpu_max_percent, 0)}%): its latencies include time waiting for CPU; add workers or processes`);
+  $('saturation').textContent = sat.join('\n');
+  $('saturation').hidden = sat.length === 0;
   fillRows($('exceptions').tBodies[0], s.exceptions, (tr, e) => {
     cell(tr, fmt(e.count, 0));
     cell(tr, e.method);

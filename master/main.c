@@ -44,15 +44,16 @@ static void s_print_workers(const report_t *r) {
     printf("\n");
     for (size_t i = 0; i < r->n_workers; i++) {
         const report_worker_t *w = &r->workers[i];
-        printf("  %-28s %-20s users %-6u reports %-5llu %s", w->id, w->hostname, w->users,
-               (unsigned long long)w->reports, w->state);
+        printf("  %-28s %-20s users %-6u reports %-5llu ", w->id, w->hostname, w->users,
+               (unsigned long long)w->reports);
+        if (w->rss_max_kib)
+            printf("cpu %.0f%% (max %.0f%%)  rss %.1f MiB  conns %u  lag max %.1f ms  ",
+                   w->cpu_permille / 10.0, w->cpu_max_permille / 10.0, w->rss_kib / 1024.0,
+                   w->connections, w->lag_max_us / 1000.0);
+        printf("%s", w->state);
         if (w->lost_at_ms && r->started_ms && w->lost_at_ms >= r->started_ms) {
             printf(" at %.1f s into the run", (double)(w->lost_at_ms - r->started_ms) / 1000.0);
         }
-        if (w->rss_max_kib)
-            printf("  cpu %.0f%% (max %.0f%%)  rss %.1f MiB  conns %u  lag max %.1f ms",
-                   w->cpu_permille / 10.0, w->cpu_max_permille / 10.0, w->rss_kib / 1024.0,
-                   w->connections, w->lag_max_us / 1000.0);
         printf("\n");
     }
     summary_print_saturations(stdout, r);

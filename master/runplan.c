@@ -15,7 +15,7 @@ scenario_t *runplan_load_scenario(const char *path) {
     return sc;
 }
 
-/* The files the scenario read, shipped as they were parsed. */
+/* The files the scenario read (data, tls), shipped as they were parsed. */
 static void s_files(runplan_t *p) {
     size_t n = scenario_n_files(p->scenario);
     p->files = xcalloc(n ? n : 1, sizeof *p->files);
@@ -99,6 +99,7 @@ void runplan_apply(const runplan_t *p, const cli_opts_t *o, conduct_opts_t *co) 
     co->files = p->files;
     co->n_files = p->n_files;
     co->host = o->host;
+    co->tls_no_verify = o->tls_no_verify;
     const loadplan_t *lp = &p->load;
     co->users = lp->open ? 0 : lp->users;
     co->spawn_rate = lp->spawn_rate;

@@ -39,7 +39,7 @@ static void s_setup(s_fixture_t *f, const char *pattern) {
     scenario_errors_fini(&errs);
     f->ws = wstats_new();
     char *err = NULL;
-    f->plan = plan_new(f->sc, NULL, f->ws, &err);
+    f->plan = plan_new(f->sc, NULL, false, f->ws, &err);
     cr_assert_not_null(f->plan, "%s", err ? err : "");
     memset(&f->u, 0, sizeof f->u);
     f->u.cls = &f->plan->classes[0];

@@ -61,7 +61,7 @@ typedef struct {
 static fixture_t s_build(const char *text, const char *host) {
     fixture_t f = {.sc = s_load(text), .ws = wstats_new()};
     char *err = NULL;
-    f.plan = plan_new(f.sc, host, f.ws, &err);
+    f.plan = plan_new(f.sc, host, false, f.ws, &err);
     cr_assert_not_null(f.plan, "plan_new: %s", err ? err : "?");
     return f;
 }
@@ -154,14 +154,14 @@ Test(plan, no_host_anywhere_is_an_error) {
     cr_assert_null(sc->host);
     wstats_t *ws = wstats_new();
     char *err = NULL;
-    cr_expect_null(plan_new(sc, NULL, ws, &err));
+    cr_expect_null(plan_new(sc, NULL, false, ws, &err));
     cr_assert_not_null(err);
     cr_expect_not_null(strstr(err, "host"), "%s", err);
     free(err);
     err = NULL;
-    cr_expect_null(plan_new(sc, "", ws, &err));
+    cr_expect_null(plan_new(sc, "", false, ws, &err));
     free(err);
-    plan_t *p = plan_new(sc, "http://h", ws, &err);
+    plan_t *p = plan_new(sc, "http://h", false, ws, &err);
     cr_assert_not_null(p);
     cr_expect_str_eq(p->classes[0].tasks[0].steps[0].static_url, "http://h/");
     plan_destroy(&p);

@@ -26,7 +26,7 @@ static void s_build(fixture_t *f, const char *yaml) {
     cr_assert_not_null(f->sc, "the test scenario does not load");
     f->ws = wstats_new();
     char *err = NULL;
-    f->plan = plan_new(f->sc, NULL, f->ws, &err);
+    f->plan = plan_new(f->sc, NULL, false, f->ws, &err);
     cr_assert_not_null(f->plan, "plan_new: %s", err ? err : "?");
     f->u =
         (vuser_t){.cls = &f->plan->classes[0], .host = f->plan->host, .user_id = 7, .worker_id = 1};

@@ -131,8 +131,12 @@ static struct curl_blob s_blob(const scenario_file_t *f) {
         .data = (void *)f->data, .len = f->data_bytes, .flags = CURL_BLOB_NOCOPY};
 }
 
+bool plan_h2c_reuse_works(unsigned version_num) {
+    return version_num >= 0x080000u;
+}
+
 plan_transport_t plan_transport(const scenario_t *sc, const scenario_request_t *rq,
-                                bool tls_no_verify) {
+                                bool tls_no_verify, bool h2c_reuse) {
     scenario_tls_t tls = scenario_request_tls(sc, rq);
     plan_transport_t t = {
         .verify = tls.verify && !tls_no_verify ? 1 : 0,
@@ -149,6 +153,7 @@ plan_transport_t plan_transport(const scenario_t *sc, const scenario_request_t *
         break;
     case SCENARIO_HTTP_H2C:
         t.http_version = CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+        t.no_reuse = !h2c_reuse;
         break;
     case SCENARIO_HTTP_1_1:
     case SCENARIO_HTTP_UNSET:
@@ -179,15 +184,25 @@ static bool s_same_blob(const struct curl_blob *a, const struct curl_blob *b) {
 bool plan_transport_equal(const plan_transport_t *a, const plan_transport_t *b) {
     return a->verify == b->verify && s_same_blob(&a->ca, &b->ca) &&
            s_same_blob(&a->cert, &b->cert) && s_same_blob(&a->key, &b->key) &&
-           a->ssl_version == b->ssl_version && a->http_version == b->http_version;
+           a->ssl_version == b->ssl_version && a->http_version == b->http_version &&
+           a->no_reuse == b->no_reuse;
 }
 
+/* What every step of a plan shares: the flag and the host. */
+typedef struct {
+    const char *host;
+    bool tls_no_verify;
+    bool h2c_reuse;
+    wstats_t *stats;
+} s_env_t;
+
 static void s_compile_step(plan_step_t *st, const scenario_t *sc, const scenario_class_t *cls,
-                           const scenario_request_t *rq, const char *host, bool tls_no_verify,
-                           wstats_t *stats) {
+                           const scenario_request_t *rq, const s_env_t *env) {
+    const char *host = env->host;
+    wstats_t *stats = env->stats;
     st->req = rq;
     st->slot = wstats_slot(stats, rq->method, rq->name ? rq->name : rq->path);
-    st->transport = plan_transport(sc, rq, tls_no_verify);
+    st->transport = plan_transport(sc, rq, env->tls_no_verify, env->h2c_reuse);
     wstats_note_asked(stats, st->slot, plan_asked(scenario_request_http(sc, rq)));
     st->timeout_ms = (long)(rq->timeout_ms ? rq->timeout_ms : sc->default_timeout_ms);
     st->follow_redirects = rq->follow_redirects >= 0 ? rq->follow_redirects
@@ -199,12 +214,10 @@ static void s_compile_step(plan_step_t *st, const scenario_t *sc, const scenario
 }
 
 static void s_compile_task(plan_task_t *pt, const scenario_request_t *reqs, size_t n,
-                           const scenario_t *sc, const scenario_class_t *cls, const char *host,
-                           bool tls_no_verify, wstats_t *stats) {
+                           const scenario_t *sc, const scenario_class_t *cls, const s_env_t *env) {
     pt->n_steps = n;
     pt->steps = xcalloc(n ? n : 1, sizeof *pt->steps);
-    for (size_t s = 0; s < n; s++)
-        s_compile_step(&pt->steps[s], sc, cls, &reqs[s], host, tls_no_verify, stats);
+    for (size_t s = 0; s < n; s++) s_compile_step(&pt->steps[s], sc, cls, &reqs[s], env);
 }
 
 static void s_note_headers(plan_class_t *pc, const plan_task_t *pt) {
@@ -216,18 +229,16 @@ static void s_note_headers(plan_class_t *pc, const plan_task_t *pt) {
 }
 
 static void s_compile_class(plan_class_t *pc, const scenario_t *sc, const scenario_class_t *cls,
-                            const char *host, bool tls_no_verify, wstats_t *stats) {
+                            const s_env_t *env) {
     pc->cls = cls;
-    s_compile_task(&pc->on_start, cls->on_start, cls->n_on_start, sc, cls, host, tls_no_verify,
-                   stats);
+    s_compile_task(&pc->on_start, cls->on_start, cls->n_on_start, sc, cls, env);
     s_note_headers(pc, &pc->on_start);
     pc->n_tasks = cls->n_tasks;
     pc->tasks = xcalloc(cls->n_tasks, sizeof *pc->tasks);
     pc->cum_weight = xcalloc(cls->n_tasks, sizeof *pc->cum_weight);
     for (size_t t = 0; t < cls->n_tasks; t++) {
         const scenario_task_t *task = &cls->tasks[t];
-        s_compile_task(&pc->tasks[t], task->steps, task->n_steps, sc, cls, host, tls_no_verify,
-                       stats);
+        s_compile_task(&pc->tasks[t], task->steps, task->n_steps, sc, cls, env);
         s_note_headers(pc, &pc->tasks[t]);
         pc->total_weight += task->weight;
         pc->cum_weight[t] = pc->total_weight;
@@ -248,9 +259,11 @@ plan_t *plan_new(const scenario_t *sc, const char *host, bool tls_no_verify, wst
     p->host = xstrndup(host, hl);
     p->n_classes = sc->n_classes;
     p->classes = xcalloc(sc->n_classes, sizeof *p->classes);
-    for (size_t c = 0; c < sc->n_classes; c++) {
-        s_compile_class(&p->classes[c], sc, &sc->classes[c], p->host, tls_no_verify, stats);
-    }
+    s_env_t env = {.host = p->host,
+                   .tls_no_verify = tls_no_verify,
+                   .h2c_reuse = plan_h2c_reuse_works(curl_version_info(CURLVERSION_NOW)->version_num),
+                   .stats = stats};
+    for (size_t c = 0; c < sc->n_classes; c++) s_compile_class(&p->classes[c], sc, &sc->classes[c], &env);
     return p;
 }
 

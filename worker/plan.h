@@ -30,6 +30,9 @@ typedef struct {
     struct curl_blob key;     /* CURLOPT_SSLKEY_BLOB; data NULL = none (or in cert) */
     long ssl_version;         /* CURLOPT_SSLVERSION */
     long http_version;        /* CURLOPT_HTTP_VERSION */
+    bool no_reuse;            /* a new connection for each request, closed after it
+                                 (CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE): h2c where
+                                 libcurl cannot reuse an h2c connection (plan_h2c_reuse_works) */
 } plan_transport_t;
 
 typedef struct {
@@ -94,10 +97,16 @@ plan_t *plan_new(const scenario_t *sc, const char *host, bool tls_no_verify, wst
 void plan_destroy(plan_t **plan);
 
 /* The transport options request rq of sc runs with (scenario_request_tls,
- * scenario_request_http), verification off when tls_no_verify. Blobs borrow
+ * scenario_request_http), verification off when tls_no_verify; an h2c
+ * request opens a new connection each time unless h2c_reuse. Blobs borrow
  * sc's files (CURL_BLOB_NOCOPY). */
 plan_transport_t plan_transport(const scenario_t *sc, const scenario_request_t *rq,
-                                bool tls_no_verify);
+                                bool tls_no_verify, bool h2c_reuse);
+/* True if the libcurl of version_num (curl_version_info's, 0xXXYYZZ) reuses
+ * an HTTP/2 prior-knowledge connection: before 8.0.0 the second request on
+ * one fails with "Error in the HTTP2 framing layer" (curl issue #10634,
+ * fixed by curl PR #10643); Debian 12 has 7.88.1. */
+bool plan_h2c_reuse_works(unsigned version_num);
 /* The wire's name (PROTO_ASKED_*) for an HTTP version a request asks for. */
 uint32_t plan_asked(scenario_http_t http);
 /* True if a and b set the same options (blobs compared by address: they

@@ -136,6 +136,11 @@ static void s_configure_transport(vuser_t *u, const plan_transport_t *t, CURLcod
     s_setopt(&rc, c, CURLOPT_SSLKEY_BLOB, t->key.data ? &t->key : NULL);
     s_setopt(&rc, c, CURLOPT_SSLVERSION, t->ssl_version);
     s_setopt(&rc, c, CURLOPT_HTTP_VERSION, t->http_version);
+    /* Only when it changes: the connection policy owns FRESH_CONNECT otherwise. */
+    if (t->no_reuse || (u->transport && u->transport->no_reuse)) {
+        s_setopt(&rc, c, CURLOPT_FRESH_CONNECT, t->no_reuse ? 1L : 0L);
+        s_setopt(&rc, c, CURLOPT_FORBID_REUSE, t->no_reuse ? 1L : 0L);
+    }
     u->transport = rc == CURLE_OK ? t : NULL;
     if (*first == CURLE_OK) *first = rc;
 }

@@ -155,7 +155,7 @@ users:
 YAML
 # The run starts elsewhere: workers get the files from the master, not from disk.
 BUILD=$(cd "$BUILD" && pwd)
-(cd / && run tls "$E2E_TMP/scn/tls.yaml" && exit "$rc")
+(cd / && run tls "$E2E_TMP/scn/tls.yaml" --html "$E2E_TMP/tls.html" && exit "$rc")
 rc=$?
 O="$E2E_TMP/tls.out"
 check "the TLS run ends (exit $rc)" test -s "$O"
@@ -185,6 +185,40 @@ check "a server without HTTP/2 is reached over HTTP/1.1 (fallback)" all_ok fallb
 check "nginx logged the fallback as HTTP/1.1" logged "$H11" HTTP/1.1 /fallback
 check "h2c works" all_ok h2c "$O"
 check "nginx logged h2c as HTTP/2.0" logged "$H2C" HTTP/2.0 /h2c
+
+# What came back is counted per name and said: summary, JSON result, HTML report.
+n_fallback=$(reqs fallback "$O")
+check "the summary says the fallback ($n_fallback requests)" \
+    grep -q "^GET fallback: asked HTTP/2, got HTTP/1.1 for $n_fallback of $n_fallback responses$" "$O"
+check "the summary has no fallback line for h2 or h2c" \
+    bash -c "! grep -Eq '^GET (h2|h2c): asked' '$O'"
+check "the summary's HTTP versions table counts h2's responses in HTTP/2" \
+    grep -Eq "^GET +h2 +2 +HTTP/2 $(reqs h2 "$O")\$" "$O"
+J="$E2E_TMP/tls.json"
+json_row() { # json_row NAME: the stats row of NAME, compact
+    /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+r=[x for x in d["stats"] if x["name"]==sys.argv[2]][0]
+print(json.dumps({"http": r.get("http"), "v": r.get("http_versions"), "n": r["requests"]}, sort_keys=True))' "$J" "$1"
+}
+check "JSON: fallback asked 2, all its responses in 1.1" \
+    test "$(json_row fallback)" = "{\"http\": \"2\", \"n\": $n_fallback, \"v\": {\"1.1\": $n_fallback}}"
+n_h2=$(reqs h2 "$O")
+check "JSON: h2 asked 2, all its responses in 2" \
+    test "$(json_row h2)" = "{\"http\": \"2\", \"n\": $n_h2, \"v\": {\"2\": $n_h2}}"
+n_h2c=$(reqs h2c "$O")
+check "JSON: h2c asked h2c, all its responses in 2" \
+    test "$(json_row h2c)" = "{\"http\": \"h2c\", \"n\": $n_h2c, \"v\": {\"2\": $n_h2c}}"
+n_http11=$(reqs http11 "$O")
+check "JSON: http11 asked 1.1, all its responses in 1.1" \
+    test "$(json_row http11)" = "{\"http\": \"1.1\", \"n\": $n_http11, \"v\": {\"1.1\": $n_http11}}"
+check "JSON: wrongca had no response to count" \
+    test "$(json_row wrongca | grep -o '"v": [a-z]*')" = '"v": null'
+check "the HTML report has the HTTP versions table with the fallback" \
+    grep -q "asked HTTP/2, got HTTP/1.1 for $n_fallback of $n_fallback responses" "$E2E_TMP/tls.html"
+timeout 30 "$BUILD/barrage" report "$J" >"$E2E_TMP/report.out" 2>&1
+check "barrage report reads the versions back and says the fallback again" \
+    grep -q "^GET fallback: asked HTTP/2, got HTTP/1.1 for $n_fallback of $n_fallback responses$" \
+    "$E2E_TMP/report.out"
 
 # --- verification on by default, and --tls-no-verify ------------------------------------
 cat >"$E2E_TMP/scn/plain.yaml" <<YAML

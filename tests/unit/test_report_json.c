@@ -126,8 +126,14 @@ static void s_deliver(report_t *r, uint32_t second, const t_stats_t *st, bool ti
         for (size_t k = 0; k < s->n_metrics; k++) {
             metrics[i][k] = (results_metric_delta_t){s->metrics[k].name, s->metrics[k].values};
         }
-        rows[i] = (results_row_delta_t){s->method, s->name,    s->requests, s->failures,
-                                        s->bytes,  s->latency, s->n_metrics, metrics[i]};
+        rows[i] = (results_row_delta_t){.method = s->method,
+                                        .name = s->name,
+                                        .requests = s->requests,
+                                        .failures = s->failures,
+                                        .bytes = s->bytes,
+                                        .latency = s->latency,
+                                        .n_metrics = s->n_metrics,
+                                        .metrics = metrics[i]};
     }
     for (size_t i = 0; i < st->n_errors; i++) {
         const t_error_t *e = &st->errors[i];

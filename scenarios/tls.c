@@ -20,9 +20,7 @@ static void s_pem(scenario_doc_t *d, const yaml_node_t *n, const char *what, con
     char *name = NULL;
     scenario_file_t f = {0};
     if (!scenario_doc_string(d, n, what, &name)) return;
-    if (!*name) {
-        scenario_doc_error(d, n, "%s must name a PEM file (got an empty string)", what);
-    } else if (scenario_files_get(d, n, what, name, &f)) {
+    if (scenario_files_get(d, n, what, name, &f)) {
         if (s_is_pem(&f))
             *out = f;
         else

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # test_tls: TLS options and HTTP versions against Debian's nginx, started by the test
 # with certificates it makes with openssl (a CA, a server certificate for 127.0.0.1 and
-# localhost, a client certificate, and a second CA that signed nothing we serve).
-# nginx serves HTTPS with HTTP/2, HTTPS with HTTP/1.1 only (TLS 1.2 only), h2c, and
-# HTTPS that requires a client certificate; its access log names the protocol of every
+# localhost, one that expired yesterday, a client certificate, and a second CA that
+# signed nothing we serve). nginx serves HTTPS with HTTP/2, HTTPS with HTTP/1.1 only
+# (TLS 1.2 only), h2c, HTTPS with the expired certificate, and HTTPS that requires a
+# client certificate; its access log names the protocol of every
 # request ($server_protocol). Checks: verification on by default (the system CAs do not
 # trust our CA: a tls failure with curl's reason), success with ca:, with verify: false
-# and with --tls-no-verify, a name mismatch, min_version 1.3 refused by a TLS 1.2 server,
-# the client certificate (and nginx's 400 without it), HTTP/2 in nginx's log, the
-# fallback to HTTP/1.1 said in the summary and the JSON result, h2c.
+# and with --tls-no-verify, a name mismatch, an expired certificate, min_version 1.3
+# refused by a TLS 1.2 server, the client certificate (and nginx's 400 without it),
+# HTTP/2 in nginx's log, the fallback to HTTP/1.1 said in the summary, the JSON result
+# and the HTML report, h2c, and the scenario errors of the new keys.
 . "$(dirname "$0")/lib.sh"
 
 for tool in nginx openssl; do
@@ -32,24 +34,26 @@ make_ca() { # make_ca NAME
     openssl req -x509 -new -key "$C/$1.key" -out "$C/$1.pem" -days 2 -subj "/CN=barrage test $1" \
         2>/dev/null
 }
-sign() { # sign NAME CN EXTENSIONS
+sign() { # sign NAME CN EXTENSIONS [DAYS]
     ec "$C/$1.key"
     openssl req -new -key "$C/$1.key" -out "$C/$1.csr" -subj "/CN=$2" 2>/dev/null
     openssl x509 -req -in "$C/$1.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" -CAcreateserial \
-        -out "$C/$1.pem" -days 2 -extfile <(printf '%s\n' "$3") 2>/dev/null
+        -out "$C/$1.pem" -days "${4:-2}" -extfile <(printf '%s\n' "$3") 2>/dev/null
 }
 make_ca ca
 make_ca other-ca
 sign server 127.0.0.1 "subjectAltName=IP:127.0.0.1,DNS:localhost"
+sign expired 127.0.0.1 "subjectAltName=IP:127.0.0.1,DNS:localhost" -1 # ended yesterday
 sign client barrage-client "extendedKeyUsage=clientAuth"
 check "openssl made the CA, server and client certificates" \
-    test -s "$C/ca.pem" -a -s "$C/server.pem" -a -s "$C/client.pem" -a -s "$C/other-ca.pem"
+    test -s "$C/ca.pem" -a -s "$C/server.pem" -a -s "$C/client.pem" -a -s "$C/other-ca.pem" \
+    -a -s "$C/expired.pem"
 
 # --- nginx ----------------------------------------------------------------------------
 N="$E2E_TMP/nginx"
 mkdir -p "$N/tmp"
 start_nginx() {
-    H2=$(free_port) H11=$(free_port) H2C=$(free_port) MTLS=$(free_port)
+    H2=$(free_port) H11=$(free_port) H2C=$(free_port) MTLS=$(free_port) EXP=$(free_port)
     cat >"$N/nginx.conf" <<CONF
 daemon off;
 worker_processes 1;
@@ -80,6 +84,12 @@ http {
         listen 127.0.0.1:$H2C http2;
         location / { return 200 "h2c\n"; }
     }
+    server { # a certificate that expired yesterday
+        listen 127.0.0.1:$EXP ssl;
+        ssl_certificate $C/expired.pem;
+        ssl_certificate_key $C/expired.key;
+        location / { return 200 "expired\n"; }
+    }
     server { # mutual TLS
         listen 127.0.0.1:$MTLS ssl http2;
         ssl_client_certificate $C/ca.pem;
@@ -105,7 +115,7 @@ for _ in 1 2 3; do # a port taken between free_port and nginx's bind: try new on
     kill "$NGINX_PID" 2>/dev/null
     wait "$NGINX_PID" 2>/dev/null
 done
-check "nginx serves HTTPS, h2c and mutual TLS (ports $H2 $H11 $H2C $MTLS)" test "$started" -eq 1
+check "nginx serves HTTPS, h2c and mutual TLS (ports $H2 $H11 $H2C $MTLS $EXP)" test "$started" -eq 1
 [ "$started" -eq 1 ] || { cat "$N/error.log" "$N/stdout"; e2e_finish; exit 1; }
 check "curl agrees the certificate is valid for 127.0.0.1 under our CA" \
     curl -s --max-time 5 -o /dev/null --cacert "$C/ca.pem" "https://127.0.0.1:$H2/"
@@ -149,6 +159,7 @@ users:
           - {get: /wrongca, name: wrongca, tls: {ca: certs/other-ca.pem}}
           - {get: "https://127.0.0.2:$H2/mismatch", name: mismatch}
           - {get: "https://127.0.0.1:$H11/min13", name: min13, tls: {min_version: "1.3"}}
+          - {get: "https://127.0.0.1:$EXP/expired", name: expired}
           - {get: "https://127.0.0.1:$MTLS/mtls", name: mtls,
              tls: {cert: certs/client.pem, key: certs/client.key}}
           - {get: "https://127.0.0.1:$MTLS/nocert", name: nocert}
@@ -169,6 +180,9 @@ check "that failure is 'tls' with curl's reason" \
 check "a name the certificate lacks fails as tls: no alternative subject name (mismatch)" \
     grep -q "GET mismatch: tls: SSL: no alternative certificate subject name matches target host name '127.0.0.2'" "$O"
 check "every mismatch request failed" all_failed mismatch "$O"
+check "an expired certificate fails as tls: certificate has expired" \
+    grep -q "GET expired: tls: SSL certificate problem: certificate has expired" "$O"
+check "every expired request failed" all_failed expired "$O"
 check "min_version 1.3 against a TLS 1.2 server fails as tls (min13)" \
     grep -Eq "GET min13: tls: .*(protocol version|alert)" "$O"
 check "every min13 request failed" all_failed min13 "$O"

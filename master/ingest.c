@@ -13,7 +13,8 @@ _Static_assert(RESULTS_MAX_METRICS >= PROTO_MAX_METRICS,
 _Static_assert((int)RESULTS_HTTP_N == (int)PROTO_HTTP_N &&
                    (int)RESULTS_HTTP_1_0 == (int)PROTO_HTTP_1_0 &&
                    (int)RESULTS_HTTP_1_1 == (int)PROTO_HTTP_1_1 &&
-                   (int)RESULTS_HTTP_2 == (int)PROTO_HTTP_2 && (int)RESULTS_HTTP_3 == (int)PROTO_HTTP_3,
+                   (int)RESULTS_HTTP_2 == (int)PROTO_HTTP_2 &&
+                   (int)RESULTS_HTTP_3 == (int)PROTO_HTTP_3,
                "HTTP version indexes");
 
 /* The wire's PROTO_ASKED_* as the report's (the decoder checked the range). */
@@ -46,7 +47,8 @@ static void s_convert(const proto_stats_t *st, results_row_delta_t *rows,
                                         .latency = s->latency,
                                         .n_metrics = s->n_metrics,
                                         .metrics = &metrics[m]};
-        for (int v = 0; v < PROTO_HTTP_N; v++) rows[i].http_versions[v] = s->http_versions[v];
+        for (int v = 0; v < PROTO_HTTP_N; v++)
+            rows[i].http_versions[v] = s->http_versions[v];
         for (uint32_t k = 0; k < s->n_metrics; k++) {
             metrics[m++] = (results_metric_delta_t){s->metrics[k].name, s->metrics[k].values};
         }

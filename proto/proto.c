@@ -5,8 +5,8 @@
  *   hello      w worker_id, h hostname, p pid, c cpus
  *   welcome    i worker_index
  *   reject     r reason
- *   run        r run_id, tv tls_no_verify (0 or 1), sn scenario_name, sx scenario_text (str, sized: any
- *              bytes), ho host_override (str or nil), wi worker_index,
+ *   run        r run_id, tv tls_no_verify (0 or 1), sn scenario_name, sx scenario_text
+ *              (str, sized: any bytes), ho host_override (str or nil), wi worker_index,
  *              wc worker_count, fu first_user_id, u users_per_class [uint], sr spawn_rate (float),
  *              ar arrival_rate (float), mu max_users, d duration_ms,
  *              ri report_interval_ms, hb heartbeat_interval_ms,

@@ -137,7 +137,7 @@ typedef struct {
     /* Responses by the HTTP version they came in (requests without a response
      * count in none): the sum is at most requests. */
     uint64_t http_versions[PROTO_HTTP_N];
-    uint32_t http_asked; /* PROTO_ASKED_*, < PROTO_ASKED_MAX */
+    uint32_t http_asked;  /* PROTO_ASKED_*, < PROTO_ASKED_MAX */
     histogram_t *latency; /* owned; NULL is encoded as an empty histogram */
     uint32_t n_metrics;   /* at most PROTO_MAX_METRICS in a whole message */
     proto_metric_t *metrics;

@@ -64,7 +64,8 @@ char *httpver_counts(const results_row_t *row, char *buf, size_t buf_bytes) {
 bool httpver_fallback(const results_row_t *row, char *buf, size_t buf_bytes) {
     if (!s_asked_h2(row)) return false;
     uint64_t all = 0;
-    for (int v = 0; v < RESULTS_HTTP_N; v++) all += row->http_versions[v];
+    for (int v = 0; v < RESULTS_HTTP_N; v++)
+        all += row->http_versions[v];
     if (all == row->http_versions[RESULTS_HTTP_2]) return false;
     /* The other versions, largest first is overkill: at most three, in order. */
     char got[128] = "";

@@ -330,7 +330,8 @@ static void s_write_http(jw_t *w, const results_row_t *row) {
     if (row->http_asked != RESULTS_ASKED_NONE)
         s_kv_str(w, "http", httpver_asked_name(row->http_asked));
     bool any = false;
-    for (int v = 0; v < RESULTS_HTTP_N; v++) any |= row->http_versions[v] > 0;
+    for (int v = 0; v < RESULTS_HTTP_N; v++)
+        any |= row->http_versions[v] > 0;
     if (!any) return;
     s_key(w, "http_versions");
     s_open(w, '{', true);

@@ -91,7 +91,8 @@ static void s_merge_into(results_row_t *row, const results_row_delta_t *s) {
     row->requests += s->requests;
     row->failures += s->failures;
     row->bytes += s->bytes;
-    for (int v = 0; v < RESULTS_HTTP_N; v++) row->http_versions[v] += s->http_versions[v];
+    for (int v = 0; v < RESULTS_HTTP_N; v++)
+        row->http_versions[v] += s->http_versions[v];
     row->win_requests += s->requests;
     row->win_failures += s->failures;
     if (s->latency) {

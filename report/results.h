@@ -89,7 +89,7 @@ typedef struct {
     char *name;
     uint64_t requests, failures, bytes;
     uint64_t http_versions[RESULTS_HTTP_N]; /* responses by the HTTP version they came in */
-    results_asked_t http_asked; /* the first known one merged; NONE for the aggregate */
+    results_asked_t http_asked;             /* the first known one merged; NONE for the aggregate */
     histogram_t *latency;
     results_metric_t *metrics; /* Server-Timing / X-Query-Count, first-seen order */
     size_t n_metrics;

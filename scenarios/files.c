@@ -11,8 +11,8 @@ static scenario_file_t s_view(const scenario_stored_file_t *f) {
     return (scenario_file_t){.name = f->name, .data = f->data, .data_bytes = f->data_bytes};
 }
 
-bool scenario_files_get(scenario_doc_t *d, const yaml_node_t *n, const char *what,
-                        const char *name, scenario_file_t *out) {
+bool scenario_files_get(scenario_doc_t *d, const yaml_node_t *n, const char *what, const char *name,
+                        scenario_file_t *out) {
     scenario_t *s = d->sc;
     for (size_t i = 0; i < s->n_files; i++) {
         if (strcmp(s->files[i].name, name) == 0) {
@@ -32,8 +32,8 @@ bool scenario_files_get(scenario_doc_t *d, const yaml_node_t *n, const char *wha
     char *data = xrealloc(text, len + 1);
     data[len] = '\0';
     s->files = xrealloc(s->files, (s->n_files + 1) * sizeof *s->files);
-    s->files[s->n_files] = (scenario_stored_file_t){
-        .name = xstrdup(name), .data = data, .data_bytes = len};
+    s->files[s->n_files] =
+        (scenario_stored_file_t){.name = xstrdup(name), .data = data, .data_bytes = len};
     *out = s_view(&s->files[s->n_files++]);
     return true;
 }

@@ -14,8 +14,8 @@
  * names it in the error "cannot read <what> file '<name>': <why>", reported
  * at node n. Returns true with *out borrowing the kept bytes, or false
  * (reported). */
-bool scenario_files_get(scenario_doc_t *d, const yaml_node_t *n, const char *what,
-                        const char *name, scenario_file_t *out);
+bool scenario_files_get(scenario_doc_t *d, const yaml_node_t *n, const char *what, const char *name,
+                        scenario_file_t *out);
 
 /* Frees the files s keeps. */
 void scenario_files_free(scenario_t *s);

@@ -104,7 +104,9 @@ scenario_file_t scenario_file(const scenario_t *s, size_t i) {
 scenario_tls_t scenario_request_tls(const scenario_t *s, const scenario_request_t *r) {
     const scenario_tls_t *own = &r->tls, *def = &s->default_tls;
     scenario_tls_t t = {
-        .verify = own->verify >= 0 ? own->verify : def->verify >= 0 ? def->verify : 1,
+        .verify = own->verify >= 0   ? own->verify
+                  : def->verify >= 0 ? def->verify
+                                     : 1,
         .ca = own->ca.name ? own->ca : def->ca,
         .cert = own->cert.name ? own->cert : def->cert,
         .key = own->key.name ? own->key : def->key,
@@ -218,8 +220,8 @@ static void s_load(scenario_doc_t *d, yaml_node_t *n, scenario_load_t *load) {
 /* defaults: apply to every class, so their headers may use functions and
  * row.X but no variables (a variable's slot depends on the class). */
 static void s_defaults(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
-    static const char *const keys[] = {"timeout", "headers", "follow_redirects", "tls", "http",
-                                       NULL};
+    static const char *const keys[] = {"timeout", "headers", "follow_redirects",
+                                       "tls",     "http",    NULL};
     enum { TIMEOUT, HEADERS, FOLLOW_REDIRECTS, TLS, HTTP };
     scenario_field_t f[5];
     if (scenario_doc_is_null(n) || !scenario_doc_fields(d, n, "defaults", "in defaults", keys, f))

@@ -141,10 +141,10 @@ typedef enum {
  * gives the result. Files are PEM, read by the loader (scenario_file) and
  * handed to libcurl from memory. */
 typedef struct {
-    int verify;                        /* -1 = not set, 0 = off, 1 = on */
-    scenario_file_t ca;                /* CA certificates replacing the system's; name NULL = not set */
-    scenario_file_t cert;              /* client certificate (mutual TLS); may hold its key too */
-    scenario_file_t key;               /* the client certificate's private key */
+    int verify;           /* -1 = not set, 0 = off, 1 = on */
+    scenario_file_t ca;   /* CA certificates replacing the system's; name NULL = not set */
+    scenario_file_t cert; /* client certificate (mutual TLS); may hold its key too */
+    scenario_file_t key;  /* the client certificate's private key */
     scenario_tls_version_t min_version;
 } scenario_tls_t;
 
@@ -285,8 +285,8 @@ typedef struct scenario {
     uint64_t default_timeout_ms; /* defaults.timeout, 10000 when not set */
     bool default_follow_redirects; /* defaults.follow_redirects, true when not set */
     scenario_headers_t default_headers;
-    scenario_tls_t default_tls;    /* defaults.tls (verify -1 when not set) */
-    scenario_http_t default_http;  /* defaults.http; UNSET when not set */
+    scenario_tls_t default_tls;   /* defaults.tls (verify -1 when not set) */
+    scenario_http_t default_http; /* defaults.http; UNSET when not set */
     scenario_data_t *data; /* NULL without data: */
     size_t n_classes;
     scenario_class_t *classes;

@@ -24,7 +24,8 @@ static void s_pem(scenario_doc_t *d, const yaml_node_t *n, const char *what, con
         if (s_is_pem(&f))
             *out = f;
         else
-            scenario_doc_error(d, n, "%s file '%s' is not PEM (expected a -----BEGIN %s----- block)",
+            scenario_doc_error(d, n,
+                               "%s file '%s' is not PEM (expected a -----BEGIN %s----- block)",
                                what, name, block);
     }
     free(name);

@@ -217,7 +217,8 @@ static void s_compile_task(plan_task_t *pt, const scenario_request_t *reqs, size
                            const scenario_t *sc, const scenario_class_t *cls, const s_env_t *env) {
     pt->n_steps = n;
     pt->steps = xcalloc(n ? n : 1, sizeof *pt->steps);
-    for (size_t s = 0; s < n; s++) s_compile_step(&pt->steps[s], sc, cls, &reqs[s], env);
+    for (size_t s = 0; s < n; s++)
+        s_compile_step(&pt->steps[s], sc, cls, &reqs[s], env);
 }
 
 static void s_note_headers(plan_class_t *pc, const plan_task_t *pt) {
@@ -261,9 +262,11 @@ plan_t *plan_new(const scenario_t *sc, const char *host, bool tls_no_verify, wst
     p->classes = xcalloc(sc->n_classes, sizeof *p->classes);
     s_env_t env = {.host = p->host,
                    .tls_no_verify = tls_no_verify,
-                   .h2c_reuse = plan_h2c_reuse_works(curl_version_info(CURLVERSION_NOW)->version_num),
+                   .h2c_reuse =
+                       plan_h2c_reuse_works(curl_version_info(CURLVERSION_NOW)->version_num),
                    .stats = stats};
-    for (size_t c = 0; c < sc->n_classes; c++) s_compile_class(&p->classes[c], sc, &sc->classes[c], &env);
+    for (size_t c = 0; c < sc->n_classes; c++)
+        s_compile_class(&p->classes[c], sc, &sc->classes[c], &env);
     return p;
 }
 

@@ -24,15 +24,15 @@ typedef struct {
  * render sets them on a handle only when they differ from the ones it holds
  * (plan_transport_equal), so steps alike cost nothing when a user moves on. */
 typedef struct {
-    long verify;              /* 1: check the peer's certificate and name; 0: neither */
-    struct curl_blob ca;      /* CURLOPT_CAINFO_BLOB; data NULL = the system CAs */
-    struct curl_blob cert;    /* CURLOPT_SSLCERT_BLOB; data NULL = no client certificate */
-    struct curl_blob key;     /* CURLOPT_SSLKEY_BLOB; data NULL = none (or in cert) */
-    long ssl_version;         /* CURLOPT_SSLVERSION */
-    long http_version;        /* CURLOPT_HTTP_VERSION */
-    bool no_reuse;            /* a new connection for each request, closed after it
-                                 (CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE): h2c where
-                                 libcurl cannot reuse an h2c connection (plan_h2c_reuse_works) */
+    long verify;           /* 1: check the peer's certificate and name; 0: neither */
+    struct curl_blob ca;   /* CURLOPT_CAINFO_BLOB; data NULL = the system CAs */
+    struct curl_blob cert; /* CURLOPT_SSLCERT_BLOB; data NULL = no client certificate */
+    struct curl_blob key;  /* CURLOPT_SSLKEY_BLOB; data NULL = none (or in cert) */
+    long ssl_version;      /* CURLOPT_SSLVERSION */
+    long http_version;     /* CURLOPT_HTTP_VERSION */
+    bool no_reuse;         /* a new connection for each request, closed after it
+                              (CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE): h2c where
+                              libcurl cannot reuse an h2c connection (plan_h2c_reuse_works) */
 } plan_transport_t;
 
 typedef struct {

@@ -59,7 +59,8 @@ void wstats_destroy(wstats_t **ws) {
             histogram_destroy(&w->slots[i].metric_values[k]);
         }
     }
-    for (size_t i = 0; i < w->n_messages; i++) free(w->messages[i]);
+    for (size_t i = 0; i < w->n_messages; i++)
+        free(w->messages[i]);
     free(w->slots);
     free(w->rows);
     free(w->errors);
@@ -214,8 +215,7 @@ void wstats_snapshot(wstats_t *ws, proto_stats_t *out) {
                                                   .latency = s->latency,
                                                   .n_metrics = n_metrics,
                                                   .metrics = n_metrics ? s->rows : NULL};
-        memcpy(ws->rows[out->n_stats - 1].http_versions, s->http_versions,
-               sizeof s->http_versions);
+        memcpy(ws->rows[out->n_stats - 1].http_versions, s->http_versions, sizeof s->http_versions);
     }
     out->stats = ws->rows;
     out->n_errors = 0;

@@ -204,11 +204,12 @@ Test(cli, usage_text_names_commands_options_and_exit_codes) {
     FILE *f = open_memstream(&text, &bytes);
     cli_usage(f);
     fclose(f);
-    const char *want[] = {"usage: barrage", "run SCENARIO", "master SCENARIO",
-                          "validate SCENARIO", "--users", "--spawn-rate", "--run-time",
-                          "--host", "--workers", "--bind", "--expect-workers", "--wait-workers",
-                          "keygen PATH", "--key FILE", "--allow PATH", "--insecure",
-                          "--master-key", "--tls-no-verify", "Exit status"};
+    const char *want[] = {
+        "usage: barrage", "run SCENARIO",    "master SCENARIO",  "validate SCENARIO",
+        "--users",        "--spawn-rate",    "--run-time",       "--host",
+        "--workers",      "--bind",          "--expect-workers", "--wait-workers",
+        "keygen PATH",    "--key FILE",      "--allow PATH",     "--insecure",
+        "--master-key",   "--tls-no-verify", "Exit status"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         cr_expect_not_null(strstr(text, want[i]), "usage lacks '%s'", want[i]);
     free(text);

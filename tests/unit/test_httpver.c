@@ -14,7 +14,8 @@ static results_row_t s_row(results_asked_t asked, uint64_t v10, uint64_t v11, ui
 }
 
 Test(httpver, names_round_trip) {
-    for (int v = 0; v < RESULTS_HTTP_N; v++) cr_expect_eq(httpver_parse(httpver_name(v)), v);
+    for (int v = 0; v < RESULTS_HTTP_N; v++)
+        cr_expect_eq(httpver_parse(httpver_name(v)), v);
     cr_expect_str_eq(httpver_name(RESULTS_HTTP_2), "2");
     cr_expect_str_eq(httpver_name(RESULTS_HTTP_N), "");
     cr_expect_eq(httpver_parse("2.0"), -1);
@@ -58,7 +59,8 @@ Test(httpver, a_fallback_says_what_came_instead_of_http2) {
     cr_expect_str_eq(buf, "asked HTTP/2, got HTTP/1.1 for 152 of 152 responses");
     r = s_row(RESULTS_ASKED_H2C, 2, 3, 5, 0);
     cr_assert(httpver_fallback(&r, buf, sizeof buf));
-    cr_expect_str_eq(buf, "asked HTTP/2 (h2c), got HTTP/1.0 for 2 and HTTP/1.1 for 3 of 10 responses");
+    cr_expect_str_eq(buf,
+                     "asked HTTP/2 (h2c), got HTTP/1.0 for 2 and HTTP/1.1 for 3 of 10 responses");
     strcpy(buf, "untouched");
     r = s_row(RESULTS_ASKED_2, 0, 0, 7, 0);
     cr_expect_not(httpver_fallback(&r, buf, sizeof buf), "all in HTTP/2");
@@ -72,9 +74,15 @@ Test(httpver, a_fallback_says_what_came_instead_of_http2) {
 Test(httpver, any_shown_looks_at_every_row) {
     results_t *r = results_new();
     results_row_delta_t rows[2] = {
-        {.method = "GET", .name = "/a", .requests = 1, .http_asked = RESULTS_ASKED_1_1,
+        {.method = "GET",
+         .name = "/a",
+         .requests = 1,
+         .http_asked = RESULTS_ASKED_1_1,
          .http_versions = {0, 1, 0, 0}},
-        {.method = "GET", .name = "/b", .requests = 1, .http_asked = RESULTS_ASKED_1_1,
+        {.method = "GET",
+         .name = "/b",
+         .requests = 1,
+         .http_asked = RESULTS_ASKED_1_1,
          .http_versions = {0, 1, 0, 0}},
     };
     results_add(r, &(results_delta_t){.n_rows = 2, .rows = rows});

@@ -71,11 +71,20 @@ Test(ingest, wire_rows_errors_metrics_and_dropped_reach_results_and_timeline) {
 
 Test(ingest, http_versions_and_what_was_asked_reach_the_rows) {
     proto_stat_t stats[] = {
-        {.method = "GET", .name = "/h2", .requests = 5, .http_versions = {0, 1, 4, 0},
+        {.method = "GET",
+         .name = "/h2",
+         .requests = 5,
+         .http_versions = {0, 1, 4, 0},
          .http_asked = PROTO_ASKED_2},
-        {.method = "GET", .name = "/c", .requests = 2, .http_versions = {0, 0, 2, 0},
+        {.method = "GET",
+         .name = "/c",
+         .requests = 2,
+         .http_versions = {0, 0, 2, 0},
          .http_asked = PROTO_ASKED_H2C},
-        {.method = "GET", .name = "/x", .requests = 1, .http_versions = {1, 0, 0, 0},
+        {.method = "GET",
+         .name = "/x",
+         .requests = 1,
+         .http_versions = {1, 0, 0, 0},
          .http_asked = PROTO_ASKED_NONE},
     };
     proto_stats_t st = {.run_id = 1, .n_stats = 3, .stats = stats};

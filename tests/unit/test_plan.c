@@ -383,8 +383,10 @@ Test(plan, pick_follows_weights_over_many_draws) {
 
 static char *s_mem_read(void *ctx, const char *name, size_t *len) {
     (void)ctx;
-    const char *data = !strcmp(name, "ca.pem") ? T_CA : !strcmp(name, "c.key") ? T_KEY
-                       : !strcmp(name, "c.pem") ? T_CA : NULL;
+    const char *data = !strcmp(name, "ca.pem")  ? T_CA
+                       : !strcmp(name, "c.key") ? T_KEY
+                       : !strcmp(name, "c.pem") ? T_CA
+                                                : NULL;
     if (!data) return NULL;
     *len = strlen(data);
     return strdup(data);
@@ -406,9 +408,11 @@ static const char s_tls_yaml[] =
 static fixture_t s_build_tls(bool no_verify) {
     scenario_errors_t errs = {0};
     scenario_files_t files = {.read = s_mem_read};
-    fixture_t f = {.sc = scenario_load_with("t.yaml", s_tls_yaml, strlen(s_tls_yaml), &files, &errs),
+    fixture_t f = {.sc =
+                       scenario_load_with("t.yaml", s_tls_yaml, strlen(s_tls_yaml), &files, &errs),
                    .ws = wstats_new()};
-    for (size_t i = 0; i < errs.n; i++) cr_log_error("%s", errs.lines[i]);
+    for (size_t i = 0; i < errs.n; i++)
+        cr_log_error("%s", errs.lines[i]);
     scenario_errors_fini(&errs);
     cr_assert_not_null(f.sc);
     char *err = NULL;

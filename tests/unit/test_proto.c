@@ -136,7 +136,8 @@ static int w_decode(wbuf_t *w, proto_msg_t *m) {
 static void w_http(wbuf_t *w, uint64_t requests) {
     w_str(w, "hv");
     w_array(w, PROTO_HTTP_N);
-    for (int v = 0; v < PROTO_HTTP_N; v++) w_uint(w, v == PROTO_HTTP_1_1 ? requests : 0);
+    for (int v = 0; v < PROTO_HTTP_N; v++)
+        w_uint(w, v == PROTO_HTTP_1_1 ? requests : 0);
     w_kv(w, "ha", PROTO_ASKED_1_1);
 }
 
@@ -1611,7 +1612,8 @@ static int s_stats_with_http(uint64_t requests, void (*put)(wbuf_t *)) {
 static void hv_put(wbuf_t *w, const uint64_t *v, uint32_t n, uint64_t asked) {
     w_str(w, "hv");
     w_array(w, n);
-    for (uint32_t i = 0; i < n; i++) w_uint(w, v[i]);
+    for (uint32_t i = 0; i < n; i++)
+        w_uint(w, v[i]);
     w_kv(w, "ha", asked);
 }
 static void hv_good(wbuf_t *w) {

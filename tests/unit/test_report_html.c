@@ -445,9 +445,15 @@ Test(report_html, http_versions_table_only_when_a_name_asked_for_http2) {
     cr_expect_null(strstr(strbuf_str(&b), "HTTP versions"), "plain HTTP/1.1: no table");
     strbuf_fini(&b);
     results_row_delta_t rows[2] = {
-        {.method = "GET", .name = "/h2<x>", .requests = 10, .http_asked = RESULTS_ASKED_2,
+        {.method = "GET",
+         .name = "/h2<x>",
+         .requests = 10,
+         .http_asked = RESULTS_ASKED_2,
          .http_versions = {0, 0, 10, 0}},
-        {.method = "GET", .name = "/fallback", .requests = 8, .http_asked = RESULTS_ASKED_2,
+        {.method = "GET",
+         .name = "/fallback",
+         .requests = 8,
+         .http_asked = RESULTS_ASKED_2,
          .http_versions = {0, 8, 0, 0}},
     };
     results_add(r->results, &(results_delta_t){.n_rows = 2, .rows = rows});

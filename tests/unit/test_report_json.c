@@ -3,10 +3,10 @@
  * bucket, server metrics included), a rewrite byte-identical to the first
  * file, every class of bad input refused with the file and the JSON path, and
  * the atomic write. */
-#include <errno.h>
 #include <criterion/criterion.h>
-#include <inttypes.h>
 #include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -1123,8 +1123,7 @@ static void s_edit_versions_bad_key(json_t *root) {
                         json_integer(1));
 }
 static void s_edit_versions_negative(json_t *root) {
-    json_object_set_new(json_object_get(s_row_of(root, 0), "http_versions"), "2",
-                        json_integer(-1));
+    json_object_set_new(json_object_get(s_row_of(root, 0), "http_versions"), "2", json_integer(-1));
 }
 /* More responses than requests: "2" (read after "1.1") gets all the requests. */
 static void s_edit_versions_too_many(json_t *root) {
@@ -1139,9 +1138,10 @@ Test(report_json, http_versions_are_written_per_row_and_checked_when_read) {
     char *text = s_slurp(path, NULL);
     const results_row_t *ev = results_find(r->results, "GET", "/events?user={id}");
     char want[160];
-    snprintf(want, sizeof want, "\"http\": \"2\",\n      \"http_versions\": {\"1.1\": %" PRIu64
-             ", \"2\": %" PRIu64 "},", ev->http_versions[RESULTS_HTTP_1_1],
-             ev->http_versions[RESULTS_HTTP_2]);
+    snprintf(want, sizeof want,
+             "\"http\": \"2\",\n      \"http_versions\": {\"1.1\": %" PRIu64 ", \"2\": %" PRIu64
+             "},",
+             ev->http_versions[RESULTS_HTTP_1_1], ev->http_versions[RESULTS_HTTP_2]);
     cr_expect(strstr(text, want), "no %s in the result", want);
     cr_expect_gt(ev->http_versions[RESULTS_HTTP_1_1], 0);
     char too_many[160];

@@ -384,8 +384,8 @@ Test(results, early_seconds_average_over_the_seconds_so_far) {
 
 Test(results, http_versions_add_up_and_the_first_known_asked_stays) {
     results_t *r = results_new();
-    results_row_delta_t a = {.method = "GET", .name = "/a", .requests = 3,
-                             .http_versions = {0, 1, 2, 0}};
+    results_row_delta_t a = {
+        .method = "GET", .name = "/a", .requests = 3, .http_versions = {0, 1, 2, 0}};
     results_add(r, &(results_delta_t){.n_rows = 1, .rows = &a});
     cr_expect_eq(results_find(r, "GET", "/a")->http_asked, RESULTS_ASKED_NONE, "not known yet");
     a.http_asked = RESULTS_ASKED_2;

@@ -200,14 +200,19 @@ Test(summary, long_names_are_cut_to_sixty_columns) {
     results_destroy(&r);
 }
 
-
 /* A run whose /api asked for HTTP/2 and got 1.1 for some responses. */
 static results_t *s_http_results(results_asked_t asked, uint64_t v11, uint64_t v2) {
     results_t *r = results_new();
     results_row_delta_t rows[2] = {
-        {.method = "GET", .name = "/api", .requests = v11 + v2 + 1, .http_asked = asked,
+        {.method = "GET",
+         .name = "/api",
+         .requests = v11 + v2 + 1,
+         .http_asked = asked,
          .http_versions = {0, v11, v2, 0}},
-        {.method = "GET", .name = "/plain", .requests = 4, .http_asked = RESULTS_ASKED_1_1,
+        {.method = "GET",
+         .name = "/plain",
+         .requests = 4,
+         .http_asked = RESULTS_ASKED_1_1,
          .http_versions = {0, 4, 0, 0}},
     };
     results_add(r, &(results_delta_t){.n_rows = 2, .rows = rows});
@@ -218,8 +223,8 @@ Test(summary, a_name_that_asked_for_http2_and_got_1_1_says_so) {
     results_t *r = s_http_results(RESULTS_ASKED_2, 30, 10);
     char *text = s_final(r, 1);
     cr_expect(strstr(text, "\nHTTP versions (asked for"), "%s", text);
-    cr_expect(strstr(text, "\nGET /api: asked HTTP/2, got HTTP/1.1 for 30 of 40 responses\n"),
-              "%s", text);
+    cr_expect(strstr(text, "\nGET /api: asked HTTP/2, got HTTP/1.1 for 30 of 40 responses\n"), "%s",
+              text);
     char *line = s_line_with(text, "HTTP versions", "/api ");
     char *w[8];
     cr_assert_eq(s_words(line, w, 8), 7, "%s", line);

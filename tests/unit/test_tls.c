@@ -22,8 +22,8 @@ typedef struct {
 } t_file_t;
 
 static t_file_t s_files[] = {
-    {"ca.pem", CA_PEM, 0},        {"other.pem", OTHER_PEM, 0}, {"client.pem", CERT_PEM, 0},
-    {"client.key", KEY_PEM, 0},   {"u.csv", "id\n1\n", 0},     {"der.crt", "\x30\x82\x01", 0},
+    {"ca.pem", CA_PEM, 0},      {"other.pem", OTHER_PEM, 0}, {"client.pem", CERT_PEM, 0},
+    {"client.key", KEY_PEM, 0}, {"u.csv", "id\n1\n", 0},     {"der.crt", "\x30\x82\x01", 0},
 };
 #define N_FILES (sizeof s_files / sizeof s_files[0])
 
@@ -48,7 +48,8 @@ static scenario_t *s_load(const char *text, scenario_errors_t *errs) {
 static scenario_t *s_load_ok(const char *text) {
     scenario_errors_t errs = {0};
     scenario_t *s = s_load(text, &errs);
-    for (size_t i = 0; i < errs.n; i++) cr_log_error("%s", errs.lines[i]);
+    for (size_t i = 0; i < errs.n; i++)
+        cr_log_error("%s", errs.lines[i]);
     cr_assert_not_null(s);
     scenario_errors_fini(&errs);
     return s;
@@ -62,7 +63,8 @@ static char *s_errors(const char *text) {
     char *out = NULL;
     size_t out_bytes = 0;
     FILE *f = open_memstream(&out, &out_bytes);
-    for (size_t i = 0; i < errs.n; i++) fprintf(f, "%s\n", errs.lines[i]);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(f, "%s\n", errs.lines[i]);
     fclose(f);
     scenario_errors_fini(&errs);
     return out;
@@ -129,7 +131,8 @@ Test(tls, a_request_overrides_the_defaults_key_by_key) {
 }
 
 Test(tls, each_file_is_read_once_and_listed_in_first_use_order) {
-    for (size_t i = 0; i < N_FILES; i++) s_files[i].reads = 0;
+    for (size_t i = 0; i < N_FILES; i++)
+        s_files[i].reads = 0;
     scenario_t *s = s_load_ok("data: {file: u.csv}\n"
                               "defaults: {tls: {ca: ca.pem}}\n"
                               "users:\n"
@@ -165,15 +168,16 @@ Test(tls, http_names_round_trip) {
 }
 
 Test(tls, each_bad_key_is_reported_at_its_node) {
-    char *got = s_errors("defaults:\n"
-                         "  tls: {ca: missing.pem, cert: der.crt, verify: 1, min_version: \"1.1\"}\n"
-                         "  http: \"1.0\"\n"
-                         "users:\n"
-                         "  - name: A\n"
-                         "    tasks:\n"
-                         "      - {get: /a, tls: {key: client.key}}\n"
-                         "      - {get: /b, tls: [ca.pem], http: h3}\n"
-                         "      - {get: /c, tls: {ca: \"\", sni: x}}\n");
+    char *got =
+        s_errors("defaults:\n"
+                 "  tls: {ca: missing.pem, cert: der.crt, verify: 1, min_version: \"1.1\"}\n"
+                 "  http: \"1.0\"\n"
+                 "users:\n"
+                 "  - name: A\n"
+                 "    tasks:\n"
+                 "      - {get: /a, tls: {key: client.key}}\n"
+                 "      - {get: /b, tls: [ca.pem], http: h3}\n"
+                 "      - {get: /c, tls: {ca: \"\", sni: x}}\n");
     cr_expect_str_eq(got,
                      "t.yaml:2:13: error: cannot read ca file 'missing.pem': No such file or "
                      "directory\n"

@@ -345,7 +345,8 @@ Test(wstats, messages_beyond_the_limit_give_the_fallback) {
     }
     const char *fallback = "curl's generic text";
     cr_expect_eq(wstats_message(ws, "one more", fallback), fallback);
-    cr_expect_str_eq(wstats_message(ws, "message 3", fallback), "message 3", "kept ones still found");
+    cr_expect_str_eq(wstats_message(ws, "message 3", fallback), "message 3",
+                     "kept ones still found");
     wstats_destroy(&ws);
 }
 

@@ -31,6 +31,8 @@ void cli_usage(FILE *out) {
             "  -r, --spawn-rate R      users started per second (default: all at once)\n"
             "  -t, --run-time D        run time: 500ms, 10s, 2m, 1h\n"
             "  -H, --host URL          target host, e.g. http://127.0.0.1:8000\n"
+            "      --tls-no-verify     do not verify the target's TLS certificate (this run;\n"
+            "                          overrides the scenario's tls: verify)\n"
             "      --rate R            open model: start R iterations per second, whatever\n"
             "                          the latency (instead of -u)\n"
             "      --max-users N       open model: cap on iterations in flight (default 2 x rate)\n"
@@ -122,7 +124,8 @@ static int s_command(const char *word, cli_opts_t *o) {
 
 /* Long-only load options (the open model and ramps). */
 enum { S_OPT_RATE = 0x100, S_OPT_MAX_USERS, S_OPT_STAGES, S_OPT_WEB, S_OPT_WEB_AUTH,
-       S_OPT_AUTOSTART, S_OPT_RESULTS_DIR, S_OPT_AUTOQUIT, S_OPT_ABORT_UNREACHABLE };
+       S_OPT_AUTOSTART, S_OPT_RESULTS_DIR, S_OPT_AUTOQUIT, S_OPT_ABORT_UNREACHABLE,
+       S_OPT_TLS_NO_VERIFY };
 
 /* The web UI's options. */
 static int s_web_option(int c, const char *arg, cli_opts_t *o) {
@@ -240,6 +243,7 @@ static int s_option(int c, const char *arg, cli_opts_t *o) {
         o->allow[o->n_allow++] = arg;
         return 0;
     case 'I': o->insecure = true; return 0;
+    case S_OPT_TLS_NO_VERIFY: o->tls_no_verify = true; return 0;
     case 'f': o->force = true; return 0;
     case 'v': o->verbosity = 1; return 0;
     case 'q': o->verbosity = -1; return 0;
@@ -326,6 +330,7 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
         {"abort-if-unreachable", no_argument, 0, S_OPT_ABORT_UNREACHABLE},
         {"key", required_argument, 0, 'k'},       {"allow", required_argument, 0, 'a'},
         {"insecure", no_argument, 0, 'I'},        {"force", no_argument, 0, 'f'},
+        {"tls-no-verify", no_argument, 0, S_OPT_TLS_NO_VERIFY},
         {"verbose", no_argument, 0, 'v'},         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},            {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
@@ -379,6 +384,9 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
     }
     if (o->web_addr && o->command != CLI_RUN && o->command != CLI_MASTER) {
         return s_error("%s", "--web goes with run or master");
+    }
+    if (o->tls_no_verify && o->command != CLI_RUN && o->command != CLI_MASTER) {
+        return s_error("%s", "--tls-no-verify goes with run or master");
     }
     return s_check_security(o);
 }

@@ -33,6 +33,7 @@ typedef struct {
     const char *scenario;       /* path (report: the result JSON; compare: BEFORE; keygen: the key file) */
     const char *second;         /* compare: AFTER */
     const char *host;           /* -H */
+    bool tls_no_verify;         /* --tls-no-verify (run, master): no certificate checks */
     long users;                 /* -u; -1 = from the scenario */
     double spawn_rate;          /* -r; -1 = from the scenario */
     uint64_t duration_ms;       /* -t; 0 = from the scenario */

@@ -210,6 +210,7 @@ static void s_send_run(conduct_t *c, worker_entry_t *w, uint32_t n_workers, uint
     uint32_t max_users = split_count_share(c->run.max_users, n_workers, slot);
     uint32_t *share = s_copy_classes(c, per_class); /* NULL: none of any class */
     *r = (proto_run_t){.run_id = c->run_id,
+                       .tls_no_verify = c->run.tls_no_verify ? 1u : 0u,
                        .scenario_name = (char *)c->run.scenario_name,
                        .scenario_text = (char *)c->run.scenario_text,
                        .scenario_bytes = c->run.scenario_bytes,

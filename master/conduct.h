@@ -51,6 +51,7 @@ typedef struct {
     uint32_t n_files;
     const char *bind; /* shell: e.g. "tcp://127.0.0.1:0" (port 0 = any free port) */
     const char *host; /* -H override, or NULL */
+    bool tls_no_verify; /* --tls-no-verify: the workers verify no certificate */
     uint32_t expect_workers;
     uint32_t users;
     double spawn_rate; /* users/s over the whole run; 0 = all at once */

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "common/strbuf.h"
 #include "common/xmalloc.h"
 #include "load/split.h"
 
@@ -24,6 +25,22 @@ static const char *s_ms(uint64_t ms, char *buf, size_t buf_bytes) {
     if (m && o < buf_bytes) o += (size_t)snprintf(buf + o, buf_bytes - o, "%" PRIu64 "m", m);
     if (s % 60 && o < buf_bytes) snprintf(buf + o, buf_bytes - o, "%" PRIu64 "s", s % 60);
     return buf;
+}
+
+/* The tls: keys and http: a request or the defaults set, one line each, or nothing. */
+static void s_transport(FILE *out, const scenario_tls_t *t, scenario_http_t http,
+                        const char *indent) {
+    static const char *const versions[] = {"", "1.2", "1.3"};
+    strbuf_t b;
+    strbuf_init(&b);
+    if (t->verify >= 0) strbuf_appendf(&b, ", verify %s", t->verify ? "on" : "off");
+    if (t->ca.name) strbuf_appendf(&b, ", ca %s", t->ca.name);
+    if (t->cert.name) strbuf_appendf(&b, ", client cert %s", t->cert.name);
+    if (t->key.name) strbuf_appendf(&b, ", key %s", t->key.name);
+    if (t->min_version) strbuf_appendf(&b, ", TLS >= %s", versions[t->min_version]);
+    if (b.len) fprintf(out, "%stls %s\n", indent, strbuf_str(&b) + 2);
+    strbuf_fini(&b);
+    if (http != SCENARIO_HTTP_UNSET) fprintf(out, "%shttp %s\n", indent, scenario_http_name(http));
 }
 
 static void s_load(FILE *out, const scenario_t *sc, uint32_t users) {
@@ -54,6 +71,7 @@ static void s_load(FILE *out, const scenario_t *sc, uint32_t users) {
     for (size_t i = 0; i < sc->default_headers.n; i++)
         fprintf(out, "           %s: %s\n", sc->default_headers.items[i].name,
                 sc->default_headers.items[i].value);
+    s_transport(out, &sc->default_tls, sc->default_http, "           ");
 }
 
 static void s_data(FILE *out, const scenario_data_t *d) {
@@ -122,6 +140,7 @@ static void s_request(FILE *out, const scenario_request_t *r, const char *lead,
                 r->headers.items[i].value);
     if (r->follow_redirects >= 0)
         fprintf(out, "%sredirects %s\n", indent, r->follow_redirects ? "followed" : "not followed");
+    s_transport(out, &r->tls, r->http, indent);
     for (size_t i = 0; i < r->n_captures; i++) {
         const scenario_capture_t *c = &r->captures[i];
         fprintf(out, "%scapture %s <- %s:%s\n", indent, c->var, s_capture_kinds[c->kind], c->expr);

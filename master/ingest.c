@@ -9,6 +9,28 @@
 _Static_assert(RESULTS_MAX_METRICS >= PROTO_MAX_METRICS,
                "a saved result must accept every row the wire can carry");
 
+/* The report counts HTTP versions as the wire does. */
+_Static_assert((int)RESULTS_HTTP_N == (int)PROTO_HTTP_N &&
+                   (int)RESULTS_HTTP_1_0 == (int)PROTO_HTTP_1_0 &&
+                   (int)RESULTS_HTTP_1_1 == (int)PROTO_HTTP_1_1 &&
+                   (int)RESULTS_HTTP_2 == (int)PROTO_HTTP_2 &&
+                   (int)RESULTS_HTTP_3 == (int)PROTO_HTTP_3,
+               "HTTP version indexes");
+
+/* The wire's PROTO_ASKED_* as the report's (the decoder checked the range). */
+static results_asked_t s_asked(uint32_t asked) {
+    switch (asked) {
+    case PROTO_ASKED_1_1:
+        return RESULTS_ASKED_1_1;
+    case PROTO_ASKED_2:
+        return RESULTS_ASKED_2;
+    case PROTO_ASKED_H2C:
+        return RESULTS_ASKED_H2C;
+    default:
+        return RESULTS_ASKED_NONE;
+    }
+}
+
 /* st's rows, errors and metrics as report deltas in the caller's arrays
  * (sized by the caller); strings and histograms are borrowed from st. */
 static void s_convert(const proto_stats_t *st, results_row_delta_t *rows,
@@ -21,9 +43,12 @@ static void s_convert(const proto_stats_t *st, results_row_delta_t *rows,
                                         .requests = s->requests,
                                         .failures = s->failures,
                                         .bytes = s->bytes,
+                                        .http_asked = s_asked(s->http_asked),
                                         .latency = s->latency,
                                         .n_metrics = s->n_metrics,
                                         .metrics = &metrics[m]};
+        for (int v = 0; v < PROTO_HTTP_N; v++)
+            rows[i].http_versions[v] = s->http_versions[v];
         for (uint32_t k = 0; k < s->n_metrics; k++) {
             metrics[m++] = (results_metric_delta_t){s->metrics[k].name, s->metrics[k].values};
         }

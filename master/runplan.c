@@ -17,7 +17,7 @@ scenario_t *runplan_load_scenario(const char *path, FILE *err) {
     return sc;
 }
 
-/* The files the scenario read, shipped as they were parsed. */
+/* The files the scenario read (data, tls), shipped as they were parsed. */
 static void s_files(runplan_t *p) {
     size_t n = scenario_n_files(p->scenario);
     p->files = xcalloc(n ? n : 1, sizeof *p->files);
@@ -106,6 +106,7 @@ void runplan_apply(const runplan_t *p, const cli_opts_t *o, conduct_opts_t *co) 
     co->checks = p->checks;
     co->n_checks = p->n_checks;
     co->abort_if_unreachable = o->abort_if_unreachable || p->scenario->abort_if_unreachable;
+    co->tls_no_verify = o->tls_no_verify;
     const loadplan_t *lp = &p->load;
     co->users = lp->open ? 0 : lp->users;
     co->spawn_rate = lp->spawn_rate;

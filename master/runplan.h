@@ -19,7 +19,7 @@
 
 typedef struct {
     scenario_t *scenario;
-    proto_file_t *files; /* the data files as parsed; entries borrow the scenario's bytes */
+    proto_file_t *files; /* the data and tls files as parsed; entries borrow the scenario's bytes */
     uint32_t n_files;
     char *sha256;        /* of the scenario text, hex; NULL if libsodium does not start */
     loadplan_t load;
@@ -34,8 +34,9 @@ typedef struct {
 runplan_t *runplan_load(const cli_opts_t *o, uint32_t n_workers, FILE *err);
 void runplan_destroy(runplan_t **p);
 
-/* Sets co's run fields (scenario, text, files, hash, host, users, spawn
- * rate, run time, rate, max_users, stages, thresholds) to p's, borrowed: p must outlive
+/* Sets co's run fields (scenario, text, files, hash, host, tls_no_verify, users, spawn
+ * rate, run time, rate, max_users, stages, thresholds, abort_if_unreachable) to p's,
+ * borrowed: p must outlive
  * their use. */
 void runplan_apply(const runplan_t *p, const cli_opts_t *o, conduct_opts_t *co);
 

@@ -5,15 +5,16 @@
  *   hello      w worker_id, h hostname, p pid, c cpus
  *   welcome    i worker_index
  *   reject     r reason
- *   run        r run_id, sn scenario_name, sx scenario_text (str, sized: any
- *              bytes), ho host_override (str or nil), wi worker_index,
+ *   run        r run_id, tv tls_no_verify (0 or 1), sn scenario_name, sx scenario_text
+ *              (str, sized: any bytes), ho host_override (str or nil), wi worker_index,
  *              wc worker_count, fu first_user_id, u users_per_class [uint], sr spawn_rate (float),
  *              ar arrival_rate (float), mu max_users, d duration_ms,
  *              ri report_interval_ms, hb heartbeat_interval_ms,
  *              f files [{n name, d data (bin)}], sg stages [[duration_us, target (float)]]
  *              (sg only when there are stages)
  *   stats/final r run_id, s seq, u users, dr dropped,
- *              st [{m method, n name, q requests, f failures, b bytes, h hist}],
+ *              st [{m method, n name, q requests, f failures, b bytes, h hist,
+ *                   hv [responses in HTTP/1.0, 1.1, 2, 3], ha http_asked, x metrics}],
  *              e [{m method, n name, r reason, c count}]
  *   heartbeat  r run_id, u users, and from a worker its health: hc cpu_permille,
  *              hr rss_kib, hn connections, hl lag_us (each absent = 0)
@@ -120,12 +121,16 @@ static void s_enc_stats(msgpack_packer *pk, proto_type_t type, const proto_stats
     msgpack_pack_array(pk, b->n_stats);
     for (uint32_t i = 0; i < b->n_stats; i++) {
         const proto_stat_t *s = &b->stats[i];
-        msgpack_pack_map(pk, s->n_metrics ? 7 : 6);
+        msgpack_pack_map(pk, s->n_metrics ? 9 : 8);
         s_put_str(pk, "m", s->method);
         s_put_str(pk, "n", s->name);
         s_put_u64(pk, "q", s->requests);
         s_put_u64(pk, "f", s->failures);
         s_put_u64(pk, "b", s->bytes);
+        s_key(pk, "hv");
+        msgpack_pack_array(pk, PROTO_HTTP_N);
+        for (int v = 0; v < PROTO_HTTP_N; v++) msgpack_pack_uint64(pk, s->http_versions[v]);
+        s_put_u64(pk, "ha", s->http_asked);
         s_key(pk, "h");
         s_enc_histogram(pk, s->latency);
         if (s->n_metrics) s_enc_metrics(pk, s);
@@ -174,9 +179,10 @@ static void s_enc_stages(msgpack_packer *pk, const proto_run_t *b) {
 }
 
 static void s_enc_run(msgpack_packer *pk, const proto_run_t *b) {
-    s_head(pk, PROTO_RUN, 15 + (b->n_stages > 0));
+    s_head(pk, PROTO_RUN, 16 + (b->n_stages > 0));
     if (b->n_stages > 0) s_enc_stages(pk, b);
     s_put_u64(pk, "r", b->run_id);
+    s_put_u64(pk, "tv", b->tls_no_verify);
     s_put_str(pk, "sn", b->scenario_name);
     s_key(pk, "sx");
     s_strn(pk, b->scenario_text, b->scenario_text ? b->scenario_bytes : 0);
@@ -522,6 +528,25 @@ static int s_dec_metrics(const msgpack_object *o, proto_stat_t *s, uint32_t *bud
     return PROTO_OK;
 }
 
+/* "hv": exactly PROTO_HTTP_N counts, together at most the row's requests;
+ * "ha": a PROTO_ASKED_* value. */
+static int s_dec_http(const msgpack_object *o, proto_stat_t *s) {
+    const msgpack_object_array *hv = NULL;
+    int rc = s_get_array(o, "hv", &hv);
+    if (!rc) rc = s_get_u32(o, "ha", &s->http_asked);
+    if (rc) return rc;
+    if (hv->size != PROTO_HTTP_N) return PROTO_ERR_FIELD;
+    uint64_t left = s->requests;
+    for (uint32_t v = 0; v < PROTO_HTTP_N; v++) {
+        const msgpack_object *n = &hv->ptr[v];
+        if (n->type != MSGPACK_OBJECT_POSITIVE_INTEGER) return PROTO_ERR_FIELD;
+        if (n->via.u64 > left) return PROTO_ERR_RANGE;
+        left -= n->via.u64;
+        s->http_versions[v] = n->via.u64;
+    }
+    return s->http_asked < PROTO_ASKED_MAX ? PROTO_OK : PROTO_ERR_RANGE;
+}
+
 static int s_dec_stat(const msgpack_object *o, proto_stat_t *s, uint32_t *metric_budget) {
     if (o->type != MSGPACK_OBJECT_MAP) return PROTO_ERR_FIELD;
     int rc = s_get_str(o, "m", &s->method);
@@ -529,6 +554,7 @@ static int s_dec_stat(const msgpack_object *o, proto_stat_t *s, uint32_t *metric
     if (!rc) rc = s_get_u64(o, "q", &s->requests);
     if (!rc) rc = s_get_u64(o, "f", &s->failures);
     if (!rc) rc = s_get_u64(o, "b", &s->bytes);
+    if (!rc) rc = s_dec_http(o, s);
     const msgpack_object *h = rc ? NULL : s_get(o, "h");
     if (!rc && !h) rc = PROTO_ERR_FIELD;
     if (rc) return rc;
@@ -630,6 +656,8 @@ static int s_dec_stages(const msgpack_object *o, proto_run_t *b) {
 
 static int s_dec_run(const msgpack_object *o, proto_run_t *b) {
     int rc = s_get_u32(o, "r", &b->run_id);
+    if (!rc) rc = s_get_u32(o, "tv", &b->tls_no_verify);
+    if (!rc && b->tls_no_verify > 1) rc = PROTO_ERR_RANGE;
     if (!rc) rc = s_get_str(o, "sn", &b->scenario_name);
     if (!rc) rc = s_get_bytes(o, "sx", MSGPACK_OBJECT_STR, &b->scenario_text, &b->scenario_bytes);
     const msgpack_object *ho = s_get(o, "ho");

@@ -18,7 +18,9 @@
 
 /* 2: STATS and FINAL lost wall_ms ("w"), which no master read; seq ("s") is now
  * checked by the master (gaps counted, duplicates not merged).
- * 3: a worker's HEARTBEAT carries its health (CPU, RSS, connections, loop lag). */
+ * 3: RUN carries tls_no_verify ("tv"); each stats row the HTTP versions its
+ * responses came in ("hv") and the one its requests asked for ("ha"); a
+ * worker's HEARTBEAT its health (CPU, RSS, connections, loop lag). */
 #define PROTO_VERSION 3u
 /* Limits a decoder enforces against hostile peers (proto_encode refuses to
  * produce a message beyond them). A decoded stats row owns a ~190 KB histogram,
@@ -83,6 +85,7 @@ typedef struct {
 
 typedef struct {
     uint32_t run_id;
+    uint32_t tls_no_verify; /* 1: verify no server certificate (--tls-no-verify); else 0 */
     char *scenario_name; /* file name for diagnostics */
     char *scenario_text; /* the whole YAML source */
     size_t scenario_bytes;
@@ -114,6 +117,17 @@ typedef struct {
     histogram_t *values; /* owned; NULL is encoded as an empty histogram */
 } proto_metric_t;
 
+/* The HTTP versions a row counts responses of (proto_stat_t.http_versions). */
+enum { PROTO_HTTP_1_0, PROTO_HTTP_1_1, PROTO_HTTP_2, PROTO_HTTP_3, PROTO_HTTP_N };
+/* The HTTP version a row's requests asked for (proto_stat_t.http_asked). */
+enum {
+    PROTO_ASKED_NONE = 0, /* unknown, or its requests differ */
+    PROTO_ASKED_1_1,
+    PROTO_ASKED_2,   /* HTTP/2 over TLS (ALPN), 1.1 when the server lacks it */
+    PROTO_ASKED_H2C, /* HTTP/2 with prior knowledge */
+    PROTO_ASKED_MAX
+};
+
 /* One (method, name) row of an interval: counts and the latency histogram delta. */
 typedef struct {
     char *method;
@@ -121,6 +135,10 @@ typedef struct {
     uint64_t requests;
     uint64_t failures;
     uint64_t bytes; /* response body bytes received */
+    /* Responses by the HTTP version they came in (requests without a response
+     * count in none): the sum is at most requests. */
+    uint64_t http_versions[PROTO_HTTP_N];
+    uint32_t http_asked;  /* PROTO_ASKED_*, < PROTO_ASKED_MAX */
     histogram_t *latency; /* owned; NULL is encoded as an empty histogram */
     uint32_t n_metrics;   /* at most PROTO_MAX_METRICS in a whole message */
     proto_metric_t *metrics;

@@ -12,6 +12,7 @@
 
 #include "common/file.h"
 #include "common/xmalloc.h"
+#include "report/httpver.h"
 #include "report/percentiles.h"
 #include "report/summary.h"
 #include "report/svg.h"
@@ -557,6 +558,29 @@ static void s_metrics_table(strbuf_t *b, const report_t *r) {
     strbuf_append_str(b, "</tbody></table></div>\n");
 }
 
+/* HTTP versions, when a name asked for HTTP/2 or got another version than 1.1. */
+static void s_http_table(strbuf_t *b, const report_t *r) {
+    if (!httpver_any_shown(r->results)) return;
+    strbuf_append_str(b, "<h2>HTTP versions</h2>\n<div class=\"scroll\"><table class=\"http\">\n"
+                         "<thead><tr><th>Method</th><th>Name</th><th>Asked</th><th>Responses"
+                         "</th><th>Note</th></tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < results_count(r->results); i++) {
+        const results_row_t *row = results_row(r->results, i);
+        if (!httpver_shown(row)) continue;
+        char counts[160], note[256];
+        const char *asked = httpver_asked_name(row->http_asked);
+        bool fell_back = httpver_fallback(row, note, sizeof note);
+        strbuf_append_str(b, "<tr><td>");
+        xml_escape(b, row->method);
+        strbuf_append_str(b, "</td><td class=\"name\">");
+        xml_escape(b, row->name);
+        strbuf_appendf(b, "</td><td>%s</td><td>%s</td><td class=\"%s\">%s</td></tr>\n",
+                       *asked ? asked : "-", httpver_counts(row, counts, sizeof counts),
+                       fell_back ? "bad" : "ok", fell_back ? note : "");
+    }
+    strbuf_append_str(b, "</tbody></table></div>\n");
+}
+
 static int s_error_cmp(const void *a, const void *b) {
     uint64_t x = (*(const results_error_t *const *)a)->count;
     uint64_t y = (*(const results_error_t *const *)b)->count;
@@ -667,6 +691,7 @@ void report_html_render(const report_t *r, strbuf_t *b) {
     s_charts(b, r);
     s_stats_table(b, r);
     s_metrics_table(b, r);
+    s_http_table(b, r);
     s_errors_table(b, r);
     s_thresholds_table(b, r);
     s_workers_table(b, r);

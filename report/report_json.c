@@ -21,6 +21,7 @@
 #include "common/file.h"
 #include "common/strbuf.h"
 #include "common/xmalloc.h"
+#include "report/httpver.h"
 #include "report/percentiles.h"
 
 #define JW_MAX_DEPTH 8
@@ -347,6 +348,23 @@ static size_t s_metric_order(const results_row_t *row, const results_t *rows,
     return n;
 }
 
+/* The row's "http" (the version asked, when known) and "http_versions" (its
+ * responses by version, the versions that had any), both absent when there
+ * is nothing to say: results without responses or from before them read the same. */
+static void s_write_http(jw_t *w, const results_row_t *row) {
+    if (row->http_asked != RESULTS_ASKED_NONE)
+        s_kv_str(w, "http", httpver_asked_name(row->http_asked));
+    bool any = false;
+    for (int v = 0; v < RESULTS_HTTP_N; v++)
+        any |= row->http_versions[v] > 0;
+    if (!any) return;
+    s_key(w, "http_versions");
+    s_open(w, '{', true);
+    for (int v = 0; v < RESULTS_HTTP_N; v++)
+        if (row->http_versions[v]) s_kv_u64(w, httpver_name(v), row->http_versions[v]);
+    s_close(w, '}');
+}
+
 /* One stats row as an object; the caller has written its key or separator.
  * rows: all the stats rows when row is their aggregate, else NULL. */
 static void s_write_row(jw_t *w, const results_row_t *row, const char *method, const char *name,
@@ -358,6 +376,7 @@ static void s_write_row(jw_t *w, const results_row_t *row, const char *method, c
     s_kv_u64(w, "requests", row->requests);
     s_kv_u64(w, "failures", row->failures);
     s_kv_u64(w, "bytes", row->bytes);
+    s_write_http(w, row);
     s_kv_ms(w, "avg_ms", (uint64_t)llround(histogram_mean(h)));
     s_kv_ms(w, "min_ms", histogram_min(h));
     s_kv_ms(w, "max_ms", histogram_max(h));
@@ -821,6 +840,39 @@ static void s_metrics_free(results_metric_delta_t **metrics, size_t n) {
     *metrics = NULL;
 }
 
+/* The optional "http" and "http_versions" of a stats row into row: a known
+ * version asked, known version names, counts adding up to at most requests. */
+static void s_read_http(rd_t *rd, json_t *v, const char *at, results_row_delta_t *row) {
+    char p[PATH_BYTES];
+    json_t *asked = json_object_get(v, "http");
+    if (asked) {
+        const char *t = json_is_string(asked) ? json_string_value(asked) : "";
+        row->http_asked = httpver_asked_parse(t);
+        if (row->http_asked == RESULTS_ASKED_MAX)
+            s_fail(rd, s_path(p, at, "http"), "expected \"1.1\", \"2\" or \"h2c\"");
+    }
+    json_t *versions = json_object_get(v, "http_versions");
+    if (!versions || rd->err) return;
+    if (!json_is_object(versions)) {
+        s_fail(rd, s_path(p, at, "http_versions"), "expected an object");
+        return;
+    }
+    s_path(p, at, "http_versions");
+    const char *key;
+    json_t *n;
+    uint64_t left = row->requests;
+    json_object_foreach(versions, key, n) {
+        char vp[PATH_BYTES];
+        int ver = httpver_parse(key);
+        if (ver < 0) {
+            s_fail(rd, s_path(vp, p, key), "expected a version: 1.0, 1.1, 2 or 3");
+            return;
+        }
+        if (!s_as_u64(rd, n, s_path(vp, p, key), left, &row->http_versions[ver])) return;
+        left -= row->http_versions[ver];
+    }
+}
+
 /* Reads stats[i] and merges it into r's results (which also adds it to the
  * aggregated row). */
 static void s_read_row(rd_t *rd, json_t *v, const char *at, results_t *res) {
@@ -834,6 +886,7 @@ static void s_read_row(rd_t *rd, json_t *v, const char *at, results_t *res) {
     s_u64(rd, v, at, "requests", &row.requests);
     s_u64(rd, v, at, "failures", &row.failures);
     s_u64(rd, v, at, "bytes", &row.bytes);
+    if (!rd->err) s_read_http(rd, v, at, &row);
     if (rd->err) return;
     if (results_find(res, row.method, row.name)) {
         s_fail(rd, at, "a second row for %s %s", row.method, row.name);

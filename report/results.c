@@ -91,6 +91,8 @@ static void s_merge_into(results_row_t *row, const results_row_delta_t *s) {
     row->requests += s->requests;
     row->failures += s->failures;
     row->bytes += s->bytes;
+    for (int v = 0; v < RESULTS_HTTP_N; v++)
+        row->http_versions[v] += s->http_versions[v];
     row->win_requests += s->requests;
     row->win_failures += s->failures;
     if (s->latency) {
@@ -157,7 +159,10 @@ void results_current_rates(const results_row_t *row, uint32_t now_second, double
 void results_add(results_t *r, const results_delta_t *d) {
     for (size_t i = 0; i < d->n_rows; i++) {
         const results_row_delta_t *s = &d->rows[i];
-        s_merge_into(s_row(r, s->method, s->name), s);
+        results_row_t *row = s_row(r, s->method, s->name);
+        s_merge_into(row, s);
+        if (row->http_asked == RESULTS_ASKED_NONE && s->http_asked < RESULTS_ASKED_MAX)
+            row->http_asked = s->http_asked;
         s_merge_into(&r->total, s);
     }
     for (size_t i = 0; i < d->n_errors; i++) s_add_error(r, &d->errors[i]);

@@ -14,6 +14,17 @@
  * wire carries at most as many in a whole message, see master/ingest.c). */
 #define RESULTS_MAX_METRICS 1024u
 
+/* The HTTP versions a row counts responses of (report/httpver.h names them). */
+enum { RESULTS_HTTP_1_0, RESULTS_HTTP_1_1, RESULTS_HTTP_2, RESULTS_HTTP_3, RESULTS_HTTP_N };
+/* The HTTP version a row's requests asked for (the scenario's http:). */
+typedef enum {
+    RESULTS_ASKED_NONE = 0, /* not known, or its requests ask for different ones */
+    RESULTS_ASKED_1_1,
+    RESULTS_ASKED_2,   /* HTTP/2 over TLS (ALPN), HTTP/1.1 when the server lacks it */
+    RESULTS_ASKED_H2C, /* HTTP/2 with prior knowledge */
+    RESULTS_ASKED_MAX
+} results_asked_t;
+
 /* What one report adds (a worker's interval, or a row read back from a JSON
  * result). Plain rows, no wire types: master/ingest.c converts the wire's
  * stats into these. Everything is borrowed: results_add copies what it keeps
@@ -31,6 +42,8 @@ typedef struct {
     const char *method;
     const char *name;
     uint64_t requests, failures, bytes; /* bytes: response body bytes received */
+    uint64_t http_versions[RESULTS_HTTP_N]; /* responses by HTTP version (sum <= requests) */
+    results_asked_t http_asked;
     const histogram_t *latency;         /* NULL = no samples */
     size_t n_metrics;
     const results_metric_delta_t *metrics;
@@ -75,6 +88,8 @@ typedef struct {
     char *method;
     char *name;
     uint64_t requests, failures, bytes;
+    uint64_t http_versions[RESULTS_HTTP_N]; /* responses by the HTTP version they came in */
+    results_asked_t http_asked;             /* the first known one merged; NONE for the aggregate */
     histogram_t *latency;
     results_metric_t *metrics; /* Server-Timing / X-Query-Count, first-seen order */
     size_t n_metrics;
@@ -95,8 +110,10 @@ typedef struct results results_t;
 results_t *results_new(void);
 void results_destroy(results_t **r);
 
-/* Merges one report into the totals and the window: rows by (method, name),
- * errors by (method, name, reason), dropped added. Borrows d. */
+/* Merges one report into the totals and the window: rows by (method, name)
+ * (counts, HTTP versions and histograms added; the version asked kept from
+ * the first delta that knows it), errors by (method, name, reason), dropped
+ * added. Borrows d. */
 void results_add(results_t *r, const results_delta_t *d);
 /* results_add, and each row's (and the aggregate's) requests and failures
  * also counted in `second` (seconds since the stats started) for the

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "report/httpver.h"
+
 char *summary_format_ms(uint64_t us, char *buf, size_t buf_bytes) {
     double ms = (double)us / 1000.0;
     /* Thresholds on the rounded value: 9.996 ms prints "10.0", not "10.00". */
@@ -131,12 +133,35 @@ static void s_print_metrics(FILE *out, const results_t *r, int w) {
     }
 }
 
+/* HTTP versions, when a name asked for HTTP/2 or got another version than
+ * 1.1: what each asked for, what came, and a line per name that fell back. */
+static void s_print_http(FILE *out, const results_t *r, int w) {
+    if (!httpver_any_shown(r)) return;
+    fprintf(out, "\nHTTP versions (asked for, and the responses by the version they came in)\n");
+    fprintf(out, "%-8s %-*s %-8s %s\n", "Type", w, "Name", "Asked", "Responses");
+    for (size_t i = 0; i < results_count(r); i++) {
+        const results_row_t *row = results_row(r, i);
+        if (!httpver_shown(row)) continue;
+        char counts[160];
+        const char *asked = httpver_asked_name(row->http_asked);
+        fprintf(out, "%-8s %-*.*s %-8s %s\n", row->method, w, w, row->name, *asked ? asked : "-",
+                httpver_counts(row, counts, sizeof counts));
+    }
+    for (size_t i = 0; i < results_count(r); i++) {
+        const results_row_t *row = results_row(r, i);
+        char line[256];
+        if (httpver_fallback(row, line, sizeof line))
+            fprintf(out, "%s %s: %s\n", row->method, row->name, line);
+    }
+}
+
 void summary_print_final(FILE *out, const results_t *r, double run_s) {
     int w = s_name_width(r);
     fputc('\n', out);
     s_print_requests(out, r, w, run_s);
     s_print_percentiles(out, r, w);
     s_print_metrics(out, r, w);
+    s_print_http(out, r, w);
     s_print_errors(out, r);
     fflush(out);
 }

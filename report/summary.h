@@ -26,7 +26,11 @@ typedef struct {
     uint32_t cpu_max_permille; /* the busiest worker's CPU at its last heartbeat */
 } summary_live_t;
 
-/* The final summary; run_s is the measured run time used for req/s. */
+/* The final summary; run_s is the measured run time used for req/s. After
+ * Locust's tables: server-side metrics, then HTTP versions when a name asked
+ * for HTTP/2 or got another version than 1.1 (with a line per name that
+ * asked for HTTP/2 and got something else, e.g. "GET /api: asked HTTP/2, got
+ * HTTP/1.1 for 40 of 40 responses"), then the error report. */
 void summary_print_final(FILE *out, const results_t *r, double run_s);
 
 /* One line on the run's load: the model and its size, the ramp, and for the

@@ -11,13 +11,15 @@
 #include "common/xmalloc.h"
 #include "scenarios/encode.h"
 #include "scenarios/json_emit.h"
+#include "scenarios/tls.h"
 
 #define S_METHOD_LIST "get, post, put, patch, delete, head or options"
 #define S_CAPTURE_FORMS "\"json:$.access_token\", \"header:X-Token\" or \"regex:id=(\\d+)\""
 
 const char *const scenario_request_keys[SCENARIO_RQ_N_KEYS + 1] = {
     "name",  "get",  "post", "put",  "patch",   "delete",           "head",    "options", "headers",
-    "query", "json", "form", "body", "timeout", "follow_redirects", "capture", "expect",  NULL,
+    "query", "json", "form", "body", "timeout", "follow_redirects", "capture", "expect",  "tls",
+    "http",  NULL,
 };
 
 bool scenario_is_var_name(const char *name) {
@@ -530,6 +532,7 @@ void scenario_request_read(scenario_doc_t *d, const yaml_node_t *m, const scenar
                            const char *what, const template_names_t *names, scenario_request_t *r) {
     r->pos = scenario_doc_pos(m);
     r->follow_redirects = -1;
+    r->tls.verify = -1;
     int method = s_method(d, m, f, what);
     if (method >= 0) {
         s_path(d, f[method].value, scenario_request_keys[method], names, r);
@@ -553,4 +556,9 @@ void scenario_request_read(scenario_doc_t *d, const yaml_node_t *m, const scenar
         r->follow_redirects = follow ? 1 : 0;
     if (f[SCENARIO_RQ_CAPTURE].value) s_captures(d, f[SCENARIO_RQ_CAPTURE].value, names, r);
     if (f[SCENARIO_RQ_EXPECT].value) s_expect(d, f[SCENARIO_RQ_EXPECT].value, &r->expect);
+    if (f[SCENARIO_RQ_TLS].value) {
+        scenario_tls_read(d, f[SCENARIO_RQ_TLS].value, &r->tls);
+        scenario_tls_check_pair(d, f[SCENARIO_RQ_TLS].value, &r->tls, &d->sc->default_tls);
+    }
+    if (f[SCENARIO_RQ_HTTP].value) scenario_http_read(d, f[SCENARIO_RQ_HTTP].value, &r->http);
 }

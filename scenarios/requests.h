@@ -23,6 +23,8 @@ enum {
     SCENARIO_RQ_FOLLOW_REDIRECTS,
     SCENARIO_RQ_CAPTURE,
     SCENARIO_RQ_EXPECT,
+    SCENARIO_RQ_TLS,
+    SCENARIO_RQ_HTTP,
     SCENARIO_RQ_N_KEYS,
 };
 /* NULL-terminated, in the order above. */

@@ -12,8 +12,10 @@
 #include "common/xmalloc.h"
 #include "scenarios/classes.h"
 #include "scenarios/csv.h"
+#include "scenarios/files.h"
 #include "scenarios/sha256.h"
 #include "scenarios/stages.h"
+#include "scenarios/tls.h"
 #include "scenarios/yaml_doc.h"
 
 #define S_DEFAULT_TIMEOUT_MS 10000
@@ -53,7 +55,6 @@ static void s_data_free(scenario_data_t **dp) {
     free(data->columns);
     free(data->fields);
     free(data->file);
-    free(data->content);
     free(data);
     *dp = NULL;
 }
@@ -67,6 +68,7 @@ void scenario_destroy(scenario_t **sp) {
     scenario_doc_headers_fini(&s->default_headers);
     scenario_classes_free(s);
     s_data_free(&s->data);
+    scenario_files_free(s);
     free(s->load.stages);
     for (size_t i = 0; i < s->n_thresholds; i++) {
         free(s->thresholds[i].text);
@@ -90,13 +92,46 @@ char *scenario_sha256_hex(const scenario_t *s) {
 }
 
 size_t scenario_n_files(const scenario_t *s) {
-    return s->data ? 1 : 0;
+    return s->n_files;
 }
 
 scenario_file_t scenario_file(const scenario_t *s, size_t i) {
-    if (i >= scenario_n_files(s)) return (scenario_file_t){0};
-    return (scenario_file_t){
-        .name = s->data->file, .data = s->data->content, .data_bytes = s->data->content_bytes};
+    if (i >= s->n_files) return (scenario_file_t){0};
+    const scenario_stored_file_t *f = &s->files[i];
+    return (scenario_file_t){.name = f->name, .data = f->data, .data_bytes = f->data_bytes};
+}
+
+scenario_tls_t scenario_request_tls(const scenario_t *s, const scenario_request_t *r) {
+    const scenario_tls_t *own = &r->tls, *def = &s->default_tls;
+    scenario_tls_t t = {
+        .verify = own->verify >= 0   ? own->verify
+                  : def->verify >= 0 ? def->verify
+                                     : 1,
+        .ca = own->ca.name ? own->ca : def->ca,
+        .cert = own->cert.name ? own->cert : def->cert,
+        .key = own->key.name ? own->key : def->key,
+        .min_version = own->min_version != SCENARIO_TLS_ANY ? own->min_version : def->min_version,
+    };
+    return t;
+}
+
+scenario_http_t scenario_request_http(const scenario_t *s, const scenario_request_t *r) {
+    if (r->http != SCENARIO_HTTP_UNSET) return r->http;
+    return s->default_http != SCENARIO_HTTP_UNSET ? s->default_http : SCENARIO_HTTP_1_1;
+}
+
+const char *scenario_http_name(scenario_http_t v) {
+    switch (v) {
+    case SCENARIO_HTTP_1_1:
+        return "1.1";
+    case SCENARIO_HTTP_2:
+        return "2";
+    case SCENARIO_HTTP_H2C:
+        return "h2c";
+    case SCENARIO_HTTP_UNSET:
+        break;
+    }
+    return "";
 }
 
 /* The file's base name without .yaml/.yml: the default scenario name. */
@@ -185,9 +220,10 @@ static void s_load(scenario_doc_t *d, yaml_node_t *n, scenario_load_t *load) {
 /* defaults: apply to every class, so their headers may use functions and
  * row.X but no variables (a variable's slot depends on the class). */
 static void s_defaults(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
-    static const char *const keys[] = {"timeout", "headers", "follow_redirects", NULL};
-    enum { TIMEOUT, HEADERS, FOLLOW_REDIRECTS };
-    scenario_field_t f[3];
+    static const char *const keys[] = {"timeout", "headers", "follow_redirects",
+                                       "tls",     "http",    NULL};
+    enum { TIMEOUT, HEADERS, FOLLOW_REDIRECTS, TLS, HTTP };
+    scenario_field_t f[5];
     if (scenario_doc_is_null(n) || !scenario_doc_fields(d, n, "defaults", "in defaults", keys, f))
         return;
     if (f[TIMEOUT].value)
@@ -201,31 +237,26 @@ static void s_defaults(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
     if (f[FOLLOW_REDIRECTS].value)
         scenario_doc_bool(d, f[FOLLOW_REDIRECTS].value, "follow_redirects",
                           &s->default_follow_redirects);
+    if (f[TLS].value) {
+        scenario_tls_read(d, f[TLS].value, &s->default_tls);
+        scenario_tls_check_pair(d, f[TLS].value, &s->default_tls, NULL);
+    }
+    if (f[HTTP].value) scenario_http_read(d, f[HTTP].value, &s->default_http);
 }
 
 /* Reads and parses the data file named by node n into data. */
-static bool s_data_file(scenario_doc_t *d, const yaml_node_t *n, const scenario_files_t *files,
-                        scenario_data_t *data) {
-    size_t len = 0, line = 0;
-    errno = 0;
-    char *text = files->read(files->ctx, data->file, &len);
-    if (!text) {
-        scenario_doc_error(d, n, "cannot read data file '%s': %s", data->file,
-                           strerror(errno ? errno : EIO));
-        return false;
-    }
+static bool s_data_file(scenario_doc_t *d, const yaml_node_t *n, scenario_data_t *data) {
+    size_t line = 0;
+    scenario_file_t file;
+    if (!scenario_files_get(d, n, "data", data->file, &file)) return false;
     char msg[200];
-    int rc = scenario_csv_parse(text, len, data, &line, msg, sizeof msg);
-    /* Kept: the bytes parsed are the ones shipped (scenario_file). */
-    data->content = text;
-    data->content_bytes = len;
+    int rc = scenario_csv_parse(file.data, file.data_bytes, data, &line, msg, sizeof msg);
     if (rc != 0) scenario_doc_error(d, n, "%s:%zu: %s", data->file, line, msg);
     return rc == 0;
 }
 
 /* data: {file: users.csv, order: sequential|random|unique}. */
-static void s_data(scenario_doc_t *d, yaml_node_t *n, const scenario_files_t *files,
-                   scenario_t *s) {
+static void s_data(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
     static const char *const keys[] = {"file", "order", NULL};
     static const char *const orders[] = {"sequential", "random", "unique"};
     enum { FILE_, ORDER };
@@ -253,7 +284,7 @@ static void s_data(scenario_doc_t *d, yaml_node_t *n, const scenario_files_t *fi
         scenario_doc_error(d, n, "data has no file (expected file: users.csv)");
         ok = false;
     } else if (!scenario_doc_string(d, f[FILE_].value, "file", &data->file) ||
-               !s_data_file(d, f[FILE_].value, files, data)) {
+               !s_data_file(d, f[FILE_].value, data)) {
         ok = false;
     }
     if (ok) {
@@ -311,8 +342,7 @@ static void s_thresholds(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
 }
 
 /* Fills s from the document's root node. */
-static void s_top(scenario_doc_t *d, yaml_node_t *root, const scenario_files_t *files,
-                  scenario_t *s) {
+static void s_top(scenario_doc_t *d, yaml_node_t *root, scenario_t *s) {
     static const char *const keys[] = {"name",       "host",  "load",
                                        "data",       "defaults", "thresholds",
                                        "users",      "abort_if_unreachable", NULL};
@@ -323,7 +353,7 @@ static void s_top(scenario_doc_t *d, yaml_node_t *root, const scenario_files_t *
     if (f[HOST].value) s_host(d, f[HOST].value, s);
     if (f[LOAD].value) s_load(d, f[LOAD].value, &s->load);
     /* Before anything with templates: row.X needs the columns. */
-    if (f[DATA].value) s_data(d, f[DATA].value, files, s);
+    if (f[DATA].value) s_data(d, f[DATA].value, s);
     if (f[DEFAULTS].value) s_defaults(d, f[DEFAULTS].value, s);
     if (f[THRESHOLDS].value) s_thresholds(d, f[THRESHOLDS].value, s);
     if (f[ABORT_UNREACHABLE].value)
@@ -417,10 +447,13 @@ static scenario_t *s_load_owned(const char *file, char **owned, size_t text_byte
     s->file = xstrdup(file);
     s->default_timeout_ms = S_DEFAULT_TIMEOUT_MS;
     s->default_follow_redirects = true;
+    s->default_tls.verify = -1;
+    d.sc = s;
+    d.files = files;
     yaml_node_t *root = s_parse(&d, &parser, &doc, text, text_bytes);
     if (root) {
         d.doc = &doc;
-        s_top(&d, root, files, s);
+        s_top(&d, root, s);
         yaml_document_delete(&doc);
     }
     yaml_parser_delete(&parser);

@@ -120,6 +120,42 @@ typedef struct {
     scenario_header_t *items;
 } scenario_headers_t;
 
+/* A file the scenario names (its data: file, the tls: CA, certificate and
+ * key), exactly as it was read and parsed when the scenario loaded. Borrowed
+ * from the scenario. */
+typedef struct {
+    const char *name; /* as written in the scenario, e.g. "users.csv"; NULL = none */
+    const char *data; /* its data_bytes bytes, with a NUL after them */
+    size_t data_bytes;
+} scenario_file_t;
+
+/* tls.min_version. */
+typedef enum {
+    SCENARIO_TLS_ANY = 0, /* not set: libcurl's own minimum */
+    SCENARIO_TLS_1_2,
+    SCENARIO_TLS_1_3,
+} scenario_tls_version_t;
+
+/* tls: {verify, ca, cert, key, min_version}, in defaults: or in a request.
+ * A request's keys override the defaults' key by key; scenario_request_tls
+ * gives the result. Files are PEM, read by the loader (scenario_file) and
+ * handed to libcurl from memory. */
+typedef struct {
+    int verify;           /* -1 = not set, 0 = off, 1 = on */
+    scenario_file_t ca;   /* CA certificates replacing the system's; name NULL = not set */
+    scenario_file_t cert; /* client certificate (mutual TLS); may hold its key too */
+    scenario_file_t key;  /* the client certificate's private key */
+    scenario_tls_version_t min_version;
+} scenario_tls_t;
+
+/* http: the HTTP version asked for. */
+typedef enum {
+    SCENARIO_HTTP_UNSET = 0, /* not set: the defaults', else HTTP/1.1 */
+    SCENARIO_HTTP_1_1,       /* "1.1" */
+    SCENARIO_HTTP_2,         /* "2": HTTP/2 over TLS by ALPN, HTTP/1.1 when the server lacks it */
+    SCENARIO_HTTP_H2C,       /* "h2c": HTTP/2 with prior knowledge (cleartext) */
+} scenario_http_t;
+
 /* One HTTP request: a task's only step, or one of its steps. */
 typedef struct {
     char *method;               /* upper case: GET POST PUT PATCH DELETE HEAD OPTIONS */
@@ -141,6 +177,8 @@ typedef struct {
     size_t n_captures;
     scenario_capture_t *captures;
     scenario_expect_t expect;
+    scenario_tls_t tls;         /* its own tls: keys (unset ones: the defaults') */
+    scenario_http_t http;       /* UNSET = the defaults' */
     scenario_pos_t pos;         /* where the request's mapping starts */
 } scenario_request_t;
 
@@ -224,9 +262,14 @@ typedef struct {
     char **fields; /* row-major: fields[r * n_columns + c] */
     size_t n_rows;
     scenario_pos_t pos;
-    char *content; /* the file's bytes as read and parsed; see scenario_file */
-    size_t content_bytes;
 } scenario_data_t;
+
+/* A file the loader read, owned by the scenario (see scenario_file). */
+typedef struct {
+    char *name;
+    char *data; /* data_bytes bytes and a NUL */
+    size_t data_bytes;
+} scenario_stored_file_t;
 
 typedef struct {
     char *text;         /* as written, e.g. "p95 < 300ms" or "p95 < 300ms over 30s" */
@@ -245,6 +288,8 @@ typedef struct scenario {
     uint64_t default_timeout_ms; /* defaults.timeout, 10000 when not set */
     bool default_follow_redirects; /* defaults.follow_redirects, true when not set */
     scenario_headers_t default_headers;
+    scenario_tls_t default_tls;   /* defaults.tls (verify -1 when not set) */
+    scenario_http_t default_http; /* defaults.http; UNSET when not set */
     scenario_data_t *data; /* NULL without data: */
     size_t n_classes;
     scenario_class_t *classes;
@@ -252,15 +297,9 @@ typedef struct scenario {
     scenario_threshold_t *thresholds;
     char *text; /* the YAML text parsed, byte for byte (NUL after it); see scenario_text */
     size_t text_bytes;
+    scenario_stored_file_t *files; /* every file read, once per name, in first-use order */
+    size_t n_files;
 } scenario_t;
-
-/* A file the scenario names (today its data: file), exactly as it was read
- * and parsed when the scenario loaded. Borrowed from the scenario. */
-typedef struct {
-    const char *name; /* as written in the scenario, e.g. "users.csv" */
-    const char *data; /* its data_bytes bytes */
-    size_t data_bytes;
-} scenario_file_t;
 
 /* Collected diagnostics, each a full line without trailing newline. */
 typedef struct {
@@ -269,7 +308,7 @@ typedef struct {
     size_t dropped; /* errors beyond SCENARIO_MAX_ERRORS */
 } scenario_errors_t;
 
-/* How the loader reads files a scenario names (data files). */
+/* How the loader reads files a scenario names (data and TLS files). */
 typedef struct {
     /* Returns a new buffer with the content of name, or NULL with errno set.
      * *len gets its size. The loader takes the buffer (frees it, or keeps
@@ -283,12 +322,12 @@ typedef struct {
  * is hashed and shipped to the workers, each read once. */
 
 /* Parses text (len bytes) as a scenario; file is used in diagnostics.
- * Data files are read from disk relative to file's directory.
+ * Files it names (data, tls) are read from disk relative to file's directory.
  * Returns a new scenario, or NULL with errs filled (errs may already hold
  * lines; they are appended to). */
 scenario_t *scenario_load(const char *file, const char *text, size_t text_bytes,
                           scenario_errors_t *errs);
-/* The same, reading data files through files (e.g. from a RUN message). */
+/* The same, reading the files it names through files (e.g. from a RUN message). */
 scenario_t *scenario_load_with(const char *file, const char *text, size_t text_bytes,
                                const scenario_files_t *files, scenario_errors_t *errs);
 /* Reads path and calls scenario_load; an unreadable file is one error line
@@ -303,10 +342,23 @@ const char *scenario_text(const scenario_t *s, size_t *text_bytes);
  * results record as the scenario's identity. Returns a new string (caller
  * frees), or NULL if libsodium cannot be initialised. */
 char *scenario_sha256_hex(const scenario_t *s);
-/* How many files s read while loading (0, or 1 with data:). */
+/* How many files s read while loading: its data: file and its tls: files,
+ * each name once (the same name used twice is read and shipped once). */
 size_t scenario_n_files(const scenario_t *s);
-/* File i (< scenario_n_files) of s, as read while loading; borrowed. */
+/* File i (< scenario_n_files) of s, as read while loading, in first-use
+ * order; borrowed. Past the end: an entry of NULLs. */
 scenario_file_t scenario_file(const scenario_t *s, size_t i);
+
+/* The TLS settings request r of s runs with: r's tls: keys, the defaults'
+ * for the keys r does not set, then the built-in ones (verify on with the
+ * system CAs, no client certificate, libcurl's minimum version). verify is
+ * 0 or 1 in the result. Borrows s's files. */
+scenario_tls_t scenario_request_tls(const scenario_t *s, const scenario_request_t *r);
+/* The HTTP version request r of s asks for: r's http:, else the defaults',
+ * else SCENARIO_HTTP_1_1. Never SCENARIO_HTTP_UNSET. */
+scenario_http_t scenario_request_http(const scenario_t *s, const scenario_request_t *r);
+/* "1.1", "2" or "h2c" (as written in a scenario); "" for UNSET. */
+const char *scenario_http_name(scenario_http_t v);
 
 /* Parses stages as written on the command line, "30s:100,1m:500" (duration:
  * target, comma-separated; targets >= 0). On success returns 0 with *out a new

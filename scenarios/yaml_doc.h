@@ -28,6 +28,8 @@ typedef struct {
     const char *text; /* the source, for positions inside scalars; NULL = unknown */
     size_t text_bytes;
     bool mute_row_errors; /* data: was given but failed: row.X errors would only repeat it */
+    scenario_t *sc;       /* the scenario being filled (its files and defaults) */
+    const scenario_files_t *files; /* how files it names are read */
 } scenario_doc_t;
 
 /* A known key of a mapping, as found by scenario_doc_fields. */

@@ -157,7 +157,7 @@ bool check_response(vuser_t *u, const plan_step_t *st, CURLcode rc, uint64_t lat
         long os_errno = 0;
         if (curl_easy_getinfo(u->easy, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK) os_errno = 0;
         if (rc == CURLE_COULDNT_CONNECT && os_errno == 0) os_errno = s_socket_errno();
-        return failure_classify_os(rc, status, os_errno, why);
+        return failure_classify_msg(rc, status, os_errno, u->curl_error, why);
     }
     if (s_expects_fail(u, st, status, latency_us, why)) return true;
     const scenario_request_t *rq = st->req;

@@ -20,7 +20,8 @@
 #define CHECK_MAX_BODY_BYTES (8u << 20)
 
 /* Returns true when the request failed, with *why filled. u->response holds
- * the body when st->keep_body. */
+ * the body when st->keep_body. A TLS failure's detail is u->curl_error itself
+ * (failure_classify_msg): the caller keeps a copy (wstats_message). */
 bool check_response(vuser_t *u, const plan_step_t *st, CURLcode rc, uint64_t latency_us,
                     wstats_reason_t *why);
 

@@ -235,7 +235,13 @@ static void s_on_done(CURL *easy, CURLcode rc, void *arg) {
     uint64_t latency_us = now - u->started_us;
     wstats_reason_t why;
     bool failed = check_response(u, st, rc, latency_us, &why);
+    /* curl's own message (a TLS failure's): kept for the run, as reasons must be. */
+    if (failed && why.detail == u->curl_error)
+        why.detail = wstats_message(e->stats, u->curl_error, curl_easy_strerror(rc));
     if (rc == CURLE_OK) s_server_metrics(u);
+    long http_version = 0; /* 0: no response */
+    if (curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &http_version) == CURLE_OK)
+        wstats_record_http(e->stats, st->slot, http_version);
     u->task_failed |= failed;
     wstats_record(e->stats, st->slot, latency_us, u->body_bytes, failed ? &why : NULL);
     s_after_request(u, now, false);
@@ -280,6 +286,7 @@ static int s_user_options(engine_t *e, vuser_t *u, char **err) {
         MULTI_SETOPT(c, CURLOPT_WRITEDATA, u, err) ||
         MULTI_SETOPT(c, CURLOPT_USERAGENT, "barrage/" BARRAGE_VERSION, err) ||
         MULTI_SETOPT(c, CURLOPT_MAXREDIRS, 10L, err) ||
+        MULTI_SETOPT(c, CURLOPT_ERRORBUFFER, u->curl_error, err) || /* tls failures' reasons */
         MULTI_SETOPT(c, CURLOPT_COOKIEFILE, "", err)) { /* a cookie jar per virtual user */
         return -1;
     }
@@ -573,7 +580,7 @@ engine_t *engine_new(loop_t *loop, const proto_run_t *spec, uint64_t seed, engin
     loop_timer_init(&e->tick, s_on_tick, e);
     enginecore_init(&e->core, spec, clock_now_us());
     e->stats = wstats_new();
-    e->plan = plan_new(sc, spec->host_override, e->stats, err);
+    e->plan = plan_new(sc, spec->host_override, spec->tls_no_verify, e->stats, err);
     e->multi = e->plan ? multi_new(loop, s_on_done, e, err) : NULL;
     if (!e->multi) {
         engine_destroy(&e);

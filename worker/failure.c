@@ -2,6 +2,7 @@
 #include "worker/failure.h"
 
 #include <errno.h>
+#include <string.h>
 
 static const char *s_category(CURLcode rc) {
     switch (rc) {
@@ -23,6 +24,12 @@ static const char *s_category(CURLcode rc) {
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_ENGINE_INITFAILED:
         return "tls";
     default:
         return "error";
@@ -84,6 +91,23 @@ bool failure_classify_os(CURLcode rc, long status, long os_errno, wstats_reason_
         return true;
     }
     return false;
+}
+
+/* A receive or send error that is the TLS layer's (an alert after the
+ * handshake, as TLS 1.3 servers send when a client certificate is missing or
+ * refused): curl's OpenSSL backend names the call that failed. */
+static bool s_tls_io(CURLcode rc, const char *message) {
+    return (rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR) &&
+           (strncmp(message, "OpenSSL SSL_", 12) == 0 || strstr(message, " alert ") != NULL);
+}
+
+bool failure_classify_msg(CURLcode rc, long status, long os_errno, const char *message,
+                          wstats_reason_t *why) {
+    if (!message) message = "";
+    bool tls = rc != CURLE_OK && (!strcmp(s_category(rc), "tls") || s_tls_io(rc, message));
+    if (!tls || !*message) return failure_classify_os(rc, status, os_errno, why);
+    *why = (wstats_reason_t){"tls", message, 0};
+    return true;
 }
 
 bool failure_classify(CURLcode rc, long status, wstats_reason_t *why) {

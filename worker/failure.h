@@ -29,4 +29,14 @@ bool failure_classify(CURLcode rc, long status, wstats_reason_t *why);
  * of file descriptors from other connect failures. */
 bool failure_classify_os(CURLcode rc, long status, long os_errno, wstats_reason_t *why);
 
+/* The same with curl's own message for the transfer (its CURLOPT_ERRORBUFFER;
+ * NULL or "" when there is none). A TLS failure — a TLS result code, or a
+ * receive or send error the TLS layer reports ("OpenSSL SSL_read: ... alert
+ * certificate required") — is category "tls" with why->detail = message
+ * itself, which names the cause (self-signed, expired, name mismatch, client
+ * certificate required): the caller must replace it by a copy that lasts the
+ * run (wstats_message). Other failures are failure_classify_os's. */
+bool failure_classify_msg(CURLcode rc, long status, long os_errno, const char *message,
+                          wstats_reason_t *why);
+
 #endif

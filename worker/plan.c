@@ -125,10 +125,85 @@ static void s_compile_reasons(plan_step_t *st) {
     st->keep_body |= e->body_contains != NULL || e->n_json > 0;
 }
 
+static struct curl_blob s_blob(const scenario_file_t *f) {
+    if (!f->name) return (struct curl_blob){0};
+    return (struct curl_blob){
+        .data = (void *)f->data, .len = f->data_bytes, .flags = CURL_BLOB_NOCOPY};
+}
+
+bool plan_h2c_reuse_works(unsigned version_num) {
+    return version_num >= 0x080000u;
+}
+
+plan_transport_t plan_transport(const scenario_t *sc, const scenario_request_t *rq,
+                                bool tls_no_verify, bool h2c_reuse) {
+    scenario_tls_t tls = scenario_request_tls(sc, rq);
+    plan_transport_t t = {
+        .verify = tls.verify && !tls_no_verify ? 1 : 0,
+        .ca = s_blob(&tls.ca),
+        .cert = s_blob(&tls.cert),
+        .key = s_blob(&tls.key),
+        .ssl_version = tls.min_version == SCENARIO_TLS_1_3   ? CURL_SSLVERSION_TLSv1_3
+                       : tls.min_version == SCENARIO_TLS_1_2 ? CURL_SSLVERSION_TLSv1_2
+                                                             : CURL_SSLVERSION_DEFAULT,
+    };
+    switch (scenario_request_http(sc, rq)) {
+    case SCENARIO_HTTP_2:
+        t.http_version = CURL_HTTP_VERSION_2TLS;
+        break;
+    case SCENARIO_HTTP_H2C:
+        t.http_version = CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+        t.no_reuse = !h2c_reuse;
+        break;
+    case SCENARIO_HTTP_1_1:
+    case SCENARIO_HTTP_UNSET:
+    default:
+        t.http_version = CURL_HTTP_VERSION_1_1;
+    }
+    return t;
+}
+
+uint32_t plan_asked(scenario_http_t http) {
+    switch (http) {
+    case SCENARIO_HTTP_2:
+        return PROTO_ASKED_2;
+    case SCENARIO_HTTP_H2C:
+        return PROTO_ASKED_H2C;
+    case SCENARIO_HTTP_1_1:
+        return PROTO_ASKED_1_1;
+    case SCENARIO_HTTP_UNSET:
+    default:
+        return PROTO_ASKED_NONE;
+    }
+}
+
+static bool s_same_blob(const struct curl_blob *a, const struct curl_blob *b) {
+    return a->data == b->data && a->len == b->len && a->flags == b->flags;
+}
+
+bool plan_transport_equal(const plan_transport_t *a, const plan_transport_t *b) {
+    return a->verify == b->verify && s_same_blob(&a->ca, &b->ca) &&
+           s_same_blob(&a->cert, &b->cert) && s_same_blob(&a->key, &b->key) &&
+           a->ssl_version == b->ssl_version && a->http_version == b->http_version &&
+           a->no_reuse == b->no_reuse;
+}
+
+/* What every step of a plan shares: the flag and the host. */
+typedef struct {
+    const char *host;
+    bool tls_no_verify;
+    bool h2c_reuse;
+    wstats_t *stats;
+} s_env_t;
+
 static void s_compile_step(plan_step_t *st, const scenario_t *sc, const scenario_class_t *cls,
-                           const scenario_request_t *rq, const char *host, wstats_t *stats) {
+                           const scenario_request_t *rq, const s_env_t *env) {
+    const char *host = env->host;
+    wstats_t *stats = env->stats;
     st->req = rq;
     st->slot = wstats_slot(stats, rq->method, rq->name ? rq->name : rq->path);
+    st->transport = plan_transport(sc, rq, env->tls_no_verify, env->h2c_reuse);
+    wstats_note_asked(stats, st->slot, plan_asked(scenario_request_http(sc, rq)));
     st->timeout_ms = (long)(rq->timeout_ms ? rq->timeout_ms : sc->default_timeout_ms);
     st->follow_redirects = rq->follow_redirects >= 0 ? rq->follow_redirects
                                                      : (long)sc->default_follow_redirects;
@@ -139,11 +214,11 @@ static void s_compile_step(plan_step_t *st, const scenario_t *sc, const scenario
 }
 
 static void s_compile_task(plan_task_t *pt, const scenario_request_t *reqs, size_t n,
-                           const scenario_t *sc, const scenario_class_t *cls, const char *host,
-                           wstats_t *stats) {
+                           const scenario_t *sc, const scenario_class_t *cls, const s_env_t *env) {
     pt->n_steps = n;
     pt->steps = xcalloc(n ? n : 1, sizeof *pt->steps);
-    for (size_t s = 0; s < n; s++) s_compile_step(&pt->steps[s], sc, cls, &reqs[s], host, stats);
+    for (size_t s = 0; s < n; s++)
+        s_compile_step(&pt->steps[s], sc, cls, &reqs[s], env);
 }
 
 static void s_note_headers(plan_class_t *pc, const plan_task_t *pt) {
@@ -155,23 +230,24 @@ static void s_note_headers(plan_class_t *pc, const plan_task_t *pt) {
 }
 
 static void s_compile_class(plan_class_t *pc, const scenario_t *sc, const scenario_class_t *cls,
-                            const char *host, wstats_t *stats) {
+                            const s_env_t *env) {
     pc->cls = cls;
-    s_compile_task(&pc->on_start, cls->on_start, cls->n_on_start, sc, cls, host, stats);
+    s_compile_task(&pc->on_start, cls->on_start, cls->n_on_start, sc, cls, env);
     s_note_headers(pc, &pc->on_start);
     pc->n_tasks = cls->n_tasks;
     pc->tasks = xcalloc(cls->n_tasks, sizeof *pc->tasks);
     pc->cum_weight = xcalloc(cls->n_tasks, sizeof *pc->cum_weight);
     for (size_t t = 0; t < cls->n_tasks; t++) {
         const scenario_task_t *task = &cls->tasks[t];
-        s_compile_task(&pc->tasks[t], task->steps, task->n_steps, sc, cls, host, stats);
+        s_compile_task(&pc->tasks[t], task->steps, task->n_steps, sc, cls, env);
         s_note_headers(pc, &pc->tasks[t]);
         pc->total_weight += task->weight;
         pc->cum_weight[t] = pc->total_weight;
     }
 }
 
-plan_t *plan_new(const scenario_t *sc, const char *host, wstats_t *stats, char **err) {
+plan_t *plan_new(const scenario_t *sc, const char *host, bool tls_no_verify, wstats_t *stats,
+                 char **err) {
     if (!host || !*host) host = sc->host;
     if (!host || !*host) {
         *err = xstrdup("no host: set 'host' in the scenario or pass -H/--host");
@@ -184,9 +260,13 @@ plan_t *plan_new(const scenario_t *sc, const char *host, wstats_t *stats, char *
     p->host = xstrndup(host, hl);
     p->n_classes = sc->n_classes;
     p->classes = xcalloc(sc->n_classes, sizeof *p->classes);
-    for (size_t c = 0; c < sc->n_classes; c++) {
-        s_compile_class(&p->classes[c], sc, &sc->classes[c], p->host, stats);
-    }
+    s_env_t env = {.host = p->host,
+                   .tls_no_verify = tls_no_verify,
+                   .h2c_reuse =
+                       plan_h2c_reuse_works(curl_version_info(CURLVERSION_NOW)->version_num),
+                   .stats = stats};
+    for (size_t c = 0; c < sc->n_classes; c++)
+        s_compile_class(&p->classes[c], sc, &sc->classes[c], &env);
     return p;
 }
 

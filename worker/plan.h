@@ -20,9 +20,25 @@ typedef struct {
     const template_t *value;
 } plan_header_t;
 
+/* A step's transport options: TLS and HTTP version, as libcurl takes them.
+ * render sets them on a handle only when they differ from the ones it holds
+ * (plan_transport_equal), so steps alike cost nothing when a user moves on. */
+typedef struct {
+    long verify;           /* 1: check the peer's certificate and name; 0: neither */
+    struct curl_blob ca;   /* CURLOPT_CAINFO_BLOB; data NULL = the system CAs */
+    struct curl_blob cert; /* CURLOPT_SSLCERT_BLOB; data NULL = no client certificate */
+    struct curl_blob key;  /* CURLOPT_SSLKEY_BLOB; data NULL = none (or in cert) */
+    long ssl_version;      /* CURLOPT_SSLVERSION */
+    long http_version;     /* CURLOPT_HTTP_VERSION */
+    bool no_reuse;         /* a new connection for each request, closed after it
+                              (CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE): h2c where
+                              libcurl cannot reuse an h2c connection (plan_h2c_reuse_works) */
+} plan_transport_t;
+
 typedef struct {
     const scenario_request_t *req;
     int slot; /* wstats slot of (method, name) */
+    plan_transport_t transport;
     long timeout_ms;
     long follow_redirects;
     /* URL: static_url when the path is constant and there is no query. */
@@ -71,10 +87,31 @@ typedef struct plan {
 } plan_t;
 
 /* Compiles sc against host (the scenario's own host when host is NULL or
- * empty), registering every (method, name) in stats. Returns NULL and sets
- * *err (caller frees) when there is no usable host. sc must outlive the plan. */
-plan_t *plan_new(const scenario_t *sc, const char *host, wstats_t *stats, char **err);
+ * empty), registering every (method, name) in stats with the HTTP version
+ * its requests ask for. tls_no_verify turns certificate verification off for
+ * every step (--tls-no-verify), whatever the scenario says. Returns NULL and
+ * sets *err (caller frees) when there is no usable host. sc must outlive the
+ * plan: the transport's blobs point into its files. */
+plan_t *plan_new(const scenario_t *sc, const char *host, bool tls_no_verify, wstats_t *stats,
+                 char **err);
 void plan_destroy(plan_t **plan);
+
+/* The transport options request rq of sc runs with (scenario_request_tls,
+ * scenario_request_http), verification off when tls_no_verify; an h2c
+ * request opens a new connection each time unless h2c_reuse. Blobs borrow
+ * sc's files (CURL_BLOB_NOCOPY). */
+plan_transport_t plan_transport(const scenario_t *sc, const scenario_request_t *rq,
+                                bool tls_no_verify, bool h2c_reuse);
+/* True if the libcurl of version_num (curl_version_info's, 0xXXYYZZ) reuses
+ * an HTTP/2 prior-knowledge connection: before 8.0.0 the second request on
+ * one fails with "Error in the HTTP2 framing layer" (curl issue #10634,
+ * fixed by curl PR #10643); Debian 12 has 7.88.1. */
+bool plan_h2c_reuse_works(unsigned version_num);
+/* The wire's name (PROTO_ASKED_*) for an HTTP version a request asks for. */
+uint32_t plan_asked(scenario_http_t http);
+/* True if a and b set the same options (blobs compared by address: they
+ * point into the scenario's files, one per name). */
+bool plan_transport_equal(const plan_transport_t *a, const plan_transport_t *b);
 
 /* Picks a task of c by weight, given a uniform random 64-bit number. */
 const plan_task_t *plan_pick(const plan_class_t *c, uint64_t random);

@@ -122,6 +122,29 @@ static struct curl_slist *s_render_headers(vuser_t *u, const plan_step_t *st,
         if (rc_ != CURLE_OK && *(first) == CURLE_OK) *(first) = rc_;                               \
     } while (0)
 
+/* TLS and HTTP version options, set when they differ from the handle's:
+ * setting a blob allocates inside libcurl, and most steps share them. */
+static void s_configure_transport(vuser_t *u, const plan_transport_t *t, CURLcode *first) {
+    if (u->transport && plan_transport_equal(u->transport, t)) return;
+    CURL *c = u->easy;
+    CURLcode rc = CURLE_OK;
+    s_setopt(&rc, c, CURLOPT_SSL_VERIFYPEER, t->verify);
+    s_setopt(&rc, c, CURLOPT_SSL_VERIFYHOST, t->verify ? 2L : 0L);
+    /* NULL clears a blob: the system CAs, no client certificate. */
+    s_setopt(&rc, c, CURLOPT_CAINFO_BLOB, t->ca.data ? &t->ca : NULL);
+    s_setopt(&rc, c, CURLOPT_SSLCERT_BLOB, t->cert.data ? &t->cert : NULL);
+    s_setopt(&rc, c, CURLOPT_SSLKEY_BLOB, t->key.data ? &t->key : NULL);
+    s_setopt(&rc, c, CURLOPT_SSLVERSION, t->ssl_version);
+    s_setopt(&rc, c, CURLOPT_HTTP_VERSION, t->http_version);
+    /* Only when it changes: the connection policy owns FRESH_CONNECT otherwise. */
+    if (t->no_reuse || (u->transport && u->transport->no_reuse)) {
+        s_setopt(&rc, c, CURLOPT_FRESH_CONNECT, t->no_reuse ? 1L : 0L);
+        s_setopt(&rc, c, CURLOPT_FORBID_REUSE, t->no_reuse ? 1L : 0L);
+    }
+    u->transport = rc == CURLE_OK ? t : NULL;
+    if (*first == CURLE_OK) *first = rc;
+}
+
 /* Options that depend only on the step, set when the step changes. */
 static CURLcode s_configure_constant(vuser_t *u, const plan_step_t *st) {
     CURL *c = u->easy;
@@ -132,6 +155,7 @@ static CURLcode s_configure_constant(vuser_t *u, const plan_step_t *st) {
     s_setopt(&first, c, CURLOPT_TIMEOUT_MS, st->timeout_ms);
     s_setopt(&first, c, CURLOPT_FOLLOWLOCATION, st->follow_redirects);
     s_setopt(&first, c, CURLOPT_CUSTOMREQUEST, NULL);
+    s_configure_transport(u, &st->transport, &first);
     bool has_body = rq->tbody != NULL;
     if (strcmp(rq->method, "HEAD") == 0) {
         s_setopt(&first, c, CURLOPT_NOBODY, 1L);
@@ -164,6 +188,7 @@ static CURLcode s_connection_policy(vuser_t *u) {
 }
 
 CURLcode render_step(vuser_t *u, const plan_step_t *st, rng_t *rng) {
+    u->curl_error[0] = '\0'; /* a message left from an earlier transfer names nothing now */
     CURLcode first = s_connection_policy(u);
     if (u->configured != st) {
         CURLcode rc = s_configure_constant(u, st);

@@ -31,6 +31,9 @@ typedef struct vuser {
     bool started; /* on_start has succeeded (or there is none) */
     bool task_failed; /* a request of the current task (or on_start) failed */
     const plan_step_t *configured; /* step whose constant options the handle holds */
+    const plan_transport_t *transport; /* TLS and HTTP options the handle holds; NULL = none yet */
+    char curl_error[CURL_ERROR_SIZE];  /* curl's message for the last transfer (CURLOPT_ERRORBUFFER)
+                                        */
     uint8_t conn_state; /* 0: no request yet, 1: the first opens its own connection, 2: reuse */
     uint64_t started_us;           /* current request */
     uint64_t intended_us;          /* open model: the iteration's scheduled start; 0 = none */

@@ -1,6 +1,7 @@
 /* wstats: interval statistics of one worker, snapshotted into proto stats rows. */
 #include "worker/wstats.h"
 
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,9 @@ typedef struct {
     char *method;
     char *name;
     uint64_t requests, failures, bytes;
+    uint64_t http_versions[PROTO_HTTP_N];
+    uint32_t http_asked;
+    bool asked_noted;
     histogram_t *latency;
     /* Server-side metrics: names are kept for the run, values per interval. */
     char metric_names[WSTATS_MAX_METRICS][WSTATS_METRIC_NAME_BYTES];
@@ -34,6 +38,8 @@ struct wstats {
     uint64_t pending;
     proto_stat_t *rows;    /* snapshot arrays, sized to n_slots */
     proto_error_t *errors; /* sized to WSTATS_MAX_REASONS + 1 */
+    char *messages[WSTATS_MAX_MESSAGES]; /* wstats_message's copies, for the run */
+    size_t n_messages;
 };
 
 wstats_t *wstats_new(void) {
@@ -53,6 +59,8 @@ void wstats_destroy(wstats_t **ws) {
             histogram_destroy(&w->slots[i].metric_values[k]);
         }
     }
+    for (size_t i = 0; i < w->n_messages; i++)
+        free(w->messages[i]);
     free(w->slots);
     free(w->rows);
     free(w->errors);
@@ -93,6 +101,44 @@ void wstats_record_metric(wstats_t *ws, int slot, const char *name, size_t name_
         s->n_metrics++;
     }
     histogram_record(s->metric_values[k], value_x1000);
+}
+
+const char *wstats_message(wstats_t *ws, const char *text, const char *fallback) {
+    for (size_t i = 0; i < ws->n_messages; i++)
+        if (strcmp(ws->messages[i], text) == 0) return ws->messages[i];
+    if (ws->n_messages == WSTATS_MAX_MESSAGES) return fallback;
+    ws->messages[ws->n_messages] = xstrdup(text);
+    return ws->messages[ws->n_messages++];
+}
+
+void wstats_note_asked(wstats_t *ws, int slot, uint32_t asked) {
+    slot_t *s = &ws->slots[slot];
+    if (!s->asked_noted)
+        s->http_asked = asked;
+    else if (s->http_asked != asked)
+        s->http_asked = PROTO_ASKED_NONE;
+    s->asked_noted = true;
+}
+
+void wstats_record_http(wstats_t *ws, int slot, long curl_http_version) {
+    int v;
+    switch (curl_http_version) {
+    case CURL_HTTP_VERSION_1_0:
+        v = PROTO_HTTP_1_0;
+        break;
+    case CURL_HTTP_VERSION_1_1:
+        v = PROTO_HTTP_1_1;
+        break;
+    case CURL_HTTP_VERSION_2_0:
+        v = PROTO_HTTP_2;
+        break;
+    case CURL_HTTP_VERSION_3:
+        v = PROTO_HTTP_3;
+        break;
+    default:
+        return;
+    }
+    ws->slots[slot].http_versions[v]++;
 }
 
 static bool s_same_reason(const reason_row_t *r, int slot, const wstats_reason_t *why) {
@@ -165,9 +211,11 @@ void wstats_snapshot(wstats_t *ws, proto_stats_t *out) {
                                                   .requests = s->requests,
                                                   .failures = s->failures,
                                                   .bytes = s->bytes,
+                                                  .http_asked = s->http_asked,
                                                   .latency = s->latency,
                                                   .n_metrics = n_metrics,
                                                   .metrics = n_metrics ? s->rows : NULL};
+        memcpy(ws->rows[out->n_stats - 1].http_versions, s->http_versions, sizeof s->http_versions);
     }
     out->stats = ws->rows;
     out->n_errors = 0;
@@ -184,6 +232,7 @@ void wstats_snapshot_done(wstats_t *ws, proto_stats_t *out) {
     for (size_t i = 0; i < ws->n_slots; i++) {
         slot_t *s = &ws->slots[i];
         s->requests = s->failures = s->bytes = 0;
+        memset(s->http_versions, 0, sizeof s->http_versions);
         histogram_reset(s->latency);
         for (size_t k = 0; k < s->n_metrics; k++) histogram_reset(s->metric_values[k]);
     }

@@ -36,11 +36,30 @@ void wstats_destroy(wstats_t **ws);
 /* Returns the slot of (method, name), creating it (strings are copied). */
 int wstats_slot(wstats_t *ws, const char *method, const char *name);
 
+/* Notes that a request of slot asks for HTTP version asked (PROTO_ASKED_*),
+ * as the plan is built: a slot whose requests ask for different versions
+ * reports PROTO_ASKED_NONE. */
+void wstats_note_asked(wstats_t *ws, int slot, uint32_t asked);
+
+/* Counts a response of slot in the HTTP version it came in: curl's
+ * CURLINFO_HTTP_VERSION value (CURL_HTTP_VERSION_1_0, _1_1, _2_0, _3);
+ * 0 (no response) and unknown values count nowhere. */
+void wstats_record_http(wstats_t *ws, int slot, long curl_http_version);
+
 /* Records one finished request in slot: its latency, body bytes and, if
  * reason is non-NULL, that it failed and why. Failed requests count in the
  * latency histogram too, as in Locust. */
 void wstats_record(wstats_t *ws, int slot, uint64_t latency_us, uint64_t body_bytes,
                    const wstats_reason_t *reason);
+
+/* Distinct messages wstats_message keeps for a run. */
+#define WSTATS_MAX_MESSAGES 64
+
+/* A copy of text that stays valid for the run, one per distinct text, to
+ * serve as a reason's detail (curl's message for a failed TLS handshake).
+ * Allocates only the first time a text is seen; returns fallback (which must
+ * itself stay valid) once WSTATS_MAX_MESSAGES texts are kept. */
+const char *wstats_message(wstats_t *ws, const char *text, const char *fallback);
 
 /* Records a server-side metric of a request in slot, its value x1000 (a dur
  * in ms as us, a count as milli-counts). Allocates only the first time a

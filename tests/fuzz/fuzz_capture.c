@@ -145,7 +145,7 @@ static const plan_t *s_plan_for(const char *pattern, size_t len) {
     if (!sc) abort();
     if (!ws) ws = wstats_new();
     char *err = NULL;
-    plan = plan_new(sc, NULL, ws, &err);
+    plan = plan_new(sc, NULL, false, ws, &err);
     if (!plan) abort();
     free(err);
     return plan;

@@ -60,7 +60,7 @@ static void s_check_kept(const scenario_t *sc, const char *yaml, size_t yaml_len
 static void s_plan(const scenario_t *sc) {
     wstats_t *ws = wstats_new();
     char *err = NULL;
-    plan_t *plan = plan_new(sc, "http://127.0.0.1:1", ws, &err);
+    plan_t *plan = plan_new(sc, "http://127.0.0.1:1", false, ws, &err);
     if (!plan) abort(); /* the host is given, so a loaded scenario always plans */
     for (size_t c = 0; c < plan->n_classes; c++) {
         const plan_class_t *pc = &plan->classes[c];

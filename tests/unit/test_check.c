@@ -39,7 +39,7 @@ static void s_setup(s_fixture_t *f, const char *pattern) {
     scenario_errors_fini(&errs);
     f->ws = wstats_new();
     char *err = NULL;
-    f->plan = plan_new(f->sc, NULL, f->ws, &err);
+    f->plan = plan_new(f->sc, NULL, false, f->ws, &err);
     cr_assert_not_null(f->plan, "%s", err ? err : "");
     memset(&f->u, 0, sizeof f->u);
     f->u.cls = &f->plan->classes[0];
@@ -359,5 +359,23 @@ Test(check, body_over_the_kept_size_fails_before_matching) {
     f.u.keep_body = true;
     cr_assert(check_response(&f.u, f.st, CURLE_OK, 1000, &why));
     cr_expect_str_eq(why.category, "body too large");
+    s_teardown(&f);
+}
+
+/* A failed handshake's reason is curl's own message, taken from the user's error
+ * buffer (the engine then keeps a copy for the run). */
+Test(check, a_tls_failure_carries_curls_message) {
+    s_fixture_t f;
+    s_setup(&f, "x");
+    snprintf(f.u.curl_error, sizeof f.u.curl_error,
+             "SSL certificate problem: certificate has expired");
+    wstats_reason_t why = {0};
+    cr_assert(check_response(&f.u, f.st, CURLE_PEER_FAILED_VERIFICATION, 1000, &why));
+    cr_expect_str_eq(why.category, "tls");
+    cr_expect_eq(why.detail, f.u.curl_error);
+    f.u.curl_error[0] = '\0';
+    cr_assert(check_response(&f.u, f.st, CURLE_PEER_FAILED_VERIFICATION, 1000, &why));
+    cr_expect_str_eq(why.detail, curl_easy_strerror(CURLE_PEER_FAILED_VERIFICATION),
+                     "no message: curl's generic text");
     s_teardown(&f);
 }

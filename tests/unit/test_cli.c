@@ -204,11 +204,12 @@ Test(cli, usage_text_names_commands_options_and_exit_codes) {
     FILE *f = open_memstream(&text, &bytes);
     cli_usage(f);
     fclose(f);
-    const char *want[] = {"usage: barrage", "run SCENARIO", "master SCENARIO",
-                          "validate SCENARIO", "--users", "--spawn-rate", "--run-time",
-                          "--host", "--workers", "--bind", "--expect-workers", "--wait-workers",
-                          "keygen PATH", "--key FILE", "--allow PATH", "--insecure",
-                          "--master-key", "Exit status"};
+    const char *want[] = {
+        "usage: barrage", "run SCENARIO",    "master SCENARIO",  "validate SCENARIO",
+        "--users",        "--spawn-rate",    "--run-time",       "--host",
+        "--workers",      "--bind",          "--expect-workers", "--wait-workers",
+        "keygen PATH",    "--key FILE",      "--allow PATH",     "--insecure",
+        "--master-key",   "--tls-no-verify", "Exit status"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         cr_expect_not_null(strstr(text, want[i]), "usage lacks '%s'", want[i]);
     free(text);
@@ -366,4 +367,18 @@ Test(cli, web_flags_without_web_or_malformed_are_refused) {
     EXPECT_USAGE_ERROR("USER:PASSWORD", "run", "s.yaml", "--web", "--web-auth", "nocolon");
     EXPECT_USAGE_ERROR("--web goes with run or master", "validate", "s.yaml", "--web");
     EXPECT_USAGE_ERROR("unexpected argument", "run", "s.yaml", "--web", "other.yaml");
+}
+
+Test(cli, tls_no_verify_goes_with_run_and_master) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "run", "s.yaml"), 0);
+    cr_expect_not(o.tls_no_verify, "verification stays on by default");
+    cr_assert_eq(PARSE(&o, "run", "s.yaml", "--tls-no-verify"), 0);
+    cr_expect(o.tls_no_verify);
+    cr_assert_eq(PARSE(&o, "master", "s.yaml", "--tls-no-verify"), 0);
+    cr_expect(o.tls_no_verify);
+    EXPECT_USAGE_ERROR("--tls-no-verify goes with run or master", "validate", "s.yaml",
+                       "--tls-no-verify");
+    EXPECT_USAGE_ERROR("--tls-no-verify goes with run or master", "report", "r.json",
+                       "--tls-no-verify");
 }

@@ -1279,3 +1279,24 @@ Test(conduct, a_saturated_worker_is_said_once_per_episode_and_kept_in_the_report
     report_destroy(&r);
     fx_fini(&f);
 }
+
+/* --tls-no-verify reaches every worker in its RUN, and only when given. */
+Test(conduct, the_run_carries_tls_no_verify) {
+    for (int flag = 0; flag <= 1; flag++) {
+        fx_t f;
+        memset(&f, 0, sizeof f);
+        fx_init(&f, 2, 8, 0);
+        conduct_destroy(&f.c);
+        f.o.tls_no_verify = flag == 1;
+        f.c = conduct_new(&f.o, f.now, WALL0_MS);
+        hello(&f, 0);
+        hello(&f, 1);
+        tick(&f, f.now + 1000);
+        for (int i = 0; i < 2; i++) {
+            const proto_msg_t *run = sent_to(&f, i, PROTO_RUN);
+            cr_assert_not_null(run);
+            cr_expect_eq(run->u.run.tls_no_verify, (uint32_t)flag, "worker %d, flag %d", i, flag);
+        }
+        fx_fini(&f);
+    }
+}

@@ -111,3 +111,37 @@ Test(describe, ramp_lists_its_stages) {
     s_has(t, "           stage 4: to 0 iterations/s over 30s\n");
     free(t);
 }
+
+static char *s_mem_read(void *ctx, const char *name, size_t *len) {
+    (void)ctx;
+    static const char pem[] = "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n";
+    (void)name;
+    *len = strlen(pem);
+    return strdup(pem);
+}
+
+Test(describe, tls_and_http_are_shown_where_they_are_set) {
+    const char *yaml = "host: https://h.test\n"
+                       "defaults: {tls: {ca: ca.pem, min_version: \"1.3\"}, http: \"2\"}\n"
+                       "users:\n"
+                       "  - name: A\n"
+                       "    tasks:\n"
+                       "      - {get: /a, tls: {verify: false, cert: c.pem, key: c.key}, http: h2c}\n"
+                       "      - get: /b\n";
+    scenario_errors_t errs = {0};
+    scenario_files_t files = {.read = s_mem_read};
+    scenario_t *s = scenario_load_with("t.yaml", yaml, strlen(yaml), &files, &errs);
+    cr_assert_not_null(s);
+    char *text = NULL;
+    size_t text_bytes = 0;
+    FILE *out = open_memstream(&text, &text_bytes);
+    describe_scenario(out, s, 1);
+    fclose(out);
+    s_has(text, "\n           tls ca ca.pem, TLS >= 1.3\n           http 2\n");
+    s_has(text, "(/a)\n              tls verify off, client cert c.pem, key c.key\n"
+                "              http h2c\n");
+    s_has(text, "GET /b  (/b)\n");
+    cr_expect_null(strstr(strstr(text, "GET /b"), "tls"), "nothing of its own");
+    free(text);
+    scenario_destroy(&s);
+}

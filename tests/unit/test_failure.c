@@ -132,3 +132,48 @@ Test(failure, reasons_are_static_so_wstats_can_compare_pointers) {
     cr_expect_eq(a.category, b.category);
     cr_expect_eq(a.detail, b.detail);
 }
+
+/* A TLS failure carries curl's own message (its error buffer): the cause a person acts on. */
+Test(failure, tls_failures_carry_curls_message) {
+    const char *msg = "SSL certificate problem: self-signed certificate";
+    CURLcode codes[] = {CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR,
+                        CURLE_SSL_CERTPROBLEM, CURLE_SSL_CLIENTCERT, CURLE_SSL_CACERT_BADFILE};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        wstats_reason_t why = {0};
+        cr_assert(failure_classify_msg(codes[i], 0, 0, msg, &why));
+        cr_expect_str_eq(why.category, "tls", "curl code %d", (int)codes[i]);
+        cr_expect_eq(why.detail, msg, "the message itself, for the caller to keep");
+    }
+}
+
+Test(failure, a_tls_failure_without_a_message_has_curls_generic_text) {
+    wstats_reason_t why = {0};
+    cr_assert(failure_classify_msg(CURLE_PEER_FAILED_VERIFICATION, 0, 0, "", &why));
+    cr_expect_str_eq(why.category, "tls");
+    cr_expect_str_eq(why.detail, curl_easy_strerror(CURLE_PEER_FAILED_VERIFICATION));
+    cr_assert(failure_classify_msg(CURLE_SSL_CONNECT_ERROR, 0, 0, NULL, &why));
+    cr_expect_str_eq(why.detail, curl_easy_strerror(CURLE_SSL_CONNECT_ERROR));
+}
+
+/* TLS 1.3 servers refuse a missing client certificate after the handshake: an alert
+ * that curl reports as a receive error. */
+Test(failure, a_tls_alert_on_read_is_tls) {
+    const char *alert = "OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate "
+                        "required, errno 0";
+    wstats_reason_t why = {0};
+    cr_assert(failure_classify_msg(CURLE_RECV_ERROR, 0, 0, alert, &why));
+    cr_expect_str_eq(why.category, "tls");
+    cr_expect_eq(why.detail, alert);
+}
+
+Test(failure, other_failures_keep_their_categories_whatever_the_message) {
+    wstats_reason_t why = {0};
+    cr_assert(failure_classify_msg(CURLE_RECV_ERROR, 0, ECONNRESET, "Recv failure: reset", &why));
+    cr_expect_str_eq(why.category, "connection reset");
+    cr_assert(failure_classify_msg(CURLE_COULDNT_CONNECT, 0, 0, "Failed to connect", &why));
+    cr_expect_str_eq(why.category, "connect");
+    cr_expect_str_eq(why.detail, curl_easy_strerror(CURLE_COULDNT_CONNECT));
+    cr_expect_not(failure_classify_msg(CURLE_OK, 200, 0, "ignored", &why));
+    cr_assert(failure_classify_msg(CURLE_OK, 503, 0, "ignored", &why));
+    cr_expect_str_eq(why.category, "status");
+}

@@ -68,3 +68,40 @@ Test(ingest, wire_rows_errors_metrics_and_dropped_reach_results_and_timeline) {
         histogram_destroy(&lat[i]);
     histogram_destroy(&db);
 }
+
+Test(ingest, http_versions_and_what_was_asked_reach_the_rows) {
+    proto_stat_t stats[] = {
+        {.method = "GET",
+         .name = "/h2",
+         .requests = 5,
+         .http_versions = {0, 1, 4, 0},
+         .http_asked = PROTO_ASKED_2},
+        {.method = "GET",
+         .name = "/c",
+         .requests = 2,
+         .http_versions = {0, 0, 2, 0},
+         .http_asked = PROTO_ASKED_H2C},
+        {.method = "GET",
+         .name = "/x",
+         .requests = 1,
+         .http_versions = {1, 0, 0, 0},
+         .http_asked = PROTO_ASKED_NONE},
+    };
+    proto_stats_t st = {.run_id = 1, .n_stats = 3, .stats = stats};
+    results_t *r = results_new();
+    timeline_t *t = timeline_new();
+    ingest_stats(r, t, NULL, 0, &st);
+    ingest_stats(r, t, NULL, 1, &st);
+    const results_row_t *h2 = results_find(r, "GET", "/h2");
+    const uint64_t want[RESULTS_HTTP_N] = {0, 2, 8, 0};
+    cr_expect_arr_eq(h2->http_versions, want, sizeof want);
+    cr_expect_eq(h2->http_asked, RESULTS_ASKED_2);
+    cr_expect_eq(results_find(r, "GET", "/c")->http_asked, RESULTS_ASKED_H2C);
+    cr_expect_eq(results_find(r, "GET", "/x")->http_asked, RESULTS_ASKED_NONE);
+    cr_expect_eq(results_find(r, "GET", "/x")->http_versions[RESULTS_HTTP_1_0], 2);
+    const uint64_t total[RESULTS_HTTP_N] = {2, 2, 12, 0};
+    cr_expect_arr_eq(results_total(r)->http_versions, total, sizeof total);
+    cr_expect_eq(results_total(r)->http_asked, RESULTS_ASKED_NONE, "the aggregate asked nothing");
+    timeline_destroy(&t);
+    results_destroy(&r);
+}

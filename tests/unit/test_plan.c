@@ -61,7 +61,7 @@ typedef struct {
 static fixture_t s_build(const char *text, const char *host) {
     fixture_t f = {.sc = s_load(text), .ws = wstats_new()};
     char *err = NULL;
-    f.plan = plan_new(f.sc, host, f.ws, &err);
+    f.plan = plan_new(f.sc, host, false, f.ws, &err);
     cr_assert_not_null(f.plan, "plan_new: %s", err ? err : "?");
     return f;
 }
@@ -154,14 +154,14 @@ Test(plan, no_host_anywhere_is_an_error) {
     cr_assert_null(sc->host);
     wstats_t *ws = wstats_new();
     char *err = NULL;
-    cr_expect_null(plan_new(sc, NULL, ws, &err));
+    cr_expect_null(plan_new(sc, NULL, false, ws, &err));
     cr_assert_not_null(err);
     cr_expect_not_null(strstr(err, "host"), "%s", err);
     free(err);
     err = NULL;
-    cr_expect_null(plan_new(sc, "", ws, &err));
+    cr_expect_null(plan_new(sc, "", false, ws, &err));
     free(err);
-    plan_t *p = plan_new(sc, "http://h", ws, &err);
+    plan_t *p = plan_new(sc, "http://h", false, ws, &err);
     cr_assert_not_null(p);
     cr_expect_str_eq(p->classes[0].tasks[0].steps[0].static_url, "http://h/");
     plan_destroy(&p);
@@ -373,5 +373,137 @@ Test(plan, pick_follows_weights_over_many_draws) {
         double share = (double)counts[t] / DRAWS;
         cr_expect_float_eq(share, want[t], 0.01, "task %d: %.4f", t, share);
     }
+    s_free(&f);
+}
+
+/* ---- transport: TLS and HTTP version per step ---- */
+
+#define T_CA "-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n"
+#define T_KEY "-----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----\n"
+
+static char *s_mem_read(void *ctx, const char *name, size_t *len) {
+    (void)ctx;
+    const char *data = !strcmp(name, "ca.pem")  ? T_CA
+                       : !strcmp(name, "c.key") ? T_KEY
+                       : !strcmp(name, "c.pem") ? T_CA
+                                                : NULL;
+    if (!data) return NULL;
+    *len = strlen(data);
+    return strdup(data);
+}
+
+static const char s_tls_yaml[] =
+    "host: https://example.test\n"
+    "defaults: {tls: {ca: ca.pem, min_version: \"1.3\"}, http: \"2\"}\n"
+    "users:\n"
+    "  - name: A\n"
+    "    tasks:\n"
+    "      - {get: /a, name: same}\n"
+    "      - {get: /b, name: same2}\n"
+    "      - {get: /c, name: mtls, tls: {cert: c.pem, key: c.key, verify: false}}\n"
+    "      - {get: /d, name: h2c, http: h2c}\n"
+    "      - {get: /e, name: mixed}\n"
+    "      - {get: /f, name: mixed, http: \"1.1\"}\n";
+
+static fixture_t s_build_tls(bool no_verify) {
+    scenario_errors_t errs = {0};
+    scenario_files_t files = {.read = s_mem_read};
+    fixture_t f = {.sc =
+                       scenario_load_with("t.yaml", s_tls_yaml, strlen(s_tls_yaml), &files, &errs),
+                   .ws = wstats_new()};
+    for (size_t i = 0; i < errs.n; i++)
+        cr_log_error("%s", errs.lines[i]);
+    scenario_errors_fini(&errs);
+    cr_assert_not_null(f.sc);
+    char *err = NULL;
+    f.plan = plan_new(f.sc, NULL, no_verify, f.ws, &err);
+    cr_assert_not_null(f.plan);
+    return f;
+}
+
+static const plan_transport_t *s_transport(const fixture_t *f, size_t task) {
+    return &f->plan->classes[0].tasks[task].steps[0].transport;
+}
+
+Test(plan, transport_follows_the_scenario_key_by_key) {
+    fixture_t f = s_build_tls(false);
+    const plan_transport_t *a = s_transport(&f, 0), *c = s_transport(&f, 2);
+    cr_expect_eq(a->verify, 1);
+    cr_expect_eq(a->ca.data, f.sc->default_tls.ca.data, "the scenario's bytes, not a copy");
+    cr_expect_eq(a->ca.len, strlen(T_CA));
+    cr_expect_eq(a->ca.flags, CURL_BLOB_NOCOPY);
+    cr_expect_null(a->cert.data);
+    cr_expect_null(a->key.data);
+    cr_expect_eq(a->ssl_version, CURL_SSLVERSION_TLSv1_3);
+    cr_expect_eq(a->http_version, CURL_HTTP_VERSION_2TLS);
+    cr_expect_eq(c->verify, 0);
+    cr_expect_eq(c->ca.data, a->ca.data, "ca from the defaults");
+    cr_expect_eq(c->cert.len, strlen(T_CA));
+    cr_expect_eq(c->key.len, strlen(T_KEY));
+    cr_expect_eq(s_transport(&f, 3)->http_version, CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+    cr_expect_eq(s_transport(&f, 5)->http_version, CURL_HTTP_VERSION_1_1);
+    s_free(&f);
+}
+
+Test(plan, equal_transports_compare_equal_so_render_sets_nothing) {
+    fixture_t f = s_build_tls(false);
+    cr_expect(plan_transport_equal(s_transport(&f, 0), s_transport(&f, 1)));
+    cr_expect_not(plan_transport_equal(s_transport(&f, 0), s_transport(&f, 2)), "verify, cert");
+    cr_expect_not(plan_transport_equal(s_transport(&f, 0), s_transport(&f, 3)), "http version");
+    plan_transport_t t = *s_transport(&f, 0);
+    t.ssl_version = CURL_SSLVERSION_DEFAULT;
+    cr_expect_not(plan_transport_equal(&t, s_transport(&f, 0)), "min version");
+    t = *s_transport(&f, 0);
+    t.no_reuse = !t.no_reuse;
+    cr_expect_not(plan_transport_equal(&t, s_transport(&f, 0)), "connection reuse");
+    s_free(&f);
+}
+
+Test(plan, tls_no_verify_turns_verification_off_everywhere) {
+    fixture_t f = s_build_tls(true);
+    for (size_t t = 0; t < f.plan->classes[0].n_tasks; t++)
+        cr_expect_eq(s_transport(&f, t)->verify, 0, "task %zu", t);
+    cr_expect_not_null(s_transport(&f, 0)->ca.data, "the rest stays");
+    s_free(&f);
+}
+
+Test(plan, h2c_reuses_connections_from_libcurl_8) {
+    cr_expect_not(plan_h2c_reuse_works(0x075801), "7.88.1 (Debian 12): curl #10634");
+    cr_expect_not(plan_h2c_reuse_works(0x07ffff));
+    cr_expect(plan_h2c_reuse_works(0x080000));
+    cr_expect(plan_h2c_reuse_works(0x080a01));
+    scenario_errors_t errs = {0};
+    scenario_files_t files = {.read = s_mem_read};
+    scenario_t *sc = scenario_load_with("t.yaml", s_tls_yaml, strlen(s_tls_yaml), &files, &errs);
+    cr_assert_not_null(sc);
+    const scenario_request_t *h2c = &sc->classes[0].tasks[3].steps[0];
+    cr_expect(plan_transport(sc, h2c, false, false).no_reuse);
+    cr_expect_not(plan_transport(sc, h2c, false, true).no_reuse);
+    cr_expect_not(plan_transport(sc, &sc->classes[0].tasks[0].steps[0], false, false).no_reuse,
+                  "only h2c");
+    scenario_destroy(&sc);
+}
+
+Test(plan, asked_versions_travel_as_the_wires) {
+    cr_expect_eq(plan_asked(SCENARIO_HTTP_1_1), PROTO_ASKED_1_1);
+    cr_expect_eq(plan_asked(SCENARIO_HTTP_2), PROTO_ASKED_2);
+    cr_expect_eq(plan_asked(SCENARIO_HTTP_H2C), PROTO_ASKED_H2C);
+    cr_expect_eq(plan_asked(SCENARIO_HTTP_UNSET), PROTO_ASKED_NONE);
+    /* A slot whose requests ask for different versions says none. */
+    fixture_t f = s_build_tls(false);
+    proto_stats_t st = {0};
+    /* Every slot reports once it has a request. */
+    for (size_t t = 0; t < f.plan->classes[0].n_tasks; t++)
+        wstats_record(f.ws, f.plan->classes[0].tasks[t].steps[0].slot, 10, 0, NULL);
+    wstats_snapshot(f.ws, &st);
+    cr_assert_eq(st.n_stats, 5);
+    const char *names[] = {"same", "same2", "mtls", "h2c", "mixed"};
+    const uint32_t asked[] = {PROTO_ASKED_2, PROTO_ASKED_2, PROTO_ASKED_2, PROTO_ASKED_H2C,
+                              PROTO_ASKED_NONE};
+    for (size_t i = 0; i < 5; i++) {
+        cr_expect_str_eq(st.stats[i].name, names[i]);
+        cr_expect_eq(st.stats[i].http_asked, asked[i], "%s", names[i]);
+    }
+    wstats_snapshot_done(f.ws, &st);
     s_free(&f);
 }

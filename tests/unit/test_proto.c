@@ -132,6 +132,15 @@ static int w_decode(wbuf_t *w, proto_msg_t *m) {
     return rc;
 }
 
+/* A stats row's "hv" (all of its q requests in HTTP/1.1) and "ha" (1.1). */
+static void w_http(wbuf_t *w, uint64_t requests) {
+    w_str(w, "hv");
+    w_array(w, PROTO_HTTP_N);
+    for (int v = 0; v < PROTO_HTTP_N; v++)
+        w_uint(w, v == PROTO_HTTP_1_1 ? requests : 0);
+    w_kv(w, "ha", PROTO_ASKED_1_1);
+}
+
 /* splitmix64, seeded so that failures reproduce. */
 static uint64_t s_rand(uint64_t *state) {
     uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
@@ -165,10 +174,22 @@ static void s_fill_stats(proto_msg_t *m, proto_type_t type) {
     b->dropped = 5000000000ull;
     b->n_stats = 3;
     b->stats = calloc(3, sizeof *b->stats);
-    b->stats[0] = (proto_stat_t){strdup("GET"), strdup("/"), 1000, 3, 123456789, s_hist(1, 1000),
-                                 0, NULL};
-    b->stats[1] = (proto_stat_t){strdup("POST"), strdup("/login é"), 1, 1, 0, s_hist(2, 1), 0, NULL};
-    b->stats[2] = (proto_stat_t){strdup("GET"), strdup("/empty"), 0, 0, 0, NULL, 0, NULL};
+    b->stats[0] = (proto_stat_t){.method = strdup("GET"),
+                                 .name = strdup("/"),
+                                 .requests = 1000,
+                                 .failures = 3,
+                                 .bytes = 123456789,
+                                 .http_versions = {1, 600, 397, 0}, /* 2 without a response */
+                                 .http_asked = PROTO_ASKED_2,
+                                 .latency = s_hist(1, 1000)};
+    b->stats[1] = (proto_stat_t){.method = strdup("POST"),
+                                 .name = strdup("/login é"),
+                                 .requests = 1,
+                                 .failures = 1,
+                                 .http_versions = {0, 0, 0, 1},
+                                 .http_asked = PROTO_ASKED_H2C,
+                                 .latency = s_hist(2, 1)};
+    b->stats[2] = (proto_stat_t){.method = strdup("GET"), .name = strdup("/empty")};
     /* Server-Timing metrics on the first row. */
     b->stats[0].n_metrics = 2;
     b->stats[0].metrics = calloc(2, sizeof *b->stats[0].metrics);
@@ -189,6 +210,7 @@ static void s_fill_run(proto_msg_t *m, bool with_host) {
     m->type = PROTO_RUN;
     proto_run_t *b = &m->u.run;
     b->run_id = 3;
+    b->tls_no_verify = with_host ? 1 : 0;
     b->scenario_name = strdup("load.yaml");
     b->scenario_text = strdup("host: http://x\nusers: 10\n");
     b->scenario_bytes = strlen(b->scenario_text);
@@ -313,6 +335,8 @@ static void s_assert_stats_eq(const proto_stats_t *want, const proto_stats_t *go
         cr_assert_eq(g->requests, w->requests);
         cr_assert_eq(g->failures, w->failures);
         cr_assert_eq(g->bytes, w->bytes);
+        cr_assert_arr_eq(g->http_versions, w->http_versions, sizeof w->http_versions);
+        cr_assert_eq(g->http_asked, w->http_asked);
         s_assert_hist_eq(w->latency, g->latency);
         cr_assert_eq(g->n_metrics, w->n_metrics);
         for (uint32_t k = 0; k < w->n_metrics; k++) {
@@ -331,6 +355,7 @@ static void s_assert_stats_eq(const proto_stats_t *want, const proto_stats_t *go
 
 static void s_assert_run_eq(const proto_run_t *want, const proto_run_t *got) {
     cr_assert_eq(got->run_id, want->run_id);
+    cr_assert_eq(got->tls_no_verify, want->tls_no_verify);
     cr_assert_str_eq(got->scenario_name, want->scenario_name);
     cr_assert_eq(got->scenario_bytes, want->scenario_bytes);
     cr_assert_arr_eq(got->scenario_text, want->scenario_text, want->scenario_bytes);
@@ -848,12 +873,17 @@ Test(proto, version_mismatch_names_the_peer_version) {
 }
 
 /* Version 1 sent wall_ms ("w") in STATS, which no master read: version 2
- * dropped it (and 3 added the heartbeat's health), so a version-1 report is
- * refused as another version, and a "w" key in a current report is an
- * unknown key, ignored. */
-Test(proto, stats_without_wall_ms_since_version_2) {
+ * dropped it, so a version-1 report is refused as another version, and a
+ * "w" key in a later report is an unknown key, ignored. Version 3 added the
+ * rows' HTTP versions, RUN's tls_no_verify and the heartbeat's health: a
+ * version-2 peer is refused the same way. */
+Test(proto, stats_without_wall_ms_is_version_2) {
     cr_assert_eq(PROTO_VERSION, 3);
     wbuf_t w = {0};
+    w_msg(&w, 2, PROTO_STATS, 0);
+    proto_msg_t v2;
+    cr_assert_eq(w_decode(&w, &v2), PROTO_ERR_VERSION);
+    cr_assert_eq(v2.version, 2);
     w_msg(&w, 1, PROTO_STATS, 7);
     w_kv(&w, "r", 1);
     w_kv(&w, "s", 0);
@@ -1002,6 +1032,9 @@ static void s_put_array(wbuf_t *w) {
     w_array(w, 1);
     w_uint(w, 12);
 }
+static void s_put_two(wbuf_t *w) {
+    w_uint(w, 2);
+}
 static void s_put_big(wbuf_t *w) {
     w_uint(w, (uint64_t)UINT32_MAX + 1);
 }
@@ -1066,9 +1099,9 @@ static int s_run_with(const char *key, void (*put)(wbuf_t *)) {
     cr_assert_eq(proto_decode(buf, len, &out), PROTO_OK);
     /* Prepend the replacement: the first occurrence of a key wins. */
     wbuf_t w = {0};
-    static const uint8_t map16_of_17[] = {0xde, 0x00, 0x11};
-    cr_assert_arr_eq(buf, map16_of_17, 3, "run is a map of 17 entries");
-    w_map(&w, 18);
+    static const uint8_t map16_of_18[] = {0xde, 0x00, 0x12};
+    cr_assert_arr_eq(buf, map16_of_18, 3, "run is a map of 18 entries");
+    w_map(&w, 19);
     w_str(&w, key);
     put(&w);
     w_raw(&w, buf + 3, len - 3);
@@ -1152,6 +1185,8 @@ Test(proto, run_fields_are_checked) {
     cr_assert_eq(s_run_with("u", s_put_classes_bad), PROTO_ERR_FIELD);
     cr_assert_eq(s_run_with("u", s_put_classes_big), PROTO_ERR_RANGE);
     cr_assert_eq(s_run_with("wc", s_put_big), PROTO_ERR_RANGE);
+    cr_assert_eq(s_run_with("tv", s_put_two), PROTO_ERR_RANGE, "tls_no_verify is 0 or 1");
+    cr_assert_eq(s_run_with("tv", s_put_nil), PROTO_ERR_FIELD);
     cr_assert_eq(s_run_with("d", s_put_sixteen), PROTO_OK);
     s_no_leaks();
 }
@@ -1168,7 +1203,7 @@ static int s_stats_with_hist(void (*put)(wbuf_t *)) {
     w_kv(&w, "dr", 0);
     w_str(&w, "st");
     w_array(&w, 2);
-    w_map(&w, 6); /* a good row first, so a bad second one has something to free */
+    w_map(&w, 8); /* a good row first, so a bad second one has something to free */
     w_str(&w, "m");
     w_str(&w, "GET");
     w_str(&w, "n");
@@ -1176,6 +1211,7 @@ static int s_stats_with_hist(void (*put)(wbuf_t *)) {
     w_kv(&w, "q", 1);
     w_kv(&w, "f", 0);
     w_kv(&w, "b", 0);
+    w_http(&w, 1);
     w_str(&w, "h");
     w_map(&w, 5);
     w_kv(&w, "c", 1);
@@ -1186,7 +1222,7 @@ static int s_stats_with_hist(void (*put)(wbuf_t *)) {
     w_array(&w, 2);
     w_uint(&w, 6);
     w_uint(&w, 1);
-    w_map(&w, 6);
+    w_map(&w, 8);
     w_str(&w, "m");
     w_str(&w, "GET");
     w_str(&w, "n");
@@ -1194,6 +1230,7 @@ static int s_stats_with_hist(void (*put)(wbuf_t *)) {
     w_kv(&w, "q", 3);
     w_kv(&w, "f", 0);
     w_kv(&w, "b", 0);
+    w_http(&w, 3);
     w_str(&w, "h");
     put(&w);
     w_str(&w, "e");
@@ -1360,7 +1397,7 @@ Test(proto, too_many_rows_are_refused) {
     w_str(&w, "st");
     w_array(&w, PROTO_MAX_STATS + 1);
     for (uint32_t i = 0; i < PROTO_MAX_STATS + 1; i++) {
-        w_map(&w, 6);
+        w_map(&w, 8);
         w_str(&w, "m");
         w_str(&w, "GET");
         w_str(&w, "n");
@@ -1368,6 +1405,7 @@ Test(proto, too_many_rows_are_refused) {
         w_kv(&w, "q", 0);
         w_kv(&w, "f", 0);
         w_kv(&w, "b", 0);
+        w_http(&w, 0);
         w_str(&w, "h");
         h_empty(&w);
     }
@@ -1562,5 +1600,104 @@ Test(proto, a_heartbeat_without_health_decodes_zeros_and_a_bad_one_is_refused) {
     w_kv(&bad, "u", 4);
     w_kv(&bad, "hl", (uint64_t)UINT32_MAX + 1);
     cr_assert_eq(w_decode(&bad, &out), PROTO_ERR_RANGE, "lag beyond 32 bits");
+    s_no_leaks();
+}
+
+/* A STATS frame of one row with q requests whose "hv" and "ha" are written by put. */
+static int s_stats_with_http(uint64_t requests, void (*put)(wbuf_t *)) {
+    wbuf_t w = {0};
+    w_msg(&w, PROTO_VERSION, PROTO_STATS, 6);
+    w_kv(&w, "r", 1);
+    w_kv(&w, "s", 0);
+    w_kv(&w, "u", 0);
+    w_kv(&w, "dr", 0);
+    w_str(&w, "st");
+    w_array(&w, 1);
+    w_map(&w, 8);
+    w_str(&w, "m");
+    w_str(&w, "GET");
+    w_str(&w, "n");
+    w_str(&w, "/");
+    w_kv(&w, "q", requests);
+    w_kv(&w, "f", 0);
+    w_kv(&w, "b", 0);
+    put(&w);
+    w_str(&w, "h");
+    h_empty(&w);
+    w_str(&w, "e");
+    w_array(&w, 0);
+    proto_msg_t out;
+    int rc = w_decode(&w, &out);
+    if (rc != PROTO_OK) cr_assert(s_is_zero(&out));
+    proto_msg_fini(&out);
+    return rc;
+}
+
+static void hv_put(wbuf_t *w, const uint64_t *v, uint32_t n, uint64_t asked) {
+    w_str(w, "hv");
+    w_array(w, n);
+    for (uint32_t i = 0; i < n; i++)
+        w_uint(w, v[i]);
+    w_kv(w, "ha", asked);
+}
+static void hv_good(wbuf_t *w) {
+    hv_put(w, (const uint64_t[]){0, 1, 2, 0}, 4, PROTO_ASKED_2);
+}
+static void hv_more_than_requests(wbuf_t *w) {
+    hv_put(w, (const uint64_t[]){0, 2, 2, 0}, 4, PROTO_ASKED_2);
+}
+static void hv_wraps(wbuf_t *w) {
+    hv_put(w, (const uint64_t[]){UINT64_MAX, 2, 0, 0}, 4, PROTO_ASKED_2);
+}
+static void hv_short(wbuf_t *w) {
+    hv_put(w, (const uint64_t[]){0, 1, 2}, 3, PROTO_ASKED_2);
+}
+static void hv_long(wbuf_t *w) {
+    hv_put(w, (const uint64_t[]){0, 1, 2, 0, 0}, 5, PROTO_ASKED_2);
+}
+static void hv_bad_asked(wbuf_t *w) {
+    hv_put(w, (const uint64_t[]){0, 1, 2, 0}, 4, PROTO_ASKED_MAX);
+}
+static void hv_not_uint(wbuf_t *w) {
+    w_str(w, "hv");
+    w_array(w, 4);
+    w_uint(w, 0);
+    w_str(w, "1");
+    w_uint(w, 0);
+    w_uint(w, 0);
+    w_kv(w, "ha", 0);
+}
+static void hv_missing(wbuf_t *w) {
+    w_kv(w, "zz", 0);
+    w_kv(w, "ha", 0);
+}
+
+Test(proto, http_versions_of_a_row_are_checked) {
+    cr_assert_eq(s_stats_with_http(3, hv_good), PROTO_OK);
+    cr_assert_eq(s_stats_with_http(3, hv_more_than_requests), PROTO_ERR_RANGE,
+                 "more responses than requests");
+    cr_assert_eq(s_stats_with_http(3, hv_wraps), PROTO_ERR_RANGE, "a sum that wraps");
+    cr_assert_eq(s_stats_with_http(3, hv_short), PROTO_ERR_FIELD);
+    cr_assert_eq(s_stats_with_http(3, hv_long), PROTO_ERR_FIELD);
+    cr_assert_eq(s_stats_with_http(3, hv_bad_asked), PROTO_ERR_RANGE);
+    cr_assert_eq(s_stats_with_http(3, hv_not_uint), PROTO_ERR_FIELD);
+    cr_assert_eq(s_stats_with_http(3, hv_missing), PROTO_ERR_FIELD, "hv is required");
+    s_no_leaks();
+}
+
+/* Every prefix of a STATS frame with HTTP versions is refused, and frees what it decoded. */
+Test(proto, truncated_stats_with_http_versions_are_refused) {
+    proto_msg_t m, out;
+    char *buf;
+    size_t len;
+    s_fill_stats(&m, PROTO_STATS);
+    s_encode(&m, &buf, &len);
+    proto_msg_fini(&m);
+    for (size_t cut = 0; cut < len; cut++) {
+        int rc = proto_decode(buf, cut, &out);
+        cr_assert_neq(rc, PROTO_OK, "prefix of %zu bytes of %zu", cut, len);
+        cr_assert(s_is_zero(&out));
+    }
+    free(buf);
     s_no_leaks();
 }

@@ -26,7 +26,7 @@ static void s_build(fixture_t *f, const char *yaml) {
     cr_assert_not_null(f->sc, "the test scenario does not load");
     f->ws = wstats_new();
     char *err = NULL;
-    f->plan = plan_new(f->sc, NULL, f->ws, &err);
+    f->plan = plan_new(f->sc, NULL, false, f->ws, &err);
     cr_assert_not_null(f->plan, "plan_new: %s", err ? err : "?");
     f->u =
         (vuser_t){.cls = &f->plan->classes[0], .host = f->plan->host, .user_id = 7, .worker_id = 1};
@@ -124,5 +124,29 @@ Test(render, a_refused_option_is_returned_and_the_step_stays_unconfigured) {
     cr_expect_null(f.u.configured);
     cr_expect_eq(render_step(&f.u, st, &f.rng), CURLE_OK);
     cr_expect_eq(f.u.configured, st);
+    s_free(&f);
+}
+
+/* TLS and HTTP version options are set when they change, not at every step. */
+Test(render, transport_options_are_set_only_when_they_change) {
+    fixture_t f = {0};
+    s_build(&f, "host: https://h.test\n"
+                "defaults: {http: \"2\"}\n"
+                "users:\n"
+                "  - name: A\n"
+                "    tasks:\n"
+                "      - get: /a\n"
+                "      - get: /b\n"
+                "      - {get: /c, http: h2c, tls: {verify: false}}\n");
+    cr_expect_null(f.u.transport, "nothing set yet");
+    cr_assert_eq(render_step(&f.u, s_step(&f, 0), &f.rng), CURLE_OK);
+    cr_expect_eq(f.u.transport, &s_step(&f, 0)->transport);
+    cr_assert_eq(render_step(&f.u, s_step(&f, 1), &f.rng), CURLE_OK);
+    cr_expect_eq(f.u.transport, &s_step(&f, 0)->transport, "the same options: kept");
+    cr_assert_eq(render_step(&f.u, s_step(&f, 2), &f.rng), CURLE_OK);
+    cr_expect_eq(f.u.transport, &s_step(&f, 2)->transport);
+    cr_assert_eq(render_step(&f.u, s_step(&f, 0), &f.rng), CURLE_OK);
+    cr_expect_eq(f.u.transport, &s_step(&f, 0)->transport, "and back");
+    cr_expect_eq(f.u.curl_error[0], '\0', "each request starts without a message");
     s_free(&f);
 }

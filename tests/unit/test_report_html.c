@@ -436,3 +436,37 @@ Test(report_html, render_appends_the_bytes_write_writes) {
     free(dir);
     report_destroy(&r);
 }
+
+Test(report_html, http_versions_table_only_when_a_name_asked_for_http2) {
+    report_t *r = s_full_report();
+    strbuf_t b;
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    cr_expect_null(strstr(strbuf_str(&b), "HTTP versions"), "plain HTTP/1.1: no table");
+    strbuf_fini(&b);
+    results_row_delta_t rows[2] = {
+        {.method = "GET",
+         .name = "/h2<x>",
+         .requests = 10,
+         .http_asked = RESULTS_ASKED_2,
+         .http_versions = {0, 0, 10, 0}},
+        {.method = "GET",
+         .name = "/fallback",
+         .requests = 8,
+         .http_asked = RESULTS_ASKED_2,
+         .http_versions = {0, 8, 0, 0}},
+    };
+    results_add(r->results, &(results_delta_t){.n_rows = 2, .rows = rows});
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    const char *html = strbuf_str(&b);
+    const char *table = strstr(html, "<h2>HTTP versions</h2>");
+    cr_assert_not_null(table);
+    cr_expect(strstr(table, ">/h2&lt;x&gt;</td><td>2</td><td>HTTP/2 10</td><td class=\"ok\"></td>"),
+              "%s", table);
+    cr_expect(strstr(table, "<td class=\"bad\">asked HTTP/2, got HTTP/1.1 for 8 of 8 "
+                            "responses</td>"));
+    cr_expect_null(strstr(table, "/orgs/{id}/tasks"), "names without versions are left out");
+    strbuf_fini(&b);
+    report_destroy(&r);
+}

@@ -3,9 +3,10 @@
  * bucket, server metrics included), a rewrite byte-identical to the first
  * file, every class of bad input refused with the file and the JSON path, and
  * the atomic write. */
-#include <errno.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -98,6 +99,8 @@ typedef struct {
 typedef struct {
     char *method, *name;
     uint64_t requests, failures, bytes;
+    uint64_t http_versions[RESULTS_HTTP_N];
+    results_asked_t http_asked;
     histogram_t *latency;
     size_t n_metrics;
     t_metric_t *metrics;
@@ -126,8 +129,16 @@ static void s_deliver(report_t *r, uint32_t second, const t_stats_t *st, bool ti
         for (size_t k = 0; k < s->n_metrics; k++) {
             metrics[i][k] = (results_metric_delta_t){s->metrics[k].name, s->metrics[k].values};
         }
-        rows[i] = (results_row_delta_t){s->method, s->name,    s->requests, s->failures,
-                                        s->bytes,  s->latency, s->n_metrics, metrics[i]};
+        rows[i] = (results_row_delta_t){.method = s->method,
+                                        .name = s->name,
+                                        .requests = s->requests,
+                                        .failures = s->failures,
+                                        .bytes = s->bytes,
+                                        .http_asked = s->http_asked,
+                                        .latency = s->latency,
+                                        .n_metrics = s->n_metrics,
+                                        .metrics = metrics[i]};
+        memcpy(rows[i].http_versions, s->http_versions, sizeof s->http_versions);
     }
     for (size_t i = 0; i < st->n_errors; i++) {
         const t_error_t *e = &st->errors[i];
@@ -195,6 +206,10 @@ static void s_interval(report_t *r, uint32_t second, uint32_t worker, uint64_t *
     t_stat_t *ev = &st.stats[st.n_stats++];
     *ev = s_stat("GET", "/events?user={id}");
     s_requests(ev, 40, 1500, 9000, 0, 2048, rng);
+    /* Asked for HTTP/2; one worker's server fell back to HTTP/1.1 now and then. */
+    ev->http_asked = RESULTS_ASKED_2;
+    ev->http_versions[RESULTS_HTTP_1_1] = worker == 1 ? 5 : 0;
+    ev->http_versions[RESULTS_HTTP_2] = ev->requests - ev->http_versions[RESULTS_HTTP_1_1] - 1;
     if (second > 0) {
         histogram_t *db = s_metric(ev, "db"), *total = s_metric(ev, "total");
         for (int i = 0; i < 40; i++) {
@@ -370,6 +385,9 @@ static void s_same_row(const results_row_t *got, const results_row_t *want, bool
     cr_assert_eq(got->requests, want->requests, "%s requests", what);
     cr_assert_eq(got->failures, want->failures, "%s failures", what);
     cr_assert_eq(got->bytes, want->bytes, "%s bytes", what);
+    cr_assert_arr_eq(got->http_versions, want->http_versions, sizeof want->http_versions,
+                     "%s http_versions", what);
+    cr_assert_eq(got->http_asked, want->http_asked, "%s http", what);
     s_same_histogram(got->latency, want->latency, what);
     cr_assert_eq(got->n_metrics, want->n_metrics, "%s: number of metrics", what);
     for (size_t k = 0; k < want->n_metrics; k++) {
@@ -1114,4 +1132,58 @@ Test(report_json, render_appends_the_bytes_write_writes) {
     free(file);
     free(path);
     report_destroy(&r);
+}
+
+/* ---------------------------------------------------------------- HTTP versions */
+
+static void s_edit_http_unknown(json_t *root) {
+    json_object_set_new(s_row_of(root, 0), "http", json_string("3"));
+}
+static void s_edit_http_number(json_t *root) {
+    json_object_set_new(s_row_of(root, 0), "http", json_integer(2));
+}
+static void s_edit_versions_array(json_t *root) {
+    json_object_set_new(s_row_of(root, 0), "http_versions", json_array());
+}
+static void s_edit_versions_bad_key(json_t *root) {
+    json_object_set_new(json_object_get(s_row_of(root, 0), "http_versions"), "2.0",
+                        json_integer(1));
+}
+static void s_edit_versions_negative(json_t *root) {
+    json_object_set_new(json_object_get(s_row_of(root, 0), "http_versions"), "2", json_integer(-1));
+}
+/* More responses than requests: "2" (read after "1.1") gets all the requests. */
+static void s_edit_versions_too_many(json_t *root) {
+    json_t *row = s_row_of(root, 0);
+    json_int_t requests = json_integer_value(json_object_get(row, "requests"));
+    json_object_set_new(json_object_get(row, "http_versions"), "2", json_integer(requests));
+}
+
+Test(report_json, http_versions_are_written_per_row_and_checked_when_read) {
+    report_t *r = s_build();
+    char *path = s_write(r, "h.json");
+    char *text = s_slurp(path, NULL);
+    const results_row_t *ev = results_find(r->results, "GET", "/events?user={id}");
+    char want[160];
+    snprintf(want, sizeof want,
+             "\"http\": \"2\",\n      \"http_versions\": {\"1.1\": %" PRIu64 ", \"2\": %" PRIu64
+             "},",
+             ev->http_versions[RESULTS_HTTP_1_1], ev->http_versions[RESULTS_HTTP_2]);
+    cr_expect(strstr(text, want), "no %s in the result", want);
+    cr_expect_gt(ev->http_versions[RESULTS_HTTP_1_1], 0);
+    char too_many[160];
+    snprintf(too_many, sizeof too_many,
+             "stats[0].http_versions.2: %" PRIu64 " is out of range (at most %" PRIu64 ")",
+             ev->requests, ev->requests - ev->http_versions[RESULTS_HTTP_1_1]);
+    free(text);
+    free(path);
+    report_destroy(&r);
+    s_expect_refused(s_edit_http_unknown, "stats[0].http: expected \"1.1\", \"2\" or \"h2c\"");
+    s_expect_refused(s_edit_http_number, "stats[0].http: expected \"1.1\", \"2\" or \"h2c\"");
+    s_expect_refused(s_edit_versions_array, "stats[0].http_versions: expected an object");
+    s_expect_refused(s_edit_versions_bad_key,
+                     "stats[0].http_versions.2.0: expected a version: 1.0, 1.1, 2 or 3");
+    s_expect_refused(s_edit_versions_negative,
+                     "stats[0].http_versions.2: expected a non-negative integer");
+    s_expect_refused(s_edit_versions_too_many, too_many);
 }

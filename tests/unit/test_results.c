@@ -381,3 +381,25 @@ Test(results, early_seconds_average_over_the_seconds_so_far) {
     cr_expect_eq(fps, 0);
     results_destroy(&r);
 }
+
+Test(results, http_versions_add_up_and_the_first_known_asked_stays) {
+    results_t *r = results_new();
+    results_row_delta_t a = {
+        .method = "GET", .name = "/a", .requests = 3, .http_versions = {0, 1, 2, 0}};
+    results_add(r, &(results_delta_t){.n_rows = 1, .rows = &a});
+    cr_expect_eq(results_find(r, "GET", "/a")->http_asked, RESULTS_ASKED_NONE, "not known yet");
+    a.http_asked = RESULTS_ASKED_2;
+    results_add(r, &(results_delta_t){.n_rows = 1, .rows = &a});
+    a.http_asked = RESULTS_ASKED_1_1;
+    results_add(r, &(results_delta_t){.n_rows = 1, .rows = &a});
+    const results_row_t *row = results_find(r, "GET", "/a");
+    cr_expect_eq(row->http_asked, RESULTS_ASKED_2);
+    const uint64_t want[RESULTS_HTTP_N] = {0, 3, 6, 0};
+    cr_expect_arr_eq(row->http_versions, want, sizeof want);
+    cr_expect_arr_eq(results_total(r)->http_versions, want, sizeof want);
+    results_t *c = results_clone(r);
+    cr_expect_arr_eq(results_find(c, "GET", "/a")->http_versions, want, sizeof want);
+    cr_expect_eq(results_find(c, "GET", "/a")->http_asked, RESULTS_ASKED_2);
+    results_destroy(&c);
+    results_destroy(&r);
+}

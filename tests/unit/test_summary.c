@@ -200,3 +200,62 @@ Test(summary, long_names_are_cut_to_sixty_columns) {
     results_destroy(&r);
 }
 
+/* A run whose /api asked for HTTP/2 and got 1.1 for some responses. */
+static results_t *s_http_results(results_asked_t asked, uint64_t v11, uint64_t v2) {
+    results_t *r = results_new();
+    results_row_delta_t rows[2] = {
+        {.method = "GET",
+         .name = "/api",
+         .requests = v11 + v2 + 1,
+         .http_asked = asked,
+         .http_versions = {0, v11, v2, 0}},
+        {.method = "GET",
+         .name = "/plain",
+         .requests = 4,
+         .http_asked = RESULTS_ASKED_1_1,
+         .http_versions = {0, 4, 0, 0}},
+    };
+    results_add(r, &(results_delta_t){.n_rows = 2, .rows = rows});
+    return r;
+}
+
+Test(summary, a_name_that_asked_for_http2_and_got_1_1_says_so) {
+    results_t *r = s_http_results(RESULTS_ASKED_2, 30, 10);
+    char *text = s_final(r, 1);
+    cr_expect(strstr(text, "\nHTTP versions (asked for"), "%s", text);
+    cr_expect(strstr(text, "\nGET /api: asked HTTP/2, got HTTP/1.1 for 30 of 40 responses\n"), "%s",
+              text);
+    char *line = s_line_with(text, "HTTP versions", "/api ");
+    char *w[8];
+    cr_assert_eq(s_words(line, w, 8), 7, "%s", line);
+    cr_expect_str_eq(w[2], "2");
+    cr_expect_str_eq(w[3], "HTTP/1.1");
+    cr_expect_str_eq(w[4], "30,");
+    cr_expect_str_eq(w[6], "10");
+    cr_expect_null(strstr(strstr(text, "HTTP versions"), "/plain "), "1.1 as asked: not listed");
+    free(line);
+    free(text);
+    results_destroy(&r);
+}
+
+Test(summary, http2_as_asked_is_listed_without_a_fallback_line) {
+    results_t *r = s_http_results(RESULTS_ASKED_H2C, 0, 40);
+    char *text = s_final(r, 1);
+    cr_expect(strstr(text, "h2c      HTTP/2 40\n"), "%s", text);
+    cr_expect_null(strstr(text, "asked HTTP/2"), "%s", text);
+    free(text);
+    results_destroy(&r);
+}
+
+Test(summary, no_http_versions_section_for_plain_http_1_1) {
+    results_t *r = s_http_results(RESULTS_ASKED_1_1, 40, 0);
+    char *text = s_final(r, 1);
+    cr_expect_null(strstr(text, "HTTP versions"), "%s", text);
+    free(text);
+    results_destroy(&r);
+    r = s_results(); /* nothing known: results from before versions were counted */
+    text = s_final(r, 1);
+    cr_expect_null(strstr(text, "HTTP versions"));
+    free(text);
+    results_destroy(&r);
+}

@@ -1,6 +1,7 @@
 /* test_wstats: the worker's interval stats — slots, recording, reasons,
  * snapshot rows and reset (worker/wstats.h). */
 #include <criterion/criterion.h>
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,89 @@ Test(wstats, metric_names_are_bounded) {
     proto_stats_t st = {0};
     wstats_snapshot(ws, &st);
     cr_expect_eq(st.stats[0].n_metrics, WSTATS_MAX_METRICS);
+    wstats_snapshot_done(ws, &st);
+    wstats_destroy(&ws);
+}
+
+Test(wstats, messages_are_kept_once_per_text_for_the_run) {
+    wstats_t *ws = wstats_new();
+    char buf[64];
+    strcpy(buf, "SSL certificate problem: self-signed certificate");
+    const char *a = wstats_message(ws, buf, "fallback");
+    cr_expect_neq(a, buf, "a copy");
+    cr_expect_str_eq(a, buf);
+    strcpy(buf, "SSL: no alternative certificate subject name matches");
+    const char *b = wstats_message(ws, buf, "fallback");
+    cr_expect_neq(a, b);
+    strcpy(buf, "SSL certificate problem: self-signed certificate");
+    cr_expect_eq(wstats_message(ws, buf, "fallback"), a, "the same text, the same pointer");
+    /* Reasons are told apart by pointer: the same message counts in one row. */
+    int s = wstats_slot(ws, "GET", "/");
+    wstats_record(ws, s, 10, 0, &(wstats_reason_t){"tls", a, 0});
+    wstats_record(ws, s, 10, 0, &(wstats_reason_t){"tls", wstats_message(ws, buf, "x"), 0});
+    proto_stats_t st = {0};
+    wstats_snapshot(ws, &st);
+    cr_assert_eq(st.n_errors, 1);
+    cr_expect_eq(st.errors[0].count, 2);
+    cr_expect_str_eq(st.errors[0].reason, "tls: SSL certificate problem: self-signed certificate");
+    wstats_snapshot_done(ws, &st);
+    wstats_destroy(&ws);
+}
+
+Test(wstats, messages_beyond_the_limit_give_the_fallback) {
+    wstats_t *ws = wstats_new();
+    char buf[32];
+    for (int i = 0; i < WSTATS_MAX_MESSAGES; i++) {
+        snprintf(buf, sizeof buf, "message %d", i);
+        cr_expect_neq(wstats_message(ws, buf, "fallback"), (const char *)"fallback");
+    }
+    const char *fallback = "curl's generic text";
+    cr_expect_eq(wstats_message(ws, "one more", fallback), fallback);
+    cr_expect_str_eq(wstats_message(ws, "message 3", fallback), "message 3",
+                     "kept ones still found");
+    wstats_destroy(&ws);
+}
+
+Test(wstats, http_versions_are_counted_per_slot_and_reset_per_interval) {
+    wstats_t *ws = wstats_new();
+    int a = wstats_slot(ws, "GET", "/a"), b = wstats_slot(ws, "GET", "/b");
+    wstats_note_asked(ws, a, PROTO_ASKED_2);
+    wstats_note_asked(ws, a, PROTO_ASKED_2);
+    wstats_note_asked(ws, b, PROTO_ASKED_2);
+    wstats_note_asked(ws, b, PROTO_ASKED_1_1);
+    for (int i = 0; i < 3; i++) {
+        wstats_record(ws, a, 10, 0, NULL);
+        wstats_record_http(ws, a, i == 0 ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_2_0);
+    }
+    wstats_record(ws, b, 10, 0, &(wstats_reason_t){"connect", "refused", 0});
+    wstats_record_http(ws, b, 0); /* no response: counted nowhere */
+    wstats_record(ws, b, 10, 0, NULL);
+    wstats_record_http(ws, b, CURL_HTTP_VERSION_1_0);
+    wstats_record(ws, b, 10, 0, NULL);
+    wstats_record_http(ws, b, CURL_HTTP_VERSION_3);
+    proto_stats_t st = {0};
+    wstats_snapshot(ws, &st);
+    cr_assert_eq(st.n_stats, 2);
+    const uint64_t want_a[PROTO_HTTP_N] = {0, 1, 2, 0}, want_b[PROTO_HTTP_N] = {1, 0, 0, 1};
+    cr_expect_arr_eq(st.stats[0].http_versions, want_a, sizeof want_a);
+    cr_expect_arr_eq(st.stats[1].http_versions, want_b, sizeof want_b);
+    cr_expect_eq(st.stats[0].http_asked, PROTO_ASKED_2);
+    cr_expect_eq(st.stats[1].http_asked, PROTO_ASKED_NONE, "its requests differ");
+    /* What the wire carries decodes back (a sum above requests would be refused). */
+    proto_msg_t m = {.type = PROTO_STATS, .u.stats = st}, out;
+    char *buf;
+    size_t len;
+    cr_assert_eq(proto_encode(&m, &buf, &len), PROTO_OK);
+    cr_assert_eq(proto_decode(buf, len, &out), PROTO_OK);
+    cr_expect_arr_eq(out.u.stats.stats[1].http_versions, want_b, sizeof want_b);
+    proto_msg_fini(&out);
+    free(buf);
+    wstats_snapshot_done(ws, &st);
+    wstats_record(ws, a, 10, 0, NULL);
+    wstats_snapshot(ws, &st);
+    const uint64_t zero[PROTO_HTTP_N] = {0};
+    cr_expect_arr_eq(st.stats[0].http_versions, zero, sizeof zero, "reset with the interval");
+    cr_expect_eq(st.stats[0].http_asked, PROTO_ASKED_2, "what was asked stays");
     wstats_snapshot_done(ws, &st);
     wstats_destroy(&ws);
 }

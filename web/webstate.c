@@ -68,12 +68,16 @@ static void s_stats(strbuf_t *b, const web_snapshot_t *s, const results_t *res) 
     strbuf_append_char(b, ']');
 }
 
-static void s_failures(strbuf_t *b, const results_t *res) {
-    strbuf_append_str(b, ",\"failures\":[");
-    size_t n = res ? results_error_count(res) : 0;
-    for (size_t i = 0; i < n; i++) {
+/* The failures under key, those keep() keeps (NULL: all). */
+static void s_errors(strbuf_t *b, const char *key, const results_t *res,
+                     bool (*keep)(const char *reason)) {
+    strbuf_appendf(b, ",\"%s\":[", key);
+    bool first = true;
+    for (size_t i = 0; res && i < results_error_count(res); i++) {
         const results_error_t *e = results_error(res, i);
-        strbuf_append_str(b, i ? ",{\"method\":" : "{\"method\":");
+        if (keep && !keep(e->reason)) continue;
+        strbuf_append_str(b, first ? "{\"method\":" : ",{\"method\":");
+        first = false;
         strbuf_append_json_string(b, e->method);
         strbuf_append_str(b, ",\"name\":");
         strbuf_append_json_string(b, e->name);
@@ -247,24 +251,6 @@ static bool s_is_exception(const char *reason) {
     return strncmp(reason, "capture:", 8) == 0 || strncmp(reason, "not sent:", 9) == 0;
 }
 
-static void s_exceptions(strbuf_t *b, const results_t *res) {
-    strbuf_append_str(b, ",\"exceptions\":[");
-    bool first = true;
-    for (size_t i = 0; res && i < results_error_count(res); i++) {
-        const results_error_t *e = results_error(res, i);
-        if (!s_is_exception(e->reason)) continue;
-        strbuf_append_str(b, first ? "{\"method\":" : ",{\"method\":");
-        first = false;
-        strbuf_append_json_string(b, e->method);
-        strbuf_append_str(b, ",\"name\":");
-        strbuf_append_json_string(b, e->name);
-        strbuf_append_str(b, ",\"reason\":");
-        strbuf_append_json_string(b, e->reason);
-        strbuf_appendf(b, ",\"count\":%llu}", (unsigned long long)e->count);
-    }
-    strbuf_append_char(b, ']');
-}
-
 /* Each threshold's verdict: live while running (judged each second), the
  * final one after; and the one that stopped the run, if one did. */
 static void s_thresholds(strbuf_t *b, const report_t *r) {
@@ -324,11 +310,11 @@ void webstate_json(const web_snapshot_t *s, strbuf_t *b) {
     s_run(b, r);
     s_workers(b, r);
     s_stats(b, s, res);
-    s_failures(b, res);
+    s_errors(b, "failures", res, NULL);
     s_timeline(b, r ? r->timeline : NULL);
     s_scenario(b, s ? s->scenario : NULL);
     s_metrics(b, res);
-    s_exceptions(b, res);
+    s_errors(b, "exceptions", res, s_is_exception);
     s_thresholds(b, r);
     s_logs(b, s);
     strbuf_append_char(b, '}');

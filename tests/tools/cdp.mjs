@@ -1,6 +1,6 @@
 // cdp: a minimal Chrome DevTools Protocol session over one browser WebSocket (Node's own
 // WebSocket, no npm packages), shared by the browser tests' drivers (html_check.mjs,
-// web_page_check.mjs).
+// web_page_check.mjs, web_runs_check.mjs).
 // One session with flattened targets: send() a command, on() every event, once() the next
 // event of a name in a session.
 export class Cdp {
@@ -44,5 +44,26 @@ export class Cdp {
             };
             this.on(fn);
         });
+    }
+}
+
+export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+// The value of expression evaluated in the page of sessionId (promises awaited).
+export async function evaluateIn(cdp, sessionId, expression) {
+    const r = await cdp.send('Runtime.evaluate',
+                             { expression, returnByValue: true, awaitPromise: true }, sessionId);
+    if (r.exceptionDetails) throw new Error(`evaluate ${expression}: ${r.exceptionDetails.text}`);
+    return r.result.value;
+}
+
+// Polls expression in the page until it is truthy; returns its value, or null at the deadline.
+export async function waitForIn(cdp, sessionId, expression, seconds) {
+    const end = Date.now() + seconds * 1000;
+    for (;;) {
+        const v = await evaluateIn(cdp, sessionId, expression);
+        if (v) return v;
+        if (Date.now() > end) return null;
+        await sleep(100);
     }
 }

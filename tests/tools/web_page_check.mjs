@@ -15,7 +15,7 @@
 // it back, to see a start refused with the scenario's errors.)
 // (SCREENSHOT.png: the Statistics tab mid-run; SCREENSHOT-charts.png: the Charts tab.)
 // Exit 0 when the walk ended (the caller judges the facts), 3 on a protocol failure.
-import { Cdp } from './cdp.mjs';
+import { Cdp, evaluateIn, sleep, waitForIn } from './cdp.mjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [portFile, pageUrl, targetUrl, scenarioFile, shotPath] = process.argv.slice(2);
@@ -35,25 +35,8 @@ const out = [];
 const requests = [], consoleLines = [];
 let sessionId;
 
-async function evaluate(expression) {
-    const r = await cdp.send('Runtime.evaluate',
-                             { expression, returnByValue: true, awaitPromise: true }, sessionId);
-    if (r.exceptionDetails) throw new Error(`evaluate ${expression}: ${r.exceptionDetails.text}`);
-    return r.result.value;
-}
-
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-
-// Polls expression in the page until it is truthy; returns its value, or null at the deadline.
-async function waitFor(expression, seconds) {
-    const end = Date.now() + seconds * 1000;
-    for (;;) {
-        const v = await evaluate(expression);
-        if (v) return v;
-        if (Date.now() > end) return null;
-        await sleep(100);
-    }
-}
+const evaluate = (expression) => evaluateIn(cdp, sessionId, expression);
+const waitFor = (expression, seconds) => waitForIn(cdp, sessionId, expression, seconds);
 
 function step(name, ok, detail) {
     out.push(`step ${name} ${ok ? 'ok' : 'FAIL'} ${detail ?? ''}`);

@@ -19,7 +19,7 @@
 // Usage: node --experimental-websocket web_runs_check.mjs DEVTOOLS_ACTIVE_PORT_FILE
 //        PAGE_URL PROGRESS_FILE [SCREENSHOT.png]
 // Exit 0 when the walk ended (the caller judges the facts), 3 on a protocol failure.
-import { Cdp } from './cdp.mjs';
+import { Cdp, evaluateIn, sleep, waitForIn } from './cdp.mjs';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 
 const [portFile, pageUrl, progressFile, shotPath] = process.argv.slice(2);
@@ -39,25 +39,8 @@ const out = [];
 const requests = [], consoleLines = [];
 let sessionId;
 
-async function evaluate(expression) {
-    const r = await cdp.send('Runtime.evaluate',
-                             { expression, returnByValue: true, awaitPromise: true }, sessionId);
-    if (r.exceptionDetails) throw new Error(`evaluate ${expression}: ${r.exceptionDetails.text}`);
-    return r.result.value;
-}
-
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-
-// Polls expression in the page until it is truthy; returns its value, or null at the deadline.
-async function waitFor(expression, seconds) {
-    const end = Date.now() + seconds * 1000;
-    for (;;) {
-        const v = await evaluate(expression);
-        if (v) return v;
-        if (Date.now() > end) return null;
-        await sleep(100);
-    }
-}
+const evaluate = (expression) => evaluateIn(cdp, sessionId, expression);
+const waitFor = (expression, seconds) => waitForIn(cdp, sessionId, expression, seconds);
 
 function step(name, ok, detail) {
     out.push(`step ${name} ${ok ? 'ok' : 'FAIL'} ${detail ?? ''}`);

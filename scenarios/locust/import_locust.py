@@ -983,7 +983,12 @@ class Converter:
             self.gap(call, "positional arguments of %s" % first_line(call), "pass them by name")
         if "url" not in kw:
             self.gap(call, "request without a URL", "pass the URL")
-        req.path = self.text_of(self.value(kw.pop("url"), env), call, "the URL")
+        url = kw.pop("url")
+        req.path = self.text_of(self.value(url, env), call, "the URL")
+        if not re.match(r"/|https?://", req.path):
+            self.gap(url, "URL %s" % ast.unparse(url),
+                     "barrage needs a URL that starts with / or http(s):// as written: put "
+                     "that part first as a literal")
         if "{{" in req.path and "name" not in kw:
             req.notes.append("Locust names this request by its URL each time; barrage groups "
                              "it under the path as written (pass name= to choose)")
@@ -1196,11 +1201,28 @@ class Converter:
         self.gap(node, "response value %s" % text,
                  "barrage captures r.json()[...], a header or a regex over the body")
 
+    def resp_of(self, node, env):
+        """The response object (name, Val) an expression reads from, else None."""
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name) and isinstance(env.get(n.id), Val) and \
+                    env[n.id].kind == "respobj":
+                return n.id, env[n.id]
+        return None
+
+    def env_value(self, name, node):
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            self.gap(node, "environment variable %r" % name, "use a plain variable name")
+        return Val("tmpl", text="{{ env('%s') }}" % name, typ="str", safe=False)
+
     def subscript(self, node, env, depth):
         base = node.value
-        if isinstance(base, ast.Name) and isinstance(env.get(base.id), Val) and \
-                env[base.id].kind == "respobj":
-            return self.resp_value(node, env[base.id], base.id)
+        if ast.unparse(base) == "os.environ":
+            k = self.const_value(node.slice)
+            if isinstance(k, str):
+                return self.env_value(k, node)
+        r = self.resp_of(node, env)
+        if r:
+            return self.resp_value(node, r[1], r[0])
         if isinstance(base, ast.Call) or isinstance(base, ast.Subscript):
             inner = base
             while isinstance(inner, (ast.Subscript, ast.Call)) and not (
@@ -1258,9 +1280,9 @@ class Converter:
         b = self.value(node.right, env, depth + 1)
         if a.kind == "const" and b.kind == "const":
             try:
-                return const(eval(compile(ast.Expression(ast.BinOp(
-                    left=ast.Constant(a.py), op=node.op, right=ast.Constant(b.py))),
-                    "<const>", "eval")))
+                expr = ast.fix_missing_locations(ast.Expression(ast.BinOp(
+                    left=ast.Constant(a.py), op=node.op, right=ast.Constant(b.py))))
+                return const(eval(compile(expr, "<const>", "eval"), {"__builtins__": {}}))
             except Exception:
                 self.gap(node, "%s fails in Python" % ast.unparse(node), "fix the expression")
         if isinstance(node.op, ast.Add) and is_strish(a) and is_strish(b):
@@ -1347,6 +1369,13 @@ class Converter:
             return Val("tmpl", text="{{ choice(%s) }}" % ", ".join(rendered),
                        typ="int" if ints else "str" if strs else "mixed", random=True,
                        safe=all(safe_text(str(o)) for o in opts))
+        if full in ("os.getenv", "os.environ.get") and len(args) == 1 and \
+                args[0].kind == "const" and isinstance(args[0].py, str):
+            return self.env_value(args[0].py, node)
+        if full in ("os.getenv", "os.environ.get") and len(args) == 2:
+            self.gap(node, "%s with a default" % ast.unparse(node),
+                     "barrage's env('NAME') needs the variable set: drop the default and "
+                     "set it where the workers run")
         if full in ("uuid.uuid4", "uuid.uuid4.uuid4") and not args:
             return Val("tmpl", text="{{ uuid() }}", typ="uuid", random=True)
         if fn == "str" and len(args) == 1:
@@ -1366,13 +1395,9 @@ class Converter:
             if base.kind == "const" and isinstance(base.py, str):
                 return self.format_call(base.py, node, env, depth)
         if isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
-                isinstance(node.func.value, ast.Name) and \
-                isinstance(env.get(node.func.value.id), Val):
-            return self.subscript(ast.Subscript(value=node.func.value, slice=node.args[0]),
-                                  env, depth)
-        if isinstance(node.func, ast.Attribute) and node.func.attr in ("get",) and \
-                "json()" in fn:
-            return self.subscript_like(node, env)
+                self.resp_of(node, env):
+            name, r = self.resp_of(node, env)
+            return self.resp_value(node, r, name)
         if isinstance(node.func, ast.Name) and node.func.id in self.funcs:
             return self.inline(self.funcs[node.func.id], node, env, depth)
         if fn.startswith("random.") or fn in ("random", "uniform"):
@@ -1382,13 +1407,6 @@ class Converter:
         self.gap(node, "call %s" % ast.unparse(node),
                  "write it with literals, f-strings, random.randint/choice, uuid.uuid4(), "
                  "helpers that return one expression and values kept on self")
-
-    def subscript_like(self, node, env):
-        for n in ast.walk(node):
-            if isinstance(n, ast.Name) and isinstance(env.get(n.id), Val) and \
-                    env[n.id].kind == "respobj":
-                return self.resp_value(node, env[n.id], n.id)
-        self.gap(node, "call %s" % ast.unparse(node), "take values from a response object")
 
     def inline(self, fn, node, env, depth):
         body = [s for s in fn.body if not is_docstring(s)]

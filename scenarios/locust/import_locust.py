@@ -1376,6 +1376,8 @@ class Converter:
             self.gap(node, "%s with a default" % ast.unparse(node),
                      "barrage's env('NAME') needs the variable set: drop the default and "
                      "set it where the workers run")
+        if full == "random.random" and not args and not node.keywords:
+            return Val("tmpl", text="{{ random() }}", typ="float", random=True)
         if full in ("uuid.uuid4", "uuid.uuid4.uuid4") and not args:
             return Val("tmpl", text="{{ uuid() }}", typ="uuid", random=True)
         if fn == "str" and len(args) == 1:
@@ -1402,8 +1404,8 @@ class Converter:
             return self.inline(self.funcs[node.func.id], node, env, depth)
         if fn.startswith("random.") or fn in ("random", "uniform"):
             self.gap(node, "%s" % ast.unparse(node),
-                     "barrage's templates have randint(a, b), choice(...) and uuid(): "
-                     "use one of those")
+                     "barrage's templates have randint(a, b), choice(...), random() and "
+                     "uuid(): use one of those")
         self.gap(node, "call %s" % ast.unparse(node),
                  "write it with literals, f-strings, random.randint/choice, uuid.uuid4(), "
                  "helpers that return one expression and values kept on self")

@@ -11,7 +11,7 @@ class Values(HttpUser):
 
     @task
     def floats(self):
-        self.client.get(f"/r/{random.random()}")
+        self.client.get(f"/r/{random.uniform(1, 2)}")
 
     @task
     def named(self):

@@ -28,3 +28,9 @@ class Urls(HttpUser):
     @task
     def from_env(self):
         self.client.get(f"/{os.environ['ITEM_PATH']}/{os.getenv('ITEM_ID')}", name="/env")
+
+    @task
+    def floats(self):
+        self.client.get(f"/score/{random.random()}", name="/score")
+        self.client.post("/echo", json={"score": random.random(), "id": random.randint(1, 3),
+                                        "who": "me"}, name="/echo")

@@ -272,6 +272,7 @@ class Converter:
         self.cls = cls
         self.self_attrs = {}  # self.x -> Val (captures, per-user vars, symbolic values)
         self._pending = set()
+        self.class_attrs = {}  # self.x -> ast node of a class attribute, read lazily
         for c in reversed(self.mro(cls)):
             for st in c.body:
                 self.try_class_statement(u, c, st)
@@ -330,10 +331,15 @@ class Converter:
                 u.notes.append("%s (FastHttpUser) not carried over: use defaults: timeout:"
                                % t.id)
             else:
-                # A class attribute read as self.NAME: a constant.
-                self.self_attrs[t.id] = self.value(st.value, {})
+                # A class attribute read as self.NAME, evaluated where it is used.
+                self.class_attrs[t.id] = st.value
+                self.self_attrs.pop(t.id, None)
 
     def wait_time(self, u, cls, st):
+        meth = self.class_method(cls, "wait_time")
+        if meth is not None:
+            self.gap(meth, "wait_time as a method",
+                     "use between(a, b), constant(c), constant_pacing(c) or constant_throughput(r)")
         if st is None:
             return  # Locust 2: no wait by default
         v = st.value
@@ -684,7 +690,9 @@ class Converter:
         if isinstance(target, ast.Name):
             if val is None:
                 val = self.value(value, env)
-                if val.kind == "tmpl" and val.random and uses.get(target.id, 0) > 1:
+                if val.kind == "tmpl" and val.random and where == "on_start":
+                    val = self.per_user_var(target.id, val, st)
+                elif val.kind == "tmpl" and val.random and uses.get(target.id, 0) > 1:
                     self.gap(st, "random value %s used more than once" % target.id,
                              "barrage draws a new value at each use: use it once, or make it a "
                              "per-user variable in on_start")
@@ -717,15 +725,19 @@ class Converter:
             var = self.capture_var(val, attr)
             self.self_attrs[attr] = Val("tmpl", text="{{ %s }}" % var, typ="str", safe=False)
         elif val.kind == "tmpl" and val.random:
-            if "{{" in val.text and any(v in val.text for v in self.capture_names()):
-                self.gap(st, "self.%s mixes random values and response values" % attr,
-                         "split it into two attributes")
-            name = self.new_var(attr)
-            self.user.vars.append((name, val.text))
-            self.self_attrs[attr] = Val("tmpl", text="{{ %s }}" % name, typ=val.typ,
-                                        safe=val.safe)
+            self.self_attrs[attr] = self.per_user_var(attr, val, st)
         else:
             self.self_attrs[attr] = val  # deterministic: substituted where it is used
+
+    def per_user_var(self, base, val, st):
+        """A random value drawn once per user (in on_start): a vars: entry, as a template."""
+        used = set(re.findall(r"\{\{\s*(\w+)\s*\}\}", val.text))
+        if used & (self.capture_names() | self.pending_caps()):
+            self.gap(st, "%s mixes random values and response values" % base,
+                     "split it into two values")
+        name = self.new_var(base)
+        self.user.vars.append((name, val.text))
+        return Val("tmpl", text="{{ %s }}" % name, typ=val.typ, safe=val.safe)
 
     def capture_names(self):
         names = set()
@@ -1149,7 +1161,7 @@ class Converter:
                     self.gap(node, "self used as a value", "use self.NAME")
                 return v
             if node.id in self.consts:
-                return self.value(self.consts[node.id], {}, depth + 1)
+                return self.import_time(self.consts[node.id], node, depth)
             if node.id in ("True", "False", "None"):
                 return const({"True": True, "False": False, "None": None}[node.id])
             self.gap(node, "name %s" % node.id,
@@ -1167,6 +1179,8 @@ class Converter:
             if attr is not None:
                 if attr in self.self_attrs:
                     return self.self_attrs[attr]
+                if attr in self.class_attrs:
+                    return self.import_time(self.class_attrs[attr], node, depth)
                 self.gap(node, "self.%s (not set in on_start or the class)" % attr,
                          "set it in on_start or as a class attribute")
             if isinstance(node.value, ast.Name) and isinstance(env.get(node.value.id), Val) \
@@ -1179,6 +1193,15 @@ class Converter:
         self.gap(node, "expression %s" % ast.unparse(node),
                  "write it with literals, f-strings, random.randint/choice, uuid.uuid4() "
                  "and values kept on self")
+
+    def import_time(self, value_node, use, depth):
+        """A module constant or class attribute: Python evaluates it once, on import."""
+        v = self.value(value_node, {}, depth + 1)
+        if v.kind == "tmpl" and v.random:
+            self.gap(value_node, "%s is drawn once when Python imports the file, the same for "
+                     "every user" % ast.unparse(value_node),
+                     "write the value itself, or draw it per user in on_start")
+        return v
 
     def resp_value(self, node, resp, rname):
         text = ast.unparse(node)

@@ -44,3 +44,14 @@ class Values(HttpUser):
     @task
     def relative(self):
         self.client.get(os.environ["ITEM_PATH"])
+
+    def wait_time(self):
+        return 1
+
+
+class Drawn(HttpUser):
+    shard = random.randint(1, 4)
+
+    @task
+    def shard_page(self):
+        self.client.get(f"/shard/{self.shard}")

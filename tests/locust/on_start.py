@@ -21,11 +21,15 @@ class Member(HttpUser):
 
 
 class Admin(HttpUser):
+    ROLE = "admin"
+
     def on_start(self):
-        response = self.client.post("/login", json={"email": "admin@example.com",
+        suffix = random.randint(1, 99)
+        response = self.client.post("/login", json={"email": f"admin{suffix}@example.com",
                                                     "password": "adminpass"})
+        self.client.post("/audit", json={"who": f"admin{suffix}"})
         self.headers = {"Authorization": "Bearer " + response.json()["access_token"]}
-        self.client.headers["X-Role"] = "admin"
+        self.client.headers["X-Role"] = self.ROLE
 
     @task
     def private(self):

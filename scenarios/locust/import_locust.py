@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+import traceback
 
 USER_BASES = {"HttpUser", "FastHttpUser"}
 OTHER_USER_BASES = {"User"}
@@ -150,6 +151,8 @@ class Converter:
         raise Gap(node, what, instead)
 
     def note_gap(self, g, where=None):
+        if any((x.line, x.col, x.what) == (g.line, g.col, g.what) for x in self.gaps):
+            return  # the same construct met twice (a helper inlined again, a retried value)
         self.gaps.append(g)
         if where is not None:
             where.append(g)
@@ -268,6 +271,7 @@ class Converter:
 
     def convert_user(self, cls):
         u = UserClass(cls.name, cls)
+        gaps_before = len(self.gaps)
         self.user = u
         self.cls = cls
         self.self_attrs = {}  # self.x -> Val (captures, per-user vars, symbolic values)
@@ -287,7 +291,7 @@ class Converter:
                                               "drop it or run it as a separate scenario"),
                           u.gaps)
         self.try_(u.gaps, lambda: self.collect_tasks(u, cls, u.tasks, top=True))
-        if not u.tasks and not any(isinstance(g, Gap) for g in u.gaps):
+        if not u.tasks and len(self.gaps) == gaps_before:
             self.note_gap(Gap(cls, "user class %s without tasks" % cls.name,
                               "add an @task method that makes a request"), u.gaps)
         return u
@@ -1930,11 +1934,21 @@ def main(argv):
                                                        getattr(e, "strerror", None) or e),
               file=sys.stderr)
         return 2
-    text, msgs = convert_text(source, args.locustfile, args)
+    try:
+        text, msgs = convert_text(source, args.locustfile, args)
+    except RecursionError:
+        print("%s: not converted: expressions nested too deeply %s simplify the file"
+              % (args.locustfile, DASH), file=sys.stderr)
+        return 2
+    except Exception:  # a converter bug: say so, with the trace, and keep exit 1 for thresholds
+        traceback.print_exc()
+        print("barrage: error: import-locust failed on %s (a bug: please report it with the "
+              "file)" % args.locustfile, file=sys.stderr)
+        return 2
     for m in msgs:
         print(m, file=sys.stderr)
     if text is None:
-        if msgs:
+        if msgs and not args.partial:
             print("barrage: %d construct%s not converted; nothing written (--partial writes "
                   "the rest)" % (len(msgs), "" if len(msgs) == 1 else "s"), file=sys.stderr)
         return 2

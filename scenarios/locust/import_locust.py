@@ -1582,9 +1582,24 @@ def raw_json(tree):
 
 # --------------------------------------------------------------------------- YAML output
 
+def yaml_printable(c):
+    """True if c can stand raw in a double-quoted scalar: YAML's printable set without the
+    characters YAML 1.1 (libyaml) reads as line breaks (NEL, LS, PS) or as a BOM."""
+    o = ord(c)
+    return (0x20 <= o <= 0x7e or 0xa0 <= o <= 0xd7ff and o not in (0x2028, 0x2029) or
+            (0xe000 <= o <= 0xfffd and o != 0xfeff) or 0x10000 <= o <= 0x10ffff)
+
+
 def q(s):
-    """A YAML double-quoted scalar (JSON's escapes are YAML's)."""
-    return json.dumps(s, ensure_ascii=True)
+    """A YAML double-quoted scalar: JSON's escapes (which are YAML's) for quotes, backslashes
+    and C0 controls, \\u or \\U escapes for what else YAML may not hold raw; UTF-8 otherwise."""
+    out = []
+    for c in json.dumps(s, ensure_ascii=False):
+        if yaml_printable(c):
+            out.append(c)
+        else:
+            out.append("\\u%04x" % ord(c) if ord(c) <= 0xffff else "\\U%08x" % ord(c))
+    return "".join(out)
 
 
 YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
@@ -1963,7 +1978,8 @@ def main(argv):
                   file=sys.stderr)
             return 2
     else:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
     return 0
 
 

@@ -274,6 +274,8 @@ class Converter:
         gaps_before = len(self.gaps)
         self.user = u
         self.cls = cls
+        self.ts_cls = None  # the TaskSet whose methods are being converted
+        self.current_fn = None
         self.self_attrs = {}  # self.x -> Val (captures, per-user vars, symbolic values)
         self._pending = set()
         self.class_attrs = {}  # self.x -> ast node of a class attribute, read lazily
@@ -480,6 +482,13 @@ class Converter:
         return t
 
     def taskset_tasks(self, u, ts, w, n_siblings, out, where):
+        outer, self.ts_cls = self.ts_cls, ts
+        try:
+            self.taskset_body(u, ts, w, n_siblings, out, where)
+        finally:
+            self.ts_cls = outer
+
+    def taskset_body(self, u, ts, w, n_siblings, out, where):
         kind = self.root_kind(ts)
         if kind not in ("taskset", "seq"):
             self.gap(where, "task class %s" % ts.name,
@@ -583,14 +592,64 @@ class Converter:
         (the whole task is left out) and collected one by one in on_start."""
         env = dict(scope)
         uses = count_names(body)
-        for st in body:
-            try:
-                self.statement(st, where, out, env, uses, depth)
-            except Gap as g:
-                if where == "on_start":
-                    self.note_gap(g, out)
-                else:
-                    raise
+        outer, self.current_fn = self.current_fn, fn
+        try:
+            for st in body:
+                try:
+                    self.statement(st, where, out, env, uses, depth)
+                except Gap as g:
+                    if where == "on_start":
+                        self.note_gap(g, out)
+                    else:
+                        raise
+        finally:
+            self.current_fn = outer
+
+    def bind_arguments(self, fn, call, env, skip_self):
+        """The scope of fn called as call: its parameters bound to the arguments' values (a
+        random value used twice in fn's body is refused: Python draws it once)."""
+        a = fn.args
+        if a.vararg or a.kwarg or a.kwonlyargs or any(k.arg is None for k in call.keywords):
+            self.gap(call, "%s() with *args/**kwargs" % fn.name, "use plain parameters")
+        params = [p.arg for p in a.args]
+        selfname = params.pop(0) if skip_self and params else None
+        defaults = dict(zip(params[len(params) - len(a.defaults):], a.defaults))
+        if len(call.args) > len(params):
+            self.gap(call, "%s() given too many arguments" % fn.name, "fix the call")
+        vals = {p: self.value(arg, env) for p, arg in zip(params, call.args)}
+        for k in call.keywords:
+            if k.arg not in params:
+                self.gap(call, "%s() has no parameter %s" % (fn.name, k.arg), "fix the call")
+            vals[k.arg] = self.value(k.value, env)
+        for p in params:
+            if p not in vals:
+                if p not in defaults:
+                    self.gap(call, "%s() misses argument %s" % (fn.name, p), "pass it")
+                vals[p] = self.value(defaults[p], {})
+        uses = count_names(fn.body)
+        for p, v in vals.items():
+            if v.kind == "tmpl" and v.random and uses.get(p, 0) > 1:
+                self.gap(call, "random argument %s used more than once in %s()" % (p, fn.name),
+                         "barrage draws a new value at each use")
+        scope = {k: v for k, v in env.items() if v == "user"}
+        if selfname:
+            scope[selfname] = "user"
+        scope.update(vals)
+        return scope
+
+    def context_class(self):
+        """The class whose method runs now: a TaskSet's, or the user class."""
+        return self.ts_cls or self.cls
+
+    def super_call(self, name, where, out, depth):
+        """super().NAME() inside NAME: the next definition of NAME up the in-file bases (none:
+        Locust's own, which does nothing)."""
+        defs = [st for c in self.mro(self.context_class()) for st in c.body
+                if isinstance(st, ast.FunctionDef) and st.name == name]
+        at = defs.index(self.current_fn) if self.current_fn in defs else -1
+        if 0 <= at < len(defs) - 1:
+            self.run_body(defs[at + 1].body, where, out, {"self": "user"}, defs[at + 1],
+                          depth + 1)
 
     def statement(self, st, where, out, env, uses, depth):
         if is_docstring(st) or isinstance(st, ast.Pass):
@@ -609,12 +668,18 @@ class Converter:
                 return
             if fname == "self.interrupt":
                 return  # handled by taskset_tasks
+            m = re.fullmatch(r"super\(\)\.(on_start|on_stop)", fname)
+            if m and self.current_fn is not None and self.current_fn.name == m.group(1) and \
+                    not call.args and depth < 8:
+                self.super_call(m.group(1), where, out, depth)
+                return
             m = re.fullmatch(r"self\.(\w+)", fname)
             if m and depth < 8:
-                meth = self.class_method(self.cls, m.group(1)) or (
-                    self.ts_method(m.group(1)))
-                if meth and not call.args and not call.keywords:
-                    self.run_body(meth.body, where, out, {"self": "user"}, meth, depth + 1)
+                meth = self.class_method(self.context_class(), m.group(1)) or \
+                    self.class_method(self.cls, m.group(1))
+                if meth:
+                    scope = self.bind_arguments(meth, call, env, skip_self=True)
+                    self.run_body(meth.body, where, out, scope, meth, depth + 1)
                     return
             if fname in ("time.sleep", "gevent.sleep", "sleep", "self.wait"):
                 self.gap(st, "%s inside a task" % fname,
@@ -645,14 +710,6 @@ class Converter:
                    ast.Try: "drop the handler: a failed request is counted, not raised"}.get(
             type(st), "barrage runs requests only: remove it or rewrite it as requests")
         self.gap(st, what, instead)
-
-    def ts_method(self, name):
-        for c in self.classes.values():
-            if self.root_kind(c) in ("taskset", "seq"):
-                m = self.class_method(c, name)
-                if m:
-                    return m
-        return None
 
     def last_notes(self, out):
         for s in reversed(out):
@@ -1442,29 +1499,7 @@ class Converter:
         if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
             self.gap(node, "call of helper %s()" % fn.name,
                      "only helpers whose body is one return of an expression are inlined")
-        a = fn.args
-        if a.vararg or a.kwarg or a.kwonlyargs or node.keywords and any(
-                k.arg is None for k in node.keywords):
-            self.gap(node, "helper %s() with *args/**kwargs" % fn.name, "use plain parameters")
-        params = [p.arg for p in a.args]
-        vals = {}
-        defaults = dict(zip(params[len(params) - len(a.defaults):], a.defaults))
-        for p, arg in zip(params, node.args):
-            vals[p] = self.value(arg, env, depth + 1)
-        for k in node.keywords:
-            vals[k.arg] = self.value(k.value, env, depth + 1)
-        for p in params:
-            if p not in vals:
-                if p not in defaults:
-                    self.gap(node, "%s() misses argument %s" % (fn.name, p), "pass it")
-                vals[p] = self.value(defaults[p], {}, depth + 1)
-        uses = count_names([body[0]])
-        for p, v in vals.items():
-            if v.kind == "tmpl" and v.random and uses.get(p, 0) > 1:
-                self.gap(node, "random argument %s used more than once in %s()" % (p, fn.name),
-                         "barrage draws a new value at each use")
-        scope = {k: v for k, v in env.items() if v == "user"}
-        scope.update(vals)
+        scope = self.bind_arguments(fn, node, env, skip_self=False)
         return self.value(body[0].value, scope, depth + 1)
 
 

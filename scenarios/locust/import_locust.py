@@ -1049,7 +1049,8 @@ class Converter:
             self.gap(call, "**kwargs in a request", "write the arguments out")
         if args:
             kw.setdefault("url", args.pop(0))
-        positional = ["data", "json"] if method in ("post", "put", "patch") else ["params"]
+        # requests.Session: post(url, data, json), put/patch(url, data), the others (url).
+        positional = {"post": ["data", "json"], "put": ["data"], "patch": ["data"]}.get(method, [])
         for name, a in zip(positional, args):
             kw[name] = a
         if len(args) > len(positional):

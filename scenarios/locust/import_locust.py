@@ -200,6 +200,8 @@ class Converter:
         """"user", "taskset", "seq", "other-user", "shape" or None, through in-file bases."""
         for b in cls.bases:
             name = base_name(b)
+            if name not in self.classes and name in self.imports:
+                name = self.imports[name].split(".")[-1]  # from locust import HttpUser as H
             if name in USER_BASES:
                 return "user"
             if name in TASKSET_BASES:
@@ -257,6 +259,12 @@ class Converter:
                 self.note_gap(Gap(cls, "User subclass %s with a custom client" % name,
                                   "barrage speaks HTTP only: derive from HttpUser or "
                                   "FastHttpUser"))
+                continue
+            if kind is None and self.task_entries_quiet(cls):
+                bases = ", ".join(ast.unparse(b) for b in cls.bases) or "object"
+                self.note_gap(Gap(cls, "class %s with tasks derives from %s, not defined in this "
+                                  "file" % (name, bases),
+                                  "put the base class in this file, or derive from HttpUser"))
                 continue
             if kind != "user":
                 continue
@@ -403,6 +411,13 @@ class Converter:
                                                           for d in st.decorator_list):
                     out.append((self.task_weight(st), st, st))
         return out
+
+    def task_entries_quiet(self, cls):
+        """True if cls declares tasks (tasks = ... or @task methods)."""
+        try:
+            return bool(self.task_entries(cls))
+        except Gap:
+            return True
 
     def task_weight_deco(self, d):
         if isinstance(d, ast.Name) and d.id == "task" or \

@@ -1,4 +1,5 @@
 import gevent
+from common import SharedUser
 from locust import HttpUser, LoadTestShape, User, events, task
 
 gevent.spawn(print, "side job")
@@ -29,3 +30,9 @@ class Web(HttpUser):
 
     def on_stop(self):
         self.client.post("/logout")
+
+
+class Elsewhere(SharedUser):
+    @task
+    def page(self):
+        self.client.get("/page")

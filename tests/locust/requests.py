@@ -1,7 +1,7 @@
-from locust import HttpUser, task
+from locust import HttpUser as Web, task
 
 
-class Api(HttpUser):
+class Api(Web):
     @task
     def verbs(self):
         self.client.get("/get", params={"page": 2, "q": "a b"})

@@ -336,8 +336,9 @@ class Converter:
                          "class a weight that yields the count at your -u")
             elif t.id == "host":
                 h = self.const_value(st.value)
-                if not isinstance(h, str):
-                    self.gap(st.value, "host %s" % ast.unparse(st.value), "write the host as a string")
+                if not isinstance(h, str) or not re.match(r"https?://[^\s/]", h):
+                    self.gap(st.value, "host %s" % ast.unparse(st.value),
+                             "write it as a string http(s)://HOST[:PORT]")
                 u.host = h
             elif t.id in ("wait_time", "tasks", "abstract"):
                 pass
@@ -362,8 +363,10 @@ class Converter:
                      "use between(a, b), constant(c), constant_pacing(c) or constant_throughput(r)")
         fn = call_name(v.func)
         args = [self.const_value(a) for a in v.args]
-        if not all(is_number(a) for a in args) or v.keywords:
-            self.gap(v, "wait_time = %s" % ast.unparse(v), "use literal numbers of seconds")
+        if not all(is_number(a) and a >= 0 for a in args) or v.keywords:
+            self.gap(v, "wait_time = %s" % ast.unparse(v), "use literal numbers of seconds >= 0")
+        if fn == "between" and len(args) == 2 and args[0] > args[1]:
+            self.gap(v, "wait_time = %s" % ast.unparse(v), "between(a, b) needs a <= b")
         if fn == "between" and len(args) == 2:
             u.think = "between %s %s" % (seconds(args[0]), seconds(args[1]))
         elif fn == "constant" and len(args) == 1:
@@ -869,10 +872,17 @@ class Converter:
         for k, v in d.items.items():
             self.set_class_header(k, v, call)
 
-    def set_class_header(self, key, val, node):
-        if not isinstance(key, str):
-            self.gap(node, "header name %r" % (key,), "write header names as strings")
+    def header(self, key, val, node):
+        """A header (name, template text), refused where HTTP or barrage cannot send it."""
+        if not isinstance(key, str) or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", key):
+            self.gap(node, "header name %r" % (key,), "write header names as HTTP tokens")
         text = self.text_of(val, node, "header %s" % key)
+        if "\r" in text or "\n" in text:
+            self.gap(node, "a line break in header %s" % key, "remove it")
+        return key, text
+
+    def set_class_header(self, key, val, node):
+        key, text = self.header(key, val, node)
         self.user.headers = [(k, v) for k, v in self.user.headers if k.lower() != key.lower()]
         self.user.headers.append((key, text))
 
@@ -978,7 +988,7 @@ class Converter:
                 if isinstance(op, ast.In):
                     v = self.const_value(right)
                     if isinstance(v, (list, tuple, set)):
-                        self.add_status(req, sorted(v), c)
+                        self.add_status(req, list(v), c)
                         return
                 if isinstance(op, ast.Lt) and self.const_value(right) == 400:
                     return  # barrage's default: any status below 400
@@ -1009,8 +1019,11 @@ class Converter:
                  "r.json()[...] != V or r.elapsed.total_seconds() > S")
 
     def add_status(self, req, codes, node):
-        if not codes or not all(isinstance(x, int) for x in codes):
-            self.gap(node, "status check %s" % ast.unparse(node), "compare with integer codes")
+        if not codes or not all(isinstance(x, int) and not isinstance(x, bool) and
+                                100 <= x <= 599 for x in codes):
+            self.gap(node, "status check %s" % ast.unparse(node),
+                     "compare with integer codes from 100 to 599")
+        codes = sorted(set(codes))
         have = req.expect.get("status")
         req.expect["status"] = codes if have is None else [x for x in have if x in codes]
 
@@ -1097,7 +1110,7 @@ class Converter:
             if d.kind != "obj" or not isinstance(d.items, dict):
                 self.gap(v, "headers=%s" % ast.unparse(v), "pass a dict")
             for hk, hv in d.items.items():
-                req.headers.append((str(hk), self.text_of(hv, v, "header %s" % hk)))
+                req.headers.append(self.header(hk, hv, v))
         elif k == "params":
             d = self.objify(self.value(v, env))
             if d.kind != "obj" or not isinstance(d.items, dict):
@@ -1105,13 +1118,13 @@ class Converter:
             for pk, pv in d.items.items():
                 if pv.kind == "obj":
                     self.gap(v, "a list in params=", "barrage sends one value per name")
-                req.query.append((str(pk), self.text_of(pv, v, "param %s" % pk)))
+                req.query.append((str(pk), self.text_of(pv, v, "param %s" % (pk,))))
         elif k == "json":
             self.json_body(req, self.value(v, env), v)
         elif k == "data":
             d = self.objify(self.value(v, env))
             if d.kind == "obj" and isinstance(d.items, dict):
-                req.form = [(str(fk), self.text_of(fv, v, "form field %s" % fk))
+                req.form = [(str(fk), self.text_of(fv, v, "form field %s" % (fk,)))
                             for fk, fv in d.items.items()]
             elif d.kind == "const" and isinstance(d.py, bytes):
                 req.body = d.py.decode("utf-8")
@@ -1121,9 +1134,9 @@ class Converter:
             d = self.objify(self.value(v, env))
             if d.kind != "obj" or not isinstance(d.items, dict):
                 self.gap(v, "cookies=%s" % ast.unparse(v), "pass a dict")
-            text = "; ".join("%s=%s" % (ck, self.text_of(cv, v, "cookie %s" % ck))
+            text = "; ".join("%s=%s" % (ck, self.text_of(cv, v, "cookie %s" % (ck,)))
                              for ck, cv in d.items.items())
-            req.headers.append(("Cookie", text))
+            req.headers.append(self.header("Cookie", Val("tmpl", text=text), v))
             req.notes.append("cookies= sent as a Cookie header")
         elif k == "timeout":
             t = self.const_value(v)
@@ -1227,6 +1240,9 @@ class Converter:
             if any(k is None for k in node.keys):
                 self.gap(node, "**spread in a dict", "write the keys out")
             keys = [self.const_value(k) for k in node.keys]
+            for k, kn in zip(keys, node.keys):
+                if not isinstance(k, (str, int, float, bool, type(None))):
+                    self.gap(kn, "dict key %s" % ast.unparse(kn), "write keys as literals")
             vals = [self.value(v, env, depth + 1) for v in node.values]
             if all(v.kind == "const" for v in vals):
                 return const(dict(zip(keys, [v.py for v in vals])))
@@ -1282,14 +1298,12 @@ class Converter:
 
     def resp_value(self, node, resp, rname):
         text = ast.unparse(node)
-        m = re.fullmatch(r"%s\.headers(?:\[(.+)\]|\.get\((.+)\))" % re.escape(rname), text)
-        if m:
-            h = ast.literal_eval(m.group(1) or m.group(2))
-            if isinstance(h, str):
-                return Val("resp", req=resp.req, spec="header:" + h,
-                           hint=re.sub(r"\W", "_", h.lower()))
-        m = re.fullmatch(r"%s\.cookies(?:\[(.+)\]|\.get\((.+)\))" % re.escape(rname), text)
-        if m:
+        base, key = self.item_of(node)
+        if base is not None and ast.unparse(base) == "%s.headers" % rname:
+            if isinstance(key, str) and re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", key):
+                return Val("resp", req=resp.req, spec="header:" + key,
+                           hint=re.sub(r"\W", "_", key.lower()))
+        if base is not None and ast.unparse(base) == "%s.cookies" % rname:
             self.gap(node, "a cookie's value (%s)" % text,
                      "barrage's cookie jar sends cookies back by itself; to use the value, "
                      "have the server return it in the body or a header and capture that")
@@ -1300,6 +1314,15 @@ class Converter:
                        hint=key[-1] if key else "value")
         self.gap(node, "response value %s" % text,
                  "barrage captures r.json()[...], a header or a regex over the body")
+
+    def item_of(self, node):
+        """X[k] or X.get(k) with a constant k: (X, k); else (None, None)."""
+        if isinstance(node, ast.Subscript):
+            return node.value, self.const_value(node.slice)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr == "get" and len(node.args) == 1 and not node.keywords:
+            return node.func.value, self.const_value(node.args[0])
+        return None, None
 
     def resp_of(self, node, env):
         """The response object (name, Val) an expression reads from, else None."""

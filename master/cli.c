@@ -425,21 +425,30 @@ size_t cli_import_argv(const cli_opts_t *o, const char *script, cli_import_store
     argv[n++] = "python3";
     argv[n++] = script;
     argv[n++] = o->scenario;
-    if (o->output) argv[n++] = "-o", argv[n++] = o->output;
+    if (o->output) {
+        argv[n++] = "-o";
+        argv[n++] = o->output;
+    }
     if (o->partial) argv[n++] = "--partial";
     if (o->users > 0) {
         snprintf(store->users, sizeof store->users, "%ld", o->users);
-        argv[n++] = "-u", argv[n++] = store->users;
+        argv[n++] = "-u";
+        argv[n++] = store->users;
     }
     if (o->spawn_rate > 0) {
         snprintf(store->spawn_rate, sizeof store->spawn_rate, "%.15g", o->spawn_rate);
-        argv[n++] = "-r", argv[n++] = store->spawn_rate;
+        argv[n++] = "-r";
+        argv[n++] = store->spawn_rate;
     }
     if (o->duration_ms > 0) {
         s_format_run_time(o->duration_ms, store->run_time, sizeof store->run_time);
-        argv[n++] = "-t", argv[n++] = store->run_time;
+        argv[n++] = "-t";
+        argv[n++] = store->run_time;
     }
-    if (o->host) argv[n++] = "-H", argv[n++] = o->host;
+    if (o->host) {
+        argv[n++] = "-H";
+        argv[n++] = o->host;
+    }
     argv[n] = NULL;
     return n;
 }

@@ -25,6 +25,10 @@ void cli_usage(FILE *out) {
             "  compare BEFORE.json AFTER.json   before/after table per name with verdicts\n"
             "  keygen PATH         write a CURVE key pair to PATH (mode 0600) and its public key\n"
             "                      to PATH.pub; prints the public key (--force replaces them)\n"
+            "  import-locust LOCUSTFILE.py   convert a Locust file into a scenario (stdout, or\n"
+            "                      -o FILE); -u -r -t -H become its load: and host:; what cannot\n"
+            "                      be converted is listed and nothing is written (exit 2)\n"
+            "                      unless --partial (needs python3)\n"
             "\n"
             "Load options (override the scenario's load:):\n"
             "  -u, --users N           concurrent virtual users\n"
@@ -61,7 +65,8 @@ void cli_usage(FILE *out) {
             "      --web-auth USER:PASSWORD  HTTP Basic auth (needed beyond loopback)\n"
             "      --results-dir DIR   with --web: keep each finished run as DIR/run-ID-TIME.json\n"
             "                          and list the runs already there (GET /api/runs)\n"
-            "\n"
+            "\n");
+    fprintf(out,
             "Outputs (run, master, report):\n"
             "      --csv PREFIX        PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv\n"
             "      --json FILE         the complete result (input of report and compare)\n"
@@ -71,6 +76,9 @@ void cli_usage(FILE *out) {
             "                          (repeatable; adds to the scenario's thresholds)\n"
             "      --abort-if-unreachable  stop the run (exit 3) when, in its first seconds,\n"
             "                          every request of a name failed to connect\n"
+            "import-locust:\n"
+            "  -o, --output FILE       write the scenario to FILE instead of stdout\n"
+            "      --partial           write what converts, with a comment at each gap (exit 0)\n"
             "compare:\n"
             "      --format text|md    md: a markdown table for a write-up\n"
             "      --fail-on-regression N%%  exit 1 if a p95 or failure rate got worse by more\n"
@@ -82,7 +90,9 @@ void cli_usage(FILE *out) {
             "                        [--master-key MASTER.pub --key WORKER.key]\n"
             "\n"
             "Exit status: 0 run completed, 1 thresholds failed, 2 usage or scenario error,\n"
-            "3 runtime error (cannot bind, workers missing, all workers lost).\n");
+            "3 runtime error (cannot bind, workers missing, all workers lost).\n"
+            "import-locust: 0 converted, 2 not converted (each gap listed as\n"
+            "FILE:LINE:COL: not converted: ...) or python3 or the converter missing.\n");
 }
 
 __attribute__((format(printf, 1, 2))) static int s_error(const char *fmt, ...) {
@@ -110,22 +120,23 @@ static int s_command(const char *word, cli_opts_t *o) {
         cli_command_t cmd;
     } cmds[] = {{"run", CLI_RUN},         {"master", CLI_MASTER},   {"validate", CLI_VALIDATE},
                 {"report", CLI_REPORT},   {"compare", CLI_COMPARE}, {"help", CLI_HELP},
-                {"version", CLI_VERSION}, {"keygen", CLI_KEYGEN}};
+                {"version", CLI_VERSION}, {"keygen", CLI_KEYGEN},
+                {"import-locust", CLI_IMPORT_LOCUST}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(word, cmds[i].name) == 0) {
             o->command = cmds[i].cmd;
             return 0;
         }
     }
-    return s_error("unknown command '%s' (expected run, master, validate, report, compare or "
-                   "keygen)",
+    return s_error("unknown command '%s' (expected run, master, validate, report, compare, "
+                   "keygen or import-locust)",
                    word);
 }
 
 /* Long-only load options (the open model and ramps). */
 enum { S_OPT_RATE = 0x100, S_OPT_MAX_USERS, S_OPT_STAGES, S_OPT_WEB, S_OPT_WEB_AUTH,
        S_OPT_AUTOSTART, S_OPT_RESULTS_DIR, S_OPT_AUTOQUIT, S_OPT_ABORT_UNREACHABLE,
-       S_OPT_TLS_NO_VERIFY };
+       S_OPT_TLS_NO_VERIFY, S_OPT_PARTIAL };
 
 /* The web UI's options. */
 static int s_web_option(int c, const char *arg, cli_opts_t *o) {
@@ -245,6 +256,8 @@ static int s_option(int c, const char *arg, cli_opts_t *o) {
     case 'I': o->insecure = true; return 0;
     case S_OPT_TLS_NO_VERIFY: o->tls_no_verify = true; return 0;
     case 'f': o->force = true; return 0;
+    case 'o': o->output = arg; return 0;
+    case S_OPT_PARTIAL: o->partial = true; return 0;
     case 'v': o->verbosity = 1; return 0;
     case 'q': o->verbosity = -1; return 0;
     case 'h': o->command = CLI_HELP; return 0;
@@ -331,6 +344,7 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
         {"key", required_argument, 0, 'k'},       {"allow", required_argument, 0, 'a'},
         {"insecure", no_argument, 0, 'I'},        {"force", no_argument, 0, 'f'},
         {"tls-no-verify", no_argument, 0, S_OPT_TLS_NO_VERIFY},
+        {"output", required_argument, 0, 'o'},    {"partial", no_argument, 0, S_OPT_PARTIAL},
         {"verbose", no_argument, 0, 'v'},         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},            {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
@@ -345,7 +359,7 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
     int c;
     bool bare_web = false; /* the last option was --web without =ADDR */
     /* Leading '-' keeps options and operands in order, so flags may come anywhere. */
-    while ((c = getopt_long(argc, argv, "-u:r:t:H:w:vqhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "-u:r:t:H:w:o:vqhV", longopts, NULL)) != -1) {
         bool after_web = bare_web;
         bare_web = c == S_OPT_WEB && !optarg;
         if (c == 1 && after_web && s_looks_like_addr(optarg)) {
@@ -382,6 +396,12 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
         return s_error("%s", "keygen needs a PATH for the key pair (its public key goes to "
                              "PATH.pub)");
     }
+    if (o->command == CLI_IMPORT_LOCUST && !o->scenario) {
+        return s_error("%s", "import-locust needs a LOCUSTFILE.py");
+    }
+    if ((o->output || o->partial) && o->command != CLI_IMPORT_LOCUST) {
+        return s_error("%s", "-o/--output and --partial go with import-locust");
+    }
     if (o->web_addr && o->command != CLI_RUN && o->command != CLI_MASTER) {
         return s_error("%s", "--web goes with run or master");
     }
@@ -389,4 +409,61 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
         return s_error("%s", "--tls-no-verify goes with run or master");
     }
     return s_check_security(o);
+}
+
+int cli_import_script_paths(const char *exe, char *first, char *second, size_t bytes) {
+    const char *slash = strrchr(exe, '/');
+    if (!slash) return -1;
+    int dir = (int)(slash - exe);
+    int a = snprintf(first, bytes, "%.*s/%s", dir, exe, CLI_IMPORT_SCRIPT);
+    int b = snprintf(second, bytes, "%.*s/../libexec/barrage/%s", dir, exe, CLI_IMPORT_SCRIPT);
+    return a < 0 || b < 0 || (size_t)a >= bytes || (size_t)b >= bytes ? -1 : 0;
+}
+
+/* A duration in its largest whole unit, as Locust's --run-time and barrage both read it. */
+static void s_format_run_time(uint64_t ms, char *out, size_t bytes) {
+    static const struct {
+        uint64_t ms;
+        const char *unit;
+    } units[] = {{3600000, "h"}, {60000, "m"}, {1000, "s"}, {1, "ms"}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (ms % units[i].ms == 0) {
+            snprintf(out, bytes, "%llu%s", (unsigned long long)(ms / units[i].ms), units[i].unit);
+            return;
+        }
+    }
+}
+
+size_t cli_import_argv(const cli_opts_t *o, const char *script, cli_import_store_t *store,
+                       const char *argv[CLI_IMPORT_MAX_ARGS]) {
+    size_t n = 0;
+    argv[n++] = "python3";
+    argv[n++] = script;
+    argv[n++] = o->scenario;
+    if (o->output) {
+        argv[n++] = "-o";
+        argv[n++] = o->output;
+    }
+    if (o->partial) argv[n++] = "--partial";
+    if (o->users > 0) {
+        snprintf(store->users, sizeof store->users, "%ld", o->users);
+        argv[n++] = "-u";
+        argv[n++] = store->users;
+    }
+    if (o->spawn_rate > 0) {
+        snprintf(store->spawn_rate, sizeof store->spawn_rate, "%.15g", o->spawn_rate);
+        argv[n++] = "-r";
+        argv[n++] = store->spawn_rate;
+    }
+    if (o->duration_ms > 0) {
+        s_format_run_time(o->duration_ms, store->run_time, sizeof store->run_time);
+        argv[n++] = "-t";
+        argv[n++] = store->run_time;
+    }
+    if (o->host) {
+        argv[n++] = "-H";
+        argv[n++] = o->host;
+    }
+    argv[n] = NULL;
+    return n;
 }

@@ -23,6 +23,7 @@ typedef enum {
     CLI_REPORT,  /* report RESULT.json --html F --csv P --junit F */
     CLI_COMPARE, /* compare BEFORE.json AFTER.json */
     CLI_KEYGEN,  /* keygen PATH [--force] */
+    CLI_IMPORT_LOCUST, /* import-locust LOCUSTFILE.py [-o OUT] [--partial] [-u -r -t -H] */
 } cli_command_t;
 
 #define CLI_MAX_THRESHOLDS 64
@@ -65,6 +66,8 @@ typedef struct {
     bool abort_if_unreachable;  /* --abort-if-unreachable (run, master) */
     long autoquit_s;            /* --autoquit SECONDS: with --web, quit that long after a run
                                    ended; -1 = never */
+    const char *output;         /* import-locust -o FILE; NULL = stdout */
+    bool partial;               /* import-locust --partial: write what converts */
 } cli_opts_t;
 
 /* The web UI's address when --web has none. */
@@ -77,6 +80,32 @@ int cli_parse(int argc, char **argv, cli_opts_t *o);
 /* True if endpoint is reachable only from this machine: tcp:// on
  * 127.0.0.0/8, ::1 or localhost, and any ipc:// or inproc://. */
 bool cli_endpoint_is_loopback(const char *endpoint);
+
+/* The converter's file name, looked for next to the barrage binary, then in
+ * ../libexec/barrage/ from it. */
+#define CLI_IMPORT_SCRIPT "import_locust.py"
+#define CLI_IMPORT_MAX_ARGS 20
+
+/* Where import-locust looks for the converter, given the barrage binary's path
+ * (from /proc/self/exe): first its directory, then DIR/../libexec/barrage/.
+ * Writes both into first and second (each bytes long). Returns 0, or -1 if
+ * exe has no directory part or a path does not fit. */
+int cli_import_script_paths(const char *exe, char *first, char *second, size_t bytes);
+
+/* Numbers of an import-locust command line, formatted for the converter. */
+typedef struct {
+    char users[24];
+    char spawn_rate[40];
+    char run_time[32];
+} cli_import_store_t;
+
+/* The converter's command line for o (command CLI_IMPORT_LOCUST):
+ * "python3 SCRIPT LOCUSTFILE [-o OUT] [--partial] [-u N] [-r R] [-t T] [-H HOST]",
+ * NULL-terminated in argv. Numbers are formatted into store, which must live as
+ * long as argv; -t is written in the largest whole unit (90s, 2m, 1h, 1500ms).
+ * Returns the number of arguments (without the NULL). */
+size_t cli_import_argv(const cli_opts_t *o, const char *script, cli_import_store_t *store,
+                       const char *argv[CLI_IMPORT_MAX_ARGS]);
 
 /* Prints the help text (general, or for o->command when one was given). */
 void cli_usage(FILE *out);

@@ -1,5 +1,7 @@
-/* barrage: the master command line — run, master, validate. */
+/* barrage: the master command line — run, master, validate, report, compare, keygen,
+ * import-locust. */
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,6 +265,42 @@ static int s_compare_cmd(const cli_opts_t *o) {
     return rc < 0 ? BARRAGE_EXIT_RUNTIME : rc == 1 ? BARRAGE_EXIT_THRESHOLDS : BARRAGE_EXIT_OK;
 }
 
+/* barrage import-locust: runs the converter shipped next to the binary (or in
+ * ../libexec/barrage/) with python3 from PATH; its exit status is ours. */
+static int s_import_locust(const cli_opts_t *o) {
+    char exe[4096], first[4200], second[4200];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len < 0 || (size_t)len >= sizeof exe - 1) {
+        fprintf(stderr, "barrage: error: readlink /proc/self/exe (%s:%d): %s\n", __FILE__,
+                __LINE__, len < 0 ? strerror(errno) : "path too long");
+        return BARRAGE_EXIT_USAGE;
+    }
+    exe[len] = '\0';
+    if (cli_import_script_paths(exe, first, second, sizeof first) != 0) {
+        fprintf(stderr, "barrage: error: cannot place the converter beside %s\n", exe);
+        return BARRAGE_EXIT_USAGE;
+    }
+    const char *script = access(first, R_OK) == 0 ? first : access(second, R_OK) == 0 ? second : NULL;
+    if (!script) {
+        fprintf(stderr, "barrage: error: import-locust: the converter %s is missing (looked for %s "
+                        "and %s): reinstall barrage\n", CLI_IMPORT_SCRIPT, first, second);
+        return BARRAGE_EXIT_USAGE;
+    }
+    cli_import_store_t store;
+    const char *argv[CLI_IMPORT_MAX_ARGS];
+    cli_import_argv(o, script, &store, argv);
+    fflush(stdout);
+    execvp(argv[0], (char *const *)argv);
+    if (errno == ENOENT) {
+        fprintf(stderr, "barrage: error: import-locust needs python3, which is not on PATH "
+                        "(apt-get install python3)\n");
+    } else {
+        fprintf(stderr, "barrage: error: execvp python3 (%s:%d): %s\n", __FILE__, __LINE__,
+                strerror(errno));
+    }
+    return BARRAGE_EXIT_USAGE;
+}
+
 int main(int argc, char **argv) {
     cli_opts_t o;
     if (cli_parse(argc, argv, &o) != 0) return BARRAGE_EXIT_USAGE;
@@ -278,6 +316,7 @@ int main(int argc, char **argv) {
     case CLI_REPORT: return s_report_cmd(&o);
     case CLI_COMPARE: return s_compare_cmd(&o);
     case CLI_KEYGEN: return secure_keygen(&o);
+    case CLI_IMPORT_LOCUST: return s_import_locust(&o);
     }
     return BARRAGE_EXIT_USAGE;
 }

@@ -22,6 +22,7 @@ typedef enum {
     S_RANDINT, /* lo..hi */
     S_CHOICE,  /* a: first option in strs, b: count */
     S_UUID,
+    S_RANDOM,
 } s_kind_t;
 
 typedef struct {
@@ -66,8 +67,8 @@ typedef struct {
     size_t cap_segs, cap_strs;
 } s_parser_t;
 
-static const char *const s_builtins[] = {"user_id", "worker_id", "seq", "uuid",
-                                         "randint", "choice",    "env", NULL};
+static const char *const s_builtins[] = {"user_id", "worker_id", "seq",    "uuid",
+                                         "randint", "choice",    "random", "env", NULL};
 
 static int s_fail(s_parser_t *p, size_t offset, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -307,8 +308,8 @@ static int s_parse_call(s_parser_t *p, size_t name_at, size_t name_len) {
         known |= s_word_is(name, name_len, s_builtins[i]);
     if (!known) {
         return s_fail(p, name_at,
-                      "unknown function '%.*s' (expected randint, choice, uuid, seq, user_id, "
-                      "worker_id or env)",
+                      "unknown function '%.*s' (expected randint, choice, random, uuid, seq, "
+                      "user_id, worker_id or env)",
                       n, name);
     }
     if (s_parse_args(p, name, n) < 0) return -1;
@@ -319,6 +320,7 @@ static int s_parse_call(s_parser_t *p, size_t name_at, size_t name_len) {
         return s_fail(p, p->args[0].at, "%.*s takes no arguments (got %zu)", n, name, p->n_args);
     }
     s_kind_t kind = s_word_is(name, name_len, "uuid")      ? S_UUID
+                    : s_word_is(name, name_len, "random")  ? S_RANDOM
                     : s_word_is(name, name_len, "seq")     ? S_SEQ
                     : s_word_is(name, name_len, "user_id") ? S_USER_ID
                                                            : S_WORKER_ID;
@@ -531,6 +533,24 @@ static void s_put_uuid(strbuf_t *out, rng_t *rng) {
     strbuf_append(out, s, sizeof s);
 }
 
+/* A uniform double in [0, 1) (53 random bits) written as Python's repr writes a float: the
+ * fewest significant digits that read back as the same double, exponent form below 1e-4
+ * ("5e-05"), and "0.0" for zero. %g has those rules; the loop finds the fewest digits. */
+static void s_put_random(strbuf_t *out, rng_t *rng) {
+    double x = rng_unit(rng);
+    if (x == 0.0) {
+        strbuf_append(out, "0.0", 3);
+        return;
+    }
+    char buf[32];
+    int n = 0;
+    for (int digits = 1; digits <= 17; digits++) {
+        n = snprintf(buf, sizeof buf, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x) break;
+    }
+    strbuf_append(out, buf, (size_t)n);
+}
+
 static void s_put_field(const template_t *t, strbuf_t *out, const char *const *vals,
                         const size_t *lens, size_t i) {
     const char *v = vals ? vals[i] : NULL;
@@ -575,6 +595,9 @@ static void s_render_seg(const template_t *t, const s_seg_t *s, const template_c
     }
     case S_UUID:
         s_put_uuid(out, ctx->rng);
+        break;
+    case S_RANDOM:
+        s_put_random(out, ctx->rng);
         break;
     }
 }

@@ -8,6 +8,8 @@
  * 'single' or "double" quoted strings):
  *   randint(a, b)   uniform integer in [a, b]
  *   choice(x, ...)  one of the arguments, uniformly
+ *   random()        uniform float in [0, 1), written as Python's repr writes it
+ *                   (random.random(): shortest round-trip digits, 5e-05 below 1e-4)
  *   uuid()          random RFC 4122 version 4 UUID
  *   seq()           the user's counter: 1, 2, 3, ... one step per render
  *   user_id()       the virtual user's number, 1-based, unique across workers
@@ -46,7 +48,8 @@ typedef struct {
 } template_names_t;
 
 /* Where compilation failed: byte offset into the text and a message such as
- * "unknown function 'randomint' (expected randint, choice, uuid, seq, user_id, worker_id or env)". */
+ * "unknown function 'randomint' (expected randint, choice, random, uuid, seq, user_id,
+ * worker_id or env)". */
 typedef struct {
     size_t offset;
     char message[200];

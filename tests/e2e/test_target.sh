@@ -214,6 +214,10 @@ for _ in $(seq 10); do args+=(-o /dev/null "$URL/"); done
 for i in 1 2 3; do login "{\"email\": \"u$i@example.com\", \"password\": \"pw\"}" >/dev/null; done
 "${CURL[@]}" -o /dev/null "$URL/nope?x=1"
 "${CURL[@]}" -o /dev/null "$URL/nope?x=2"
+# /private: with a token it counts as itself, without one under its rejected key.
+"${CURL[@]}" -o /dev/null -H "Authorization: Bearer $token" "$URL/private"
+"${CURL[@]}" -o /dev/null "$URL/private"
+"${CURL[@]}" -o /dev/null -H 'Authorization: Bearer tok-0123456789abcdef' "$URL/private"
 # 200 requests over up to 50 concurrent connections from one curl process.
 args=()
 for i in $(seq 200); do args+=(-o /dev/null "$URL/json?bytes=$i"); done
@@ -221,7 +225,7 @@ for i in $(seq 200); do args+=(-o /dev/null "$URL/json?bytes=$i"); done
 # A client that gives up on a /delay is not counted: its response was never sent.
 "${CURL[@]}" --max-time 0.2 -o /dev/null "$URL/delay?ms=700"
 sleep 1
-want='{"total": 215, "requests": {"GET /": 10, "GET /json": 200, "GET /nope": 2, "POST /login": 3}}'
+want='{"total": 218, "requests": {"GET /": 10, "GET /json": 200, "GET /nope": 2, "GET /private": 1, "GET /private (rejected)": 2, "POST /login": 3}}'
 expect_eq "exact /__stats" "$("${CURL[@]}" "$URL/__stats")" "$want"
 expect_eq "/__stats does not count itself" "$("${CURL[@]}" "$URL/__stats")" "$want"
 printf 'GET / HTTP/1.1\r\nHost: t\r\n\r\nGET /__stats HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' |
@@ -239,7 +243,7 @@ expect_eq "exit status after SIGTERM" "$?" 0
 PID=""
 expect_eq "stdout has 2 lines" "$(wc -l <"$TMP/stdout")" 2
 expect_eq "final counts on stdout" "$(tail -n 1 "$TMP/stdout")" \
-    '{"total": 216, "requests": {"GET /": 11, "GET /json": 200, "GET /nope": 2, "POST /login": 3}}'
+    '{"total": 219, "requests": {"GET /": 11, "GET /json": 200, "GET /nope": 2, "GET /private": 1, "GET /private (rejected)": 2, "POST /login": 3}}'
 expect_eq "nothing on stderr with --quiet" "$(cat "$TMP/stderr")" ""
 
 echo "test_target: $PASSED passed, $FAILED failed"

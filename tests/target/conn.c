@@ -234,7 +234,9 @@ static void s_handle(conn_t *c, const http_request_t *req, bool resumed) {
         return;
     }
     uint32_t id = UINT32_MAX;
-    if (res.counted)
+    if (res.counted && res.count_as)
+        id = counters_intern_key(c->env->counters, res.count_as);
+    else if (res.counted)
         id = counters_intern(c->env->counters, req->method.ptr, req->method.len, req->path.ptr,
                              req->path.len);
     s_queue(c, &res.resp, req, id);

@@ -188,6 +188,7 @@ static void s_private(routes_t *r, const http_request_t *req, routes_result_t *o
     if (!ok) {
         s_json(out, 401, "{\"error\": \"missing or invalid bearer token\"}");
         out->resp.extra_headers = "WWW-Authenticate: Bearer\r\n";
+        out->count_as = ROUTES_REJECTED_KEY;
         return;
     }
     s_json(out, 200, "{\"private\": true, \"items\": [1, 2, 3]}");

@@ -13,12 +13,18 @@
 #define ROUTES_MAX_JSON_BYTES ((uint64_t)10 * 1024 * 1024)
 #define ROUTES_MAX_DELAY_MS 60000u
 
+/* The key a GET /private without a valid bearer token is counted under in /__stats, so a
+ * test sees at once whether every authenticated request carried its token. */
+#define ROUTES_REJECTED_KEY "GET /private (rejected)"
+
 typedef struct routes routes_t;
 
 typedef struct {
     http_response_t resp; /* borrowed from the routes object: valid until the next call */
     uint32_t defer_ms;    /* > 0: answer later: call routes_handle again with resumed set */
     bool counted;         /* false for /__stats and /__reset, which are not counted */
+    const char *count_as; /* NULL, or the literal key it is counted under instead of
+                             "METHOD path" (ROUTES_REJECTED_KEY) */
     fault_t fault;        /* kind != FAULT_NONE: misbehave instead of answering (/fault/...) */
 } routes_result_t;
 

@@ -382,3 +382,76 @@ Test(cli, tls_no_verify_goes_with_run_and_master) {
     EXPECT_USAGE_ERROR("--tls-no-verify goes with run or master", "report", "r.json",
                        "--tls-no-verify");
 }
+
+Test(cli, import_locust_command) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "import-locust", "locustfile.py"), 0);
+    cr_expect_eq(o.command, CLI_IMPORT_LOCUST);
+    cr_expect_str_eq(o.scenario, "locustfile.py");
+    cr_expect_null(o.output);
+    cr_expect(!o.partial);
+    cr_assert_eq(PARSE(&o, "import-locust", "f.py", "-o", "s.yaml", "--partial", "-u", "20", "-r",
+                       "2.5", "-t", "90s", "-H", "http://127.0.0.1:8000"),
+                 0);
+    cr_expect_str_eq(o.output, "s.yaml");
+    cr_expect(o.partial);
+    cr_expect_eq(o.users, 20);
+    cr_expect_float_eq(o.spawn_rate, 2.5, 1e-12);
+    cr_expect_eq(o.duration_ms, 90000);
+    cr_expect_str_eq(o.host, "http://127.0.0.1:8000");
+    cr_assert_eq(PARSE(&o, "import-locust", "--output=x.yaml", "f.py"), 0);
+    cr_expect_str_eq(o.output, "x.yaml");
+}
+
+Test(cli, import_locust_errors) {
+    EXPECT_USAGE_ERROR("import-locust needs a LOCUSTFILE.py", "import-locust");
+    EXPECT_USAGE_ERROR("unexpected argument 'g.py'", "import-locust", "f.py", "g.py");
+    EXPECT_USAGE_ERROR("-o/--output and --partial go with import-locust", "run", "s.yaml", "-o",
+                       "x");
+    EXPECT_USAGE_ERROR("-o/--output and --partial go with import-locust", "validate", "s.yaml",
+                       "--partial");
+    EXPECT_USAGE_ERROR("-u/--users wants", "import-locust", "f.py", "-u", "0");
+    EXPECT_USAGE_ERROR("-o", "import-locust", "f.py", "-o");
+}
+
+Test(cli, import_locust_argv) {
+    cli_opts_t o;
+    cli_import_store_t store;
+    const char *argv[CLI_IMPORT_MAX_ARGS];
+    cr_assert_eq(PARSE(&o, "import-locust", "f.py"), 0);
+    cr_assert_eq(cli_import_argv(&o, "/x/import_locust.py", &store, argv), 3);
+    cr_expect_str_eq(argv[0], "python3");
+    cr_expect_str_eq(argv[1], "/x/import_locust.py");
+    cr_expect_str_eq(argv[2], "f.py");
+    cr_expect_null(argv[3]);
+    cr_assert_eq(PARSE(&o, "import-locust", "f.py", "-o", "s.yaml", "--partial", "-u", "20", "-r",
+                       "2.5", "-t", "1m30s", "-H", "http://h:1"),
+                 0);
+    const char *want[] = {"python3", "S", "f.py", "-o", "s.yaml", "--partial", "-u", "20",
+                          "-r", "2.5", "-t", "90s", "-H", "http://h:1"};
+    size_t n = cli_import_argv(&o, "S", &store, argv);
+    cr_assert_eq(n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < n; i++) cr_expect_str_eq(argv[i], want[i], "argument %zu", i);
+    cr_expect_null(argv[n]);
+    /* -t in the largest whole unit */
+    const struct {
+        const char *in, *out;
+    } times[] = {{"2h", "2h"}, {"120m", "2h"}, {"90m", "90m"}, {"1500ms", "1500ms"}, {"61s", "61s"}};
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+        cr_assert_eq(PARSE(&o, "import-locust", "f.py", "-t", times[i].in), 0);
+        n = cli_import_argv(&o, "S", &store, argv);
+        cr_assert_eq(n, 5);
+        cr_expect_str_eq(argv[4], times[i].out, "-t %s", times[i].in);
+    }
+}
+
+Test(cli, import_locust_script_paths) {
+    char a[64], b[64];
+    cr_assert_eq(cli_import_script_paths("/opt/barrage/bin/barrage", a, b, sizeof a), 0);
+    cr_expect_str_eq(a, "/opt/barrage/bin/import_locust.py");
+    cr_expect_str_eq(b, "/opt/barrage/bin/../libexec/barrage/import_locust.py");
+    cr_expect_eq(cli_import_script_paths("barrage", a, b, sizeof a), -1, "no directory");
+    cr_expect_eq(cli_import_script_paths("/a/very/long/directory/name/that/goes/on/barrage", a, b,
+                                         sizeof a),
+                 -1, "does not fit");
+}

@@ -237,14 +237,14 @@ Test(template, choice_and_env_values_are_escaped_too) {
 
 Test(template, every_error_with_its_offset) {
     s_expect_error("/x/{{ randomint(1,2) }}", &s_names, 6,
-                   "unknown function 'randomint' (expected randint, choice, uuid, seq, user_id, "
-                   "worker_id or env)");
+                   "unknown function 'randomint' (expected randint, choice, random, uuid, seq, "
+                   "user_id, worker_id or env)");
     s_expect_error("/x/{{ tokn }}", &s_names, 6, "unknown variable 'tokn' (did you mean 'token'?)");
     s_expect_error("{{ usr_id }}", &s_names, 3,
                    "unknown variable 'usr_id' (did you mean 'user_id'?)");
     s_expect_error("{{ uid() }}", &s_names, 3,
-                   "unknown function 'uid' (expected randint, choice, uuid, seq, user_id, "
-                   "worker_id or env)");
+                   "unknown function 'uid' (expected randint, choice, random, uuid, seq, "
+                   "user_id, worker_id or env)");
     s_expect_error("a {{ zzzzzzzz }}", &s_names, 5, "unknown variable 'zzzzzzzz'");
     s_expect_error("a {{ token }}", NULL, 5, "unknown variable 'token'");
     s_expect_error("{{ row.email }}", &s_no_data, 3,
@@ -489,4 +489,60 @@ Test(template, empty_string_arguments) {
     s_expect_render("[{{ choice('') }}]", TEMPLATE_ESCAPE_NONE, "[]");
     s_expect_render("[{{ choice('', \"\") }}]", TEMPLATE_ESCAPE_JSON, "[]");
     s_expect_error("{{ env('') }}", &s_names, 7, "env needs a variable name (got '')");
+}
+
+Test(template, random_writes_floats_as_python_repr_does) {
+    /* rng_seed(1234)'s first draws, as Python's repr(float.fromhex(...)) prints them. */
+    s_user_t u;
+    s_user_init(&u);
+    template_t *t = s_compile("{{ random() }} {{random()}} {{ random() }}", TEMPLATE_ESCAPE_NONE,
+                              &s_names);
+    cr_expect(!template_is_constant(t));
+    char *got = s_render_as(t, &u);
+    cr_expect_str_eq(got, "0.045582166320754625 0.8428688286913699 0.6909004824270624");
+    free(got);
+    template_destroy(&t);
+    s_expect_error("{{ random(1) }}", &s_names, 10, "random takes no arguments (got 1)");
+    s_expect_error("{{ random }}", &s_names, 3, "random is a function: write random(...)");
+}
+
+Test(template, random_is_uniform_shortest_and_round_trips) {
+    s_user_t u;
+    s_user_init(&u);
+    template_t *t = s_compile("{{ random() }}", TEMPLATE_ESCAPE_NONE, &s_names);
+    regex_t fixed, expo;
+    cr_assert_eq(regcomp(&fixed, "^0\\.[0-9]*[1-9]$", REG_EXTENDED | REG_NOSUB), 0);
+    cr_assert_eq(regcomp(&expo, "^[1-9](\\.[0-9]*[1-9])?e-0[5-9]$|^[1-9](\\.[0-9]*[1-9])?e-[1-9][0-9]$",
+                         REG_EXTENDED | REG_NOSUB), 0);
+    size_t n = 200000, exponents = 0, below_half = 0;
+    strbuf_t out;
+    strbuf_init(&out);
+    for (size_t i = 0; i < n; i++) {
+        rng_t copy = u.rng;
+        double want = rng_unit(&copy);
+        strbuf_reset(&out);
+        template_render(t, &u.ctx, &out);
+        const char *s = strbuf_str(&out);
+        bool is_expo = regexec(&expo, s, 0, NULL, 0) == 0;
+        cr_assert(is_expo || regexec(&fixed, s, 0, NULL, 0) == 0, "bad float text '%s'", s);
+        cr_assert(is_expo == (want < 1e-4), "'%s': exponent form only below 1e-4", s);
+        exponents += is_expo;
+        cr_assert_eq(strtod(s, NULL), want, "'%s' does not read back as %a", s, want);
+        /* shortest: one significant digit fewer does not read back */
+        size_t digits = is_expo ? (size_t)(strchr(s, 'e') - s) - (strchr(s, '.') ? 1 : 0)
+                                : strlen(s) - 2 - strspn(s + 2, "0");
+        if (digits > 1) {
+            char fewer[400];
+            snprintf(fewer, sizeof fewer, "%.*g", (int)digits - 1, want);
+            cr_assert_neq(strtod(fewer, NULL), want, "'%s' is not the shortest ('%s')", s, fewer);
+        }
+        below_half += want < 0.5;
+    }
+    cr_expect_gt(exponents, 0, "no draw below 1e-4 in %zu", n);
+    cr_expect(below_half > n / 2 - n / 100 && below_half < n / 2 + n / 100, "%zu of %zu below 0.5",
+              below_half, n);
+    regfree(&fixed);
+    regfree(&expo);
+    strbuf_fini(&out);
+    template_destroy(&t);
 }

@@ -10,7 +10,6 @@
 #include "load/split.h"
 
 static const char *const s_orders[] = {"sequential", "random", "unique"};
-static const char *const s_capture_kinds[] = {"json", "header", "regex"};
 
 /* Durations as a scenario would write them: 500ms, 2s, 1m30s, 1h. */
 static const char *s_ms(uint64_t ms, char *buf, size_t buf_bytes) {
@@ -143,7 +142,8 @@ static void s_request(FILE *out, const scenario_request_t *r, const char *lead,
     s_transport(out, &r->tls, r->http, indent);
     for (size_t i = 0; i < r->n_captures; i++) {
         const scenario_capture_t *c = &r->captures[i];
-        fprintf(out, "%scapture %s <- %s:%s\n", indent, c->var, s_capture_kinds[c->kind], c->expr);
+        fprintf(out, "%scapture %s <- %s:%s\n", indent, c->var, scenario_capture_kind_name(c->kind),
+                c->expr);
     }
     s_expect(out, &r->expect, indent);
 }

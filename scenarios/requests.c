@@ -14,7 +14,8 @@
 #include "scenarios/tls.h"
 
 #define S_METHOD_LIST "get, post, put, patch, delete, head or options"
-#define S_CAPTURE_FORMS "\"json:$.access_token\", \"header:X-Token\" or \"regex:id=(\\d+)\""
+#define S_CAPTURE_FORMS                                                                           \
+    "\"json:$.access_token\", \"header:X-Token\", \"regex:id=(\\d+)\" or \"cookie:session\""
 
 const char *const scenario_request_keys[SCENARIO_RQ_N_KEYS + 1] = {
     "name",  "get",  "post", "put",  "patch",   "delete",           "head",    "options", "headers",
@@ -360,13 +361,26 @@ static bool s_capture_expr(scenario_doc_t *d, const yaml_node_t *value, size_t p
         }
         return true;
     }
+    if (c->kind == SCENARIO_CAPTURE_COOKIE) {
+        if (strpbrk(c->expr, " \t\r\n;=,\"")) {
+            scenario_doc_error_at(d, scenario_doc_pos_in(d, value, prefix),
+                                  "bad cookie name '%s' in capture '%s'", c->expr, name);
+            return false;
+        }
+        return true;
+    }
     return s_regex(d, value, prefix, c);
+}
+
+const char *scenario_capture_kind_name(scenario_capture_kind_t kind) {
+    static const char *const names[] = {"json", "header", "regex", "cookie"};
+    return (size_t)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
 
 /* One "var: kind:expr" pair of capture:. Returns false (reported) if unusable. */
 static bool s_capture(scenario_doc_t *d, const yaml_node_t *key, const yaml_node_t *value,
                       const template_names_t *names, scenario_capture_t *c) {
-    static const char *const prefixes[] = {"json:", "header:", "regex:"};
+    static const char *const prefixes[] = {"json:", "header:", "regex:", "cookie:"};
     char got[96];
     const char *name = scenario_doc_text(key);
     if (!scenario_is_var_name(name)) {
@@ -384,11 +398,12 @@ static bool s_capture(scenario_doc_t *d, const yaml_node_t *key, const yaml_node
         return false;
     }
     int kind = -1;
-    for (int i = 0; i < 3 && kind < 0; i++)
+    for (int i = 0; i < 4 && kind < 0; i++)
         if (!strncmp(t, prefixes[i], strlen(prefixes[i]))) kind = i;
     if (kind < 0) {
         scenario_doc_error(d, value,
-                           "capture '%s' must start with json:, header: or regex: (got %s)", name,
+                           "capture '%s' must start with json:, header:, regex: or cookie: (got %s)",
+                           name,
                            scenario_doc_describe(value, got, sizeof got));
         return false;
     }

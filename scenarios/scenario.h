@@ -49,6 +49,7 @@ typedef enum {
     SCENARIO_CAPTURE_JSON,   /* "json:$.a.b" */
     SCENARIO_CAPTURE_HEADER, /* "header:X-Name" (case-insensitive) */
     SCENARIO_CAPTURE_REGEX,  /* "regex:token=(\w+)" — group 1, or the whole match without groups */
+    SCENARIO_CAPTURE_COOKIE, /* "cookie:session" — the value of a cookie the response sets */
 } scenario_capture_kind_t;
 
 /* Capture regexes are PCRE2 over bytes (never UTF): '.' matches any byte, newlines too,
@@ -307,6 +308,9 @@ typedef struct {
     char *lines[SCENARIO_MAX_ERRORS];
     size_t dropped; /* errors beyond SCENARIO_MAX_ERRORS */
 } scenario_errors_t;
+
+/* "json", "header", "regex" or "cookie": the prefix of a capture kind, without its ':'. */
+const char *scenario_capture_kind_name(scenario_capture_kind_t kind);
 
 /* How the loader reads files a scenario names (data and TLS files). */
 typedef struct {

@@ -116,6 +116,45 @@ static int s_regex(vuser_t *u, const scenario_capture_t *c, const char **detail)
     return 1;
 }
 
+const char *check_set_cookie(const char *set_cookie, const char *name, size_t *value_len) {
+    const char *p = set_cookie;
+    while (*p == ' ' || *p == '\t') p++;
+    size_t n = strlen(name);
+    if (strncmp(p, name, n) != 0) return NULL;
+    p += n;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p != '=') return NULL;
+    p++;
+    while (*p == ' ' || *p == '\t') p++;
+    size_t len = strcspn(p, ";");
+    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) len--;
+    if (len >= 2 && p[0] == '"' && p[len - 1] == '"') {
+        p++;
+        len -= 2;
+    }
+    *value_len = len;
+    return p;
+}
+
+/* The cookie c->expr from the response's Set-Cookie headers (the last one
+ * that sets it, as a browser keeps the last) into u->scratch. */
+static int s_cookie(vuser_t *u, const scenario_capture_t *c) {
+    struct curl_header *h = NULL;
+    int found = 0;
+    for (size_t i = 0; curl_easy_header(u->easy, "Set-Cookie", i, CURLH_HEADER, -1, &h) ==
+                       CURLHE_OK;
+         i++) {
+        size_t len = 0;
+        const char *v = check_set_cookie(h->value, c->expr, &len);
+        if (!v) continue;
+        strbuf_reset(&u->scratch);
+        strbuf_append(&u->scratch, v, len);
+        found = 1;
+        if (i + 1 >= h->amount) break;
+    }
+    return found;
+}
+
 /* Extracts one capture's value into u->scratch. Returns 1 when found, 0 when absent,
  * -1 with *detail set when a regex stopped at a limit. */
 static int s_extract(vuser_t *u, const scenario_capture_t *c, const char **detail) {
@@ -132,6 +171,8 @@ static int s_extract(vuser_t *u, const scenario_capture_t *c, const char **detai
     }
     case SCENARIO_CAPTURE_REGEX:
         return s_regex(u, c, detail);
+    case SCENARIO_CAPTURE_COOKIE:
+        return s_cookie(u, c);
     }
     return 0;
 }

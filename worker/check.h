@@ -25,4 +25,9 @@
 bool check_response(vuser_t *u, const plan_step_t *st, CURLcode rc, uint64_t latency_us,
                     wstats_reason_t *why);
 
+/* The value of cookie `name` in one Set-Cookie header's value ("sid=abc; Path=/;
+ * HttpOnly": "abc", quotes around it removed), as a pointer into set_cookie and
+ * *value_len; NULL when that header sets another cookie (names compare exactly). */
+const char *check_set_cookie(const char *set_cookie, const char *name, size_t *value_len);
+
 #endif

@@ -102,7 +102,6 @@ static char *s_status_list(const scenario_expect_t *e) {
     return out;
 }
 
-static const char *const s_capture_kinds[] = {"json", "header", "regex"};
 
 static void s_compile_reasons(plan_step_t *st) {
     const scenario_request_t *rq = st->req;
@@ -119,8 +118,8 @@ static void s_compile_reasons(plan_step_t *st) {
     for (size_t i = 0; i < rq->n_captures; i++) {
         const scenario_capture_t *c = &rq->captures[i];
         st->why_capture[i] = xasprintf("%s from %s:%s: not found", c->var,
-                                       s_capture_kinds[c->kind], c->expr);
-        st->keep_body |= c->kind != SCENARIO_CAPTURE_HEADER;
+                                       scenario_capture_kind_name(c->kind), c->expr);
+        st->keep_body |= c->kind != SCENARIO_CAPTURE_HEADER && c->kind != SCENARIO_CAPTURE_COOKIE;
     }
     st->keep_body |= e->body_contains != NULL || e->n_json > 0;
 }

@@ -1304,9 +1304,11 @@ class Converter:
                 return Val("resp", req=resp.req, spec="header:" + key,
                            hint=re.sub(r"\W", "_", key.lower()))
         if base is not None and ast.unparse(base) == "%s.cookies" % rname:
+            if isinstance(key, str) and re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", key):
+                return Val("resp", req=resp.req, spec="cookie:" + key,
+                           hint=re.sub(r"\W", "_", key.lower()))
             self.gap(node, "a cookie's value (%s)" % text,
-                     "barrage's cookie jar sends cookies back by itself; to use the value, "
-                     "have the server return it in the body or a header and capture that")
+                     "name the cookie with a constant string: r.cookies[\"session\"]")
         path = self.json_path(node, rname)
         if path:
             key = re.findall(r"[A-Za-z_]\w*", path)

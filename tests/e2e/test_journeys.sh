@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_journeys: the scenario language end to end against the demo target, with 2
 # real workers — login once and reuse the captured token, a broken capture counted
-# as a failure with its reason, an exact class split, the task mix, unique data rows.
+# as a failure with its reason, an exact class split, the task mix, unique data rows,
+# a session cookie captured and sent back as a bearer token.
 . "$(dirname "$0")/lib.sh"
 
 start_target
@@ -114,4 +115,28 @@ timeout 30 "$BUILD/barrage" run "$E2E_TMP/rows.yaml" -u 60 --workers 2 -H "$TARG
     >/dev/null 2>"$E2E_TMP/rows60.err"
 check "60 users with 50 unique rows is refused with exit 2" test $? -eq 2
 check "...naming the data file" grep -q "users.csv' has 50 rows for 60 users" "$E2E_TMP/rows60.err"
+
+# 5. A cookie capture: /login sets the session cookie; its value is the bearer token.
+cat >"$E2E_TMP/cookie.yaml" <<'YAML'
+host: http://127.0.0.1:1
+load: {users: 4, spawn_rate: 50, duration: 2s}
+users:
+  - name: U
+    think: constant 20ms
+    on_start:
+      - post: /login
+        name: login
+        json: {email: "cookie{{ user_id }}@example.com", password: pw}
+        capture: {sid: "cookie:session"}
+    headers: {Authorization: "Bearer {{ sid }}"}
+    tasks:
+      - {get: /private, name: private}
+YAML
+curl -s -X POST "$TARGET_URL/__reset" >/dev/null
+run_barrage cookie
+read -r reqs fails <<<"$(row cookie private)"
+check "cookie capture: /private with the cookie's value, ${reqs:-0} requests, ${fails:-?} failed" \
+    test "${reqs:-0}" -gt 20 -a "${fails:-1}" -eq 0
+check "...and the target rejected none ($(target_count 'GET /private (rejected)'))" \
+    test "$(target_count 'GET /private (rejected)')" -eq 0
 e2e_finish

@@ -7,7 +7,7 @@ from locust import HttpUser, task
 class Values(HttpUser):
     def on_start(self):
         r = self.client.post("/login", json={"email": "a@b.c"})
-        self.session = r.cookies["sid"]
+        self.session = r.cookies[os.environ["COOKIE"]]
 
     @task
     def floats(self):

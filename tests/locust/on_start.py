@@ -9,7 +9,9 @@ class Member(HttpUser):
         self.email = f"member{random.randint(1, 1000)}@example.com"
         resp = self.client.post("/login", json={"email": self.email, "password": "pw"})
         self.token = resp.json()["access_token"]
-        self.client.headers.update({"Authorization": f"Bearer {self.token}"})
+        self.session = resp.cookies["session"]
+        self.client.headers.update({"Authorization": f"Bearer {self.token}",
+                                    "X-Session": self.session})
         r = self.client.get("/json?bytes=64", name="/json")
         self.first = r.json()["items"][0]["id"]
         self.request_id = r.headers["X-Request-Id"]

@@ -36,7 +36,8 @@ static void s_usage(FILE *out) {
           "\n"
           "Endpoints: GET / | GET /json?bytes=N | GET /delay?ms=N | ANY /status/CODE |\n"
           "GET /fail-after?ms=N (200, then 500 from N ms after its first request) |\n"
-          "POST /login | GET /private | ANY /echo | GET /__stats | POST /__reset |\n"
+          "POST /login (token in the body and a session cookie) | GET /private | ANY /echo |\n"
+          "GET /__stats | POST /__reset |\n"
           "GET /mix?fast=MS&slow=MS&slow_pct=P | GET /dist?p50=MS&p99=MS | POST /__stall?ms=N\n"
           "Faults (tests/target/faults.h): ANY /fault/reset | /fault/hang | /fault/garbage |\n"
           "/fault/huge?mb=N | /fault/drip?ms=N&bytes=M | /fault/close\n",

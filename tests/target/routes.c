@@ -22,6 +22,7 @@ struct routes {
     strbuf_t body;          /* generated bodies, reused */
     char content_type[256]; /* /echo's Content-Type, NUL-terminated */
     uint64_t fail_after_first_us; /* /fail-after's first request (0: none yet, or reset) */
+    char set_cookie[TOKENS_BUF_BYTES + 64]; /* /login's Set-Cookie header line */
 };
 
 #define S_JSON "application/json"
@@ -177,6 +178,10 @@ static void s_login(routes_t *r, const http_request_t *req, routes_result_t *out
         char token[TOKENS_BUF_BYTES];
         tokens_issue(r->tokens, json_string_value(email), json_string_length(email), token);
         s_jsonf(r, out, 200, "{\"access_token\": \"%s\", \"token_type\": \"bearer\"}", token);
+        /* The same token as a session cookie, for cookie captures. */
+        snprintf(r->set_cookie, sizeof r->set_cookie,
+                 "Set-Cookie: session=%s; Path=/; HttpOnly\r\n", token);
+        out->resp.extra_headers = r->set_cookie;
     }
     json_decref(doc);
 }

@@ -379,3 +379,20 @@ Test(check, a_tls_failure_carries_curls_message) {
                      "no message: curl's generic text");
     s_teardown(&f);
 }
+
+Test(check, a_set_cookie_header_gives_its_value_by_name) {
+    size_t len = 0;
+    const char *v = check_set_cookie("sid=abc123; Path=/; HttpOnly", "sid", &len);
+    cr_assert_not_null(v);
+    cr_expect_eq(len, 6);
+    cr_expect(strncmp(v, "abc123", len) == 0);
+    v = check_set_cookie(" token = \"q w\" ;Secure", "token", &len);
+    cr_assert_not_null(v, "spaces around, quotes removed");
+    cr_expect(strncmp(v, "q w", len) == 0 && len == 3);
+    v = check_set_cookie("sid=", "sid", &len);
+    cr_assert_not_null(v, "an empty value is a value");
+    cr_expect_eq(len, 0);
+    cr_expect_null(check_set_cookie("sidx=1", "sid", &len), "another cookie");
+    cr_expect_null(check_set_cookie("SID=1", "sid", &len), "names compare exactly");
+    cr_expect_null(check_set_cookie("sid", "sid", &len), "no value");
+}

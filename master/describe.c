@@ -191,6 +191,9 @@ static void s_class(FILE *out, const scenario_class_t *c, uint32_t users, uint32
     if (c->n_on_start) fprintf(out, "  on_start (once per user):\n");
     for (size_t i = 0; i < c->n_on_start; i++)
         s_request(out, &c->on_start[i], "    ", "        ");
+    if (c->n_on_stop) fprintf(out, "  on_stop (once per user, when it stops; closed model):\n");
+    for (size_t i = 0; i < c->n_on_stop; i++)
+        s_request(out, &c->on_stop[i], "    ", "        ");
     s_tasks(out, c);
 }
 

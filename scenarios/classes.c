@@ -134,24 +134,27 @@ static void s_think(scenario_doc_t *d, const yaml_node_t *n, scenario_think_t *t
     *th = out;
 }
 
-/* on_start: a list of requests run once per user before its tasks. */
-static void s_on_start(scenario_doc_t *d, const yaml_node_t *n, const template_names_t *names,
-                       scenario_class_t *c) {
-    char got[96];
+/* on_start / on_stop (key): a list of requests run once per user, before its
+ * tasks or when it stops, into *out and *n. */
+static void s_once(scenario_doc_t *d, const yaml_node_t *n, const char *key,
+                   const template_names_t *names, scenario_request_t **out, size_t *n_out) {
+    char got[96], what[32];
     if (scenario_doc_is_null(n)) return;
     if (n->type != YAML_SEQUENCE_NODE) {
-        scenario_doc_error(d, n, "on_start must be a list of requests (got %s)",
+        scenario_doc_error(d, n, "%s must be a list of requests (got %s)", key,
                            scenario_doc_describe(n, got, sizeof got));
         return;
     }
-    c->n_on_start = scenario_doc_len(n);
-    c->on_start = xcalloc(c->n_on_start ? c->n_on_start : 1, sizeof c->on_start[0]);
-    for (size_t i = 0; i < c->n_on_start; i++) {
+    snprintf(what, sizeof what, "%s request", key);
+    char where[40];
+    snprintf(where, sizeof where, "in %s request", key);
+    *n_out = scenario_doc_len(n);
+    *out = xcalloc(*n_out ? *n_out : 1, sizeof **out);
+    for (size_t i = 0; i < *n_out; i++) {
         yaml_node_t *m = scenario_doc_item(d, n, i);
         scenario_field_t f[SCENARIO_RQ_N_KEYS];
-        if (scenario_doc_fields(d, m, "on_start request", "in on_start request",
-                                scenario_request_keys, f))
-            scenario_request_read(d, m, f, "on_start request", names, &c->on_start[i]);
+        if (scenario_doc_fields(d, m, what, where, scenario_request_keys, f))
+            scenario_request_read(d, m, f, what, names, &(*out)[i]);
     }
 }
 
@@ -211,11 +214,12 @@ static void s_var_defs(scenario_doc_t *d, const yaml_node_t **values, const scen
     }
 }
 
-/* Adds the capture targets of on_start and tasks (and their steps) to var_names. */
+/* Adds the capture targets of on_start, tasks (and their steps) and on_stop to var_names. */
 static void s_capture_names(const scenario_doc_t *d, const yaml_node_t *on_start,
-                            const yaml_node_t *tasks, scenario_class_t *c) {
-    const yaml_node_t *lists[2] = {on_start, tasks};
-    for (size_t l = 0; l < 2; l++) {
+                            const yaml_node_t *tasks, const yaml_node_t *on_stop,
+                            scenario_class_t *c) {
+    const yaml_node_t *lists[3] = {on_start, tasks, on_stop};
+    for (size_t l = 0; l < 3; l++) {
         if (!lists[l] || lists[l]->type != YAML_SEQUENCE_NODE) continue;
         for (size_t i = 0; i < scenario_doc_len(lists[l]); i++) {
             const yaml_node_t *m = scenario_doc_item(d, lists[l], i);
@@ -238,10 +242,10 @@ static void s_capture_names(const scenario_doc_t *d, const yaml_node_t *on_start
 /* Reads one class; returns false if its weight is unusable (then the sum is not checked). */
 static bool s_class(scenario_doc_t *d, yaml_node_t *m, const scenario_t *s, scenario_class_t *c,
                     const yaml_node_t **name_node) {
-    static const char *const keys[] = {"name", "weight",   "think", "headers",
-                                       "vars", "on_start", "tasks", NULL};
-    enum { NAME, WEIGHT, THINK, HEADERS, VARS, ON_START, TASKS };
-    scenario_field_t f[7];
+    static const char *const keys[] = {"name",     "weight", "think",   "headers", "vars",
+                                       "on_start", "tasks",  "on_stop", NULL};
+    enum { NAME, WEIGHT, THINK, HEADERS, VARS, ON_START, TASKS, ON_STOP };
+    scenario_field_t f[8];
     c->weight = 1;
     if (!scenario_doc_fields(d, m, "user class", "in user class", keys, f)) return true;
     *name_node = f[NAME].value;
@@ -253,7 +257,7 @@ static bool s_class(scenario_doc_t *d, yaml_node_t *m, const scenario_t *s, scen
         !f[WEIGHT].value || scenario_doc_uint(d, f[WEIGHT].value, "weight", 0, &c->weight);
     if (f[THINK].value) s_think(d, f[THINK].value, &c->think);
     const yaml_node_t **values = f[VARS].value ? s_var_names(d, f[VARS].value, c) : NULL;
-    s_capture_names(d, f[ON_START].value, f[TASKS].value, c);
+    s_capture_names(d, f[ON_START].value, f[TASKS].value, f[ON_STOP].value, c);
     s_var_defs(d, values, s, c);
     free(values);
     template_names_t names = {(const char *const *)c->var_names, c->n_vars, NULL, 0};
@@ -262,7 +266,10 @@ static bool s_class(scenario_doc_t *d, yaml_node_t *m, const scenario_t *s, scen
         names.n_columns = s->data->n_columns;
     }
     if (f[HEADERS].value) scenario_doc_headers(d, f[HEADERS].value, &names, &c->headers);
-    if (f[ON_START].value) s_on_start(d, f[ON_START].value, &names, c);
+    if (f[ON_START].value)
+        s_once(d, f[ON_START].value, "on_start", &names, &c->on_start, &c->n_on_start);
+    if (f[ON_STOP].value)
+        s_once(d, f[ON_STOP].value, "on_stop", &names, &c->on_stop, &c->n_on_stop);
     if (f[TASKS].value)
         s_tasks(d, f[TASKS].value, &names, c);
     else
@@ -325,6 +332,9 @@ void scenario_classes_free(scenario_t *s) {
         for (size_t j = 0; j < c->n_on_start; j++)
             scenario_request_fini(&c->on_start[j]);
         free(c->on_start);
+        for (size_t j = 0; j < c->n_on_stop; j++)
+            scenario_request_fini(&c->on_stop[j]);
+        free(c->on_stop);
         for (size_t j = 0; j < c->n_vars; j++)
             free(c->var_names[j]);
         free(c->var_names);

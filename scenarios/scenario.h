@@ -218,6 +218,9 @@ typedef struct {
     size_t n_var_defs;
     size_t n_on_start; /* requests run once per user before its tasks */
     scenario_request_t *on_start;
+    size_t n_on_stop; /* requests run once per user when it stops (closed model: at the
+                         run's stop or when a rebalance or ramp retires it) */
+    scenario_request_t *on_stop;
     size_t n_tasks;
     scenario_task_t *tasks;
 } scenario_class_t;

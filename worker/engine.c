@@ -136,6 +136,23 @@ static void s_next_task(vuser_t *u) {
     s_fire(u);
 }
 
+/* Whether u runs on_stop when it stops: closed model, a class with on_stop,
+ * a user past its on_start, not begun yet. */
+static bool s_has_on_stop(const vuser_t *u) {
+    return !u->engine->arrival && u->cls->on_stop.n_steps > 0 && u->started && !u->stopping;
+}
+
+/* Starts u's on_stop, even while the run drains (its last requests). */
+static void s_start_on_stop(vuser_t *u) {
+    loop_timer_stop(u->engine->loop, &u->wake);
+    u->stopping = true;
+    u->task = &u->cls->on_stop;
+    u->step = 0;
+    u->task_failed = false;
+    u->task_started_us = clock_now_us();
+    s_fire(u);
+}
+
 static void s_on_wake(loop_t *loop, void *arg) {
     (void)loop;
     s_next_task(arg);
@@ -167,6 +184,8 @@ static void s_after_request(vuser_t *u, uint64_t now, bool not_sent) {
                               .on_start = !u->started,
                               .task_failed = u->task_failed,
                               .not_sent = not_sent,
+                              .has_on_stop = s_has_on_stop(u),
+                              .in_on_stop = u->stopping,
                               .step = u->step,
                               .n_steps = u->task->n_steps};
     uint64_t think = view.running && !view.retiring ? s_think_until(e, u, now) : now;
@@ -188,6 +207,9 @@ static void s_after_request(vuser_t *u, uint64_t now, bool not_sent) {
         break;
     case ENGINECORE_RELEASE:
         s_release(e, u); /* its last request is counted; its slot is free */
+        break;
+    case ENGINECORE_ON_STOP:
+        s_start_on_stop(u);
         break;
     case ENGINECORE_STAY:
         break;
@@ -405,6 +427,9 @@ static void s_retire_user(engine_t *e, uint32_t class_index) {
     enginecore_user_retired(&e->core, class_index);
     if (pick->in_flight) {
         pick->retiring = true;
+    } else if (s_has_on_stop(pick)) {
+        pick->retiring = true; /* released after its on_stop */
+        s_start_on_stop(pick);
     } else {
         s_release(e, pick);
     }
@@ -484,6 +509,15 @@ static void s_abort_in_flight(engine_t *e, uint64_t now) {
              e->run_id, aborted, TIMEOUT_DRAIN_MS);
 }
 
+/* The run stopped: each idle user with on_stop starts it (one in flight
+ * starts it after its request). */
+static void s_start_on_stops(engine_t *e) {
+    for (uint32_t i = 0; i < e->n_slots; i++) {
+        vuser_t *u = e->users[i];
+        if (!u->retired && !u->in_flight && s_has_on_stop(u)) s_start_on_stop(u);
+    }
+}
+
 /* No request starts from now on. */
 static void s_stop_starting(engine_t *e) {
     if (e->arrival) arrival_stop(e->arrival);
@@ -514,6 +548,12 @@ static void s_perform(engine_t *e, enginecore_out_t out, uint64_t now) {
     if (out.actions & ENGINECORE_SEND_STATS) s_report(e, PROTO_STATS);
     if (out.actions & ENGINECORE_MOVE_USERS) s_move_users(e, now);
     if (out.actions & ENGINECORE_STOP_STARTING) s_stop_starting(e);
+    if (out.actions & ENGINECORE_START_ON_STOP) {
+        s_start_on_stops(e);
+        /* FINAL now if none was in flight and nobody had an on_stop to run. */
+        out.actions |=
+            enginecore_on_request_done(&e->core, (uint32_t)multi_in_flight(e->multi)).actions;
+    }
     if (out.actions & ENGINECORE_ABORT_IN_FLIGHT) s_abort_in_flight(e, now);
     s_arm(e);
     if (out.actions & ENGINECORE_SEND_FINAL) {
@@ -569,6 +609,18 @@ static scenario_t *s_load(const proto_run_t *spec, char **err) {
     return sc;
 }
 
+/* Users run on_stop when they stop, in the closed model; in the open model
+ * an iteration has no end of its user to run it at (said once). */
+static void s_on_stop_mode(engine_t *e) {
+    bool any = false;
+    for (size_t c = 0; c < e->plan->n_classes; c++) any |= e->plan->classes[c].on_stop.n_steps > 0;
+    if (any && e->arrival)
+        log_warn("run %u: on_stop is not run in the open model (its iterations end, not its "
+                 "users)",
+                 e->run_id);
+    enginecore_set_on_stop(&e->core, any && !e->arrival);
+}
+
 engine_t *engine_new(loop_t *loop, const proto_run_t *spec, uint64_t seed, engine_hooks_t hooks,
                      char **err) {
     scenario_t *sc = s_load(spec, err);
@@ -595,6 +647,7 @@ engine_t *engine_new(loop_t *loop, const proto_run_t *spec, uint64_t seed, engin
     for (uint32_t c = 0; c < e->n_classes; c++) n_users += spec->users_per_class[c];
     userids_add(&e->ids, spec->first_user_id ? spec->first_user_id : 1, n_users);
     if (spec->arrival_rate > 0) s_open_init(e, spec);
+    s_on_stop_mode(e);
     s_arm(e);
     return e;
 }

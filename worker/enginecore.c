@@ -73,9 +73,17 @@ static enginecore_out_t s_final(enginecore_t *c, unsigned actions) {
     return (enginecore_out_t){.actions = actions | ENGINECORE_SEND_FINAL};
 }
 
+void enginecore_set_on_stop(enginecore_t *c, bool on_stop) {
+    c->on_stop = on_stop;
+}
+
 enginecore_out_t enginecore_on_stop(enginecore_t *c, uint64_t now_us, uint32_t in_flight) {
     if (c->state != ENGINECORE_RUNNING) return (enginecore_out_t){0};
     c->state = ENGINECORE_DRAINING;
+    if (c->on_stop) { /* FINAL once the on_stop requests are done too */
+        c->drain_until_us = now_us + TIMEOUT_DRAIN_MS * 1000ull;
+        return (enginecore_out_t){.actions = ENGINECORE_STOP_STARTING | ENGINECORE_START_ON_STOP};
+    }
     if (in_flight == 0) return s_final(c, ENGINECORE_STOP_STARTING);
     c->drain_until_us = now_us + TIMEOUT_DRAIN_MS * 1000ull;
     return (enginecore_out_t){.actions = ENGINECORE_STOP_STARTING};
@@ -163,8 +171,15 @@ uint32_t enginecore_users(const enginecore_t *c) {
 
 enginecore_after_t enginecore_after_request(const enginecore_user_t *u, uint64_t now_us,
                                             uint64_t think_until_us) {
-    if (u->retiring) return (enginecore_after_t){.next = ENGINECORE_RELEASE};
-    if (!u->running) return (enginecore_after_t){.next = ENGINECORE_STAY};
+    if (u->in_on_stop) { /* its last requests: step by step, until one fails */
+        if (!u->not_sent && !u->task_failed && u->step + 1 < u->n_steps)
+            return (enginecore_after_t){.next = ENGINECORE_NEXT_STEP};
+        return (enginecore_after_t){.next = u->retiring ? ENGINECORE_RELEASE : ENGINECORE_STAY};
+    }
+    if (u->retiring)
+        return (enginecore_after_t){.next = u->has_on_stop ? ENGINECORE_ON_STOP : ENGINECORE_RELEASE};
+    if (!u->running)
+        return (enginecore_after_t){.next = u->has_on_stop ? ENGINECORE_ON_STOP : ENGINECORE_STAY};
     bool failed_start = u->on_start && (u->task_failed || u->not_sent);
     /* A failed on_start step ends the attempt: no tasks without its token. */
     if (!u->not_sent && !failed_start && u->step + 1 < u->n_steps) {

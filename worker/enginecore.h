@@ -11,7 +11,9 @@
  *             k-th is due at start + k intervals); user moves as planned. At
  *             duration + TIMEOUT_SELF_STOP_GRACE_MS without a STOP from the
  *             master it stops by itself (a stop with out.self_stop set).
- *   DRAINING  after a stop: no request starts (STOP_STARTING); STATS go on;
+ *   DRAINING  after a stop: no request starts (STOP_STARTING) but users'
+ *             on_stop (START_ON_STOP, when the scenario has one: a user runs
+ *             it once, when it stops); STATS go on;
  *             FINAL as soon as no request is in flight, or after
  *             TIMEOUT_DRAIN_MS, when the ones left are aborted and each
  *             counted as a failed request (ABORT_IN_FLIGHT, then FINAL).
@@ -43,8 +45,10 @@ enum {
     ENGINECORE_SEND_STATS = 1u << 0,    /* a STATS report of the interval */
     ENGINECORE_MOVE_USERS = 1u << 1,    /* starts or retirements are due: enginecore_take_move */
     ENGINECORE_STOP_STARTING = 1u << 2, /* no request starts from now: arrivals and wake-ups off */
-    ENGINECORE_ABORT_IN_FLIGHT = 1u << 3, /* abort the requests left, each a counted failure */
-    ENGINECORE_SEND_FINAL = 1u << 4,      /* the FINAL report, then the finished hook */
+    ENGINECORE_START_ON_STOP = 1u << 3, /* each idle user with on_stop starts it; then tell
+                                           enginecore_on_request_done what is in flight */
+    ENGINECORE_ABORT_IN_FLIGHT = 1u << 4, /* abort the requests left, each a counted failure */
+    ENGINECORE_SEND_FINAL = 1u << 5,      /* the FINAL report, then the finished hook */
 };
 
 typedef struct {
@@ -70,6 +74,7 @@ typedef struct {
     uint32_t ramp_peak;   /* users at the ramp's peak (sum of the first target) */
     uint32_t *ramp_users; /* users per class the ramp wants now */
     uint64_t next_ramp_us;
+    bool on_stop; /* users run on_stop when they stop (enginecore_set_on_stop) */
 } enginecore_t;
 
 /* Starts the run of spec at now_us: its users per class (at spec's spawn
@@ -78,6 +83,9 @@ typedef struct {
  * (spec's, or TIMEOUT_REPORT_MS when 0) and its self-stop. Copies what it keeps. */
 void enginecore_init(enginecore_t *c, const proto_run_t *spec, uint64_t now_us);
 void enginecore_fini(enginecore_t *c);
+/* Whether users run on_stop requests when they stop (a class has on_stop, in
+ * the closed model): a stop then starts them (START_ON_STOP) before FINAL. */
+void enginecore_set_on_stop(enginecore_t *c, bool on_stop);
 
 /* Time passed; in_flight is the number of requests in flight now. Call it at
  * enginecore_next_us (earlier is harmless). */
@@ -115,6 +123,7 @@ typedef enum {
     ENGINECORE_SLEEP,         /* start its next task at wake_us */
     ENGINECORE_END_ITERATION, /* open model: the iteration is over, hand the slot back */
     ENGINECORE_RELEASE,       /* retiring: its last request is counted, free it */
+    ENGINECORE_ON_STOP,       /* stopping (the run's stop or a retirement): start on_stop now */
     ENGINECORE_STAY,          /* the run is stopping: nothing more */
 } enginecore_next_t;
 
@@ -126,6 +135,8 @@ typedef struct {
     bool on_start;        /* the request was of on_start (it has not succeeded yet) */
     bool task_failed;     /* a request of the task (or on_start) failed, this one included */
     bool not_sent;        /* this request could not be handed to curl (counted as failed) */
+    bool has_on_stop;     /* it will run on_stop when it stops (not begun yet) */
+    bool in_on_stop;      /* the request was of its on_stop */
     size_t step, n_steps; /* the request's step of its task */
 } enginecore_user_t;
 

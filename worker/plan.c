@@ -233,6 +233,8 @@ static void s_compile_class(plan_class_t *pc, const scenario_t *sc, const scenar
     pc->cls = cls;
     s_compile_task(&pc->on_start, cls->on_start, cls->n_on_start, sc, cls, env);
     s_note_headers(pc, &pc->on_start);
+    s_compile_task(&pc->on_stop, cls->on_stop, cls->n_on_stop, sc, cls, env);
+    s_note_headers(pc, &pc->on_stop);
     pc->n_tasks = cls->n_tasks;
     pc->tasks = xcalloc(cls->n_tasks, sizeof *pc->tasks);
     pc->cum_weight = xcalloc(cls->n_tasks, sizeof *pc->cum_weight);
@@ -293,6 +295,7 @@ void plan_destroy(plan_t **plan) {
     for (size_t c = 0; c < p->n_classes; c++) {
         plan_class_t *pc = &p->classes[c];
         s_free_task(&pc->on_start);
+        s_free_task(&pc->on_stop);
         for (size_t t = 0; t < pc->n_tasks; t++) s_free_task(&pc->tasks[t]);
         free(pc->tasks);
         free(pc->cum_weight);

@@ -72,6 +72,7 @@ typedef struct {
 typedef struct {
     const scenario_class_t *cls;
     plan_task_t on_start; /* n_steps == 0 when the class has none */
+    plan_task_t on_stop;  /* n_steps == 0 when the class has none */
     plan_task_t *tasks;
     size_t n_tasks;
     uint64_t *cum_weight; /* cum_weight[i] = sum of weights of tasks 0..i */

@@ -29,6 +29,7 @@ typedef struct vuser {
     const plan_task_t *task;
     size_t step;
     bool started; /* on_start has succeeded (or there is none) */
+    bool stopping; /* its on_stop has begun (it runs once) */
     bool task_failed; /* a request of the current task (or on_start) failed */
     const plan_step_t *configured; /* step whose constant options the handle holds */
     const plan_transport_t *transport; /* TLS and HTTP options the handle holds; NULL = none yet */

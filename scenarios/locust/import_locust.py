@@ -128,6 +128,7 @@ class UserClass:
         self.vars = []  # (name, template)
         self.headers = []
         self.on_start = []
+        self.on_stop = []
         self.tasks = []
         self.notes = []
         self.gaps = []
@@ -297,9 +298,8 @@ class Converter:
                                                     {"self": "user"}, start))
         stop = self.class_method(cls, "on_stop")
         if stop and not is_trivial(stop.body):
-            self.note_gap(Gap(stop, "on_stop", "barrage has no per-user teardown; "
-                                              "drop it or run it as a separate scenario"),
-                          u.gaps)
+            self.try_(u.gaps, lambda: self.run_body(stop.body, "on_stop", u.on_stop,
+                                                    {"self": "user"}, stop))
         self.try_(u.gaps, lambda: self.collect_tasks(u, cls, u.tasks, top=True))
         if not u.tasks and len(self.gaps) == gaps_before:
             self.note_gap(Gap(cls, "user class %s without tasks" % cls.name,
@@ -604,10 +604,11 @@ class Converter:
     # ------------------------------------------------------------------ statements
 
     def run_body(self, body, where, out, scope, fn, depth=0):
-        """Converts the statements of a task or on_start into requests appended to out.
+        """Converts the statements of a task, on_start or on_stop into requests appended to
+        out.
 
         scope maps a local name to a Val (or "user" for self). Gaps are raised in a task
-        (the whole task is left out) and collected one by one in on_start."""
+        (the whole task is left out) and collected one by one in on_start and on_stop."""
         env = dict(scope)
         uses = count_names(body)
         outer, self.current_fn = self.current_fn, fn
@@ -616,7 +617,7 @@ class Converter:
                 try:
                     self.statement(st, where, out, env, uses, depth)
                 except Gap as g:
-                    if where == "on_start":
+                    if where in ("on_start", "on_stop"):
                         self.note_gap(g, out)
                     else:
                         raise
@@ -1886,6 +1887,13 @@ def emit(users, file, args, gaps):
                     emit_gap(o, 6, r, file)
                 else:
                     emit_request(o, 6, r, "- ")
+        if u.on_stop:
+            o.add(4, "on_stop:")
+            for r in u.on_stop:
+                if isinstance(r, Gap):
+                    emit_gap(o, 6, r, file)
+                else:
+                    emit_request(o, 6, r, "- ")
         o.add(4, "tasks:")
         for t in u.tasks:
             if isinstance(t, Gap):
@@ -1989,7 +1997,7 @@ def convert_text(source, file, args):
     for u in users:
         for g in u.gaps:
             g.owner = u
-        for t in u.on_start + u.tasks:
+        for t in u.on_start + u.on_stop + u.tasks:
             if isinstance(t, Gap):
                 t.owner = u
             if isinstance(t, Task):

@@ -2,7 +2,7 @@
 # test_journeys: the scenario language end to end against the demo target, with 2
 # real workers — login once and reuse the captured token, a broken capture counted
 # as a failure with its reason, an exact class split, the task mix, unique data rows,
-# a session cookie captured and sent back as a bearer token.
+# a session cookie captured and sent back as a bearer token, on_stop once per user.
 . "$(dirname "$0")/lib.sh"
 
 start_target
@@ -139,4 +139,25 @@ check "cookie capture: /private with the cookie's value, ${reqs:-0} requests, ${
     test "${reqs:-0}" -gt 20 -a "${fails:-1}" -eq 0
 check "...and the target rejected none ($(target_count 'GET /private (rejected)'))" \
     test "$(target_count 'GET /private (rejected)')" -eq 0
+
+# 6. on_stop: each user runs it once when it stops — 4 retired by the ramp down,
+#    2 at the run's end: 6 logouts for 6 users.
+cat >"$E2E_TMP/onstop.yaml" <<'YAML'
+host: http://127.0.0.1:1
+load: {stages: [{duration: 1s, users: 6}, {duration: 1s, users: 6}, {duration: 1s, users: 2}]}
+users:
+  - name: U
+    think: constant 50ms
+    tasks:
+      - {get: /, name: home}
+    on_stop:
+      - {get: "/json?bytes=7", name: logout}
+YAML
+curl -s -X POST "$TARGET_URL/__reset" >/dev/null
+run_barrage onstop
+read -r reqs fails <<<"$(row onstop logout)"
+check "on_stop ran once per user: ${reqs:-0} logouts for 6 users (${fails:-?} failed)" \
+    test "${reqs:-0}" -eq 6 -a "${fails:-1}" -eq 0
+check "...as the target counts them ($(target_count 'GET /json'))" \
+    test "$(target_count 'GET /json')" -eq 6
 e2e_finish

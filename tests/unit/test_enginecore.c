@@ -438,3 +438,56 @@ Test(enginecore, not_sent_on_start_is_a_failed_on_start) {
     cr_expect_not(a.on_start_ok);
     cr_expect_eq(a.wake_us, T0 + ENGINECORE_RETRY_MIN_US);
 }
+
+Test(enginecore, a_stop_with_on_stop_starts_it_before_the_final) {
+    proto_run_t spec = s_run(3, 0, 0, 0);
+    enginecore_t c;
+    enginecore_init(&c, &spec, T0);
+    enginecore_set_on_stop(&c, true);
+    enginecore_out_t out = enginecore_on_stop(&c, T0 + MS(100), 0);
+    cr_expect_eq(out.actions, ENGINECORE_STOP_STARTING | ENGINECORE_START_ON_STOP,
+                 "no FINAL before the users' on_stop");
+    cr_expect_eq(c.state, ENGINECORE_DRAINING);
+    cr_expect_eq(enginecore_on_request_done(&c, 3).actions, 0, "three users log out");
+    cr_expect_eq(enginecore_on_request_done(&c, 0).actions, ENGINECORE_SEND_FINAL);
+    enginecore_fini(&c);
+    /* No user had anything to run: the engine asks at once, and FINAL comes. */
+    enginecore_init(&c, &spec, T0);
+    enginecore_set_on_stop(&c, true);
+    enginecore_on_stop(&c, T0 + MS(100), 0);
+    cr_expect_eq(enginecore_on_request_done(&c, 0).actions, ENGINECORE_SEND_FINAL);
+    enginecore_fini(&c);
+    /* The drain's timeout bounds on_stop too. */
+    enginecore_init(&c, &spec, T0);
+    enginecore_set_on_stop(&c, true);
+    enginecore_on_stop(&c, T0 + MS(100), 2);
+    out = enginecore_on_time(&c, T0 + MS(100) + TIMEOUT_DRAIN_MS * 1000ull, 1);
+    cr_expect(out.actions & ENGINECORE_ABORT_IN_FLIGHT);
+    cr_expect(out.actions & ENGINECORE_SEND_FINAL);
+    enginecore_fini(&c);
+}
+
+Test(enginecore, after_request_a_stopping_user_runs_its_on_stop_once) {
+    enginecore_user_t u = s_user(0, 3);
+    u.running = false;
+    u.has_on_stop = true;
+    cr_expect_eq(enginecore_after_request(&u, T0, T0).next, ENGINECORE_ON_STOP,
+                 "the run stopped: its on_stop now, not the rest of its task");
+    u.retiring = true;
+    u.running = true;
+    cr_expect_eq(enginecore_after_request(&u, T0, T0).next, ENGINECORE_ON_STOP,
+                 "retired: its on_stop before it goes");
+    /* In its on_stop: step by step, then gone (retired) or staying (stopped). */
+    enginecore_user_t s = s_user(0, 2);
+    s.in_on_stop = true;
+    s.running = false;
+    cr_expect_eq(enginecore_after_request(&s, T0, T0).next, ENGINECORE_NEXT_STEP);
+    s.step = 1;
+    cr_expect_eq(enginecore_after_request(&s, T0, T0).next, ENGINECORE_STAY);
+    s.retiring = true;
+    cr_expect_eq(enginecore_after_request(&s, T0, T0).next, ENGINECORE_RELEASE);
+    s.step = 0;
+    s.task_failed = true;
+    cr_expect_eq(enginecore_after_request(&s, T0, T0).next, ENGINECORE_RELEASE,
+                 "a failed on_stop step ends it");
+}

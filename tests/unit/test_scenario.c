@@ -870,3 +870,21 @@ Test(scenario, thresholds_may_abort_after_a_delay) {
     cr_expect(strstr(e, "t.yaml:3:32: error: abort must be"), "%s", e);
     free(e);
 }
+
+Test(scenario, on_stop_is_a_list_of_requests_run_when_a_user_stops) {
+    scenario_t *s = s_load_ok("s.yaml", "host: http://h\n"
+                                        "users:\n"
+                                        "  - name: U\n"
+                                        "    on_stop:\n"
+                                        "      - {post: /logout, name: logout}\n"
+                                        "      - {get: /bye, capture: {x: \"header:X\"}}\n"
+                                        "    tasks: [{get: /}]\n");
+    cr_assert_eq(s->classes[0].n_on_stop, 2);
+    cr_expect_str_eq(s->classes[0].on_stop[0].name, "logout");
+    cr_expect_str_eq(s->classes[0].on_stop[1].method, "GET");
+    scenario_destroy(&s);
+    char *e = s_load_errors("host: http://h\nusers:\n  - name: U\n    on_stop: {get: /}\n"
+                            "    tasks: [{get: /}]\n");
+    cr_expect(strstr(e, "t.yaml:4:14: error: on_stop must be a list of requests"), "%s", e);
+    free(e);
+}

@@ -17,7 +17,7 @@ enum { S_WEIGHT = SCENARIO_RQ_N_KEYS, S_STEPS, S_N_TASK_KEYS };
 static const char *const s_task_keys[] = {
     "name",  "get",  "post", "put",  "patch",   "delete",           "head",    "options", "headers",
     "query", "json", "form", "body", "timeout", "follow_redirects", "capture", "expect",  "tls",
-    "http",  "weight", "steps", NULL,
+    "http",  "compression", "proxy", "weight", "steps", NULL,
 };
 _Static_assert(sizeof s_task_keys / sizeof s_task_keys[0] == S_N_TASK_KEYS + 1, "task keys");
 

@@ -271,9 +271,14 @@ static int s_user_options(engine_t *e, vuser_t *u, char **err) {
     CURL *c = u->easy;
     /* NOSIGNAL, socket hooks, no proxy from the environment. */
     if (multi_prepare(e->multi, c, err) != 0) return -1;
+    const plan_pool_t *pool = &e->plan->pool;
+    /* Without a first request of its own, the policy of render has nothing to set. */
+    if (!pool->fresh_first) u->conn_state = 2;
+    if (e->plan->resolve && MULTI_SETOPT(c, CURLOPT_RESOLVE, e->plan->resolve, err)) return -1;
     char *why = NULL;
-    u->pool = multi_pool_new(e->multi, c, &why); /* its own keep-alive connection */
-    if (!u->pool) {
+    /* per_user, new: its own keep-alive connection; shared: the multi's pool. */
+    if (pool->own_pool) u->pool = multi_pool_new(e->multi, c, &why);
+    if (pool->own_pool && !u->pool) {
         /* It works on the common pool, only slower: said once a run. */
         if (!e->pool_failed_said) {
             log_warn("run %u: %s; users without a pool of their own share one", e->run_id, why);
@@ -582,6 +587,10 @@ engine_t *engine_new(loop_t *loop, const proto_run_t *spec, uint64_t seed, engin
     e->stats = wstats_new();
     e->plan = plan_new(sc, spec->host_override, spec->tls_no_verify, e->stats, err);
     e->multi = e->plan ? multi_new(loop, s_on_done, e, err) : NULL;
+    if (e->multi && !e->plan->pool.own_pool &&
+        multi_share(e->multi, e->plan->pool.max_host_connections, e->plan->pool.max_streams,
+                    err) != 0)
+        multi_destroy(&e->multi);
     if (!e->multi) {
         engine_destroy(&e);
         return NULL;

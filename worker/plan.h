@@ -20,7 +20,8 @@ typedef struct {
     const template_t *value;
 } plan_header_t;
 
-/* A step's transport options: TLS and HTTP version, as libcurl takes them.
+/* A step's transport options: TLS, HTTP version, connection reuse,
+ * compression and proxy, as libcurl takes them.
  * render sets them on a handle only when they differ from the ones it holds
  * (plan_transport_equal), so steps alike cost nothing when a user moves on. */
 typedef struct {
@@ -31,9 +32,21 @@ typedef struct {
     long ssl_version;      /* CURLOPT_SSLVERSION */
     long http_version;     /* CURLOPT_HTTP_VERSION */
     bool no_reuse;         /* a new connection for each request, closed after it
-                              (CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE): h2c where
-                              libcurl cannot reuse an h2c connection (plan_h2c_reuse_works) */
+                              (CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE): connections:
+                              new, and h2c where libcurl cannot reuse an h2c connection
+                              (plan_h2c_reuse_works) */
+    const char *accept_encoding; /* CURLOPT_ACCEPT_ENCODING; NULL = none, "" = all libcurl has */
+    const char *proxy;           /* CURLOPT_PROXY; NULL = none ("": the environment ignored) */
 } plan_transport_t;
+
+/* Where a worker's requests get their connections (connections:), decided
+ * once for the run: engine and multi apply it when users start. */
+typedef struct {
+    bool own_pool;    /* each user a pool of its own (multi_pool_new): per_user, new */
+    bool fresh_first; /* a user's first request opens its own connection: per_user */
+    long max_host_connections; /* CURLMOPT_MAX_HOST_CONNECTIONS; 0 = no limit */
+    long max_streams;          /* CURLMOPT_MAX_CONCURRENT_STREAMS; 0 = libcurl's default */
+} plan_pool_t;
 
 typedef struct {
     const scenario_request_t *req;
@@ -84,6 +97,8 @@ typedef struct plan {
     char *host; /* without trailing slashes */
     plan_class_t *classes;
     size_t n_classes;
+    plan_pool_t pool;            /* plan_pool of the scenario's connections: */
+    struct curl_slist *resolve;  /* CURLOPT_RESOLVE for every user's handle; NULL = none */
 } plan_t;
 
 /* Compiles sc against host (the scenario's own host when host is NULL or
@@ -97,9 +112,10 @@ plan_t *plan_new(const scenario_t *sc, const char *host, bool tls_no_verify, wst
 void plan_destroy(plan_t **plan);
 
 /* The transport options request rq of sc runs with (scenario_request_tls,
- * scenario_request_http), verification off when tls_no_verify; an h2c
- * request opens a new connection each time unless h2c_reuse. Blobs borrow
- * sc's files (CURL_BLOB_NOCOPY). */
+ * scenario_request_http, scenario_request_accept_encoding,
+ * scenario_request_proxy), verification off when tls_no_verify; a request
+ * opens a new connection each time with connections: new, and for h2c
+ * unless h2c_reuse. Blobs and strings borrow sc's (CURL_BLOB_NOCOPY). */
 plan_transport_t plan_transport(const scenario_t *sc, const scenario_request_t *rq,
                                 bool tls_no_verify, bool h2c_reuse);
 /* True if the libcurl of version_num (curl_version_info's, 0xXXYYZZ) reuses
@@ -112,6 +128,12 @@ uint32_t plan_asked(scenario_http_t http);
 /* True if a and b set the same options (blobs compared by address: they
  * point into the scenario's files, one per name). */
 bool plan_transport_equal(const plan_transport_t *a, const plan_transport_t *b);
+
+/* The pool connections c asks for: per_user (users' own pools, a user's
+ * first request on a connection of its own), new (own pools; the steps
+ * forbid reuse), shared (the worker's common pool: at most c->shared
+ * connections per host, c->streams HTTP/2 streams on each). */
+plan_pool_t plan_pool(const scenario_connections_t *c);
 
 /* Picks a task of c by weight, given a uniform random 64-bit number. */
 const plan_task_t *plan_pick(const plan_class_t *c, uint64_t random);

@@ -210,6 +210,11 @@ plan_pool_t plan_pool(const scenario_connections_t *c) {
     }
 }
 
+uint64_t plan_wait_deadline_us(const plan_pool_t *pool, uint64_t started_us, long timeout_ms) {
+    if (pool->own_pool || timeout_ms <= 0) return 0;
+    return started_us + ((uint64_t)timeout_ms + PLAN_WAIT_GRACE_MS) * 1000u;
+}
+
 /* The resolve: entries as a curl list (NULL when there are none). */
 static struct curl_slist *s_resolve_list(const scenario_t *sc) {
     struct curl_slist *out = NULL;

@@ -135,6 +135,19 @@ bool plan_transport_equal(const plan_transport_t *a, const plan_transport_t *b);
  * connections per host, c->streams HTTP/2 streams on each). */
 plan_pool_t plan_pool(const scenario_connections_t *c);
 
+/* How much later than its timeout a request still waiting for a shared
+ * connection is failed by the engine: libcurl 7.88 does not time out a
+ * transfer waiting for a connection (curl PR #13276, 8.8), and the grace
+ * leaves a transfer that has one to curl's own, exact, timeout. */
+#define PLAN_WAIT_GRACE_MS 50u
+/* The reason such a request fails with (category "timeout"). */
+#define PLAN_WAIT_REASON "waited for a shared connection until the request timed out"
+
+/* When the engine fails a request started at started_us with timeout_ms if
+ * it is still in flight: started + timeout + PLAN_WAIT_GRACE_MS, in µs;
+ * 0 = never (a pool of its own never makes a request wait). */
+uint64_t plan_wait_deadline_us(const plan_pool_t *pool, uint64_t started_us, long timeout_ms);
+
 /* Picks a task of c by weight, given a uniform random 64-bit number. */
 const plan_task_t *plan_pick(const plan_class_t *c, uint64_t random);
 

@@ -9,7 +9,7 @@
 # the body text) in fewer bytes than without; a list is sent as written; the resolve map
 # (an IPv4 and an IPv6 address) reaches nginx with the made-up Host; the proxy adds its
 # Via; http://[::1]:port works; requests waiting for a shared connection time out as
-# failures with a reason.
+# failures with a reason, on time (not when the request ahead of them ends).
 . "$(dirname "$0")/lib.sh"
 
 tools_required nginx openssl tinyproxy
@@ -201,8 +201,13 @@ YAML
 run queue "$E2E_TMP/scn/queue.yaml"
 Q="$E2E_TMP/queue.out"
 check "queue: every slow request failed" all_failed slow "$Q"
-check "queue: as a timeout, with its reason" \
-    grep -q "GET slow: timeout: no response before the request timed out" "$Q"
+n_slow=$(fails slow "$Q")
+n_timeouts=$(awk '/ GET slow: timeout: / {n += $1} END {print n + 0}' "$Q")
+check "queue: each as a timeout, with its reason ($n_timeouts of $n_slow)" \
+    test "$n_timeouts" -eq "$n_slow"
+max_slow=$(awk '$1 == "GET" && $2 == "slow" {print $7; exit}' "$Q") # the request table's Max
+check "queue: none waited for the 400 ms answer ahead of it (max $max_slow ms, timeout 150 ms)" \
+    awk -v m="$max_slow" 'BEGIN {exit !(m + 0 > 0 && m + 0 < 380)}'
 check "queue: the worker kept to one connection" grep -q " conns 1 " "$Q"
 
 [ "$E2E_FAILED" -eq 0 ] || { cat "$O" "$E2E_TMP/main.err"; tail -20 "$N/access.log"; }

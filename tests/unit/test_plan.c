@@ -603,3 +603,12 @@ Test(plan, connections_new_forbids_reuse_on_every_step_and_shared_does_not) {
     cr_expect_eq(f.plan->pool.max_streams, 8);
     s_free(&f);
 }
+
+Test(plan, only_a_shared_pool_gets_a_deadline_past_the_timeout) {
+    plan_pool_t own = {.own_pool = true, .fresh_first = true};
+    plan_pool_t shared = {.max_host_connections = 2};
+    cr_expect_eq(plan_wait_deadline_us(&own, 1000000, 150), 0, "curl times out its own");
+    cr_expect_eq(plan_wait_deadline_us(&shared, 1000000, 150),
+                 1000000 + (150 + PLAN_WAIT_GRACE_MS) * 1000u);
+    cr_expect_eq(plan_wait_deadline_us(&shared, 1000000, 0), 0, "no timeout, no deadline");
+}

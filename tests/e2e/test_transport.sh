@@ -76,7 +76,7 @@ mkdir -p "$T"
 for _ in 1 2 3; do
     TP=$(free_port)
     printf '%s\n' "Port $TP" "Listen 127.0.0.1" "Timeout 10" "MaxClients 50" "Allow 127.0.0.1" \
-        'ViaProxyName "barrage-e2e"' "LogLevel Info" >"$T/tinyproxy.conf"
+        'ViaProxyName "barrage-e2e"' "LogLevel Info" "ConnectPort $H2" >"$T/tinyproxy.conf"
     tinyproxy -d -c "$T/tinyproxy.conf" >"$T/log" 2>&1 &
     TP_PID=$!
     E2E_PIDS+=("$TP_PID")
@@ -124,6 +124,7 @@ users:
           - {get: "http://backend.test:$P/resolved", name: resolved}
           - {get: "http://v6.test:$P/resolved6", name: resolved6}
           - {get: /proxied, name: proxied, proxy: "http://127.0.0.1:$TP"}
+          - {get: "https://127.0.0.1:$H2/tunnel", name: tunnel, http: "2", proxy: "http://127.0.0.1:$TP"}
           - {get: /direct, name: direct}
           - {get: "http://[::1]:$P/v6", name: v6}
 YAML
@@ -131,7 +132,7 @@ YAML
 rc=$?
 O="$E2E_TMP/main.out"
 check "the main run ends well (exit $rc)" test "$rc" -eq 0
-for name in peruser gz plain list resolved resolved6 proxied direct v6; do
+for name in peruser gz plain list resolved resolved6 proxied tunnel direct v6; do
     check "$name: requests made, none failed" all_ok "$name" "$O"
 done
 check "per_user: each of the 2 users its own HTTP/2 connection (got $(conns /peruser))" \
@@ -154,6 +155,10 @@ check "resolve to ::1: nginx saw Host v6.test:$P on ::1" \
 check "proxy: every proxied request came through tinyproxy (its Via)" \
     bash -c "[ \$(awk '\$1 == \"/proxied\"' '$N/access.log' | grep -c 'via=\"1.1 barrage-e2e') -eq $(lines /proxied) ]"
 check "proxy: tinyproxy logged the requests" grep -q "GET http://127.0.0.1:$P/proxied" "$T/log"
+check "proxy: HTTPS went through tinyproxy's CONNECT tunnel" \
+    grep -q "CONNECT 127.0.0.1:$H2" "$T/log"
+check "proxy: ... and reached nginx over HTTP/2 ($(lines /tunnel) requests)" \
+    bash -c "awk '\$1 == \"/tunnel\" && \$3 == \"HTTP/2.0\"' '$N/access.log' | grep -q ."
 check "no proxy elsewhere: /direct has no Via" \
     bash -c "! awk '\$1 == \"/direct\"' '$N/access.log' | grep -q 'via=\"1.1'"
 check "IPv6: http://[::1]:$P reached nginx on ::1" \
@@ -191,6 +196,13 @@ check "new: one connection per request ($(conns /new) for $(lines /new))" \
 # --- shared, waiting for the one connection: timeouts with a reason; host on ::1 -------
 start_target --host ::1
 check "barrage-target listens on ::1 ($TARGET_URL)" test "${TARGET_URL:0:13}" = "http://[::1]:"
+cat >"$E2E_TMP/scn/v6host.yaml" <<YAML
+load: {users: 1, duration: 1s}
+users:
+  - {name: U, think: constant 50ms, tasks: [{get: /, name: root}]}
+YAML
+run v6host "$E2E_TMP/scn/v6host.yaml" -H "$TARGET_URL"
+check "-H http://[::1]:port: requests made, none failed" all_ok root "$E2E_TMP/v6host.out"
 cat >"$E2E_TMP/scn/queue.yaml" <<YAML
 host: $TARGET_URL
 load: {users: 3, spawn_rate: 100, duration: 1s}

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # test_transport: connections:, compression:, proxy:, resolve: and IPv6 targets against
 # Debian's nginx (HTTPS with HTTP/2, and plain HTTP on 127.0.0.1 and ::1 with gzip), a
-# tinyproxy of the test's own and barrage-target on ::1. nginx's access log names each
+# tinyproxy of the test's own, a SOCKS5 proxy (tests/tools/socks5.py) and barrage-target
+# on ::1. nginx's access log names each
 # request's connection ($connection), server address, Host, Accept-Encoding, bytes sent,
 # Content-Encoding and Via. Checks: per_user opens one connection per user; shared: N
 # keeps HTTP/2 to at most N connections with more users than that; new opens one
 # connection per request; compression: true gets gzip that libcurl decodes (expect on
 # the body text) in fewer bytes than without; a list is sent as written; the resolve map
-# (an IPv4 and an IPv6 address) reaches nginx with the made-up Host; the proxy adds its
-# Via; http://[::1]:port works; requests waiting for a shared connection time out as
+# (an IPv4 and an IPv6 address) reaches nginx with the made-up Host; the HTTP proxy adds
+# its Via and tunnels HTTPS; socks5:// hands the proxy an address, socks5h:// the name;
+# http://[::1]:port works, in a URL and in -H; requests waiting for a shared connection time out as
 # failures with a reason, on time (not when the request ahead of them ends).
 . "$(dirname "$0")/lib.sh"
 
@@ -93,6 +95,17 @@ for _ in 1 2 3; do
 done
 check "tinyproxy runs on port $TP" test "$tp_up" -eq 1
 
+# --- a SOCKS5 proxy of the test's own (tests/tools/socks5.py) ---------------------------
+/usr/bin/python3 "$SRC/tests/tools/socks5.py" "$T/socks.log" >"$T/socks.out" 2>"$T/socks.err" &
+E2E_PIDS+=("$!")
+SOCKS=''
+for _ in $(seq 1 50); do
+    SOCKS=$(sed -n 's/^socks5 listening on \([0-9]*\)$/\1/p' "$T/socks.out")
+    [ -n "$SOCKS" ] && break
+    sleep 0.1
+done
+check "the SOCKS5 proxy runs (port $SOCKS)" test -n "$SOCKS"
+
 # log_uri URI: nginx's lines for that URI; conns URI: its distinct connections.
 log_uri() { awk -v u="$1" '$1 == u' "$N/access.log"; }
 conns() { log_uri "$1" | awk '{print $2}' | sort -u | wc -l; }
@@ -125,6 +138,8 @@ users:
           - {get: "http://v6.test:$P/resolved6", name: resolved6}
           - {get: /proxied, name: proxied, proxy: "http://127.0.0.1:$TP"}
           - {get: "https://127.0.0.1:$H2/tunnel", name: tunnel, http: "2", proxy: "http://127.0.0.1:$TP"}
+          - {get: /socks, name: socks, proxy: "socks5://127.0.0.1:$SOCKS"}
+          - {get: "http://localhost:$P/socksh", name: socksh, proxy: "socks5h://127.0.0.1:$SOCKS"}
           - {get: /direct, name: direct}
           - {get: "http://[::1]:$P/v6", name: v6}
 YAML
@@ -132,7 +147,7 @@ YAML
 rc=$?
 O="$E2E_TMP/main.out"
 check "the main run ends well (exit $rc)" test "$rc" -eq 0
-for name in peruser gz plain list resolved resolved6 proxied tunnel direct v6; do
+for name in peruser gz plain list resolved resolved6 proxied tunnel socks socksh direct v6; do
     check "$name: requests made, none failed" all_ok "$name" "$O"
 done
 check "per_user: each of the 2 users its own HTTP/2 connection (got $(conns /peruser))" \
@@ -159,6 +174,10 @@ check "proxy: HTTPS went through tinyproxy's CONNECT tunnel" \
     grep -q "CONNECT 127.0.0.1:$H2" "$T/log"
 check "proxy: ... and reached nginx over HTTP/2 ($(lines /tunnel) requests)" \
     bash -c "awk '\$1 == \"/tunnel\" && \$3 == \"HTTP/2.0\"' '$N/access.log' | grep -q ."
+check "socks5://: the worker resolved the name, the proxy got the address" \
+    grep -q "^CONNECT ipv4 127.0.0.1:$P\$" "$T/socks.log"
+check "socks5h://: the proxy got the name to resolve" \
+    grep -q "^CONNECT domain localhost:$P\$" "$T/socks.log"
 check "no proxy elsewhere: /direct has no Via" \
     bash -c "! awk '\$1 == \"/direct\"' '$N/access.log' | grep -q 'via=\"1.1'"
 check "IPv6: http://[::1]:$P reached nginx on ::1" \

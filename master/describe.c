@@ -55,8 +55,7 @@ static void s_reach(FILE *out, const scenario_compression_t *c, const char *prox
 /* connections: and resolve: (defaults only), when set. */
 static void s_pool(FILE *out, const scenario_t *sc, const char *indent) {
     const scenario_connections_t *c = &sc->connections;
-    if (c->mode == SCENARIO_CONN_NEW)
-        fprintf(out, "%sconnections new: one per request\n", indent);
+    if (c->mode == SCENARIO_CONN_NEW) fprintf(out, "%sconnections new: one per request\n", indent);
     if (c->mode == SCENARIO_CONN_SHARED)
         fprintf(out,
                 "%sconnections shared: at most %" PRIu32 " per host per worker, %" PRIu32

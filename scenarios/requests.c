@@ -18,9 +18,11 @@
 #define S_CAPTURE_FORMS "\"json:$.access_token\", \"header:X-Token\" or \"regex:id=(\\d+)\""
 
 const char *const scenario_request_keys[SCENARIO_RQ_N_KEYS + 1] = {
-    "name",  "get",  "post", "put",  "patch",   "delete",           "head",    "options", "headers",
-    "query", "json", "form", "body", "timeout", "follow_redirects", "capture", "expect",  "tls",
-    "http",  "compression", "proxy", NULL,
+    "name",    "get",    "post",    "put",     "patch",
+    "delete",  "head",   "options", "headers", "query",
+    "json",    "form",   "body",    "timeout", "follow_redirects",
+    "capture", "expect", "tls",     "http",    "compression",
+    "proxy",   NULL,
 };
 
 bool scenario_is_var_name(const char *name) {

@@ -125,8 +125,8 @@ scenario_http_t scenario_request_http(const scenario_t *s, const scenario_reques
 }
 
 const char *scenario_request_accept_encoding(const scenario_t *s, const scenario_request_t *r) {
-    const scenario_compression_t *c = r->compression.set >= 0 ? &r->compression
-                                                               : &s->default_compression;
+    const scenario_compression_t *c =
+        r->compression.set >= 0 ? &r->compression : &s->default_compression;
     return c->set == 1 ? c->accept : NULL;
 }
 
@@ -234,11 +234,20 @@ static void s_load(scenario_doc_t *d, yaml_node_t *n, scenario_load_t *load) {
 /* defaults: apply to every class, so their headers may use functions and
  * row.X but no variables (a variable's slot depends on the class). */
 static void s_defaults(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
-    static const char *const keys[] = {"timeout", "headers",     "follow_redirects",
-                                       "tls",     "http",        "connections",
-                                       "proxy",   "compression", "resolve",
-                                       NULL};
-    enum { TIMEOUT, HEADERS, FOLLOW_REDIRECTS, TLS, HTTP, CONNECTIONS, PROXY, COMPRESSION, RESOLVE };
+    static const char *const keys[] = {
+        "timeout",     "headers", "follow_redirects", "tls",     "http",
+        "connections", "proxy",   "compression",      "resolve", NULL};
+    enum {
+        TIMEOUT,
+        HEADERS,
+        FOLLOW_REDIRECTS,
+        TLS,
+        HTTP,
+        CONNECTIONS,
+        PROXY,
+        COMPRESSION,
+        RESOLVE
+    };
     scenario_field_t f[9];
     if (scenario_doc_is_null(n) || !scenario_doc_fields(d, n, "defaults", "in defaults", keys, f))
         return;
@@ -258,8 +267,7 @@ static void s_defaults(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
         scenario_tls_check_pair(d, f[TLS].value, &s->default_tls, NULL);
     }
     if (f[HTTP].value) scenario_http_read(d, f[HTTP].value, &s->default_http);
-    if (f[CONNECTIONS].value)
-        scenario_connections_read(d, f[CONNECTIONS].value, &s->connections);
+    if (f[CONNECTIONS].value) scenario_connections_read(d, f[CONNECTIONS].value, &s->connections);
     if (f[PROXY].value) scenario_proxy_read(d, f[PROXY].value, &s->default_proxy);
     if (f[COMPRESSION].value)
         scenario_compression_read(d, f[COMPRESSION].value, &s->default_compression);

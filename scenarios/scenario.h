@@ -203,7 +203,7 @@ typedef struct {
     scenario_tls_t tls;         /* its own tls: keys (unset ones: the defaults') */
     scenario_http_t http;       /* UNSET = the defaults' */
     scenario_compression_t compression; /* set -1 = the defaults' */
-    char *proxy;                /* NULL = the defaults' */
+    char *proxy;                        /* NULL = the defaults' */
     scenario_pos_t pos;         /* where the request's mapping starts */
 } scenario_request_t;
 
@@ -315,10 +315,10 @@ typedef struct scenario {
     scenario_headers_t default_headers;
     scenario_tls_t default_tls;   /* defaults.tls (verify -1 when not set) */
     scenario_http_t default_http; /* defaults.http; UNSET when not set */
-    scenario_connections_t connections;   /* defaults.connections; PER_USER when not set */
+    scenario_connections_t connections;         /* defaults.connections; PER_USER when not set */
     scenario_compression_t default_compression; /* defaults.compression (set -1: off) */
-    char *default_proxy;  /* defaults.proxy; NULL = none (the environment is ignored) */
-    char **resolve;       /* defaults.resolve as CURLOPT_RESOLVE entries "host:port:address" */
+    char *default_proxy; /* defaults.proxy; NULL = none (the environment is ignored) */
+    char **resolve;      /* defaults.resolve as CURLOPT_RESOLVE entries "host:port:address" */
     size_t n_resolve;
     scenario_data_t *data; /* NULL without data: */
     size_t n_classes;

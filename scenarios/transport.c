@@ -16,8 +16,9 @@ static void s_connections_shared(scenario_doc_t *d, yaml_node_t *n, scenario_con
     uint32_t shared = 0, streams = SCENARIO_DEFAULT_STREAMS;
     bool ok = true;
     if (!f[SHARED].value) {
-        scenario_doc_error(d, n, "connections has no shared (expected {shared: N, streams: M}: "
-                                 "at most N connections per host)");
+        scenario_doc_error(d, n,
+                           "connections has no shared (expected {shared: N, streams: M}: "
+                           "at most N connections per host)");
         ok = false;
     } else {
         ok = scenario_doc_uint(d, f[SHARED].value, "shared", 1, &shared);
@@ -50,8 +51,9 @@ static const char *const s_encodings[] = {"gzip", "deflate", "br", NULL};
 static void s_compression_list(scenario_doc_t *d, yaml_node_t *n, scenario_compression_t *out) {
     size_t len = scenario_doc_len(n);
     if (len == 0) {
-        scenario_doc_error(d, n, "compression list is empty (expected some of gzip, deflate, br; "
-                                 "false for none)");
+        scenario_doc_error(d, n,
+                           "compression list is empty (expected some of gzip, deflate, br; "
+                           "false for none)");
         return;
     }
     bool seen[3] = {false, false, false}, ok = true;
@@ -61,7 +63,8 @@ static void s_compression_list(scenario_doc_t *d, yaml_node_t *n, scenario_compr
         yaml_node_t *item = scenario_doc_item(d, n, i);
         const char *t = item->type == YAML_SCALAR_NODE ? scenario_doc_text(item) : NULL;
         size_t k = 0;
-        while (t && s_encodings[k] && strcmp(t, s_encodings[k])) k++;
+        while (t && s_encodings[k] && strcmp(t, s_encodings[k]))
+            k++;
         char got[96];
         if (!t || !s_encodings[k]) {
             scenario_doc_error(d, item, "compression encoding must be gzip, deflate or br (got %s)",
@@ -87,8 +90,8 @@ void scenario_compression_read(scenario_doc_t *d, yaml_node_t *n, scenario_compr
         s_compression_list(d, n, out);
         return;
     }
-    const char *t = n->type == YAML_SCALAR_NODE && scenario_doc_is_plain(n) ? scenario_doc_text(n)
-                                                                            : NULL;
+    const char *t =
+        n->type == YAML_SCALAR_NODE && scenario_doc_is_plain(n) ? scenario_doc_text(n) : NULL;
     bool on = false;
     if (t && (!strcmp(t, "true") || !strcmp(t, "True") || !strcmp(t, "TRUE"))) {
         on = true;
@@ -110,12 +113,13 @@ void scenario_compression_fini(scenario_compression_t *c) {
 }
 
 void scenario_proxy_read(scenario_doc_t *d, const yaml_node_t *n, char **out) {
-    static const char *const schemes[] = {"http://",   "https://", "socks4://",
-                                          "socks4a://", "socks5://", "socks5h://", NULL};
+    static const char *const schemes[] = {"http://",   "https://",   "socks4://", "socks4a://",
+                                          "socks5://", "socks5h://", NULL};
     char *url = NULL;
     if (!scenario_doc_string(d, n, "proxy", &url)) return;
     size_t k = 0;
-    while (schemes[k] && strncmp(url, schemes[k], strlen(schemes[k]))) k++;
+    while (schemes[k] && strncmp(url, schemes[k], strlen(schemes[k])))
+        k++;
     const char *host = schemes[k] ? url + strlen(schemes[k]) : NULL;
     if (!host || !*host || *host == ':' || *host == '/') {
         scenario_doc_error(d, n,
@@ -168,8 +172,7 @@ static char *s_resolve_entry(scenario_doc_t *d, const yaml_node_pair_t *p) {
 void scenario_resolve_read(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
     if (n->type != YAML_MAPPING_NODE) {
         char got[96];
-        scenario_doc_error(d, n,
-                           "resolve must be a mapping of \"host:port\": address (got %s)",
+        scenario_doc_error(d, n, "resolve must be a mapping of \"host:port\": address (got %s)",
                            scenario_doc_describe(n, got, sizeof got));
         return;
     }
@@ -184,7 +187,8 @@ void scenario_resolve_read(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
 }
 
 void scenario_resolve_fini(scenario_t *s) {
-    for (size_t i = 0; i < s->n_resolve; i++) free(s->resolve[i]);
+    for (size_t i = 0; i < s->n_resolve; i++)
+        free(s->resolve[i]);
     free(s->resolve);
     s->resolve = NULL;
     s->n_resolve = 0;

@@ -618,8 +618,8 @@ engine_t *engine_new(loop_t *loop, const proto_run_t *spec, uint64_t seed, engin
     e->plan = plan_new(sc, spec->host_override, spec->tls_no_verify, e->stats, err);
     e->multi = e->plan ? multi_new(loop, s_on_done, e, err) : NULL;
     if (e->multi && !e->plan->pool.own_pool &&
-        multi_share(e->multi, e->plan->pool.max_host_connections, e->plan->pool.max_streams,
-                    err) != 0)
+        multi_share(e->multi, e->plan->pool.max_host_connections, e->plan->pool.max_streams, err) !=
+            0)
         multi_destroy(&e->multi);
     if (!e->multi) {
         engine_destroy(&e);

@@ -211,8 +211,7 @@ int multi_share(multi_t *m, long max_host_connections, long max_streams, char **
     if (S_MULTI_SETOPT(m->cm, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX, err) ||
         S_MULTI_SETOPT(m->cm, CURLMOPT_MAX_HOST_CONNECTIONS, max_host_connections, err))
         return -1;
-    if (max_streams > 0 &&
-        S_MULTI_SETOPT(m->cm, CURLMOPT_MAX_CONCURRENT_STREAMS, max_streams, err))
+    if (max_streams > 0 && S_MULTI_SETOPT(m->cm, CURLMOPT_MAX_CONCURRENT_STREAMS, max_streams, err))
         return -1;
     return 0;
 }

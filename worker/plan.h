@@ -42,8 +42,8 @@ typedef struct {
 /* Where a worker's requests get their connections (connections:), decided
  * once for the run: engine and multi apply it when users start. */
 typedef struct {
-    bool own_pool;    /* each user a pool of its own (multi_pool_new): per_user, new */
-    bool fresh_first; /* a user's first request opens its own connection: per_user */
+    bool own_pool;             /* each user a pool of its own (multi_pool_new): per_user, new */
+    bool fresh_first;          /* a user's first request opens its own connection: per_user */
     long max_host_connections; /* CURLMOPT_MAX_HOST_CONNECTIONS; 0 = no limit */
     long max_streams;          /* CURLMOPT_MAX_CONCURRENT_STREAMS; 0 = libcurl's default */
 } plan_pool_t;
@@ -97,8 +97,8 @@ typedef struct plan {
     char *host; /* without trailing slashes */
     plan_class_t *classes;
     size_t n_classes;
-    plan_pool_t pool;            /* plan_pool of the scenario's connections: */
-    struct curl_slist *resolve;  /* CURLOPT_RESOLVE for every user's handle; NULL = none */
+    plan_pool_t pool;           /* plan_pool of the scenario's connections: */
+    struct curl_slist *resolve; /* CURLOPT_RESOLVE for every user's handle; NULL = none */
 } plan_t;
 
 /* Compiles sc against host (the scenario's own host when host is NULL or

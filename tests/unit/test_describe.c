@@ -170,7 +170,8 @@ Test(describe, connections_compression_proxy_and_resolve_are_shown_where_they_ar
                 "           connections shared: at most 2 per host per worker, 10 HTTP/2 streams "
                 "each\n"
                 "           resolve h.test:80:127.0.0.1\n");
-    s_has(text, "(/a)\n              compression gzip\n              proxy http://127.0.0.1:3128\n");
+    s_has(text,
+          "(/a)\n              compression gzip\n              proxy http://127.0.0.1:3128\n");
     s_has(text, "(/b)\n              compression off\n");
     cr_expect_null(strstr(strstr(text, "GET /c"), "compression"), "nothing of its own");
     free(text);

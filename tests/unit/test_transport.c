@@ -48,7 +48,8 @@ Test(transport, without_keys_per_user_no_compression_no_proxy_no_resolve) {
 }
 
 Test(transport, connections_forms) {
-    scenario_t *s = s_load_ok("defaults: {connections: new}\nusers: [{name: A, tasks: [{get: /}]}]\n");
+    scenario_t *s =
+        s_load_ok("defaults: {connections: new}\nusers: [{name: A, tasks: [{get: /}]}]\n");
     cr_expect_eq(s->connections.mode, SCENARIO_CONN_NEW);
     scenario_destroy(&s);
     s = s_load_ok("defaults: {connections: per_user}\nusers: [{name: A, tasks: [{get: /}]}]\n");
@@ -142,7 +143,8 @@ Test(transport, each_bad_key_is_reported_at_its_node) {
 }
 
 Test(transport, connections_of_another_shape_are_refused) {
-    char *got = s_errors("defaults: {connections: pooled}\nusers: [{name: A, tasks: [{get: /}]}]\n");
+    char *got =
+        s_errors("defaults: {connections: pooled}\nusers: [{name: A, tasks: [{get: /}]}]\n");
     cr_expect_str_eq(got, "t.yaml:1:25: error: connections must be per_user, new or {shared: N, "
                           "streams: M} (got 'pooled')\n");
     free(got);

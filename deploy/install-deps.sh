@@ -7,14 +7,15 @@
 # runtime libclang-rt-14-dev (fuzz targets; clang only recommends it),
 # valgrind, Node.js (drives Chromium over the DevTools protocol), Prometheus
 # (scrapes /metrics; promtool checks it), nginx-light and openssl (test_tls: HTTPS,
-# HTTP/2, h2c and mutual TLS against certificates the test makes) and python3
-# (barrage import-locust's converter, tests/locust).
+# HTTP/2, h2c and mutual TLS against certificates the test makes), tinyproxy
+# (test_transport: the proxy: key) and python3 (barrage import-locust's converter,
+# tests/locust).
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libzmq3-dev libcurl4-openssl-dev libmsgpack-dev
       libyaml-dev libjansson-dev libsodium-dev libpcre2-dev libcriterion-dev libmicrohttpd-dev curl)
 if [ "${1:-}" = "--test" ]; then
     PKGS+=(chromium python3 python3-locust iproute2 clang libclang-rt-14-dev valgrind shellcheck
-           python3-yaml prometheus nginx-light openssl)
+           python3-yaml prometheus nginx-light openssl tinyproxy)
     command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
 fi
 missing=()

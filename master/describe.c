@@ -42,6 +42,28 @@ static void s_transport(FILE *out, const scenario_tls_t *t, scenario_http_t http
     if (http != SCENARIO_HTTP_UNSET) fprintf(out, "%shttp %s\n", indent, scenario_http_name(http));
 }
 
+/* compression: and proxy: a request or the defaults set, one line each, or nothing. */
+static void s_reach(FILE *out, const scenario_compression_t *c, const char *proxy,
+                    const char *indent) {
+    if (c->set == 0) fprintf(out, "%scompression off\n", indent);
+    if (c->set == 1)
+        fprintf(out, "%scompression %s\n", indent, *c->accept ? c->accept : "all libcurl has");
+    if (proxy) fprintf(out, "%sproxy %s\n", indent, proxy);
+}
+
+/* connections: and resolve: (defaults only), when set. */
+static void s_pool(FILE *out, const scenario_t *sc, const char *indent) {
+    const scenario_connections_t *c = &sc->connections;
+    if (c->mode == SCENARIO_CONN_NEW) fprintf(out, "%sconnections new: one per request\n", indent);
+    if (c->mode == SCENARIO_CONN_SHARED)
+        fprintf(out,
+                "%sconnections shared: at most %" PRIu32 " per host per worker, %" PRIu32
+                " HTTP/2 streams each\n",
+                indent, c->shared, c->streams);
+    for (size_t i = 0; i < sc->n_resolve; i++)
+        fprintf(out, "%sresolve %s\n", indent, sc->resolve[i]);
+}
+
 static void s_load(FILE *out, const scenario_t *sc, uint32_t users) {
     char a[32], b[32];
     const scenario_load_t *l = &sc->load;
@@ -71,6 +93,8 @@ static void s_load(FILE *out, const scenario_t *sc, uint32_t users) {
         fprintf(out, "           %s: %s\n", sc->default_headers.items[i].name,
                 sc->default_headers.items[i].value);
     s_transport(out, &sc->default_tls, sc->default_http, "           ");
+    s_reach(out, &sc->default_compression, sc->default_proxy, "           ");
+    s_pool(out, sc, "           ");
 }
 
 static void s_data(FILE *out, const scenario_data_t *d) {
@@ -140,6 +164,7 @@ static void s_request(FILE *out, const scenario_request_t *r, const char *lead,
     if (r->follow_redirects >= 0)
         fprintf(out, "%sredirects %s\n", indent, r->follow_redirects ? "followed" : "not followed");
     s_transport(out, &r->tls, r->http, indent);
+    s_reach(out, &r->compression, r->proxy, indent);
     for (size_t i = 0; i < r->n_captures; i++) {
         const scenario_capture_t *c = &r->captures[i];
         fprintf(out, "%scapture %s <- %s:%s\n", indent, c->var, scenario_capture_kind_name(c->kind),

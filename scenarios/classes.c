@@ -15,9 +15,11 @@ enum { S_WEIGHT = SCENARIO_RQ_N_KEYS, S_STEPS, S_N_TASK_KEYS };
 #define S_THINK_FORMS "none, constant 1s, between 2s 5s, pacing 3s"
 
 static const char *const s_task_keys[] = {
-    "name",  "get",  "post", "put",  "patch",   "delete",           "head",    "options", "headers",
-    "query", "json", "form", "body", "timeout", "follow_redirects", "capture", "expect",  "tls",
-    "http",  "weight", "steps", NULL,
+    "name",    "get",    "post",    "put",     "patch",
+    "delete",  "head",   "options", "headers", "query",
+    "json",    "form",   "body",    "timeout", "follow_redirects",
+    "capture", "expect", "tls",     "http",    "compression",
+    "proxy",   "weight", "steps",   NULL,
 };
 _Static_assert(sizeof s_task_keys / sizeof s_task_keys[0] == S_N_TASK_KEYS + 1, "task keys");
 

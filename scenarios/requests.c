@@ -12,15 +12,18 @@
 #include "scenarios/encode.h"
 #include "scenarios/json_emit.h"
 #include "scenarios/tls.h"
+#include "scenarios/transport.h"
 
 #define S_METHOD_LIST "get, post, put, patch, delete, head or options"
 #define S_CAPTURE_FORMS                                                                           \
     "\"json:$.access_token\", \"header:X-Token\", \"regex:id=(\\d+)\" or \"cookie:session\""
 
 const char *const scenario_request_keys[SCENARIO_RQ_N_KEYS + 1] = {
-    "name",  "get",  "post", "put",  "patch",   "delete",           "head",    "options", "headers",
-    "query", "json", "form", "body", "timeout", "follow_redirects", "capture", "expect",  "tls",
-    "http",  NULL,
+    "name",    "get",    "post",    "put",     "patch",
+    "delete",  "head",   "options", "headers", "query",
+    "json",    "form",   "body",    "timeout", "follow_redirects",
+    "capture", "expect", "tls",     "http",    "compression",
+    "proxy",   NULL,
 };
 
 bool scenario_is_var_name(const char *name) {
@@ -76,6 +79,8 @@ void scenario_request_fini(scenario_request_t *r) {
     }
     free(r->captures);
     s_expect_fini(&r->expect);
+    scenario_compression_fini(&r->compression);
+    free(r->proxy);
     memset(r, 0, sizeof *r);
 }
 
@@ -548,6 +553,7 @@ void scenario_request_read(scenario_doc_t *d, const yaml_node_t *m, const scenar
     r->pos = scenario_doc_pos(m);
     r->follow_redirects = -1;
     r->tls.verify = -1;
+    r->compression.set = -1;
     int method = s_method(d, m, f, what);
     if (method >= 0) {
         s_path(d, f[method].value, scenario_request_keys[method], names, r);
@@ -576,4 +582,7 @@ void scenario_request_read(scenario_doc_t *d, const yaml_node_t *m, const scenar
         scenario_tls_check_pair(d, f[SCENARIO_RQ_TLS].value, &r->tls, &d->sc->default_tls);
     }
     if (f[SCENARIO_RQ_HTTP].value) scenario_http_read(d, f[SCENARIO_RQ_HTTP].value, &r->http);
+    if (f[SCENARIO_RQ_COMPRESSION].value)
+        scenario_compression_read(d, f[SCENARIO_RQ_COMPRESSION].value, &r->compression);
+    if (f[SCENARIO_RQ_PROXY].value) scenario_proxy_read(d, f[SCENARIO_RQ_PROXY].value, &r->proxy);
 }

@@ -25,6 +25,8 @@ enum {
     SCENARIO_RQ_EXPECT,
     SCENARIO_RQ_TLS,
     SCENARIO_RQ_HTTP,
+    SCENARIO_RQ_COMPRESSION,
+    SCENARIO_RQ_PROXY,
     SCENARIO_RQ_N_KEYS,
 };
 /* NULL-terminated, in the order above. */

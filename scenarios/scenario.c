@@ -16,6 +16,7 @@
 #include "scenarios/sha256.h"
 #include "scenarios/stages.h"
 #include "scenarios/tls.h"
+#include "scenarios/transport.h"
 #include "scenarios/yaml_doc.h"
 
 #define S_DEFAULT_TIMEOUT_MS 10000
@@ -66,6 +67,9 @@ void scenario_destroy(scenario_t **sp) {
     free(s->name);
     free(s->host);
     scenario_doc_headers_fini(&s->default_headers);
+    scenario_compression_fini(&s->default_compression);
+    free(s->default_proxy);
+    scenario_resolve_fini(s);
     scenario_classes_free(s);
     s_data_free(&s->data);
     scenario_files_free(s);
@@ -118,6 +122,16 @@ scenario_tls_t scenario_request_tls(const scenario_t *s, const scenario_request_
 scenario_http_t scenario_request_http(const scenario_t *s, const scenario_request_t *r) {
     if (r->http != SCENARIO_HTTP_UNSET) return r->http;
     return s->default_http != SCENARIO_HTTP_UNSET ? s->default_http : SCENARIO_HTTP_1_1;
+}
+
+const char *scenario_request_accept_encoding(const scenario_t *s, const scenario_request_t *r) {
+    const scenario_compression_t *c =
+        r->compression.set >= 0 ? &r->compression : &s->default_compression;
+    return c->set == 1 ? c->accept : NULL;
+}
+
+const char *scenario_request_proxy(const scenario_t *s, const scenario_request_t *r) {
+    return r->proxy ? r->proxy : s->default_proxy;
 }
 
 const char *scenario_http_name(scenario_http_t v) {
@@ -220,10 +234,21 @@ static void s_load(scenario_doc_t *d, yaml_node_t *n, scenario_load_t *load) {
 /* defaults: apply to every class, so their headers may use functions and
  * row.X but no variables (a variable's slot depends on the class). */
 static void s_defaults(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
-    static const char *const keys[] = {"timeout", "headers", "follow_redirects",
-                                       "tls",     "http",    NULL};
-    enum { TIMEOUT, HEADERS, FOLLOW_REDIRECTS, TLS, HTTP };
-    scenario_field_t f[5];
+    static const char *const keys[] = {
+        "timeout",     "headers", "follow_redirects", "tls",     "http",
+        "connections", "proxy",   "compression",      "resolve", NULL};
+    enum {
+        TIMEOUT,
+        HEADERS,
+        FOLLOW_REDIRECTS,
+        TLS,
+        HTTP,
+        CONNECTIONS,
+        PROXY,
+        COMPRESSION,
+        RESOLVE
+    };
+    scenario_field_t f[9];
     if (scenario_doc_is_null(n) || !scenario_doc_fields(d, n, "defaults", "in defaults", keys, f))
         return;
     if (f[TIMEOUT].value)
@@ -242,6 +267,11 @@ static void s_defaults(scenario_doc_t *d, yaml_node_t *n, scenario_t *s) {
         scenario_tls_check_pair(d, f[TLS].value, &s->default_tls, NULL);
     }
     if (f[HTTP].value) scenario_http_read(d, f[HTTP].value, &s->default_http);
+    if (f[CONNECTIONS].value) scenario_connections_read(d, f[CONNECTIONS].value, &s->connections);
+    if (f[PROXY].value) scenario_proxy_read(d, f[PROXY].value, &s->default_proxy);
+    if (f[COMPRESSION].value)
+        scenario_compression_read(d, f[COMPRESSION].value, &s->default_compression);
+    if (f[RESOLVE].value) scenario_resolve_read(d, f[RESOLVE].value, s);
 }
 
 /* Reads and parses the data file named by node n into data. */
@@ -448,6 +478,7 @@ static scenario_t *s_load_owned(const char *file, char **owned, size_t text_byte
     s->default_timeout_ms = S_DEFAULT_TIMEOUT_MS;
     s->default_follow_redirects = true;
     s->default_tls.verify = -1;
+    s->default_compression.set = -1;
     d.sc = s;
     d.files = files;
     yaml_node_t *root = s_parse(&d, &parser, &doc, text, text_bytes);

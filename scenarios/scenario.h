@@ -157,6 +157,29 @@ typedef enum {
     SCENARIO_HTTP_H2C,       /* "h2c": HTTP/2 with prior knowledge (cleartext) */
 } scenario_http_t;
 
+/* connections: where requests get their connections (defaults: only: the
+ * pool is the worker's, chosen once for the run, not per request). */
+typedef enum {
+    SCENARIO_CONN_PER_USER = 0, /* per_user: each virtual user its own keep-alive pool (default) */
+    SCENARIO_CONN_NEW,          /* new: a fresh connection, and TLS handshake, per request */
+    SCENARIO_CONN_SHARED,       /* {shared: N, streams: M}: one pool per worker */
+} scenario_conn_mode_t;
+
+/* Streams per HTTP/2 connection when {shared: N} does not say (libcurl's default). */
+#define SCENARIO_DEFAULT_STREAMS 100u
+
+typedef struct {
+    scenario_conn_mode_t mode;
+    uint32_t shared;  /* SHARED: at most this many connections per host, per worker */
+    uint32_t streams; /* SHARED: at most this many HTTP/2 streams per connection */
+} scenario_connections_t;
+
+/* compression: true | false | [gzip, deflate, br], in defaults: and per request. */
+typedef struct {
+    int set;      /* -1 not set (the defaults', else off), 0 false, 1 on */
+    char *accept; /* on: the Accept-Encoding libcurl sends and decodes; "" = all it supports */
+} scenario_compression_t;
+
 /* One HTTP request: a task's only step, or one of its steps. */
 typedef struct {
     char *method;               /* upper case: GET POST PUT PATCH DELETE HEAD OPTIONS */
@@ -180,6 +203,8 @@ typedef struct {
     scenario_expect_t expect;
     scenario_tls_t tls;         /* its own tls: keys (unset ones: the defaults') */
     scenario_http_t http;       /* UNSET = the defaults' */
+    scenario_compression_t compression; /* set -1 = the defaults' */
+    char *proxy;                        /* NULL = the defaults' */
     scenario_pos_t pos;         /* where the request's mapping starts */
 } scenario_request_t;
 
@@ -294,6 +319,11 @@ typedef struct scenario {
     scenario_headers_t default_headers;
     scenario_tls_t default_tls;   /* defaults.tls (verify -1 when not set) */
     scenario_http_t default_http; /* defaults.http; UNSET when not set */
+    scenario_connections_t connections;         /* defaults.connections; PER_USER when not set */
+    scenario_compression_t default_compression; /* defaults.compression (set -1: off) */
+    char *default_proxy; /* defaults.proxy; NULL = none (the environment is ignored) */
+    char **resolve;      /* defaults.resolve as CURLOPT_RESOLVE entries "host:port:address" */
+    size_t n_resolve;
     scenario_data_t *data; /* NULL without data: */
     size_t n_classes;
     scenario_class_t *classes;
@@ -364,6 +394,13 @@ scenario_tls_t scenario_request_tls(const scenario_t *s, const scenario_request_
 /* The HTTP version request r of s asks for: r's http:, else the defaults',
  * else SCENARIO_HTTP_1_1. Never SCENARIO_HTTP_UNSET. */
 scenario_http_t scenario_request_http(const scenario_t *s, const scenario_request_t *r);
+/* The Accept-Encoding request r of s sends, libcurl decoding the answer: r's
+ * compression:, else the defaults'; "" = every encoding libcurl supports;
+ * NULL = none (no header, the body as it comes). Borrowed from s. */
+const char *scenario_request_accept_encoding(const scenario_t *s, const scenario_request_t *r);
+/* The proxy URL request r of s goes through: r's proxy:, else the defaults';
+ * NULL = none. Borrowed from s. */
+const char *scenario_request_proxy(const scenario_t *s, const scenario_request_t *r);
 /* "1.1", "2" or "h2c" (as written in a scenario); "" for UNSET. */
 const char *scenario_http_name(scenario_http_t v);
 

@@ -120,6 +120,8 @@ static void s_fire(vuser_t *u) {
     CURLMcode rc = multi_add(e->multi, u->easy);
     if (rc == CURLM_OK) {
         u->in_flight = true;
+        uint64_t deadline = plan_wait_deadline_us(&e->plan->pool, clock_now_us(), st->timeout_ms);
+        if (deadline) loop_timer_start(e->loop, &u->deadline, deadline);
         return;
     }
     s_not_sent(u, "curl_multi_add_handle", curl_multi_strerror(rc), __LINE__);
@@ -253,6 +255,7 @@ static void s_on_done(CURL *easy, CURLcode rc, void *arg) {
     }
     uint64_t now = clock_now_us();
     u->in_flight = false;
+    loop_timer_stop(e->loop, &u->deadline);
     const plan_step_t *st = &u->task->steps[u->step];
     uint64_t latency_us = now - u->started_us;
     wstats_reason_t why;
@@ -266,6 +269,30 @@ static void s_on_done(CURL *easy, CURLcode rc, void *arg) {
         wstats_record_http(e->stats, st->slot, http_version);
     u->task_failed |= failed;
     wstats_record(e->stats, st->slot, latency_us, u->body_bytes, failed ? &why : NULL);
+    s_after_request(u, now, false);
+    s_perform(e, enginecore_on_request_done(&e->core, (uint32_t)multi_in_flight(e->multi)), now);
+}
+
+/* A request still in flight well past its timeout: with a shared pool, one
+ * libcurl 7.88 keeps waiting for a connection (plan_wait_deadline_us). It
+ * fails as a timeout and the user moves on, as after curl's own. */
+static void s_on_deadline(loop_t *loop, void *arg) {
+    (void)loop;
+    vuser_t *u = arg;
+    engine_t *e = u->engine;
+    if (!u->in_flight) return;
+    CURLMcode rc = multi_remove(e->multi, u->easy);
+    if (rc != CURLM_OK) {
+        log_error("curl_multi_remove_handle: %s (%s:%d)", curl_multi_strerror(rc), __FILE__,
+                  __LINE__);
+        return;
+    }
+    uint64_t now = clock_now_us();
+    u->in_flight = false;
+    const plan_step_t *st = &u->task->steps[u->step];
+    wstats_reason_t why = {.category = "timeout", .detail = PLAN_WAIT_REASON};
+    u->task_failed = true;
+    wstats_record(e->stats, st->slot, now - u->started_us, u->body_bytes, &why);
     s_after_request(u, now, false);
     s_perform(e, enginecore_on_request_done(&e->core, (uint32_t)multi_in_flight(e->multi)), now);
 }
@@ -293,9 +320,14 @@ static int s_user_options(engine_t *e, vuser_t *u, char **err) {
     CURL *c = u->easy;
     /* NOSIGNAL, socket hooks, no proxy from the environment. */
     if (multi_prepare(e->multi, c, err) != 0) return -1;
+    const plan_pool_t *pool = &e->plan->pool;
+    /* Without a first request of its own, the policy of render has nothing to set. */
+    if (!pool->fresh_first) u->conn_state = 2;
+    if (e->plan->resolve && MULTI_SETOPT(c, CURLOPT_RESOLVE, e->plan->resolve, err)) return -1;
     char *why = NULL;
-    u->pool = multi_pool_new(e->multi, c, &why); /* its own keep-alive connection */
-    if (!u->pool) {
+    /* per_user, new: its own keep-alive connection; shared: the multi's pool. */
+    if (pool->own_pool) u->pool = multi_pool_new(e->multi, c, &why);
+    if (pool->own_pool && !u->pool) {
         /* It works on the common pool, only slower: said once a run. */
         if (!e->pool_failed_said) {
             log_warn("run %u: %s; users without a pool of their own share one", e->run_id, why);
@@ -318,6 +350,7 @@ static int s_user_options(engine_t *e, vuser_t *u, char **err) {
 /* Frees what a user holds (its slot stays). */
 static void s_user_fini(engine_t *e, vuser_t *u) {
     loop_timer_stop(e->loop, &u->wake);
+    loop_timer_stop(e->loop, &u->deadline);
     if (u->in_flight && multi_remove(e->multi, u->easy) == CURLM_OK) u->in_flight = false;
     curl_easy_cleanup(u->easy);
     u->easy = NULL;
@@ -337,6 +370,7 @@ static int s_user_init(engine_t *e, vuser_t *u, uint64_t user_id, uint32_t class
     u->worker_id = e->worker_index;
     u->started = u->cls->on_start.n_steps == 0;
     loop_timer_init(&u->wake, s_on_wake, u);
+    loop_timer_init(&u->deadline, s_on_deadline, u);
     u->easy = curl_easy_init();
     if (!u->easy) {
         *err = xasprintf("curl_easy_init: failed (%s:%d)", __FILE__, __LINE__);
@@ -500,6 +534,7 @@ static void s_abort_in_flight(engine_t *e, uint64_t now) {
             continue;
         }
         u->in_flight = false;
+        loop_timer_stop(e->loop, &u->deadline);
         const plan_step_t *st = &u->task->steps[u->step];
         wstats_record(e->stats, st->slot, now - u->started_us, u->body_bytes, &why);
         aborted++;
@@ -634,6 +669,10 @@ engine_t *engine_new(loop_t *loop, const proto_run_t *spec, uint64_t seed, engin
     e->stats = wstats_new();
     e->plan = plan_new(sc, spec->host_override, spec->tls_no_verify, e->stats, err);
     e->multi = e->plan ? multi_new(loop, s_on_done, e, err) : NULL;
+    if (e->multi && !e->plan->pool.own_pool &&
+        multi_share(e->multi, e->plan->pool.max_host_connections, e->plan->pool.max_streams, err) !=
+            0)
+        multi_destroy(&e->multi);
     if (!e->multi) {
         engine_destroy(&e);
         return NULL;

@@ -207,6 +207,15 @@ multi_t *multi_new(loop_t *loop, multi_done_cb done, void *arg, char **err) {
     return m;
 }
 
+int multi_share(multi_t *m, long max_host_connections, long max_streams, char **err) {
+    if (S_MULTI_SETOPT(m->cm, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX, err) ||
+        S_MULTI_SETOPT(m->cm, CURLMOPT_MAX_HOST_CONNECTIONS, max_host_connections, err))
+        return -1;
+    if (max_streams > 0 && S_MULTI_SETOPT(m->cm, CURLMOPT_MAX_CONCURRENT_STREAMS, max_streams, err))
+        return -1;
+    return 0;
+}
+
 void multi_destroy(multi_t **mp) {
     if (!mp || !*mp) return;
     multi_t *m = *mp;

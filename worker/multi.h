@@ -62,6 +62,12 @@ CURLSH *multi_pool_new(multi_t *m, CURL *easy, char **err);
  * The multi it was made for must still exist. */
 void multi_pool_destroy(CURLSH **pool);
 
+/* Makes m's common pool the users' shared one (connections: shared): at
+ * most max_host_connections per host (0 = no limit; transfers beyond wait
+ * for one), HTTP/2 transfers multiplexed on them, at most max_streams each
+ * (0 = libcurl's default, 100). Returns 0, or -1 with *err (caller frees). */
+int multi_share(multi_t *m, long max_host_connections, long max_streams, char **err);
+
 /* Starts a transfer. Returns CURLM_OK (0), or curl's code for why it could
  * not (curl_multi_strerror names it); nothing is logged. */
 CURLMcode multi_add(multi_t *m, CURL *easy);

@@ -146,13 +146,16 @@ plan_transport_t plan_transport(const scenario_t *sc, const scenario_request_t *
                        : tls.min_version == SCENARIO_TLS_1_2 ? CURL_SSLVERSION_TLSv1_2
                                                              : CURL_SSLVERSION_DEFAULT,
     };
+    t.no_reuse = sc->connections.mode == SCENARIO_CONN_NEW;
+    t.accept_encoding = scenario_request_accept_encoding(sc, rq);
+    t.proxy = scenario_request_proxy(sc, rq);
     switch (scenario_request_http(sc, rq)) {
     case SCENARIO_HTTP_2:
         t.http_version = CURL_HTTP_VERSION_2TLS;
         break;
     case SCENARIO_HTTP_H2C:
         t.http_version = CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
-        t.no_reuse = !h2c_reuse;
+        t.no_reuse |= !h2c_reuse;
         break;
     case SCENARIO_HTTP_1_1:
     case SCENARIO_HTTP_UNSET:
@@ -180,11 +183,50 @@ static bool s_same_blob(const struct curl_blob *a, const struct curl_blob *b) {
     return a->data == b->data && a->len == b->len && a->flags == b->flags;
 }
 
+/* NULL only equals NULL; "" (all encodings) differs from NULL (none). */
+static bool s_same_str(const char *a, const char *b) {
+    return a == b || (a && b && !strcmp(a, b));
+}
+
 bool plan_transport_equal(const plan_transport_t *a, const plan_transport_t *b) {
     return a->verify == b->verify && s_same_blob(&a->ca, &b->ca) &&
            s_same_blob(&a->cert, &b->cert) && s_same_blob(&a->key, &b->key) &&
            a->ssl_version == b->ssl_version && a->http_version == b->http_version &&
-           a->no_reuse == b->no_reuse;
+           a->no_reuse == b->no_reuse && s_same_str(a->accept_encoding, b->accept_encoding) &&
+           s_same_str(a->proxy, b->proxy);
+}
+
+plan_pool_t plan_pool(const scenario_connections_t *c) {
+    switch (c->mode) {
+    case SCENARIO_CONN_SHARED:
+        return (plan_pool_t){.max_host_connections = (long)c->shared,
+                             .max_streams = (long)c->streams};
+    case SCENARIO_CONN_NEW:
+        return (plan_pool_t){.own_pool = true};
+    case SCENARIO_CONN_PER_USER:
+    default:
+        return (plan_pool_t){.own_pool = true, .fresh_first = true};
+    }
+}
+
+uint64_t plan_wait_deadline_us(const plan_pool_t *pool, uint64_t started_us, long timeout_ms) {
+    if (pool->own_pool || timeout_ms <= 0) return 0;
+    return started_us + ((uint64_t)timeout_ms + PLAN_WAIT_GRACE_MS) * 1000u;
+}
+
+/* The resolve: entries as a curl list (NULL when there are none). */
+static struct curl_slist *s_resolve_list(const scenario_t *sc) {
+    struct curl_slist *out = NULL;
+    for (size_t i = 0; i < sc->n_resolve; i++) {
+        struct curl_slist *next = curl_slist_append(out, sc->resolve[i]);
+        if (!next) { /* curl_slist_append fails only on OOM: abort, as xmalloc does */
+            fprintf(stderr, "barrage: out of memory: curl_slist_append (%s:%d)\n", __FILE__,
+                    __LINE__);
+            abort();
+        }
+        out = next;
+    }
+    return out;
 }
 
 /* What every step of a plan shares: the flag and the host. */
@@ -261,6 +303,8 @@ plan_t *plan_new(const scenario_t *sc, const char *host, bool tls_no_verify, wst
     p->host = xstrndup(host, hl);
     p->n_classes = sc->n_classes;
     p->classes = xcalloc(sc->n_classes, sizeof *p->classes);
+    p->pool = plan_pool(&sc->connections);
+    p->resolve = s_resolve_list(sc);
     s_env_t env = {.host = p->host,
                    .tls_no_verify = tls_no_verify,
                    .h2c_reuse =
@@ -301,6 +345,7 @@ void plan_destroy(plan_t **plan) {
         free(pc->cum_weight);
     }
     free(p->classes);
+    curl_slist_free_all(p->resolve);
     free(p->host);
     free(p);
     *plan = NULL;

@@ -20,7 +20,8 @@ typedef struct {
     const template_t *value;
 } plan_header_t;
 
-/* A step's transport options: TLS and HTTP version, as libcurl takes them.
+/* A step's transport options: TLS, HTTP version, connection reuse,
+ * compression and proxy, as libcurl takes them.
  * render sets them on a handle only when they differ from the ones it holds
  * (plan_transport_equal), so steps alike cost nothing when a user moves on. */
 typedef struct {
@@ -31,9 +32,21 @@ typedef struct {
     long ssl_version;      /* CURLOPT_SSLVERSION */
     long http_version;     /* CURLOPT_HTTP_VERSION */
     bool no_reuse;         /* a new connection for each request, closed after it
-                              (CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE): h2c where
-                              libcurl cannot reuse an h2c connection (plan_h2c_reuse_works) */
+                              (CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE): connections:
+                              new, and h2c where libcurl cannot reuse an h2c connection
+                              (plan_h2c_reuse_works) */
+    const char *accept_encoding; /* CURLOPT_ACCEPT_ENCODING; NULL = none, "" = all libcurl has */
+    const char *proxy;           /* CURLOPT_PROXY; NULL = none ("": the environment ignored) */
 } plan_transport_t;
+
+/* Where a worker's requests get their connections (connections:), decided
+ * once for the run: engine and multi apply it when users start. */
+typedef struct {
+    bool own_pool;             /* each user a pool of its own (multi_pool_new): per_user, new */
+    bool fresh_first;          /* a user's first request opens its own connection: per_user */
+    long max_host_connections; /* CURLMOPT_MAX_HOST_CONNECTIONS; 0 = no limit */
+    long max_streams;          /* CURLMOPT_MAX_CONCURRENT_STREAMS; 0 = libcurl's default */
+} plan_pool_t;
 
 typedef struct {
     const scenario_request_t *req;
@@ -85,6 +98,8 @@ typedef struct plan {
     char *host; /* without trailing slashes */
     plan_class_t *classes;
     size_t n_classes;
+    plan_pool_t pool;           /* plan_pool of the scenario's connections: */
+    struct curl_slist *resolve; /* CURLOPT_RESOLVE for every user's handle; NULL = none */
 } plan_t;
 
 /* Compiles sc against host (the scenario's own host when host is NULL or
@@ -98,9 +113,10 @@ plan_t *plan_new(const scenario_t *sc, const char *host, bool tls_no_verify, wst
 void plan_destroy(plan_t **plan);
 
 /* The transport options request rq of sc runs with (scenario_request_tls,
- * scenario_request_http), verification off when tls_no_verify; an h2c
- * request opens a new connection each time unless h2c_reuse. Blobs borrow
- * sc's files (CURL_BLOB_NOCOPY). */
+ * scenario_request_http, scenario_request_accept_encoding,
+ * scenario_request_proxy), verification off when tls_no_verify; a request
+ * opens a new connection each time with connections: new, and for h2c
+ * unless h2c_reuse. Blobs and strings borrow sc's (CURL_BLOB_NOCOPY). */
 plan_transport_t plan_transport(const scenario_t *sc, const scenario_request_t *rq,
                                 bool tls_no_verify, bool h2c_reuse);
 /* True if the libcurl of version_num (curl_version_info's, 0xXXYYZZ) reuses
@@ -113,6 +129,25 @@ uint32_t plan_asked(scenario_http_t http);
 /* True if a and b set the same options (blobs compared by address: they
  * point into the scenario's files, one per name). */
 bool plan_transport_equal(const plan_transport_t *a, const plan_transport_t *b);
+
+/* The pool connections c asks for: per_user (users' own pools, a user's
+ * first request on a connection of its own), new (own pools; the steps
+ * forbid reuse), shared (the worker's common pool: at most c->shared
+ * connections per host, c->streams HTTP/2 streams on each). */
+plan_pool_t plan_pool(const scenario_connections_t *c);
+
+/* How much later than its timeout a request still waiting for a shared
+ * connection is failed by the engine: libcurl 7.88 does not time out a
+ * transfer waiting for a connection (curl PR #13276, 8.8), and the grace
+ * leaves a transfer that has one to curl's own, exact, timeout. */
+#define PLAN_WAIT_GRACE_MS 50u
+/* The reason such a request fails with (category "timeout"). */
+#define PLAN_WAIT_REASON "waited for a shared connection until the request timed out"
+
+/* When the engine fails a request started at started_us with timeout_ms if
+ * it is still in flight: started + timeout + PLAN_WAIT_GRACE_MS, in µs;
+ * 0 = never (a pool of its own never makes a request wait). */
+uint64_t plan_wait_deadline_us(const plan_pool_t *pool, uint64_t started_us, long timeout_ms);
 
 /* Picks a task of c by weight, given a uniform random 64-bit number. */
 const plan_task_t *plan_pick(const plan_class_t *c, uint64_t random);

@@ -122,7 +122,8 @@ static struct curl_slist *s_render_headers(vuser_t *u, const plan_step_t *st,
         if (rc_ != CURLE_OK && *(first) == CURLE_OK) *(first) = rc_;                               \
     } while (0)
 
-/* TLS and HTTP version options, set when they differ from the handle's:
+/* TLS, HTTP version, reuse, compression and proxy options, set when they
+ * differ from the handle's:
  * setting a blob allocates inside libcurl, and most steps share them. */
 static void s_configure_transport(vuser_t *u, const plan_transport_t *t, CURLcode *first) {
     if (u->transport && plan_transport_equal(u->transport, t)) return;
@@ -136,6 +137,12 @@ static void s_configure_transport(vuser_t *u, const plan_transport_t *t, CURLcod
     s_setopt(&rc, c, CURLOPT_SSLKEY_BLOB, t->key.data ? &t->key : NULL);
     s_setopt(&rc, c, CURLOPT_SSLVERSION, t->ssl_version);
     s_setopt(&rc, c, CURLOPT_HTTP_VERSION, t->http_version);
+    /* NULL: no Accept-Encoding and no decoding, the body as the server sent it. */
+    s_setopt(&rc, c, CURLOPT_ACCEPT_ENCODING, t->accept_encoding);
+    /* No proxy is "" with every host excluded (multi_prepare's, so the
+     * environment is never read); a proxy clears the exclusion. */
+    s_setopt(&rc, c, CURLOPT_PROXY, t->proxy ? t->proxy : "");
+    s_setopt(&rc, c, CURLOPT_NOPROXY, t->proxy ? "" : "*");
     /* Only when it changes: the connection policy owns FRESH_CONNECT otherwise. */
     if (t->no_reuse || (u->transport && u->transport->no_reuse)) {
         s_setopt(&rc, c, CURLOPT_FRESH_CONNECT, t->no_reuse ? 1L : 0L);

@@ -40,6 +40,7 @@ typedef struct vuser {
     uint64_t intended_us;          /* open model: the iteration's scheduled start; 0 = none */
     uint64_t task_started_us;      /* current task, for pacing */
     loop_timer_t wake;
+    loop_timer_t deadline; /* shared pool: fails a request left waiting (plan_wait_deadline_us) */
     bool in_flight;
     bool retiring; /* leaves once its request in flight is done (a rebalance) */
     bool retired;  /* gone: its slot holds nothing and may be reused */

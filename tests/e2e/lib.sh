@@ -175,3 +175,98 @@ stop_chromium() {
     wait "$CHROMIUM_PID" 2>/dev/null
     CHROMIUM_PID=
 }
+
+# --- real servers: nginx, certificates (test_tls, test_transport) ---------------------
+
+# tools_required TOOL...: exits 0 with a skip line when one is missing (looked up in
+# PATH and /usr/sbin); deploy/install-deps.sh --test installs them.
+tools_required() {
+    local tool
+    for tool in "$@"; do
+        if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$tool" ]; then
+            echo "skip - $tool not found (deploy/install-deps.sh --test installs it)"
+            exit 0
+        fi
+    done
+}
+
+# free_port: a TCP port free on 127.0.0.1 now (the caller binds it soon after).
+free_port() {
+    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Certificates in $C (set it first): ec FILE, make_ca NAME, sign NAME CN EXTENSIONS [DAYS]
+# (signed by $C/ca.pem).
+ec() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$1" 2>/dev/null; }
+make_ca() { # make_ca NAME
+    ec "$C/$1.key"
+    openssl req -x509 -new -key "$C/$1.key" -out "$C/$1.pem" -days 2 -subj "/CN=barrage test $1" \
+        2>/dev/null
+}
+sign() { # sign NAME CN EXTENSIONS [DAYS]
+    ec "$C/$1.key"
+    openssl req -new -key "$C/$1.key" -out "$C/$1.csr" -subj "/CN=$2" 2>/dev/null
+    openssl x509 -req -in "$C/$1.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" -CAcreateserial \
+        -out "$C/$1.pem" -days "${4:-2}" -extfile <(printf '%s\n' "$3") 2>/dev/null
+}
+
+# nginx_head DIR: the lines a test nginx.conf starts with, everything under DIR, and the
+# start of its http block (the caller closes it).
+nginx_head() {
+    cat <<CONF
+daemon off;
+worker_processes 1;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+events { worker_connections 256; }
+http {
+    client_body_temp_path $1/tmp/body;
+    proxy_temp_path $1/tmp/proxy;
+    fastcgi_temp_path $1/tmp/fastcgi;
+    uwsgi_temp_path $1/tmp/uwsgi;
+    scgi_temp_path $1/tmp/scgi;
+CONF
+}
+
+# nginx_start DIR WRITE_CONF PROBE: WRITE_CONF (the test's function) picks its ports with
+# free_port and writes DIR/nginx.conf; nginx starts with it until PROBE (a function) succeeds.
+# A port taken between free_port and nginx's bind: up to 3 tries with new ports. Sets
+# NGINX_PID; returns 1 when nginx never came up.
+nginx_start() {
+    local dir=$1 write=$2 probe=$3 try
+    local nginx
+    nginx=$(command -v nginx || echo /usr/sbin/nginx)
+    mkdir -p "$dir/tmp"
+    for try in 1 2 3; do
+        "$write"
+        "$nginx" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/stdout" 2>&1 &
+        NGINX_PID=$!
+        E2E_PIDS+=("$NGINX_PID")
+        for _ in $(seq 1 50); do
+            "$probe" && return 0
+            kill -0 "$NGINX_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill "$NGINX_PID" 2>/dev/null
+        wait "$NGINX_PID" 2>/dev/null
+    done
+    cat "$dir/error.log" "$dir/stdout" >&2
+    return 1
+}
+
+# --- runs judged by their summary (test_tls, test_transport) --------------------------
+# run NAME SCENARIO ARGS...: barrage run with one worker, its JSON result in $E2E_TMP/NAME.json,
+# its output in NAME.out and NAME.err; sets rc.
+run() {
+    timeout 60 "$BUILD/barrage" run "$2" --workers 1 --json "$E2E_TMP/$1.json" "${@:3}" \
+        >"$E2E_TMP/$1.out" 2>"$E2E_TMP/$1.err"
+    rc=$?
+}
+# row NAME FILE: the summary's "GET NAME REQS FAILS" row.
+row() { summary_counts "$2" | awk -v n="$1" '$2 == n'; }
+reqs() { row "$1" "$2" | awk '{print $3}'; }
+fails() { row "$1" "$2" | awk '{print $4}'; }
+# all_ok NAME FILE: requests made, none failed.
+all_ok() { local n f; n=$(reqs "$1" "$2"); f=$(fails "$1" "$2"); [ "${n:-0}" -gt 0 ] && [ "$f" = 0 ]; }
+# all_failed NAME FILE: requests made, every one failed.
+all_failed() { local n f; n=$(reqs "$1" "$2"); f=$(fails "$1" "$2"); [ "${n:-0}" -gt 0 ] && [ "$f" = "$n" ]; }

@@ -13,33 +13,11 @@
 # and the HTML report, h2c, and the scenario errors of the new keys.
 . "$(dirname "$0")/lib.sh"
 
-for tool in nginx openssl; do
-    if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$tool" ]; then
-        echo "skip - $tool not found (deploy/install-deps.sh --test installs it): TLS is not checked"
-        exit 0
-    fi
-done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-free_port() {
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+tools_required nginx openssl
 
 # --- certificates -----------------------------------------------------------------
 C="$E2E_TMP/certs"
 mkdir -p "$C"
-ec() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$1" 2>/dev/null; }
-make_ca() { # make_ca NAME
-    ec "$C/$1.key"
-    openssl req -x509 -new -key "$C/$1.key" -out "$C/$1.pem" -days 2 -subj "/CN=barrage test $1" \
-        2>/dev/null
-}
-sign() { # sign NAME CN EXTENSIONS [DAYS]
-    ec "$C/$1.key"
-    openssl req -new -key "$C/$1.key" -out "$C/$1.csr" -subj "/CN=$2" 2>/dev/null
-    openssl x509 -req -in "$C/$1.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" -CAcreateserial \
-        -out "$C/$1.pem" -days "${4:-2}" -extfile <(printf '%s\n' "$3") 2>/dev/null
-}
 make_ca ca
 make_ca other-ca
 sign server 127.0.0.1 "subjectAltName=IP:127.0.0.1,DNS:localhost"
@@ -51,23 +29,13 @@ check "openssl made the CA, server and client certificates" \
 
 # --- nginx ----------------------------------------------------------------------------
 N="$E2E_TMP/nginx"
-mkdir -p "$N/tmp"
-start_nginx() {
+write_conf() {
     H2=$(free_port) H11=$(free_port) H2C=$(free_port) MTLS=$(free_port) EXP=$(free_port)
-    cat >"$N/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $N/nginx.pid;
-error_log $N/error.log warn;
-events { worker_connections 256; }
-http {
+    {
+        nginx_head "$N"
+        cat <<CONF
     log_format proto '\$server_port \$server_protocol \$uri \$status';
     access_log $N/access.log proto;
-    client_body_temp_path $N/tmp/body;
-    proxy_temp_path $N/tmp/proxy;
-    fastcgi_temp_path $N/tmp/fastcgi;
-    uwsgi_temp_path $N/tmp/uwsgi;
-    scgi_temp_path $N/tmp/scgi;
     ssl_certificate $C/server.pem;
     ssl_certificate_key $C/server.key;
     server { # HTTPS, HTTP/2 by ALPN; also on 127.0.0.2, an address the certificate lacks
@@ -98,41 +66,16 @@ http {
     }
 }
 CONF
-    "$NGINX" -p "$N" -c "$N/nginx.conf" -e "$N/error.log" >"$N/stdout" 2>&1 &
-    NGINX_PID=$!
-    E2E_PIDS+=("$NGINX_PID")
-    for _ in $(seq 1 50); do
-        curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$H2C/" --http2-prior-knowledge &&
-            return 0
-        kill -0 "$NGINX_PID" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
+    } >"$N/nginx.conf"
 }
+probe() { curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$H2C/" --http2-prior-knowledge; }
 started=0
-for _ in 1 2 3; do # a port taken between free_port and nginx's bind: try new ones
-    if start_nginx; then started=1; break; fi
-    kill "$NGINX_PID" 2>/dev/null
-    wait "$NGINX_PID" 2>/dev/null
-done
+nginx_start "$N" write_conf probe && started=1
 check "nginx serves HTTPS, h2c and mutual TLS (ports $H2 $H11 $H2C $MTLS $EXP)" test "$started" -eq 1
-[ "$started" -eq 1 ] || { cat "$N/error.log" "$N/stdout"; e2e_finish; exit 1; }
+[ "$started" -eq 1 ] || { e2e_finish; exit 1; }
 check "curl agrees the certificate is valid for 127.0.0.1 under our CA" \
     curl -s --max-time 5 -o /dev/null --cacert "$C/ca.pem" "https://127.0.0.1:$H2/"
 
-run() { # run NAME SCENARIO ARGS...; sets rc
-    timeout 60 "$BUILD/barrage" run "$2" --workers 1 --json "$E2E_TMP/$1.json" "${@:3}" \
-        >"$E2E_TMP/$1.out" 2>"$E2E_TMP/$1.err"
-    rc=$?
-}
-# row NAME FILE: the summary's "GET NAME REQS FAILS" row.
-row() { summary_counts "$2" | awk -v n="$1" '$2 == n'; }
-reqs() { row "$1" "$2" | awk '{print $3}'; }
-fails() { row "$1" "$2" | awk '{print $4}'; }
-# all_ok NAME FILE: requests made, none failed.
-all_ok() { local n f; n=$(reqs "$1" "$2"); f=$(fails "$1" "$2"); [ "${n:-0}" -gt 0 ] && [ "$f" = 0 ]; }
-# all_failed NAME FILE: requests made, every one failed.
-all_failed() { local n f; n=$(reqs "$1" "$2"); f=$(fails "$1" "$2"); [ "${n:-0}" -gt 0 ] && [ "$f" = "$n" ]; }
 # logged PORT PROTOCOL URI: nginx logged at least one such request.
 logged() { grep -q "^$1 $2 $3 " "$N/access.log"; }
 

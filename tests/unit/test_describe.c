@@ -145,3 +145,35 @@ Test(describe, tls_and_http_are_shown_where_they_are_set) {
     free(text);
     scenario_destroy(&s);
 }
+
+Test(describe, connections_compression_proxy_and_resolve_are_shown_where_they_are_set) {
+    const char *yaml = "host: http://h.test\n"
+                       "defaults:\n"
+                       "  connections: {shared: 2, streams: 10}\n"
+                       "  compression: true\n"
+                       "  resolve: {\"h.test:80\": 127.0.0.1}\n"
+                       "users:\n"
+                       "  - name: A\n"
+                       "    tasks:\n"
+                       "      - {get: /a, compression: [gzip], proxy: \"http://127.0.0.1:3128\"}\n"
+                       "      - {get: /b, compression: false}\n"
+                       "      - get: /c\n";
+    scenario_errors_t errs = {0};
+    scenario_t *s = scenario_load("t.yaml", yaml, strlen(yaml), &errs);
+    cr_assert_not_null(s);
+    char *text = NULL;
+    size_t text_bytes = 0;
+    FILE *out = open_memstream(&text, &text_bytes);
+    describe_scenario(out, s, 1);
+    fclose(out);
+    s_has(text, "\n           compression all libcurl has\n"
+                "           connections shared: at most 2 per host per worker, 10 HTTP/2 streams "
+                "each\n"
+                "           resolve h.test:80:127.0.0.1\n");
+    s_has(text,
+          "(/a)\n              compression gzip\n              proxy http://127.0.0.1:3128\n");
+    s_has(text, "(/b)\n              compression off\n");
+    cr_expect_null(strstr(strstr(text, "GET /c"), "compression"), "nothing of its own");
+    free(text);
+    scenario_destroy(&s);
+}

@@ -507,3 +507,108 @@ Test(plan, asked_versions_travel_as_the_wires) {
     wstats_snapshot_done(f.ws, &st);
     s_free(&f);
 }
+
+/* --- connections:, compression:, proxy:, resolve: -------------------------------------- */
+
+static const char s_transport_yaml[] =
+    "host: http://example.test\n"
+    "defaults:\n"
+    "  compression: true\n"
+    "  proxy: http://127.0.0.1:3128\n"
+    "  resolve: {\"example.test:80\": 127.0.0.1, \"v6.test:443\": \"::1\"}\n"
+    "users:\n"
+    "  - name: A\n"
+    "    tasks:\n"
+    "      - {get: /a}\n"
+    "      - {get: /b}\n"
+    "      - {get: /c, compression: false}\n"
+    "      - {get: /d, compression: [gzip, br], proxy: socks5h://127.0.0.1:1080}\n"
+    "      - {get: /e, proxy: socks5h://127.0.0.1:1080}\n";
+
+Test(plan, compression_and_proxy_per_step_as_libcurl_takes_them) {
+    fixture_t f = s_build(s_transport_yaml, NULL);
+    const plan_transport_t *a = s_transport(&f, 0), *c = s_transport(&f, 2),
+                           *d = s_transport(&f, 3), *e = s_transport(&f, 4);
+    cr_expect_str_eq(a->accept_encoding, "", "true: every encoding libcurl decodes");
+    cr_expect_str_eq(a->proxy, "http://127.0.0.1:3128");
+    cr_expect_null(c->accept_encoding, "false: no Accept-Encoding at all");
+    cr_expect_str_eq(d->accept_encoding, "gzip, br");
+    cr_expect_str_eq(d->proxy, "socks5h://127.0.0.1:1080");
+    cr_expect_not(a->no_reuse, "per_user reuses");
+    cr_expect(plan_transport_equal(a, s_transport(&f, 1)), "steps alike set nothing");
+    cr_expect_not(plan_transport_equal(a, c), "compression on, then off");
+    cr_expect_not(plan_transport_equal(c, a), "and back");
+    cr_expect_not(plan_transport_equal(a, e), "another proxy");
+    cr_expect(plan_transport_equal(d, d));
+    plan_transport_t t = *d;
+    t.proxy = "socks5h://127.0.0.1:1080"; /* another pointer, the same text */
+    t.accept_encoding = "gzip, br";
+    cr_expect(plan_transport_equal(&t, d), "strings compare by content");
+    s_free(&f);
+}
+
+Test(plan, without_keys_no_proxy_no_compression_no_resolve) {
+    fixture_t f = s_build("host: http://x.test\nusers: [{name: A, tasks: [{get: /}]}]\n", NULL);
+    const plan_transport_t *a = s_transport(&f, 0);
+    cr_expect_null(a->accept_encoding);
+    cr_expect_null(a->proxy);
+    cr_expect_null(f.plan->resolve);
+    s_free(&f);
+}
+
+Test(plan, resolve_becomes_one_curl_list_for_every_user) {
+    fixture_t f = s_build(s_transport_yaml, NULL);
+    const struct curl_slist *r = f.plan->resolve;
+    cr_assert_not_null(r);
+    cr_expect_str_eq(r->data, "example.test:80:127.0.0.1");
+    cr_assert_not_null(r->next);
+    cr_expect_str_eq(r->next->data, "v6.test:443:[::1]");
+    cr_expect_null(r->next->next);
+    s_free(&f);
+}
+
+Test(plan, the_pool_follows_connections) {
+    scenario_connections_t c = {.mode = SCENARIO_CONN_PER_USER};
+    plan_pool_t p = plan_pool(&c);
+    cr_expect(p.own_pool, "per_user: each user its own pool");
+    cr_expect(p.fresh_first, "and its own first connection");
+    cr_expect_eq(p.max_host_connections, 0);
+    c.mode = SCENARIO_CONN_NEW;
+    p = plan_pool(&c);
+    cr_expect(p.own_pool);
+    cr_expect_not(p.fresh_first, "new: the step's no_reuse does it");
+    cr_expect_eq(p.max_host_connections, 0);
+    c = (scenario_connections_t){.mode = SCENARIO_CONN_SHARED, .shared = 3, .streams = 50};
+    p = plan_pool(&c);
+    cr_expect_not(p.own_pool, "shared: the multi's common pool");
+    cr_expect_not(p.fresh_first, "a new user takes a pooled connection");
+    cr_expect_eq(p.max_host_connections, 3);
+    cr_expect_eq(p.max_streams, 50);
+}
+
+Test(plan, connections_new_forbids_reuse_on_every_step_and_shared_does_not) {
+    fixture_t f = s_build("host: http://x.test\ndefaults: {connections: new}\n"
+                          "users: [{name: A, tasks: [{get: /a}, {get: /b, http: \"2\"}]}]\n",
+                          NULL);
+    cr_expect(s_transport(&f, 0)->no_reuse);
+    cr_expect(s_transport(&f, 1)->no_reuse);
+    cr_expect(f.plan->pool.own_pool);
+    s_free(&f);
+    f = s_build("host: http://x.test\ndefaults: {connections: {shared: 2, streams: 8}}\n"
+                "users: [{name: A, tasks: [{get: /a, http: \"2\"}]}]\n",
+                NULL);
+    cr_expect_not(s_transport(&f, 0)->no_reuse);
+    cr_expect_not(f.plan->pool.own_pool);
+    cr_expect_eq(f.plan->pool.max_host_connections, 2);
+    cr_expect_eq(f.plan->pool.max_streams, 8);
+    s_free(&f);
+}
+
+Test(plan, only_a_shared_pool_gets_a_deadline_past_the_timeout) {
+    plan_pool_t own = {.own_pool = true, .fresh_first = true};
+    plan_pool_t shared = {.max_host_connections = 2};
+    cr_expect_eq(plan_wait_deadline_us(&own, 1000000, 150), 0, "curl times out its own");
+    cr_expect_eq(plan_wait_deadline_us(&shared, 1000000, 150),
+                 1000000 + (150 + PLAN_WAIT_GRACE_MS) * 1000u);
+    cr_expect_eq(plan_wait_deadline_us(&shared, 1000000, 0), 0, "no timeout, no deadline");
+}

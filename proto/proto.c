@@ -137,7 +137,8 @@ static void s_enc_stats(msgpack_packer *pk, proto_type_t type, const proto_stats
         s_enc_histogram(pk, s->latency);
         s_key(pk, "ph");
         msgpack_pack_array(pk, PROTO_PHASE_N);
-        for (int p = 0; p < PROTO_PHASE_N; p++) s_enc_histogram(pk, s->phases[p]);
+        for (int p = 0; p < PROTO_PHASE_N; p++)
+            s_enc_histogram(pk, s->phases[p]);
         s_put_u64(pk, "nc", s->connects);
         s_put_u64(pk, "wb", s->wire_bytes);
         if (s->n_metrics) s_enc_metrics(pk, s);
@@ -801,7 +802,8 @@ static void s_fini_stats(proto_stats_t *b) {
         free(b->stats[i].method);
         free(b->stats[i].name);
         histogram_destroy(&b->stats[i].latency);
-        for (int p = 0; p < PROTO_PHASE_N; p++) histogram_destroy(&b->stats[i].phases[p]);
+        for (int p = 0; p < PROTO_PHASE_N; p++)
+            histogram_destroy(&b->stats[i].phases[p]);
         for (uint32_t k = 0; b->stats[i].metrics && k < b->stats[i].n_metrics; k++) {
             free(b->stats[i].metrics[k].name);
             histogram_destroy(&b->stats[i].metrics[k].values);

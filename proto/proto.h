@@ -154,8 +154,8 @@ typedef struct {
      * (each phase holds the same count, at most requests); owned, NULL is
      * encoded as an empty histogram. */
     histogram_t *phases[PROTO_PHASE_N];
-    uint64_t connects;   /* new connections opened (CURLINFO_NUM_CONNECTS summed) */
-    uint64_t wire_bytes; /* response bytes as received: headers + body before decoding */
+    uint64_t connects;    /* new connections opened (CURLINFO_NUM_CONNECTS summed) */
+    uint64_t wire_bytes;  /* response bytes as received: headers + body before decoding */
     uint32_t n_metrics;   /* at most PROTO_MAX_METRICS in a whole message */
     proto_metric_t *metrics;
 } proto_stat_t;

@@ -20,7 +20,8 @@ static void s_row_init(results_row_t *row, const char *method, const char *name)
                            .name = xstrdup(name),
                            .latency = histogram_new(),
                            .win_latency = histogram_new()};
-    for (int p = 0; p < RESULTS_PHASE_N; p++) row->phases[p] = histogram_new();
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        row->phases[p] = histogram_new();
 }
 
 static void s_row_fini(results_row_t *row) {
@@ -33,7 +34,8 @@ static void s_row_fini(results_row_t *row) {
     free(row->name);
     histogram_destroy(&row->latency);
     histogram_destroy(&row->win_latency);
-    for (int p = 0; p < RESULTS_PHASE_N; p++) histogram_destroy(&row->phases[p]);
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        histogram_destroy(&row->phases[p]);
 }
 
 static void s_errors_free(results_t *r) {
@@ -224,7 +226,8 @@ static void s_row_clone(results_row_t *dst, const results_row_t *src) {
     dst->name = xstrdup(src->name);
     dst->latency = s_hist_clone(src->latency);
     dst->win_latency = s_hist_clone(src->win_latency);
-    for (int p = 0; p < RESULTS_PHASE_N; p++) dst->phases[p] = s_hist_clone(src->phases[p]);
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        dst->phases[p] = s_hist_clone(src->phases[p]);
     dst->metrics = xcalloc(src->n_metrics ? src->n_metrics : 1, sizeof *dst->metrics);
     for (size_t i = 0; i < src->n_metrics; i++) {
         dst->metrics[i] = (results_metric_t){xstrdup(src->metrics[i].name),

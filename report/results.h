@@ -56,8 +56,8 @@ typedef struct {
     results_asked_t http_asked;
     const histogram_t *latency;         /* NULL = no samples */
     const histogram_t *phases[RESULTS_PHASE_N]; /* per RESULTS_PHASE_*, in us; NULL = none */
-    uint64_t connects;                  /* new connections opened */
-    uint64_t wire_bytes;                /* response bytes received: headers + undecoded body */
+    uint64_t connects;                          /* new connections opened */
+    uint64_t wire_bytes; /* response bytes received: headers + undecoded body */
     size_t n_metrics;
     const results_metric_delta_t *metrics;
 } results_row_delta_t;
@@ -106,7 +106,7 @@ typedef struct {
     histogram_t *latency;
     histogram_t *phases[RESULTS_PHASE_N]; /* where the time went, per RESULTS_PHASE_*, in us */
     uint64_t connects;                    /* new connections opened */
-    uint64_t wire_bytes; /* response bytes received: headers + body before decoding */
+    uint64_t wire_bytes;       /* response bytes received: headers + body before decoding */
     results_metric_t *metrics; /* Server-Timing / X-Query-Count, first-seen order */
     size_t n_metrics;
     uint64_t win_requests, win_failures; /* since the last window reset */

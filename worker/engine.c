@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/rng.h"
 #include "common/xmalloc.h"
+#include "load/userids.h"
 #include "scenarios/scenario.h"
 #include "worker/arrival.h"
 #include "worker/check.h"
@@ -20,7 +21,6 @@
 #include "worker/render.h"
 #include "worker/servertiming.h"
 #include "worker/timing.h"
-#include "load/userids.h"
 #include "worker/vuser.h"
 #include "worker/wstats.h"
 
@@ -229,11 +229,12 @@ static void s_record_transfer(engine_t *e, CURL *easy, int slot) {
     curl_off_t us[6] = {0}, body_wire = 0;
     long connects = 0, header_bytes = 0;
     char *scheme = NULL;
-    static const CURLINFO infos[6] = {CURLINFO_NAMELOOKUP_TIME_T,  CURLINFO_CONNECT_TIME_T,
-                                      CURLINFO_APPCONNECT_TIME_T,  CURLINFO_PRETRANSFER_TIME_T,
+    static const CURLINFO infos[6] = {CURLINFO_NAMELOOKUP_TIME_T,    CURLINFO_CONNECT_TIME_T,
+                                      CURLINFO_APPCONNECT_TIME_T,    CURLINFO_PRETRANSFER_TIME_T,
                                       CURLINFO_STARTTRANSFER_TIME_T, CURLINFO_TOTAL_TIME_T};
     CURLcode rc = CURLE_OK;
-    for (int i = 0; rc == CURLE_OK && i < 6; i++) rc = curl_easy_getinfo(easy, infos[i], &us[i]);
+    for (int i = 0; rc == CURLE_OK && i < 6; i++)
+        rc = curl_easy_getinfo(easy, infos[i], &us[i]);
     /* SIZE_DOWNLOAD_T counts the body as received, before content decoding
      * (measured on 7.88: 124 bytes for a gzip body the write callback gets
      * as 20001); HEADER_SIZE every response header of the transfer. */
@@ -260,8 +261,8 @@ static void s_record_transfer(engine_t *e, CURL *easy, int slot) {
                        .tls = scheme && strcasecmp(scheme, "https") == 0};
     uint64_t phases_us[PROTO_PHASE_N];
     timing_split(&t, phases_us);
-    uint64_t wire = (body_wire > 0 ? (uint64_t)body_wire : 0) +
-                    (header_bytes > 0 ? (uint64_t)header_bytes : 0);
+    uint64_t wire =
+        (body_wire > 0 ? (uint64_t)body_wire : 0) + (header_bytes > 0 ? (uint64_t)header_bytes : 0);
     wstats_record_transfer(e->stats, slot, phases_us, connects > 0 ? (uint64_t)connects : 0, wire);
 }
 

@@ -128,9 +128,11 @@ Test(ingest, phases_connections_and_wire_bytes_reach_the_rows) {
     cr_expect_eq(row->wire_bytes, 1024);
     for (int p = 0; p < RESULTS_PHASE_N; p++) {
         cr_expect_eq(histogram_count(row->phases[p]), 2);
-        cr_expect_eq(histogram_sum(row->phases[p]), 200u * (uint64_t)(p + 1), "phase %d in order", p);
+        cr_expect_eq(histogram_sum(row->phases[p]), 200u * (uint64_t)(p + 1), "phase %d in order",
+                     p);
     }
     timeline_destroy(&t);
     results_destroy(&r);
-    for (int p = 0; p < PROTO_PHASE_N; p++) histogram_destroy(&ph[p]);
+    for (int p = 0; p < PROTO_PHASE_N; p++)
+        histogram_destroy(&ph[p]);
 }

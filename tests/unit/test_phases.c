@@ -26,10 +26,8 @@ Test(phases, shares_add_up_and_the_total_is_the_sum_of_averages) {
         histogram_record(ph[p], us[p]);
         histogram_record(ph[p], us[p]);
     }
-    results_row_delta_t row = {.method = "GET",
-                               .name = "/",
-                               .requests = 3,
-                               .phases = {ph[0], ph[1], ph[2], ph[3], ph[4]}};
+    results_row_delta_t row = {
+        .method = "GET", .name = "/", .requests = 3, .phases = {ph[0], ph[1], ph[2], ph[3], ph[4]}};
     results_add(r, &(results_delta_t){.n_rows = 1, .rows = &row});
     const results_row_t *got = results_find(r, "GET", "/");
     cr_assert(phases_any(r));
@@ -37,11 +35,13 @@ Test(phases, shares_add_up_and_the_total_is_the_sum_of_averages) {
     /* 0 us is kept as 1 us (the histogram's lowest value): total 8001 us. */
     cr_assert_float_eq(phases_total_avg_us(got), 8001.0, 1e-9);
     double sum = 0;
-    for (int p = 0; p < RESULTS_PHASE_N; p++) sum += phases_share(got, p);
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        sum += phases_share(got, p);
     cr_assert_float_eq(sum, 1.0, 1e-12);
     cr_assert_float_eq(phases_share(got, RESULTS_PHASE_WAIT), 7000.0 / 8001.0, 1e-12);
     cr_assert_float_eq(phases_share(got, RESULTS_PHASE_N), 0.0, 0);
-    for (int p = 0; p < RESULTS_PHASE_N; p++) histogram_destroy(&ph[p]);
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        histogram_destroy(&ph[p]);
     results_destroy(&r);
 }
 

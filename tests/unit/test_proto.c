@@ -147,7 +147,8 @@ static void w_empty_hist(wbuf_t *w) {
 static void w_phases(wbuf_t *w) {
     w_str(w, "ph");
     w_array(w, PROTO_PHASE_N);
-    for (int p = 0; p < PROTO_PHASE_N; p++) w_empty_hist(w);
+    for (int p = 0; p < PROTO_PHASE_N; p++)
+        w_empty_hist(w);
     w_kv(w, "nc", 0);
     w_kv(w, "wb", 0);
 }
@@ -207,7 +208,8 @@ static void s_fill_stats(proto_msg_t *m, proto_type_t type) {
                                  .connects = 7,
                                  .wire_bytes = 9000000000ull};
     /* Where the time went: 998 requests reached curl, every phase counts each. */
-    for (int p = 0; p < PROTO_PHASE_N; p++) b->stats[0].phases[p] = s_hist(10u + (uint64_t)p, 998);
+    for (int p = 0; p < PROTO_PHASE_N; p++)
+        b->stats[0].phases[p] = s_hist(10u + (uint64_t)p, 998);
     b->stats[1] = (proto_stat_t){.method = strdup("POST"),
                                  .name = strdup("/login é"),
                                  .requests = 1,
@@ -364,7 +366,8 @@ static void s_assert_stats_eq(const proto_stats_t *want, const proto_stats_t *go
         cr_assert_arr_eq(g->http_versions, w->http_versions, sizeof w->http_versions);
         cr_assert_eq(g->http_asked, w->http_asked);
         s_assert_hist_eq(w->latency, g->latency);
-        for (int p = 0; p < PROTO_PHASE_N; p++) s_assert_hist_eq(w->phases[p], g->phases[p]);
+        for (int p = 0; p < PROTO_PHASE_N; p++)
+            s_assert_hist_eq(w->phases[p], g->phases[p]);
         cr_assert_eq(g->connects, w->connects);
         cr_assert_eq(g->wire_bytes, w->wire_bytes);
         cr_assert_eq(g->n_metrics, w->n_metrics);
@@ -1752,7 +1755,8 @@ static int s_stats_with_phases(uint64_t requests, void (*put)(wbuf_t *)) {
     w_kv(&w, "b", 0);
     w_str(&w, "hv");
     w_array(&w, PROTO_HTTP_N);
-    for (int v = 0; v < PROTO_HTTP_N; v++) w_uint(&w, 0);
+    for (int v = 0; v < PROTO_HTTP_N; v++)
+        w_uint(&w, 0);
     w_kv(&w, "ha", 0);
     w_str(&w, "h");
     w_empty_hist(&w);
@@ -1813,7 +1817,8 @@ static void ph_missing(wbuf_t *w) {
 static void ph_no_connects(wbuf_t *w) {
     w_str(w, "ph");
     w_array(w, PROTO_PHASE_N);
-    for (int p = 0; p < PROTO_PHASE_N; p++) w_empty_hist(w);
+    for (int p = 0; p < PROTO_PHASE_N; p++)
+        w_empty_hist(w);
     w_kv(w, "zz", 0);
     w_str(w, "wb");
     w_str(w, "300");

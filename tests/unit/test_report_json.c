@@ -143,7 +143,8 @@ static void s_deliver(report_t *r, uint32_t second, const t_stats_t *st, bool ti
                                         .wire_bytes = s->wire_bytes,
                                         .n_metrics = s->n_metrics,
                                         .metrics = metrics[i]};
-        for (int p = 0; p < RESULTS_PHASE_N; p++) rows[i].phases[p] = s->phases[p];
+        for (int p = 0; p < RESULTS_PHASE_N; p++)
+            rows[i].phases[p] = s->phases[p];
         memcpy(rows[i].http_versions, s->http_versions, sizeof s->http_versions);
     }
     for (size_t i = 0; i < st->n_errors; i++) {
@@ -185,7 +186,8 @@ static void s_requests(t_stat_t *row, uint64_t n, uint64_t base_us, uint64_t spr
  * tls), and the bytes as received: headers plus a compressed body. */
 static void s_phases(t_stat_t *row, bool tls) {
     uint64_t own = 7 + row->requests, *rng = &own; /* the fixture's own stream stays as it was */
-    for (int p = 0; p < RESULTS_PHASE_N; p++) row->phases[p] = histogram_new();
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        row->phases[p] = histogram_new();
     for (uint64_t i = 0; i < row->requests; i++) {
         bool first = i == 0;
         histogram_record(row->phases[RESULTS_PHASE_DNS], 3 + s_next(rng) % 40);
@@ -201,7 +203,8 @@ static void s_phases(t_stat_t *row, bool tls) {
 static void s_stats_fini(t_stats_t *st) {
     for (size_t i = 0; i < st->n_stats; i++) {
         t_stat_t *s = &st->stats[i];
-        for (int p = 0; p < RESULTS_PHASE_N; p++) histogram_destroy(&s->phases[p]);
+        for (int p = 0; p < RESULTS_PHASE_N; p++)
+            histogram_destroy(&s->phases[p]);
         for (size_t k = 0; k < s->n_metrics; k++) {
             free(s->metrics[k].name);
             histogram_destroy(&s->metrics[k].values);
@@ -1248,7 +1251,8 @@ Test(report_json, phases_are_written_per_name_with_share_and_histogram) {
         cr_assert(json_is_number(json_object_get(ph, "p95_ms")));
     }
     cr_assert_float_eq(shares, 1.0, 1e-9, "the shares add up to 1");
-    cr_assert_eq(json_integer_value(json_object_get(ev, "wire_bytes")), (json_int_t)want->wire_bytes);
+    cr_assert_eq(json_integer_value(json_object_get(ev, "wire_bytes")),
+                 (json_int_t)want->wire_bytes);
     cr_assert_eq(json_integer_value(json_object_get(ev, "connections_opened")),
                  (json_int_t)want->connects);
     /* A name whose requests have no phases says nothing about them. */
@@ -1306,7 +1310,8 @@ static void s_edit_phase_uneven(json_t *root) {
     json_t *b = json_object_get(h, "buckets");
     json_t *pair = json_array_get(b, 0);
     json_array_set_new(pair, 1, json_integer(json_integer_value(json_array_get(pair, 1)) + 1));
-    json_object_set_new(h, "count", json_integer(json_integer_value(json_object_get(h, "count")) + 1));
+    json_object_set_new(h, "count",
+                        json_integer(json_integer_value(json_object_get(h, "count")) + 1));
 }
 static void s_edit_phases_array(json_t *root) {
     json_object_set_new(s_row_of(root, 0), "phases", json_array());
@@ -1332,9 +1337,11 @@ Test(report_json, bad_phases_are_refused_with_their_path) {
                      "stats[0].phases.queue: expected a phase: dns, connect, tls, wait or receive");
     s_expect_refused(s_edit_phase_missing, "stats[0].phases.tls: missing");
     s_expect_refused(s_edit_phases_array, "stats[0].phases: expected an object");
-    s_expect_refused(s_edit_wire_bytes_string, "stats[1].wire_bytes: expected a non-negative integer");
+    s_expect_refused(s_edit_wire_bytes_string,
+                     "stats[1].wire_bytes: expected a non-negative integer");
     s_expect_refused(s_edit_agg_wire_bytes, NULL);
-    s_expect_refused(s_edit_agg_phase, "aggregated.phases.dns: differs from the merge of the stats rows");
+    s_expect_refused(s_edit_agg_phase,
+                     "aggregated.phases.dns: differs from the merge of the stats rows");
     /* uneven: the reader names the phase whose count differs */
     s_expect_refused(s_edit_phase_uneven, NULL);
 }

@@ -266,7 +266,8 @@ Test(summary, no_http_versions_section_for_plain_http_1_1) {
 static results_t *s_phase_results(void) {
     results_t *r = results_new();
     histogram_t *ph[RESULTS_PHASE_N], *lat = histogram_new();
-    for (int p = 0; p < RESULTS_PHASE_N; p++) ph[p] = histogram_new();
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        ph[p] = histogram_new();
     for (int i = 0; i < 4; i++) {
         histogram_record(ph[RESULTS_PHASE_DNS], 100);
         histogram_record(ph[RESULTS_PHASE_CONNECT], i == 0 ? 1000 : 1);
@@ -275,17 +276,19 @@ static results_t *s_phase_results(void) {
         histogram_record(ph[RESULTS_PHASE_RECEIVE], 1000);
         histogram_record(lat, 52000);
     }
-    results_row_delta_t rows[2] = {{.method = "GET",
-                                    .name = "/api",
-                                    .latency = lat,
-                                    .requests = 4,
-                                    .bytes = 40000,
-                                    .phases = {ph[0], ph[1], ph[2], ph[3], ph[4]},
-                                    .connects = 1,
-                                    .wire_bytes = 5000},
-                                   {.method = "POST", .name = "/none", .latency = lat, .requests = 4}};
+    results_row_delta_t rows[2] = {
+        {.method = "GET",
+         .name = "/api",
+         .latency = lat,
+         .requests = 4,
+         .bytes = 40000,
+         .phases = {ph[0], ph[1], ph[2], ph[3], ph[4]},
+         .connects = 1,
+         .wire_bytes = 5000},
+        {.method = "POST", .name = "/none", .latency = lat, .requests = 4}};
     results_add(r, &(results_delta_t){.n_rows = 2, .rows = rows});
-    for (int p = 0; p < RESULTS_PHASE_N; p++) histogram_destroy(&ph[p]);
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        histogram_destroy(&ph[p]);
     histogram_destroy(&lat);
     return r;
 }

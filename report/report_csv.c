@@ -144,8 +144,8 @@ static void s_phases_row(strbuf_t *b, const results_row_t *row, const char *meth
 }
 
 void report_csv_phases(const report_t *r, strbuf_t *b) {
-    static const char *const cols[] = {"Type",         "Name",       "Measured Count",
-                                       "New Connections", "Wire Bytes", "Decoded Bytes"};
+    static const char *const cols[] = {
+        "Type", "Name", "Measured Count", "New Connections", "Wire Bytes", "Decoded Bytes"};
     /* Then per phase its average, p95 and share ("DNS Average"), and the total. */
     char names[3 * RESULTS_PHASE_N + 1][32];
     const char *tail[3 * RESULTS_PHASE_N + 1];
@@ -160,9 +160,11 @@ void report_csv_phases(const report_t *r, strbuf_t *b) {
     s_header(b, cols, COUNT_OF(cols), false, tail, COUNT_OF(tail));
     size_t n = results_count(r->results);
     const results_row_t **rows = xcalloc(n ? n : 1, sizeof *rows);
-    for (size_t i = 0; i < n; i++) rows[i] = results_row(r->results, i);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = results_row(r->results, i);
     qsort(rows, n, sizeof *rows, s_row_cmp);
-    for (size_t i = 0; i < n; i++) s_phases_row(b, rows[i], rows[i]->method, rows[i]->name);
+    for (size_t i = 0; i < n; i++)
+        s_phases_row(b, rows[i], rows[i]->method, rows[i]->name);
     s_phases_row(b, results_total(r->results), "", "Aggregated");
     free(rows);
 }
@@ -237,8 +239,7 @@ int report_csv_write(const report_t *r, const char *prefix, char **err) {
     static const char *const suffix[] = {"_stats.csv", "_stats_history.csv", "_failures.csv",
                                          "_phases.csv"};
     void (*const render[])(const report_t *, strbuf_t *) = {report_csv_stats, report_csv_history,
-                                                             report_csv_failures,
-                                                             report_csv_phases};
+                                                            report_csv_failures, report_csv_phases};
     int rc = 0;
     *err = NULL;
     for (size_t i = 0; i < COUNT_OF(suffix); i++) {

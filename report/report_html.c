@@ -13,8 +13,8 @@
 #include "common/file.h"
 #include "common/xmalloc.h"
 #include "report/httpver.h"
-#include "report/phases.h"
 #include "report/percentiles.h"
+#include "report/phases.h"
 #include "report/summary.h"
 #include "report/svg.h"
 #include "report/xml.h"
@@ -588,7 +588,8 @@ static void s_phases_chart(strbuf_t *b, const report_t *r) {
                                               .n = k,
                                               .parts = parts,
                                               .n_parts = RESULTS_PHASE_N});
-    for (size_t i = 0; i < k; i++) free(owned[i]);
+    for (size_t i = 0; i < k; i++)
+        free(owned[i]);
     free(owned);
     free(labels);
     free(values);
@@ -603,10 +604,8 @@ static void s_phase_row(strbuf_t *b, const results_row_t *row, const char *metho
     strbuf_append_str(b, "</td>");
     for (int p = 0; p < RESULTS_PHASE_N; p++) {
         const histogram_t *h = row->phases[p];
-        strbuf_appendf(b, "<td class=\"num\">%.3f / %.3f (%.0f%%)</td>",
-                       histogram_mean(h) / 1000.0,
-                       (double)histogram_percentile(h, 95) / 1000.0,
-                       100.0 * phases_share(row, p));
+        strbuf_appendf(b, "<td class=\"num\">%.3f / %.3f (%.0f%%)</td>", histogram_mean(h) / 1000.0,
+                       (double)histogram_percentile(h, 95) / 1000.0, 100.0 * phases_share(row, p));
     }
     strbuf_appendf(b,
                    "<td class=\"num\">%.3f</td><td class=\"num\">%" PRIu64
@@ -637,7 +636,8 @@ static void s_phases_section(strbuf_t *b, const report_t *r) {
     }
     static const char *const cols[] = {"Total avg ms", "New connections", "Wire bytes",
                                        "Decoded bytes"};
-    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) s_num_header(b, cols[i]);
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        s_num_header(b, cols[i]);
     strbuf_append_str(b, "</tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < results_count(r->results); i++) {
         const results_row_t *row = results_row(r->results, i);

@@ -331,15 +331,16 @@ static void s_stack_legend(strbuf_t *b, const svg_part_t *parts, size_t n) {
         xml_escape(b, parts[i].label);
         strbuf_append_str(b, "</text>");
         size_t len = 0;
-        for (const char *p = parts[i].label; p && *p; p++) len++;
+        for (const char *p = parts[i].label; p && *p; p++)
+            len++;
         x += 19 + 7.0 * (double)len + 18;
     }
 }
 
 /* The row label, cut to SB_LABEL_CHARS characters (UTF-8 kept whole). */
 static void s_row_label(strbuf_t *b, const char *label, double y) {
-    strbuf_appendf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">",
-                   SB_LEFT - 8, y, TEXT_COLOR);
+    strbuf_appendf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">", SB_LEFT - 8,
+                   y, TEXT_COLOR);
     size_t chars = 0, i = 0;
     for (; label[i]; i++) {
         if (((unsigned char)label[i] & 0xc0) != 0x80 && chars++ == SB_LABEL_CHARS) break;
@@ -357,7 +358,8 @@ static void s_row_parts(strbuf_t *b, const svg_stacked_bars_t *c, size_t row, do
                         double scale) {
     const double *v = &c->values[row * c->n_parts];
     double total = 0, x = SB_LEFT;
-    for (size_t k = 0; k < c->n_parts; k++) total += v[k] > 0 ? v[k] : 0;
+    for (size_t k = 0; k < c->n_parts; k++)
+        total += v[k] > 0 ? v[k] : 0;
     for (size_t k = 0; k < c->n_parts; k++) {
         double len = v[k] > 0 ? v[k] : 0, w = len * scale;
         char f[32];
@@ -423,6 +425,7 @@ void svg_stacked_bars(strbuf_t *b, const svg_stacked_bars_t *c) {
         s_row_label(b, c->labels[i], y + SB_BAR - 5);
         s_row_parts(b, c, i, y, scale);
     }
-    strbuf_appendf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/></svg>\n",
+    strbuf_appendf(b,
+                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/></svg>\n",
                    SB_LEFT, y_axis, X1, y_axis, AXIS_COLOR);
 }

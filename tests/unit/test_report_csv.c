@@ -428,7 +428,8 @@ Test(report_csv, a_missing_directory_fails_with_a_clear_message) {
  * exact phases; the s_report rows have none. */
 static void s_phase_row(report_t *r) {
     histogram_t *lat = histogram_new(), *ph[RESULTS_PHASE_N];
-    for (int p = 0; p < RESULTS_PHASE_N; p++) ph[p] = histogram_new();
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        ph[p] = histogram_new();
     const uint64_t first[RESULTS_PHASE_N] = {100, 1000, 8000, 40000, 900};
     const uint64_t second[RESULTS_PHASE_N] = {100, 1, 1, 60000, 1100};
     for (int p = 0; p < RESULTS_PHASE_N; p++) {
@@ -446,7 +447,8 @@ static void s_phase_row(report_t *r) {
                                .connects = 1,
                                .wire_bytes = 900};
     results_add(r->results, &(results_delta_t){.n_rows = 1, .rows = &row});
-    for (int p = 0; p < RESULTS_PHASE_N; p++) histogram_destroy(&ph[p]);
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        histogram_destroy(&ph[p]);
     histogram_destroy(&lat);
 }
 
@@ -454,11 +456,10 @@ Test(report_csv, phases_file_has_a_row_per_name_and_the_aggregate) {
     report_t *r = s_report();
     s_phase_row(r);
     char *doc = s_render(report_csv_phases, r);
-    const char *header =
-        "Type,Name,Measured Count,New Connections,Wire Bytes,Decoded Bytes,"
-        "DNS Average,DNS p95,DNS Share,Connect Average,Connect p95,Connect Share,"
-        "TLS Average,TLS p95,TLS Share,Wait Average,Wait p95,Wait Share,"
-        "Receive Average,Receive p95,Receive Share,Total Average\r\n";
+    const char *header = "Type,Name,Measured Count,New Connections,Wire Bytes,Decoded Bytes,"
+                         "DNS Average,DNS p95,DNS Share,Connect Average,Connect p95,Connect Share,"
+                         "TLS Average,TLS p95,TLS Share,Wait Average,Wait p95,Wait Share,"
+                         "Receive Average,Receive p95,Receive Share,Total Average\r\n";
     cr_assert_eq(strncmp(doc, header, strlen(header)), 0, "%s", doc);
     /* Sorted as _stats.csv: "/p" after "/b" rows and before the quoted names. */
     const char *p = strstr(doc, "GET,/p,");

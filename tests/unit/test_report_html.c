@@ -505,6 +505,7 @@ Test(report_html, where_the_time_went_has_a_chart_and_a_table_when_there_are_pha
     cr_expect_null(strstr(strstr(sec, "<table class=\"phases\">"), "/orgs/{id}/tasks"),
                    "names without phases are left out of the table");
     strbuf_fini(&b);
-    for (int p = 0; p < RESULTS_PHASE_N; p++) histogram_destroy(&ph[p]);
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        histogram_destroy(&ph[p]);
     report_destroy(&r);
 }

@@ -209,7 +209,7 @@ Test(svg, isolated_points_of_a_dashed_series_are_solid_dots) {
 
 Test(svg, stacked_bars_lay_parts_end_to_end_with_hover_texts) {
     const char *labels[] = {"GET /fast", "GET /a-name-much-longer-than-thirty-two-characters-here"};
-    const double values[] = {100, 900, 0, 4000, 5000, /* 10 ms */
+    const double values[] = {100, 900, 0, 4000,  5000,  /* 10 ms */
                              0,   0,   0, 19000, 1000}; /* 20 ms: the longest */
     const svg_part_t parts[] = {{"DNS", "#111111"},
                                 {"Connect", "#222222"},

@@ -624,8 +624,8 @@ static void s_phases_section(strbuf_t *b, const report_t *r) {
            "first byte of the response: the server&#8217;s work) and receive (the rest of the "
            "response). The phases of a request add up to curl&#8217;s total time for it; "
            "reused connections have no connect or TLS time. Wire bytes are the response "
-           "headers and body as received, before decoding; decoded bytes the body as "
-           "decoded.</p>\n");
+           "headers and body as received, before any decoding; decoded bytes the body as "
+           "delivered (decoded when libcurl decodes it).</p>\n");
     s_phases_chart(b, r);
     strbuf_append_str(b, "<div class=\"scroll\"><table class=\"phases\">\n<thead><tr><th>Method"
                          "</th><th>Name</th>");

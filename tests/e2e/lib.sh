@@ -175,3 +175,77 @@ stop_chromium() {
     wait "$CHROMIUM_PID" 2>/dev/null
     CHROMIUM_PID=
 }
+
+# free_port: a TCP port free on 127.0.0.1 now (another process may take it before it is
+# bound: callers that bind it later retry with new ports).
+free_port() {
+    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# nginx_required WHAT: exits 0 with a "skip" line unless Debian's nginx and openssl are
+# there (WHAT: what goes unchecked without them); sets NGINX.
+nginx_required() {
+    local tool
+    for tool in nginx openssl; do
+        if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$tool" ]; then
+            echo "skip - $tool not found (deploy/install-deps.sh --test installs it): $1"
+            exit 0
+        fi
+    done
+    NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+}
+
+# Test certificates, made by openssl in $TLS_CERTS (EC P-256 keys, valid 2 days):
+#   tls_make_ca NAME                      a self-signed CA: NAME.pem, NAME.key
+#   tls_sign NAME CN EXTENSIONS [DAYS]    NAME.pem, NAME.key signed by ca.pem (DAYS < 0:
+#                                         expired that many days ago)
+TLS_CERTS="$E2E_TMP/certs"
+tls_ec() {
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$1" 2>/dev/null
+}
+tls_make_ca() {
+    mkdir -p "$TLS_CERTS"
+    tls_ec "$TLS_CERTS/$1.key"
+    openssl req -x509 -new -key "$TLS_CERTS/$1.key" -out "$TLS_CERTS/$1.pem" -days 2 \
+        -subj "/CN=barrage test $1" 2>/dev/null
+}
+tls_sign() {
+    local c=$TLS_CERTS
+    tls_ec "$c/$1.key"
+    openssl req -new -key "$c/$1.key" -out "$c/$1.csr" -subj "/CN=$2" 2>/dev/null
+    openssl x509 -req -in "$c/$1.csr" -CA "$c/ca.pem" -CAkey "$c/ca.key" -CAcreateserial \
+        -out "$c/$1.pem" -days "${4:-2}" -extfile <(printf '%s\n' "$3") 2>/dev/null
+}
+
+# nginx_temp_paths DIR: the *_temp_path lines an http {} block needs to run as any user,
+# under DIR/tmp (created).
+nginx_temp_paths() {
+    mkdir -p "$1/tmp"
+    local t
+    for t in client_body proxy fastcgi uwsgi scgi; do echo "    ${t}_temp_path $1/tmp/$t;"; done
+}
+
+# nginx_launch DIR PROBE...: starts nginx with prefix DIR and DIR/nginx.conf (which must
+# say `daemon off;`, `pid DIR/nginx.pid;`) in the background, sets NGINX_PID (stopped on
+# exit) and waits up to 5 s for the command PROBE... to succeed. Returns 1 when nginx
+# exited or never answered (e.g. a port taken since free_port): stop it with
+# nginx_stop, pick new ports and try again.
+nginx_launch() {
+    local dir=$1
+    shift
+    "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/stdout" 2>&1 &
+    NGINX_PID=$!
+    E2E_PIDS+=("$NGINX_PID")
+    for _ in $(seq 1 50); do
+        "$@" && return 0
+        kill -0 "$NGINX_PID" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+# nginx_stop: stops the nginx nginx_launch started last.
+nginx_stop() {
+    kill "$NGINX_PID" 2>/dev/null
+    wait "$NGINX_PID" 2>/dev/null
+}

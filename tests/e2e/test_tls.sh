@@ -13,45 +13,25 @@
 # and the HTML report, h2c, and the scenario errors of the new keys.
 . "$(dirname "$0")/lib.sh"
 
-for tool in nginx openssl; do
-    if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$tool" ]; then
-        echo "skip - $tool not found (deploy/install-deps.sh --test installs it): TLS is not checked"
-        exit 0
-    fi
-done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-free_port() {
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+nginx_required "TLS is not checked"
 
 # --- certificates -----------------------------------------------------------------
-C="$E2E_TMP/certs"
-mkdir -p "$C"
-ec() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$1" 2>/dev/null; }
-make_ca() { # make_ca NAME
-    ec "$C/$1.key"
-    openssl req -x509 -new -key "$C/$1.key" -out "$C/$1.pem" -days 2 -subj "/CN=barrage test $1" \
-        2>/dev/null
-}
-sign() { # sign NAME CN EXTENSIONS [DAYS]
-    ec "$C/$1.key"
-    openssl req -new -key "$C/$1.key" -out "$C/$1.csr" -subj "/CN=$2" 2>/dev/null
-    openssl x509 -req -in "$C/$1.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" -CAcreateserial \
-        -out "$C/$1.pem" -days "${4:-2}" -extfile <(printf '%s\n' "$3") 2>/dev/null
-}
-make_ca ca
-make_ca other-ca
-sign server 127.0.0.1 "subjectAltName=IP:127.0.0.1,DNS:localhost"
-sign expired 127.0.0.1 "subjectAltName=IP:127.0.0.1,DNS:localhost" -1 # ended yesterday
-sign client barrage-client "extendedKeyUsage=clientAuth"
+C="$TLS_CERTS"
+tls_make_ca ca
+tls_make_ca other-ca
+tls_sign server 127.0.0.1 "subjectAltName=IP:127.0.0.1,DNS:localhost"
+tls_sign expired 127.0.0.1 "subjectAltName=IP:127.0.0.1,DNS:localhost" -1 # ended yesterday
+tls_sign client barrage-client "extendedKeyUsage=clientAuth"
 check "openssl made the CA, server and client certificates" \
     test -s "$C/ca.pem" -a -s "$C/server.pem" -a -s "$C/client.pem" -a -s "$C/other-ca.pem" \
     -a -s "$C/expired.pem"
 
 # --- nginx ----------------------------------------------------------------------------
 N="$E2E_TMP/nginx"
-mkdir -p "$N/tmp"
+mkdir -p "$N"
+h2c_answers() {
+    curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$H2C/" --http2-prior-knowledge
+}
 start_nginx() {
     H2=$(free_port) H11=$(free_port) H2C=$(free_port) MTLS=$(free_port) EXP=$(free_port)
     cat >"$N/nginx.conf" <<CONF
@@ -63,11 +43,7 @@ events { worker_connections 256; }
 http {
     log_format proto '\$server_port \$server_protocol \$uri \$status';
     access_log $N/access.log proto;
-    client_body_temp_path $N/tmp/body;
-    proxy_temp_path $N/tmp/proxy;
-    fastcgi_temp_path $N/tmp/fastcgi;
-    uwsgi_temp_path $N/tmp/uwsgi;
-    scgi_temp_path $N/tmp/scgi;
+$(nginx_temp_paths "$N")
     ssl_certificate $C/server.pem;
     ssl_certificate_key $C/server.key;
     server { # HTTPS, HTTP/2 by ALPN; also on 127.0.0.2, an address the certificate lacks
@@ -98,22 +74,12 @@ http {
     }
 }
 CONF
-    "$NGINX" -p "$N" -c "$N/nginx.conf" -e "$N/error.log" >"$N/stdout" 2>&1 &
-    NGINX_PID=$!
-    E2E_PIDS+=("$NGINX_PID")
-    for _ in $(seq 1 50); do
-        curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$H2C/" --http2-prior-knowledge &&
-            return 0
-        kill -0 "$NGINX_PID" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
+    nginx_launch "$N" h2c_answers
 }
 started=0
 for _ in 1 2 3; do # a port taken between free_port and nginx's bind: try new ones
     if start_nginx; then started=1; break; fi
-    kill "$NGINX_PID" 2>/dev/null
-    wait "$NGINX_PID" 2>/dev/null
+    nginx_stop
 done
 check "nginx serves HTTPS, h2c and mutual TLS (ports $H2 $H11 $H2C $MTLS $EXP)" test "$started" -eq 1
 [ "$started" -eq 1 ] || { cat "$N/error.log" "$N/stdout"; e2e_finish; exit 1; }

@@ -201,7 +201,7 @@ static void s_print_phases(FILE *out, const results_t *r, int w) {
     s_phase_row(out, &agg, w);
     fprintf(out, "\nConnections and bytes received (wire: headers + body as sent, before any "
                  "decoding; body: as delivered, decoded if libcurl decoded it)\n");
-    fprintf(out, "%-8s %-*s %8s %10s %14s %14s %10s %10s\n", "Type", w, "Name", "# reqs",
+    fprintf(out, "%-8s %-*s %8s %10s %14s %14s %10s %10s\n", "Type", w, "Name", "measured",
             "new conns", "wire bytes", "body bytes", "wire/req", "body/req");
     for (size_t i = 0; i < results_count(r); i++)
         if (phases_count(results_row(r, i))) s_transfer_row(out, results_row(r, i), w);

@@ -241,7 +241,8 @@ static void s_record_transfer(engine_t *e, CURL *easy, int slot) {
     if (rc == CURLE_OK) rc = curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &body_wire);
     if (rc == CURLE_OK) rc = curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &header_bytes);
     if (rc == CURLE_OK) rc = curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
-    if (rc == CURLE_OK) rc = curl_easy_getinfo(easy, CURLINFO_SCHEME, &scheme);
+    /* The scheme only matters for a transfer that ended before its first byte. */
+    if (rc == CURLE_OK && us[4] <= 0) rc = curl_easy_getinfo(easy, CURLINFO_SCHEME, &scheme);
     if (rc != CURLE_OK) {
         if (!e->timing_said)
             log_warn("run %u: curl_easy_getinfo (timings): %s (%s:%d): such requests are left "

@@ -69,6 +69,7 @@ void cli_usage(FILE *out) {
     fprintf(out,
             "Outputs (run, master, report):\n"
             "      --csv PREFIX        PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv\n"
+            "                          (Locust's) and PREFIX_phases.csv (where the time went)\n"
             "      --json FILE         the complete result (input of report and compare)\n"
             "      --html FILE         a self-contained page with charts\n"
             "      --junit FILE        thresholds as JUnit XML\n"

@@ -17,6 +17,15 @@ _Static_assert((int)RESULTS_HTTP_N == (int)PROTO_HTTP_N &&
                    (int)RESULTS_HTTP_3 == (int)PROTO_HTTP_3,
                "HTTP version indexes");
 
+/* The report keeps the wire's phases in the wire's order. */
+_Static_assert((int)RESULTS_PHASE_N == (int)PROTO_PHASE_N &&
+                   (int)RESULTS_PHASE_DNS == (int)PROTO_PHASE_DNS &&
+                   (int)RESULTS_PHASE_CONNECT == (int)PROTO_PHASE_CONNECT &&
+                   (int)RESULTS_PHASE_TLS == (int)PROTO_PHASE_TLS &&
+                   (int)RESULTS_PHASE_WAIT == (int)PROTO_PHASE_WAIT &&
+                   (int)RESULTS_PHASE_RECEIVE == (int)PROTO_PHASE_RECEIVE,
+               "phase indexes");
+
 /* The wire's PROTO_ASKED_* as the report's (the decoder checked the range). */
 static results_asked_t s_asked(uint32_t asked) {
     switch (asked) {
@@ -45,10 +54,14 @@ static void s_convert(const proto_stats_t *st, results_row_delta_t *rows,
                                         .bytes = s->bytes,
                                         .http_asked = s_asked(s->http_asked),
                                         .latency = s->latency,
+                                        .connects = s->connects,
+                                        .wire_bytes = s->wire_bytes,
                                         .n_metrics = s->n_metrics,
                                         .metrics = &metrics[m]};
         for (int v = 0; v < PROTO_HTTP_N; v++)
             rows[i].http_versions[v] = s->http_versions[v];
+        for (int p = 0; p < PROTO_PHASE_N; p++)
+            rows[i].phases[p] = s->phases[p];
         for (uint32_t k = 0; k < s->n_metrics; k++) {
             metrics[m++] = (results_metric_delta_t){s->metrics[k].name, s->metrics[k].values};
         }

@@ -14,7 +14,9 @@
  *              (sg only when there are stages)
  *   stats/final r run_id, s seq, u users, dr dropped,
  *              st [{m method, n name, q requests, f failures, b bytes, h hist,
- *                   hv [responses in HTTP/1.0, 1.1, 2, 3], ha http_asked, x metrics}],
+ *                   hv [responses in HTTP/1.0, 1.1, 2, 3], ha http_asked,
+ *                   ph [hist dns, connect, tls, wait, receive], nc connects, wb wire_bytes,
+ *                   x metrics}],
  *              e [{m method, n name, r reason, c count}]
  *   heartbeat  r run_id, u users, and from a worker its health: hc cpu_permille,
  *              hr rss_kib, hn connections, hl lag_us (each absent = 0)
@@ -121,7 +123,7 @@ static void s_enc_stats(msgpack_packer *pk, proto_type_t type, const proto_stats
     msgpack_pack_array(pk, b->n_stats);
     for (uint32_t i = 0; i < b->n_stats; i++) {
         const proto_stat_t *s = &b->stats[i];
-        msgpack_pack_map(pk, s->n_metrics ? 9 : 8);
+        msgpack_pack_map(pk, s->n_metrics ? 12 : 11);
         s_put_str(pk, "m", s->method);
         s_put_str(pk, "n", s->name);
         s_put_u64(pk, "q", s->requests);
@@ -133,6 +135,12 @@ static void s_enc_stats(msgpack_packer *pk, proto_type_t type, const proto_stats
         s_put_u64(pk, "ha", s->http_asked);
         s_key(pk, "h");
         s_enc_histogram(pk, s->latency);
+        s_key(pk, "ph");
+        msgpack_pack_array(pk, PROTO_PHASE_N);
+        for (int p = 0; p < PROTO_PHASE_N; p++)
+            s_enc_histogram(pk, s->phases[p]);
+        s_put_u64(pk, "nc", s->connects);
+        s_put_u64(pk, "wb", s->wire_bytes);
         if (s->n_metrics) s_enc_metrics(pk, s);
     }
     s_key(pk, "e");
@@ -547,6 +555,25 @@ static int s_dec_http(const msgpack_object *o, proto_stat_t *s) {
     return s->http_asked < PROTO_ASKED_MAX ? PROTO_OK : PROTO_ERR_RANGE;
 }
 
+/* "ph": exactly PROTO_PHASE_N histograms, each of the same count, at most
+ * the row's requests; "nc", "wb": counts. */
+static int s_dec_phases(const msgpack_object *o, proto_stat_t *s) {
+    const msgpack_object_array *ph = NULL;
+    int rc = s_get_array(o, "ph", &ph);
+    if (!rc) rc = s_get_u64(o, "nc", &s->connects);
+    if (!rc) rc = s_get_u64(o, "wb", &s->wire_bytes);
+    if (rc) return rc;
+    if (ph->size != PROTO_PHASE_N) return PROTO_ERR_FIELD;
+    for (int p = 0; p < PROTO_PHASE_N; p++) {
+        s->phases[p] = histogram_new();
+        rc = s_dec_histogram(&ph->ptr[p], s->phases[p]);
+        if (rc) return rc;
+        uint64_t n = histogram_count(s->phases[p]);
+        if (n > s->requests || n != histogram_count(s->phases[0])) return PROTO_ERR_RANGE;
+    }
+    return PROTO_OK;
+}
+
 static int s_dec_stat(const msgpack_object *o, proto_stat_t *s, uint32_t *metric_budget) {
     if (o->type != MSGPACK_OBJECT_MAP) return PROTO_ERR_FIELD;
     int rc = s_get_str(o, "m", &s->method);
@@ -561,6 +588,7 @@ static int s_dec_stat(const msgpack_object *o, proto_stat_t *s, uint32_t *metric
     /* Allocated last, after the cheap checks. */
     s->latency = histogram_new();
     rc = s_dec_histogram(h, s->latency);
+    if (!rc) rc = s_dec_phases(o, s);
     return rc ? rc : s_dec_metrics(o, s, metric_budget);
 }
 
@@ -774,6 +802,8 @@ static void s_fini_stats(proto_stats_t *b) {
         free(b->stats[i].method);
         free(b->stats[i].name);
         histogram_destroy(&b->stats[i].latency);
+        for (int p = 0; p < PROTO_PHASE_N; p++)
+            histogram_destroy(&b->stats[i].phases[p]);
         for (uint32_t k = 0; b->stats[i].metrics && k < b->stats[i].n_metrics; k++) {
             free(b->stats[i].metrics[k].name);
             histogram_destroy(&b->stats[i].metrics[k].values);

@@ -128,6 +128,16 @@ enum {
     PROTO_ASKED_MAX
 };
 
+/* The phases of a request's time (worker/timing.h splits curl's timings). */
+enum {
+    PROTO_PHASE_DNS,
+    PROTO_PHASE_CONNECT,
+    PROTO_PHASE_TLS,
+    PROTO_PHASE_WAIT,    /* request sent .. first response byte: the server's work */
+    PROTO_PHASE_RECEIVE, /* first .. last response byte */
+    PROTO_PHASE_N
+};
+
 /* One (method, name) row of an interval: counts and the latency histogram delta. */
 typedef struct {
     char *method;
@@ -140,6 +150,12 @@ typedef struct {
     uint64_t http_versions[PROTO_HTTP_N];
     uint32_t http_asked;  /* PROTO_ASKED_*, < PROTO_ASKED_MAX */
     histogram_t *latency; /* owned; NULL is encoded as an empty histogram */
+    /* Where the time went: per PROTO_PHASE_*, the requests that reached curl
+     * (each phase holds the same count, at most requests); owned, NULL is
+     * encoded as an empty histogram. */
+    histogram_t *phases[PROTO_PHASE_N];
+    uint64_t connects;    /* new connections opened (CURLINFO_NUM_CONNECTS summed) */
+    uint64_t wire_bytes;  /* response bytes as received: headers + body before decoding */
     uint32_t n_metrics;   /* at most PROTO_MAX_METRICS in a whole message */
     proto_metric_t *metrics;
 } proto_stat_t;

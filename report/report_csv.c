@@ -10,6 +10,7 @@
 #include "common/file.h"
 #include "common/xmalloc.h"
 #include "report/percentiles.h"
+#include "report/phases.h"
 
 /* Appends one field, quoted as Python's csv.QUOTE_MINIMAL does: when it holds
  * a comma, a quote, CR or LF; quotes inside are doubled. */
@@ -117,6 +118,57 @@ void report_csv_stats(const report_t *r, strbuf_t *b) {
     free(rows);
 }
 
+/* ---------------------------------------------------------------- phases */
+
+static void s_phases_row(strbuf_t *b, const results_row_t *row, const char *method,
+                         const char *name) {
+    uint64_t n = phases_count(row);
+    s_field(b, method, true);
+    s_field(b, name, false);
+    s_u64(b, n);
+    s_u64(b, row->connects);
+    s_u64(b, row->wire_bytes);
+    s_u64(b, row->bytes);
+    for (int p = 0; p < RESULTS_PHASE_N; p++) {
+        const histogram_t *h = row->phases[p];
+        s_dec(b, histogram_mean(h) / 1000.0);
+        if (n == 0) {
+            strbuf_append_str(b, ",N/A");
+        } else {
+            s_ms(b, histogram_percentile(h, 95));
+        }
+        strbuf_appendf(b, ",%.4f", phases_share(row, p));
+    }
+    s_dec(b, phases_total_avg_us(row) / 1000.0);
+    s_end_row(b);
+}
+
+void report_csv_phases(const report_t *r, strbuf_t *b) {
+    static const char *const cols[] = {
+        "Type", "Name", "Measured Count", "New Connections", "Wire Bytes", "Decoded Bytes"};
+    /* Then per phase its average, p95 and share ("DNS Average"), and the total. */
+    char names[3 * RESULTS_PHASE_N + 1][32];
+    const char *tail[3 * RESULTS_PHASE_N + 1];
+    static const char *const what[] = {"Average", "p95", "Share"};
+    for (int p = 0; p < RESULTS_PHASE_N; p++) {
+        for (int k = 0; k < 3; k++) {
+            snprintf(names[3 * p + k], sizeof names[0], "%s %s", phases_label(p), what[k]);
+            tail[3 * p + k] = names[3 * p + k];
+        }
+    }
+    tail[3 * RESULTS_PHASE_N] = "Total Average";
+    s_header(b, cols, COUNT_OF(cols), false, tail, COUNT_OF(tail));
+    size_t n = results_count(r->results);
+    const results_row_t **rows = xcalloc(n ? n : 1, sizeof *rows);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = results_row(r->results, i);
+    qsort(rows, n, sizeof *rows, s_row_cmp);
+    for (size_t i = 0; i < n; i++)
+        s_phases_row(b, rows[i], rows[i]->method, rows[i]->name);
+    s_phases_row(b, results_total(r->results), "", "Aggregated");
+    free(rows);
+}
+
 /* ---------------------------------------------------------------- history */
 
 void report_csv_history(const report_t *r, strbuf_t *b) {
@@ -184,9 +236,10 @@ void report_csv_failures(const report_t *r, strbuf_t *b) {
 /* ---------------------------------------------------------------- files */
 
 int report_csv_write(const report_t *r, const char *prefix, char **err) {
-    static const char *const suffix[] = {"_stats.csv", "_stats_history.csv", "_failures.csv"};
+    static const char *const suffix[] = {"_stats.csv", "_stats_history.csv", "_failures.csv",
+                                         "_phases.csv"};
     void (*const render[])(const report_t *, strbuf_t *) = {report_csv_stats, report_csv_history,
-                                                             report_csv_failures};
+                                                            report_csv_failures, report_csv_phases};
     int rc = 0;
     *err = NULL;
     for (size_t i = 0; i < COUNT_OF(suffix); i++) {

@@ -1,9 +1,12 @@
 /* report_csv: the report as Locust's three CSV files, so tooling written for
- * Locust's --csv reads them unchanged:
+ * Locust's --csv reads them unchanged, and one of barrage's own next to them:
  *   PREFIX_stats.csv          per (method, name), sorted by name then method
  *                             as Locust sorts, then the "Aggregated" row
  *   PREFIX_stats_history.csv  one "Aggregated" row per second of the run
  *   PREFIX_failures.csv       per (method, name, reason) the occurrences
+ *   PREFIX_phases.csv         per (method, name) as in _stats.csv, where the
+ *                             time went (average, p95 and share of each phase),
+ *                             new connections, wire and decoded bytes
  * Headers are byte-equal to Locust 2.x's, rows end in CRLF and fields are
  * quoted as Python's csv module quotes them (QUOTE_MINIMAL). Times are in
  * milliseconds with microsecond precision ("12.345"), not rounded to Locust's
@@ -19,9 +22,10 @@
 void report_csv_stats(const report_t *r, strbuf_t *b);
 void report_csv_history(const report_t *r, strbuf_t *b);
 void report_csv_failures(const report_t *r, strbuf_t *b);
+void report_csv_phases(const report_t *r, strbuf_t *b);
 
-/* Writes PREFIX_stats.csv, PREFIX_stats_history.csv and PREFIX_failures.csv,
- * each atomically. Returns 0, or -1 with *err (caller frees) naming the first
+/* Writes PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv and
+ * PREFIX_phases.csv, each atomically. Returns 0, or -1 with *err (caller frees) naming the first
  * file that could not be written (the others are still attempted). */
 int report_csv_write(const report_t *r, const char *prefix, char **err);
 

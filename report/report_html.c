@@ -14,6 +14,7 @@
 #include "common/xmalloc.h"
 #include "report/httpver.h"
 #include "report/percentiles.h"
+#include "report/phases.h"
 #include "report/summary.h"
 #include "report/svg.h"
 #include "report/xml.h"
@@ -558,6 +559,94 @@ static void s_metrics_table(strbuf_t *b, const report_t *r) {
     strbuf_append_str(b, "</tbody></table></div>\n");
 }
 
+/* The phases' colours, in RESULTS_PHASE_* order. */
+static const char *const s_phase_colors[RESULTS_PHASE_N] = {"#9467bd", "#8c564b", "#e377c2",
+                                                            "#1f77b4", "#2ca02c"};
+
+/* A stacked bar per name that has phases (the averages), then the aggregate. */
+static void s_phases_chart(strbuf_t *b, const report_t *r) {
+    size_t n = results_count(r->results) + 1, k = 0;
+    const char **labels = xcalloc(n, sizeof *labels);
+    char **owned = xcalloc(n, sizeof *owned);
+    double *values = xcalloc(n * RESULTS_PHASE_N, sizeof *values);
+    for (size_t i = 0; i < n; i++) {
+        const results_row_t *row =
+            i + 1 < n ? results_row(r->results, i) : results_total(r->results);
+        if (!phases_count(row)) continue;
+        owned[k] = i + 1 < n ? xasprintf("%s %s", row->method, row->name) : xstrdup("Aggregated");
+        labels[k] = owned[k];
+        for (int p = 0; p < RESULTS_PHASE_N; p++)
+            values[k * RESULTS_PHASE_N + (size_t)p] = histogram_mean(row->phases[p]);
+        k++;
+    }
+    svg_part_t parts[RESULTS_PHASE_N];
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        parts[p] = (svg_part_t){phases_label(p), s_phase_colors[p]};
+    svg_stacked_bars(b, &(svg_stacked_bars_t){.title = "Where the time went (average per request)",
+                                              .labels = labels,
+                                              .values = values,
+                                              .n = k,
+                                              .parts = parts,
+                                              .n_parts = RESULTS_PHASE_N});
+    for (size_t i = 0; i < k; i++)
+        free(owned[i]);
+    free(owned);
+    free(labels);
+    free(values);
+}
+
+static void s_phase_row(strbuf_t *b, const results_row_t *row, const char *method,
+                        const char *name) {
+    strbuf_append_str(b, "<tr><td>");
+    xml_escape(b, method);
+    strbuf_append_str(b, "</td><td class=\"name\">");
+    xml_escape(b, name);
+    strbuf_append_str(b, "</td>");
+    for (int p = 0; p < RESULTS_PHASE_N; p++) {
+        const histogram_t *h = row->phases[p];
+        strbuf_appendf(b, "<td class=\"num\">%.3f / %.3f (%.0f%%)</td>", histogram_mean(h) / 1000.0,
+                       (double)histogram_percentile(h, 95) / 1000.0, 100.0 * phases_share(row, p));
+    }
+    strbuf_appendf(b,
+                   "<td class=\"num\">%.3f</td><td class=\"num\">%" PRIu64
+                   "</td><td class=\"num\">%" PRIu64 "</td><td class=\"num\">%" PRIu64
+                   "</td></tr>\n",
+                   phases_total_avg_us(row) / 1000.0, row->connects, row->wire_bytes, row->bytes);
+}
+
+/* Where the time went: the chart and, per name, each phase's average / p95
+ * in ms and share, with new connections and the bytes received. */
+static void s_phases_section(strbuf_t *b, const report_t *r) {
+    if (!phases_any(r->results)) return;
+    strbuf_append_str(
+        b, "<h2>Where the time went</h2>\n<p class=\"note\">From libcurl&#8217;s timings of "
+           "every request: DNS, connect, TLS handshake, wait (from the request sent to the "
+           "first byte of the response: the server&#8217;s work) and receive (the rest of the "
+           "response). The phases of a request add up to curl&#8217;s total time for it; "
+           "reused connections have no connect or TLS time. Wire bytes are the response "
+           "headers and body as received, before any decoding; decoded bytes the body as "
+           "delivered (decoded when libcurl decodes it).</p>\n");
+    s_phases_chart(b, r);
+    strbuf_append_str(b, "<div class=\"scroll\"><table class=\"phases\">\n<thead><tr><th>Method"
+                         "</th><th>Name</th>");
+    for (int p = 0; p < RESULTS_PHASE_N; p++) {
+        char label[64];
+        snprintf(label, sizeof label, "%s avg / p95 ms (share)", phases_label(p));
+        s_num_header(b, label);
+    }
+    static const char *const cols[] = {"Total avg ms", "New connections", "Wire bytes",
+                                       "Decoded bytes"};
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        s_num_header(b, cols[i]);
+    strbuf_append_str(b, "</tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < results_count(r->results); i++) {
+        const results_row_t *row = results_row(r->results, i);
+        if (phases_count(row)) s_phase_row(b, row, row->method, row->name);
+    }
+    s_phase_row(b, results_total(r->results), "", "Aggregated");
+    strbuf_append_str(b, "</tbody></table></div>\n");
+}
+
 /* HTTP versions, when a name asked for HTTP/2 or got another version than 1.1. */
 static void s_http_table(strbuf_t *b, const report_t *r) {
     if (!httpver_any_shown(r->results)) return;
@@ -691,6 +780,7 @@ void report_html_render(const report_t *r, strbuf_t *b) {
     s_charts(b, r);
     s_stats_table(b, r);
     s_metrics_table(b, r);
+    s_phases_section(b, r);
     s_http_table(b, r);
     s_errors_table(b, r);
     s_thresholds_table(b, r);

@@ -23,6 +23,7 @@
 #include "common/xmalloc.h"
 #include "report/httpver.h"
 #include "report/percentiles.h"
+#include "report/phases.h"
 
 #define JW_MAX_DEPTH 8
 
@@ -365,6 +366,33 @@ static void s_write_http(jw_t *w, const results_row_t *row) {
     s_close(w, '}');
 }
 
+/* The row's "wire_bytes" and "connections_opened", written with its phases. */
+static void s_write_transfer(jw_t *w, const results_row_t *row) {
+    if (!phases_count(row)) return;
+    s_kv_u64(w, "wire_bytes", row->wire_bytes);
+    s_kv_u64(w, "connections_opened", row->connects);
+}
+
+/* The row's "phases": per phase its average and p95 in ms, its share of the
+ * row's total and its histogram; absent when no request of the row reached
+ * curl (and in results from before phases). */
+static void s_write_phases(jw_t *w, const results_row_t *row) {
+    if (!phases_count(row)) return;
+    s_key(w, "phases");
+    s_open(w, '{', false);
+    for (int p = 0; p < RESULTS_PHASE_N; p++) {
+        const histogram_t *h = row->phases[p];
+        s_key(w, phases_name(p));
+        s_open(w, '{', false);
+        s_kv_ms(w, "avg_ms", (uint64_t)llround(histogram_mean(h)));
+        s_kv_ms(w, "p95_ms", histogram_percentile(h, 95));
+        s_kv_double(w, "share", phases_share(row, p));
+        s_write_histogram(w, h);
+        s_close(w, '}');
+    }
+    s_close(w, '}');
+}
+
 /* One stats row as an object; the caller has written its key or separator.
  * rows: all the stats rows when row is their aggregate, else NULL. */
 static void s_write_row(jw_t *w, const results_row_t *row, const char *method, const char *name,
@@ -377,6 +405,7 @@ static void s_write_row(jw_t *w, const results_row_t *row, const char *method, c
     s_kv_u64(w, "failures", row->failures);
     s_kv_u64(w, "bytes", row->bytes);
     s_write_http(w, row);
+    s_write_transfer(w, row);
     s_kv_ms(w, "avg_ms", (uint64_t)llround(histogram_mean(h)));
     s_kv_ms(w, "min_ms", histogram_min(h));
     s_kv_ms(w, "max_ms", histogram_max(h));
@@ -389,6 +418,7 @@ static void s_write_row(jw_t *w, const results_row_t *row, const char *method, c
     }
     s_close(w, '}');
     s_write_histogram(w, h);
+    s_write_phases(w, row);
     const results_metric_t **ms;
     size_t n = s_metric_order(row, rows, &ms);
     s_write_metrics(w, ms, n);
@@ -873,6 +903,56 @@ static void s_read_http(rd_t *rd, json_t *v, const char *at, results_row_delta_t
     }
 }
 
+/* The optional "phases" of a stats row (or of the aggregated one) into
+ * out[RESULTS_PHASE_*] (owned: free with s_phases_free): every phase, each
+ * holding the same count, at most requests. Absent: out stays NULL. */
+static void s_read_phases(rd_t *rd, json_t *v, const char *at, uint64_t requests,
+                          histogram_t *out[RESULTS_PHASE_N]) {
+    char p[PATH_BYTES], pp[PATH_BYTES];
+    json_t *obj = json_object_get(v, "phases");
+    if (!obj) return;
+    s_path(p, at, "phases");
+    if (!json_is_object(obj)) {
+        s_fail(rd, p, "expected an object");
+        return;
+    }
+    const char *key;
+    json_t *x;
+    json_object_foreach(obj, key, x) {
+        if (phases_parse(key) < 0) {
+            s_fail(rd, s_path(pp, p, key), "expected a phase: dns, connect, tls, wait or receive");
+            return;
+        }
+    }
+    for (int ph = 0; !rd->err && ph < RESULTS_PHASE_N; ph++) {
+        json_t *one = s_typed(rd, obj, p, phases_name(ph), JSON_OBJECT);
+        if (rd->err) return;
+        s_path(pp, p, phases_name(ph));
+        out[ph] = s_read_histogram(rd, one, pp);
+        if (!out[ph]) return;
+        uint64_t n = histogram_count(out[ph]);
+        if (n > requests) {
+            s_fail(rd, pp, "%" PRIu64 " samples but %" PRIu64 " requests", n, requests);
+        } else if (n != histogram_count(out[0])) {
+            s_fail(rd, pp, "%" PRIu64 " samples but %s has %" PRIu64, n, phases_name(0),
+                   histogram_count(out[0]));
+        }
+    }
+}
+
+static void s_phases_free(histogram_t *ph[RESULTS_PHASE_N]) {
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        histogram_destroy(&ph[p]);
+}
+
+/* The optional "wire_bytes" and "connections_opened" of a row. */
+static void s_read_transfer(rd_t *rd, json_t *v, const char *at, uint64_t *wire_bytes,
+                            uint64_t *connects) {
+    if (s_added(v, "wire_bytes")) s_u64(rd, v, at, "wire_bytes", wire_bytes);
+    if (!rd->err && s_added(v, "connections_opened"))
+        s_u64(rd, v, at, "connections_opened", connects);
+}
+
 /* Reads stats[i] and merges it into r's results (which also adds it to the
  * aggregated row). */
 static void s_read_row(rd_t *rd, json_t *v, const char *at, results_t *res) {
@@ -887,21 +967,27 @@ static void s_read_row(rd_t *rd, json_t *v, const char *at, results_t *res) {
     s_u64(rd, v, at, "failures", &row.failures);
     s_u64(rd, v, at, "bytes", &row.bytes);
     if (!rd->err) s_read_http(rd, v, at, &row);
+    if (!rd->err) s_read_transfer(rd, v, at, &row.wire_bytes, &row.connects);
     if (rd->err) return;
     if (results_find(res, row.method, row.name)) {
         s_fail(rd, at, "a second row for %s %s", row.method, row.name);
         return;
     }
     histogram_t *latency = s_read_histogram(rd, v, at);
+    histogram_t *phases[RESULTS_PHASE_N] = {0};
+    if (!rd->err) s_read_phases(rd, v, at, row.requests, phases);
     results_metric_delta_t *metrics = NULL;
     if (!rd->err) row.n_metrics = s_read_metrics(rd, v, at, &metrics);
     if (!rd->err) {
         /* results_add copies everything; the strings are lent by the document. */
         row.latency = latency;
+        for (int p = 0; p < RESULTS_PHASE_N; p++)
+            row.phases[p] = phases[p];
         row.metrics = metrics;
         results_add(res, &(results_delta_t){.n_rows = 1, .rows = &row});
     }
     histogram_destroy(&latency);
+    s_phases_free(phases);
     s_metrics_free(&metrics, row.n_metrics);
 }
 
@@ -960,6 +1046,31 @@ static void s_check_aggregated_metrics(rd_t *rd, json_t *agg, const results_row_
     }
 }
 
+/* The aggregated row's phases, wire bytes and connections must be the merge
+ * of the rows' (all absent when no row has phases). */
+static void s_check_aggregated_phases(rd_t *rd, json_t *agg, const results_row_t *t) {
+    uint64_t wire = 0, connects = 0;
+    s_read_transfer(rd, agg, "aggregated", &wire, &connects);
+    if (!rd->err && wire != t->wire_bytes)
+        s_fail(rd, "aggregated.wire_bytes", "%" PRIu64 " but the stats rows add up to %" PRIu64,
+               wire, t->wire_bytes);
+    if (!rd->err && connects != t->connects)
+        s_fail(rd, "aggregated.connections_opened",
+               "%" PRIu64 " but the stats rows add up to %" PRIu64, connects, t->connects);
+    histogram_t *ph[RESULTS_PHASE_N] = {0};
+    if (!rd->err) s_read_phases(rd, agg, "aggregated", t->requests, ph);
+    for (int p = 0; !rd->err && p < RESULTS_PHASE_N; p++) {
+        bool same =
+            ph[p] ? s_same_histogram(ph[p], t->phases[p]) : histogram_count(t->phases[p]) == 0;
+        if (!same) {
+            char at[PATH_BYTES];
+            snprintf(at, sizeof at, "aggregated.phases.%s", phases_name(p));
+            s_fail(rd, at, "differs from the merge of the stats rows");
+        }
+    }
+    s_phases_free(ph);
+}
+
 /* The file's aggregated row must equal the merge of its stats rows. */
 static void s_check_aggregated(rd_t *rd, json_t *root, const results_t *res) {
     static const char *const keys[] = {"requests", "failures", "bytes"};
@@ -983,6 +1094,7 @@ static void s_check_aggregated(rd_t *rd, json_t *root, const results_t *res) {
     }
     histogram_destroy(&h);
     if (!rd->err) s_check_aggregated_metrics(rd, agg, t);
+    if (!rd->err) s_check_aggregated_phases(rd, agg, t);
 }
 
 static void s_read_errors(rd_t *rd, json_t *root, results_t *res) {

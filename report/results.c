@@ -20,6 +20,8 @@ static void s_row_init(results_row_t *row, const char *method, const char *name)
                            .name = xstrdup(name),
                            .latency = histogram_new(),
                            .win_latency = histogram_new()};
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        row->phases[p] = histogram_new();
 }
 
 static void s_row_fini(results_row_t *row) {
@@ -32,6 +34,8 @@ static void s_row_fini(results_row_t *row) {
     free(row->name);
     histogram_destroy(&row->latency);
     histogram_destroy(&row->win_latency);
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        histogram_destroy(&row->phases[p]);
 }
 
 static void s_errors_free(results_t *r) {
@@ -91,6 +95,10 @@ static void s_merge_into(results_row_t *row, const results_row_delta_t *s) {
     row->requests += s->requests;
     row->failures += s->failures;
     row->bytes += s->bytes;
+    row->connects += s->connects;
+    row->wire_bytes += s->wire_bytes;
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        if (s->phases[p]) histogram_merge(row->phases[p], s->phases[p]);
     for (int v = 0; v < RESULTS_HTTP_N; v++)
         row->http_versions[v] += s->http_versions[v];
     row->win_requests += s->requests;
@@ -218,6 +226,8 @@ static void s_row_clone(results_row_t *dst, const results_row_t *src) {
     dst->name = xstrdup(src->name);
     dst->latency = s_hist_clone(src->latency);
     dst->win_latency = s_hist_clone(src->win_latency);
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        dst->phases[p] = s_hist_clone(src->phases[p]);
     dst->metrics = xcalloc(src->n_metrics ? src->n_metrics : 1, sizeof *dst->metrics);
     for (size_t i = 0; i < src->n_metrics; i++) {
         dst->metrics[i] = (results_metric_t){xstrdup(src->metrics[i].name),

@@ -16,6 +16,16 @@
 
 /* The HTTP versions a row counts responses of (report/httpver.h names them). */
 enum { RESULTS_HTTP_1_0, RESULTS_HTTP_1_1, RESULTS_HTTP_2, RESULTS_HTTP_3, RESULTS_HTTP_N };
+/* The phases of a request's time (report/phases.h names them); they add up
+ * to curl's total time of the request (docs/phases.md). */
+enum {
+    RESULTS_PHASE_DNS,
+    RESULTS_PHASE_CONNECT,
+    RESULTS_PHASE_TLS,
+    RESULTS_PHASE_WAIT,
+    RESULTS_PHASE_RECEIVE,
+    RESULTS_PHASE_N
+};
 /* The HTTP version a row's requests asked for (the scenario's http:). */
 typedef enum {
     RESULTS_ASKED_NONE = 0, /* not known, or its requests ask for different ones */
@@ -45,6 +55,9 @@ typedef struct {
     uint64_t http_versions[RESULTS_HTTP_N]; /* responses by HTTP version (sum <= requests) */
     results_asked_t http_asked;
     const histogram_t *latency;         /* NULL = no samples */
+    const histogram_t *phases[RESULTS_PHASE_N]; /* per RESULTS_PHASE_*, in us; NULL = none */
+    uint64_t connects;                          /* new connections opened */
+    uint64_t wire_bytes; /* response bytes received: headers + undecoded body */
     size_t n_metrics;
     const results_metric_delta_t *metrics;
 } results_row_delta_t;
@@ -91,6 +104,9 @@ typedef struct {
     uint64_t http_versions[RESULTS_HTTP_N]; /* responses by the HTTP version they came in */
     results_asked_t http_asked;             /* the first known one merged; NONE for the aggregate */
     histogram_t *latency;
+    histogram_t *phases[RESULTS_PHASE_N]; /* where the time went, per RESULTS_PHASE_*, in us */
+    uint64_t connects;                    /* new connections opened */
+    uint64_t wire_bytes;       /* response bytes received: headers + body before decoding */
     results_metric_t *metrics; /* Server-Timing / X-Query-Count, first-seen order */
     size_t n_metrics;
     uint64_t win_requests, win_failures; /* since the last window reset */
@@ -111,7 +127,8 @@ results_t *results_new(void);
 void results_destroy(results_t **r);
 
 /* Merges one report into the totals and the window: rows by (method, name)
- * (counts, HTTP versions and histograms added; the version asked kept from
+ * (counts, HTTP versions, connections, wire bytes and histograms — latency
+ * and phases — added; the version asked kept from
  * the first delta that knows it), errors by (method, name, reason), dropped
  * added. Borrows d. */
 void results_add(results_t *r, const results_delta_t *d);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report/httpver.h"
+#include "report/phases.h"
 
 char *summary_format_ms(uint64_t us, char *buf, size_t buf_bytes) {
     double ms = (double)us / 1000.0;
@@ -155,12 +156,65 @@ static void s_print_http(FILE *out, const results_t *r, int w) {
     }
 }
 
+/* One row of the phases table: per phase "avg/p95 share", then the total's average. */
+static void s_phase_row(FILE *out, const results_row_t *row, int w) {
+    fprintf(out, "%-8s %-*.*s", row->method, w, w, row->name);
+    for (int p = 0; p < RESULTS_PHASE_N; p++) {
+        const histogram_t *h = row->phases[p];
+        char avg[16], p95[16], cell[40];
+        snprintf(cell, sizeof cell, "%s/%s %3.0f%%",
+                 summary_format_ms((uint64_t)(histogram_mean(h) + 0.5), avg, sizeof avg),
+                 summary_format_ms(histogram_percentile(h, 95), p95, sizeof p95),
+                 100.0 * phases_share(row, p));
+        fprintf(out, " %18s", cell);
+    }
+    char total[16];
+    fprintf(out, " %8s\n",
+            summary_format_ms((uint64_t)(phases_total_avg_us(row) + 0.5), total, sizeof total));
+}
+
+/* One row of the connections table: new connections, bytes as received and as decoded. */
+static void s_transfer_row(FILE *out, const results_row_t *row, int w) {
+    uint64_t n = phases_count(row);
+    fprintf(out, "%-8s %-*.*s %8llu %10llu %14llu %14llu %10.0f %10.0f\n", row->method, w, w,
+            row->name, (unsigned long long)n, (unsigned long long)row->connects,
+            (unsigned long long)row->wire_bytes, (unsigned long long)row->bytes,
+            n ? (double)row->wire_bytes / (double)n : 0.0,
+            row->requests ? (double)row->bytes / (double)row->requests : 0.0);
+}
+
+/* Where the time went: the phases of the requests curl performed, per name,
+ * then the connections they opened and the bytes they received. */
+static void s_print_phases(FILE *out, const results_t *r, int w) {
+    if (!phases_any(r)) return;
+    fprintf(out, "\nWhere the time went (ms: average/p95 of each phase and its share of the total; "
+                 "the phases add up to curl's total time)\n");
+    fprintf(out, "%-8s %-*s", "Type", w, "Name");
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        fprintf(out, " %18s", phases_label(p));
+    fprintf(out, " %8s\n", "Total");
+    results_row_t agg = *results_total(r);
+    agg.method = "";
+    agg.name = "Aggregated";
+    for (size_t i = 0; i < results_count(r); i++)
+        if (phases_count(results_row(r, i))) s_phase_row(out, results_row(r, i), w);
+    s_phase_row(out, &agg, w);
+    fprintf(out, "\nConnections and bytes received (wire: headers + body as sent, before any "
+                 "decoding; body: as delivered, decoded if libcurl decoded it)\n");
+    fprintf(out, "%-8s %-*s %8s %10s %14s %14s %10s %10s\n", "Type", w, "Name", "measured",
+            "new conns", "wire bytes", "body bytes", "wire/req", "body/req");
+    for (size_t i = 0; i < results_count(r); i++)
+        if (phases_count(results_row(r, i))) s_transfer_row(out, results_row(r, i), w);
+    s_transfer_row(out, &agg, w);
+}
+
 void summary_print_final(FILE *out, const results_t *r, double run_s) {
     int w = s_name_width(r);
     fputc('\n', out);
     s_print_requests(out, r, w, run_s);
     s_print_percentiles(out, r, w);
     s_print_metrics(out, r, w);
+    s_print_phases(out, r, w);
     s_print_http(out, r, w);
     s_print_errors(out, r);
     fflush(out);

@@ -27,7 +27,9 @@ typedef struct {
 } summary_live_t;
 
 /* The final summary; run_s is the measured run time used for req/s. After
- * Locust's tables: server-side metrics, then HTTP versions when a name asked
+ * Locust's tables: server-side metrics, where the time went (per name the
+ * average/p95 of each phase and its share, then new connections and the
+ * bytes received on the wire and decoded), then HTTP versions when a name asked
  * for HTTP/2 or got another version than 1.1 (with a line per name that
  * asked for HTTP/2 and got something else, e.g. "GET /api: asked HTTP/2, got
  * HTTP/1.1 for 40 of 40 responses"), then the error report. */

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "report/xml.h"
 
@@ -311,4 +312,120 @@ void svg_log_bars(strbuf_t *b, const svg_log_bars_t *c) {
     }
     s_markers(b, c, llo, lhi);
     strbuf_append_str(b, "</svg>\n");
+}
+
+/* ---- stacked bars ---- */
+
+#define SB_LEFT 230.0 /* room for the row labels */
+#define SB_ROW 26.0   /* height of a row */
+#define SB_BAR 18.0   /* height of a bar */
+#define SB_LABEL_CHARS 32
+
+static void s_stack_legend(strbuf_t *b, const svg_part_t *parts, size_t n) {
+    double x = SB_LEFT;
+    for (size_t i = 0; i < n; i++) {
+        strbuf_appendf(b,
+                       "<rect x=\"%.1f\" y=\"26\" width=\"14\" height=\"12\" fill=\"%s\"/>"
+                       "<text x=\"%.1f\" y=\"36\" fill=\"%s\">",
+                       x, parts[i].color, x + 19, TEXT_COLOR);
+        xml_escape(b, parts[i].label);
+        strbuf_append_str(b, "</text>");
+        size_t len = 0;
+        for (const char *p = parts[i].label; p && *p; p++)
+            len++;
+        x += 19 + 7.0 * (double)len + 18;
+    }
+}
+
+/* The row label, cut to SB_LABEL_CHARS characters (UTF-8 kept whole). */
+static void s_row_label(strbuf_t *b, const char *label, double y) {
+    strbuf_appendf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">", SB_LEFT - 8,
+                   y, TEXT_COLOR);
+    size_t chars = 0, i = 0;
+    for (; label[i]; i++) {
+        if (((unsigned char)label[i] & 0xc0) != 0x80 && chars++ == SB_LABEL_CHARS) break;
+    }
+    char cut[4 * SB_LABEL_CHARS + 8]; /* SB_LABEL_CHARS UTF-8 characters fit */
+    size_t n = i < sizeof cut - 1 ? i : sizeof cut - 1;
+    memcpy(cut, label, n);
+    cut[n] = '\0';
+    xml_escape(b, cut);
+    if (label[i]) strbuf_append_str(b, "\xe2\x80\xa6");
+    strbuf_append_str(b, "</text>");
+}
+
+static void s_row_parts(strbuf_t *b, const svg_stacked_bars_t *c, size_t row, double y,
+                        double scale) {
+    const double *v = &c->values[row * c->n_parts];
+    double total = 0, x = SB_LEFT;
+    for (size_t k = 0; k < c->n_parts; k++)
+        total += v[k] > 0 ? v[k] : 0;
+    for (size_t k = 0; k < c->n_parts; k++) {
+        double len = v[k] > 0 ? v[k] : 0, w = len * scale;
+        char f[32];
+        strbuf_appendf(b,
+                       "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\">"
+                       "<title>",
+                       x, y, w, SB_BAR, c->parts[k].color);
+        xml_escape(b, c->labels[row]);
+        strbuf_append_str(b, ": ");
+        xml_escape(b, c->parts[k].label);
+        strbuf_appendf(b, " %s (%.1f%%)</title></rect>", svg_format_us(len, f, sizeof f),
+                       total > 0 ? 100.0 * len / total : 0.0);
+        x += w;
+    }
+}
+
+void svg_stacked_bars(strbuf_t *b, const svg_stacked_bars_t *c) {
+    double top = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        double t = 0;
+        for (size_t k = 0; k < c->n_parts; k++) {
+            double v = c->values[i * c->n_parts + k];
+            t += v > 0 ? v : 0;
+        }
+        if (t > top) top = t;
+    }
+    size_t rows = c->n ? c->n : 1;
+    double h = TOP + SB_ROW * (double)rows + BOTTOM;
+    strbuf_appendf(b,
+                   "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+                   "font-family=\"system-ui, sans-serif\" font-size=\"12\" aria-label=\"",
+                   W, h);
+    xml_escape(b, c->title);
+    strbuf_append_str(b, "\"><title>");
+    xml_escape(b, c->title);
+    strbuf_appendf(b, "</title><rect width=\"%.0f\" height=\"%.0f\" fill=\"#fff\"/>", W, h);
+    strbuf_appendf(b, "<text x=\"%.0f\" y=\"20\" font-size=\"15\" font-weight=\"600\" fill=\"%s\">",
+                   SB_LEFT, TEXT_COLOR);
+    xml_escape(b, c->title);
+    strbuf_append_str(b, "</text>");
+    double y_axis = TOP + SB_ROW * (double)rows;
+    if (c->n == 0 || !(top > 0)) {
+        strbuf_appendf(b,
+                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#888\" "
+                       "font-size=\"14\">no data</text></svg>\n",
+                       (SB_LEFT + X1) / 2, TOP + SB_ROW / 2 + 5);
+        return;
+    }
+    s_stack_legend(b, c->parts, c->n_parts);
+    /* The axis: ticks at a nice step in us, grid lines through the rows. */
+    double step = s_nice_step(top, 5), scale = (X1 - SB_LEFT) / top;
+    for (int i = 0; i * step <= top * (1 + 1e-9); i++) {
+        double x = SB_LEFT + i * step * scale;
+        char f[32];
+        strbuf_appendf(b,
+                       "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
+                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\">%s</text>",
+                       x, TOP - 4, x, y_axis, i ? GRID_COLOR : AXIS_COLOR, x, y_axis + 18,
+                       TEXT_COLOR, i ? svg_format_us(i * step, f, sizeof f) : "0");
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        double y = TOP + SB_ROW * (double)i + (SB_ROW - SB_BAR) / 2;
+        s_row_label(b, c->labels[i], y + SB_BAR - 5);
+        s_row_parts(b, c, i, y, scale);
+    }
+    strbuf_appendf(b,
+                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/></svg>\n",
+                   SB_LEFT, y_axis, X1, y_axis, AXIS_COLOR);
 }

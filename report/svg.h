@@ -46,6 +46,23 @@ typedef struct {
     size_t n_markers;
 } svg_log_bars_t;
 
+/* One part of a stacked bar (a phase): its legend label and colour. */
+typedef struct {
+    const char *label;
+    const char *color;
+} svg_part_t;
+
+/* Horizontal bars, one per row, each split into n_parts parts laid end to
+ * end on a linear axis in microseconds (labelled "µs", "ms" or "s"). */
+typedef struct {
+    const char *title;
+    const char *const *labels; /* n row labels, shown left of the bars */
+    const double *values;      /* n * n_parts part lengths in us, row by row */
+    size_t n;
+    const svg_part_t *parts;
+    size_t n_parts;
+} svg_stacked_bars_t;
+
 /* Line widths of a chart's series: the last series is SVG_LINE_WIDTH_MIN wide
  * and each one before it SVG_LINE_WIDTH_STEP wider; every series after the
  * first is dashed (its own pattern), so lines that coincide all stay visible:
@@ -60,6 +77,12 @@ void svg_line_chart(strbuf_t *b, const svg_line_chart_t *c);
 
 /* Appends an <svg> bar chart with a log x axis to b ("no data" when n == 0). */
 void svg_log_bars(strbuf_t *b, const svg_log_bars_t *c);
+
+/* Appends an <svg> of stacked horizontal bars to b: the legend under the
+ * title, a row per label (long labels cut with "…"), each part a rectangle
+ * whose hover text gives the row, the part, its length and its share of the
+ * row. The height grows with n; "no data" when n == 0 or every row is 0. */
+void svg_stacked_bars(strbuf_t *b, const svg_stacked_bars_t *c);
 
 /* Formats a duration in microseconds for an axis: "500µs", "2.5ms", "1.2s". */
 char *svg_format_us(double us, char *buf, size_t buf_bytes);

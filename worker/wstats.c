@@ -16,6 +16,8 @@ typedef struct {
     uint32_t http_asked;
     bool asked_noted;
     histogram_t *latency;
+    histogram_t *phases[PROTO_PHASE_N];
+    uint64_t connects, wire_bytes;
     /* Server-side metrics: names are kept for the run, values per interval. */
     char metric_names[WSTATS_MAX_METRICS][WSTATS_METRIC_NAME_BYTES];
     histogram_t *metric_values[WSTATS_MAX_METRICS];
@@ -55,6 +57,8 @@ void wstats_destroy(wstats_t **ws) {
         free(w->slots[i].method);
         free(w->slots[i].name);
         histogram_destroy(&w->slots[i].latency);
+        for (int p = 0; p < PROTO_PHASE_N; p++)
+            histogram_destroy(&w->slots[i].phases[p]);
         for (size_t k = 0; k < w->slots[i].n_metrics; k++) {
             histogram_destroy(&w->slots[i].metric_values[k]);
         }
@@ -81,6 +85,8 @@ int wstats_slot(wstats_t *ws, const char *method, const char *name) {
     }
     ws->slots[ws->n_slots] = (slot_t){
         .method = xstrdup(method), .name = xstrdup(name), .latency = histogram_new()};
+    for (int p = 0; p < PROTO_PHASE_N; p++)
+        ws->slots[ws->n_slots].phases[p] = histogram_new();
     return (int)ws->n_slots++;
 }
 
@@ -177,6 +183,15 @@ void wstats_record(wstats_t *ws, int slot, uint64_t latency_us, uint64_t body_by
     }
 }
 
+void wstats_record_transfer(wstats_t *ws, int slot, const uint64_t phases_us[PROTO_PHASE_N],
+                            uint64_t connects, uint64_t wire_bytes) {
+    slot_t *s = &ws->slots[slot];
+    for (int p = 0; p < PROTO_PHASE_N; p++)
+        histogram_record(s->phases[p], phases_us[p]);
+    s->connects += connects;
+    s->wire_bytes += wire_bytes;
+}
+
 static void s_format_reason(reason_row_t *r) {
     if (strcmp(r->reason.category, "status") == 0) {
         snprintf(r->text, sizeof r->text, "HTTP %d", r->reason.status);
@@ -213,9 +228,12 @@ void wstats_snapshot(wstats_t *ws, proto_stats_t *out) {
                                                   .bytes = s->bytes,
                                                   .http_asked = s->http_asked,
                                                   .latency = s->latency,
+                                                  .connects = s->connects,
+                                                  .wire_bytes = s->wire_bytes,
                                                   .n_metrics = n_metrics,
                                                   .metrics = n_metrics ? s->rows : NULL};
         memcpy(ws->rows[out->n_stats - 1].http_versions, s->http_versions, sizeof s->http_versions);
+        memcpy(ws->rows[out->n_stats - 1].phases, s->phases, sizeof s->phases);
     }
     out->stats = ws->rows;
     out->n_errors = 0;
@@ -231,7 +249,9 @@ void wstats_snapshot_done(wstats_t *ws, proto_stats_t *out) {
     out->n_errors = 0;
     for (size_t i = 0; i < ws->n_slots; i++) {
         slot_t *s = &ws->slots[i];
-        s->requests = s->failures = s->bytes = 0;
+        s->requests = s->failures = s->bytes = s->connects = s->wire_bytes = 0;
+        for (int p = 0; p < PROTO_PHASE_N; p++)
+            histogram_reset(s->phases[p]);
         memset(s->http_versions, 0, sizeof s->http_versions);
         histogram_reset(s->latency);
         for (size_t k = 0; k < s->n_metrics; k++) histogram_reset(s->metric_values[k]);

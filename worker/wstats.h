@@ -52,6 +52,14 @@ void wstats_record_http(wstats_t *ws, int slot, long curl_http_version);
 void wstats_record(wstats_t *ws, int slot, uint64_t latency_us, uint64_t body_bytes,
                    const wstats_reason_t *reason);
 
+/* Records where the time of a request of slot that reached curl went (its
+ * phases, worker/timing.h), the new connections it opened and the response
+ * bytes it received as they came (headers plus the body before decoding).
+ * Call it besides wstats_record for each request curl performed; requests
+ * that were never sent have no phases. */
+void wstats_record_transfer(wstats_t *ws, int slot, const uint64_t phases_us[PROTO_PHASE_N],
+                            uint64_t connects, uint64_t wire_bytes);
+
 /* Distinct messages wstats_message keeps for a run. */
 #define WSTATS_MAX_MESSAGES 64
 

@@ -66,7 +66,7 @@ timeout 30 "$BUILD/barrage" report "$E2E_TMP/fast.json" --csv "$E2E_TMP/re/fast"
     --html "$E2E_TMP/re/fast.html" >"$E2E_TMP/report.out" 2>"$E2E_TMP/report.err"
 rc=$?
 check "barrage report exits 0 (got $rc)" test "$rc" -eq 0
-for f in fast_stats.csv fast_stats_history.csv fast_failures.csv; do
+for f in fast_stats.csv fast_stats_history.csv fast_failures.csv fast_phases.csv; do
     check "report regenerates $f byte for byte" cmp -s "$E2E_TMP/$f" "$E2E_TMP/re/$f"
 done
 check "report prints the same request table" \

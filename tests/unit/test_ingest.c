@@ -105,3 +105,34 @@ Test(ingest, http_versions_and_what_was_asked_reach_the_rows) {
     timeline_destroy(&t);
     results_destroy(&r);
 }
+
+Test(ingest, phases_connections_and_wire_bytes_reach_the_rows) {
+    histogram_t *ph[PROTO_PHASE_N];
+    for (int p = 0; p < PROTO_PHASE_N; p++) {
+        ph[p] = histogram_new();
+        histogram_record(ph[p], 100u * (uint64_t)(p + 1));
+    }
+    proto_stat_t stats[] = {{.method = "GET",
+                             .name = "/p",
+                             .requests = 1,
+                             .phases = {ph[0], ph[1], ph[2], ph[3], ph[4]},
+                             .connects = 1,
+                             .wire_bytes = 512}};
+    proto_stats_t st = {.run_id = 1, .n_stats = 1, .stats = stats};
+    results_t *r = results_new();
+    timeline_t *t = timeline_new();
+    ingest_stats(r, t, NULL, 0, &st);
+    ingest_stats(r, t, NULL, 1, &st);
+    const results_row_t *row = results_find(r, "GET", "/p");
+    cr_expect_eq(row->connects, 2);
+    cr_expect_eq(row->wire_bytes, 1024);
+    for (int p = 0; p < RESULTS_PHASE_N; p++) {
+        cr_expect_eq(histogram_count(row->phases[p]), 2);
+        cr_expect_eq(histogram_sum(row->phases[p]), 200u * (uint64_t)(p + 1), "phase %d in order",
+                     p);
+    }
+    timeline_destroy(&t);
+    results_destroy(&r);
+    for (int p = 0; p < PROTO_PHASE_N; p++)
+        histogram_destroy(&ph[p]);
+}

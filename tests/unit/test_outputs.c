@@ -19,8 +19,9 @@ static void s_setup(void) {
 }
 
 static void s_teardown(void) {
-    const char *names[] = {"r.json", "r.html", "j.xml", "c_stats.csv", "c_stats_history.csv",
-                           "c_failures.csv"};
+    const char *names[] = {
+        "r.json",         "r.html",      "j.xml", "c_stats.csv", "c_stats_history.csv",
+        "c_failures.csv", "c_phases.csv"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char *p = xasprintf("%s/%s", s_dir, names[i]);
         unlink(p);

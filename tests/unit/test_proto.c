@@ -132,13 +132,36 @@ static int w_decode(wbuf_t *w, proto_msg_t *m) {
     return rc;
 }
 
-/* A stats row's "hv" (all of its q requests in HTTP/1.1) and "ha" (1.1). */
+/* An empty histogram as the encoder writes it. */
+static void w_empty_hist(wbuf_t *w) {
+    w_map(w, 5);
+    w_kv(w, "c", 0);
+    w_kv(w, "lo", 0);
+    w_kv(w, "hi", 0);
+    w_kv(w, "s", 0);
+    w_str(w, "b");
+    w_array(w, 0);
+}
+
+/* A stats row's "ph" (every phase empty), "nc" and "wb" (0): three entries. */
+static void w_phases(wbuf_t *w) {
+    w_str(w, "ph");
+    w_array(w, PROTO_PHASE_N);
+    for (int p = 0; p < PROTO_PHASE_N; p++)
+        w_empty_hist(w);
+    w_kv(w, "nc", 0);
+    w_kv(w, "wb", 0);
+}
+
+/* A stats row's "hv" (all of its q requests in HTTP/1.1) and "ha" (1.1),
+ * and w_phases: five entries. */
 static void w_http(wbuf_t *w, uint64_t requests) {
     w_str(w, "hv");
     w_array(w, PROTO_HTTP_N);
     for (int v = 0; v < PROTO_HTTP_N; v++)
         w_uint(w, v == PROTO_HTTP_1_1 ? requests : 0);
     w_kv(w, "ha", PROTO_ASKED_1_1);
+    w_phases(w);
 }
 
 /* splitmix64, seeded so that failures reproduce. */
@@ -181,7 +204,12 @@ static void s_fill_stats(proto_msg_t *m, proto_type_t type) {
                                  .bytes = 123456789,
                                  .http_versions = {1, 600, 397, 0}, /* 2 without a response */
                                  .http_asked = PROTO_ASKED_2,
-                                 .latency = s_hist(1, 1000)};
+                                 .latency = s_hist(1, 1000),
+                                 .connects = 7,
+                                 .wire_bytes = 9000000000ull};
+    /* Where the time went: 998 requests reached curl, every phase counts each. */
+    for (int p = 0; p < PROTO_PHASE_N; p++)
+        b->stats[0].phases[p] = s_hist(10u + (uint64_t)p, 998);
     b->stats[1] = (proto_stat_t){.method = strdup("POST"),
                                  .name = strdup("/login é"),
                                  .requests = 1,
@@ -338,6 +366,10 @@ static void s_assert_stats_eq(const proto_stats_t *want, const proto_stats_t *go
         cr_assert_arr_eq(g->http_versions, w->http_versions, sizeof w->http_versions);
         cr_assert_eq(g->http_asked, w->http_asked);
         s_assert_hist_eq(w->latency, g->latency);
+        for (int p = 0; p < PROTO_PHASE_N; p++)
+            s_assert_hist_eq(w->phases[p], g->phases[p]);
+        cr_assert_eq(g->connects, w->connects);
+        cr_assert_eq(g->wire_bytes, w->wire_bytes);
         cr_assert_eq(g->n_metrics, w->n_metrics);
         for (uint32_t k = 0; k < w->n_metrics; k++) {
             cr_assert_str_eq(g->metrics[k].name, w->metrics[k].name);
@@ -1203,7 +1235,7 @@ static int s_stats_with_hist(void (*put)(wbuf_t *)) {
     w_kv(&w, "dr", 0);
     w_str(&w, "st");
     w_array(&w, 2);
-    w_map(&w, 8); /* a good row first, so a bad second one has something to free */
+    w_map(&w, 11); /* a good row first, so a bad second one has something to free */
     w_str(&w, "m");
     w_str(&w, "GET");
     w_str(&w, "n");
@@ -1222,7 +1254,7 @@ static int s_stats_with_hist(void (*put)(wbuf_t *)) {
     w_array(&w, 2);
     w_uint(&w, 6);
     w_uint(&w, 1);
-    w_map(&w, 8);
+    w_map(&w, 11);
     w_str(&w, "m");
     w_str(&w, "GET");
     w_str(&w, "n");
@@ -1378,7 +1410,7 @@ Test(proto, histogram_delta_encoding_is_sparse) {
     histogram_record(h, HISTOGRAM_HIGHEST_US);
     free(buf);
     s_encode(&m, &buf, &len);
-    cr_assert_lt(len, 120);
+    cr_assert_lt(len, 220); /* with the five empty phase histograms */
     cr_assert_eq(proto_decode(buf, len, &out), PROTO_OK);
     cr_assert_eq(histogram_max(out.u.stats.stats[0].latency), HISTOGRAM_HIGHEST_US);
     free(buf);
@@ -1397,7 +1429,7 @@ Test(proto, too_many_rows_are_refused) {
     w_str(&w, "st");
     w_array(&w, PROTO_MAX_STATS + 1);
     for (uint32_t i = 0; i < PROTO_MAX_STATS + 1; i++) {
-        w_map(&w, 8);
+        w_map(&w, 11);
         w_str(&w, "m");
         w_str(&w, "GET");
         w_str(&w, "n");
@@ -1613,7 +1645,7 @@ static int s_stats_with_http(uint64_t requests, void (*put)(wbuf_t *)) {
     w_kv(&w, "dr", 0);
     w_str(&w, "st");
     w_array(&w, 1);
-    w_map(&w, 8);
+    w_map(&w, 11);
     w_str(&w, "m");
     w_str(&w, "GET");
     w_str(&w, "n");
@@ -1622,6 +1654,7 @@ static int s_stats_with_http(uint64_t requests, void (*put)(wbuf_t *)) {
     w_kv(&w, "f", 0);
     w_kv(&w, "b", 0);
     put(&w);
+    w_phases(&w);
     w_str(&w, "h");
     h_empty(&w);
     w_str(&w, "e");
@@ -1699,5 +1732,107 @@ Test(proto, truncated_stats_with_http_versions_are_refused) {
         cr_assert(s_is_zero(&out));
     }
     free(buf);
+    s_no_leaks();
+}
+
+/* A one-row STATS frame of `requests` requests whose "ph", "nc", "wb" put writes. */
+static int s_stats_with_phases(uint64_t requests, void (*put)(wbuf_t *)) {
+    wbuf_t w = {0};
+    w_msg(&w, PROTO_VERSION, PROTO_STATS, 6);
+    w_kv(&w, "r", 1);
+    w_kv(&w, "s", 0);
+    w_kv(&w, "u", 0);
+    w_kv(&w, "dr", 0);
+    w_str(&w, "st");
+    w_array(&w, 1);
+    w_map(&w, 11);
+    w_str(&w, "m");
+    w_str(&w, "GET");
+    w_str(&w, "n");
+    w_str(&w, "/");
+    w_kv(&w, "q", requests);
+    w_kv(&w, "f", 0);
+    w_kv(&w, "b", 0);
+    w_str(&w, "hv");
+    w_array(&w, PROTO_HTTP_N);
+    for (int v = 0; v < PROTO_HTTP_N; v++)
+        w_uint(&w, 0);
+    w_kv(&w, "ha", 0);
+    w_str(&w, "h");
+    w_empty_hist(&w);
+    put(&w);
+    w_str(&w, "e");
+    w_array(&w, 0);
+    proto_msg_t out;
+    int rc = w_decode(&w, &out);
+    if (rc != PROTO_OK) cr_assert(s_is_zero(&out));
+    proto_msg_fini(&out);
+    return rc;
+}
+
+/* "ph" with n histograms, the one at odd_one holding two samples (others: one). */
+static void ph_put(wbuf_t *w, uint32_t n, int odd_one) {
+    w_str(w, "ph");
+    w_array(w, n);
+    for (int p = 0; p < (int)n; p++) {
+        static const uint64_t one[] = {11, 1}, two[] = {11, 2};
+        w_hist(w, p == odd_one ? 2 : 1, 10, 10, p == odd_one ? 20 : 10, p == odd_one ? two : one,
+               2);
+    }
+    w_kv(w, "nc", 1);
+    w_kv(w, "wb", 300);
+}
+static void ph_good(wbuf_t *w) {
+    ph_put(w, PROTO_PHASE_N, -1);
+}
+static void ph_uneven(wbuf_t *w) {
+    ph_put(w, PROTO_PHASE_N, PROTO_PHASE_WAIT);
+}
+static void ph_short(wbuf_t *w) {
+    ph_put(w, PROTO_PHASE_N - 1, -1);
+}
+static void ph_long(wbuf_t *w) {
+    ph_put(w, PROTO_PHASE_N + 1, -1);
+}
+static void ph_bad_hist(wbuf_t *w) {
+    w_str(w, "ph");
+    w_array(w, PROTO_PHASE_N);
+    for (int p = 0; p < PROTO_PHASE_N; p++) {
+        static const uint64_t one[] = {11, 1};
+        w_hist(w, p == PROTO_PHASE_TLS ? 2 : 1, 10, 10, 10, one, 2); /* count != buckets */
+    }
+    w_kv(w, "nc", 0);
+    w_kv(w, "wb", 0);
+}
+static void ph_not_array(wbuf_t *w) {
+    w_kv(w, "ph", 5);
+    w_kv(w, "nc", 0);
+    w_kv(w, "wb", 0);
+}
+static void ph_missing(wbuf_t *w) {
+    w_kv(w, "zz", 0);
+    w_kv(w, "nc", 0);
+    w_kv(w, "wb", 0);
+}
+static void ph_no_connects(wbuf_t *w) {
+    w_str(w, "ph");
+    w_array(w, PROTO_PHASE_N);
+    for (int p = 0; p < PROTO_PHASE_N; p++)
+        w_empty_hist(w);
+    w_kv(w, "zz", 0);
+    w_str(w, "wb");
+    w_str(w, "300");
+}
+
+Test(proto, phases_of_a_row_are_checked) {
+    cr_assert_eq(s_stats_with_phases(1, ph_good), PROTO_OK);
+    cr_assert_eq(s_stats_with_phases(0, ph_good), PROTO_ERR_RANGE, "more samples than requests");
+    cr_assert_eq(s_stats_with_phases(2, ph_uneven), PROTO_ERR_RANGE, "phases of unequal counts");
+    cr_assert_eq(s_stats_with_phases(1, ph_short), PROTO_ERR_FIELD);
+    cr_assert_eq(s_stats_with_phases(1, ph_long), PROTO_ERR_FIELD);
+    cr_assert_eq(s_stats_with_phases(1, ph_bad_hist), PROTO_ERR_RANGE);
+    cr_assert_eq(s_stats_with_phases(1, ph_not_array), PROTO_ERR_FIELD);
+    cr_assert_eq(s_stats_with_phases(1, ph_missing), PROTO_ERR_FIELD, "ph is required");
+    cr_assert_eq(s_stats_with_phases(1, ph_no_connects), PROTO_ERR_FIELD, "nc is required");
     s_no_leaks();
 }

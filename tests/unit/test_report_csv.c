@@ -340,16 +340,16 @@ static char *s_file(const char *prefix, const char *suffix) {
     return xasprintf("%s%s", prefix, suffix);
 }
 
-Test(report_csv, write_creates_the_three_files) {
+Test(report_csv, write_creates_the_four_files) {
     report_t *r = s_report();
     s_error(r, "POST", "/b", "HTTP 500", 1);
     char *prefix = xasprintf("%s/run", s_dir), *err = (char *)"untouched";
     cr_assert_eq(report_csv_write(r, prefix, &err), 0);
     cr_assert_null(err);
-    void (*fns[3])(const report_t *, strbuf_t *) = {report_csv_stats, report_csv_history,
-                                                    report_csv_failures};
-    const char *suffix[3] = {"_stats.csv", "_stats_history.csv", "_failures.csv"};
-    for (int i = 0; i < 3; i++) {
+    void (*fns[4])(const report_t *, strbuf_t *) = {report_csv_stats, report_csv_history,
+                                                    report_csv_failures, report_csv_phases};
+    const char *suffix[4] = {"_stats.csv", "_stats_history.csv", "_failures.csv", "_phases.csv"};
+    for (int i = 0; i < 4; i++) {
         char *path = s_file(prefix, suffix[i]), *got = s_slurp(path), *want = s_render(fns[i], r);
         cr_assert_str_eq(got, want, "%s", path);
         free(path);
@@ -419,5 +419,59 @@ Test(report_csv, a_missing_directory_fails_with_a_clear_message) {
     free(want);
     free(err);
     free(prefix);
+    report_destroy(&r);
+}
+
+/* ---------------------------------------------------------------- phases */
+
+/* GET /p: 2 requests over one new TLS connection (the second reused), with
+ * exact phases; the s_report rows have none. */
+static void s_phase_row(report_t *r) {
+    histogram_t *lat = histogram_new(), *ph[RESULTS_PHASE_N];
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        ph[p] = histogram_new();
+    const uint64_t first[RESULTS_PHASE_N] = {100, 1000, 8000, 40000, 900};
+    const uint64_t second[RESULTS_PHASE_N] = {100, 1, 1, 60000, 1100};
+    for (int p = 0; p < RESULTS_PHASE_N; p++) {
+        histogram_record(ph[p], first[p]);
+        histogram_record(ph[p], second[p]);
+    }
+    histogram_record(lat, 50000);
+    histogram_record(lat, 61202);
+    results_row_delta_t row = {.method = "GET",
+                               .name = "/p",
+                               .requests = 2,
+                               .bytes = 20000,
+                               .latency = lat,
+                               .phases = {ph[0], ph[1], ph[2], ph[3], ph[4]},
+                               .connects = 1,
+                               .wire_bytes = 900};
+    results_add(r->results, &(results_delta_t){.n_rows = 1, .rows = &row});
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        histogram_destroy(&ph[p]);
+    histogram_destroy(&lat);
+}
+
+Test(report_csv, phases_file_has_a_row_per_name_and_the_aggregate) {
+    report_t *r = s_report();
+    s_phase_row(r);
+    char *doc = s_render(report_csv_phases, r);
+    const char *header = "Type,Name,Measured Count,New Connections,Wire Bytes,Decoded Bytes,"
+                         "DNS Average,DNS p95,DNS Share,Connect Average,Connect p95,Connect Share,"
+                         "TLS Average,TLS p95,TLS Share,Wait Average,Wait p95,Wait Share,"
+                         "Receive Average,Receive p95,Receive Share,Total Average\r\n";
+    cr_assert_eq(strncmp(doc, header, strlen(header)), 0, "%s", doc);
+    /* Sorted as _stats.csv: "/p" after "/b" rows and before the quoted names. */
+    const char *p = strstr(doc, "GET,/p,");
+    cr_assert_not_null(p, "%s", doc);
+    cr_assert_gt(p, strstr(doc, "POST,/b,"));
+    /* Total 111202 us over 2 requests: 55.601 ms; wait 100000 of 111202 us; averages
+     * to the microsecond (connect 500.5 us: 0.5). */
+    const char *want = "GET,/p,2,1,900,20000,0.1,0.1,0.0018,0.5,1,0.0090,4,8,0.0720,"
+                       "50,60,0.8993,1,1.1,0.0180,55.601\r\n";
+    cr_assert_eq(strncmp(p, want, strlen(want)), 0, "got %.*s", (int)strcspn(p, "\r"), p);
+    cr_assert_not_null(strstr(doc, "PUT,/empty,0,0,0,0,0,N/A,0.0000,"), "%s", doc);
+    cr_assert_not_null(strstr(doc, ",Aggregated,2,1,900,21400,"), "%s", doc);
+    free(doc);
     report_destroy(&r);
 }

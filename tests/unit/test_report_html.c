@@ -470,3 +470,42 @@ Test(report_html, http_versions_table_only_when_a_name_asked_for_http2) {
     strbuf_fini(&b);
     report_destroy(&r);
 }
+
+Test(report_html, where_the_time_went_has_a_chart_and_a_table_when_there_are_phases) {
+    report_t *r = s_full_report();
+    strbuf_t b;
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    cr_expect_null(strstr(strbuf_str(&b), "Where the time went"), "no phases: no section");
+    strbuf_fini(&b);
+    histogram_t *ph[RESULTS_PHASE_N];
+    const uint64_t us[RESULTS_PHASE_N] = {100, 1000, 8000, 40000, 900};
+    for (int p = 0; p < RESULTS_PHASE_N; p++) {
+        ph[p] = histogram_new();
+        histogram_record(ph[p], us[p]);
+    }
+    results_row_delta_t row = {.method = "GET",
+                               .name = "/tls<x>",
+                               .requests = 1,
+                               .phases = {ph[0], ph[1], ph[2], ph[3], ph[4]},
+                               .connects = 1,
+                               .wire_bytes = 345,
+                               .bytes = 1000};
+    results_add(r->results, &(results_delta_t){.n_rows = 1, .rows = &row});
+    strbuf_init(&b);
+    report_html_render(r, &b);
+    const char *sec = strstr(strbuf_str(&b), "<h2>Where the time went</h2>");
+    cr_assert_not_null(sec);
+    cr_expect(strstr(sec, "<title>GET /tls&lt;x&gt;: Wait 40ms (80.0%)</title>"), "%s", sec);
+    cr_expect(strstr(sec, ">/tls&lt;x&gt;</td><td class=\"num\">0.100 / 0.100 (0%)</td>"));
+    cr_expect(strstr(sec, "<td class=\"num\">40.000 / 40.000 (80%)</td>"));
+    cr_expect(strstr(sec, "<td class=\"num\">50.000</td><td class=\"num\">1</td>"
+                          "<td class=\"num\">345</td><td class=\"num\">1000</td></tr>"));
+    cr_expect(strstr(sec, ">Aggregated</td>"));
+    cr_expect_null(strstr(strstr(sec, "<table class=\"phases\">"), "/orgs/{id}/tasks"),
+                   "names without phases are left out of the table");
+    strbuf_fini(&b);
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        histogram_destroy(&ph[p]);
+    report_destroy(&r);
+}

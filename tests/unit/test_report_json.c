@@ -17,6 +17,7 @@
 
 #include "common/file.h"
 #include "common/xmalloc.h"
+#include "report/phases.h"
 #include "report/report_json.h"
 
 /* ---------------------------------------------------------------- fixture */
@@ -102,6 +103,8 @@ typedef struct {
     uint64_t http_versions[RESULTS_HTTP_N];
     results_asked_t http_asked;
     histogram_t *latency;
+    histogram_t *phases[RESULTS_PHASE_N]; /* NULL until s_phases */
+    uint64_t connects, wire_bytes;
     size_t n_metrics;
     t_metric_t *metrics;
 } t_stat_t;
@@ -136,8 +139,12 @@ static void s_deliver(report_t *r, uint32_t second, const t_stats_t *st, bool ti
                                         .bytes = s->bytes,
                                         .http_asked = s->http_asked,
                                         .latency = s->latency,
+                                        .connects = s->connects,
+                                        .wire_bytes = s->wire_bytes,
                                         .n_metrics = s->n_metrics,
                                         .metrics = metrics[i]};
+        for (int p = 0; p < RESULTS_PHASE_N; p++)
+            rows[i].phases[p] = s->phases[p];
         memcpy(rows[i].http_versions, s->http_versions, sizeof s->http_versions);
     }
     for (size_t i = 0; i < st->n_errors; i++) {
@@ -175,9 +182,29 @@ static void s_requests(t_stat_t *row, uint64_t n, uint64_t base_us, uint64_t spr
     }
 }
 
+/* Phases for each of the row's requests (one new connection, over TLS when
+ * tls), and the bytes as received: headers plus a compressed body. */
+static void s_phases(t_stat_t *row, bool tls) {
+    uint64_t own = 7 + row->requests, *rng = &own; /* the fixture's own stream stays as it was */
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        row->phases[p] = histogram_new();
+    for (uint64_t i = 0; i < row->requests; i++) {
+        bool first = i == 0;
+        histogram_record(row->phases[RESULTS_PHASE_DNS], 3 + s_next(rng) % 40);
+        histogram_record(row->phases[RESULTS_PHASE_CONNECT], first ? 250 : 0);
+        histogram_record(row->phases[RESULTS_PHASE_TLS], first && tls ? 4000 : 0);
+        histogram_record(row->phases[RESULTS_PHASE_WAIT], 1000 + s_next(rng) % 9000);
+        histogram_record(row->phases[RESULTS_PHASE_RECEIVE], 20 + s_next(rng) % 300);
+    }
+    row->connects = row->requests ? 1 : 0;
+    row->wire_bytes = row->requests * 240 + row->bytes / 3;
+}
+
 static void s_stats_fini(t_stats_t *st) {
     for (size_t i = 0; i < st->n_stats; i++) {
         t_stat_t *s = &st->stats[i];
+        for (int p = 0; p < RESULTS_PHASE_N; p++)
+            histogram_destroy(&s->phases[p]);
         for (size_t k = 0; k < s->n_metrics; k++) {
             free(s->metrics[k].name);
             histogram_destroy(&s->metrics[k].values);
@@ -210,6 +237,7 @@ static void s_interval(report_t *r, uint32_t second, uint32_t worker, uint64_t *
     ev->http_asked = RESULTS_ASKED_2;
     ev->http_versions[RESULTS_HTTP_1_1] = worker == 1 ? 5 : 0;
     ev->http_versions[RESULTS_HTTP_2] = ev->requests - ev->http_versions[RESULTS_HTTP_1_1] - 1;
+    s_phases(ev, true);
     if (second > 0) {
         histogram_t *db = s_metric(ev, "db"), *total = s_metric(ev, "total");
         for (int i = 0; i < 40; i++) {
@@ -220,6 +248,7 @@ static void s_interval(report_t *r, uint32_t second, uint32_t worker, uint64_t *
     t_stat_t *co = &st.stats[st.n_stats++];
     *co = s_stat("POST", "/checkout");
     s_requests(co, 12, 180000, 140000, 4, 97, rng);
+    s_phases(co, false);
     histogram_t *q = s_metric(co, "queries");
     for (int i = 0; i < 12; i++)
         histogram_record(q, 1000 * (3 + s_next(rng) % 4)); /* 3..6 */
@@ -389,6 +418,13 @@ static void s_same_row(const results_row_t *got, const results_row_t *want, bool
                      "%s http_versions", what);
     cr_assert_eq(got->http_asked, want->http_asked, "%s http", what);
     s_same_histogram(got->latency, want->latency, what);
+    for (int p = 0; p < RESULTS_PHASE_N; p++) {
+        char *pwhat = xasprintf("%s phase %d", what, p);
+        s_same_histogram(got->phases[p], want->phases[p], pwhat);
+        free(pwhat);
+    }
+    cr_assert_eq(got->connects, want->connects, "%s connections_opened", what);
+    cr_assert_eq(got->wire_bytes, want->wire_bytes, "%s wire_bytes", what);
     cr_assert_eq(got->n_metrics, want->n_metrics, "%s: number of metrics", what);
     for (size_t k = 0; k < want->n_metrics; k++) {
         const results_metric_t *w = &want->metrics[k];
@@ -1186,4 +1222,126 @@ Test(report_json, http_versions_are_written_per_row_and_checked_when_read) {
     s_expect_refused(s_edit_versions_negative,
                      "stats[0].http_versions.2: expected a non-negative integer");
     s_expect_refused(s_edit_versions_too_many, too_many);
+}
+
+/* ---- where the time went ---- */
+
+static json_t *s_phase_of(json_t *row, const char *phase) {
+    json_t *ph = json_object_get(json_object_get(row, "phases"), phase);
+    cr_assert_not_null(ph, "phases.%s", phase);
+    return ph;
+}
+
+Test(report_json, phases_are_written_per_name_with_share_and_histogram) {
+    report_t *r = s_build();
+    char *path = s_write(r, "phases.json");
+    json_error_t je;
+    json_t *root = json_load_file(path, 0, &je);
+    cr_assert_not_null(root, "%s", je.text);
+    json_t *ev = s_row_of(root, 0);
+    const results_row_t *want = results_find(r->results, "GET", "/events?user={id}");
+    double shares = 0;
+    for (int p = 0; p < RESULTS_PHASE_N; p++) {
+        json_t *ph = s_phase_of(ev, phases_name(p));
+        shares += json_number_value(json_object_get(ph, "share"));
+        json_t *h = json_object_get(ph, "histogram");
+        cr_assert_eq(json_integer_value(json_object_get(h, "count")),
+                     (json_int_t)histogram_count(want->phases[p]));
+        cr_assert(json_is_number(json_object_get(ph, "avg_ms")));
+        cr_assert(json_is_number(json_object_get(ph, "p95_ms")));
+    }
+    cr_assert_float_eq(shares, 1.0, 1e-9, "the shares add up to 1");
+    cr_assert_eq(json_integer_value(json_object_get(ev, "wire_bytes")),
+                 (json_int_t)want->wire_bytes);
+    cr_assert_eq(json_integer_value(json_object_get(ev, "connections_opened")),
+                 (json_int_t)want->connects);
+    /* A name whose requests have no phases says nothing about them. */
+    json_t *odd = s_row_of(root, 2);
+    cr_assert_null(json_object_get(odd, "phases"));
+    cr_assert_null(json_object_get(odd, "wire_bytes"));
+    cr_assert_null(json_object_get(odd, "connections_opened"));
+    cr_assert_not_null(json_object_get(json_object_get(root, "aggregated"), "phases"));
+    json_decref(root);
+    free(path);
+    report_destroy(&r);
+}
+
+static void s_drop_phases(json_t *root) {
+    json_t *stats = json_object_get(root, "stats");
+    for (size_t i = 0; i < json_array_size(stats); i++) {
+        json_object_del(json_array_get(stats, i), "phases");
+        json_object_del(json_array_get(stats, i), "wire_bytes");
+        json_object_del(json_array_get(stats, i), "connections_opened");
+    }
+    json_t *agg = json_object_get(root, "aggregated");
+    json_object_del(agg, "phases");
+    json_object_del(agg, "wire_bytes");
+    json_object_del(agg, "connections_opened");
+}
+
+Test(report_json, files_from_before_phases_still_read) {
+    report_t *r = s_build();
+    char *good = s_write(r, "good.json"), *old = s_path("old.json");
+    json_error_t je;
+    json_t *root = json_load_file(good, 0, &je);
+    cr_assert_not_null(root, "%s", je.text);
+    s_drop_phases(root);
+    cr_assert_eq(json_dump_file(root, old, JSON_INDENT(2)), 0);
+    json_decref(root);
+    report_t *back = s_read_ok(old);
+    const results_row_t *row = results_find(back->results, "GET", "/events?user={id}");
+    cr_assert_eq(histogram_count(row->phases[RESULTS_PHASE_WAIT]), 0);
+    cr_assert_eq(row->wire_bytes, 0);
+    report_destroy(&back);
+    free(good);
+    free(old);
+    report_destroy(&r);
+}
+
+static void s_edit_unknown_phase(json_t *root) {
+    json_object_set_new(json_object_get(s_row_of(root, 0), "phases"), "queue", json_object());
+}
+static void s_edit_phase_missing(json_t *root) {
+    json_object_del(json_object_get(s_row_of(root, 0), "phases"), "tls");
+}
+static void s_edit_phase_uneven(json_t *root) {
+    /* One more sample in wait's histogram: first bucket count + 1, count + 1. */
+    json_t *h = json_object_get(s_phase_of(s_row_of(root, 0), "wait"), "histogram");
+    json_t *b = json_object_get(h, "buckets");
+    json_t *pair = json_array_get(b, 0);
+    json_array_set_new(pair, 1, json_integer(json_integer_value(json_array_get(pair, 1)) + 1));
+    json_object_set_new(h, "count",
+                        json_integer(json_integer_value(json_object_get(h, "count")) + 1));
+}
+static void s_edit_phases_array(json_t *root) {
+    json_object_set_new(s_row_of(root, 0), "phases", json_array());
+}
+static void s_edit_wire_bytes_string(json_t *root) {
+    json_object_set_new(s_row_of(root, 1), "wire_bytes", json_string("12"));
+}
+static void s_edit_agg_wire_bytes(json_t *root) {
+    json_t *agg = json_object_get(root, "aggregated");
+    json_object_set_new(agg, "wire_bytes",
+                        json_integer(json_integer_value(json_object_get(agg, "wire_bytes")) + 1));
+}
+static void s_edit_agg_phase(json_t *root) {
+    json_t *agg = json_object_get(root, "aggregated");
+    json_t *ph = json_object_get(agg, "phases");
+    json_t *dns = json_incref(json_object_get(ph, "dns"));
+    json_object_set(ph, "dns", json_object_get(ph, "wait")); /* same count, other values */
+    json_object_set_new(ph, "wait", dns);
+}
+
+Test(report_json, bad_phases_are_refused_with_their_path) {
+    s_expect_refused(s_edit_unknown_phase,
+                     "stats[0].phases.queue: expected a phase: dns, connect, tls, wait or receive");
+    s_expect_refused(s_edit_phase_missing, "stats[0].phases.tls: missing");
+    s_expect_refused(s_edit_phases_array, "stats[0].phases: expected an object");
+    s_expect_refused(s_edit_wire_bytes_string,
+                     "stats[1].wire_bytes: expected a non-negative integer");
+    s_expect_refused(s_edit_agg_wire_bytes, NULL);
+    s_expect_refused(s_edit_agg_phase,
+                     "aggregated.phases.dns: differs from the merge of the stats rows");
+    /* uneven: the reader names the phase whose count differs */
+    s_expect_refused(s_edit_phase_uneven, NULL);
 }

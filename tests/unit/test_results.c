@@ -403,3 +403,50 @@ Test(results, http_versions_add_up_and_the_first_known_asked_stays) {
     results_destroy(&c);
     results_destroy(&r);
 }
+
+/* Phases merge like latency (exact histograms), connections and wire bytes add up. */
+Test(results, phases_connections_and_wire_bytes_merge) {
+    results_t *r = results_new();
+    histogram_t *dns = histogram_new(), *wait = histogram_new();
+    histogram_record(dns, 20);
+    histogram_record(wait, 50000);
+    results_row_delta_t a = {.method = "GET",
+                             .name = "/a",
+                             .requests = 1,
+                             .phases = {[RESULTS_PHASE_DNS] = dns, [RESULTS_PHASE_WAIT] = wait},
+                             .connects = 1,
+                             .wire_bytes = 300};
+    results_row_delta_t b = a;
+    b.name = "/b";
+    b.phases[RESULTS_PHASE_DNS] = NULL; /* no samples */
+    results_add(r, &(results_delta_t){.n_rows = 1, .rows = &a});
+    histogram_reset(wait);
+    histogram_record(wait, 10000);
+    a.connects = 0;
+    results_add(r, &(results_delta_t){.n_rows = 1, .rows = &a});
+    results_add(r, &(results_delta_t){.n_rows = 1, .rows = &b});
+    const results_row_t *row = results_find(r, "GET", "/a");
+    cr_expect_eq(row->connects, 1);
+    cr_expect_eq(row->wire_bytes, 600);
+    cr_expect_eq(histogram_count(row->phases[RESULTS_PHASE_WAIT]), 2);
+    cr_expect_eq(histogram_sum(row->phases[RESULTS_PHASE_WAIT]), 60000);
+    cr_expect_eq(histogram_sum(row->phases[RESULTS_PHASE_DNS]), 40);
+    cr_expect_eq(histogram_count(row->phases[RESULTS_PHASE_TLS]), 0);
+    const results_row_t *tot = results_total(r);
+    cr_expect_eq(tot->connects, 2);
+    cr_expect_eq(tot->wire_bytes, 900);
+    cr_expect_eq(histogram_count(tot->phases[RESULTS_PHASE_WAIT]), 3);
+    cr_expect_eq(histogram_count(tot->phases[RESULTS_PHASE_DNS]), 2);
+    results_t *c = results_clone(r);
+    const results_row_t *cr = results_find(c, "GET", "/a");
+    cr_expect_eq(cr->wire_bytes, 600);
+    cr_expect_eq(histogram_sum(cr->phases[RESULTS_PHASE_WAIT]), 60000);
+    cr_expect_neq(cr->phases[RESULTS_PHASE_WAIT], row->phases[RESULTS_PHASE_WAIT], "a deep copy");
+    results_destroy(&c);
+    results_reset(r);
+    cr_expect_eq(results_total(r)->connects, 0);
+    cr_expect_eq(histogram_count(results_total(r)->phases[RESULTS_PHASE_WAIT]), 0);
+    results_destroy(&r);
+    histogram_destroy(&dns);
+    histogram_destroy(&wait);
+}

@@ -259,3 +259,79 @@ Test(summary, no_http_versions_section_for_plain_http_1_1) {
     free(text);
     results_destroy(&r);
 }
+
+/* GET /api: 4 requests over TLS, one new connection (DNS 0.1 ms, connect
+ * 1 ms, TLS 8 ms on the first only), wait 50 ms and receive 1 ms each; POST
+ * /none without phases. */
+static results_t *s_phase_results(void) {
+    results_t *r = results_new();
+    histogram_t *ph[RESULTS_PHASE_N], *lat = histogram_new();
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        ph[p] = histogram_new();
+    for (int i = 0; i < 4; i++) {
+        histogram_record(ph[RESULTS_PHASE_DNS], 100);
+        histogram_record(ph[RESULTS_PHASE_CONNECT], i == 0 ? 1000 : 1);
+        histogram_record(ph[RESULTS_PHASE_TLS], i == 0 ? 8000 : 1);
+        histogram_record(ph[RESULTS_PHASE_WAIT], 50000);
+        histogram_record(ph[RESULTS_PHASE_RECEIVE], 1000);
+        histogram_record(lat, 52000);
+    }
+    results_row_delta_t rows[2] = {
+        {.method = "GET",
+         .name = "/api",
+         .latency = lat,
+         .requests = 4,
+         .bytes = 40000,
+         .phases = {ph[0], ph[1], ph[2], ph[3], ph[4]},
+         .connects = 1,
+         .wire_bytes = 5000},
+        {.method = "POST", .name = "/none", .latency = lat, .requests = 4}};
+    results_add(r, &(results_delta_t){.n_rows = 2, .rows = rows});
+    for (int p = 0; p < RESULTS_PHASE_N; p++)
+        histogram_destroy(&ph[p]);
+    histogram_destroy(&lat);
+    return r;
+}
+
+Test(summary, where_the_time_went_per_name_with_avg_p95_and_share) {
+    results_t *r = s_phase_results();
+    char *text = s_final(r, 10.0);
+    cr_assert_not_null(strstr(text, "Where the time went"), "%s", text);
+    char *line = s_line_with(text, "Where the time went", "/api");
+    char *w[16];
+    int n = s_words(line, w, 16);
+    /* GET /api, then avg/p95 share per phase, then the total. */
+    cr_assert_eq(n, 2 + 2 * RESULTS_PHASE_N + 1, "%s", line);
+    cr_assert_str_eq(w[2], "0.100/0.100");
+    cr_assert_str_eq(w[3], "0%");
+    cr_assert_str_eq(w[4], "0.251/1.00", "connect: 1 ms once, then reused");
+    cr_assert_str_eq(w[6], "2.00/8.00", "TLS: the first handshake");
+    cr_assert_str_eq(w[8], "50.0/50.0");
+    cr_assert_str_eq(w[9], "94%");
+    cr_assert_str_eq(w[10], "1.00/1.00");
+    cr_assert_str_eq(w[12], "53.4", "the total: the sum of the averages");
+    free(line);
+    cr_assert_null(strstr(strstr(text, "Where the time went"), "/none"),
+                   "a name without phases is not listed");
+    line = s_line_with(text, "Connections and bytes", "/api");
+    n = s_words(line, w, 16);
+    cr_assert_eq(n, 8, "%s", line);
+    cr_assert_str_eq(w[2], "4");
+    cr_assert_str_eq(w[3], "1", "new connections");
+    cr_assert_str_eq(w[4], "5000", "wire bytes");
+    cr_assert_str_eq(w[5], "40000", "body bytes");
+    cr_assert_str_eq(w[6], "1250");
+    cr_assert_str_eq(w[7], "10000");
+    free(line);
+    free(text);
+    results_destroy(&r);
+}
+
+Test(summary, no_phases_section_without_phases) {
+    results_t *r = s_results();
+    char *text = s_final(r, 10.0);
+    cr_assert_null(strstr(text, "Where the time went"));
+    cr_assert_null(strstr(text, "Connections and bytes"));
+    free(text);
+    results_destroy(&r);
+}

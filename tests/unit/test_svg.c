@@ -206,3 +206,38 @@ Test(svg, isolated_points_of_a_dashed_series_are_solid_dots) {
     cr_expect_eq(s_count(svg, "h0"), 2, "both points of d are dots: %s", svg);
     strbuf_fini(&b);
 }
+
+Test(svg, stacked_bars_lay_parts_end_to_end_with_hover_texts) {
+    const char *labels[] = {"GET /fast", "GET /a-name-much-longer-than-thirty-two-characters-here"};
+    const double values[] = {100, 900, 0, 4000,  5000,  /* 10 ms */
+                             0,   0,   0, 19000, 1000}; /* 20 ms: the longest */
+    const svg_part_t parts[] = {{"DNS", "#111111"},
+                                {"Connect", "#222222"},
+                                {"TLS", "#333333"},
+                                {"Wait", "#444444"},
+                                {"Receive", "#555555"}};
+    strbuf_t b;
+    strbuf_init(&b);
+    svg_stacked_bars(&b, &(svg_stacked_bars_t){.title = "Where <it> went",
+                                               .labels = labels,
+                                               .values = values,
+                                               .n = 2,
+                                               .parts = parts,
+                                               .n_parts = 5});
+    const char *s = strbuf_str(&b);
+    cr_assert_eq(s_count(s, "<svg"), 1);
+    cr_assert(strstr(s, "Where &lt;it&gt; went"), "the title is escaped");
+    cr_assert_eq(s_count(s, "<rect x="), 5 + 2 * 5, "legend swatches and 5 parts per row");
+    cr_assert(strstr(s, "<title>GET /fast: Wait 4ms (40.0%)</title>"), "%s", s);
+    cr_assert(strstr(s, "<title>GET /fast: TLS 0\xc2\xb5s (0.0%)</title>"));
+    cr_assert(strstr(s, ">GET /a-name-much-longer-than-thi\xe2\x80\xa6</text>"),
+              "a label cut at 32 characters");
+    cr_assert(strstr(s, ">20ms</text>") || strstr(s, ">15ms</text>"), "ticks in ms");
+    cr_assert_null(strstr(s, "no data"));
+    strbuf_fini(&b);
+    strbuf_init(&b);
+    svg_stacked_bars(&b, &(svg_stacked_bars_t){.title = "empty", .parts = parts, .n_parts = 5});
+    cr_assert(strstr(strbuf_str(&b), "no data"));
+    cr_assert_eq(s_count(strbuf_str(&b), "</svg>"), 1);
+    strbuf_fini(&b);
+}

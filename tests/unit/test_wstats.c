@@ -393,3 +393,40 @@ Test(wstats, http_versions_are_counted_per_slot_and_reset_per_interval) {
     wstats_snapshot_done(ws, &st);
     wstats_destroy(&ws);
 }
+
+/* Phases, new connections and wire bytes travel in the slot's row, then reset. */
+Test(wstats, transfers_fill_phases_connections_and_wire_bytes) {
+    wstats_t *ws = wstats_new();
+    int a = wstats_slot(ws, "GET", "/a");
+    int b = wstats_slot(ws, "GET", "/b");
+    const uint64_t first[PROTO_PHASE_N] = {20, 300, 4000, 50000, 600};
+    const uint64_t second[PROTO_PHASE_N] = {10, 0, 0, 70000, 200}; /* reused connection */
+    wstats_record(ws, a, 55000, 100, NULL);
+    wstats_record_transfer(ws, a, first, 1, 350);
+    wstats_record(ws, a, 71000, 100, NULL);
+    wstats_record_transfer(ws, a, second, 0, 350);
+    wstats_record(ws, b, 10, 0, &s_refused); /* never sent: no phases */
+    proto_stats_t st = {0};
+    wstats_snapshot(ws, &st);
+    cr_assert_eq(st.n_stats, 2);
+    const proto_stat_t *r = &st.stats[0];
+    cr_assert_str_eq(r->name, "/a");
+    cr_assert_eq(r->connects, 1);
+    cr_assert_eq(r->wire_bytes, 700);
+    for (int p = 0; p < PROTO_PHASE_N; p++) {
+        cr_assert_eq(histogram_count(r->phases[p]), 2);
+        /* 0 us is kept as 1 us, the histogram's lowest value. */
+        uint64_t want = (first[p] ? first[p] : 1) + (second[p] ? second[p] : 1);
+        cr_assert_eq(histogram_sum(r->phases[p]), want, "phase %d", p);
+    }
+    cr_assert_eq(histogram_count(st.stats[1].phases[PROTO_PHASE_DNS]), 0);
+    cr_assert_eq(st.stats[1].connects, 0);
+    wstats_snapshot_done(ws, &st);
+    wstats_record(ws, a, 10, 0, NULL);
+    wstats_snapshot(ws, &st);
+    cr_assert_eq(st.stats[0].connects, 0);
+    cr_assert_eq(st.stats[0].wire_bytes, 0);
+    cr_assert_eq(histogram_count(st.stats[0].phases[PROTO_PHASE_WAIT]), 0);
+    wstats_snapshot_done(ws, &st);
+    wstats_destroy(&ws);
+}

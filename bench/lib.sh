@@ -12,6 +12,17 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 NGINX_CPU=${NGINX_CPU:-0}
 GEN_CPU=${GEN_CPU:-1}
+# PROTO: what nginx speaks — http (HTTP/1.1), https (HTTP/1.1 over TLS), h2 (HTTP/2 over
+# TLS, ALPN) or h2c (HTTP/2 in clear, prior knowledge). TLS uses a self-signed certificate
+# made in TMP; the probes and counters below speak the same.
+PROTO=${PROTO:-http}
+case $PROTO in
+http | h2c) BENCH_SCHEME=http ;;
+https | h2) BENCH_SCHEME=https ;;
+*) printf 'bench: error: PROTO must be http, https, h2 or h2c (got %s)\n' "$PROTO" >&2; exit 2 ;;
+esac
+BENCH_CURL=(curl -fsS -k)
+[[ $PROTO == h2c ]] && BENCH_CURL+=(--http2-prior-knowledge)
 CLK_TCK=$(getconf CLK_TCK)
 
 die() { printf '%s: error: %s\n' "${BENCH_NAME:-bench}" "$*" >&2; exit 2; }
@@ -105,6 +116,25 @@ bench_free_port() {
     return 1
 }
 
+# The listen directive's options and the certificate lines PROTO needs.
+s_listen_options() {
+    case $PROTO in
+    https) printf ' ssl;\n        ssl_certificate %s;\n        ssl_certificate_key %s' "$TMP/cert.pem" "$TMP/key.pem" ;;
+    h2) printf ' ssl http2;\n        ssl_certificate %s;\n        ssl_certificate_key %s' "$TMP/cert.pem" "$TMP/key.pem" ;;
+    h2c) printf ' http2' ;;
+    esac
+}
+
+# A self-signed EC certificate for 127.0.0.1 in TMP (TLS protocols only).
+s_make_cert() {
+    [[ $BENCH_SCHEME == https ]] || return 0
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -subj "/CN=$BENCH_HOST" \
+        -addext "subjectAltName=IP:$BENCH_HOST" 2>"$TMP/openssl.err" ||
+        { cat "$TMP/openssl.err" >&2; die "openssl could not make a certificate"; }
+    chmod 644 "$TMP/key.pem" "$TMP/cert.pem"
+}
+
 s_write_nginx_conf() {
     local user_line=
     if [[ $(id -u) == 0 ]]; then
@@ -132,7 +162,7 @@ http {
     keepalive_requests 1000000;
     keepalive_timeout 120s;
     server {
-        listen $BENCH_HOST:$PORT;
+        listen $BENCH_HOST:$PORT$(s_listen_options);
         root $TMP/www;
         location = / { index index.html; }
         location /items/ { try_files /index.html =404; }
@@ -144,12 +174,12 @@ EOF
 
 # Requests nginx has read so far (the status query itself included).
 nginx_requests() {
-    curl -fsS --max-time 5 "http://$BENCH_HOST:$PORT/nginx_status" | awk 'NR == 3 { print $3 }'
+    "${BENCH_CURL[@]}" --max-time 5 "$BENCH_SCHEME://$BENCH_HOST:$PORT/nginx_status" | awk 'NR == 3 { print $3 }'
 }
 
 # Connections nginx holds open now (the status query's own included).
 nginx_active() {
-    curl -fsS --max-time 5 "http://$BENCH_HOST:$PORT/nginx_status" | awk 'NR == 1 { print $3 }'
+    "${BENCH_CURL[@]}" --max-time 5 "$BENCH_SCHEME://$BENCH_HOST:$PORT/nginx_status" | awk 'NR == 1 { print $3 }'
 }
 
 # bench_nginx_start: nginx (one worker, pinned to NGINX_CPU) serving a 100-byte index at /
@@ -161,6 +191,7 @@ bench_nginx_start() {
     # nginx run as root drops its worker to an unprivileged user, who must read the docroot.
     chmod 755 "$TMP" "$TMP/www"
     chmod 644 "$TMP/www/index.html"
+    s_make_cert
     for _ in 1 2 3 4 5; do
         PORT=$(bench_free_port) || die "no free port found on $BENCH_HOST"
         s_write_nginx_conf
@@ -170,9 +201,9 @@ bench_nginx_start() {
         NGINX_PID=$!
         for _ in $(seq 50); do
             if ! kill -0 "$NGINX_PID" 2>/dev/null; then break; fi
-            if curl -fs --max-time 1 -o /dev/null "http://$BENCH_HOST:$PORT/"; then
-                URL="http://$BENCH_HOST:$PORT/"
-                [[ $(curl -fsS "$URL" | wc -c) == 100 ]] || die "nginx does not serve the 100-byte index at $URL"
+            if "${BENCH_CURL[@]}" --max-time 1 -o /dev/null "$BENCH_SCHEME://$BENCH_HOST:$PORT/" 2>/dev/null; then
+                URL="$BENCH_SCHEME://$BENCH_HOST:$PORT/"
+                [[ $("${BENCH_CURL[@]}" "$URL" | wc -c) == 100 ]] || die "nginx does not serve the 100-byte index at $URL"
                 return 0
             fi
             sleep 0.1

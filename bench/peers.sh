@@ -10,7 +10,12 @@
 #        NGINX_CPU (0), GEN_CPU (1), KEEP_TMP=1 keeps the temp dir;
 #        SCENARIO (bench/scenarios/static.yaml): the scenario of the barrage rows;
 #        BASELINE=DIR: another build of barrage (e.g. of the previous commit) run in the same
-#        invocation, as the row barrage-base, right after barrage, to compare two builds.
+#        invocation, as the row barrage-base, right after barrage, to compare two builds;
+#        PROTO (http): http, https (HTTP/1.1 over TLS: barrage, wrk, h2load --h1), h2 (HTTP/2
+#        over TLS) or h2c (HTTP/2 in clear): barrage with `http:` set and, for HTTP/2,
+#        `connections: {shared: H2_CONNS, streams: H2_STREAMS}` and H2_CONNS x H2_STREAMS
+#        users, against h2load -c H2_CONNS -m H2_STREAMS (defaults 5 x 10); the other tools
+#        speak plain HTTP/1.1 only here and are skipped.
 #
 # nginx (one worker) is pinned to NGINX_CPU, each generator to GEN_CPU. The generator's CPU
 # time is user+sys from /usr/bin/time, which includes every child it waited for (barrage's
@@ -23,7 +28,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-50}
-TOOLS=${TOOLS-barrage wrk h2load ab hey locust curl-loop}
+case $PROTO in
+http) DEFAULT_TOOLS="barrage wrk h2load ab hey locust curl-loop" ;;
+https) DEFAULT_TOOLS="barrage wrk h2load" ;;
+*) DEFAULT_TOOLS="barrage h2load" ;;
+esac
+TOOLS=${TOOLS-$DEFAULT_TOOLS}
+H2_CONNS=${H2_CONNS:-5}
+H2_STREAMS=${H2_STREAMS:-10}
 BASELINE=${BASELINE:-}
 if [[ -n $BASELINE ]]; then
     [[ -x $BASELINE/barrage && -x $BASELINE/barrage-worker ]] ||
@@ -31,6 +43,7 @@ if [[ -n $BASELINE ]]; then
     TOOLS=${TOOLS/barrage/barrage barrage-base}
 fi
 IDLE_USERS=${IDLE_USERS:-10000}
+[[ $PROTO == http ]] || IDLE_USERS=0 # the idle probe is plain HTTP's
 INSTALL=${INSTALL:-1}
 SCENARIO=${SCENARIO:-$BENCH_DIR/scenarios/static.yaml}
 IDLE_SCENARIO=$BENCH_DIR/scenarios/idle.yaml
@@ -75,7 +88,9 @@ ensure_tools() {
     fi
     for t in $TOOLS; do
         [[ $t == barrage || $t == barrage-base ]] && continue
-        if ! have_tool "$t"; then
+        if [[ $PROTO != http && $t != h2load && ! ($PROTO == https && $t == wrk) ]]; then
+            SKIP[$t]="speaks plain HTTP/1.1 here (PROTO=$PROTO)"
+        elif ! have_tool "$t"; then
             case $t in
             curl-loop) SKIP[$t]="needs cc and libcurl headers (apt-get install gcc libcurl4-openssl-dev)" ;;
             *) SKIP[$t]="not installed (apt-get install ${PKG[$t]})" ;;
@@ -110,11 +125,33 @@ run_barrage_base() {
     s_run_barrage barrage-base "$BASELINE/barrage"
 }
 
+# The barrage scenario for PROTO: SCENARIO, plus its transport in defaults (TLS without
+# verification: the certificate is the bench's own).
+s_proto_scenario() {
+    local defaults
+    case $PROTO in
+    http) echo "$SCENARIO"; return 0 ;;
+    https) defaults='{tls: {verify: false}, http: "1.1"}' ;;
+    h2) defaults="{tls: {verify: false}, http: \"2\", connections: {shared: $H2_CONNS, streams: $H2_STREAMS}}" ;;
+    h2c) defaults="{http: h2c, connections: {shared: $H2_CONNS, streams: $H2_STREAMS}}" ;;
+    esac
+    { cat "$SCENARIO"; echo "defaults: $defaults"; } >"$TMP/scenario-$PROTO.yaml"
+    echo "$TMP/scenario-$PROTO.yaml"
+}
+
+# Users: CONNS, or for HTTP/2 as many as h2load has streams in flight.
+s_users() {
+    case $PROTO in
+    h2 | h2c) echo $((H2_CONNS * H2_STREAMS)) ;;
+    *) echo "$CONNS" ;;
+    esac
+}
+
 # s_run_barrage ROW BINARY
 s_run_barrage() {
     local row=$1 bin=$2
-    bench_run "$row" "$bin" run "$SCENARIO" --workers 1 -u "$CONNS" -t "$DURATION" -q \
-        -H "http://$BENCH_HOST:$PORT"
+    bench_run "$row" "$bin" run "$(s_proto_scenario)" --workers 1 -u "$(s_users)" -t "$DURATION" \
+        -q -H "$BENCH_SCHEME://$BENCH_HOST:$PORT"
     # exit 1 = thresholds failed, with a full summary; the static scenario has none.
     [[ $R_RC -eq 0 || $R_RC -eq 1 ]] || return 1
     local fails
@@ -137,7 +174,10 @@ run_wrk() {
 }
 
 run_h2load() {
-    bench_run h2load h2load --h1 -c "$CONNS" -t 1 -D "$DURATION_S" "$URL"
+    case $PROTO in
+    h2 | h2c) bench_run h2load h2load -c "$H2_CONNS" -m "$H2_STREAMS" -t 1 -D "$DURATION_S" "$URL" ;;
+    *) bench_run h2load h2load --h1 -c "$CONNS" -t 1 -D "$DURATION_S" "$URL" ;;
+    esac
     [[ $R_RC -eq 0 ]] || return 1
     local failed
     read -r T_REQS failed < <(awk '/^requests:/ { print $8, $10 }' "$TMP/h2load.out")
@@ -285,8 +325,9 @@ fi
 
 # ---- report ---------------------------------------------------------------------------------
 {
-    printf 'peers: %s connections, %s each, nginx %s (1 worker) on cpu %s, generator on cpu %s, 100-byte %s\n' \
-        "$CONNS" "$DURATION" "$(nginx -v 2>&1 | sed 's/.*nginx\///')" "$NGINX_CPU" "$GEN_CPU" "$URL"
+    if [[ $PROTO == h2 || $PROTO == h2c ]]; then conc="$H2_CONNS connections x $H2_STREAMS streams"; else conc="$CONNS connections"; fi
+    printf 'peers: PROTO=%s, %s, %s each, nginx %s (1 worker) on cpu %s, generator on cpu %s, 100-byte %s\n' \
+        "$PROTO" "$conc" "$DURATION" "$(nginx -v 2>&1 | sed 's/.*nginx\///')" "$NGINX_CPU" "$GEN_CPU" "$URL"
     ((${#ROWS[@]})) && printf '%s\n' "${ROWS[@]}" | awk -F'|' '
         BEGIN {
             printf "%-10s %9s %9s %6s %6s %9s %9s %7s %8s %8s %9s  %s\n", "tool", "requests", \

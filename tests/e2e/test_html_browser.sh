@@ -70,14 +70,21 @@ check "no console message, error or exception" \
 grep -E '^(bypass_)?console ' "$facts" | head -5
 
 read -r _ n_svg n_rendered < <(grep '^svg ' "$facts")
-check "4 SVG charts in the rendered DOM, all with a box (${n_svg:-0}, ${n_rendered:-0})" \
-    test "${n_svg:-0}" -eq 4 -a "${n_rendered:-0}" -eq 4
-# Each chart's pixels: more than axes and text, and every data colour painted in its plot.
+check "5 SVG charts in the rendered DOM, all with a box (${n_svg:-0}, ${n_rendered:-0})" \
+    test "${n_svg:-0}" -eq 5 -a "${n_rendered:-0}" -eq 5
+# Each chart's pixels: more than axes and text, and every data colour painted in its plot —
+# but the phases' stacked bars, where a phase this run never spent time in (TLS on plain
+# HTTP, DNS for 127.0.0.1) has no width: there the server's wait at least.
 while read -r _ i size colours drawn title; do
     n=${colours#colours=}
     d=${drawn#drawn=}
-    check "chart $i ($size) is painted: $colours, $drawn data colours, $title" \
-        test "$n" -gt 40 -a "${d%/*}" = "${d#*/}" -a "${d#*/}" -gt 0
+    if [[ $title == "title=Where the time went"* ]]; then
+        check "chart $i ($size) is painted: $colours, $drawn phase colours, $title" \
+            test "$n" -gt 40 -a "${d%/*}" -ge 1
+    else
+        check "chart $i ($size) is painted: $colours, $drawn data colours, $title" \
+            test "$n" -gt 40 -a "${d%/*}" = "${d#*/}" -a "${d#*/}" -gt 0
+    fi
 done < <(grep '^chart ' "$facts")
 read -r _ size colours ink < <(grep '^page ' "$facts")
 n=${colours#colours=}

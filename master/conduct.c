@@ -41,6 +41,7 @@ struct conduct {
     char *aborted_by;     /* the threshold that stopped the run, or NULL */
     double aborted_at_s;
     bool unreachable_said; /* the dead-target warning was given in this run */
+    char failing_label[160]; /* the live line's first failing threshold (s_failing_first) */
     report_saturation_t *saturations; /* the run's episodes that ended (worker borrowed) */
     size_t n_saturations;
     phase_t phase;
@@ -738,6 +739,18 @@ static void s_check_lost(conduct_t *c, uint64_t now) {
     }
 }
 
+/* The first threshold failing now, as written ("/login: p95 < 300ms"), or NULL. */
+static const char *s_failing_first(conduct_t *c) {
+    for (size_t i = 0; i < verdicts_count(c->verdicts); i++) {
+        const report_threshold_t *t = verdicts_get(c->verdicts, i);
+        if (t->passed) continue;
+        snprintf(c->failing_label, sizeof c->failing_label, "%s%s%s", t->name ? t->name : "",
+                 t->name ? ": " : "", t->text);
+        return c->failing_label;
+    }
+    return NULL;
+}
+
 static void s_live(conduct_t *c, uint64_t now) {
     if (c->phase != PHASE_RUNNING || now < c->next_live_us) return;
     bool open = c->run.rate > 0;
@@ -755,7 +768,8 @@ static void s_live(conduct_t *c, uint64_t now) {
                                .rate = open ? target : 0,
                                .dropped = results_dropped(c->results),
                                .thresholds = verdicts_count(c->verdicts),
-                               .thresholds_failing = verdicts_failing(c->verdicts)};
+                               .thresholds_failing = verdicts_failing(c->verdicts),
+                               .failing_first = s_failing_first(c)};
     for (size_t i = 0; i < c->reg.n; i++) {
         const worker_entry_t *w = c->reg.items[i];
         if (!s_in_run(w)) continue;

@@ -100,6 +100,7 @@ static void s_load(FILE *o, const summary_live_t *info) {
     if (info->thresholds)
         fprintf(o, "  thresholds %zu/%zu ok", info->thresholds - info->thresholds_failing,
                 info->thresholds);
+    if (info->failing_first) fprintf(o, " (failing: %s)", info->failing_first);
 }
 
 static void s_table_row(live_t *l, const char *method, const char *name, const ring_t *g,

@@ -23,6 +23,7 @@ typedef struct {
     double rate;      /* open model: the arrival rate asked for now; 0 = closed model */
     uint64_t dropped; /* open model: iterations dropped so far (max_users reached) */
     size_t thresholds, thresholds_failing; /* judged so far, and failing now */
+    const char *failing_first; /* the first failing threshold as written, or NULL (borrowed) */
     uint32_t cpu_max_permille; /* the busiest worker's CPU at its last heartbeat */
 } summary_live_t;
 

@@ -160,10 +160,13 @@ Test(live, line_says_how_many_thresholds_hold_now) {
                            .users_target = 5,
                            .workers = 1,
                            .thresholds = 3,
-                           .thresholds_failing = 1};
+                           .thresholds_failing = 1,
+                           .failing_first = "/login: p95 < 300ms"};
     live_t *l = NULL;
     char *text = s_tick(false, &l, r, &info);
-    cr_expect(strstr(text, "users 5/5  workers 1  thresholds 2/3 ok  reqs 104"), "%s", text);
+    cr_expect(strstr(text, "users 5/5  workers 1  thresholds 2/3 ok (failing: /login: p95 < 300ms)  "
+                           "reqs 104"),
+              "%s", text);
     free(text);
     live_destroy(&l);
     results_destroy(&r);

@@ -1880,16 +1880,11 @@ def emit(users, file, args, gaps):
             o.add(4, "headers:")
             for name, v in u.headers:
                 o.add(6, "%s: %s" % (k(name), q(v)))
-        if u.on_start:
-            o.add(4, "on_start:")
-            for r in u.on_start:
-                if isinstance(r, Gap):
-                    emit_gap(o, 6, r, file)
-                else:
-                    emit_request(o, 6, r, "- ")
-        if u.on_stop:
-            o.add(4, "on_stop:")
-            for r in u.on_stop:
+        for key, reqs in (("on_start", u.on_start), ("on_stop", u.on_stop)):
+            if not reqs:
+                continue
+            o.add(4, key + ":")
+            for r in reqs:
                 if isinstance(r, Gap):
                     emit_gap(o, 6, r, file)
                 else:

@@ -9,32 +9,16 @@
 
 #include "common/file.h"
 #include "scenarios/scenario.h"
+#include "tests/unit/scenario_text.h"
 
 /* Loads text as file name `file`; fails the test, showing the errors, if it is invalid. */
 static scenario_t *s_load_ok(const char *file, const char *text) {
-    scenario_errors_t errs = {0};
-    scenario_t *s = scenario_load(file, text, strlen(text), &errs);
-    for (size_t i = 0; i < errs.n; i++)
-        cr_log_error("%s", errs.lines[i]);
-    cr_assert_not_null(s, "%s did not load", file);
-    cr_assert_eq(errs.n, 0);
-    scenario_errors_fini(&errs);
-    return s;
+    return scenario_text_ok(file, text, NULL);
 }
 
 /* Loads text expecting failure; returns the error lines joined by newlines (caller frees). */
 static char *s_load_errors(const char *text) {
-    scenario_errors_t errs = {0};
-    scenario_t *s = scenario_load("t.yaml", text, strlen(text), &errs);
-    cr_assert_null(s, "expected errors for:\n%s", text);
-    char *out = NULL;
-    size_t out_bytes = 0;
-    FILE *f = open_memstream(&out, &out_bytes);
-    for (size_t i = 0; i < errs.n; i++)
-        fprintf(f, "%s\n", errs.lines[i]);
-    fclose(f);
-    scenario_errors_fini(&errs);
-    return out;
+    return scenario_text_errors("t.yaml", text, NULL);
 }
 
 /* The source tree, where the examples and golden files live. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scenarios/scenario.h"
+#include "tests/unit/scenario_text.h"
 
 #define CA_PEM "-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n"
 #define OTHER_PEM "-----BEGIN CERTIFICATE-----\nother\n-----END CERTIFICATE-----\n"
@@ -40,34 +41,15 @@ static char *s_read(void *ctx, const char *name, size_t *len) {
     return NULL;
 }
 
-static scenario_t *s_load(const char *text, scenario_errors_t *errs) {
-    scenario_files_t files = {.read = s_read};
-    return scenario_load_with("t.yaml", text, strlen(text), &files, errs);
-}
+static const scenario_files_t s_files_in_memory = {.read = s_read};
 
 static scenario_t *s_load_ok(const char *text) {
-    scenario_errors_t errs = {0};
-    scenario_t *s = s_load(text, &errs);
-    for (size_t i = 0; i < errs.n; i++)
-        cr_log_error("%s", errs.lines[i]);
-    cr_assert_not_null(s);
-    scenario_errors_fini(&errs);
-    return s;
+    return scenario_text_ok("t.yaml", text, &s_files_in_memory);
 }
 
 /* The errors of text, one per line (caller frees). */
 static char *s_errors(const char *text) {
-    scenario_errors_t errs = {0};
-    scenario_t *s = s_load(text, &errs);
-    cr_assert_null(s, "expected errors for:\n%s", text);
-    char *out = NULL;
-    size_t out_bytes = 0;
-    FILE *f = open_memstream(&out, &out_bytes);
-    for (size_t i = 0; i < errs.n; i++)
-        fprintf(f, "%s\n", errs.lines[i]);
-    fclose(f);
-    scenario_errors_fini(&errs);
-    return out;
+    return scenario_text_errors("t.yaml", text, &s_files_in_memory);
 }
 
 static const scenario_request_t *s_step(const scenario_t *s, size_t task) {

@@ -8,30 +8,15 @@
 #include <string.h>
 
 #include "scenarios/scenario.h"
+#include "tests/unit/scenario_text.h"
 
 static scenario_t *s_load_ok(const char *text) {
-    scenario_errors_t errs = {0};
-    scenario_t *s = scenario_load("t.yaml", text, strlen(text), &errs);
-    for (size_t i = 0; i < errs.n; i++)
-        cr_log_error("%s", errs.lines[i]);
-    cr_assert_not_null(s);
-    scenario_errors_fini(&errs);
-    return s;
+    return scenario_text_ok("t.yaml", text, NULL);
 }
 
 /* The errors of text, one per line (caller frees). */
 static char *s_errors(const char *text) {
-    scenario_errors_t errs = {0};
-    scenario_t *s = scenario_load("t.yaml", text, strlen(text), &errs);
-    cr_assert_null(s, "expected errors for:\n%s", text);
-    char *out = NULL;
-    size_t out_bytes = 0;
-    FILE *f = open_memstream(&out, &out_bytes);
-    for (size_t i = 0; i < errs.n; i++)
-        fprintf(f, "%s\n", errs.lines[i]);
-    fclose(f);
-    scenario_errors_fini(&errs);
-    return out;
+    return scenario_text_errors("t.yaml", text, NULL);
 }
 
 static const scenario_request_t *s_step(const scenario_t *s, size_t task) {

@@ -67,3 +67,38 @@ export async function waitForIn(cdp, sessionId, expression, seconds) {
         await sleep(100);
     }
 }
+
+// Opens url in a new target of its own at viewport { width, height } (bypassCsp: with the
+// page's Content-Security-Policy off) and waits for its load event. seen collects, from
+// then on, every request the page makes and every console message, log entry and
+// exception, as "type text" lines.
+export async function openPage(cdp, url, { width, height, bypassCsp = false }) {
+    const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
+    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
+    const seen = { requests: [], console: [] };
+    cdp.on((msg) => {
+        if (msg.sessionId !== sessionId) return;
+        const p = msg.params;
+        if (msg.method === 'Network.requestWillBeSent') seen.requests.push(p.request.url);
+        if (msg.method === 'Runtime.consoleAPICalled') {
+            const text = p.args.map((a) => a.value ?? a.description ?? '').join(' ');
+            seen.console.push(`${p.type} ${text}`);
+        }
+        if (msg.method === 'Runtime.exceptionThrown') {
+            const d = p.exceptionDetails;
+            seen.console.push(`exception ${d.exception?.description ?? d.text}`);
+        }
+        if (msg.method === 'Log.entryAdded') seen.console.push(`${p.entry.level} ${p.entry.text}`);
+    });
+    for (const domain of ['Page', 'Runtime', 'Log', 'Network']) {
+        await cdp.send(`${domain}.enable`, {}, sessionId);
+    }
+    await cdp.send('Emulation.setDeviceMetricsOverride',
+                   { width, height, deviceScaleFactor: 1, mobile: false }, sessionId);
+    if (bypassCsp) await cdp.send('Page.setBypassCSP', { enabled: true }, sessionId);
+    const loaded = cdp.once('Page.loadEventFired', sessionId);
+    const nav = await cdp.send('Page.navigate', { url }, sessionId);
+    if (nav.errorText) throw new Error(`cannot load ${url}: ${nav.errorText}`);
+    await loaded;
+    return { sessionId, targetId, seen };
+}

@@ -18,7 +18,7 @@
 // Usage: node --experimental-websocket html_check.mjs DEVTOOLS_ACTIVE_PORT_FILE PAGE.html
 //        SCREENSHOT.png [TIMEOUT_S]
 // Exit 0 when the facts were collected (the caller judges them), 3 on a protocol failure.
-import { Cdp } from './cdp.mjs';
+import { Cdp, openPage } from './cdp.mjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -46,36 +46,6 @@ function browserUrl(file) {
 }
 
 // Opens a fresh tab, records its requests and console, loads url; returns the session.
-async function openPage(cdp, url, bypassCsp) {
-    const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
-    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
-    const seen = { requests: [], console: [] };
-    cdp.on((msg) => {
-        if (msg.sessionId !== sessionId) return;
-        const p = msg.params;
-        if (msg.method === 'Network.requestWillBeSent') seen.requests.push(p.request.url);
-        if (msg.method === 'Runtime.consoleAPICalled') {
-            const text = p.args.map((a) => a.value ?? a.description ?? '').join(' ');
-            seen.console.push(`${p.type} ${text}`);
-        }
-        if (msg.method === 'Runtime.exceptionThrown') {
-            const d = p.exceptionDetails;
-            seen.console.push(`exception ${d.exception?.description ?? d.text}`);
-        }
-        if (msg.method === 'Log.entryAdded') seen.console.push(`${p.entry.level} ${p.entry.text}`);
-    });
-    for (const domain of ['Page', 'Runtime', 'Log', 'Network']) {
-        await cdp.send(`${domain}.enable`, {}, sessionId);
-    }
-    await cdp.send('Emulation.setDeviceMetricsOverride',
-                   { ...VIEWPORT, deviceScaleFactor: 1, mobile: false }, sessionId);
-    if (bypassCsp) await cdp.send('Page.setBypassCSP', { enabled: true }, sessionId);
-    const loaded = cdp.once('Page.loadEventFired', sessionId);
-    const nav = await cdp.send('Page.navigate', { url }, sessionId);
-    if (nav.errorText) throw new Error(`cannot load ${url}: ${nav.errorText}`);
-    await loaded;
-    return { sessionId, targetId, seen };
-}
 
 // Runs fn's source in the page and returns its JSON result.
 async function evaluate(cdp, sessionId, fn) {
@@ -206,7 +176,7 @@ async function main() {
     const url = pathToFileURL(resolve(pagePath)).href;
     const cdp = new Cdp(browserUrl(portFile));
     await cdp.opened;
-    const { sessionId, seen } = await openPage(cdp, url, false);
+    const { sessionId, seen } = await openPage(cdp, url, VIEWPORT);
     const facts = await evaluate(cdp, sessionId, pageFacts);
     const shot = await cdp.send('Page.captureScreenshot', {
         format: 'png', captureBeyondViewport: true,
@@ -216,7 +186,7 @@ async function main() {
     writeFileSync(shotPath, png);
     const img = decodePng(png);
     // The second load drops the page's CSP: anything the page would fetch is requested.
-    const bypass = await openPage(cdp, url, true);
+    const bypass = await openPage(cdp, url, { ...VIEWPORT, bypassCsp: true });
     // Let anything lazy (images, fonts) start before counting.
     await new Promise((ok) => setTimeout(ok, 300));
 

@@ -19,7 +19,7 @@
 // Usage: node --experimental-websocket web_runs_check.mjs DEVTOOLS_ACTIVE_PORT_FILE
 //        PAGE_URL PROGRESS_FILE [SCREENSHOT.png]
 // Exit 0 when the walk ended (the caller judges the facts), 3 on a protocol failure.
-import { Cdp, evaluateIn, sleep, waitForIn } from './cdp.mjs';
+import { Cdp, evaluateIn, openPage, sleep, waitForIn } from './cdp.mjs';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 
 const [portFile, pageUrl, progressFile, shotPath] = process.argv.slice(2);
@@ -36,7 +36,6 @@ setTimeout(() => {
 const [port, path] = readFileSync(portFile, 'utf8').split('\n');
 const cdp = new Cdp(`ws://127.0.0.1:${port.trim()}${path.trim()}`);
 const out = [];
-const requests = [], consoleLines = [];
 let sessionId;
 
 const evaluate = (expression) => evaluateIn(cdp, sessionId, expression);
@@ -145,27 +144,8 @@ async function walk() {
 
 async function main() {
     await cdp.opened;
-    const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
-    ({ sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true }));
-    cdp.listeners.push((msg) => {
-        if (msg.sessionId !== sessionId) return;
-        const p = msg.params;
-        if (msg.method === 'Network.requestWillBeSent') requests.push(p.request.url);
-        if (msg.method === 'Runtime.consoleAPICalled')
-            consoleLines.push(`${p.type} ${p.args.map((a) => a.value ?? a.description ?? '').join(' ')}`);
-        if (msg.method === 'Runtime.exceptionThrown') {
-            const d = p.exceptionDetails;
-            consoleLines.push(`exception ${d.exception?.description ?? d.text}`);
-        }
-        if (msg.method === 'Log.entryAdded') consoleLines.push(`${p.entry.level} ${p.entry.text}`);
-    });
-    for (const domain of ['Page', 'Runtime', 'Log', 'Network']) await cdp.send(`${domain}.enable`, {}, sessionId);
-    await cdp.send('Emulation.setDeviceMetricsOverride',
-                   { width: 1280, height: 900, deviceScaleFactor: 1, mobile: false }, sessionId);
-    const loaded = cdp.once('Page.loadEventFired', sessionId);
-    const nav = await cdp.send('Page.navigate', { url: pageUrl }, sessionId);
-    if (nav.errorText) throw new Error(`cannot load ${pageUrl}: ${nav.errorText}`);
-    await loaded;
+    const page = await openPage(cdp, pageUrl, { width: 1280, height: 900 });
+    ({ sessionId } = page);
     try {
         await walk();
     } catch (e) {
@@ -173,8 +153,8 @@ async function main() {
     }
     appendFileSync(progressFile, 'done\n');
     await cdp.send('Page.navigate', { url: 'about:blank' }, sessionId); // closes the event stream
-    for (const r of requests) out.push(`request ${r}`);
-    for (const c of consoleLines) out.push(`console ${c}`);
+    for (const r of page.seen.requests) out.push(`request ${r}`);
+    for (const c of page.seen.console) out.push(`console ${c}`);
     console.log(out.join('\n'));
     process.exit(0);
 }

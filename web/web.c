@@ -202,19 +202,22 @@ static bool s_unlink(cmd_node_t **head, cmd_node_t **tail, cmd_node_t *n) {
 bool web_take_command(web_t *w, web_cmd_t *out) {
     s_lock(w);
     cmd_node_t *n = w->head;
+    /* Read under the lock: an awaited node is its handler's, which may free it
+     * (a wait that ran out) as soon as the lock is released. */
+    bool mine = n && !n->awaited;
     if (n) {
         w->head = n->next;
         if (!w->head) w->tail = NULL;
         *out = n->cmd; /* the strings move to the caller */
         memset(&n->cmd, 0, sizeof n->cmd);
-        if (n->awaited) { /* its handler frees it once answered */
+        if (!mine) { /* its handler frees it once answered */
             n->next = w->taken;
             w->taken = n;
         }
     }
     s_unlock(w);
     if (!n) return false;
-    if (!n->awaited) free(n);
+    if (mine) free(n);
     return true;
 }
 

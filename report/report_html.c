@@ -482,15 +482,10 @@ static void s_stats_table(strbuf_t *b, const report_t *r) {
     strbuf_append_str(b, "</tbody></table></div>\n");
 }
 
-/* X-Query-Count is recorded as "queries"; every other metric is a Server-Timing dur. */
-static bool s_is_count(const results_metric_t *m) {
-    return strcmp(m->name, "queries") == 0;
-}
-
 /* A metric value recorded x1000, in its unit: ms like the other tables, or a
  * count — whole unless it is an average or fell in a bucket between two counts. */
 static void s_metric_value(strbuf_t *b, const results_metric_t *m, double v_x1000, bool avg) {
-    if (!s_is_count(m)) {
+    if (!results_metric_is_count(m->name)) {
         s_ms(b, (uint64_t)llround(v_x1000));
         return;
     }
@@ -502,7 +497,7 @@ static void s_metric_value(strbuf_t *b, const results_metric_t *m, double v_x100
 static void s_metric_share(strbuf_t *b, const results_row_t *row, const results_metric_t *m) {
     double latency_us = histogram_mean(row->latency);
     double pct = latency_us > 0 ? 100.0 * histogram_mean(m->values) / latency_us : 0;
-    if (s_is_count(m) || histogram_count(m->values) == 0 || !(latency_us > 0))
+    if (results_metric_is_count(m->name) || histogram_count(m->values) == 0 || !(latency_us > 0))
         strbuf_append_str(b, "&#8212;");
     else if (pct < 0.5)
         strbuf_append_str(b, "&lt;1%");
@@ -519,8 +514,8 @@ static void s_metric_row(strbuf_t *b, const results_row_t *row, const results_me
     strbuf_append_str(b, "</td><td>");
     xml_escape(b, m->name);
     strbuf_appendf(b, "</td><td>%s</td><td>%s</td><td class=\"num\">%" PRIu64 "</td>",
-                   s_is_count(m) ? "X-Query-Count" : "Server-Timing",
-                   s_is_count(m) ? "queries" : "ms", histogram_count(h));
+                   results_metric_is_count(m->name) ? "X-Query-Count" : "Server-Timing",
+                   results_metric_is_count(m->name) ? "queries" : "ms", histogram_count(h));
     double values[] = {histogram_mean(h), (double)histogram_percentile(h, 50),
                        (double)histogram_percentile(h, 95), (double)histogram_percentile(h, 99),
                        (double)histogram_max(h)};

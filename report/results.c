@@ -272,3 +272,7 @@ void results_window_reset(results_t *r) {
     for (size_t i = 0; i < r->n_rows; i++) s_window_reset(&r->rows[i]);
     s_window_reset(&r->total);
 }
+
+bool results_metric_is_count(const char *name) {
+    return strcmp(name, "queries") == 0;
+}

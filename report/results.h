@@ -5,6 +5,7 @@
 #ifndef BARRAGE_REPORT_RESULTS_H
 #define BARRAGE_REPORT_RESULTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,10 @@ typedef struct {
     const results_error_delta_t *errors;
     uint64_t dropped; /* iterations not started because max_users was reached */
 } results_delta_t;
+
+/* Whether a metric is X-Query-Count's (the workers record it as "queries"): a count,
+ * not a Server-Timing duration in ms. */
+bool results_metric_is_count(const char *name);
 
 /* A server-side metric of a row, values x1000 (see results_metric_delta_t). */
 typedef struct {

@@ -101,7 +101,7 @@ static void s_print_errors(FILE *out, const results_t *r) {
 
 /* A metric value recorded x1000, shown in its unit (ms, or a plain count). */
 static char *s_metric_value(const char *metric, uint64_t v_x1000, char *buf, size_t n) {
-    if (strcmp(metric, "queries") == 0) {
+    if (results_metric_is_count(metric)) {
         snprintf(buf, n, "%.1f", (double)v_x1000 / 1000.0);
         return buf;
     }

@@ -232,7 +232,7 @@ static void s_metrics(strbuf_t *b, const results_t *res) {
             strbuf_append_str(b, ",\"metric\":");
             strbuf_append_json_string(b, m->name);
             strbuf_appendf(b, ",\"unit\":\"%s\",\"count\":%llu",
-                           strcmp(m->name, "queries") == 0 ? "queries" : "ms",
+                           results_metric_is_count(m->name) ? "queries" : "ms",
                            (unsigned long long)n);
             s_metric_num(b, "avg", n ? histogram_mean(h) : 0);
             s_metric_num(b, "p50", n ? (double)histogram_percentile(h, 50) : 0);

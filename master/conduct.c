@@ -41,7 +41,7 @@ struct conduct {
     char *aborted_by;     /* the threshold that stopped the run, or NULL */
     double aborted_at_s;
     bool unreachable_said; /* the dead-target warning was given in this run */
-    char failing_label[160]; /* the live line's first failing threshold (s_failing_first) */
+    char *failing_label; /* the live line's first failing threshold (s_failing_first), owned */
     report_saturation_t *saturations; /* the run's episodes that ended (worker borrowed) */
     size_t n_saturations;
     phase_t phase;
@@ -174,6 +174,7 @@ void conduct_destroy(conduct_t **cp) {
     timeline_destroy(&c->timeline);
     verdicts_destroy(&c->verdicts);
     free(c->aborted_by);
+    free(c->failing_label);
     free(c->saturations);
     free(c);
     *cp = NULL;
@@ -273,6 +274,9 @@ static void s_prepare_run(conduct_t *c) {
     for (size_t i = 0; i < c->reg.n; i++) {
         worker_entry_t *w = c->reg.items[i];
         if (w->state == WORKER_FINISHED || w->state == WORKER_REFUSED) w->state = WORKER_READY;
+        w->cpu_max_permille = w->lag_max_us = 0;
+        w->rss_max_kib = 0;
+        w->saturation = (saturation_t){0};
     }
     results_reset(c->results);
     timeline_destroy(&c->timeline);
@@ -285,12 +289,6 @@ static void s_prepare_run(conduct_t *c) {
     free(c->saturations);
     c->saturations = NULL;
     c->n_saturations = 0;
-    for (size_t i = 0; i < c->reg.n; i++) {
-        worker_entry_t *w = c->reg.items[i];
-        w->cpu_max_permille = w->lag_max_us = 0;
-        w->rss_max_kib = 0;
-        w->saturation = (saturation_t){0};
-    }
     c->interrupted = false;
     c->settled = false;
     c->outcome = CONDUCT_OK;
@@ -601,15 +599,19 @@ static double s_run_s(const conduct_t *c, uint64_t now) {
     return now > c->run_start_us ? (double)(now - c->run_start_us) / 1e6 : 0;
 }
 
+/* w's saturation episode, from its start to `to` (the worker's id borrowed). */
+static report_saturation_t s_episode(const conduct_t *c, const worker_entry_t *w, uint64_t to) {
+    return (report_saturation_t){.worker = w->worker_id,
+                                 .from_s = s_run_s(c, w->saturation.began_us),
+                                 .to_s = s_run_s(c, to),
+                                 .cpu_max_permille = w->saturation.cpu_max_permille,
+                                 .lag_max_us = w->saturation.lag_max_us};
+}
+
 /* Keeps an episode of w's saturation, from its start to `to`. */
 static void s_keep_saturation(conduct_t *c, const worker_entry_t *w, uint64_t to) {
     c->saturations = xrealloc(c->saturations, (c->n_saturations + 1) * sizeof *c->saturations);
-    c->saturations[c->n_saturations++] =
-        (report_saturation_t){.worker = w->worker_id,
-                              .from_s = s_run_s(c, w->saturation.began_us),
-                              .to_s = s_run_s(c, to),
-                              .cpu_max_permille = w->saturation.cpu_max_permille,
-                              .lag_max_us = w->saturation.lag_max_us};
+    c->saturations[c->n_saturations++] = s_episode(c, w, to);
 }
 
 /* A heartbeat's health: the worker's maxima, and its saturation said once
@@ -739,16 +741,16 @@ static void s_check_lost(conduct_t *c, uint64_t now) {
     }
 }
 
-/* The first threshold failing now, as written ("/login: p95 < 300ms"), or NULL. */
+/* The first threshold failing now, as written ("/login: p95 < 300ms"), or NULL;
+ * kept until the next live tick. */
 static const char *s_failing_first(conduct_t *c) {
-    for (size_t i = 0; i < verdicts_count(c->verdicts); i++) {
+    free(c->failing_label);
+    c->failing_label = NULL;
+    for (size_t i = 0; i < verdicts_count(c->verdicts) && !c->failing_label; i++) {
         const report_threshold_t *t = verdicts_get(c->verdicts, i);
-        if (t->passed) continue;
-        snprintf(c->failing_label, sizeof c->failing_label, "%s%s%s", t->name ? t->name : "",
-                 t->name ? ": " : "", t->text);
-        return c->failing_label;
+        if (!t->passed) c->failing_label = thresholds_label(t);
     }
-    return NULL;
+    return c->failing_label;
 }
 
 static void s_live(conduct_t *c, uint64_t now) {
@@ -909,7 +911,7 @@ static void s_check_unreachable(conduct_t *c, uint32_t closed, uint64_t now) {
     }
     if (names.len) {
         c->unreachable_said = true;
-        const char *host = c->run.host ? c->run.host : c->run.scenario->host;
+        const char *host = conduct_run_host(c);
         s_event(c, CONDUCT_TARGET_UNREACHABLE, CONDUCT_NO_WORKER, LOG_LEVEL_ERROR,
                 "every request of %s failed to connect (%s) — is the target up at %s?%s",
                 strbuf_str(&names), reason, host ? host : "its host",
@@ -936,7 +938,7 @@ static void s_judge(conduct_t *c, uint64_t now) {
     if (k == VERDICTS_NO_ABORT) return;
     const report_threshold_t *t = verdicts_get(c->verdicts, k);
     free(c->aborted_by);
-    c->aborted_by = t->name ? xasprintf("%s: %s", t->name, t->text) : xstrdup(t->text);
+    c->aborted_by = thresholds_label(t);
     c->aborted_at_s = (double)(now - c->run_start_us) / 1e6;
     s_event(c, CONDUCT_THRESHOLD_ABORT, CONDUCT_NO_WORKER, LOG_LEVEL_ERROR,
             "run %u: threshold '%s' failed after %.1f s (measured %s) and has abort set: "
@@ -1073,11 +1075,7 @@ static void s_add_saturations(const conduct_t *c, report_t *r, uint64_t now_us) 
     for (size_t i = 0; i < c->reg.n; i++) {
         const worker_entry_t *w = c->reg.items[i];
         if (!w->saturation.open || w->last_run != c->run_id) continue;
-        report_saturation_t s = {.worker = w->worker_id,
-                                 .from_s = s_run_s(c, w->saturation.began_us),
-                                 .to_s = s_run_s(c, end),
-                                 .cpu_max_permille = w->saturation.cpu_max_permille,
-                                 .lag_max_us = w->saturation.lag_max_us};
+        report_saturation_t s = s_episode(c, w, end);
         report_add_saturation(r, &s);
     }
 }
@@ -1106,13 +1104,17 @@ static void s_set(char **field, const char *value) {
     *field = value ? xstrdup(value) : NULL;
 }
 
+const char *conduct_run_host(const conduct_t *c) {
+    return c->run.host ? c->run.host : c->run.scenario->host;
+}
+
 void conduct_fill_meta(const conduct_t *c, report_t *r) {
     const conduct_opts_t *o = &c->run;
     s_set(&r->barrage_version, BARRAGE_VERSION);
     s_set(&r->scenario_name, o->scenario->name);
     s_set(&r->scenario_file, o->scenario_name);
     s_set(&r->scenario_sha256, o->scenario_sha256);
-    s_set(&r->host, o->host ? o->host : o->scenario->host);
+    s_set(&r->host, conduct_run_host(c));
     s_set(&r->mode, o->rate > 0 ? "open" : "closed");
     r->users = o->users;
     r->spawn_rate = o->spawn_rate;

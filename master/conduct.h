@@ -251,6 +251,8 @@ void conduct_outputs_clear(conduct_t *c);
 /* The run's id (0 before it starts), the workers, and the merged results
  * (borrowed; the shell's live view consumes their window). */
 uint32_t conduct_run_id(const conduct_t *c);
+/* The host the run (the last one started) targets: its start's, -H, else the scenario's. */
+const char *conduct_run_host(const conduct_t *c);
 const registry_t *conduct_registry(const conduct_t *c);
 results_t *conduct_results(conduct_t *c);
 

@@ -31,11 +31,15 @@ webglue_t *webglue_new(const cli_opts_t *o, const conduct_opts_t *co, runplan_t 
                      .auth = o->web_auth,
                      .insecure = o->insecure,
                      .results_dir = o->results_dir};
+    /* Before the web side's threads start: log_write reads the setting unlocked. */
+    log_keep_recent(WEBGLUE_LOG_LINES, LOG_LEVEL_INFO);
     web_t *web = web_new(&wo, err);
-    if (!web) return NULL;
+    if (!web) {
+        log_keep_recent(0, LOG_LEVEL_INFO);
+        return NULL;
+    }
     webglue_t *g = xcalloc(1, sizeof *g);
     *g = (webglue_t){.web = web, .o = o, .co = co, .plan = plan, .n_workers = n_workers};
-    log_keep_recent(WEBGLUE_LOG_LINES, LOG_LEVEL_INFO);
     return g;
 }
 
@@ -105,7 +109,8 @@ static void s_swarm(webglue_t *g, conduct_t *core, const web_cmd_t *cmd, uint64_
             web_answer(g->web, cmd->id, WEB_ANSWER_INVALID, g->errors, NULL);
             return;
         }
-        if (runplan_pick_classes(next, (const char *const *)cmd->classes, cmd->n_classes, &why) != 0) {
+        if (runplan_pick_classes(next, (const char *const *)cmd->classes, cmd->n_classes,
+                                 &why) != 0) {
             log_warn("start refused: %s", why);
             web_answer(g->web, cmd->id, WEB_ANSWER_INVALID, why, NULL);
             free(why);
@@ -124,10 +129,8 @@ static void s_swarm(webglue_t *g, conduct_t *core, const web_cmd_t *cmd, uint64_
             *g->plan = next;
             next = NULL;
         }
-        const char *host = cmd->host ? cmd->host
-                           : g->o->host ? g->o->host
-                                        : (*g->plan)->scenario->host;
-        web_answer(g->web, cmd->id, WEB_ANSWER_DONE, NULL, host);
+        /* An edit keeps the run's host whatever the form says. */
+        web_answer(g->web, cmd->id, WEB_ANSWER_DONE, NULL, conduct_run_host(core));
     }
     runplan_destroy(&next);
 }

@@ -458,7 +458,7 @@ void thresholds_evaluate(report_t *r, const thresholds_check_t *checks, size_t n
     }
 }
 
-static char *s_label(const report_threshold_t *t) {
+char *thresholds_label(const report_threshold_t *t) {
     return t->name ? xasprintf("%s: %s", t->name, t->text) : xstrdup(t->text);
 }
 
@@ -466,7 +466,7 @@ void thresholds_print(FILE *out, const report_t *r) {
     if (r->n_thresholds == 0) return;
     int width = 24;
     for (size_t i = 0; i < r->n_thresholds; i++) {
-        char *l = s_label(&r->thresholds[i]);
+        char *l = thresholds_label(&r->thresholds[i]);
         if ((int)strlen(l) > width) width = (int)strlen(l);
         free(l);
     }
@@ -474,7 +474,7 @@ void thresholds_print(FILE *out, const report_t *r) {
     size_t failed = 0;
     for (size_t i = 0; i < r->n_thresholds; i++) {
         const report_threshold_t *t = &r->thresholds[i];
-        char *l = s_label(t);
+        char *l = thresholds_label(t);
         failed += !t->passed;
         fprintf(out, "  %s  %-*s  (measured %s)\n", t->passed ? "PASS" : "FAIL", width, l,
                 t->measured ? t->measured : "?");

@@ -136,6 +136,9 @@ typedef struct window window_t; /* report/window.h */
 void thresholds_evaluate(report_t *r, const thresholds_check_t *checks, size_t n,
                          const window_t *w);
 
+/* A verdict as a person names it: "p95 < 300ms", "/login: p99 < 1s" (caller frees). */
+char *thresholds_label(const report_threshold_t *t);
+
 /* Prints r's verdicts, one line each ("  PASS  p95 < 300ms   (measured 212ms)",
  * "  FAIL  /login: p99 < 1s   (measured 1.42s)"), then one total line
  * ("  2 of 3 thresholds passed, 1 failed", "  3 of 3 thresholds passed"),

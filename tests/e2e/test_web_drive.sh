@@ -86,8 +86,11 @@ check "...naming the scenario's host" grep -qF "\"host\": \"$TARGET_URL\"" "$E2E
 check "run 1 is running with 4 users" wait_for "(d['state'], d['user_count'])" "('running', 4)" 10
 check "...on 2 workers" test "$(field "len(d['workers'])")" = 2
 check "...and its counts grow" wait_for "int([s['num_requests'] for s in d['stats'] if s['name'] == 'home'][0] > 0)" 1 5
-curl -s -X POST -d 'user_count=8&spawn_rate=100' "${WEB}swarm" >/dev/null
+curl -s -X POST -d 'user_count=8&spawn_rate=100&host=http%3A%2F%2F127.0.0.1%3A9' "${WEB}swarm" \
+    >"$E2E_TMP/edit.json"
 check "an edit mid-run: the users follow to 8" wait_for "d['user_count']" 8 10
+check "...and /swarm names the run's host, which an edit keeps" \
+    grep -qF "\"host\": \"$TARGET_URL\"" "$E2E_TMP/edit.json"
 check "run 1 ends at its run_time: state stopped" wait_for "d['state']" stopped 15
 run1=$(aggregated)
 check "...its Aggregated ($run1) equals what the target served ($(target_total))" \

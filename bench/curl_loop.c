@@ -3,12 +3,19 @@
  * barrage's around it. Keeps N easy handles busy on one URL for D seconds and prints
  * "requests: R failed: F".
  *
- * usage: curl_loop URL CONNS SECONDS      (built by peers.sh: cc -O2 curl_loop.c -lcurl) */
+ * usage: curl_loop URL N SECONDS [HTTP [CONNS STREAMS]]
+ *   HTTP: 1.1 (default), 2 (over TLS, ALPN) or h2c (prior knowledge, a fresh connection per
+ *   request: libcurl 7.88 cannot reuse one, curl #10634); CONNS and STREAMS: at most CONNS
+ *   connections to the host, multiplexing at most STREAMS streams each (barrage's
+ *   `connections: {shared: CONNS, streams: STREAMS}`). TLS is not verified (the bench's
+ *   certificate is its own).
+ *   (built by peers.sh: cc -O2 curl_loop.c -lcurl) */
 #include <curl/curl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <time.h>
 
@@ -46,11 +53,16 @@ static double s_now(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: curl_loop URL CONNS SECONDS\n");
+    if (argc != 4 && argc != 5 && argc != 7) {
+        fprintf(stderr, "usage: curl_loop URL N SECONDS [1.1|2|h2c [CONNS STREAMS]]\n");
         return 2;
     }
     int conns = atoi(argv[2]);
+    const char *http = argc > 4 ? argv[4] : "1.1";
+    long version = CURL_HTTP_VERSION_1_1;
+    if (strcmp(http, "2") == 0) version = CURL_HTTP_VERSION_2TLS;
+    if (strcmp(http, "h2c") == 0) version = CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+    bool fresh = version == CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
     double end = s_now() + atof(argv[3]);
     signal(SIGPIPE, SIG_IGN);
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -58,11 +70,20 @@ int main(int argc, char **argv) {
     CURLM *cm = curl_multi_init();
     curl_multi_setopt(cm, CURLMOPT_SOCKETFUNCTION, s_socket_cb);
     curl_multi_setopt(cm, CURLMOPT_TIMERFUNCTION, s_timer_cb);
+    if (argc == 7) {
+        curl_multi_setopt(cm, CURLMOPT_MAX_HOST_CONNECTIONS, atol(argv[5]));
+        curl_multi_setopt(cm, CURLMOPT_MAX_CONCURRENT_STREAMS, atol(argv[6]));
+    }
     for (int i = 0; i < conns; i++) {
         CURL *e = curl_easy_init();
         curl_easy_setopt(e, CURLOPT_URL, argv[1]);
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, s_discard);
+        curl_easy_setopt(e, CURLOPT_HTTP_VERSION, version);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+        curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
+        curl_easy_setopt(e, CURLOPT_FORBID_REUSE, fresh ? 1L : 0L);
         curl_multi_add_handle(cm, e);
     }
     long done = 0, failed = 0;

@@ -30,8 +30,8 @@ DURATION=${DURATION:-10s}
 CONNS=${CONNS:-50}
 case $PROTO in
 http) DEFAULT_TOOLS="barrage wrk h2load ab hey locust curl-loop" ;;
-https) DEFAULT_TOOLS="barrage wrk h2load" ;;
-*) DEFAULT_TOOLS="barrage h2load" ;;
+https) DEFAULT_TOOLS="barrage wrk h2load curl-loop" ;;
+*) DEFAULT_TOOLS="barrage h2load curl-loop" ;;
 esac
 TOOLS=${TOOLS-$DEFAULT_TOOLS}
 H2_CONNS=${H2_CONNS:-5}
@@ -88,7 +88,7 @@ ensure_tools() {
     fi
     for t in $TOOLS; do
         [[ $t == barrage || $t == barrage-base ]] && continue
-        if [[ $PROTO != http && $t != h2load && ! ($PROTO == https && $t == wrk) ]]; then
+        if [[ $PROTO != http && $t != h2load && $t != curl-loop && ! ($PROTO == https && $t == wrk) ]]; then
             SKIP[$t]="speaks plain HTTP/1.1 here (PROTO=$PROTO)"
         elif ! have_tool "$t"; then
             case $t in
@@ -236,7 +236,11 @@ EOF
 run_curl_loop() {
     cc -O2 -o "$TMP/curl_loop" "$BENCH_DIR/curl_loop.c" -lcurl 2>"$TMP/curl_loop.cc" ||
         { cat "$TMP/curl_loop.cc" >&2; return 1; }
-    bench_run curl-loop "$TMP/curl_loop" "$URL" "$CONNS" "$DURATION_S"
+    case $PROTO in
+    http | https) bench_run curl-loop "$TMP/curl_loop" "$URL" "$CONNS" "$DURATION_S" ;;
+    h2) bench_run curl-loop "$TMP/curl_loop" "$URL" "$(s_users)" "$DURATION_S" 2 "$H2_CONNS" "$H2_STREAMS" ;;
+    h2c) bench_run curl-loop "$TMP/curl_loop" "$URL" "$(s_users)" "$DURATION_S" h2c "$H2_CONNS" "$H2_STREAMS" ;;
+    esac
     [[ $R_RC -eq 0 || $R_RC -eq 1 ]] || return 1
     local failed
     read -r T_REQS failed < <(awk '/^requests:/ { print $2, $4 }' "$TMP/curl-loop.out")

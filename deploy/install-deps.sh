@@ -12,7 +12,7 @@
 # tests/locust).
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libzmq3-dev libcurl4-openssl-dev libmsgpack-dev
-      libyaml-dev libjansson-dev libsodium-dev libpcre2-dev libcriterion-dev libmicrohttpd-dev curl)
+      libyaml-dev libjansson-dev libsodium-dev libpcre2-dev libcriterion-dev libmicrohttpd-dev libmimalloc-dev curl)
 if [ "${1:-}" = "--test" ]; then
     PKGS+=(chromium python3 python3-locust iproute2 clang libclang-rt-14-dev valgrind shellcheck
            python3-yaml prometheus nginx-light openssl tinyproxy)

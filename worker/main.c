@@ -9,6 +9,9 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef BARRAGE_WITH_MIMALLOC
+#include <mimalloc.h>
+#endif
 
 #include "proto/keys.h"
 #include "common/log.h"
@@ -177,6 +180,24 @@ static int s_run_many(const agent_opts_t *opts, long n) {
     return worst;
 }
 
+/* --version: the version, libcurl's, and which allocator serves malloc — mimalloc only when
+ * a block malloc just returned is in its heap, i.e. the override took effect. */
+static void s_version(void) {
+    const char *allocator = "the C library's";
+#ifdef BARRAGE_WITH_MIMALLOC
+    char buf[32];
+    void *p = malloc(64);
+    if (p && mi_is_in_heap_region(p)) {
+        int v = mi_version();
+        snprintf(buf, sizeof buf, "mimalloc %d.%d.%d", v / 100, v / 10 % 10, v % 10);
+        allocator = buf;
+    }
+    free(p);
+#endif
+    printf("barrage-worker %s (libcurl %s, allocator %s)\n", BARRAGE_VERSION,
+           curl_version_info(CURLVERSION_NOW)->version, allocator);
+}
+
 int main(int argc, char **argv) {
     static const struct option longopts[] = {
         {"master", required_argument, 0, 'm'}, {"processes", required_argument, 0, 'p'},
@@ -207,7 +228,7 @@ int main(int argc, char **argv) {
             break;
         case 'q': level = LOG_LEVEL_ERROR; break;
         case 'h': s_usage(stdout); return AGENT_EXIT_OK;
-        case 'V': printf("barrage-worker %s\n", BARRAGE_VERSION); return AGENT_EXIT_OK;
+        case 'V': s_version(); return AGENT_EXIT_OK;
         case 'p':
             if (s_parse_processes(optarg, &processes) != 0) {
                 fprintf(stderr, "barrage-worker: error: --processes wants a number 1..1024 or "

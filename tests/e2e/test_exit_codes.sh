@@ -24,6 +24,15 @@ printf 'host: http://127.0.0.1:1\nload: {users: 0, duration: 1s}\nusers: []\n' >
 expect_exit 0 'usage: barrage' "$BUILD/barrage" --help
 expect_exit 0 '^barrage [0-9]' "$BUILD/barrage" --version
 expect_exit 0 '^barrage-worker [0-9]' "$BUILD/barrage-worker" --version
+# The allocator the build asked for is the one serving malloc (mimalloc unless turned off
+# or under the sanitizers).
+cache=$BUILD/CMakeCache.txt
+if grep -q '^BARRAGE_MIMALLOC:BOOL=ON' "$cache" &&
+    ! grep -qE '^BARRAGE_(SANITIZE|FUZZ|TSAN):BOOL=ON' "$cache"; then
+    expect_exit 0 'allocator mimalloc [0-9]' "$BUILD/barrage-worker" --version
+else
+    expect_exit 0 "allocator the C library's" "$BUILD/barrage-worker" --version
+fi
 expect_exit 2 'unknown command' "$BUILD/barrage" frobnicate x.yaml
 expect_exit 2 'users wants an integer' "$BUILD/barrage" run "$E2E_TMP/ok.yaml" -u many
 expect_exit 2 'SCENARIO file is required' "$BUILD/barrage" run

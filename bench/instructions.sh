@@ -10,6 +10,9 @@
 #        TOOLS (default "barrage curl-loop"): which rows; BASELINE=DIR: another build of
 #        barrage, the row barrage-base right after barrage, and the line barrage/base;
 #        SCENARIO (bench/scenarios/static.yaml); PROTO (http): http, https, h2, h2c;
+#        SPAWN_RATE: barrage's users started per second (-r); default all at once, but 20
+#        for https: 50 TLS handshakes in one go keep the worker's loop busy for seconds
+#        under callgrind, and the master gives a worker up after 3 s of silence;
 #        NGINX_CPU (0): nginx's core (the generators are not pinned: under callgrind they
 #        need a whole core, which the scheduler finds best on a shared machine); KEEP_TMP=1 keeps the temp dir with the callgrind files
 #        (ROW.cg: callgrind_annotate --inclusive=yes ROW.cg).
@@ -37,6 +40,10 @@
 # requests, so Ir/req rises a little when a run makes fewer requests (callgrind runs at the
 # speed of the CPU time it gets: a busy machine means fewer requests). Compare rows with
 # similar request counts; the table flags a barrage-base whose count differs by over 25 %.
+# TLS handshakes are the largest such cost (~4.6 M Ir each with OpenSSL 3 and P-256: for
+# PROTO=https, 50 connections, a third of the loop's Ir at 5,000 requests), so for https and
+# h2 the table also shows Ir/req without them: the loop's Ir minus the inclusive Ir of
+# SSL_do_handshake (libssl), per request.
 # Ir/req = the loop function's inclusive Ir / requests.
 #
 # The breakdown splits each row's Ir/req by where the instruction ran (callgrind's
@@ -59,11 +66,13 @@ H2_STREAMS=${H2_STREAMS:-10}
 TOOLS=${TOOLS-barrage curl-loop}
 BASELINE=${BASELINE:-}
 SCENARIO=${SCENARIO:-$BENCH_DIR/scenarios/static.yaml}
+if [[ $PROTO == https ]]; then SPAWN_RATE=${SPAWN_RATE-20}; else SPAWN_RATE=${SPAWN_RATE:-}; fi
 
 [[ $USERS =~ ^[1-9][0-9]*$ ]] || die "USERS must be a positive integer (got '$USERS')"
 [[ $H2_CONNS =~ ^[1-9][0-9]*$ ]] || die "H2_CONNS must be a positive integer (got '$H2_CONNS')"
 [[ $H2_STREAMS =~ ^[1-9][0-9]*$ ]] || die "H2_STREAMS must be a positive integer (got '$H2_STREAMS')"
 [[ -f $SCENARIO ]] || die "scenario $SCENARIO is missing"
+[[ -z $SPAWN_RATE || $SPAWN_RATE =~ ^[1-9][0-9]*$ ]] || die "SPAWN_RATE must be a positive integer (got '$SPAWN_RATE')"
 bench_parse_duration "$DURATION"
 # Under callgrind the worker starts in seconds and drains slowly: a wider bound than lib's.
 RUN_LIMIT_S=$((DURATION_S + 120))
@@ -128,7 +137,7 @@ s_users() {
 # s_inclusive FILE FUNCTION: FUNCTION's inclusive Ir in callgrind file FILE (empty if absent).
 s_inclusive() {
     callgrind_annotate --inclusive=yes --threshold=100 --auto=no "$1" 2>/dev/null |
-        awk -v f=":$2 [" 'index($0, f) && $1 ~ /^[0-9,]+$/ { gsub(/,/, "", $1); print $1; exit }'
+        awk -v f=":$2 [" 'index($0, f) && $1 ~ /^[0-9,]+$/ && !found { gsub(/,/, "", $1); print $1; found = 1 }'
 }
 
 # s_breakdown FILE OWN: "ALLOC CURL OWN LIBC OTHER TOTAL", the exclusive Ir of FILE summed by
@@ -172,7 +181,8 @@ ROWS=()
 
 # s_run_barrage ROW BUILD_DIR
 s_run_barrage() {
-    local row=$1 dir=$2 zport wpid rc=0 fails scenario
+    local row=$1 dir=$2 zport wpid rc=0 fails scenario spawn=()
+    [[ -z $SPAWN_RATE ]] || spawn=(-r "$SPAWN_RATE")
     scenario=$(s_proto_scenario)
     zport=$(bench_free_port) || die "no free port for the master"
     valgrind --tool=callgrind --toggle-collect=loop_run \
@@ -182,7 +192,7 @@ s_run_barrage() {
     wpid=$!
     BENCH_PIDS+=("$wpid")
     timeout -k 5 "$RUN_LIMIT_S" "$dir/barrage" master "$scenario" --bind "tcp://$BENCH_HOST:$zport" \
-        --expect-workers 1 --wait-workers 60s -u "$(s_users)" -t "$DURATION" -q \
+        --expect-workers 1 --wait-workers 60s -u "$(s_users)" "${spawn[@]}" -t "$DURATION" -q \
         -H "$BENCH_SCHEME://$BENCH_HOST:$PORT" </dev/null >"$TMP/$row.out" 2>"$TMP/$row.err" || rc=$?
     R_RC=$rc
     if ! kill -0 "$wpid" 2>/dev/null; then
@@ -213,7 +223,7 @@ run_barrage_base() { s_run_barrage barrage-base "$BASELINE"; }
 run_curl_loop() {
     local failed args libs=(-lcurl)
     # The allocator of BUILD's worker: mimalloc, linked first, replaces malloc process-wide.
-    if ldd "$BUILD/barrage-worker" 2>/dev/null | grep -q libmimalloc; then
+    if ldd "$BUILD/barrage-worker" 2>/dev/null | grep libmimalloc >/dev/null; then
         libs=("-Wl,--no-as-needed" -lmimalloc "-Wl,--as-needed" -lcurl)
         T_NOTE="mimalloc"
     fi
@@ -255,7 +265,9 @@ for tool in $TOOLS; do
     read -r b_alloc b_curl b_own b_libc b_other b_total < <(s_breakdown "$TMP/$tool.cg" "$T_OWN")
     # With collection on inside the loop only, the program's total is the loop's Ir.
     ((b_total == T_IR)) || T_NOTE="${T_NOTE:+$T_NOTE; }callgrind total $b_total != loop $T_IR"
-    ROWS+=("$tool|$T_REQS|$served|$T_IR|$T_NOTE")
+    # TLS handshakes: once per connection, not per request (0 in clear).
+    hs=$(s_inclusive "$TMP/$tool.cg" SSL_do_handshake)
+    ROWS+=("$tool|$T_REQS|$served|$T_IR|$T_NOTE|${hs:-0}")
     BREAKDOWNS+=("$tool|$T_REQS|$T_OWN|$b_alloc|$b_curl|$b_own|$b_libc|$b_other")
     sleep 1 # let the previous run's sockets close
 done
@@ -265,11 +277,15 @@ done
     if [[ $PROTO == h2 || $PROTO == h2c ]]; then conc="$H2_CONNS connections x $H2_STREAMS streams"; else conc="$USERS users"; fi
     printf 'instructions: PROTO=%s, %s, %s each, callgrind (user space, inside the request loop only), 100-byte %s\n' \
         "$PROTO" "$conc" "$DURATION" "$URL"
-    ((${#ROWS[@]})) && printf '%s\n' "${ROWS[@]}" | awk -F'|' '
-        BEGIN { printf "%-13s %9s %9s %15s %10s %10s  %s\n", "tool", "requests", "nginx", "Ir in loop", "Ir/req", "x/barrage", "notes" }
+    ((${#ROWS[@]})) && printf '%s\n' "${ROWS[@]}" | awk -F'|' -v tls="$([[ $BENCH_SCHEME == https ]] && echo 1)" '
+        BEGIN {
+            printf "%-13s %9s %9s %15s %10s %10s", "tool", "requests", "nginx", "Ir in loop", "Ir/req", "x/barrage"
+            if (tls) printf " %12s %12s", "handshakes", "Ir/req w/o"
+            printf "  %s\n", "notes"
+        }
         NF < 3 { failed[++nf] = $0; next }
         {
-            n++; name[n] = $1; reqs[n] = $2; ngx[n] = $3; ir[n] = $4; notes[n] = $5
+            n++; name[n] = $1; reqs[n] = $2; ngx[n] = $3; ir[n] = $4; notes[n] = $5; hs[n] = $6
             per[n] = ir[n] / reqs[n]
             if ($1 == "barrage") { bar = per[n]; bar_reqs = reqs[n] }
             if ($1 == "barrage-base") { base = per[n]; base_reqs = reqs[n] }
@@ -277,7 +293,9 @@ done
         END {
             for (i = 1; i <= n; i++) {
                 ratio = bar > 0 ? sprintf("%.3f", per[i] / bar) : "n/a"
-                printf "%-13s %9d %9d %15.0f %10.0f %10s  %s\n", name[i], reqs[i], ngx[i], ir[i], per[i], ratio, notes[i]
+                printf "%-13s %9d %9d %15.0f %10.0f %10s", name[i], reqs[i], ngx[i], ir[i], per[i], ratio
+                if (tls) printf " %12.0f %12.0f", hs[i], (ir[i] - hs[i]) / reqs[i]
+                printf "  %s\n", notes[i]
             }
             for (i = 1; i <= nf; i++) { split(failed[i], f, "|"); printf "%-13s %s\n", f[1], f[2] }
             if (bar > 0 && base > 0)
@@ -301,4 +319,7 @@ done
     echo "barrage's. requests: the master's summary (Aggregated # reqs) or curl_loop's count; nginx:"
     echo "requests nginx read meanwhile (stub_status), the cross-check. Deterministic up to the"
     echo "batching: compare rows of one invocation, and builds with BASELINE."
+    if [[ $BENCH_SCHEME == https ]]; then
+        echo "handshakes: Ir inside SSL_do_handshake (once per connection); Ir/req w/o: (Ir - handshakes) / requests."
+    fi
 }

@@ -44,6 +44,10 @@
 # PROTO=https, 50 connections, a third of the loop's Ir at 5,000 requests), so for https and
 # h2 the table also shows Ir/req without them: the loop's Ir minus the inclusive Ir of
 # SSL_do_handshake (libssl), per request.
+# Timing still chooses between code paths in barrage: whether a user's next transfer is
+# started by curl's timer (many at once) or from a socket event changes the loop's Ir/req by
+# up to ~4 % between runs (see which of multi.c's s_on_timer and s_on_fd carries the
+# inclusive Ir, KEEP_TMP=1). Repeat a comparison of two builds before trusting a 2 % step.
 # Ir/req = the loop function's inclusive Ir / requests.
 #
 # The breakdown splits each row's Ir/req by where the instruction ran (callgrind's
@@ -56,6 +60,10 @@
 set -euo pipefail
 
 BENCH_NAME=instructions
+# nginx writes headers and body in one writev (lib.sh): a response never arrives in two
+# pieces, one timing-dependent path less in the client (curl-loop's Ir/req then repeats to
+# within 0.1 %).
+BENCH_NGINX_SENDFILE=${BENCH_NGINX_SENDFILE:-off}
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

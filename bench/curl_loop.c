@@ -9,7 +9,9 @@
  *   connections to the host, multiplexing at most STREAMS streams each (barrage's
  *   `connections: {shared: CONNS, streams: STREAMS}`). TLS is not verified (the bench's
  *   certificate is its own).
- *   (built by peers.sh: cc -O2 curl_loop.c -lcurl) */
+ *   (built by peers.sh: cc -O2 curl_loop.c -lcurl)
+ * The request loop is curl_loop_run, never inlined or cloned: bench/instructions.sh counts
+ * its instructions alone (callgrind --toggle-collect=curl_loop_run), without the set-up. */
 #include <curl/curl.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -52,6 +54,46 @@ static double s_now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Drives the transfers of cm until `end` (s_now's clock), then drains them; re-adds each
+ * finished handle until then. Returns the requests done, *failed those that failed. */
+__attribute__((noinline, noclone)) static long curl_loop_run(CURLM *cm, double end,
+                                                              long *failed) {
+    long done = 0;
+    int running = 1;
+    bool stopping = false;
+    while (!stopping || running > 0) {
+        struct epoll_event evs[256];
+        int n = epoll_wait(s_epfd, evs, 256, (int)s_timeout_ms);
+        if (n == 0 || s_timeout_ms == 0) {
+            curl_multi_socket_action(cm, CURL_SOCKET_TIMEOUT, 0, &running);
+        }
+        for (int i = 0; i < n; i++) {
+            int mask = 0;
+            if (evs[i].events & EPOLLIN) mask |= CURL_CSELECT_IN;
+            if (evs[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
+            if (evs[i].events & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
+            curl_multi_socket_action(cm, evs[i].data.fd, mask, &running);
+        }
+        stopping = stopping || s_now() >= end;
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(cm, &left))) {
+            if (msg->msg != CURLMSG_DONE) continue;
+            CURL *e = msg->easy_handle;
+            done++;
+            if (msg->data.result != CURLE_OK) (*failed)++;
+            curl_multi_remove_handle(cm, e);
+            if (stopping) {
+                curl_easy_cleanup(e);
+            } else {
+                curl_multi_add_handle(cm, e);
+                running++;
+            }
+        }
+    }
+    return done;
+}
+
 int main(int argc, char **argv) {
     if (argc != 4 && argc != 5 && argc != 7) {
         fprintf(stderr, "usage: curl_loop URL N SECONDS [1.1|2|h2c [CONNS STREAMS]]\n");
@@ -86,39 +128,8 @@ int main(int argc, char **argv) {
         curl_easy_setopt(e, CURLOPT_FORBID_REUSE, fresh ? 1L : 0L);
         curl_multi_add_handle(cm, e);
     }
-    long done = 0, failed = 0;
-    int running = 1;
-    bool stopping = false;
-    while (!stopping || running > 0) {
-        struct epoll_event evs[256];
-        int n = epoll_wait(s_epfd, evs, 256, (int)s_timeout_ms);
-        if (n == 0 || s_timeout_ms == 0) {
-            curl_multi_socket_action(cm, CURL_SOCKET_TIMEOUT, 0, &running);
-        }
-        for (int i = 0; i < n; i++) {
-            int mask = 0;
-            if (evs[i].events & EPOLLIN) mask |= CURL_CSELECT_IN;
-            if (evs[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
-            if (evs[i].events & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
-            curl_multi_socket_action(cm, evs[i].data.fd, mask, &running);
-        }
-        stopping = stopping || s_now() >= end;
-        CURLMsg *msg;
-        int left;
-        while ((msg = curl_multi_info_read(cm, &left))) {
-            if (msg->msg != CURLMSG_DONE) continue;
-            CURL *e = msg->easy_handle;
-            done++;
-            if (msg->data.result != CURLE_OK) failed++;
-            curl_multi_remove_handle(cm, e);
-            if (stopping) {
-                curl_easy_cleanup(e);
-            } else {
-                curl_multi_add_handle(cm, e);
-                running++;
-            }
-        }
-    }
+    long failed = 0;
+    long done = curl_loop_run(cm, end, &failed);
     printf("requests: %ld failed: %ld\n", done, failed);
     curl_multi_cleanup(cm);
     curl_global_cleanup();

@@ -102,6 +102,7 @@ bench_tmp_init() {
 }
 
 # ---- private nginx ------------------------------------------------------------------------
+BENCH_NGINX_SENDFILE=${BENCH_NGINX_SENDFILE:-on}
 # A free port below the kernel's ephemeral range: a port inside it can be taken by an
 # outgoing connection (10,000 idle users hold 10,000 of them), and a client connecting
 # to an unbound port there can even connect to itself. A bind race is retried by callers.
@@ -157,7 +158,7 @@ http {
     uwsgi_temp_path $TMP/tmp/uwsgi;
     scgi_temp_path $TMP/tmp/scgi;
     default_type text/html;
-    sendfile on;
+    sendfile $BENCH_NGINX_SENDFILE;
     tcp_nodelay on;
     keepalive_requests 1000000;
     keepalive_timeout 120s;
@@ -183,7 +184,10 @@ nginx_active() {
 }
 
 # bench_nginx_start: nginx (one worker, pinned to NGINX_CPU) serving a 100-byte index at /
-# from TMP; sets NGINX_PID, PORT and URL.
+# from TMP; sets NGINX_PID, PORT and URL. BENCH_NGINX_SENDFILE (default on) is its
+# `sendfile`: off makes nginx write each response's headers and body in one writev, so a
+# response never reaches the client in two pieces (instructions.sh: fewer timing-dependent
+# code paths in the client).
 bench_nginx_start() {
     mkdir -p "$TMP/www" "$TMP/tmp"
     # 100 bytes exactly: 99 characters and a newline.

@@ -178,6 +178,7 @@ static void s_note(const agent_t *a, agentcore_out_t out, const proto_msg_t *m) 
         log_warn("unexpected %s message from the master: dropped", type);
         break;
     case AGENTCORE_NOTE_SIGNAL: /* said by s_on_signal, with the signal's number */
+    case AGENTCORE_NOTE_SIGNAL_ECHO:
     case AGENTCORE_NOTE_NONE:
         break;
     }
@@ -383,11 +384,13 @@ static void s_on_signal(loop_t *loop, int fd, uint32_t events, void *arg) {
         }
         return;
     }
-    agentcore_out_t out = agentcore_on_signal(&a->core);
+    agentcore_out_t out = agentcore_on_signal(&a->core, clock_now_us());
     log_info("signal %u: %s", si.ssi_signo,
-             (out.actions & AGENTCORE_STOP_RUN) ? "stopping the run, then exiting"
-             : (out.actions & AGENTCORE_EXIT)   ? "exiting"
-                                                : "exiting once the run's drain is done");
+             out.note == AGENTCORE_NOTE_SIGNAL_ECHO
+                 ? "the stop already under way (a second signal after 1 s exits at once)"
+             : (out.actions & AGENTCORE_STOP_RUN) ? "stopping the run, then exiting"
+             : (out.actions & AGENTCORE_EXIT)     ? "exiting"
+                                                  : "exiting once the run's drain is done");
     out.note = AGENTCORE_NOTE_NONE; /* said */
     s_perform(a, out, NULL);
 }

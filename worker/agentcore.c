@@ -181,7 +181,13 @@ agentcore_out_t agentcore_on_run_done(agentcore_t *c) {
     return (agentcore_out_t){0};
 }
 
-agentcore_out_t agentcore_on_signal(agentcore_t *c) {
+agentcore_out_t agentcore_on_signal(agentcore_t *c, uint64_t now_us) {
+    if (c->signalled && now_us >= c->signal_us &&
+        now_us - c->signal_us < (uint64_t)AGENTCORE_SIGNAL_ECHO_MS * 1000u) {
+        return (agentcore_out_t){.note = AGENTCORE_NOTE_SIGNAL_ECHO};
+    }
+    c->signalled = true;
+    c->signal_us = now_us;
     agentcore_out_t out = {.note = AGENTCORE_NOTE_SIGNAL};
     if (c->state == AGENTCORE_RUNNING) {
         c->quitting = true;

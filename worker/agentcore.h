@@ -21,13 +21,19 @@
  * dropped at once (DROP_RUN, never fire on our own) and the agent waits for a
  * master again. The run's end (agentcore_on_run_done) goes back to IDLE.
  * QUIT and SIGINT/SIGTERM stop the run and exit once it is done; a second
- * signal while that drain lasts exits at once. REJECT exits with
- * AGENT_EXIT_RUNTIME. */
+ * signal while that drain lasts exits at once, unless it comes within
+ * AGENTCORE_SIGNAL_ECHO_MS of the first: then it is the same stop said twice
+ * (a signal to the process group reaches a --processes child directly and
+ * again forwarded by its parent; Ctrl-C too) and changes nothing. REJECT exits
+ * with AGENT_EXIT_RUNTIME. */
 #ifndef BARRAGE_WORKER_AGENTCORE_H
 #define BARRAGE_WORKER_AGENTCORE_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+/* A signal this soon after the previous one is the same stop said twice. */
+#define AGENTCORE_SIGNAL_ECHO_MS 1000u
 
 #include "proto/proto.h"
 
@@ -64,6 +70,7 @@ typedef enum {
     AGENTCORE_NOTE_REFUSED,    /* the master sent REJECT */
     AGENTCORE_NOTE_QUIT,       /* the master sent QUIT */
     AGENTCORE_NOTE_SIGNAL,
+    AGENTCORE_NOTE_SIGNAL_ECHO, /* a signal within AGENTCORE_SIGNAL_ECHO_MS of the last */
     AGENTCORE_NOTE_UNEXPECTED, /* a message type a master does not send */
 } agentcore_note_t;
 
@@ -85,6 +92,8 @@ typedef struct {
     uint64_t next_beat_us;   /* the next HELLO or HEARTBEAT */
     uint64_t waiting_since_us, next_warn_us;
     uint32_t warn_gap_ms;
+    bool signalled;     /* a signal was taken, at signal_us */
+    uint64_t signal_us;
 } agentcore_t;
 
 /* WAITING, with the first HELLO due at now_us. heartbeat_ms and
@@ -106,8 +115,8 @@ uint64_t agentcore_next_us(const agentcore_t *c);
 void agentcore_on_run_refused(agentcore_t *c);
 /* The run's FINAL is out: back to IDLE, or EXIT when quitting. */
 agentcore_out_t agentcore_on_run_done(agentcore_t *c);
-/* SIGINT or SIGTERM. */
-agentcore_out_t agentcore_on_signal(agentcore_t *c);
+/* SIGINT or SIGTERM at now_us. */
+agentcore_out_t agentcore_on_signal(agentcore_t *c, uint64_t now_us);
 /* The link is down (libzmq gave up: no HELLO until it is up) or up again. */
 void agentcore_set_link(agentcore_t *c, bool up);
 

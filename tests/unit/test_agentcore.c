@@ -262,19 +262,40 @@ Test(agentcore, reject_exits_with_a_runtime_error) {
 
 Test(agentcore, signal_stops_the_run_and_a_second_one_exits_at_once) {
     agentcore_t c = s_running(3);
-    agentcore_out_t out = agentcore_on_signal(&c);
+    agentcore_out_t out = agentcore_on_signal(&c, T0);
     cr_expect_eq(out.actions, AGENTCORE_STOP_RUN);
     cr_expect_eq(c.state, AGENTCORE_STOPPING);
-    out = agentcore_on_signal(&c);
+    out = agentcore_on_signal(&c, T0 + AGENTCORE_SIGNAL_ECHO_MS * 1000ull);
     cr_expect_eq(out.actions, AGENTCORE_DROP_RUN | AGENTCORE_EXIT);
     c = s_idle();
-    cr_expect_eq(agentcore_on_signal(&c).actions, AGENTCORE_EXIT);
+    cr_expect_eq(agentcore_on_signal(&c, T0).actions, AGENTCORE_EXIT);
+}
+
+/* kill -TERM -- -PGID reaches a --processes child directly and again through its parent:
+ * one stop, whose drain and FINAL must not be cut short. */
+Test(agentcore, a_signal_echoed_within_a_second_is_the_same_stop) {
+    agentcore_t c = s_running(3);
+    cr_expect_eq(agentcore_on_signal(&c, T0).actions, AGENTCORE_STOP_RUN);
+    agentcore_out_t out = agentcore_on_signal(&c, T0 + 2000);
+    cr_expect_eq(out.actions, 0);
+    cr_expect_eq(out.note, AGENTCORE_NOTE_SIGNAL_ECHO);
+    cr_expect_eq(c.state, AGENTCORE_STOPPING);
+    out = agentcore_on_signal(&c, T0 + AGENTCORE_SIGNAL_ECHO_MS * 1000ull - 1);
+    cr_expect_eq(out.actions, 0);
+    /* The window counts from the first signal of the pair, so a third, later one exits. */
+    out = agentcore_on_signal(&c, T0 + AGENTCORE_SIGNAL_ECHO_MS * 1000ull);
+    cr_expect_eq(out.actions, AGENTCORE_DROP_RUN | AGENTCORE_EXIT);
+    /* The drain's own end still exits after an echo. */
+    c = s_running(3);
+    agentcore_on_signal(&c, T0);
+    agentcore_on_signal(&c, T0 + 10);
+    cr_expect_eq(agentcore_on_run_done(&c).actions, AGENTCORE_EXIT);
 }
 
 Test(agentcore, signal_while_stopping_waits_for_the_final) {
     agentcore_t c = s_running(3);
     agentcore_on_message(&c, PROTO_STOP, 3, T0);
-    cr_expect_eq(agentcore_on_signal(&c).actions, 0);
+    cr_expect_eq(agentcore_on_signal(&c, T0).actions, 0);
     cr_expect_eq(agentcore_on_run_done(&c).actions, AGENTCORE_EXIT);
 }
 

@@ -381,8 +381,16 @@ static void s_stop_run(conduct_t *c, uint64_t now) {
 /* Marks a worker of the run lost: its stats up to its last report stay in
  * the results, and while the run goes on its users go to the others. */
 static void s_mark_lost(conduct_t *c, worker_entry_t *w, const char *why, uint64_t now) {
+    bool in_run = s_in_run(w);
     w->state = WORKER_LOST;
     w->lost_at_ms = s_wall_ms(c, now);
+    if (!in_run) { /* between runs (multi-run): no stats, no users to speak of */
+        s_event(c, CONDUCT_WORKER_LOST, w->index, LOG_LEVEL_WARN,
+                "worker %s on %s gone: %s; it takes no part in the next start (if it comes "
+                "back, it says hello and joins again)",
+                w->worker_id, w->hostname, why);
+        return;
+    }
     s_event(c, CONDUCT_WORKER_LOST, w->index, LOG_LEVEL_WARN,
             "worker %s on %s lost: %s; its stats up to its last report are kept (%llu "
             "reports)%s",

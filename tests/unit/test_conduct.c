@@ -1112,6 +1112,12 @@ Test(conduct, an_idle_worker_gone_silent_is_not_given_the_next_run) {
     live_until(&f, 0x1, f.now + TIMEOUT_WORKER_LOST_MS * 1000ull + 600000);
     cr_expect_eq(worker(&f, 1)->state, WORKER_LOST);
     cr_expect_eq(conduct_worker_count(f.c), 1);
+    const conduct_out_t *lost = find_kind(&f, CONDUCT_WORKER_LOST);
+    cr_assert_not_null(lost);
+    cr_expect_str_eq(lost->text, "worker w1 on h gone: silent for 3000 ms; it takes no part in "
+                                 "the next start (if it comes back, it says hello and joins "
+                                 "again)",
+                     "no stats or users to hand on between runs");
     conduct_outputs_clear(f.c);
     cr_assert_eq(swarm(&f, 4, 0), CONDUCT_SWARM_STARTED);
     cr_expect_eq(n_sent(&f, PROTO_RUN), 1);

@@ -285,7 +285,9 @@ typedef enum {
     R_CSV_FAILURES,
     R_HTML,
     R_RESULT,
-    R_METRICS
+    R_METRICS,
+    R_EXCEPTIONS,
+    R_CSV_EXCEPTIONS
 } doc_t;
 
 static const struct {
@@ -305,6 +307,9 @@ static const struct {
     {"/stats/report/json", "application/json", "attachment; filename=\"result.json\"", R_RESULT,
      true},
     {"/metrics", "text/plain; version=0.0.4; charset=utf-8", NULL, R_METRICS, false},
+    {"/exceptions", "application/json", NULL, R_EXCEPTIONS, false},
+    {"/exceptions/csv", "text/csv", "attachment; filename=\"exceptions.csv\"", R_CSV_EXCEPTIONS,
+     false},
 };
 
 static void s_render(doc_t doc, const web_snapshot_t *s, strbuf_t *b) {
@@ -330,6 +335,12 @@ static void s_render(doc_t doc, const web_snapshot_t *s, strbuf_t *b) {
         break;
     case R_METRICS:
         metrics_render(s, b);
+        break;
+    case R_EXCEPTIONS:
+        webapi_exceptions_json(s, b);
+        break;
+    case R_CSV_EXCEPTIONS:
+        webapi_exceptions_csv(s, b);
         break;
     }
 }

@@ -349,3 +349,61 @@ int webapi_parse_swarm(const char *body, size_t len, web_cmd_t *out, char **err)
     if (!seen_rate) return s_fail(out, err, xstrdup("spawn_rate is missing"));
     return 0;
 }
+
+bool webapi_is_exception(const char *reason) {
+    return strncmp(reason, "capture:", 8) == 0 || strncmp(reason, "not sent:", 9) == 0;
+}
+
+/* "METHOD NAME: REASON" of failure e (caller frees). */
+static char *s_exception_msg(const results_error_t *e) {
+    return xasprintf("%s %s: %s", e->method, e->name, e->reason);
+}
+
+void webapi_exceptions_json(const web_snapshot_t *s, strbuf_t *b) {
+    const results_t *res = s && s->report ? s->report->results : NULL;
+    size_t n = res ? results_error_count(res) : 0;
+    bool first = true;
+    strbuf_append_str(b, "{\"exceptions\": [");
+    for (size_t i = 0; i < n; i++) {
+        const results_error_t *e = results_error(res, i);
+        if (!webapi_is_exception(e->reason)) continue;
+        char *msg = s_exception_msg(e);
+        strbuf_appendf(b, "%s{\"count\": %llu, \"msg\": ", first ? "" : ", ",
+                       (unsigned long long)e->count);
+        s_html_str(b, msg, true);
+        strbuf_append_str(b, ", \"traceback\": \"\", \"nodes\": \"\"}");
+        free(msg);
+        first = false;
+    }
+    strbuf_append_str(b, "]}\n");
+}
+
+/* One CSV field, quoted as Python's csv.QUOTE_MINIMAL does: when it holds a
+ * comma, a quote, CR or LF; quotes inside are doubled. */
+static void s_csv_field(strbuf_t *b, const char *s) {
+    if (!strpbrk(s, ",\"\r\n")) {
+        strbuf_append_str(b, s);
+        return;
+    }
+    strbuf_append_char(b, '"');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"') strbuf_append_char(b, '"');
+        strbuf_append_char(b, *p);
+    }
+    strbuf_append_char(b, '"');
+}
+
+void webapi_exceptions_csv(const web_snapshot_t *s, strbuf_t *b) {
+    const results_t *res = s && s->report ? s->report->results : NULL;
+    size_t n = res ? results_error_count(res) : 0;
+    strbuf_append_str(b, "Count,Message,Traceback,Nodes\r\n");
+    for (size_t i = 0; i < n; i++) {
+        const results_error_t *e = results_error(res, i);
+        if (!webapi_is_exception(e->reason)) continue;
+        char *msg = s_exception_msg(e);
+        strbuf_appendf(b, "%llu,", (unsigned long long)e->count);
+        s_csv_field(b, msg);
+        strbuf_append_str(b, ",,\r\n");
+        free(msg);
+    }
+}

@@ -189,6 +189,77 @@ Test(webapi, no_snapshot_is_a_ready_empty_run) {
     json_decref(j);
 }
 
+/* A run with one target failure (HTTP 503) and two of the scenario's own: a capture
+ * that found nothing and a request not sent. */
+static web_snapshot_t *s_snapshot_exceptions(void) {
+    report_t *r = report_new();
+    histogram_t *h = histogram_new();
+    histogram_record_n(h, 2000, 9);
+    results_row_delta_t rows[1] = {
+        {.method = "POST", .name = "/login", .requests = 9, .failures = 9, .latency = h}};
+    results_error_delta_t errs[3] = {
+        {.method = "POST", .name = "/login", .reason = "HTTP 503", .count = 2},
+        {.method = "POST",
+         .name = "/login",
+         .reason = "capture: token: json:$.access_token found nothing, \"<x>\"",
+         .count = 4},
+        {.method = "POST", .name = "/login", .reason = "not sent: bad URL", .count = 3}};
+    results_delta_t d = {.n_rows = 1, .rows = rows, .n_errors = 3, .errors = errs};
+    results_add(r->results, &d);
+    histogram_destroy(&h);
+    web_snapshot_t *s = xcalloc(1, sizeof *s);
+    s->state = "running";
+    s->report = r;
+    return s;
+}
+
+Test(webapi, exceptions_are_locusts_shape_with_the_scenarios_own_failures) {
+    web_snapshot_t *s = s_snapshot_exceptions();
+    strbuf_t b;
+    strbuf_init(&b);
+    webapi_exceptions_json(s, &b);
+    json_error_t e;
+    json_t *j = json_loads(strbuf_str(&b), 0, &e);
+    cr_assert_not_null(j, "not JSON: %s in %s", e.text, strbuf_str(&b));
+    cr_assert_eq(json_object_size(j), 1, "Locust's one key");
+    json_t *ex = json_object_get(j, "exceptions");
+    cr_assert_eq(json_array_size(ex), 2, "HTTP 503 is the target's answer, not an exception");
+    static const char *const EK[] = {"count", "msg", "traceback", "nodes"};
+    s_same_keys(json_array_get(ex, 0), EK, N(EK), "exceptions[]");
+    json_t *e0 = json_array_get(ex, 0), *e1 = json_array_get(ex, 1);
+    cr_expect_eq(s_num(e0, "count"), 4);
+    cr_expect_str_eq(json_string_value(json_object_get(e0, "msg")),
+                     "POST /login: capture: token: json:$.access_token found nothing, "
+                     "&quot;&lt;x&gt;&quot;",
+                     "HTML-escaped as Locust's");
+    cr_expect_str_eq(json_string_value(json_object_get(e0, "traceback")), "");
+    cr_expect_str_eq(json_string_value(json_object_get(e0, "nodes")), "");
+    cr_expect_eq(s_num(e1, "count"), 3);
+    cr_expect_str_eq(json_string_value(json_object_get(e1, "msg")),
+                     "POST /login: not sent: bad URL");
+    json_decref(j);
+    strbuf_fini(&b);
+
+    strbuf_init(&b);
+    webapi_exceptions_csv(s, &b);
+    cr_expect_str_eq(strbuf_str(&b),
+                     "Count,Message,Traceback,Nodes\r\n"
+                     "4,\"POST /login: capture: token: json:$.access_token found nothing, "
+                     "\"\"<x>\"\"\",,\r\n"
+                     "3,POST /login: not sent: bad URL,,\r\n");
+    strbuf_fini(&b);
+    web_snapshot_free(&s);
+
+    strbuf_init(&b);
+    webapi_exceptions_json(NULL, &b);
+    cr_expect_str_eq(strbuf_str(&b), "{\"exceptions\": []}\n", "none before a run");
+    strbuf_fini(&b);
+    strbuf_init(&b);
+    webapi_exceptions_csv(NULL, &b);
+    cr_expect_str_eq(strbuf_str(&b), "Count,Message,Traceback,Nodes\r\n");
+    strbuf_fini(&b);
+}
+
 static web_cmd_t s_ok(const char *form) {
     web_cmd_t c;
     char *err = NULL;

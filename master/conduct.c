@@ -593,10 +593,12 @@ static bool s_check_seq(conduct_t *c, worker_entry_t *w, const proto_stats_t *st
 static void s_on_final(conduct_t *c, worker_entry_t *w) {
     w->state = WORKER_FINISHED;
     if (c->phase != PHASE_RUNNING) return;
+    bool others = registry_count(&c->reg, WORKER_RUNNING) > 0;
     s_event(c, CONDUCT_WORKER_LEFT, w->index, LOG_LEVEL_WARN,
             "worker %s on %s stopped its part of run %u before the run's end (its final "
-            "report came before STOP); its users go to the other workers",
-            w->worker_id, w->hostname, c->run_id);
+            "report came before STOP); %s",
+            w->worker_id, w->hostname, c->run_id,
+            others ? "its users go to the other workers" : "no worker is left: the run ends");
     c->rebalance_due = true;
 }
 

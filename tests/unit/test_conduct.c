@@ -437,6 +437,13 @@ Test(conduct, a_worker_stopping_its_part_mid_run_hands_its_users_on) {
     cr_expect_eq(worker(&f, 0)->assigned, 8);
     cr_expect_eq(requests(&f), 25, "its final report is merged");
     cr_expect_not(conduct_done(f.c), "the run goes on with w0");
+    conduct_outputs_clear(f.c);
+    report(&f, 0, PROTO_FINAL, run, 0, 5);
+    ev = find_kind(&f, CONDUCT_WORKER_LEFT);
+    cr_assert_not_null(ev);
+    cr_expect(strstr(ev->text, "; no worker is left: the run ends") != NULL, "%s", ev->text);
+    tick(&f, f.now + 1000);
+    cr_expect_eq(n_kind(&f, CONDUCT_RUN_STOPPED), 1, "nobody runs it any more");
     fx_fini(&f);
 }
 

@@ -99,6 +99,8 @@ void web_snapshot_free(web_snapshot_t **s) {
     if (!s || !*s) return;
     web_scenario_free(&(*s)->scenario);
     log_lines_free((*s)->logs, (*s)->n_logs);
+    for (size_t i = 0; i < (*s)->n_ready_workers; i++) free((*s)->ready_workers[i]);
+    free((*s)->ready_workers);
     report_destroy(&(*s)->report);
     free((*s)->current_rps);
     free((*s)->current_fail_per_sec);

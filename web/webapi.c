@@ -148,8 +148,16 @@ static void s_errors(strbuf_t *b, const results_t *res) {
 
 /* cpu_usage (percent of one core) and memory_usage (bytes) as Locust's, from
  * the worker's last heartbeat; null before one with its health came. */
-static void s_workers(strbuf_t *b, const report_t *r) {
+static void s_workers(strbuf_t *b, const web_snapshot_t *s) {
+    const report_t *r = s ? s->report : NULL;
     strbuf_append_str(b, "\"workers\": [");
+    /* Before the first run, the workers waiting for it, as Locust lists them. */
+    for (size_t i = 0; !r && s && i < s->n_ready_workers; i++) {
+        strbuf_append_str(b, i ? ", {\"id\": " : "{\"id\": ");
+        strbuf_append_json_string(b, s->ready_workers[i]);
+        strbuf_append_str(b, ", \"state\": \"ready\", \"user_count\": 0, \"cpu_usage\": null, "
+                             "\"memory_usage\": null}");
+    }
     for (size_t i = 0; r && i < r->n_workers; i++) {
         const report_worker_t *w = &r->workers[i];
         strbuf_append_str(b, i ? ", {\"id\": " : "{\"id\": ");
@@ -193,7 +201,7 @@ void webapi_requests_json(const web_snapshot_t *s, strbuf_t *b) {
     strbuf_append_str(b, ", \"current_response_time_percentile_50\": ");
     s_current_pct(b, res, 50);
     strbuf_append_str(b, ", ");
-    s_workers(b, r);
+    s_workers(b, s);
     strbuf_append_str(b, ", \"state\": ");
     strbuf_append_json_string(b, s && s->state ? s->state : "ready");
     strbuf_appendf(b, ", \"user_count\": %u}\n", s ? s->user_count : 0);

@@ -177,6 +177,30 @@ Test(webapi, values_come_from_the_snapshot) {
     web_snapshot_free(&s);
 }
 
+Test(webapi, before_the_first_run_the_ready_workers_are_listed_as_locust_does) {
+    web_snapshot_t *s = xcalloc(1, sizeof *s);
+    s->state = "ready";
+    s->workers = 2;
+    s->n_ready_workers = 2;
+    s->ready_workers = xcalloc(2, sizeof *s->ready_workers);
+    s->ready_workers[0] = xstrdup("lab-1");
+    s->ready_workers[1] = xstrdup("lab-2");
+    json_t *j = s_render(s);
+    s_same_keys(j, TOP_KEYS, N(TOP_KEYS), "top level");
+    json_t *ws = json_object_get(j, "workers");
+    cr_assert_eq(json_array_size(ws), 2, "a script waiting for its workers sees them");
+    static const char *const WK[] = {"id", "state", "user_count", "cpu_usage", "memory_usage"};
+    for (size_t i = 0; i < 2; i++)
+        s_same_keys(json_array_get(ws, i), WK, N(WK), "workers[]");
+    json_t *w1 = json_array_get(ws, 1);
+    cr_expect_str_eq(json_string_value(json_object_get(w1, "id")), "lab-2");
+    cr_expect_str_eq(json_string_value(json_object_get(w1, "state")), "ready");
+    cr_expect_eq(s_num(w1, "user_count"), 0);
+    cr_expect(json_is_null(json_object_get(w1, "cpu_usage")));
+    json_decref(j);
+    web_snapshot_free(&s);
+}
+
 Test(webapi, no_snapshot_is_a_ready_empty_run) {
     json_t *j = s_render(NULL);
     s_same_keys(j, TOP_KEYS, N(TOP_KEYS), "top level");

@@ -164,7 +164,9 @@ static void s_workers(strbuf_t *b, const web_snapshot_t *s) {
         strbuf_append_json_string(b, w->id ? w->id : "");
         strbuf_append_str(b, ", \"state\": ");
         strbuf_append_json_string(b, w->state ? w->state : "");
-        strbuf_appendf(b, ", \"user_count\": %u", w->users);
+        /* A lost worker's users run on the others now: 0, as Locust's missing worker. */
+        bool lost = w->state && strcmp(w->state, "lost") == 0;
+        strbuf_appendf(b, ", \"user_count\": %u", lost ? 0u : w->users);
         if (w->rss_kib)
             strbuf_appendf(b, ", \"cpu_usage\": %.1f, \"memory_usage\": %llu}",
                            w->cpu_permille / 10.0, (unsigned long long)w->rss_kib * 1024u);

@@ -201,6 +201,21 @@ Test(webapi, before_the_first_run_the_ready_workers_are_listed_as_locust_does) {
     web_snapshot_free(&s);
 }
 
+Test(webapi, a_lost_worker_holds_no_users) {
+    /* Its users were handed to the others: the workers' user_count add up to the total. */
+    web_snapshot_t *s = s_snapshot();
+    report_worker_t lost = {.id = "w-3", .hostname = "lab", .pid = 3, .users = 4, .state = "lost"};
+    report_add_worker(s->report, &lost);
+    json_t *j = s_render(s);
+    json_t *ws = json_object_get(j, "workers");
+    cr_assert_eq(json_array_size(ws), 3);
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(ws, 2), "state")), "lost");
+    cr_expect_eq(s_num(json_array_get(ws, 2), "user_count"), 0);
+    cr_expect_eq(s_num(json_array_get(ws, 0), "user_count"), 7, "the others keep theirs");
+    json_decref(j);
+    web_snapshot_free(&s);
+}
+
 Test(webapi, no_snapshot_is_a_ready_empty_run) {
     json_t *j = s_render(NULL);
     s_same_keys(j, TOP_KEYS, N(TOP_KEYS), "top level");

@@ -290,6 +290,12 @@ bool cli_endpoint_is_loopback(const char *endpoint) {
     return IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
 }
 
+/* True when endpoint names one of ZeroMQ's transports the master binds. */
+static bool s_is_zmq_endpoint(const char *endpoint) {
+    return strncmp(endpoint, "tcp://", 6) == 0 || strncmp(endpoint, "ipc://", 6) == 0 ||
+           strncmp(endpoint, "inproc://", 9) == 0;
+}
+
 /* The master's keys: all or nothing, and none beyond loopback only when asked. */
 static int s_check_security(const cli_opts_t *o) {
     if (o->command != CLI_RUN && o->command != CLI_MASTER) return 0;
@@ -310,6 +316,12 @@ static int s_check_security(const cli_opts_t *o) {
     if (o->n_allow && !o->key_path) {
         return s_error("%s", "--allow needs --key FILE, the master's key pair (make one with "
                              "'barrage keygen master.key')");
+    }
+    /* Before the loopback rule: "127.0.0.1:5557" is a typo, not another machine. */
+    if (o->command == CLI_MASTER && !s_is_zmq_endpoint(o->bind)) {
+        return s_error("--bind wants a ZeroMQ endpoint such as tcp://127.0.0.1:5557 or "
+                       "tcp://0.0.0.0:5557 (got '%s')",
+                       o->bind);
     }
     if (o->command == CLI_MASTER && !o->key_path && !o->insecure &&
         !cli_endpoint_is_loopback(o->bind)) {

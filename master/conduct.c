@@ -62,6 +62,7 @@ struct conduct {
     uint64_t next_user_id;
     uint32_t next_position;
     bool rebalance_due;
+    bool unknown_peer_logged; /* a message from an unknown peer was logged at warn */
     conduct_out_t *out;
     size_t n_out, cap_out;
 };
@@ -380,8 +381,16 @@ static void s_stop_run(conduct_t *c, uint64_t now) {
 /* Marks a worker of the run lost: its stats up to its last report stay in
  * the results, and while the run goes on its users go to the others. */
 static void s_mark_lost(conduct_t *c, worker_entry_t *w, const char *why, uint64_t now) {
+    bool in_run = s_in_run(w);
     w->state = WORKER_LOST;
     w->lost_at_ms = s_wall_ms(c, now);
+    if (!in_run) { /* between runs (multi-run): no stats, no users to speak of */
+        s_event(c, CONDUCT_WORKER_LOST, w->index, LOG_LEVEL_WARN,
+                "worker %s on %s gone: %s; it takes no part in the next start (if it comes "
+                "back, it says hello and joins again)",
+                w->worker_id, w->hostname, why);
+        return;
+    }
     s_event(c, CONDUCT_WORKER_LOST, w->index, LOG_LEVEL_WARN,
             "worker %s on %s lost: %s; its stats up to its last report are kept (%llu "
             "reports)%s",
@@ -577,6 +586,22 @@ static bool s_check_seq(conduct_t *c, worker_entry_t *w, const proto_stats_t *st
     return true;
 }
 
+/* A FINAL ends w's part of the run. One that comes while the run goes on
+ * (before the master's STOP: the worker was stopped from its side, e.g.
+ * SIGTERM) leaves its users unserved: they go to the other workers, as a lost
+ * worker's do, so the load stays the one asked for. */
+static void s_on_final(conduct_t *c, worker_entry_t *w) {
+    w->state = WORKER_FINISHED;
+    if (c->phase != PHASE_RUNNING) return;
+    bool others = registry_count(&c->reg, WORKER_RUNNING) > 0;
+    s_event(c, CONDUCT_WORKER_LEFT, w->index, LOG_LEVEL_WARN,
+            "worker %s on %s stopped its part of run %u before the run's end (its final "
+            "report came before STOP); %s",
+            w->worker_id, w->hostname, c->run_id,
+            others ? "its users go to the other workers" : "no worker is left: the run ends");
+    c->rebalance_due = true;
+}
+
 static void s_on_stats(conduct_t *c, worker_entry_t *w, const proto_msg_t *m, uint64_t now) {
     const proto_stats_t *st = &m->u.stats;
     if (st->run_id != c->run_id || !s_in_run(w)) {
@@ -591,7 +616,7 @@ static void s_on_stats(conduct_t *c, worker_entry_t *w, const proto_msg_t *m, ui
     ingest_stats(c->results, c->timeline, c->verdicts, second, st);
     w->reports++;
     w->users = st->users;
-    if (m->type == PROTO_FINAL) w->state = WORKER_FINISHED;
+    if (m->type == PROTO_FINAL) s_on_final(c, w);
 }
 
 /* Seconds since the run's start at now. */
@@ -681,8 +706,17 @@ void conduct_on_message(conduct_t *c, const void *rid, size_t rid_bytes, const p
     if (w) {
         s_on_worker_message(c, w, m, now_us);
     } else {
-        s_event(c, CONDUCT_UNKNOWN_PEER, CONDUCT_NO_WORKER, LOG_LEVEL_WARN,
-                "%s message from an unknown peer: dropped", proto_type_name(m->type));
+        /* Usually a worker of an earlier master on this endpoint: ZeroMQ delivers the
+         * heartbeats and reports it queued while no master listened, then it says hello.
+         * Said once; the rest at debug level (a restart brings one per queued message). */
+        bool first = !c->unknown_peer_logged;
+        c->unknown_peer_logged = true;
+        s_event(c, CONDUCT_UNKNOWN_PEER, CONDUCT_NO_WORKER,
+                first ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG,
+                "%s message from an unknown peer: dropped%s", proto_type_name(m->type),
+                first ? " (a worker that served an earlier master sends what it queued, then "
+                        "says hello; further ones are logged at debug level)"
+                      : "");
     }
 }
 

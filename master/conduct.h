@@ -113,6 +113,7 @@ typedef enum {
     CONDUCT_WORKER_JOINED,    /* a new worker (or one coming back anew) */
     CONDUCT_WORKER_LOST,      /* silent too long, or said hello again mid-run */
     CONDUCT_WORKER_REFUSED,   /* it refused the run (REJECT) */
+    CONDUCT_WORKER_LEFT,      /* its FINAL came while the run goes on (SIGTERM): its users go on */
     CONDUCT_VERSION_REFUSED,  /* a peer of another protocol version (worker: none) */
     CONDUCT_FINAL_MISSING,    /* no FINAL within the bounded wait: marked lost */
     CONDUCT_LOST_STOPPED,     /* a worker counted lost still runs the run: told to stop */

@@ -120,8 +120,13 @@ static void s_draw_table(live_t *l, const results_t *r, const summary_live_t *in
     double remaining = info->duration_s - info->elapsed_s;
     fputs("barrage  ", o);
     s_load(o, info);
-    fprintf(o, "  elapsed %.0fs  remaining %.0fs  ", info->elapsed_s, remaining > 0 ? remaining : 0);
-    s_bar(o, info->duration_s > 0 ? info->elapsed_s / info->duration_s : 1);
+    if (info->duration_s > 0) {
+        fprintf(o, "  elapsed %.0fs  remaining %.0fs  ", info->elapsed_s,
+                remaining > 0 ? remaining : 0);
+        s_bar(o, info->elapsed_s / info->duration_s);
+    } else { /* no run time: no bar to fill */
+        fprintf(o, "  elapsed %.0fs  until stopped", info->elapsed_s);
+    }
     fprintf(o, "\n\n%-7s %-32s %10s %8s %9s %9s %9s %9s\n", "Type", "Name", "# reqs", "# fails",
             "rps", "p50 ms", "p95 ms", "p99 ms");
     fprintf(o, "(rps and percentiles over the last %d s)\n", LIVE_WINDOW_SLOTS * 2);
@@ -142,7 +147,10 @@ static void s_draw_line(live_t *l, const results_t *r, const summary_live_t *inf
     s_window(l, &l->rings[l->n_rings - 1], &reqs, &secs);
     pcts_t p = s_pcts(l->scratch);
     double fail_pct = t->requests ? 100.0 * (double)t->failures / (double)t->requests : 0;
-    fprintf(l->out, "[%6.1fs/%.0fs] ", info->elapsed_s, info->duration_s);
+    if (info->duration_s > 0)
+        fprintf(l->out, "[%6.1fs/%.0fs] ", info->elapsed_s, info->duration_s);
+    else /* no run time: it goes on until stopped */
+        fprintf(l->out, "[%6.1fs] ", info->elapsed_s);
     s_load(l->out, info);
     fprintf(l->out, "  reqs %llu  fails %llu (%.2f%%)  rps %.1f  p50 %sms p95 %sms p99 %sms\n",
             (unsigned long long)t->requests, (unsigned long long)t->failures, fail_pct,

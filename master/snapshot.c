@@ -36,6 +36,17 @@ static void s_rates(web_snapshot_t *s, const conduct_t *c, uint64_t now_us, bool
     }
 }
 
+/* Before the first run: the workers that a start would take, by id. */
+static void s_ready_workers(web_snapshot_t *s, const conduct_t *c) {
+    const registry_t *reg = conduct_registry(c);
+    s->ready_workers = xcalloc(reg->n ? reg->n : 1, sizeof *s->ready_workers);
+    for (size_t i = 0; i < reg->n; i++) {
+        const worker_entry_t *w = reg->items[i];
+        if (w->state != WORKER_READY) continue;
+        s->ready_workers[s->n_ready_workers++] = xstrdup(w->worker_id);
+    }
+}
+
 web_snapshot_t *snapshot_build(const conduct_t *c, uint64_t now_us) {
     web_snapshot_t *s = xcalloc(1, sizeof *s);
     conduct_state_t state = conduct_state(c, now_us);
@@ -43,6 +54,7 @@ web_snapshot_t *snapshot_build(const conduct_t *c, uint64_t now_us) {
     s->user_count = conduct_user_count(c);
     s->workers = conduct_worker_count(c);
     s->report = conduct_copy_report(c, now_us);
+    if (!s->report) s_ready_workers(s, c);
     if (s->report) {
         s->dropped = results_dropped(s->report->results);
         bool in_flight = state == CONDUCT_SPAWNING || state == CONDUCT_RUNNING ||

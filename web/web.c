@@ -99,6 +99,8 @@ void web_snapshot_free(web_snapshot_t **s) {
     if (!s || !*s) return;
     web_scenario_free(&(*s)->scenario);
     log_lines_free((*s)->logs, (*s)->n_logs);
+    for (size_t i = 0; i < (*s)->n_ready_workers; i++) free((*s)->ready_workers[i]);
+    free((*s)->ready_workers);
     report_destroy(&(*s)->report);
     free((*s)->current_rps);
     free((*s)->current_fail_per_sec);
@@ -285,7 +287,9 @@ typedef enum {
     R_CSV_FAILURES,
     R_HTML,
     R_RESULT,
-    R_METRICS
+    R_METRICS,
+    R_EXCEPTIONS,
+    R_CSV_EXCEPTIONS
 } doc_t;
 
 static const struct {
@@ -305,6 +309,9 @@ static const struct {
     {"/stats/report/json", "application/json", "attachment; filename=\"result.json\"", R_RESULT,
      true},
     {"/metrics", "text/plain; version=0.0.4; charset=utf-8", NULL, R_METRICS, false},
+    {"/exceptions", "application/json", NULL, R_EXCEPTIONS, false},
+    {"/exceptions/csv", "text/csv", "attachment; filename=\"exceptions.csv\"", R_CSV_EXCEPTIONS,
+     false},
 };
 
 static void s_render(doc_t doc, const web_snapshot_t *s, strbuf_t *b) {
@@ -330,6 +337,12 @@ static void s_render(doc_t doc, const web_snapshot_t *s, strbuf_t *b) {
         break;
     case R_METRICS:
         metrics_render(s, b);
+        break;
+    case R_EXCEPTIONS:
+        webapi_exceptions_json(s, b);
+        break;
+    case R_CSV_EXCEPTIONS:
+        webapi_exceptions_csv(s, b);
         break;
     }
 }

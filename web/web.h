@@ -76,6 +76,11 @@ typedef struct {
     web_scenario_t *scenario; /* what the next start takes; NULL when not known */
     log_line_t *logs;         /* the master's recent log lines, oldest first */
     size_t n_logs;
+    /* Before the first run (report NULL): the ids of the workers connected and
+     * ready for a start, which Locust lists in /stats/requests' workers[] with
+     * state "ready"; NULL once a run has a report (its workers are there). */
+    char **ready_workers;
+    size_t n_ready_workers;
 } web_snapshot_t;
 
 /* Frees *s and all it owns (NULL allowed); sets *s = NULL. */

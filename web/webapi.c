@@ -148,15 +148,25 @@ static void s_errors(strbuf_t *b, const results_t *res) {
 
 /* cpu_usage (percent of one core) and memory_usage (bytes) as Locust's, from
  * the worker's last heartbeat; null before one with its health came. */
-static void s_workers(strbuf_t *b, const report_t *r) {
+static void s_workers(strbuf_t *b, const web_snapshot_t *s) {
+    const report_t *r = s ? s->report : NULL;
     strbuf_append_str(b, "\"workers\": [");
+    /* Before the first run, the workers waiting for it, as Locust lists them. */
+    for (size_t i = 0; !r && s && i < s->n_ready_workers; i++) {
+        strbuf_append_str(b, i ? ", {\"id\": " : "{\"id\": ");
+        strbuf_append_json_string(b, s->ready_workers[i]);
+        strbuf_append_str(b, ", \"state\": \"ready\", \"user_count\": 0, \"cpu_usage\": null, "
+                             "\"memory_usage\": null}");
+    }
     for (size_t i = 0; r && i < r->n_workers; i++) {
         const report_worker_t *w = &r->workers[i];
         strbuf_append_str(b, i ? ", {\"id\": " : "{\"id\": ");
         strbuf_append_json_string(b, w->id ? w->id : "");
         strbuf_append_str(b, ", \"state\": ");
         strbuf_append_json_string(b, w->state ? w->state : "");
-        strbuf_appendf(b, ", \"user_count\": %u", w->users);
+        /* A lost worker's users run on the others now: 0, as Locust's missing worker. */
+        bool lost = w->state && strcmp(w->state, "lost") == 0;
+        strbuf_appendf(b, ", \"user_count\": %u", lost ? 0u : w->users);
         if (w->rss_kib)
             strbuf_appendf(b, ", \"cpu_usage\": %.1f, \"memory_usage\": %llu}",
                            w->cpu_permille / 10.0, (unsigned long long)w->rss_kib * 1024u);
@@ -193,7 +203,7 @@ void webapi_requests_json(const web_snapshot_t *s, strbuf_t *b) {
     strbuf_append_str(b, ", \"current_response_time_percentile_50\": ");
     s_current_pct(b, res, 50);
     strbuf_append_str(b, ", ");
-    s_workers(b, r);
+    s_workers(b, s);
     strbuf_append_str(b, ", \"state\": ");
     strbuf_append_json_string(b, s && s->state ? s->state : "ready");
     strbuf_appendf(b, ", \"user_count\": %u}\n", s ? s->user_count : 0);
@@ -348,4 +358,62 @@ int webapi_parse_swarm(const char *body, size_t len, web_cmd_t *out, char **err)
     if (!seen_users) return s_fail(out, err, xstrdup("user_count is missing"));
     if (!seen_rate) return s_fail(out, err, xstrdup("spawn_rate is missing"));
     return 0;
+}
+
+bool webapi_is_exception(const char *reason) {
+    return strncmp(reason, "capture:", 8) == 0 || strncmp(reason, "not sent:", 9) == 0;
+}
+
+/* "METHOD NAME: REASON" of failure e (caller frees). */
+static char *s_exception_msg(const results_error_t *e) {
+    return xasprintf("%s %s: %s", e->method, e->name, e->reason);
+}
+
+void webapi_exceptions_json(const web_snapshot_t *s, strbuf_t *b) {
+    const results_t *res = s && s->report ? s->report->results : NULL;
+    size_t n = res ? results_error_count(res) : 0;
+    bool first = true;
+    strbuf_append_str(b, "{\"exceptions\": [");
+    for (size_t i = 0; i < n; i++) {
+        const results_error_t *e = results_error(res, i);
+        if (!webapi_is_exception(e->reason)) continue;
+        char *msg = s_exception_msg(e);
+        strbuf_appendf(b, "%s{\"count\": %llu, \"msg\": ", first ? "" : ", ",
+                       (unsigned long long)e->count);
+        s_html_str(b, msg, true);
+        strbuf_append_str(b, ", \"traceback\": \"\", \"nodes\": \"\"}");
+        free(msg);
+        first = false;
+    }
+    strbuf_append_str(b, "]}\n");
+}
+
+/* One CSV field, quoted as Python's csv.QUOTE_MINIMAL does: when it holds a
+ * comma, a quote, CR or LF; quotes inside are doubled. */
+static void s_csv_field(strbuf_t *b, const char *s) {
+    if (!strpbrk(s, ",\"\r\n")) {
+        strbuf_append_str(b, s);
+        return;
+    }
+    strbuf_append_char(b, '"');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"') strbuf_append_char(b, '"');
+        strbuf_append_char(b, *p);
+    }
+    strbuf_append_char(b, '"');
+}
+
+void webapi_exceptions_csv(const web_snapshot_t *s, strbuf_t *b) {
+    const results_t *res = s && s->report ? s->report->results : NULL;
+    size_t n = res ? results_error_count(res) : 0;
+    strbuf_append_str(b, "Count,Message,Traceback,Nodes\r\n");
+    for (size_t i = 0; i < n; i++) {
+        const results_error_t *e = results_error(res, i);
+        if (!webapi_is_exception(e->reason)) continue;
+        char *msg = s_exception_msg(e);
+        strbuf_appendf(b, "%llu,", (unsigned long long)e->count);
+        s_csv_field(b, msg);
+        strbuf_append_str(b, ",,\r\n");
+        free(msg);
+    }
 }

@@ -15,6 +15,24 @@
  * Times in milliseconds. docs/web.md says what each value is. */
 void webapi_requests_json(const web_snapshot_t *s, strbuf_t *b);
 
+/* True when a failure's reason is the scenario's own rather than the
+ * target's answer — a capture that found nothing ("capture: ...") or a request
+ * that was not sent ("not sent: ...") — what Locust lists as exceptions (its
+ * user code raising, e.g. a KeyError on a missing token). */
+bool webapi_is_exception(const char *reason);
+
+/* Appends Locust's GET /exceptions for s (NULL = none yet) to b:
+ * {"exceptions": [{"count", "msg", "traceback", "nodes"}]}, one entry per
+ * (method, name, reason) that webapi_is_exception keeps, msg "METHOD NAME:
+ * REASON" HTML-escaped as Locust escapes it; traceback and nodes are "" (a
+ * scenario has no stack, and the master does not keep which workers saw it). */
+void webapi_exceptions_json(const web_snapshot_t *s, strbuf_t *b);
+
+/* Appends Locust's GET /exceptions/csv for s to b: the header
+ * Count,Message,Traceback,Nodes and the rows of webapi_exceptions_json
+ * (unescaped), quoted as Python's csv module quotes, CRLF line ends. */
+void webapi_exceptions_csv(const web_snapshot_t *s, strbuf_t *b);
+
 /* Parses POST /swarm's application/x-www-form-urlencoded body (len bytes)
  * into *out (type WEB_CMD_SWARM): user_count (whole number >= 0, required),
  * spawn_rate (number > 0, required), host (http:// or https:// URL; empty =

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report/percentiles.h"
+#include "web/webapi.h"
 
 /* A finite double as JSON (NaN and infinity become 0: JSON has neither). */
 static void s_num(strbuf_t *b, double v) {
@@ -245,12 +246,6 @@ static void s_metrics(strbuf_t *b, const results_t *res) {
     strbuf_append_char(b, ']');
 }
 
-/* Failures that are the scenario's own, not the target's answer (Locust's
- * "exceptions": its user code raising, e.g. a KeyError on a missing token). */
-static bool s_is_exception(const char *reason) {
-    return strncmp(reason, "capture:", 8) == 0 || strncmp(reason, "not sent:", 9) == 0;
-}
-
 /* Each threshold's verdict: live while running (judged each second), the
  * final one after; and the one that stopped the run, if one did. */
 static void s_thresholds(strbuf_t *b, const report_t *r) {
@@ -314,7 +309,7 @@ void webstate_json(const web_snapshot_t *s, strbuf_t *b) {
     s_timeline(b, r ? r->timeline : NULL);
     s_scenario(b, s ? s->scenario : NULL);
     s_metrics(b, res);
-    s_errors(b, "exceptions", res, s_is_exception);
+    s_errors(b, "exceptions", res, webapi_is_exception);
     s_thresholds(b, r);
     s_logs(b, s);
     strbuf_append_char(b, '}');

@@ -6,6 +6,8 @@
 # counts are at most one report interval below what the target served.
 # Then the open model: two workers share 200 iterations/s, one is killed, and the
 # survivor takes the whole rate (the target's own count over 2 s after the loss).
+# Last, a worker stopped with SIGTERM mid-run (its final report comes before the
+# run's end): the other one takes its users.
 . "$(dirname "$0")/lib.sh"
 
 start_target
@@ -112,4 +114,38 @@ timeout 40 tail --pid="$MASTER_PID" -f /dev/null
 wait "$MASTER_PID"
 rc=$?
 check "open-model master exits 0 (got $rc)" test "$rc" -eq 0
+
+# --- a worker stopped with SIGTERM mid-run hands its users on ---
+cat >"$E2E_TMP/t.yaml" <<YAML
+host: $TARGET_URL
+load: {users: 4, spawn_rate: 40, duration: 6s}
+users:
+  - name: Api
+    think: constant 20ms
+    tasks:
+      - {get: /, name: home}
+YAML
+start_master tmaster "$E2E_TMP/t.yaml" --bind tcp://127.0.0.1:0 --expect-workers 2 \
+    --wait-workers 20s --json "$E2E_TMP/t.json"
+worker t1
+worker t2
+T2=$PID
+for _ in $(seq 1 100); do grep -q 'users at' "$E2E_TMP/t2.err" && break; sleep 0.1; done
+sleep 1
+kill -TERM "$T2"
+wait "$T2" 2>/dev/null
+for _ in $(seq 1 40); do grep -q 'rebalanced' "$E2E_TMP/t1.err" && break; sleep 0.1; done
+check "t1 takes on the users of t2, stopped with SIGTERM" \
+    grep -qE 'rebalanced: now 4 users \(from 2\)' "$E2E_TMP/t1.err"
+check "the master says t2 left and its users go on" \
+    grep -q 'worker t2 on .* stopped its part of run .*its users go to the other workers' \
+    "$E2E_TMP/tmaster.err"
+timeout 40 tail --pid="$MASTER_PID" -f /dev/null
+wait "$MASTER_PID"
+rc=$?
+check "that master exits 0 (got $rc)" test "$rc" -eq 0
+json_file() { grep -E "\"id\": \"$1\"" "$E2E_TMP/t.json" | grep -oE "\"$2\": (\"[^\"]*\"|[0-9]+)" |
+    sed 's/^[^:]*: //; s/"//g'; }
+check "t2 finished, t1 holds all 4 users ($(json_file t2 state), $(json_file t1 users))" \
+    test "$(json_file t2 state)$(json_file t1 users)" = finished4
 e2e_finish

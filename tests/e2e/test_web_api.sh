@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_web_api: the web side's API over real HTTP — a real run's JSON result served by
-# web_fixture; /stats/requests against real Locust's key set and the result's counts;
+# web_fixture; /stats/requests and /exceptions against real Locust's and the result's counts;
 # the CSV downloads byte-equal to `barrage report --csv`; /metrics through promtool and
 # a real Prometheus scrape; POST /swarm good and bad; Host/Origin refusals; auth.
 . "$(dirname "$0")/lib.sh"
@@ -83,9 +83,20 @@ if /usr/bin/python3 -c 'import locust' 2>/dev/null; then
     E2E_PIDS+=("$LOCUST_PID")
     wait_http "http://127.0.0.1:$lport/stats/requests"
     curl -s --max-time 5 "http://127.0.0.1:$lport/stats/requests" >"$E2E_TMP/locust.json"
+    curl -s --max-time 5 "http://127.0.0.1:$lport/exceptions" >"$E2E_TMP/locust_exc.json"
+    curl -s --max-time 5 "http://127.0.0.1:$lport/exceptions/csv" >"$E2E_TMP/locust_exc.csv"
     stop_pid "$LOCUST_PID"
     check "/stats/requests key sets equal real Locust's" \
         diff <(keys_of "$E2E_TMP/locust.json") <(keys_of "$E2E_TMP/req.json")
+    # /exceptions: the run has none (no capture), so both answer the bare shape.
+    check "/exceptions answers as real Locust's ($(cat "$E2E_TMP/locust_exc.json" | tr -d '\n'))" \
+        diff <(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1])))' \
+            "$E2E_TMP/locust_exc.json") \
+        <(curl -s --max-time 5 "$U/exceptions" |
+            /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin))')
+    check "/exceptions/csv's header is real Locust's" \
+        cmp -s <(head -n 1 "$E2E_TMP/locust_exc.csv") \
+        <(curl -s --max-time 5 "$U/exceptions/csv" | head -n 1)
 else
     echo "skip - python3-locust not installed: /stats/requests key sets not compared with Locust's"
 fi

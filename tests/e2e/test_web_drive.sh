@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_web_drive: Locust's web API drives real runs of a real master and two local
-# workers against the demo target, as a Locust user's script would: nothing starts
-# until POST /swarm; /stats/requests follows the run (state, users, counts);
+# workers against the demo target, as a Locust user's script would: the workers are
+# listed (ready) before the first start, and nothing starts until POST /swarm;
+# /stats/requests follows the run (state, users, counts);
 # the start form's defaults come from the scenario (/api/state) before any run;
 # a second /swarm while running edits the users; the run ends at its run_time and
 # the master stays up; a second run starts with empty stats, /stats/reset empties
@@ -55,6 +56,10 @@ wait_for_state_errors() {
 aggregated() { field "[s['num_requests'] for s in d['stats'] if s['name'] == 'Aggregated'][0]"; }
 
 check "before any start: state ready" wait_for "d['state']" ready 10
+# A Locust script waits for its workers in /stats/requests before it swarms.
+check "...and workers[] lists the 2 workers, ready, as Locust does" \
+    wait_for "sorted((w['state'], w['user_count']) for w in d['workers'])" \
+    "[('ready', 0), ('ready', 0)]" 10
 # sfield EXPR: a Python expression over s = GET /api/state's scenario (the start form's defaults).
 sfield() {
     curl -s --max-time 5 "${WEB}api/state" |

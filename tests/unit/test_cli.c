@@ -302,7 +302,13 @@ Test(cli, beyond_loopback_needs_keys_or_insecure) {
     EXPECT_USAGE_ERROR("--insecure", "master", "s.yaml", "--bind", "tcp://*:5557");
     EXPECT_USAGE_ERROR("barrage keygen master.key", "master", "s.yaml", "--bind",
                        "tcp://10.0.0.2:5557");
+    /* An endpoint without its transport is a typo: said so, not "needs keys". */
+    EXPECT_USAGE_ERROR("--bind wants a ZeroMQ endpoint such as tcp://127.0.0.1:5557", "master",
+                       "s.yaml", "--bind", "127.0.0.1:5557");
+    EXPECT_USAGE_ERROR("(got 'localhost:5557')", "master", "s.yaml", "--bind", "localhost:5557",
+                       "--insecure");
     cli_opts_t o;
+    cr_expect_eq(PARSE(&o, "master", "s.yaml", "--bind", "ipc:///tmp/b.sock"), 0);
     cr_expect_eq(PARSE(&o, "master", "s.yaml", "--bind", "tcp://0.0.0.0:5557", "--insecure"), 0);
     cr_expect(o.insecure);
     cr_expect_eq(PARSE(&o, "master", "s.yaml", "--bind", "tcp://127.0.0.1:0"), 0);

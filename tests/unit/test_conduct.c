@@ -267,6 +267,33 @@ Test(conduct, a_message_from_an_unknown_peer_is_dropped) {
     fx_fini(&f);
 }
 
+Test(conduct, messages_from_unknown_peers_are_said_once_at_warn_level) {
+    /* A master started on the endpoint of an earlier one gets the heartbeats and reports
+     * its workers queued meanwhile, a dozen of them: one warning, the rest at debug. */
+    fx_t f;
+    fx_init(&f, 1, 8, 0);
+    report(&f, 5, PROTO_STATS, 1, 0, 10);
+    heartbeat(&f, 5);
+    report(&f, 6, PROTO_STATS, 1, 1, 10);
+    cr_assert_eq(n_kind(&f, CONDUCT_UNKNOWN_PEER), 3);
+    size_t warned = 0, debug = 0;
+    for (size_t i = 0; i < conduct_outputs(f.c); i++) {
+        const conduct_out_t *o = conduct_output(f.c, i);
+        if (o->kind != CONDUCT_UNKNOWN_PEER) continue;
+        warned += o->level == LOG_LEVEL_WARN;
+        debug += o->level == LOG_LEVEL_DEBUG;
+    }
+    cr_expect_eq(warned, 1);
+    cr_expect_eq(debug, 2);
+    const conduct_out_t *first = find_kind(&f, CONDUCT_UNKNOWN_PEER);
+    cr_expect_eq(first->level, LOG_LEVEL_WARN);
+    cr_expect(strstr(first->text, "stats message from an unknown peer: dropped (a worker that "
+                                  "served an earlier master") != NULL,
+              "%s", first->text);
+    cr_expect_eq(requests(&f), 0);
+    fx_fini(&f);
+}
+
 /* ---- lost workers and joiners ----------------------------------------------- */
 
 Test(conduct, a_lost_workers_users_move_to_the_survivors) {
@@ -384,6 +411,39 @@ Test(conduct, a_worker_refusing_the_run_hands_its_users_on) {
     const proto_msg_t *u0 = sent_to(&f, 0, PROTO_USERS);
     cr_assert_not_null(u0);
     cr_expect_eq(u0->u.users.users_per_class[0] + u0->u.users.users_per_class[1], 8);
+    fx_fini(&f);
+}
+
+Test(conduct, a_worker_stopping_its_part_mid_run_hands_its_users_on) {
+    /* SIGTERM to one worker: it drains, sends its FINAL and leaves while the run goes on. */
+    fx_t f;
+    fx_init(&f, 2, 8, 0);
+    start(&f, 2);
+    uint32_t run = conduct_run_id(f.c);
+    live_until(&f, 0x3, f.now + 3000000);
+    report(&f, 1, PROTO_FINAL, run, 0, 25);
+    cr_expect_eq(worker(&f, 1)->state, WORKER_FINISHED);
+    const conduct_out_t *ev = find_kind(&f, CONDUCT_WORKER_LEFT);
+    cr_assert_not_null(ev);
+    cr_expect_eq(ev->worker, worker(&f, 1)->index);
+    cr_expect(strstr(ev->text, "worker w1 on h stopped its part of run") != NULL, "%s", ev->text);
+    cr_expect(strstr(ev->text, "its users go to the other workers") != NULL, "%s", ev->text);
+    live_until(&f, 0x1, f.now + 1000);
+    const proto_msg_t *u0 = sent_to(&f, 0, PROTO_USERS);
+    cr_assert_not_null(u0, "the survivor takes the users of the one that left");
+    cr_expect_eq(u0->u.users.users_per_class[0], 6, "3:1 of 8");
+    cr_expect_eq(u0->u.users.users_per_class[1], 2);
+    cr_expect_null(sent_to(&f, 1, PROTO_USERS));
+    cr_expect_eq(worker(&f, 0)->assigned, 8);
+    cr_expect_eq(requests(&f), 25, "its final report is merged");
+    cr_expect_not(conduct_done(f.c), "the run goes on with w0");
+    conduct_outputs_clear(f.c);
+    report(&f, 0, PROTO_FINAL, run, 0, 5);
+    ev = find_kind(&f, CONDUCT_WORKER_LEFT);
+    cr_assert_not_null(ev);
+    cr_expect(strstr(ev->text, "; no worker is left: the run ends") != NULL, "%s", ev->text);
+    tick(&f, f.now + 1000);
+    cr_expect_eq(n_kind(&f, CONDUCT_RUN_STOPPED), 1, "nobody runs it any more");
     fx_fini(&f);
 }
 
@@ -560,6 +620,8 @@ Test(conduct, at_its_duration_the_run_drains_every_running_worker) {
     tick(&f, f.now + 1000);
     cr_expect(conduct_done(f.c), "every final is in, long before the deadline");
     cr_expect_eq(n_kind(&f, CONDUCT_RUN_DONE), 1);
+    cr_expect_eq(n_kind(&f, CONDUCT_WORKER_LEFT), 0, "finals after STOP are the run's end");
+    cr_expect_eq(n_sent(&f, PROTO_USERS), 0);
     cr_expect_eq(requests(&f), 30);
     conduct_finish(f.c, f.now);
     cr_expect_eq(conduct_outcome(f.c), CONDUCT_OK);
@@ -1057,6 +1119,12 @@ Test(conduct, an_idle_worker_gone_silent_is_not_given_the_next_run) {
     live_until(&f, 0x1, f.now + TIMEOUT_WORKER_LOST_MS * 1000ull + 600000);
     cr_expect_eq(worker(&f, 1)->state, WORKER_LOST);
     cr_expect_eq(conduct_worker_count(f.c), 1);
+    const conduct_out_t *lost = find_kind(&f, CONDUCT_WORKER_LOST);
+    cr_assert_not_null(lost);
+    cr_expect_str_eq(lost->text, "worker w1 on h gone: silent for 3000 ms; it takes no part in "
+                                 "the next start (if it comes back, it says hello and joins "
+                                 "again)",
+                     "no stats or users to hand on between runs");
     conduct_outputs_clear(f.c);
     cr_assert_eq(swarm(&f, 4, 0), CONDUCT_SWARM_STARTED);
     cr_expect_eq(n_sent(&f, PROTO_RUN), 1);

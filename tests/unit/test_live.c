@@ -48,6 +48,25 @@ Test(live, line_shows_progress_load_totals_and_window) {
     results_destroy(&r);
 }
 
+Test(live, line_of_a_run_without_a_run_time_shows_no_bound) {
+    results_t *r = results_new();
+    s_add(r, 10, 1000, 0);
+    summary_live_t info = {.elapsed_s = 4, .window_s = 2, .users = 4, .users_target = 4,
+                           .workers = 2};
+    live_t *l = NULL;
+    char *text = s_tick(false, &l, r, &info);
+    cr_expect(strncmp(text, "[   4.0s] users 4/4  workers 2  reqs 10", 39) == 0,
+              "no '/0s' (it reads as a run already over): %s", text);
+    free(text);
+    live_destroy(&l);
+    text = s_tick(true, &l, r, &info);
+    cr_expect(strstr(text, "elapsed 4s  until stopped\n") != NULL, "%s", text);
+    cr_expect(strstr(text, "remaining") == NULL, "%s", text);
+    free(text);
+    live_destroy(&l);
+    results_destroy(&r);
+}
+
 Test(live, line_of_the_open_model_and_an_empty_window) {
     results_t *r = results_new();
     summary_live_t info = {.elapsed_s = 1,

@@ -39,6 +39,8 @@ static void fx_init(fx_t *f, bool multi) {
 /* What web_snapshot_free does (web/ is not linked here): the contract of
  * snapshot_build's ownership. */
 static void s_free(web_snapshot_t **s) {
+    for (size_t i = 0; i < (*s)->n_ready_workers; i++) free((*s)->ready_workers[i]);
+    free((*s)->ready_workers);
     report_destroy(&(*s)->report);
     free((*s)->current_rps);
     free((*s)->current_fail_per_sec);
@@ -90,6 +92,9 @@ Test(snapshot, before_any_run_it_is_ready_without_a_report) {
     cr_expect_null(s->report);
     cr_expect_null(s->current_rps);
     cr_expect_eq(s->n_rates, 0);
+    cr_assert_eq(s->n_ready_workers, 2, "the workers a start would take, as Locust lists them");
+    cr_expect_str_eq(s->ready_workers[0], "w0");
+    cr_expect_str_eq(s->ready_workers[1], "w1");
     s_free(&s);
     conduct_destroy(&f.c);
 }

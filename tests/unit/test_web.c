@@ -120,6 +120,16 @@ Test(web, handlers_read_the_latest_published_snapshot) {
     a = s_get(w, "/stats/requests/csv");
     cr_assert(strstr(a, "HTTP/1.1 404"), "no report yet: nothing to download\n%s", a);
     free(a);
+    /* Locust's exceptions, empty without a report, as Locust answers before a run. */
+    a = s_get(w, "/exceptions");
+    cr_assert(strstr(a, "HTTP/1.1 200"), "%s", a);
+    cr_assert(strstr(a, "\r\n\r\n{\"exceptions\": []}\n"), "%s", a);
+    free(a);
+    a = s_get(w, "/exceptions/csv");
+    cr_assert(strstr(a, "HTTP/1.1 200"), "%s", a);
+    cr_assert(strstr(a, "Content-Type: text/csv"), "%s", a);
+    cr_assert(strstr(a, "\r\n\r\nCount,Message,Traceback,Nodes\r\n"), "%s", a);
+    free(a);
     web_destroy(&w);
 }
 

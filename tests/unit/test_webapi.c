@@ -177,6 +177,45 @@ Test(webapi, values_come_from_the_snapshot) {
     web_snapshot_free(&s);
 }
 
+Test(webapi, before_the_first_run_the_ready_workers_are_listed_as_locust_does) {
+    web_snapshot_t *s = xcalloc(1, sizeof *s);
+    s->state = "ready";
+    s->workers = 2;
+    s->n_ready_workers = 2;
+    s->ready_workers = xcalloc(2, sizeof *s->ready_workers);
+    s->ready_workers[0] = xstrdup("lab-1");
+    s->ready_workers[1] = xstrdup("lab-2");
+    json_t *j = s_render(s);
+    s_same_keys(j, TOP_KEYS, N(TOP_KEYS), "top level");
+    json_t *ws = json_object_get(j, "workers");
+    cr_assert_eq(json_array_size(ws), 2, "a script waiting for its workers sees them");
+    static const char *const WK[] = {"id", "state", "user_count", "cpu_usage", "memory_usage"};
+    for (size_t i = 0; i < 2; i++)
+        s_same_keys(json_array_get(ws, i), WK, N(WK), "workers[]");
+    json_t *w1 = json_array_get(ws, 1);
+    cr_expect_str_eq(json_string_value(json_object_get(w1, "id")), "lab-2");
+    cr_expect_str_eq(json_string_value(json_object_get(w1, "state")), "ready");
+    cr_expect_eq(s_num(w1, "user_count"), 0);
+    cr_expect(json_is_null(json_object_get(w1, "cpu_usage")));
+    json_decref(j);
+    web_snapshot_free(&s);
+}
+
+Test(webapi, a_lost_worker_holds_no_users) {
+    /* Its users were handed to the others: the workers' user_count add up to the total. */
+    web_snapshot_t *s = s_snapshot();
+    report_worker_t lost = {.id = "w-3", .hostname = "lab", .pid = 3, .users = 4, .state = "lost"};
+    report_add_worker(s->report, &lost);
+    json_t *j = s_render(s);
+    json_t *ws = json_object_get(j, "workers");
+    cr_assert_eq(json_array_size(ws), 3);
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(ws, 2), "state")), "lost");
+    cr_expect_eq(s_num(json_array_get(ws, 2), "user_count"), 0);
+    cr_expect_eq(s_num(json_array_get(ws, 0), "user_count"), 7, "the others keep theirs");
+    json_decref(j);
+    web_snapshot_free(&s);
+}
+
 Test(webapi, no_snapshot_is_a_ready_empty_run) {
     json_t *j = s_render(NULL);
     s_same_keys(j, TOP_KEYS, N(TOP_KEYS), "top level");
@@ -187,6 +226,77 @@ Test(webapi, no_snapshot_is_a_ready_empty_run) {
                      "Aggregated");
     cr_assert(json_is_null(json_object_get(j, "current_response_time_percentile_95")));
     json_decref(j);
+}
+
+/* A run with one target failure (HTTP 503) and two of the scenario's own: a capture
+ * that found nothing and a request not sent. */
+static web_snapshot_t *s_snapshot_exceptions(void) {
+    report_t *r = report_new();
+    histogram_t *h = histogram_new();
+    histogram_record_n(h, 2000, 9);
+    results_row_delta_t rows[1] = {
+        {.method = "POST", .name = "/login", .requests = 9, .failures = 9, .latency = h}};
+    results_error_delta_t errs[3] = {
+        {.method = "POST", .name = "/login", .reason = "HTTP 503", .count = 2},
+        {.method = "POST",
+         .name = "/login",
+         .reason = "capture: token: json:$.access_token found nothing, \"<x>\"",
+         .count = 4},
+        {.method = "POST", .name = "/login", .reason = "not sent: bad URL", .count = 3}};
+    results_delta_t d = {.n_rows = 1, .rows = rows, .n_errors = 3, .errors = errs};
+    results_add(r->results, &d);
+    histogram_destroy(&h);
+    web_snapshot_t *s = xcalloc(1, sizeof *s);
+    s->state = "running";
+    s->report = r;
+    return s;
+}
+
+Test(webapi, exceptions_are_locusts_shape_with_the_scenarios_own_failures) {
+    web_snapshot_t *s = s_snapshot_exceptions();
+    strbuf_t b;
+    strbuf_init(&b);
+    webapi_exceptions_json(s, &b);
+    json_error_t e;
+    json_t *j = json_loads(strbuf_str(&b), 0, &e);
+    cr_assert_not_null(j, "not JSON: %s in %s", e.text, strbuf_str(&b));
+    cr_assert_eq(json_object_size(j), 1, "Locust's one key");
+    json_t *ex = json_object_get(j, "exceptions");
+    cr_assert_eq(json_array_size(ex), 2, "HTTP 503 is the target's answer, not an exception");
+    static const char *const EK[] = {"count", "msg", "traceback", "nodes"};
+    s_same_keys(json_array_get(ex, 0), EK, N(EK), "exceptions[]");
+    json_t *e0 = json_array_get(ex, 0), *e1 = json_array_get(ex, 1);
+    cr_expect_eq(s_num(e0, "count"), 4);
+    cr_expect_str_eq(json_string_value(json_object_get(e0, "msg")),
+                     "POST /login: capture: token: json:$.access_token found nothing, "
+                     "&quot;&lt;x&gt;&quot;",
+                     "HTML-escaped as Locust's");
+    cr_expect_str_eq(json_string_value(json_object_get(e0, "traceback")), "");
+    cr_expect_str_eq(json_string_value(json_object_get(e0, "nodes")), "");
+    cr_expect_eq(s_num(e1, "count"), 3);
+    cr_expect_str_eq(json_string_value(json_object_get(e1, "msg")),
+                     "POST /login: not sent: bad URL");
+    json_decref(j);
+    strbuf_fini(&b);
+
+    strbuf_init(&b);
+    webapi_exceptions_csv(s, &b);
+    cr_expect_str_eq(strbuf_str(&b),
+                     "Count,Message,Traceback,Nodes\r\n"
+                     "4,\"POST /login: capture: token: json:$.access_token found nothing, "
+                     "\"\"<x>\"\"\",,\r\n"
+                     "3,POST /login: not sent: bad URL,,\r\n");
+    strbuf_fini(&b);
+    web_snapshot_free(&s);
+
+    strbuf_init(&b);
+    webapi_exceptions_json(NULL, &b);
+    cr_expect_str_eq(strbuf_str(&b), "{\"exceptions\": []}\n", "none before a run");
+    strbuf_fini(&b);
+    strbuf_init(&b);
+    webapi_exceptions_csv(NULL, &b);
+    cr_expect_str_eq(strbuf_str(&b), "Count,Message,Traceback,Nodes\r\n");
+    strbuf_fini(&b);
 }
 
 static web_cmd_t s_ok(const char *form) {

@@ -767,6 +767,7 @@ static void s_live(conduct_t *c, uint64_t now) {
                                .duration_s = (double)c->run.duration_ms / 1000.0,
                                .window_s = (double)(now - c->last_live_us) / 1e6,
                                .users_target = open ? c->run.max_users : (uint32_t)(target + 0.5),
+                               .open = open,
                                .rate = open ? target : 0,
                                .dropped = results_dropped(c->results),
                                .thresholds = verdicts_count(c->verdicts),

@@ -5,6 +5,7 @@
 #ifndef BARRAGE_REPORT_SUMMARY_H
 #define BARRAGE_REPORT_SUMMARY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -20,7 +21,8 @@ typedef struct {
     double window_s;   /* length of the live window */
     uint32_t users, users_target; /* open model: iterations in flight, max_users */
     uint32_t workers;
-    double rate;      /* open model: the arrival rate asked for now; 0 = closed model */
+    bool open;        /* the open model (arrival rate), even while its ramp is at 0/s */
+    double rate;      /* open model: the arrival rate asked for now */
     uint64_t dropped; /* open model: iterations dropped so far (max_users reached) */
     size_t thresholds, thresholds_failing; /* judged so far, and failing now */
     const char *failing_first; /* the first failing threshold as written, or NULL (borrowed) */

@@ -705,6 +705,26 @@ Test(conduct, a_live_tick_carries_the_users_and_workers) {
     fx_fini(&f);
 }
 
+/* An open run whose rate ramp is at 0/s is still open in the live tick. */
+Test(conduct, a_live_tick_of_an_open_ramp_at_zero_is_open) {
+    fx_t f;
+    fx_init(&f, 2, 50, 100);
+    conduct_destroy(&f.c);
+    ramp_stage_t st[2] = {{.duration_us = 1000000, .target = 100},
+                          {.duration_us = 1000000, .target = 0}};
+    f.o.stages = st;
+    f.o.n_stages = 2;
+    f.c = conduct_new(&f.o, f.now, WALL0_MS);
+    start(&f, 2);
+    live_until(&f, 0x3, f.now + 2000000);
+    const conduct_out_t *l = find_kind(&f, CONDUCT_LIVE);
+    cr_assert_not_null(l);
+    cr_expect(l->live.open);
+    cr_expect(fabs(l->live.rate) < 1e-9, "the ramp ended at 0/s (got %g)", l->live.rate);
+    cr_expect_eq(l->live.users_target, 50, "max_users");
+    fx_fini(&f);
+}
+
 Test(conduct, the_report_lists_every_worker_with_its_state) {
     fx_t f;
     fx_init(&f, 2, 8, 0);

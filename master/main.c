@@ -29,6 +29,12 @@
 static int s_validate(const cli_opts_t *o) {
     scenario_t *sc = runplan_load_scenario(o->scenario, stderr);
     if (!sc) return BARRAGE_EXIT_USAGE;
+    /* What `run` would refuse with these overrides (-u beyond a unique data
+     * file's rows, --stages that clash ...) is refused here too. */
+    if (loadplan_check(o, sc, 1, stderr) != 0) {
+        scenario_destroy(&sc);
+        return BARRAGE_EXIT_USAGE;
+    }
     size_t tasks = 0;
     for (size_t i = 0; i < sc->n_classes; i++) tasks += sc->classes[i].n_tasks;
     printf("%s: ok: scenario '%s', %zu user classes, %zu tasks\n\n", o->scenario, sc->name,

@@ -153,6 +153,24 @@ Test(loadplan, refusals, .init = cr_redirect_stderr) {
     cr_expect_eq(s_resolve("{users: 2}", spawn, 1, &lp), -1);
 }
 
+/* validate's checks: the same refusals, but a run time and a host may still
+ * come from the command line of the run. */
+Test(loadplan, check_skips_only_what_a_run_may_still_be_told, .init = cr_redirect_stderr) {
+    cli_opts_t o;
+    s_cli(&o, NULL);
+    scenario_t *sc = s_scenario("{rate: 5, max_users: 3}");
+    loadplan_t lp;
+    cr_expect_eq(loadplan_resolve(&o, sc, 1, &lp, stderr), -1, "no run time");
+    cr_expect_eq(loadplan_check(&o, sc, 1, stderr), 0);
+    cr_expect_eq(loadplan_check(&o, sc, 4, stderr), -1, "max_users below the workers");
+    scenario_destroy(&sc);
+    const char *cap[] = {"--max-users", "5", NULL};
+    s_cli(&o, cap);
+    sc = s_scenario("{users: 2}");
+    cr_expect_eq(loadplan_check(&o, sc, 1, stderr), -1, "--max-users in the closed model");
+    scenario_destroy(&sc);
+}
+
 Test(loadplan, cli_rejects_bad_load_flags, .init = cr_redirect_stderr) {
     cli_opts_t o;
     char *both[] = {"barrage", "run", "t.yaml", "-u", "3", "--rate", "5"};

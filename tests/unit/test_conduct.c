@@ -725,6 +725,38 @@ Test(conduct, a_live_tick_of_an_open_ramp_at_zero_is_open) {
     fx_fini(&f);
 }
 
+/* The run's last seconds close after the stop, when the workers have stopped:
+ * they are stamped with the users of the stop, not 0 (the history CSV's "User
+ * Count" and the users chart dropped to 0 for the last second). */
+Test(conduct, the_last_seconds_keep_the_users_of_the_stop) {
+    fx_t f;
+    fx_init(&f, 2, 8, 0);
+    start(&f, 2);
+    uint32_t run = conduct_run_id(f.c);
+    uint64_t at = f.now;
+    for (uint32_t s = 0; s < 10; s++) {
+        live_until(&f, 0x3, at + (s + 1) * 1000000u);
+        report(&f, 0, PROTO_STATS, run, s, 10);
+        report(&f, 1, PROTO_STATS, run, s, 10);
+    }
+    live_until(&f, 0x3, at + 10100000);
+    cr_assert_eq(n_sent(&f, PROTO_STOP), 2, "the run time is over");
+    report(&f, 0, PROTO_FINAL, run, 10, 5);
+    report(&f, 1, PROTO_FINAL, run, 10, 5);
+    tick(&f, f.now + 1000);
+    cr_assert(conduct_done(f.c));
+    conduct_finish(f.c, f.now);
+    report_t *r = report_new();
+    conduct_fill_report(f.c, r, f.now);
+    size_t n = timeline_count(r->timeline);
+    cr_assert_geq(n, 10);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_eq(timeline_point(r->timeline, i)->users, 8, "second %zu of %zu: %u users", i,
+                     n, timeline_point(r->timeline, i)->users);
+    report_destroy(&r);
+    fx_fini(&f);
+}
+
 Test(conduct, the_report_lists_every_worker_with_its_state) {
     fx_t f;
     fx_init(&f, 2, 8, 0);

@@ -31,7 +31,8 @@ static int s_validate(const cli_opts_t *o) {
     if (!sc) return BARRAGE_EXIT_USAGE;
     /* What `run` would refuse with these overrides (-u beyond a unique data
      * file's rows, --stages that clash ...) is refused here too. */
-    if (loadplan_check(o, sc, 1, stderr) != 0) {
+    int bad = runplan_parse_checks(sc, o, NULL, NULL, stderr);
+    if (loadplan_check(o, sc, 1, stderr) != 0 || bad) {
         scenario_destroy(&sc);
         return BARRAGE_EXIT_USAGE;
     }

@@ -74,7 +74,8 @@ void cli_usage(FILE *out) {
             "      --html FILE         a self-contained page with charts\n"
             "      --junit FILE        thresholds as JUnit XML\n"
             "      --threshold EXPR    e.g. 'p95<300ms', 'failure_rate<1%%', '/login:p99<1s'\n"
-            "                          (repeatable; adds to the scenario's thresholds)\n"
+            "                          (repeatable; adds to the scenario's thresholds;\n"
+            "                          run, master and validate: report keeps the run's)\n"
             "      --abort-if-unreachable  stop the run (exit 3) when, in its first seconds,\n"
             "                          every request of a name failed to connect\n"
             "import-locust:\n"
@@ -425,6 +426,11 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
     }
     if (o->web_addr && o->command != CLI_RUN && o->command != CLI_MASTER) {
         return s_error("%s", "--web goes with run or master");
+    }
+    if (o->n_thresholds && o->command != CLI_RUN && o->command != CLI_MASTER &&
+        o->command != CLI_VALIDATE) {
+        return s_error("%s", "--threshold goes with run, master or validate (report writes the "
+                             "verdicts the run judged, from its JSON result)");
     }
     if (o->tls_no_verify && o->command != CLI_RUN && o->command != CLI_MASTER) {
         return s_error("%s", "--tls-no-verify goes with run or master");

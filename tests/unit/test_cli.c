@@ -210,6 +210,11 @@ Test(cli, limits_are_accepted) {
 }
 
 Test(cli, structural_usage_errors) {
+    /* report regenerates the run's verdicts: a new threshold there was silently ignored. */
+    EXPECT_USAGE_ERROR("--threshold goes with run, master or validate", "report", "r.json",
+                       "--threshold", "p95<1s");
+    EXPECT_USAGE_ERROR("--threshold goes with", "compare", "a.json", "b.json", "--threshold",
+                       "p95<1s");
     EXPECT_USAGE_ERROR("unknown command 'fire'", "fire", "s.yaml");
     EXPECT_USAGE_ERROR("SCENARIO", "run");
     EXPECT_USAGE_ERROR("SCENARIO", "master", "-u", "3");

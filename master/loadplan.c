@@ -164,10 +164,11 @@ int loadplan_resolve(const cli_opts_t *o, const scenario_t *sc, uint32_t n_worke
     return s_resolve(o, sc, n_workers, lp, true, err);
 }
 
-int loadplan_check(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers, FILE *err) {
+int loadplan_check(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers, loadplan_t *out,
+                   FILE *err) {
     loadplan_t lp;
-    int rc = s_resolve(o, sc, n_workers, &lp, false, err);
-    if (rc == 0) loadplan_fini(&lp);
+    int rc = s_resolve(o, sc, n_workers, out ? out : &lp, false, err); /* zeroed on failure */
+    if (rc == 0 && !out) loadplan_fini(&lp);
     return rc;
 }
 

@@ -161,13 +161,18 @@ Test(loadplan, check_skips_only_what_a_run_may_still_be_told, .init = cr_redirec
     scenario_t *sc = s_scenario("{rate: 5, max_users: 3}");
     loadplan_t lp;
     cr_expect_eq(loadplan_resolve(&o, sc, 1, &lp, stderr), -1, "no run time");
-    cr_expect_eq(loadplan_check(&o, sc, 1, stderr), 0);
-    cr_expect_eq(loadplan_check(&o, sc, 4, stderr), -1, "max_users below the workers");
+    cr_expect_eq(loadplan_check(&o, sc, 1, NULL, stderr), 0);
+    cr_expect_eq(loadplan_check(&o, sc, 4, NULL, stderr), -1, "max_users below the workers");
+    loadplan_t filled = {.users = 7};
+    cr_expect_eq(loadplan_check(&o, sc, 4, &filled, stderr), -1);
+    cr_expect_eq(filled.users, 0, "zeroed on failure");
+    cr_expect_null(filled.stages);
+    loadplan_fini(&filled);
     scenario_destroy(&sc);
     const char *cap[] = {"--max-users", "5", NULL};
     s_cli(&o, cap);
     sc = s_scenario("{users: 2}");
-    cr_expect_eq(loadplan_check(&o, sc, 1, stderr), -1, "--max-users in the closed model");
+    cr_expect_eq(loadplan_check(&o, sc, 1, NULL, stderr), -1, "--max-users in the closed model");
     scenario_destroy(&sc);
 }
 

@@ -117,8 +117,21 @@ static void s_path(scenario_doc_t *d, const yaml_node_t *n, const char *method,
         free(path);
         return;
     }
-    r->path = path;
-    scenario_doc_template(d, n, 0, path, strlen(path), TEMPLATE_ESCAPE_NONE, names, &r->tpath);
+    r->path = path; /* as written: the stats name without name: */
+    /* Errors point into the path as written; then its literal text is encoded
+     * here, what its {{ }} parts render by the engine (TEMPLATE_ESCAPE_URL). */
+    size_t len = strlen(path);
+    if (!scenario_doc_template(d, n, 0, path, len, TEMPLATE_ESCAPE_URL, names, &r->tpath)) return;
+    strbuf_t url;
+    strbuf_init(&url);
+    scenario_encode_url(&url, path, len, true);
+    if (url.len != len) {
+        template_error_t err;
+        template_destroy(&r->tpath);
+        r->tpath = template_compile(strbuf_str(&url), url.len, TEMPLATE_ESCAPE_URL, names, &err);
+        if (!r->tpath) scenario_doc_error(d, n, "%s", err.message);
+    }
+    strbuf_fini(&url);
 }
 
 /* A scalar's text for query and form values: null means empty. NULL (reported) otherwise. */

@@ -488,6 +488,9 @@ static void s_put(const template_t *t, strbuf_t *out, const char *s, size_t n) {
     case TEMPLATE_ESCAPE_FORM:
         scenario_encode_percent(out, s, n);
         break;
+    case TEMPLATE_ESCAPE_URL:
+        scenario_encode_url(out, s, n, false);
+        break;
     default:
         strbuf_append(out, s, n);
         break;

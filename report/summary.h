@@ -40,7 +40,10 @@ void summary_print_final(FILE *out, const results_t *r, double run_s);
 
 /* One line on the run's load: the model and its size, the ramp, and for the
  * open model how many iterations were dropped (max_users reached), e.g.
- * "Load: open model (arrival rate), 1000/s, max_users 2000: 0 iterations dropped". */
+ * "Load: open model (arrival rate), 1000/s, max_users 2000: 0 iterations dropped";
+ * then, for a run stopped by SIGINT or SIGTERM, a second line saying so
+ * ("Interrupted: stopped by a signal after 1.5 s of 30.0 s (rates are over
+ * the time it ran)"). */
 void summary_print_load(FILE *out, const report_t *r);
 
 /* One line per saturation episode of r ("worker W was saturated from 2.5 s

@@ -103,6 +103,11 @@ static int s_checks(const cli_opts_t *o, const scenario_t *sc, const loadplan_t 
 
 /* Model-specific option clashes. */
 static int s_clashes(const cli_opts_t *o, bool open, bool staged, FILE *err) {
+    if (open && o->spawn_rate > 0) {
+        fprintf(err, "barrage: error: -r/--spawn-rate starts users (the closed model); the "
+                        "open model (--rate or load.rate) starts iterations on its schedule\n");
+        return -1;
+    }
     if (!open && o->max_users > 0) {
         fprintf(err, "barrage: error: --max-users caps the open model: it needs --rate or "
                         "load.rate\n");

@@ -149,6 +149,11 @@ Test(loadplan, refusals, .init = cr_redirect_stderr) {
     const char *nothing[] = {"--rate", "1", NULL};
     cr_expect_eq(s_resolve("{rate: 5, max_users: 3}", nothing, 1, &lp), -1); /* no run time */
     cr_expect_eq(s_resolve("{rate: 5, max_users: 3, duration: 1s}", NULL, 4, &lp), -1);
+    /* -r in the open model was silently ignored. */
+    const char *open_spawn[] = {"--rate", "10", "-r", "3", NULL};
+    cr_expect_eq(s_resolve("{users: 2, duration: 10s}", open_spawn, 1, &lp), -1);
+    const char *spawn_of_open[] = {"-r", "3", NULL};
+    cr_expect_eq(s_resolve("{rate: 5, duration: 10s}", spawn_of_open, 1, &lp), -1);
     const char *spawn[] = {"-r", "3", "--stages", "5s:10", NULL};
     cr_expect_eq(s_resolve("{users: 2}", spawn, 1, &lp), -1);
 }

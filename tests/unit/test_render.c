@@ -88,6 +88,20 @@ Test(render, a_path_holds_what_a_url_cannot_percent_encoded) {
     s_free(&f);
 }
 
+/* A GET with a body went out as POST: curl's POSTFIELDS makes a POST unless told. */
+Test(render, the_method_is_kept_whatever_the_body) {
+    cr_expect_null(render_custom_method("GET", false));
+    cr_expect_str_eq(render_custom_method("GET", true), "GET");
+    cr_expect_null(render_custom_method("POST", true));
+    cr_expect_null(render_custom_method("POST", false));
+    cr_expect_null(render_custom_method("HEAD", false));
+    cr_expect_str_eq(render_custom_method("DELETE", true), "DELETE");
+    cr_expect_str_eq(render_custom_method("DELETE", false), "DELETE");
+    cr_expect_str_eq(render_custom_method("OPTIONS", false), "OPTIONS");
+    cr_expect_str_eq(render_custom_method("PATCH", true), "PATCH");
+    cr_expect_str_eq(render_custom_method("PUT", true), "PUT");
+}
+
 Test(render, headers_and_json_bodies_render_per_user) {
     fixture_t f;
     s_build(&f, s_yaml);

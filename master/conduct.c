@@ -977,9 +977,10 @@ void conduct_tick(conduct_t *c, uint64_t now) {
 static void s_settle(conduct_t *c, uint64_t now_us) {
     c->settled = true;
     if (c->run_start_us) {
-        /* Close the last, partial second too. */
-        timeline_close_until(c->timeline, s_timeline_second(c, now_us) + 1, s_timeline_users(c),
-                             c->stats_start_wall_ms);
+        /* Close the last, partial second too, in the windowed thresholds as well. */
+        uint32_t end = s_timeline_second(c, now_us) + 1;
+        timeline_close_until(c->timeline, end, s_timeline_users(c), c->stats_start_wall_ms);
+        verdicts_close_until(c->verdicts, end);
     }
     bool reported = false;
     for (size_t i = 0; i < c->reg.n; i++) {

@@ -1166,6 +1166,44 @@ static void report_failing(fx_t *f, int i, uint32_t seq, uint64_t requests, uint
     histogram_destroy(&row.latency);
 }
 
+/* A windowed threshold judged at the run's end counts the run's last second:
+ * the window closes with the timeline when the run settles. */
+Test(conduct, the_final_judgement_of_a_window_includes_the_last_second) {
+    fx_t f;
+    fx_init(&f, 1, 4, 0);
+    thresholds_check_t checks[1];
+    char err[200];
+    cr_assert_eq(thresholds_parse("requests > 0 over 1s", &checks[0], err, sizeof err, NULL), 0);
+    f.o.checks = checks;
+    f.o.n_checks = 1;
+    f.o.duration_ms = 3000;
+    conduct_destroy(&f.c);
+    f.c = conduct_new(&f.o, f.now, WALL0_MS);
+    start(&f, 1);
+    uint32_t run = conduct_run_id(f.c);
+    uint64_t at = f.now;
+    for (uint32_t s = 0; s < 2; s++) {
+        live_until(&f, 0x1, at + (s + 1) * 1000000u);
+        report(&f, 0, PROTO_STATS, run, s, 10 + s);
+    }
+    live_until(&f, 0x1, at + 3000000);
+    cr_assert_eq(n_sent(&f, PROTO_STOP), 1, "the run time is over");
+    report(&f, 0, PROTO_FINAL, run, 2, 7);
+    tick(&f, f.now + 1000);
+    cr_assert(conduct_done(f.c));
+    conduct_finish(f.c, f.now);
+    report_t *r = report_new();
+    conduct_fill_report(f.c, r, f.now);
+    conduct_judge(f.c, r);
+    cr_assert_eq(r->n_thresholds, 1);
+    cr_expect(r->thresholds[0].passed, "measured %s", r->thresholds[0].measured);
+    cr_expect_float_eq(r->thresholds[0].value, 7, 1e-9, "the last second's 7 requests (got %g)",
+                       r->thresholds[0].value);
+    report_destroy(&r);
+    fx_fini(&f);
+    thresholds_check_fini(&checks[0]);
+}
+
 Test(conduct, an_aborting_threshold_that_fails_stops_the_run_after_its_delay) {
     fx_t f;
     fx_init(&f, 1, 4, 0);

@@ -233,7 +233,8 @@ Test(runplan, thresholds_that_do_not_parse_or_name_no_request_are_refused, .init
     scenario_destroy(&sc);
     s_write("name: shop\nhost: http://127.0.0.1:1\n"
             "thresholds: [{name: /cart, check: 'p95 < 1s'}, 'rps > 1']\n"
-            "users:\n  - name: R\n    tasks:\n      - {get: /cart}\n      - {get: /a, name: step-a}\n");
+            "users:\n  - name: R\n    tasks:\n      - {get: /cart}\n"
+            "      - {get: /a, name: step-a}\n");
     sc = runplan_load_scenario(s_path, stderr);
     cr_assert_not_null(sc);
     cr_expect_eq(runplan_parse_checks(sc, &o, &checks, &n, stderr), 0);

@@ -46,37 +46,40 @@ static bool s_has_name(const scenario_t *sc, const char *name) {
     return false;
 }
 
+#define S_MAX_LISTED 10
+
+typedef struct {
+    strbuf_t *b;
+    const char *seen[S_MAX_LISTED];
+    size_t listed;
+    bool full; /* more names than S_MAX_LISTED: "..." written */
+} s_names_t;
+
+/* Lists the names of reqs[0..n-1] not listed yet. */
+static void s_list(s_names_t *l, const scenario_request_t *reqs, size_t n) {
+    for (size_t k = 0; k < n && !l->full; k++) {
+        bool dup = false;
+        for (size_t j = 0; j < l->listed && !dup; j++) dup = !strcmp(l->seen[j], reqs[k].name);
+        if (dup) continue;
+        if (l->listed == S_MAX_LISTED) {
+            strbuf_append_str(l->b, ", ...");
+            l->full = true;
+            return;
+        }
+        strbuf_appendf(l->b, "%s'%s'", l->listed ? ", " : "", reqs[k].name);
+        l->seen[l->listed++] = reqs[k].name;
+    }
+}
+
 /* The stats names of sc, quoted, comma-separated, in order of appearance,
- * each once (at most 10, then "..."), into b. */
+ * each once (at most S_MAX_LISTED, then "..."), into b. */
 static void s_names(const scenario_t *sc, strbuf_t *b) {
-    size_t listed = 0;
-    const char *seen[10];
+    s_names_t l = {.b = b};
     for (size_t i = 0; i < sc->n_classes; i++) {
         const scenario_class_t *c = &sc->classes[i];
-        const scenario_request_t *groups[3] = {c->on_start, c->on_stop, NULL};
-        size_t counts[3] = {c->n_on_start, c->n_on_stop, 0};
-        for (size_t t = 0; t <= c->n_tasks; t++) {
-            if (t < c->n_tasks) {
-                groups[2] = c->tasks[t].steps;
-                counts[2] = c->tasks[t].n_steps;
-            } else {
-                counts[2] = 0;
-            }
-            for (size_t g = t ? 2 : 0; g < 3; g++) {
-                for (size_t k = 0; k < counts[g]; k++) {
-                    const char *name = groups[g][k].name;
-                    bool dup = false;
-                    for (size_t j = 0; j < listed && !dup; j++) dup = !strcmp(seen[j], name);
-                    if (dup) continue;
-                    if (listed == 10) {
-                        strbuf_append_str(b, ", ...");
-                        return;
-                    }
-                    strbuf_appendf(b, "%s'%s'", listed ? ", " : "", name);
-                    seen[listed++] = name;
-                }
-            }
-        }
+        s_list(&l, c->on_start, c->n_on_start);
+        s_list(&l, c->on_stop, c->n_on_stop);
+        for (size_t t = 0; t < c->n_tasks; t++) s_list(&l, c->tasks[t].steps, c->tasks[t].n_steps);
     }
 }
 

@@ -336,10 +336,10 @@ Test(compare, empty_after_run_is_worse_and_regresses) {
     report_destroy(&a);
 }
 
-/* 22 requests over 2.0001 s and over 2.0 s: the same 11.0 rps, whose delta
+/* 22 requests over 2.0 s and over 2.0001 s: the same 11.0 rps, whose delta
  * printed "-0.0 -0.0%". */
 Test(compare, equal_shown_values_have_no_negative_zero_delta) {
-    report_t *b = s_report(2.0001), *a = s_report(2.0);
+    report_t *b = s_report(2.0), *a = s_report(2.0001);
     s_add(b, "GET", "/", 1000, 22, 0);
     s_add(a, "GET", "/", 1000, 22, 0);
     compare_opts_t o = COMPARE_OPTS_DEFAULT;

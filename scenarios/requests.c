@@ -582,6 +582,14 @@ void scenario_request_read(scenario_doc_t *d, const yaml_node_t *m, const scenar
         scenario_doc_headers(d, f[SCENARIO_RQ_HEADERS].value, names, &r->headers);
     if (f[SCENARIO_RQ_QUERY].value) s_query(d, f[SCENARIO_RQ_QUERY].value, names, r);
     s_body(d, f, names, r);
+    /* curl sends no body with HEAD: one written would be dropped without a word. */
+    static const int bodies[] = {SCENARIO_RQ_JSON, SCENARIO_RQ_FORM, SCENARIO_RQ_BODY};
+    for (size_t i = 0; r->method && !strcmp(r->method, "HEAD") && i < 3; i++)
+        if (f[bodies[i]].key)
+            scenario_doc_error(d, f[bodies[i]].key,
+                               "head sends no body (a HEAD request has none; drop %s or use "
+                               "another method)",
+                               scenario_request_keys[bodies[i]]);
     if (f[SCENARIO_RQ_TIMEOUT].value)
         scenario_doc_duration(d, f[SCENARIO_RQ_TIMEOUT].value, "timeout", &r->timeout_ms);
     bool follow = true;

@@ -44,7 +44,8 @@ void cli_usage(FILE *out) {
             "                          its duration (iterations/s with a rate, else users)\n"
             "\n"
             "run:\n"
-            "  -w, --workers N         local worker processes (default: one per core)\n"
+            "  -w, --workers N         local worker processes (default: one per core;\n"
+            "                          at most 1024)\n"
             "master:\n"
             "      --bind ENDPOINT     where workers connect (default tcp://127.0.0.1:5557)\n"
             "      --expect-workers N  workers to wait for before starting (default 1)\n"
@@ -74,7 +75,8 @@ void cli_usage(FILE *out) {
             "      --html FILE         a self-contained page with charts\n"
             "      --junit FILE        thresholds as JUnit XML\n"
             "      --threshold EXPR    e.g. 'p95<300ms', 'failure_rate<1%%', '/login:p99<1s'\n"
-            "                          (repeatable; adds to the scenario's thresholds)\n"
+            "                          (repeatable; adds to the scenario's thresholds;\n"
+            "                          run, master and validate: report keeps the run's)\n"
             "      --abort-if-unreachable  stop the run (exit 3) when, in its first seconds,\n"
             "                          every request of a name failed to connect\n"
             "import-locust:\n"
@@ -174,6 +176,15 @@ static bool s_looks_like_addr(const char *s) {
     return true;
 }
 
+/* -H is checked as the scenario's host: is (scenarios/scenario.c): a scheme
+ * libcurl is asked for, then an address. */
+static bool s_host_ok(const char *url) {
+    const char *rest = !strncmp(url, "http://", 7)    ? url + 7
+                       : !strncmp(url, "https://", 8) ? url + 8
+                                                      : NULL;
+    return rest && *rest && *rest != '/';
+}
+
 static int s_load_option(int c, const char *arg, cli_opts_t *o) {
     char *end, err[200];
     scenario_stage_t *stages = NULL;
@@ -207,7 +218,10 @@ static int s_option(int c, const char *arg, cli_opts_t *o) {
     if (c >= S_OPT_WEB && c <= S_OPT_AUTOQUIT) return s_web_option(c, arg, o);
     switch (c) {
     case 'u':
-        return s_long(arg, 1, &o->users) == 0 ? 0 : s_error("-u/--users wants an integer >= 1 (got '%s')", arg);
+        return s_long(arg, 1, &o->users) == 0 && o->users <= (long)UINT32_MAX
+                   ? 0
+                   : s_error("-u/--users wants an integer from 1 to %lu (got '%s')",
+                             (unsigned long)UINT32_MAX, arg);
     case 'r':
         o->spawn_rate = strtod(arg, &end);
         return (*end || end == arg || !(o->spawn_rate > 0) || !isfinite(o->spawn_rate))
@@ -218,7 +232,10 @@ static int s_option(int c, const char *arg, cli_opts_t *o) {
                    ? 0
                    : s_error("-t/--run-time wants a duration like 30s, 2m, 1h (got '%s')", arg);
     case 'w':
-        return s_long(arg, 1, &o->workers) == 0 ? 0 : s_error("--workers wants an integer >= 1 (got '%s')", arg);
+        return s_long(arg, 1, &o->workers) == 0 && o->workers <= CLI_MAX_LOCAL_WORKERS
+                   ? 0
+                   : s_error("--workers wants an integer from 1 to %d (got '%s')",
+                             CLI_MAX_LOCAL_WORKERS, arg);
     case 'e':
         return s_long(arg, 1, &o->expect_workers) == 0
                    ? 0
@@ -227,7 +244,12 @@ static int s_option(int c, const char *arg, cli_opts_t *o) {
         return units_parse_duration_ms(arg, &o->wait_workers_ms) == 0
                    ? 0
                    : s_error("--wait-workers wants a duration (got '%s')", arg);
-    case 'H': o->host = arg; return 0;
+    case 'H':
+        if (!s_host_ok(arg))
+            return s_error("-H/--host wants a URL starting with http:// or https://, e.g. "
+                           "http://127.0.0.1:8000 (got '%s')", arg);
+        o->host = arg;
+        return 0;
     case 'C': o->csv_prefix = arg; return 0;
     case 'J': o->json_path = arg; return 0;
     case 'M': o->html_path = arg; return 0;
@@ -417,6 +439,11 @@ int cli_parse(int argc, char **argv, cli_opts_t *o) {
     }
     if (o->web_addr && o->command != CLI_RUN && o->command != CLI_MASTER) {
         return s_error("%s", "--web goes with run or master");
+    }
+    if (o->n_thresholds && o->command != CLI_RUN && o->command != CLI_MASTER &&
+        o->command != CLI_VALIDATE) {
+        return s_error("%s", "--threshold goes with run, master or validate (report writes the "
+                             "verdicts the run judged, from its JSON result)");
     }
     if (o->tls_no_verify && o->command != CLI_RUN && o->command != CLI_MASTER) {
         return s_error("%s", "--tls-no-verify goes with run or master");

@@ -28,6 +28,8 @@ typedef enum {
 
 #define CLI_MAX_THRESHOLDS 64
 #define CLI_MAX_ALLOW 64
+/* --workers: local worker processes are forked at once; a typo must not fork thousands. */
+#define CLI_MAX_LOCAL_WORKERS 1024
 
 typedef struct {
     cli_command_t command;

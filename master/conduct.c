@@ -51,6 +51,7 @@ struct conduct {
     uint64_t phase_deadline_us; /* WAITING: give up; RUNNING: stop; STOPPING: stop waiting */
     uint64_t run_start_us, run_stop_us;
     uint64_t run_start_wall_ms, run_stop_wall_ms;
+    uint32_t users_at_stop; /* the users when the run was stopped (its last seconds' stamp) */
     uint64_t stats_start_us, stats_start_wall_ms; /* the run's start, or its last reset */
     uint64_t spawn_until_us; /* users ramp up until then (the state "spawning") */
     uint64_t ended_us;       /* multi-run: when the last run was settled */
@@ -294,6 +295,7 @@ static void s_prepare_run(conduct_t *c) {
     c->settled = false;
     c->outcome = CONDUCT_OK;
     c->run_stop_us = c->run_stop_wall_ms = 0;
+    c->users_at_stop = 0;
 }
 
 /* When the users of a constant closed run are all started, `moves` of them
@@ -355,7 +357,17 @@ static void s_start_run(conduct_t *c, uint64_t now) {
             how_long);
 }
 
+static uint32_t s_users(const conduct_t *c) {
+    uint32_t users = 0;
+    for (size_t i = 0; i < c->reg.n; i++) {
+        const worker_entry_t *w = c->reg.items[i];
+        if (w->state == WORKER_RUNNING) users += w->users;
+    }
+    return users;
+}
+
 static void s_stop_run(conduct_t *c, uint64_t now) {
+    c->users_at_stop = s_users(c);
     c->phase = PHASE_STOPPING;
     c->run_stop_us = now;
     c->run_stop_wall_ms = s_wall_ms(c, now);
@@ -541,13 +553,11 @@ static void s_on_hello(conduct_t *c, const void *rid, size_t rid_bytes, const pr
     s_send(c, w, &m);
 }
 
-static uint32_t s_users(const conduct_t *c) {
-    uint32_t users = 0;
-    for (size_t i = 0; i < c->reg.n; i++) {
-        const worker_entry_t *w = c->reg.items[i];
-        if (w->state == WORKER_RUNNING) users += w->users;
-    }
-    return users;
+/* The users a timeline second is stamped with: those of the moment it
+ * closes while the run goes on; once stopped, those of the stop (the run's
+ * last seconds close after it, when the workers have stopped). */
+static uint32_t s_timeline_users(const conduct_t *c) {
+    return c->phase == PHASE_RUNNING ? s_users(c) : c->users_at_stop;
 }
 
 /* The timeline second a report received now counts in. A report covers the
@@ -612,7 +622,7 @@ static void s_on_stats(conduct_t *c, worker_entry_t *w, const proto_msg_t *m, ui
     }
     if (!s_check_seq(c, w, st)) return;
     uint32_t second = s_timeline_second(c, now);
-    timeline_close_until(c->timeline, second, s_users(c), c->stats_start_wall_ms);
+    timeline_close_until(c->timeline, second, s_timeline_users(c), c->stats_start_wall_ms);
     ingest_stats(c->results, c->timeline, c->verdicts, second, st);
     w->reports++;
     w->users = st->users;
@@ -801,6 +811,7 @@ static void s_live(conduct_t *c, uint64_t now) {
                                .duration_s = (double)c->run.duration_ms / 1000.0,
                                .window_s = (double)(now - c->last_live_us) / 1e6,
                                .users_target = open ? c->run.max_users : (uint32_t)(target + 0.5),
+                               .open = open,
                                .rate = open ? target : 0,
                                .dropped = results_dropped(c->results),
                                .thresholds = verdicts_count(c->verdicts),
@@ -988,7 +999,7 @@ void conduct_tick(conduct_t *c, uint64_t now) {
     if (c->phase == PHASE_RUNNING || c->phase == PHASE_STOPPING) {
         if (c->rebalance_due && c->phase == PHASE_RUNNING) s_rebalance(c, now);
         /* Seconds close on time, stamped with the users of that moment. */
-        timeline_close_until(c->timeline, s_timeline_second(c, now), s_users(c),
+        timeline_close_until(c->timeline, s_timeline_second(c, now), s_timeline_users(c),
                              c->stats_start_wall_ms);
         s_judge(c, now);
     }
@@ -1000,9 +1011,10 @@ void conduct_tick(conduct_t *c, uint64_t now) {
 static void s_settle(conduct_t *c, uint64_t now_us) {
     c->settled = true;
     if (c->run_start_us) {
-        /* Close the last, partial second too. */
-        timeline_close_until(c->timeline, s_timeline_second(c, now_us) + 1, s_users(c),
-                             c->stats_start_wall_ms);
+        /* Close the last, partial second too, in the windowed thresholds as well. */
+        uint32_t end = s_timeline_second(c, now_us) + 1;
+        timeline_close_until(c->timeline, end, s_timeline_users(c), c->stats_start_wall_ms);
+        verdicts_close_until(c->verdicts, end);
     }
     bool reported = false;
     for (size_t i = 0; i < c->reg.n; i++) {

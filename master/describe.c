@@ -8,6 +8,7 @@
 #include "common/strbuf.h"
 #include "common/xmalloc.h"
 #include "load/split.h"
+#include "master/loadplan.h"
 
 static const char *const s_orders[] = {"sequential", "random", "unique"};
 
@@ -64,10 +65,30 @@ static void s_pool(FILE *out, const scenario_t *sc, const char *indent) {
         fprintf(out, "%sresolve %s\n", indent, sc->resolve[i]);
 }
 
-static void s_load(FILE *out, const scenario_t *sc, uint32_t users) {
+/* The load line of a plan resolved with the command line's flags. */
+static void s_resolved_load(FILE *out, const loadplan_t *lp) {
+    char a[32];
+    char *stages = loadplan_stages_text(lp->stages, lp->n_stages);
+    if (lp->open) {
+        fprintf(out, "load:      open model, %g iterations/s", lp->rate);
+        if (lp->n_stages) fprintf(out, " at the peak, stages %s", stages);
+        fprintf(out, ", at most %" PRIu32 " at once", lp->max_users);
+    } else {
+        fprintf(out, "load:      closed model, %" PRIu32 " users", lp->users);
+        if (lp->n_stages) fprintf(out, " at the peak, stages %s", stages);
+        if (lp->spawn_rate > 0) fprintf(out, ", %g started/s", lp->spawn_rate);
+    }
+    if (lp->duration_ms) fprintf(out, ", for %s", s_ms(lp->duration_ms, a, sizeof a));
+    fprintf(out, " (with the command line's flags)");
+    free(stages);
+}
+
+static void s_load(FILE *out, const scenario_t *sc, uint32_t users, const loadplan_t *lp) {
     char a[32], b[32];
     const scenario_load_t *l = &sc->load;
-    if (l->rate > 0 || l->stages_kind == SCENARIO_STAGES_RATE) {
+    if (lp) {
+        s_resolved_load(out, lp);
+    } else if (l->rate > 0 || l->stages_kind == SCENARIO_STAGES_RATE) {
         fprintf(out, "load:      open model, %g iterations/s", l->rate);
         if (l->n_stages) fprintf(out, " at the start, then %zu stages", l->n_stages);
         if (l->max_users) fprintf(out, ", at most %" PRIu32 " at once", l->max_users);
@@ -81,8 +102,8 @@ static void s_load(FILE *out, const scenario_t *sc, uint32_t users) {
             fprintf(out, "load:      closed model, users not set (pass -u)");
         if (l->spawn_rate > 0) fprintf(out, ", %g started/s", l->spawn_rate);
     }
-    if (l->duration_ms) fprintf(out, ", for %s", s_ms(l->duration_ms, a, sizeof a));
-    for (size_t i = 0; i < l->n_stages; i++)
+    if (!lp && l->duration_ms) fprintf(out, ", for %s", s_ms(l->duration_ms, a, sizeof a));
+    for (size_t i = 0; !lp && i < l->n_stages; i++)
         fprintf(out, "\n           stage %zu: to %g %s over %s", i + 1, l->stages[i].target,
                 l->stages_kind == SCENARIO_STAGES_RATE ? "iterations/s" : "users",
                 s_ms(l->stages[i].duration_ms, a, sizeof a));
@@ -115,24 +136,28 @@ static void s_thresholds(FILE *out, const scenario_t *sc) {
     }
 }
 
-static void s_think(FILE *out, const scenario_think_t *t) {
+/* open: the open model, where the schedule starts iterations and think is not applied. */
+static void s_think(FILE *out, const scenario_think_t *t, bool open) {
     char a[32], b[32];
     fprintf(out, "  think:   ");
     switch (t->kind) {
     case SCENARIO_THINK_NONE:
-        fprintf(out, "none\n");
+        fprintf(out, "none");
         break;
     case SCENARIO_THINK_CONSTANT:
-        fprintf(out, "%s after each task\n", s_ms(t->min_ms, a, sizeof a));
+        fprintf(out, "%s after each task", s_ms(t->min_ms, a, sizeof a));
         break;
     case SCENARIO_THINK_BETWEEN:
-        fprintf(out, "between %s and %s after each task\n", s_ms(t->min_ms, a, sizeof a),
+        fprintf(out, "between %s and %s after each task", s_ms(t->min_ms, a, sizeof a),
                 s_ms(t->max_ms, b, sizeof b));
         break;
     case SCENARIO_THINK_PACING:
-        fprintf(out, "pacing: a task every %s\n", s_ms(t->min_ms, a, sizeof a));
+        fprintf(out, "pacing: a task every %s", s_ms(t->min_ms, a, sizeof a));
         break;
     }
+    if (open && t->kind != SCENARIO_THINK_NONE)
+        fprintf(out, " (not applied: in the open model the schedule starts iterations)");
+    fputc('\n', out);
 }
 
 static void s_expect(FILE *out, const scenario_expect_t *e, const char *indent) {
@@ -205,11 +230,12 @@ static void s_tasks(FILE *out, const scenario_class_t *c) {
     }
 }
 
-static void s_class(FILE *out, const scenario_class_t *c, uint32_t users, uint32_t total_users) {
+static void s_class(FILE *out, const scenario_class_t *c, uint32_t users, uint32_t total_users,
+                    bool open) {
     fprintf(out, "\nclass %s  weight %" PRIu32, c->name, c->weight);
     if (total_users) fprintf(out, "  -> %" PRIu32 " of %" PRIu32 " users", users, total_users);
     fputc('\n', out);
-    s_think(out, &c->think);
+    s_think(out, &c->think, open);
     s_vars(out, c);
     for (size_t i = 0; i < c->headers.n; i++)
         fprintf(out, "  header:  %s: %s\n", c->headers.items[i].name, c->headers.items[i].value);
@@ -222,21 +248,30 @@ static void s_class(FILE *out, const scenario_class_t *c, uint32_t users, uint32
     s_tasks(out, c);
 }
 
-void describe_scenario(FILE *out, const scenario_t *sc, uint32_t users) {
-    if (!users) users = sc->load.users;
+static void s_describe(FILE *out, const scenario_t *sc, uint32_t users, bool open,
+                       const loadplan_t *lp, const char *host) {
     fprintf(out, "scenario:  %s (%s)\n", sc->name, sc->file);
-    fprintf(out, "host:      %s\n", sc->host ? sc->host : "(not set: pass -H)");
-    s_load(out, sc, users);
+    fprintf(out, "host:      %s\n", host ? host : "(not set: pass -H)");
+    s_load(out, sc, users, lp);
     s_data(out, sc->data);
     s_thresholds(out, sc);
     uint32_t *weights = xcalloc(sc->n_classes + 1, sizeof *weights);
     uint32_t *per_class = xcalloc(sc->n_classes + 1, sizeof *per_class);
     for (size_t i = 0; i < sc->n_classes; i++)
         weights[i] = sc->classes[i].weight;
-    bool split =
-        users && sc->load.rate <= 0 && split_classes(users, weights, sc->n_classes, per_class) == 0;
+    bool split = users && !open && split_classes(users, weights, sc->n_classes, per_class) == 0;
     for (size_t i = 0; i < sc->n_classes; i++)
-        s_class(out, &sc->classes[i], per_class[i], split ? users : 0);
+        s_class(out, &sc->classes[i], per_class[i], split ? users : 0, open);
     free(per_class);
     free(weights);
+}
+
+void describe_scenario(FILE *out, const scenario_t *sc, uint32_t users) {
+    bool open = sc->load.rate > 0 || sc->load.stages_kind == SCENARIO_STAGES_RATE;
+    s_describe(out, sc, users ? users : sc->load.users, open, NULL, sc->host);
+}
+
+void describe_scenario_resolved(FILE *out, const scenario_t *sc, const loadplan_t *lp,
+                                const char *host) {
+    s_describe(out, sc, lp->open ? 0 : lp->users, lp->open, lp, host ? host : sc->host);
 }

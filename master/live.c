@@ -89,7 +89,7 @@ static pcts_t s_pcts(const histogram_t *h) {
 /* The load part shared by the line and the table's header: the model's size
  * now, then the workers. */
 static void s_load(FILE *o, const summary_live_t *info) {
-    if (info->rate > 0) {
+    if (info->open) {
         fprintf(o, "rate %.1f/s  in flight %u/%u  dropped %llu", info->rate, info->users,
                 info->users_target, (unsigned long long)info->dropped);
     } else {

@@ -70,9 +70,11 @@ static int s_open(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers,
     return 0;
 }
 
-static int s_checks(const cli_opts_t *o, const scenario_t *sc, const loadplan_t *lp, FILE *err) {
+/* complete: the run is about to start, so it needs a run time and a host. */
+static int s_checks(const cli_opts_t *o, const scenario_t *sc, const loadplan_t *lp, bool complete,
+                    FILE *err) {
     /* With the web UI a run without a run time goes on until stopped. */
-    if (!lp->duration_ms && !o->web_addr) {
+    if (complete && !lp->duration_ms && !o->web_addr) {
         fprintf(err,
                 "barrage: error: %s: no run time: set load.duration or load.stages in "
                 "the scenario or pass -t/--run-time\n",
@@ -89,7 +91,7 @@ static int s_checks(const cli_opts_t *o, const scenario_t *sc, const loadplan_t 
                 lp->open ? "slots (max_users)" : "users");
         return -1;
     }
-    if (!o->host && !sc->host) {
+    if (complete && !o->host && !sc->host) {
         fprintf(err,
                 "barrage: error: %s: no host: set 'host' in the scenario or pass "
                 "-H/--host\n",
@@ -101,6 +103,11 @@ static int s_checks(const cli_opts_t *o, const scenario_t *sc, const loadplan_t 
 
 /* Model-specific option clashes. */
 static int s_clashes(const cli_opts_t *o, bool open, bool staged, FILE *err) {
+    if (open && o->spawn_rate > 0) {
+        fprintf(err, "barrage: error: -r/--spawn-rate starts users (the closed model); the "
+                        "open model (--rate or load.rate) starts iterations on its schedule\n");
+        return -1;
+    }
     if (!open && o->max_users > 0) {
         fprintf(err, "barrage: error: --max-users caps the open model: it needs --rate or "
                         "load.rate\n");
@@ -114,8 +121,8 @@ static int s_clashes(const cli_opts_t *o, bool open, bool staged, FILE *err) {
     return 0;
 }
 
-int loadplan_resolve(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers,
-                     loadplan_t *lp, FILE *err) {
+static int s_resolve(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers,
+                     loadplan_t *lp, bool complete, FILE *err) {
     *lp = (loadplan_t){0};
     const scenario_load_t *l = &sc->load;
     bool cli_users = o->users > 0, cli_rate = o->rate > 0;
@@ -152,8 +159,21 @@ int loadplan_resolve(const cli_opts_t *o, const scenario_t *sc, uint32_t n_worke
     if (!lp->duration_ms)
         for (size_t i = 0; i < l->n_stages; i++)
             lp->duration_ms += l->stages[i].duration_ms;
-    if (rc == 0) rc = s_checks(o, sc, lp, err);
+    if (rc == 0) rc = s_checks(o, sc, lp, complete, err);
     if (rc != 0) loadplan_fini(lp);
+    return rc;
+}
+
+int loadplan_resolve(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers,
+                     loadplan_t *lp, FILE *err) {
+    return s_resolve(o, sc, n_workers, lp, true, err);
+}
+
+int loadplan_check(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers, loadplan_t *out,
+                   FILE *err) {
+    loadplan_t lp;
+    int rc = s_resolve(o, sc, n_workers, out ? out : &lp, false, err); /* zeroed on failure */
+    if (rc == 0 && !out) loadplan_fini(&lp);
     return rc;
 }
 

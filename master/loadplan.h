@@ -46,6 +46,14 @@ int loadplan_resolve(const cli_opts_t *o, const scenario_t *sc, uint32_t n_worke
                      loadplan_t *out, FILE *err);
 void loadplan_fini(loadplan_t *lp);
 
+/* The checks of loadplan_resolve that `barrage validate` can make before a
+ * run: every one but those a run may still be told about (no run time, no
+ * host). n_workers as in loadplan_resolve (validate: 1). Returns 0 with the
+ * load in *out (loadplan_fini; out may be NULL), or -1 after printing
+ * "barrage: error: ..." lines on err (*out then zeroed). */
+int loadplan_check(const cli_opts_t *o, const scenario_t *sc, uint32_t n_workers, loadplan_t *out,
+                   FILE *err);
+
 /* The ramp as a person writes it, "30s:100,1m:500" (a start value as
  * "0s:50" first); a new string (caller frees), "" without stages. */
 char *loadplan_stages_text(const ramp_stage_t *stages, size_t n_stages);

@@ -29,11 +29,27 @@
 static int s_validate(const cli_opts_t *o) {
     scenario_t *sc = runplan_load_scenario(o->scenario, stderr);
     if (!sc) return BARRAGE_EXIT_USAGE;
+    /* What `run` would refuse with these overrides (-u beyond a unique data
+     * file's rows, --stages that clash ...) is refused here too. */
+    int bad = runplan_parse_checks(sc, o, NULL, NULL, stderr);
+    loadplan_t lp;
+    if (loadplan_check(o, sc, 1, &lp, stderr) != 0 || bad) {
+        loadplan_fini(&lp); /* zeroed when the check failed */
+        scenario_destroy(&sc);
+        return BARRAGE_EXIT_USAGE;
+    }
     size_t tasks = 0;
     for (size_t i = 0; i < sc->n_classes; i++) tasks += sc->classes[i].n_tasks;
     printf("%s: ok: scenario '%s', %zu user classes, %zu tasks\n\n", o->scenario, sc->name,
            sc->n_classes, tasks);
-    describe_scenario(stdout, sc, o->users > 0 ? (uint32_t)o->users : 0);
+    /* With flags that change the load (or -H), the plan is the one the run would follow. */
+    bool flags = o->users > 0 || o->rate > 0 || o->spawn_rate > 0 || o->duration_ms ||
+                 o->max_users > 0 || o->stages || o->host;
+    if (flags)
+        describe_scenario_resolved(stdout, sc, &lp, o->host);
+    else
+        describe_scenario(stdout, sc, 0);
+    loadplan_fini(&lp);
     scenario_destroy(&sc);
     return BARRAGE_EXIT_OK;
 }

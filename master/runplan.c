@@ -1,6 +1,7 @@
 /* runplan: the scenario and the flags made into what one run needs. */
 #include "master/runplan.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,37 +31,115 @@ static void s_files(runplan_t *p) {
     p->n_files = (uint32_t)n;
 }
 
-/* Thresholds of the scenario, then of the command line, parsed before the
- * run so that a bad one stops everything with its position. */
-static int s_checks(runplan_t *p, const cli_opts_t *o, FILE *err) {
-    const scenario_t *sc = p->scenario;
-    size_t cap = sc->n_thresholds + o->n_thresholds;
-    p->checks = xcalloc(cap ? cap : 1, sizeof *p->checks);
+/* True when a request of sc (a task's step, on_start or on_stop) has the stats name. */
+static bool s_has_name(const scenario_t *sc, const char *name) {
+    for (size_t i = 0; i < sc->n_classes; i++) {
+        const scenario_class_t *c = &sc->classes[i];
+        for (size_t k = 0; k < c->n_on_start; k++)
+            if (!strcmp(c->on_start[k].name, name)) return true;
+        for (size_t k = 0; k < c->n_on_stop; k++)
+            if (!strcmp(c->on_stop[k].name, name)) return true;
+        for (size_t t = 0; t < c->n_tasks; t++)
+            for (size_t k = 0; k < c->tasks[t].n_steps; k++)
+                if (!strcmp(c->tasks[t].steps[k].name, name)) return true;
+    }
+    return false;
+}
+
+#define S_MAX_LISTED 10
+
+typedef struct {
+    strbuf_t *b;
+    const char *seen[S_MAX_LISTED];
+    size_t listed;
+    bool full; /* more names than S_MAX_LISTED: "..." written */
+} s_names_t;
+
+/* Lists the names of reqs[0..n-1] not listed yet. */
+static void s_list(s_names_t *l, const scenario_request_t *reqs, size_t n) {
+    for (size_t k = 0; k < n && !l->full; k++) {
+        bool dup = false;
+        for (size_t j = 0; j < l->listed && !dup; j++) dup = !strcmp(l->seen[j], reqs[k].name);
+        if (dup) continue;
+        if (l->listed == S_MAX_LISTED) {
+            strbuf_append_str(l->b, ", ...");
+            l->full = true;
+            return;
+        }
+        strbuf_appendf(l->b, "%s'%s'", l->listed ? ", " : "", reqs[k].name);
+        l->seen[l->listed++] = reqs[k].name;
+    }
+}
+
+/* The stats names of sc, quoted, comma-separated, in order of appearance,
+ * each once (at most S_MAX_LISTED, then "..."), into b. */
+static void s_names(const scenario_t *sc, strbuf_t *b) {
+    s_names_t l = {.b = b};
+    for (size_t i = 0; i < sc->n_classes; i++) {
+        const scenario_class_t *c = &sc->classes[i];
+        s_list(&l, c->on_start, c->n_on_start);
+        s_list(&l, c->on_stop, c->n_on_stop);
+        for (size_t t = 0; t < c->n_tasks; t++) s_list(&l, c->tasks[t].steps, c->tasks[t].n_steps);
+    }
+}
+
+/* A named check whose name no request has would only say "no requests"
+ * after the run: refused before it. */
+static bool s_name_known(const scenario_t *sc, const thresholds_check_t *c, const char *where,
+                         FILE *err) {
+    if (!c->name || s_has_name(sc, c->name)) return true;
+    strbuf_t names;
+    strbuf_init(&names);
+    s_names(sc, &names);
+    fprintf(err, "%s: no request is named '%s' (the names are %s)\n", where, c->name,
+            strbuf_str(&names));
+    strbuf_fini(&names);
+    return false;
+}
+
+int runplan_parse_checks(const scenario_t *sc, const cli_opts_t *o, thresholds_check_t **out,
+                         size_t *n_out, FILE *err) {
+    size_t cap = sc->n_thresholds + o->n_thresholds, n = 0;
+    thresholds_check_t *checks = xcalloc(cap ? cap : 1, sizeof *checks);
     int bad = 0;
-    char why[200];
+    char why[200], where[512];
     size_t at = 0;
     for (size_t i = 0; i < sc->n_thresholds; i++) {
         const scenario_threshold_t *t = &sc->thresholds[i];
-        if (thresholds_parse_named(t->name, t->text, &p->checks[p->n_checks], why, sizeof why,
-                                   &at)) {
-            fprintf(err, "%s:%d:%d: error: threshold '%s': %s\n", o->scenario, t->pos.line,
-                    t->pos.col, t->text, why);
+        snprintf(where, sizeof where, "%s:%d:%d: error: threshold '%s'", o->scenario,
+                 t->pos.line, t->pos.col, t->text);
+        if (thresholds_parse_named(t->name, t->text, &checks[n], why, sizeof why, &at)) {
+            fprintf(err, "%s: %s\n", where, why);
+            bad = 1;
+        } else if (!s_name_known(sc, &checks[n], where, err)) {
+            thresholds_check_fini(&checks[n]);
             bad = 1;
         } else {
-            p->checks[p->n_checks].abort = t->abort;
-            p->checks[p->n_checks].delay_ms = t->delay_ms;
-            p->n_checks++;
+            checks[n].abort = t->abort;
+            checks[n].delay_ms = t->delay_ms;
+            n++;
         }
     }
     for (size_t i = 0; i < o->n_thresholds; i++) {
-        if (thresholds_parse(o->thresholds[i], &p->checks[p->n_checks], why, sizeof why, &at)) {
-            fprintf(err, "barrage: error: --threshold '%s': %s (at character %zu)\n",
-                    o->thresholds[i], why, at + 1);
+        snprintf(where, sizeof where, "barrage: error: --threshold '%s'", o->thresholds[i]);
+        if (thresholds_parse(o->thresholds[i], &checks[n], why, sizeof why, &at)) {
+            fprintf(err, "%s: %s (at character %zu)\n", where, why, at + 1);
+            bad = 1;
+        } else if (!s_name_known(sc, &checks[n], where, err)) {
+            thresholds_check_fini(&checks[n]);
             bad = 1;
         } else {
-            p->n_checks++;
+            n++;
         }
     }
+    if (bad || !out) {
+        for (size_t i = 0; i < n; i++) thresholds_check_fini(&checks[i]);
+        free(checks);
+        checks = NULL;
+        n = 0;
+    }
+    if (out) *out = checks;
+    if (n_out) *n_out = n;
     return bad ? -1 : 0;
 }
 
@@ -68,7 +147,7 @@ runplan_t *runplan_load(const cli_opts_t *o, uint32_t n_workers, FILE *err) {
     runplan_t *p = xcalloc(1, sizeof *p);
     p->scenario = runplan_load_scenario(o->scenario, err);
     if (!p->scenario || loadplan_resolve(o, p->scenario, n_workers, &p->load, err) != 0 ||
-        s_checks(p, o, err) != 0) {
+        runplan_parse_checks(p->scenario, o, &p->checks, &p->n_checks, err) != 0) {
         runplan_destroy(&p);
         return NULL;
     }

@@ -34,6 +34,15 @@ typedef struct {
 runplan_t *runplan_load(const cli_opts_t *o, uint32_t n_workers, FILE *err);
 void runplan_destroy(runplan_t **p);
 
+/* Parses the thresholds of sc, then of o (--threshold), into a new array
+ * *out of *n_out checks (thresholds_check_fini each, free the array; out
+ * may be NULL to only check them, as `barrage validate` does). Every one
+ * that does not parse, or whose name no request of sc has (it would only
+ * say "no requests" after the run), is printed on err with its position
+ * and the scenario's names. Returns 0, or -1 (nothing in *out). */
+int runplan_parse_checks(const scenario_t *sc, const cli_opts_t *o, thresholds_check_t **out,
+                         size_t *n_out, FILE *err);
+
 /* Sets co's run fields (scenario, text, files, hash, host, tls_no_verify, users, spawn
  * rate, run time, rate, max_users, stages, thresholds, abort_if_unreachable) to p's,
  * borrowed: p must outlive

@@ -135,12 +135,18 @@ static void s_signed_ms(double d_us, char *buf) {
     snprintf(buf, S_CELL, "%s%s", d_us > 0 ? "+" : d_us < 0 ? "-" : "", v);
 }
 
+/* v, or +0 when it rounds to zero at `decimals` (a tiny negative delta
+ * printed "-0.0" beside two equal values). */
+static double s_no_negative_zero(double v, int decimals) {
+    return fabs(v) < 0.5 * pow(10.0, -decimals) ? 0.0 : v;
+}
+
 static void s_pct(double b, double a, char *buf) {
     double g = s_growth_pct(b, a);
     if (isinf(g))
         snprintf(buf, S_CELL, "+inf%%");
     else
-        snprintf(buf, S_CELL, "%+.1f%%", g);
+        snprintf(buf, S_CELL, "%+.1f%%", s_no_negative_zero(g, 1));
 }
 
 /* The before, after, delta and delta % cells of metric m. */
@@ -187,10 +193,10 @@ static void s_cells(const compare_row_t *r, int m, char cell[4][S_CELL]) {
         snprintf(cell[2], S_CELL, "%+lld", (long long)d);
         break;
     case 1:
-        snprintf(cell[2], S_CELL, "%+.2fpt", d);
+        snprintf(cell[2], S_CELL, "%+.2fpt", s_no_negative_zero(d, 2));
         break;
     case 2:
-        snprintf(cell[2], S_CELL, "%+.1f", d);
+        snprintf(cell[2], S_CELL, "%+.1f", s_no_negative_zero(d, 1));
         break;
     default:
         s_signed_ms(d, cell[2]);

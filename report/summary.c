@@ -233,6 +233,11 @@ void summary_print_load(FILE *out, const report_t *r) {
         if (r->stages && *r->stages) fprintf(out, ", stages %s", r->stages);
         fputc('\n', out);
     }
+    if (r->interrupted) {
+        fprintf(out, "Interrupted: stopped by a signal after %.1f s", r->run_seconds);
+        if (r->duration_ms) fprintf(out, " of %.1f s", (double)r->duration_ms / 1000.0);
+        fprintf(out, " (rates are over the time it ran)\n");
+    }
 }
 
 void summary_print_saturations(FILE *out, const report_t *r) {

@@ -5,6 +5,7 @@
 #ifndef BARRAGE_REPORT_SUMMARY_H
 #define BARRAGE_REPORT_SUMMARY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -20,7 +21,8 @@ typedef struct {
     double window_s;   /* length of the live window */
     uint32_t users, users_target; /* open model: iterations in flight, max_users */
     uint32_t workers;
-    double rate;      /* open model: the arrival rate asked for now; 0 = closed model */
+    bool open;        /* the open model (arrival rate), even while its ramp is at 0/s */
+    double rate;      /* open model: the arrival rate asked for now */
     uint64_t dropped; /* open model: iterations dropped so far (max_users reached) */
     size_t thresholds, thresholds_failing; /* judged so far, and failing now */
     const char *failing_first; /* the first failing threshold as written, or NULL (borrowed) */
@@ -38,7 +40,10 @@ void summary_print_final(FILE *out, const results_t *r, double run_s);
 
 /* One line on the run's load: the model and its size, the ramp, and for the
  * open model how many iterations were dropped (max_users reached), e.g.
- * "Load: open model (arrival rate), 1000/s, max_users 2000: 0 iterations dropped". */
+ * "Load: open model (arrival rate), 1000/s, max_users 2000: 0 iterations dropped";
+ * then, for a run stopped by SIGINT or SIGTERM, a second line saying so
+ * ("Interrupted: stopped by a signal after 1.5 s of 30.0 s (rates are over
+ * the time it ran)"). */
 void summary_print_load(FILE *out, const report_t *r);
 
 /* One line per saturation episode of r ("worker W was saturated from 2.5 s

@@ -39,6 +39,10 @@ void verdicts_add(verdicts_t *v, uint32_t second, const results_delta_t *d) {
     window_add(v->window, second, d);
 }
 
+void verdicts_close_until(verdicts_t *v, uint32_t second) {
+    window_close_until(v->window, second);
+}
+
 size_t verdicts_judge(verdicts_t *v, const results_t *res, uint32_t closed, uint64_t elapsed_ms) {
     window_close_until(v->window, closed);
     size_t abort_at = VERDICTS_NO_ABORT;

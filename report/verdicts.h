@@ -41,6 +41,10 @@ const report_threshold_t *verdicts_get(const verdicts_t *v, size_t i);
 /* How many of them failed. */
 size_t verdicts_failing(const verdicts_t *v);
 
+/* Closes every second of the windows before `second`, as verdicts_judge does:
+ * at the run's end, so its last second counts in the final judgement. */
+void verdicts_close_until(verdicts_t *v, uint32_t second);
+
 /* The windows, for the judgement at the run's end (thresholds_evaluate). */
 const window_t *verdicts_window(const verdicts_t *v);
 

@@ -14,12 +14,18 @@ typedef struct {
     histogram_t *latency;
 } slot_t;
 
-/* The ring of one windowed check: seconds slots, second s at s % seconds. */
+/* The ring of one windowed check: the window's seconds closed, plus the open
+ * one that reports already go to, so seconds + 1 slots, second s at s % that
+ * (with only `seconds` slots the open second evicted the oldest of the window). */
 typedef struct {
     const thresholds_check_t *check;
     uint32_t seconds;
     slot_t *slots;
 } ring_t;
+
+static uint32_t s_slots(const ring_t *r) {
+    return r->seconds + 1;
+}
 
 struct window {
     ring_t *rings; /* one per check; seconds == 0 for a check without a window */
@@ -35,7 +41,7 @@ window_t *window_new(const thresholds_check_t *checks, size_t n) {
         ring_t *r = &w->rings[i];
         r->check = &checks[i];
         r->seconds = (uint32_t)(checks[i].window_ms / 1000u);
-        if (r->seconds) r->slots = xcalloc(r->seconds, sizeof *r->slots);
+        if (r->seconds) r->slots = xcalloc(s_slots(r), sizeof *r->slots);
     }
     return w;
 }
@@ -44,7 +50,7 @@ void window_destroy(window_t **wp) {
     if (!wp || !*wp) return;
     window_t *w = *wp;
     for (size_t i = 0; i < w->n; i++) {
-        for (uint32_t k = 0; k < w->rings[i].seconds; k++)
+        for (uint32_t k = 0; w->rings[i].seconds && k < s_slots(&w->rings[i]); k++)
             histogram_destroy(&w->rings[i].slots[k].latency);
         free(w->rings[i].slots);
     }
@@ -55,7 +61,7 @@ void window_destroy(window_t **wp) {
 
 /* The slot of `second` in r, emptied when it held an older second. */
 static slot_t *s_slot(ring_t *r, uint32_t second) {
-    slot_t *s = &r->slots[second % r->seconds];
+    slot_t *s = &r->slots[second % s_slots(r)];
     if (!s->used || s->second != second) {
         s->used = true;
         s->second = second;
@@ -106,7 +112,7 @@ void window_sample(const window_t *w, size_t i, thresholds_sample_t *out, histog
     uint32_t from = w->open > r->seconds ? w->open - r->seconds : 0;
     *covered = w->open - from;
     for (uint32_t sec = from; sec < w->open; sec++) {
-        const slot_t *s = &r->slots[sec % r->seconds];
+        const slot_t *s = &r->slots[sec % s_slots(r)];
         if (!s->used || s->second != sec) continue; /* a second without requests */
         out->requests += s->requests;
         out->failures += s->failures;

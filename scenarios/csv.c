@@ -113,6 +113,11 @@ static bool s_check_header(char **cols, size_t n, char *err, size_t err_bytes) {
 
 int scenario_csv_parse(const char *text, size_t len, scenario_data_t *out, size_t *err_line,
                        char *err, size_t err_bytes) {
+    /* A UTF-8 byte order mark (Excel's "CSV UTF-8") is not part of the first column's name. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
     s_reader_t r = {.p = text, .len = len, .line = 1};
     strbuf_t field;
     strbuf_init(&field);

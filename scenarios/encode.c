@@ -51,6 +51,32 @@ void scenario_encode_percent(strbuf_t *out, const char *s, size_t len) {
     strbuf_append(out, s + run, len - run);
 }
 
+static bool s_hex(unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* What a URL may hold as it is (scenarios/encode.h, scenario_encode_url). */
+static bool s_url_safe(const char *s, size_t len, size_t i) {
+    unsigned char c = (unsigned char)s[i];
+    if (s_unreserved(c) || (c && strchr("!#$&'()*+,/:;=?@[]", c))) return true;
+    return c == '%' && i + 2 < len && s_hex((unsigned char)s[i + 1]) &&
+           s_hex((unsigned char)s[i + 2]);
+}
+
+static void s_url_literal(strbuf_t *out, const char *s, size_t len) {
+    static const char hex[] = "0123456789ABCDEF";
+    size_t run = 0; /* start of the safe bytes not yet appended */
+    for (size_t i = 0; i < len; i++) {
+        if (s_url_safe(s, len, i)) continue;
+        unsigned char c = (unsigned char)s[i];
+        strbuf_append(out, s + run, i - run);
+        char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+        strbuf_append(out, esc, 3);
+        run = i + 1;
+    }
+    strbuf_append(out, s + run, len - run);
+}
+
 /* Splits s into literal runs (passed to literal) and {{ }} parts (copied). */
 static void s_split(strbuf_t *out, const char *s, size_t len, bool keep_templates,
                     void (*literal)(strbuf_t *, const char *, size_t)) {
@@ -67,6 +93,10 @@ static void s_split(strbuf_t *out, const char *s, size_t len, bool keep_template
 
 void scenario_encode_form(strbuf_t *out, const char *s, size_t len, bool keep_templates) {
     s_split(out, s, len, keep_templates, scenario_encode_percent);
+}
+
+void scenario_encode_url(strbuf_t *out, const char *s, size_t len, bool keep_templates) {
+    s_split(out, s, len, keep_templates, s_url_literal);
 }
 
 void scenario_encode_json(strbuf_t *out, const char *s, size_t len) {

@@ -29,6 +29,14 @@ void scenario_encode_percent(strbuf_t *out, const char *s, size_t len);
 /* Appends s percent-encoded for a query or form value; with keep_templates,
  * {{ }} parts are copied unencoded. */
 void scenario_encode_form(strbuf_t *out, const char *s, size_t len, bool keep_templates);
+/* Appends s (a URL or a path) with the bytes a URL cannot hold percent-encoded,
+ * as Python's requests quotes a URL before sending it (requote_uri): ALPHA
+ * DIGIT - . _ ~ and ! # $ & ' ( ) * + , / : ; = ? @ [ ] are kept, and % when
+ * two hex digits follow it (an escape already made); every other byte (a
+ * space as %20, controls, " < > \ ^ ` { | }, every byte >= 0x7F, a % that
+ * starts no escape) becomes %XX.
+ * With keep_templates, {{ }} parts are copied unencoded. */
+void scenario_encode_url(strbuf_t *out, const char *s, size_t len, bool keep_templates);
 /* Appends s as JSON string content (without the quotes), {{ }} parts copied
  * unencoded. */
 void scenario_encode_json(strbuf_t *out, const char *s, size_t len);

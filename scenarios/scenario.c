@@ -194,6 +194,10 @@ static void s_load_conflicts(scenario_doc_t *d, const scenario_field_t *f, scena
                            "rate cannot be combined with users stages (rate is the open model, "
                            "users the closed one)");
     }
+    if (f[SPAWN_RATE].key && !f[USERS].key && (f[RATE].key || kind == SCENARIO_STAGES_RATE))
+        scenario_doc_error(d, f[SPAWN_RATE].key,
+                           "spawn_rate starts users (the closed model); with rate the schedule "
+                           "starts iterations, whatever spawn_rate says");
     if (f[MAX_USERS].key && !f[RATE].key && kind != SCENARIO_STAGES_RATE)
         scenario_doc_error(d, f[MAX_USERS].key,
                            "max_users needs rate (it caps the open model's concurrent users)");

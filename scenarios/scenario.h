@@ -100,7 +100,8 @@ typedef struct {
     scenario_pos_t pos;
 } scenario_capture_t;
 
-/* expect: {json: {"$.path": value}} — the extracted value's text equals value's text. */
+/* expect: {json: {"$.path": value}} — the extracted value's text equals value's text,
+ * or both are JSON numbers of the same value (worker/check.h, check_json_equals). */
 typedef struct {
     char *path_text;
     jsonpath_t *path;

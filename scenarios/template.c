@@ -357,8 +357,14 @@ static int s_parse_row(s_parser_t *p, size_t row_at) {
         return s_fail(p, col_at, "unknown column '%.*s' (did you mean '%s'?)", (int)col_len, col,
                       guess);
     }
-    return s_fail(p, col_at, "unknown column '%.*s' (the data file has %zu columns)", (int)col_len,
-                  col, nm->n_columns);
+    char list[160];
+    size_t at = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < nm->n_columns && at < sizeof list; i++)
+        at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? ", " : "", nm->columns[i]);
+    if (at >= sizeof list) memcpy(list + sizeof list - 4, "...", 4);
+    return s_fail(p, col_at, "unknown column '%.*s' (the data file's columns: %s)", (int)col_len,
+                  col, list);
 }
 
 /* A bare name: a user variable, or user_id / worker_id / seq. Variables win: the scenario
@@ -487,6 +493,9 @@ static void s_put(const template_t *t, strbuf_t *out, const char *s, size_t n) {
         break;
     case TEMPLATE_ESCAPE_FORM:
         scenario_encode_percent(out, s, n);
+        break;
+    case TEMPLATE_ESCAPE_URL:
+        scenario_encode_url(out, s, n, false);
         break;
     default:
         strbuf_append(out, s, n);

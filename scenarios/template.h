@@ -20,9 +20,11 @@
  * Text outside {{ }} is literal; "{{" inside literal text cannot be escaped
  * (not needed by any target so far).
  *
- * Substitutions can be escaped for their context: none (paths, headers),
- * JSON string content (inside json: bodies) or percent-encoding (query and
- * form values). Literal text is never escaped. */
+ * Substitutions can be escaped for their context: none (headers), JSON
+ * string content (inside json: bodies), percent-encoding (query and form
+ * values) or what a URL cannot hold percent-encoded (paths: a value "Bo 1"
+ * becomes Bo%201, a captured "/items?page=2" stays as it is). Literal text
+ * is never escaped. */
 #ifndef BARRAGE_SCENARIOS_TEMPLATE_H
 #define BARRAGE_SCENARIOS_TEMPLATE_H
 
@@ -37,6 +39,7 @@ typedef enum {
     TEMPLATE_ESCAPE_NONE = 0,
     TEMPLATE_ESCAPE_JSON, /* as inside a JSON string: \" \\ \n \u00XX ... */
     TEMPLATE_ESCAPE_FORM, /* percent-encoded for a query or form value (scenarios/encode.h) */
+    TEMPLATE_ESCAPE_URL,  /* a URL or path: what a URL cannot hold is percent-encoded (encode.h) */
 } template_escape_t;
 
 /* The names a template may use, resolved at compile time. */

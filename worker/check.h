@@ -25,6 +25,13 @@
 bool check_response(vuser_t *u, const plan_step_t *st, CURLcode rc, uint64_t latency_us,
                     wstats_reason_t *why);
 
+/* expect.json's comparison: got (len bytes, NUL-terminated, as jsonpath_extract
+ * wrote it) equals want (the expected scalar as text) when the texts are the
+ * same, or when both are JSON numbers of the same value (1.50 and 1.5, 1e3
+ * and 1000, -0 and 0). A string's text is compared as is ("1" in the response
+ * equals 1 in the scenario, as before). */
+bool check_json_equals(const char *got, size_t got_len, const char *want);
+
 /* The value of cookie `name` in one Set-Cookie header's value ("sid=abc; Path=/;
  * HttpOnly": "abc", quotes around it removed), as a pointer into set_cookie and
  * *value_len; NULL when that header sets another cookie (names compare exactly). */

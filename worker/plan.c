@@ -109,8 +109,11 @@ static void s_compile_reasons(plan_step_t *st) {
     if (e->n_statuses) st->why_status = s_status_list(e);
     if (e->body_contains) st->why_body = xasprintf("body lacks \"%s\"", e->body_contains);
     st->why_json = xcalloc(e->n_json ? e->n_json : 1, sizeof *st->why_json);
+    st->why_json_absent = xcalloc(e->n_json ? e->n_json : 1, sizeof *st->why_json_absent);
     for (size_t i = 0; i < e->n_json; i++) {
         st->why_json[i] = xasprintf("%s is not %s", e->json[i].path_text, e->json[i].equals);
+        st->why_json_absent[i] = xasprintf("%s not found (expected %s)", e->json[i].path_text,
+                                           e->json[i].equals);
     }
     if (e->max_duration_ms) st->why_duration = xasprintf("slower than %llu ms",
                                                          (unsigned long long)e->max_duration_ms);
@@ -322,8 +325,12 @@ static void s_free_step(plan_step_t *st) {
     free(st->why_status);
     free(st->why_body);
     free(st->why_duration);
-    for (size_t i = 0; i < st->req->expect.n_json; i++) free(st->why_json[i]);
+    for (size_t i = 0; i < st->req->expect.n_json; i++) {
+        free(st->why_json[i]);
+        free(st->why_json_absent[i]);
+    }
     free(st->why_json);
+    free(st->why_json_absent);
     for (size_t i = 0; i < st->req->n_captures; i++) free(st->why_capture[i]);
     free(st->why_capture);
 }

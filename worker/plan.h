@@ -69,10 +69,12 @@ typedef struct {
     /* The response body is kept when a capture or expect reads it. */
     bool keep_body;
     /* Failure reasons (static for the run): expect.status, body_contains,
-     * each expect.json, max_duration, and each capture. */
+     * each expect.json (its value differs; its path is absent), max_duration,
+     * and each capture. */
     char *why_status;
     char *why_body;
     char **why_json;
+    char **why_json_absent;
     char *why_duration;
     char **why_capture;
 } plan_step_t;

@@ -153,6 +153,13 @@ static void s_configure_transport(vuser_t *u, const plan_transport_t *t, CURLcod
 }
 
 /* Options that depend only on the step, set when the step changes. */
+const char *render_custom_method(const char *method, bool has_body) {
+    if (strcmp(method, "POST") == 0 || strcmp(method, "HEAD") == 0) return NULL;
+    /* A body makes curl send POST (POSTFIELDS): a GET with a body stays a GET. */
+    if (strcmp(method, "GET") == 0 && !has_body) return NULL;
+    return method;
+}
+
 static CURLcode s_configure_constant(vuser_t *u, const plan_step_t *st) {
     CURL *c = u->easy;
     CURLcode first = CURLE_OK;
@@ -175,10 +182,8 @@ static CURLcode s_configure_constant(vuser_t *u, const plan_step_t *st) {
     } else {
         s_setopt(&first, c, CURLOPT_HTTPGET, 1L);
     }
-    if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "POST") != 0 &&
-        strcmp(rq->method, "HEAD") != 0) {
-        s_setopt(&first, c, CURLOPT_CUSTOMREQUEST, rq->method);
-    }
+    const char *custom = render_custom_method(rq->method, has_body);
+    if (custom) s_setopt(&first, c, CURLOPT_CUSTOMREQUEST, custom);
     if (first == CURLE_OK) u->configured = st;
     return first;
 }

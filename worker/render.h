@@ -5,6 +5,8 @@
 #ifndef BARRAGE_WORKER_RENDER_H
 #define BARRAGE_WORKER_RENDER_H
 
+#include <stdbool.h>
+
 #include "worker/vuser.h"
 
 /* Allocates u's template values and request buffers for its class. */
@@ -21,5 +23,10 @@ void render_set_var(vuser_t *u, size_t slot, const char *value, size_t len);
 /* Prepares u->easy for step st. Returns CURLE_OK, or the first error a
  * curl_easy_setopt returned (out of memory): the request must not be sent. */
 CURLcode render_step(vuser_t *u, const plan_step_t *st, rng_t *rng);
+
+/* The method to give curl as CURLOPT_CUSTOMREQUEST for a request of method
+ * (upper case) with or without a body, or NULL when curl's own choice is it:
+ * POST and HEAD, and GET without a body (with one, curl would send POST). */
+const char *render_custom_method(const char *method, bool has_body);
 
 #endif

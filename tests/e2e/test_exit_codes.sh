@@ -39,6 +39,21 @@ expect_exit 2 'SCENARIO file is required' "$BUILD/barrage" run
 expect_exit 2 'bad.yaml:2:[0-9]+: error' "$BUILD/barrage" run "$E2E_TMP/bad.yaml"
 expect_exit 2 'cannot read' "$BUILD/barrage" validate "$E2E_TMP/missing.yaml"
 expect_exit 0 'ok' "$BUILD/barrage" validate "$E2E_TMP/ok.yaml"
+# validate checks the thresholds as run does: syntax, and names that no request has.
+sed 's|^users:|thresholds: [{name: /nope, check: "p95 < 1s"}, "p95 <"]\nusers:|' "$E2E_TMP/ok.yaml" \
+    >"$E2E_TMP/th.yaml"
+expect_exit 2 "th.yaml:3:[0-9]+: error: threshold 'p95 < 1s': no request is named '/nope'" \
+    "$BUILD/barrage" validate "$E2E_TMP/th.yaml"
+expect_exit 2 "th.yaml:3:[0-9]+: error: threshold 'p95 <': expected a value" \
+    "$BUILD/barrage" validate "$E2E_TMP/th.yaml"
+# validate refuses what run would: more users than a unique data file has rows.
+printf 'email\na@x\n' >"$E2E_TMP/one.csv"
+sed 's|^users:|data: {file: one.csv, order: unique}\nusers:|' "$E2E_TMP/ok.yaml" >"$E2E_TMP/data.yaml"
+expect_exit 0 'ok' "$BUILD/barrage" validate "$E2E_TMP/data.yaml"
+expect_exit 2 'data.yaml:3:[0-9]+: data file .one.csv. has 1 rows for 2 users' \
+    "$BUILD/barrage" validate "$E2E_TMP/data.yaml" -u 2
+expect_exit 2 'data.yaml:3:[0-9]+: data file .one.csv. has 1 rows for 2 users' \
+    "$BUILD/barrage" run "$E2E_TMP/data.yaml" -u 2
 expect_exit 2 'master ENDPOINT is required' "$BUILD/barrage-worker"
 # No worker ever joins: a runtime error naming the shortfall.
 expect_exit 3 'only 0 of 1 workers joined' "$BUILD/barrage" master "$E2E_TMP/ok.yaml" \

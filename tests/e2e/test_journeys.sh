@@ -2,7 +2,8 @@
 # test_journeys: the scenario language end to end against the demo target, with 2
 # real workers — login once and reuse the captured token, a broken capture counted
 # as a failure with its reason, an exact class split, the task mix, unique data rows,
-# a session cookie captured and sent back as a bearer token, on_stop once per user.
+# a session cookie captured and sent back as a bearer token, on_stop once per user, a GET
+# with a body sent as a GET.
 . "$(dirname "$0")/lib.sh"
 
 start_target
@@ -150,6 +151,7 @@ users:
     think: constant 50ms
     tasks:
       - {get: /, name: home}
+      - {get: /echo, body: ping, name: get-body, expect: {body_contains: ping}}
     on_stop:
       - {get: "/json?bytes=7", name: logout}
 YAML
@@ -160,4 +162,8 @@ check "on_stop ran once per user: ${reqs:-0} logouts for 6 users (${fails:-?} fa
     test "${reqs:-0}" -eq 6 -a "${fails:-1}" -eq 0
 check "...as the target counts them ($(target_count 'GET /json'))" \
     test "$(target_count 'GET /json')" -eq 6
+# A GET with a body stays a GET (curl would make it a POST).
+read -r reqs fails <<<"$(row onstop get-body)"
+check "a GET with a body is a GET: ${reqs:-0} sent, $(target_count 'GET /echo') GET and $(target_count 'POST /echo') POST served" \
+    test "${reqs:-0}" -gt 0 -a "$(target_count 'GET /echo')" -eq "${reqs:-0}" -a "$(target_count 'POST /echo')" -eq 0
 e2e_finish

@@ -3,8 +3,8 @@
 # the demo target that answers 200 for 4 s and 500 after (/fail-after), a
 # "failure_rate < 1%" threshold with abort: true and delay: 2s stops a 30 s run around
 # second 5: exit 1, the summary and the JSON result say which threshold and when,
-# every output is written, and the final counts equal the target's. A windowed
-# threshold ("over 2s") on another name is judged at the end on its last 2 s.
+# every output is written, and the final counts equal the target's. Windowed
+# thresholds ("over 2s", "over 1s") on another name are judged at the end on their last seconds.
 . "$(dirname "$0")/lib.sh"
 
 start_target
@@ -15,6 +15,7 @@ load: {users: 4, spawn_rate: 100, duration: 30s}
 thresholds:
   - {check: "failure_rate < 1%", abort: true, delay: 2s}
   - {name: /slow-start, check: "p95 < 50ms over 2s"}
+  - {name: /slow-start, check: "requests > 0 over 1s"}
 users:
   - name: U
     think: constant 10ms
@@ -51,4 +52,8 @@ check "every request the target served is in the result ($final = $(target_total
     test "$final" = "$(target_total)"
 check "the windowed threshold is judged on its last 2 s and passes" \
     grep -qE "PASS +/slow-start: p95 < 50ms over 2s" "$E2E_TMP/out"
+# A 1 s window holds the run's last second (it measured "no requests": the open second's
+# reports evicted it, and the last second was not closed for the final judgement).
+check "a 1 s window holds the last second's requests" \
+    grep -qE "PASS +/slow-start: requests > 0 over 1s +\(measured [1-9][0-9]*\)" "$E2E_TMP/out"
 e2e_finish

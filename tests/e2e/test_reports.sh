@@ -55,6 +55,9 @@ for f in stats stats_history failures; do
 done
 check "stats.csv ends with the Aggregated row" grep -q '^,Aggregated,' <(tail -1 "$E2E_TMP/fast_stats.csv")
 check "history has a row per second (>= 3)" test "$(($(wc -l <"$E2E_TMP/fast_stats_history.csv") - 1))" -ge 3
+# Every second of the run had its 10 users, the last ones too (they close after the stop).
+check "history's User Count is 10 in every row" \
+    test "$(awk -F, 'NR > 1 {print $2}' "$E2E_TMP/fast_stats_history.csv" | sort -u | tr -d '\r')" = 10
 delay_reqs=$(awk -F, '$2 == "/delay" {print $3}' "$E2E_TMP/fast_stats.csv")
 check "CSV /delay count ($delay_reqs) equals the target's" \
     test "${delay_reqs:-0}" -eq "$(target_count 'GET /delay')" -a "${delay_reqs:-0}" -gt 0

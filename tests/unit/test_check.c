@@ -1,4 +1,4 @@
-/* Unit tests for worker/check.c: regex captures through PCRE2 on a response body. */
+/* Unit tests for worker/check.c: regex captures through PCRE2 on a response body, expect.json. */
 #include <criterion/criterion.h>
 #include <curl/curl.h>
 #include <stdio.h>
@@ -395,4 +395,71 @@ Test(check, a_set_cookie_header_gives_its_value_by_name) {
     cr_expect_null(check_set_cookie("sidx=1", "sid", &len), "another cookie");
     cr_expect_null(check_set_cookie("SID=1", "sid", &len), "names compare exactly");
     cr_expect_null(check_set_cookie("sid", "sid", &len), "no value");
+}
+
+/* expect.json compares numbers by value: a server's 1.50 or 1e3 is the 1.5 or
+ * 1000 the scenario expects; other text compares as written. */
+Test(check, expect_json_compares_numbers_by_value) {
+    cr_expect(check_json_equals("1.50", 4, "1.5"));
+    cr_expect(check_json_equals("1e3", 3, "1000"));
+    cr_expect(check_json_equals("-0", 2, "0"));
+    cr_expect(check_json_equals("10.0", 4, "10"));
+    cr_expect(check_json_equals("paid", 4, "paid"));
+    cr_expect(check_json_equals("1", 1, "1"), "a string \"1\" matches 1, as before");
+    cr_expect_not(check_json_equals("1.51", 4, "1.5"));
+    cr_expect_not(check_json_equals("2", 1, "1"));
+    cr_expect_not(check_json_equals("true", 4, "1"));
+    cr_expect_not(check_json_equals("0x10", 4, "16"), "not a JSON number");
+    cr_expect_not(check_json_equals(" 1", 2, "1"), "not a JSON number");
+    cr_expect_not(check_json_equals("1.", 2, "1"), "not a JSON number");
+    cr_expect_not(check_json_equals("01", 2, "1"), "not a JSON number");
+    cr_expect(check_json_equals("nan", 3, "nan"), "the same text");
+    cr_expect_not(check_json_equals("1e", 2, "1"), "not a JSON number");
+    cr_expect_not(check_json_equals("Paid", 4, "paid"));
+}
+
+/* One user of a one-request scenario with expect: {json: {PATH: VALUE}}. */
+static void s_setup_expect(s_fixture_t *f, const char *path, const char *value) {
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "host: http://127.0.0.1:1\n"
+             "users:\n"
+             "  - name: U\n"
+             "    tasks:\n"
+             "      - get: /\n"
+             "        expect: {json: {\"%s\": %s}}\n",
+             path, value);
+    scenario_errors_t errs = {0};
+    f->sc = scenario_load("check.yaml", yaml, strlen(yaml), &errs);
+    cr_assert_not_null(f->sc, "%s", errs.n ? errs.lines[0] : "no error");
+    scenario_errors_fini(&errs);
+    f->ws = wstats_new();
+    char *err = NULL;
+    f->plan = plan_new(f->sc, NULL, false, f->ws, &err);
+    cr_assert_not_null(f->plan, "%s", err ? err : "");
+    memset(&f->u, 0, sizeof f->u);
+    f->u.cls = &f->plan->classes[0];
+    f->u.host = f->plan->host;
+    f->u.easy = curl_easy_init();
+    cr_assert_not_null(f->u.easy);
+    render_user_init(&f->u);
+    f->u.task = &f->u.cls->tasks[0];
+    f->st = &f->u.task->steps[0];
+    cr_assert(f->st->keep_body, "an expect on the JSON keeps the body");
+}
+
+Test(check, expect_json_number_written_otherwise_passes_and_an_absent_path_says_so) {
+    s_fixture_t f;
+    s_setup_expect(&f, "$.price", "1.5");
+    wstats_reason_t why;
+    const char *same = "{\"price\": 1.50}";
+    cr_expect_not(s_check(&f, same, strlen(same), &why), "%s", why.detail ? why.detail : "");
+    const char *other = "{\"price\": 2}";
+    cr_assert(s_check(&f, other, strlen(other), &why));
+    cr_expect_str_eq(why.category, "expect");
+    cr_expect_str_eq(why.detail, "$.price is not 1.5");
+    const char *absent = "{\"cost\": 1.5}";
+    cr_assert(s_check(&f, absent, strlen(absent), &why));
+    cr_expect_str_eq(why.detail, "$.price not found (expected 1.5)");
+    s_teardown(&f);
 }

@@ -185,11 +185,36 @@ Test(cli, bad_numbers_are_usage_errors) {
     EXPECT_USAGE_ERROR("--run-time", "run", "s.yaml", "-t", "soon");
     EXPECT_USAGE_ERROR("--run-time", "run", "s.yaml", "-t", "10parsecs");
     EXPECT_USAGE_ERROR("--workers", "run", "s.yaml", "--workers", "0");
+    /* Local workers are forked at once: a typo must not fork a million processes. */
+    EXPECT_USAGE_ERROR("--workers", "run", "s.yaml", "--workers", "1000000");
+    /* Users are 32-bit: 5000000000 must not wrap to 705032704. */
+    EXPECT_USAGE_ERROR("--users", "run", "s.yaml", "-u", "5000000000");
+    EXPECT_USAGE_ERROR("--users", "validate", "s.yaml", "-u", "4294967297");
+    /* -H is checked as the scenario's host: is. */
+    EXPECT_USAGE_ERROR("--host", "run", "s.yaml", "-H", "127.0.0.1:8000");
+    EXPECT_USAGE_ERROR("--host", "run", "s.yaml", "-H", "ftp://127.0.0.1");
+    EXPECT_USAGE_ERROR("--host", "run", "s.yaml", "-H", "http://");
+    EXPECT_USAGE_ERROR("--host", "master", "s.yaml", "--host", "");
     EXPECT_USAGE_ERROR("--expect-workers", "master", "s.yaml", "--expect-workers", "0");
     EXPECT_USAGE_ERROR("--wait-workers", "master", "s.yaml", "--wait-workers", "later");
 }
 
+Test(cli, limits_are_accepted) {
+    cli_opts_t o;
+    cr_assert_eq(PARSE(&o, "run", "s.yaml", "--workers", "1024", "-u", "4294967295", "-H",
+                       "https://[::1]:8443/api"),
+                 0);
+    cr_expect_eq(o.workers, 1024);
+    cr_expect_eq(o.users, 4294967295L);
+    cr_expect_str_eq(o.host, "https://[::1]:8443/api");
+}
+
 Test(cli, structural_usage_errors) {
+    /* report regenerates the run's verdicts: a new threshold there was silently ignored. */
+    EXPECT_USAGE_ERROR("--threshold goes with run, master or validate", "report", "r.json",
+                       "--threshold", "p95<1s");
+    EXPECT_USAGE_ERROR("--threshold goes with", "compare", "a.json", "b.json", "--threshold",
+                       "p95<1s");
     EXPECT_USAGE_ERROR("unknown command 'fire'", "fire", "s.yaml");
     EXPECT_USAGE_ERROR("SCENARIO", "run");
     EXPECT_USAGE_ERROR("SCENARIO", "master", "-u", "3");

@@ -336,6 +336,22 @@ Test(compare, empty_after_run_is_worse_and_regresses) {
     report_destroy(&a);
 }
 
+/* 22 requests over 2.0 s and over 2.0001 s: the same 11.0 rps, whose delta
+ * printed "-0.0 -0.0%". */
+Test(compare, equal_shown_values_have_no_negative_zero_delta) {
+    report_t *b = s_report(2.0), *a = s_report(2.0001);
+    s_add(b, "GET", "/", 1000, 22, 0);
+    s_add(a, "GET", "/", 1000, 22, 0);
+    compare_opts_t o = COMPARE_OPTS_DEFAULT;
+    int rc;
+    char *got = s_compare(b, a, &o, &rc);
+    cr_expect_null(strstr(got, "-0.0"), "%s", got);
+    cr_expect_not_null(strstr(got, "+0.0     +0.0%"), "%s", got);
+    free(got);
+    report_destroy(&b);
+    report_destroy(&a);
+}
+
 Test(compare, markdown_escapes_pipes_in_names) {
     report_t *b = s_report(10), *a = s_report(10);
     s_add(b, "GET", "/a|b", 5000, 100, 0);

@@ -767,6 +767,58 @@ Test(conduct, a_live_tick_carries_the_users_and_workers) {
     fx_fini(&f);
 }
 
+/* An open run whose rate ramp is at 0/s is still open in the live tick. */
+Test(conduct, a_live_tick_of_an_open_ramp_at_zero_is_open) {
+    fx_t f;
+    fx_init(&f, 2, 50, 100);
+    conduct_destroy(&f.c);
+    ramp_stage_t st[2] = {{.duration_us = 1000000, .target = 100},
+                          {.duration_us = 1000000, .target = 0}};
+    f.o.stages = st;
+    f.o.n_stages = 2;
+    f.c = conduct_new(&f.o, f.now, WALL0_MS);
+    start(&f, 2);
+    live_until(&f, 0x3, f.now + 2000000);
+    const conduct_out_t *l = find_kind(&f, CONDUCT_LIVE);
+    cr_assert_not_null(l);
+    cr_expect(l->live.open);
+    cr_expect(fabs(l->live.rate) < 1e-9, "the ramp ended at 0/s (got %g)", l->live.rate);
+    cr_expect_eq(l->live.users_target, 50, "max_users");
+    fx_fini(&f);
+}
+
+/* The run's last seconds close after the stop, when the workers have stopped:
+ * they are stamped with the users of the stop, not 0 (the history CSV's "User
+ * Count" and the users chart dropped to 0 for the last second). */
+Test(conduct, the_last_seconds_keep_the_users_of_the_stop) {
+    fx_t f;
+    fx_init(&f, 2, 8, 0);
+    start(&f, 2);
+    uint32_t run = conduct_run_id(f.c);
+    uint64_t at = f.now;
+    for (uint32_t s = 0; s < 10; s++) {
+        live_until(&f, 0x3, at + (s + 1) * 1000000u);
+        report(&f, 0, PROTO_STATS, run, s, 10);
+        report(&f, 1, PROTO_STATS, run, s, 10);
+    }
+    live_until(&f, 0x3, at + 10100000);
+    cr_assert_eq(n_sent(&f, PROTO_STOP), 2, "the run time is over");
+    report(&f, 0, PROTO_FINAL, run, 10, 5);
+    report(&f, 1, PROTO_FINAL, run, 10, 5);
+    tick(&f, f.now + 1000);
+    cr_assert(conduct_done(f.c));
+    conduct_finish(f.c, f.now);
+    report_t *r = report_new();
+    conduct_fill_report(f.c, r, f.now);
+    size_t n = timeline_count(r->timeline);
+    cr_assert_geq(n, 10);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_eq(timeline_point(r->timeline, i)->users, 8, "second %zu of %zu: %u users", i,
+                     n, timeline_point(r->timeline, i)->users);
+    report_destroy(&r);
+    fx_fini(&f);
+}
+
 Test(conduct, the_report_lists_every_worker_with_its_state) {
     fx_t f;
     fx_init(&f, 2, 8, 0);
@@ -1180,6 +1232,44 @@ static void report_failing(fx_t *f, int i, uint32_t seq, uint64_t requests, uint
         .run_id = conduct_run_id(f->c), .seq = seq, .users = 4, .n_stats = 1, .stats = &row};
     from(f, i, &m);
     histogram_destroy(&row.latency);
+}
+
+/* A windowed threshold judged at the run's end counts the run's last second:
+ * the window closes with the timeline when the run settles. */
+Test(conduct, the_final_judgement_of_a_window_includes_the_last_second) {
+    fx_t f;
+    fx_init(&f, 1, 4, 0);
+    thresholds_check_t checks[1];
+    char err[200];
+    cr_assert_eq(thresholds_parse("requests > 0 over 1s", &checks[0], err, sizeof err, NULL), 0);
+    f.o.checks = checks;
+    f.o.n_checks = 1;
+    f.o.duration_ms = 3000;
+    conduct_destroy(&f.c);
+    f.c = conduct_new(&f.o, f.now, WALL0_MS);
+    start(&f, 1);
+    uint32_t run = conduct_run_id(f.c);
+    uint64_t at = f.now;
+    for (uint32_t s = 0; s < 2; s++) {
+        live_until(&f, 0x1, at + (s + 1) * 1000000u);
+        report(&f, 0, PROTO_STATS, run, s, 10 + s);
+    }
+    live_until(&f, 0x1, at + 3000000);
+    cr_assert_eq(n_sent(&f, PROTO_STOP), 1, "the run time is over");
+    report(&f, 0, PROTO_FINAL, run, 2, 7);
+    tick(&f, f.now + 1000);
+    cr_assert(conduct_done(f.c));
+    conduct_finish(f.c, f.now);
+    report_t *r = report_new();
+    conduct_fill_report(f.c, r, f.now);
+    conduct_judge(f.c, r);
+    cr_assert_eq(r->n_thresholds, 1);
+    cr_expect(r->thresholds[0].passed, "measured %s", r->thresholds[0].measured);
+    cr_expect_float_eq(r->thresholds[0].value, 7, 1e-9, "the last second's 7 requests (got %g)",
+                       r->thresholds[0].value);
+    report_destroy(&r);
+    fx_fini(&f);
+    thresholds_check_fini(&checks[0]);
 }
 
 Test(conduct, an_aborting_threshold_that_fails_stops_the_run_after_its_delay) {

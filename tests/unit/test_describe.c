@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "master/cli.h"
 #include "master/describe.h"
+#include "master/loadplan.h"
 
 static scenario_t *s_example(const char *name) {
     const char *dir = getenv("BARRAGE_SOURCE_DIR");
@@ -176,4 +178,51 @@ Test(describe, connections_compression_proxy_and_resolve_are_shown_where_they_ar
     cr_expect_null(strstr(strstr(text, "GET /c"), "compression"), "nothing of its own");
     free(text);
     scenario_destroy(&s);
+}
+
+/* The plan with the command line's flags (validate --rate ...): the load the
+ * run would follow, not the scenario's (it said "closed model, 20 users"
+ * under --rate 50). */
+static char *s_describe_flags(const char *name, const char *const *words) {
+    scenario_t *s = s_example(name);
+    char *argv[16] = {"barrage", "validate", "x.yaml"};
+    int argc = 3;
+    for (; words[argc - 3]; argc++) argv[argc] = (char *)words[argc - 3];
+    cli_opts_t o;
+    cr_assert_eq(cli_parse(argc, argv, &o), 0);
+    loadplan_t lp;
+    cr_assert_eq(loadplan_check(&o, s, 1, &lp, stderr), 0);
+    char *text = NULL;
+    size_t text_bytes = 0;
+    FILE *out = open_memstream(&text, &text_bytes);
+    describe_scenario_resolved(out, s, &lp, o.host);
+    fclose(out);
+    loadplan_fini(&lp);
+    scenario_destroy(&s);
+    return text;
+}
+
+Test(describe, the_command_lines_flags_change_the_plan) {
+    char *t = s_describe_flags("quickstart.yaml", (const char *const[]){"--rate", "50",
+                                                                        "-t", "5s", NULL});
+    s_has(t, "load:      open model, 50 iterations/s, at most 100 at once, for 5s (with the "
+             "command line's flags)\n");
+    s_has(t, "\nclass Visitor  weight 1\n");
+    s_has(t, "  think:   between 100ms and 500ms after each task (not applied: in the open model "
+             "the schedule starts iterations)\n");
+    free(t);
+    t = s_describe_flags("saas.yaml", (const char *const[]){"-u", "10", "-H",
+                                                            "http://127.0.0.1:9", NULL});
+    s_has(t, "host:      http://127.0.0.1:9\n");
+    s_has(t, "load:      closed model, 10 users, 10 started/s, for 30s (with the command line's "
+             "flags)\n");
+    s_has(t, "\nclass Member  weight 8  -> 8 of 10 users\n");
+    free(t);
+    t = s_describe_flags("open_model.yaml", (const char *const[]){"-u", "5", NULL});
+    s_has(t, "load:      closed model, 5 users, for 30s");
+    s_has(t, "\nclass Api  weight 1  -> 5 of 5 users\n");
+    free(t);
+    t = s_describe_flags("quickstart.yaml", (const char *const[]){"--stages", "10s:5,5s:0", NULL});
+    s_has(t, "load:      closed model, 20 users at the peak, stages 0s:20,10s:5,5s:0, for 15s");
+    free(t);
 }

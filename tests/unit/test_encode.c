@@ -99,6 +99,36 @@ Test(encode, json_escapes_literals_and_keeps_templates) {
     strbuf_fini(&b);
 }
 
+/* What Python's requests.utils.requote_uri makes of these (checked with requests
+ * 2.28), but for a '%' that starts no escape: requests leaves it (an invalid
+ * URL), barrage writes %25; and requests also decodes %41 to A (the same URL). */
+Test(encode, url_quotes_what_a_url_cannot_hold_as_requests_does) {
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"/a b", "/a%20b"},
+        {"/p?q=1&r=a b#frag", "/p?q=1&r=a%20b#frag"},
+        {"http://h:1/x;y=[1]@!$'()*+,~", "http://h:1/x;y=[1]@!$'()*+,~"},
+        {"50%", "50%25"},
+        {"%41%4", "%41%254"},
+        {"\"<>\\^`{|}", "%22%3C%3E%5C%5E%60%7B%7C%7D"},
+        {"\xc3\xa4\x7f\t", "%C3%A4%7F%09"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        strbuf_t b;
+        strbuf_init(&b);
+        scenario_encode_url(&b, cases[i].in, strlen(cases[i].in), false);
+        cr_expect_str_eq(strbuf_str(&b), cases[i].out, "%s", cases[i].in);
+        strbuf_fini(&b);
+    }
+    strbuf_t b;
+    strbuf_init(&b);
+    const char *t = "/a b/{{ x y }}/c d";
+    scenario_encode_url(&b, t, strlen(t), true);
+    cr_expect_str_eq(strbuf_str(&b), "/a%20b/{{ x y }}/c%20d", "templates kept");
+    strbuf_fini(&b);
+}
+
 Test(encode, template_bounds) {
     const char *s = "x{{ 'a}}b' }}y";
     cr_expect(scenario_has_template(s, strlen(s)));

@@ -72,6 +72,7 @@ Test(live, line_of_the_open_model_and_an_empty_window) {
     summary_live_t info = {.elapsed_s = 1,
                            .duration_s = 10,
                            .window_s = 0,
+                           .open = true,
                            .rate = 200,
                            .users = 3,
                            .users_target = 50,
@@ -81,6 +82,22 @@ Test(live, line_of_the_open_model_and_an_empty_window) {
     char *text = s_tick(false, &l, r, &info);
     cr_expect_str_eq(text,
                      "[   1.0s/10s] rate 200.0/s  in flight 3/50  dropped 7  workers 1  "
+                     "reqs 0  fails 0 (0.00%)  rps 0.0  p50 0.000ms p95 0.000ms p99 0.000ms\n");
+    free(text);
+    live_destroy(&l);
+    results_destroy(&r);
+}
+
+/* A rate ramp at 0/s (its first or last moment) is still the open model: the
+ * line must not switch to "users N/max_users". */
+Test(live, line_of_the_open_model_at_a_rate_of_zero) {
+    results_t *r = results_new();
+    summary_live_t info = {.elapsed_s = 4, .duration_s = 4, .window_s = 2, .open = true,
+                           .rate = 0, .users = 1, .users_target = 50, .workers = 2};
+    live_t *l = NULL;
+    char *text = s_tick(false, &l, r, &info);
+    cr_expect_str_eq(text,
+                     "[   4.0s/4s] rate 0.0/s  in flight 1/50  dropped 0  workers 2  "
                      "reqs 0  fails 0 (0.00%)  rps 0.0  p50 0.000ms p95 0.000ms p99 0.000ms\n");
     free(text);
     live_destroy(&l);

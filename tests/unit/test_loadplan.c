@@ -149,8 +149,36 @@ Test(loadplan, refusals, .init = cr_redirect_stderr) {
     const char *nothing[] = {"--rate", "1", NULL};
     cr_expect_eq(s_resolve("{rate: 5, max_users: 3}", nothing, 1, &lp), -1); /* no run time */
     cr_expect_eq(s_resolve("{rate: 5, max_users: 3, duration: 1s}", NULL, 4, &lp), -1);
+    /* -r in the open model was silently ignored. */
+    const char *open_spawn[] = {"--rate", "10", "-r", "3", NULL};
+    cr_expect_eq(s_resolve("{users: 2, duration: 10s}", open_spawn, 1, &lp), -1);
+    const char *spawn_of_open[] = {"-r", "3", NULL};
+    cr_expect_eq(s_resolve("{rate: 5, duration: 10s}", spawn_of_open, 1, &lp), -1);
     const char *spawn[] = {"-r", "3", "--stages", "5s:10", NULL};
     cr_expect_eq(s_resolve("{users: 2}", spawn, 1, &lp), -1);
+}
+
+/* validate's checks: the same refusals, but a run time and a host may still
+ * come from the command line of the run. */
+Test(loadplan, check_skips_only_what_a_run_may_still_be_told, .init = cr_redirect_stderr) {
+    cli_opts_t o;
+    s_cli(&o, NULL);
+    scenario_t *sc = s_scenario("{rate: 5, max_users: 3}");
+    loadplan_t lp;
+    cr_expect_eq(loadplan_resolve(&o, sc, 1, &lp, stderr), -1, "no run time");
+    cr_expect_eq(loadplan_check(&o, sc, 1, NULL, stderr), 0);
+    cr_expect_eq(loadplan_check(&o, sc, 4, NULL, stderr), -1, "max_users below the workers");
+    loadplan_t filled = {.users = 7};
+    cr_expect_eq(loadplan_check(&o, sc, 4, &filled, stderr), -1);
+    cr_expect_eq(filled.users, 0, "zeroed on failure");
+    cr_expect_null(filled.stages);
+    loadplan_fini(&filled);
+    scenario_destroy(&sc);
+    const char *cap[] = {"--max-users", "5", NULL};
+    s_cli(&o, cap);
+    sc = s_scenario("{users: 2}");
+    cr_expect_eq(loadplan_check(&o, sc, 1, NULL, stderr), -1, "--max-users in the closed model");
+    scenario_destroy(&sc);
 }
 
 Test(loadplan, cli_rejects_bad_load_flags, .init = cr_redirect_stderr) {

@@ -69,6 +69,39 @@ Test(render, query_names_and_values_are_percent_encoded) {
     s_free(&f);
 }
 
+/* A value with a space in a path was sent as is, and curl refused every such
+ * request ("URL using bad/illegal format"); requests (Locust) quotes it. */
+Test(render, a_path_holds_what_a_url_cannot_percent_encoded) {
+    fixture_t f;
+    s_build(&f, "host: http://h.test\n"
+                "users:\n"
+                "  - name: A\n"
+                "    vars: {name: \"Bo 1\", next: \"/items?page=2&k=%41\", odd: '50% \"<x>\"'}\n"
+                "    tasks:\n"
+                "      - get: \"/u/{{ name }}/a b{{ next }}/{{ odd }}\"\n"
+                "      - get: \"/plain/{{ user_id }}\"\n");
+    render_step(&f.u, s_step(&f, 0), &f.rng);
+    cr_expect_str_eq(strbuf_str(&f.u.url),
+                     "http://h.test/u/Bo%201/a%20b/items?page=2&k=%41/50%25%20%22%3Cx%3E%22");
+    render_step(&f.u, s_step(&f, 1), &f.rng);
+    cr_expect_str_eq(strbuf_str(&f.u.url), "http://h.test/plain/7");
+    s_free(&f);
+}
+
+/* A GET with a body went out as POST: curl's POSTFIELDS makes a POST unless told. */
+Test(render, the_method_is_kept_whatever_the_body) {
+    cr_expect_null(render_custom_method("GET", false));
+    cr_expect_str_eq(render_custom_method("GET", true), "GET");
+    cr_expect_null(render_custom_method("POST", true));
+    cr_expect_null(render_custom_method("POST", false));
+    cr_expect_null(render_custom_method("HEAD", false));
+    cr_expect_str_eq(render_custom_method("DELETE", true), "DELETE");
+    cr_expect_str_eq(render_custom_method("DELETE", false), "DELETE");
+    cr_expect_str_eq(render_custom_method("OPTIONS", false), "OPTIONS");
+    cr_expect_str_eq(render_custom_method("PATCH", true), "PATCH");
+    cr_expect_str_eq(render_custom_method("PUT", true), "PUT");
+}
+
 Test(render, headers_and_json_bodies_render_per_user) {
     fixture_t f;
     s_build(&f, s_yaml);

@@ -180,3 +180,67 @@ Test(runplan, the_open_model_takes_every_class, .init = s_setup, .fini = s_teard
     cr_assert_eq(runplan_pick_classes(p, both, 2, &why), 0, "all of them is every class");
     runplan_destroy(&p);
 }
+
+/* Thresholds are checked before a run (and by validate, with out NULL): one
+ * that does not parse, or names a stats name no request has, is refused with
+ * its place, instead of failing as "no requests" after the run. */
+Test(runplan, thresholds_that_do_not_parse_or_name_no_request_are_refused, .init = s_setup,
+     .fini = s_teardown) {
+    s_write("name: shop\nhost: http://127.0.0.1:1\nload: {users: 2, duration: 1s}\n"
+            "thresholds:\n"
+            "  - {name: /cart, check: 'p95 < 1s'}\n"
+            "  - {name: /crat, check: 'p95 < 1s'}\n"
+            "  - 'p95 <'\n"
+            "users:\n"
+            "  - name: Reader\n"
+            "    on_start: [{post: /login, name: login}]\n"
+            "    tasks:\n"
+            "      - {get: /cart}\n"
+            "      - {name: flow, steps: [{get: /a, name: step-a}, {get: /b}]}\n");
+    char *argv[] = {"barrage", "run", s_path, "--threshold", "/nope:p99<1s", "--threshold",
+                    "step-a:p99<1s", NULL};
+    cli_opts_t o;
+    cr_assert_eq(cli_parse(7, argv, &o), 0);
+    scenario_t *sc = runplan_load_scenario(s_path, stderr);
+    cr_assert_not_null(sc);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *err = open_memstream(&text, &len);
+    cr_assert_not_null(err);
+    thresholds_check_t *checks = (thresholds_check_t *)1;
+    size_t n = 99;
+    cr_expect_eq(runplan_parse_checks(sc, &o, &checks, &n, err), -1);
+    cr_assert_eq(fclose(err), 0);
+    cr_expect_null(checks);
+    cr_expect_eq(n, 0);
+    char want[256];
+    snprintf(want, sizeof want,
+             "%s:6:5: error: threshold 'p95 < 1s': no request is named '/crat' (the names are "
+             "'login', '/cart', 'step-a', '/b')\n",
+             s_path);
+    cr_expect_not_null(strstr(text, want), "%s", text);
+    snprintf(want, sizeof want, "%s:7:5: error: threshold 'p95 <': expected a value", s_path);
+    cr_expect_not_null(strstr(text, want), "%s", text);
+    cr_expect_not_null(strstr(text, "barrage: error: --threshold '/nope:p99<1s': no request is "
+                                    "named '/nope'"),
+                       "%s", text);
+    cr_expect_null(strstr(text, "named '/cart'"), "/cart exists: %s", text);
+    cr_expect_null(strstr(text, "named 'step-a'"), "a step's name is a stats name: %s", text);
+    free(text);
+    /* The good ones parse. */
+    char *good[] = {"barrage", "run", s_path, "--threshold", "step-a:p99<1s", NULL};
+    cr_assert_eq(cli_parse(5, good, &o), 0);
+    scenario_destroy(&sc);
+    s_write("name: shop\nhost: http://127.0.0.1:1\n"
+            "thresholds: [{name: /cart, check: 'p95 < 1s'}, 'rps > 1']\n"
+            "users:\n  - name: R\n    tasks:\n      - {get: /cart}\n"
+            "      - {get: /a, name: step-a}\n");
+    sc = runplan_load_scenario(s_path, stderr);
+    cr_assert_not_null(sc);
+    cr_expect_eq(runplan_parse_checks(sc, &o, &checks, &n, stderr), 0);
+    cr_expect_eq(n, 3);
+    for (size_t i = 0; i < n; i++) thresholds_check_fini(&checks[i]);
+    free(checks);
+    cr_expect_eq(runplan_parse_checks(sc, &o, NULL, NULL, stderr), 0, "validate's use");
+    scenario_destroy(&sc);
+}

@@ -710,6 +710,27 @@ Test(scenario, data_files_are_rfc4180_csv) {
     scenario_errors_fini(&errs);
 }
 
+/* Excel's "CSV UTF-8" starts with a byte order mark: it made the first column
+ * "\xEF\xBB\xBFemail", and row.email an unknown column. */
+Test(scenario, a_byte_order_mark_is_not_part_of_the_first_column) {
+    scenario_errors_t errs = {0};
+    scenario_t *s = s_load_data("\xEF\xBB\xBF" "email,name\r\na@x,Al\r\n", &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        cr_log_error("%s", errs.lines[i]);
+    cr_assert_not_null(s);
+    cr_expect_str_eq(s->data->columns[0], "email");
+    cr_expect_str_eq(s->data->fields[0], "a@x");
+    scenario_destroy(&s);
+    scenario_errors_fini(&errs);
+    /* An unknown column far from every name lists them. */
+    s = s_load_data("mail_address,name\nx,y\n", &errs);
+    cr_expect_null(s);
+    cr_assert_eq(errs.n, 1);
+    cr_expect_str_eq(errs.lines[0], "d.yaml:2:44: error: unknown column 'email' (the data file's "
+                                    "columns: mail_address, name)");
+    scenario_errors_fini(&errs);
+}
+
 Test(scenario, bad_data_files_name_the_csv_line) {
     const char *cases[][2] = {
         {"", "d.yaml:1:14: error: u.csv:1: the file is empty (expected a header row)"},

@@ -335,3 +335,31 @@ Test(summary, no_phases_section_without_phases) {
     free(text);
     results_destroy(&r);
 }
+
+/* A run stopped by Ctrl-C printed the same summary as a complete one: the
+ * JSON and HTML said "interrupted", the text did not. */
+Test(summary, an_interrupted_run_says_so_under_the_load_line) {
+    report_t *r = report_new();
+    r->mode = strdup("closed");
+    r->users = 2;
+    r->duration_ms = 30000;
+    r->run_seconds = 1.49;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    summary_print_load(f, r);
+    fclose(f);
+    cr_expect_str_eq(text, "Load: closed model (virtual users), 2 users\n", "complete: one line");
+    free(text);
+    r->interrupted = true;
+    f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    summary_print_load(f, r);
+    fclose(f);
+    cr_expect_str_eq(text, "Load: closed model (virtual users), 2 users\n"
+                           "Interrupted: stopped by a signal after 1.5 s of 30.0 s (rates are "
+                           "over the time it ran)\n");
+    free(text);
+    report_destroy(&r);
+}

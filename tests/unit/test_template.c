@@ -252,7 +252,7 @@ Test(template, every_error_with_its_offset) {
     s_expect_error("{{ row.emial }}", &s_names, 7,
                    "unknown column 'emial' (did you mean 'email'?)");
     s_expect_error("{{ row.xyzzyq }}", &s_names, 7,
-                   "unknown column 'xyzzyq' (the data file has 2 columns)");
+                   "unknown column 'xyzzyq' (the data file's columns: email, password)");
     s_expect_error("{{ row. }}", &s_names, 7, "expected a column name after 'row.'");
     s_expect_error("{{ randint(1) }}", &s_names, 3, "randint needs two integers (got 1)");
     s_expect_error("{{ randint(1, 2, 3) }}", &s_names, 3, "randint needs two integers (got 3)");

@@ -57,6 +57,33 @@ Test(window, a_windows_percentile_is_that_of_the_union_of_its_seconds) {
     thresholds_check_fini(&c[1]);
 }
 
+/* As the master feeds it: each second closes before reports go to the next.
+ * With one slot per second of the window, the open second's first report
+ * evicted the window's oldest second ("p95 < 1s over 1s" measured "no
+ * requests" at every run's end). */
+Test(window, reports_to_the_open_second_keep_the_closed_ones) {
+    thresholds_check_t c[1] = {s_check("rps > 1 over 2s")};
+    window_t *w = window_new(c, 1);
+    for (uint32_t s = 0; s < 5; s++) {
+        window_close_until(w, s);
+        s_add(w, s, "/a", 1000, s + 1, 0);
+    }
+    /* Second 4 is open (5 requests in it); the window is seconds 2 and 3. */
+    thresholds_sample_t smp;
+    histogram_t *own = NULL;
+    uint32_t covered = 0;
+    window_sample(w, 0, &smp, &own, &covered);
+    cr_expect_eq(covered, 2);
+    cr_expect_eq(smp.requests, 3 + 4, "got %llu", (unsigned long long)smp.requests);
+    histogram_destroy(&own);
+    window_close_until(w, 5);
+    window_sample(w, 0, &smp, &own, &covered);
+    cr_expect_eq(smp.requests, 4 + 5, "seconds 3 and 4 once 4 closed");
+    histogram_destroy(&own);
+    window_destroy(&w);
+    thresholds_check_fini(&c[0]);
+}
+
 Test(window, a_window_longer_than_the_run_uses_what_exists) {
     thresholds_check_t c = s_check("p99 < 1s over 30s");
     window_t *w = window_new(&c, 1);

@@ -51,6 +51,16 @@ static int s_parse_processes(const char *text, long *out) {
     return (errno || *end || *out < 1 || *out > 1024) ? -1 : 0;
 }
 
+/* --heartbeat: 1..60000 ms. */
+static int s_parse_heartbeat(const char *text, uint32_t *out) {
+    char *end;
+    errno = 0;
+    long ms = strtol(text, &end, 10);
+    if (errno || end == text || *end || ms < 1 || ms > 60000) return -1;
+    *out = (uint32_t)ms;
+    return 0;
+}
+
 static int s_parse_level(const char *text, log_level_t *out) {
     static const char *const names[] = {"error", "warn", "info", "debug"};
     for (int i = 0; i < 4; i++) {
@@ -217,7 +227,13 @@ int main(int argc, char **argv) {
         case 'i': opts.id = optarg; break;
         case 'M': master_key_path = optarg; break;
         case 'k': key_path = optarg; break;
-        case 'b': opts.heartbeat_ms = (uint32_t)strtoul(optarg, NULL, 10); break;
+        case 'b':
+            if (s_parse_heartbeat(optarg, &opts.heartbeat_ms) != 0) {
+                fprintf(stderr, "barrage-worker: error: --heartbeat wants milliseconds, 1..60000 "
+                                "(got '%s')\n", optarg);
+                return AGENT_EXIT_USAGE;
+            }
+            break;
         case 'v': level = LOG_LEVEL_DEBUG; break;
         case 'L':
             if (s_parse_level(optarg, &level) != 0) {

@@ -55,6 +55,9 @@ expect_exit 2 'data.yaml:3:[0-9]+: data file .one.csv. has 1 rows for 2 users' \
 expect_exit 2 'data.yaml:3:[0-9]+: data file .one.csv. has 1 rows for 2 users' \
     "$BUILD/barrage" run "$E2E_TMP/data.yaml" -u 2
 expect_exit 2 'master ENDPOINT is required' "$BUILD/barrage-worker"
+expect_exit 2 "heartbeat wants milliseconds, 1..60000 \\(got 'abc'\\)" \
+    "$BUILD/barrage-worker" --master tcp://127.0.0.1:1 --heartbeat abc
+expect_exit 2 "heartbeat wants milliseconds" "$BUILD/barrage-worker" --master tcp://127.0.0.1:1 --heartbeat 0
 # No worker ever joins: a runtime error naming the shortfall.
 expect_exit 3 'only 0 of 1 workers joined' "$BUILD/barrage" master "$E2E_TMP/ok.yaml" \
     --bind tcp://127.0.0.1:0 --expect-workers 1 --wait-workers 1s

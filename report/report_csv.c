@@ -12,10 +12,7 @@
 #include "report/percentiles.h"
 #include "report/phases.h"
 
-/* Appends one field, quoted as Python's csv.QUOTE_MINIMAL does: when it holds
- * a comma, a quote, CR or LF; quotes inside are doubled. */
-static void s_field(strbuf_t *b, const char *s, bool first) {
-    if (!first) strbuf_append_char(b, ',');
+void report_csv_field(strbuf_t *b, const char *s) {
     if (!s) s = "";
     if (!strpbrk(s, ",\"\r\n")) {
         strbuf_append_str(b, s);
@@ -27,6 +24,12 @@ static void s_field(strbuf_t *b, const char *s, bool first) {
         strbuf_append_char(b, *p);
     }
     strbuf_append_char(b, '"');
+}
+
+/* One field of a row, after a comma unless it is the first. */
+static void s_field(strbuf_t *b, const char *s, bool first) {
+    if (!first) strbuf_append_char(b, ',');
+    report_csv_field(b, s);
 }
 
 static void s_end_row(strbuf_t *b) {

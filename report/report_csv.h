@@ -18,6 +18,10 @@
 #include "common/strbuf.h"
 #include "report/report.h"
 
+/* Appends one field, quoted as Python's csv.QUOTE_MINIMAL does: when it holds
+ * a comma, a quote, CR or LF; quotes inside are doubled. NULL is empty. */
+void report_csv_field(strbuf_t *b, const char *s);
+
 /* The three documents, each appended to its buffer. */
 void report_csv_stats(const report_t *r, strbuf_t *b);
 void report_csv_history(const report_t *r, strbuf_t *b);

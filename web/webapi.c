@@ -8,6 +8,7 @@
 
 #include "common/units.h"
 #include "common/xmalloc.h"
+#include "report/report_csv.h"
 
 /* s as HTML-escaped text (Python's html.escape: & < > and, with quote, " '). */
 static void s_html_str(strbuf_t *b, const char *s, bool quote) {
@@ -388,21 +389,6 @@ void webapi_exceptions_json(const web_snapshot_t *s, strbuf_t *b) {
     strbuf_append_str(b, "]}\n");
 }
 
-/* One CSV field, quoted as Python's csv.QUOTE_MINIMAL does: when it holds a
- * comma, a quote, CR or LF; quotes inside are doubled. */
-static void s_csv_field(strbuf_t *b, const char *s) {
-    if (!strpbrk(s, ",\"\r\n")) {
-        strbuf_append_str(b, s);
-        return;
-    }
-    strbuf_append_char(b, '"');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"') strbuf_append_char(b, '"');
-        strbuf_append_char(b, *p);
-    }
-    strbuf_append_char(b, '"');
-}
-
 void webapi_exceptions_csv(const web_snapshot_t *s, strbuf_t *b) {
     const results_t *res = s && s->report ? s->report->results : NULL;
     size_t n = res ? results_error_count(res) : 0;
@@ -412,7 +398,7 @@ void webapi_exceptions_csv(const web_snapshot_t *s, strbuf_t *b) {
         if (!webapi_is_exception(e->reason)) continue;
         char *msg = s_exception_msg(e);
         strbuf_appendf(b, "%llu,", (unsigned long long)e->count);
-        s_csv_field(b, msg);
+        report_csv_field(b, msg);
         strbuf_append_str(b, ",,\r\n");
         free(msg);
     }

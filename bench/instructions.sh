@@ -119,28 +119,6 @@ bench_tmp_init
 bench_nginx_start
 note "nginx pid $NGINX_PID on $URL (cpu $NGINX_CPU); generators under callgrind, $DURATION each"
 
-# ---- the barrage scenario and its users for PROTO (as in peers.sh) ----------------------
-# SCENARIO, plus its transport in defaults (TLS without verification: the certificate is
-# the bench's own).
-s_proto_scenario() {
-    local defaults
-    case $PROTO in
-    http) echo "$SCENARIO"; return 0 ;;
-    https) defaults='{tls: {verify: false}, http: "1.1"}' ;;
-    h2) defaults="{tls: {verify: false}, http: \"2\", connections: {shared: $H2_CONNS, streams: $H2_STREAMS}}" ;;
-    h2c) defaults="{http: h2c, connections: {shared: $H2_CONNS, streams: $H2_STREAMS}}" ;;
-    esac
-    { cat "$SCENARIO"; echo "defaults: $defaults"; } >"$TMP/scenario-$PROTO.yaml"
-    echo "$TMP/scenario-$PROTO.yaml"
-}
-
-s_users() {
-    case $PROTO in
-    h2 | h2c) echo $((H2_CONNS * H2_STREAMS)) ;;
-    *) echo "$USERS" ;;
-    esac
-}
-
 # ---- reading callgrind's files ------------------------------------------------------------
 # s_inclusive FILE FUNCTION: FUNCTION's inclusive Ir in callgrind file FILE (empty if absent).
 s_inclusive() {
@@ -191,7 +169,7 @@ ROWS=()
 s_run_barrage() {
     local row=$1 dir=$2 zport wpid rc=0 fails scenario spawn=()
     [[ -z $SPAWN_RATE ]] || spawn=(-r "$SPAWN_RATE")
-    scenario=$(s_proto_scenario)
+    scenario=$(bench_proto_scenario)
     zport=$(bench_free_port) || die "no free port for the master"
     valgrind --tool=callgrind --toggle-collect=loop_run \
         --callgrind-out-file="$TMP/$row.cg" --log-file="$TMP/$row.valgrind" \
@@ -200,7 +178,7 @@ s_run_barrage() {
     wpid=$!
     BENCH_PIDS+=("$wpid")
     timeout -k 5 "$RUN_LIMIT_S" "$dir/barrage" master "$scenario" --bind "tcp://$BENCH_HOST:$zport" \
-        --expect-workers 1 --wait-workers 60s -u "$(s_users)" "${spawn[@]}" -t "$DURATION" -q \
+        --expect-workers 1 --wait-workers 60s -u "$(bench_proto_users "$USERS")" "${spawn[@]}" -t "$DURATION" -q \
         -H "$BENCH_SCHEME://$BENCH_HOST:$PORT" </dev/null >"$TMP/$row.out" 2>"$TMP/$row.err" || rc=$?
     R_RC=$rc
     if ! kill -0 "$wpid" 2>/dev/null; then
@@ -229,7 +207,7 @@ run_barrage() { s_run_barrage barrage "$BUILD"; }
 run_barrage_base() { s_run_barrage barrage-base "$BASELINE"; }
 
 run_curl_loop() {
-    local failed args libs=(-lcurl)
+    local failed libs=(-lcurl)
     # The allocator of BUILD's worker: mimalloc, linked first, replaces malloc process-wide.
     if ldd "$BUILD/barrage-worker" 2>/dev/null | grep libmimalloc >/dev/null; then
         libs=("-Wl,--no-as-needed" -lmimalloc "-Wl,--as-needed" -lcurl)
@@ -237,15 +215,11 @@ run_curl_loop() {
     fi
     cc -O2 -g -o "$TMP/curl_loop" "$BENCH_DIR/curl_loop.c" "${libs[@]}" 2>"$TMP/curl_loop.cc" ||
         { cat "$TMP/curl_loop.cc" >&2; return 1; }
-    case $PROTO in
-    http | https) args=("$URL" "$USERS" "$DURATION_S") ;;
-    h2) args=("$URL" "$(s_users)" "$DURATION_S" 2 "$H2_CONNS" "$H2_STREAMS") ;;
-    h2c) args=("$URL" "$(s_users)" "$DURATION_S" h2c "$H2_CONNS" "$H2_STREAMS") ;;
-    esac
+    bench_curl_loop_args "$USERS"
     R_RC=0
     timeout -k 5 "$RUN_LIMIT_S" valgrind --tool=callgrind \
         --toggle-collect=curl_loop_run --callgrind-out-file="$TMP/curl-loop.cg" \
-        --log-file="$TMP/curl-loop.valgrind" "$TMP/curl_loop" "${args[@]}" \
+        --log-file="$TMP/curl-loop.valgrind" "$TMP/curl_loop" "${CURL_LOOP_ARGS[@]}" \
         </dev/null >"$TMP/curl-loop.out" 2>"$TMP/curl-loop.err" || R_RC=$?
     [[ $R_RC -eq 0 || $R_RC -eq 1 ]] || return 1
     read -r T_REQS failed < <(awk '/^requests:/ { print $2, $4 }' "$TMP/curl-loop.out") || return 1
@@ -271,7 +245,8 @@ for tool in $TOOLS; do
     served=$((after - before - 1)) # minus the second status query
     # barrage drains its transfers, and so does curl_loop: the counts should agree.
     diff=$((T_REQS - served))
-    ((diff > $(s_users) || -diff > $(s_users))) && T_NOTE="${T_NOTE:+$T_NOTE; }nginx counted $served"
+    in_flight=$(bench_proto_users "$USERS")
+    ((diff > in_flight || -diff > in_flight)) && T_NOTE="${T_NOTE:+$T_NOTE; }nginx counted $served"
     read -r b_alloc b_curl b_own b_libc b_other b_total < <(s_breakdown "$TMP/$tool.cg" "$T_OWN")
     # With collection on inside the loop only, the program's total is the loop's Ir.
     ((b_total == T_IR)) || T_NOTE="${T_NOTE:+$T_NOTE; }callgrind total $b_total != loop $T_IR"

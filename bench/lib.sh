@@ -219,6 +219,41 @@ bench_nginx_start() {
     die "nginx did not start"
 }
 
+# ---- barrage for PROTO ------------------------------------------------------------------------
+# bench_proto_scenario: SCENARIO with PROTO's transport in its defaults (TLS without
+# verification: the certificate is the bench's own; HTTP/2 over H2_CONNS shared connections
+# of H2_STREAMS streams), written to TMP; prints the file to run.
+bench_proto_scenario() {
+    local defaults
+    case $PROTO in
+    http) echo "$SCENARIO"; return 0 ;;
+    https) defaults='{tls: {verify: false}, http: "1.1"}' ;;
+    h2) defaults="{tls: {verify: false}, http: \"2\", connections: {shared: $H2_CONNS, streams: $H2_STREAMS}}" ;;
+    h2c) defaults="{http: h2c, connections: {shared: $H2_CONNS, streams: $H2_STREAMS}}" ;;
+    esac
+    { cat "$SCENARIO"; echo "defaults: $defaults"; } >"$TMP/scenario-$PROTO.yaml"
+    echo "$TMP/scenario-$PROTO.yaml"
+}
+
+# bench_proto_users N: the users (curl_loop's handles) for PROTO: N, or for HTTP/2 as many
+# as h2load has streams in flight, H2_CONNS x H2_STREAMS.
+bench_proto_users() {
+    case $PROTO in
+    h2 | h2c) echo $((H2_CONNS * H2_STREAMS)) ;;
+    *) echo "$1" ;;
+    esac
+}
+
+# bench_curl_loop_args N: sets CURL_LOOP_ARGS, curl_loop's arguments for PROTO: URL, its
+# handles (bench_proto_users N), DURATION_S, and for HTTP/2 the version, H2_CONNS, H2_STREAMS.
+bench_curl_loop_args() {
+    CURL_LOOP_ARGS=("$URL" "$(bench_proto_users "$1")" "$DURATION_S")
+    case $PROTO in
+    h2) CURL_LOOP_ARGS+=(2 "$H2_CONNS" "$H2_STREAMS") ;;
+    h2c) CURL_LOOP_ARGS+=(h2c "$H2_CONNS" "$H2_STREAMS") ;;
+    esac
+}
+
 # ---- one measured run ---------------------------------------------------------------------
 # Busy jiffies (everything but idle and iowait) of one CPU, from /proc/stat.
 cpu_busy_ticks() {

@@ -125,32 +125,10 @@ run_barrage_base() {
     s_run_barrage barrage-base "$BASELINE/barrage"
 }
 
-# The barrage scenario for PROTO: SCENARIO, plus its transport in defaults (TLS without
-# verification: the certificate is the bench's own).
-s_proto_scenario() {
-    local defaults
-    case $PROTO in
-    http) echo "$SCENARIO"; return 0 ;;
-    https) defaults='{tls: {verify: false}, http: "1.1"}' ;;
-    h2) defaults="{tls: {verify: false}, http: \"2\", connections: {shared: $H2_CONNS, streams: $H2_STREAMS}}" ;;
-    h2c) defaults="{http: h2c, connections: {shared: $H2_CONNS, streams: $H2_STREAMS}}" ;;
-    esac
-    { cat "$SCENARIO"; echo "defaults: $defaults"; } >"$TMP/scenario-$PROTO.yaml"
-    echo "$TMP/scenario-$PROTO.yaml"
-}
-
-# Users: CONNS, or for HTTP/2 as many as h2load has streams in flight.
-s_users() {
-    case $PROTO in
-    h2 | h2c) echo $((H2_CONNS * H2_STREAMS)) ;;
-    *) echo "$CONNS" ;;
-    esac
-}
-
 # s_run_barrage ROW BINARY
 s_run_barrage() {
     local row=$1 bin=$2
-    bench_run "$row" "$bin" run "$(s_proto_scenario)" --workers 1 -u "$(s_users)" -t "$DURATION" \
+    bench_run "$row" "$bin" run "$(bench_proto_scenario)" --workers 1 -u "$(bench_proto_users "$CONNS")" -t "$DURATION" \
         -q -H "$BENCH_SCHEME://$BENCH_HOST:$PORT"
     # exit 1 = thresholds failed, with a full summary; the static scenario has none.
     [[ $R_RC -eq 0 || $R_RC -eq 1 ]] || return 1
@@ -236,11 +214,8 @@ EOF
 run_curl_loop() {
     cc -O2 -o "$TMP/curl_loop" "$BENCH_DIR/curl_loop.c" -lcurl 2>"$TMP/curl_loop.cc" ||
         { cat "$TMP/curl_loop.cc" >&2; return 1; }
-    case $PROTO in
-    http | https) bench_run curl-loop "$TMP/curl_loop" "$URL" "$CONNS" "$DURATION_S" ;;
-    h2) bench_run curl-loop "$TMP/curl_loop" "$URL" "$(s_users)" "$DURATION_S" 2 "$H2_CONNS" "$H2_STREAMS" ;;
-    h2c) bench_run curl-loop "$TMP/curl_loop" "$URL" "$(s_users)" "$DURATION_S" h2c "$H2_CONNS" "$H2_STREAMS" ;;
-    esac
+    bench_curl_loop_args "$CONNS"
+    bench_run curl-loop "$TMP/curl_loop" "${CURL_LOOP_ARGS[@]}"
     [[ $R_RC -eq 0 || $R_RC -eq 1 ]] || return 1
     local failed
     read -r T_REQS failed < <(awk '/^requests:/ { print $2, $4 }' "$TMP/curl-loop.out")

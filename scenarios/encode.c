@@ -37,18 +37,29 @@ static bool s_unreserved(unsigned char c) {
            c == '.' || c == '_' || c == '~';
 }
 
-void scenario_encode_percent(strbuf_t *out, const char *s, size_t len) {
+/* Appends s with every byte keep(s, len, i) refuses as %XX. */
+static void s_escape(strbuf_t *out, const char *s, size_t len,
+                     bool (*keep)(const char *s, size_t len, size_t i)) {
     static const char hex[] = "0123456789ABCDEF";
-    size_t run = 0; /* start of the unreserved bytes not yet appended */
+    size_t run = 0; /* start of the kept bytes not yet appended */
     for (size_t i = 0; i < len; i++) {
+        if (keep(s, len, i)) continue;
         unsigned char c = (unsigned char)s[i];
-        if (s_unreserved(c)) continue;
         strbuf_append(out, s + run, i - run);
         char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
         strbuf_append(out, esc, 3);
         run = i + 1;
     }
     strbuf_append(out, s + run, len - run);
+}
+
+static bool s_form_safe(const char *s, size_t len, size_t i) {
+    (void)len;
+    return s_unreserved((unsigned char)s[i]);
+}
+
+void scenario_encode_percent(strbuf_t *out, const char *s, size_t len) {
+    s_escape(out, s, len, s_form_safe);
 }
 
 static bool s_hex(unsigned char c) {
@@ -64,17 +75,7 @@ static bool s_url_safe(const char *s, size_t len, size_t i) {
 }
 
 static void s_url_literal(strbuf_t *out, const char *s, size_t len) {
-    static const char hex[] = "0123456789ABCDEF";
-    size_t run = 0; /* start of the safe bytes not yet appended */
-    for (size_t i = 0; i < len; i++) {
-        if (s_url_safe(s, len, i)) continue;
-        unsigned char c = (unsigned char)s[i];
-        strbuf_append(out, s + run, i - run);
-        char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
-        strbuf_append(out, esc, 3);
-        run = i + 1;
-    }
-    strbuf_append(out, s + run, len - run);
+    s_escape(out, s, len, s_url_safe);
 }
 
 /* Splits s into literal runs (passed to literal) and {{ }} parts (copied). */

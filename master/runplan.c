@@ -31,19 +31,29 @@ static void s_files(runplan_t *p) {
     p->n_files = (uint32_t)n;
 }
 
-/* True when a request of sc (a task's step, on_start or on_stop) has the stats name. */
-static bool s_has_name(const scenario_t *sc, const char *name) {
+/* Calls fn on each list of requests of sc (each class's on_start, on_stop, then its
+ * tasks' steps) until it returns true; returns whether one did. */
+static bool s_each_requests(const scenario_t *sc,
+                            bool (*fn)(void *arg, const scenario_request_t *reqs, size_t n),
+                            void *arg) {
     for (size_t i = 0; i < sc->n_classes; i++) {
         const scenario_class_t *c = &sc->classes[i];
-        for (size_t k = 0; k < c->n_on_start; k++)
-            if (!strcmp(c->on_start[k].name, name)) return true;
-        for (size_t k = 0; k < c->n_on_stop; k++)
-            if (!strcmp(c->on_stop[k].name, name)) return true;
+        if (fn(arg, c->on_start, c->n_on_start) || fn(arg, c->on_stop, c->n_on_stop)) return true;
         for (size_t t = 0; t < c->n_tasks; t++)
-            for (size_t k = 0; k < c->tasks[t].n_steps; k++)
-                if (!strcmp(c->tasks[t].steps[k].name, name)) return true;
+            if (fn(arg, c->tasks[t].steps, c->tasks[t].n_steps)) return true;
     }
     return false;
+}
+
+static bool s_holds_name(void *name, const scenario_request_t *reqs, size_t n) {
+    for (size_t k = 0; k < n; k++)
+        if (!strcmp(reqs[k].name, name)) return true;
+    return false;
+}
+
+/* True when a request of sc (a task's step, on_start or on_stop) has the stats name. */
+static bool s_has_name(const scenario_t *sc, const char *name) {
+    return s_each_requests(sc, s_holds_name, (void *)name);
 }
 
 #define S_MAX_LISTED 10
@@ -52,35 +62,30 @@ typedef struct {
     strbuf_t *b;
     const char *seen[S_MAX_LISTED];
     size_t listed;
-    bool full; /* more names than S_MAX_LISTED: "..." written */
 } s_names_t;
 
-/* Lists the names of reqs[0..n-1] not listed yet. */
-static void s_list(s_names_t *l, const scenario_request_t *reqs, size_t n) {
-    for (size_t k = 0; k < n && !l->full; k++) {
+/* Lists the names of reqs[0..n-1] not listed yet; true once the list is full. */
+static bool s_list(void *arg, const scenario_request_t *reqs, size_t n) {
+    s_names_t *l = arg;
+    for (size_t k = 0; k < n; k++) {
         bool dup = false;
         for (size_t j = 0; j < l->listed && !dup; j++) dup = !strcmp(l->seen[j], reqs[k].name);
         if (dup) continue;
         if (l->listed == S_MAX_LISTED) {
             strbuf_append_str(l->b, ", ...");
-            l->full = true;
-            return;
+            return true;
         }
         strbuf_appendf(l->b, "%s'%s'", l->listed ? ", " : "", reqs[k].name);
         l->seen[l->listed++] = reqs[k].name;
     }
+    return false;
 }
 
 /* The stats names of sc, quoted, comma-separated, in order of appearance,
  * each once (at most S_MAX_LISTED, then "..."), into b. */
 static void s_names(const scenario_t *sc, strbuf_t *b) {
     s_names_t l = {.b = b};
-    for (size_t i = 0; i < sc->n_classes; i++) {
-        const scenario_class_t *c = &sc->classes[i];
-        s_list(&l, c->on_start, c->n_on_start);
-        s_list(&l, c->on_stop, c->n_on_stop);
-        for (size_t t = 0; t < c->n_tasks; t++) s_list(&l, c->tasks[t].steps, c->tasks[t].n_steps);
-    }
+    s_each_requests(sc, s_list, &l);
 }
 
 /* A named check whose name no request has would only say "no requests"
